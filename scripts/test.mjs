@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Runs every *.test.ts under lib/, handlers/, sandbox/ and tests/ with node's test runner (tsx for
+// TypeScript). Integration tests need DynamoDB Local: this script starts one in memory on a free
+// port, hands its endpoint to the tests through DYNAMODB_ENDPOINT, and stops it afterwards.
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDynamoLocal } from './dynamo-local.mjs';
+
+const roots = ['lib', 'handlers', 'sandbox', 'tests', 'bench'];
+const filter = process.argv.slice(2);
+
+function collect(dir, out) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const name of entries) {
+    const p = join(dir, name);
+    if (name === 'node_modules') continue;
+    if (statSync(p).isDirectory()) collect(p, out);
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+const files = roots.flatMap((r) => collect(r, [])).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+if (files.length === 0) {
+  console.error('no test files matched');
+  process.exit(1);
+}
+
+const dynamo = await startDynamoLocal({ inMemory: true });
+let code = 1;
+try {
+  code = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+      stdio: 'inherit',
+      env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', NODE_ENV: 'test' },
+    });
+    child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
+  });
+} finally {
+  await dynamo.stop();
+}
+process.exit(code);
