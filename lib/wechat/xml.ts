@@ -40,7 +40,7 @@ class Parser {
     const { name, value } = this.element(1);
     this.skipMisc();
     if (this.pos !== this.s.length) this.fail('content after root element');
-    return { root: name, value: typeof value === 'string' ? {} : value };
+    return { root: name, value: typeof value === 'string' || Array.isArray(value) ? {} : value };
   }
 
   private fail(msg: string): never {

@@ -1,0 +1,39 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { conversationPorts } from '../lib/app/conversation';
+import { getRuntime } from '../lib/app/runtime';
+import { callbackSecrets } from '../lib/config/config';
+import { respondToFollower, type ConversationPorts } from '../lib/conversation/respondToFollower';
+import { errorBoundary } from '../lib/http/errorBoundary';
+import { bodyBytes, bodyText, json, text, type HttpResult } from '../lib/http/response';
+import { DEFAULT_LIMITS, openPush, sealReply, verifyUrlCheck, type CallbackSecrets } from '../lib/wechat/callback';
+
+let wired: { secrets: CallbackSecrets; ports: ConversationPorts } | undefined;
+
+async function wire() {
+  if (!wired) {
+    const rt = await getRuntime();
+    wired = { secrets: callbackSecrets(rt.config), ports: conversationPorts(rt) };
+  }
+  return wired;
+}
+
+/** WeChat's callback: GET is the URL check, POST a follower's message or event. */
+export async function handleWeChat(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const { secrets, ports } = await wire();
+  const query = event.queryStringParameters ?? {};
+  const now = ports.clock.now();
+  if (event.requestContext.http.method === 'GET') {
+    const checked = verifyUrlCheck(query, secrets, now);
+    return checked.ok ? text(200, checked.echostr) : json(checked.status, { error: checked.error });
+  }
+  if (event.requestContext.http.method !== 'POST') return json(405, { error: 'use GET or POST' });
+  if (bodyBytes(event) > DEFAULT_LIMITS.maxBodyBytes) return json(413, { error: `body larger than ${DEFAULT_LIMITS.maxBodyBytes} bytes` });
+  const opened = openPush(query, bodyText(event), secrets, now);
+  if (!opened.ok) return json(opened.status, { error: opened.error });
+  const { xml } = await respondToFollower(opened.message, ports);
+  const body = sealReply(xml, opened.mode, secrets, ports.clock.now());
+  return body === 'success' ? text(200, 'success') : text(200, body, 'application/xml; charset=utf-8');
+}
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(errorBoundary()).handler(handleWeChat);

@@ -1,0 +1,27 @@
+import { compileRules } from '../autoreply/engine';
+import { dynamoRuleStore } from '../autoreply/ruleStore';
+import { dynamoDedupStore } from '../conversation/dynamoDedupStore';
+import type { Action } from '../conversation/actions';
+import { showMyAccount } from '../conversation/myAccount';
+import type { ConversationPorts } from '../conversation/respondToFollower';
+import { dynamoMemberStore } from '../members/dynamoMemberStore';
+import { cacheFor } from '../store/cacheFor';
+import type { Runtime } from './runtime';
+
+/** Auto-reply rules are read from the table at most this often per container. */
+export const RULES_CACHE_MS = 5_000;
+
+/** The callback's ports, wired to DynamoDB. Later capabilities add their actions here. */
+export function conversationPorts(rt: Runtime): ConversationPorts {
+  const ruleStore = dynamoRuleStore(rt.table);
+  const rules = cacheFor(RULES_CACHE_MS, async () => compileRules(await ruleStore.list()), rt.clock);
+  const actions = new Map<string, Action>([['MY_ACCOUNT', showMyAccount]]);
+  return {
+    dedup: dynamoDedupStore(rt.table),
+    members: dynamoMemberStore(rt.table),
+    rules: () => rules.get(),
+    actions,
+    clock: rt.clock,
+    timeZone: rt.config.timeZone,
+  };
+}

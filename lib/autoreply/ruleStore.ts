@@ -1,0 +1,41 @@
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, type Table } from '../store/dynamo';
+import type { Rule } from './rule';
+
+export interface RuleStore {
+  list(): Promise<Rule[]>;
+  put(rule: Rule): Promise<void>;
+  /** False when there was no such rule. */
+  remove(id: string): Promise<boolean>;
+}
+
+const PK = 'CONFIG#AUTOREPLY';
+
+export function dynamoRuleStore(table: Table): RuleStore {
+  return {
+    async list() {
+      const rules: Rule[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await table.doc.send(
+          new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ExclusiveStartKey: start }),
+        );
+        for (const item of out.Items ?? []) rules.push(item.rule as Rule);
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return rules;
+    },
+    async put(rule) {
+      await table.doc.send(new PutCommand({ TableName: table.name, Item: { pk: PK, sk: rule.id, rule } }));
+    },
+    async remove(id) {
+      try {
+        await table.doc.send(new DeleteCommand({ TableName: table.name, Key: { pk: PK, sk: id }, ConditionExpression: 'attribute_exists(pk)' }));
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { Member } from '../members/member';
+import type { Reply } from '../wechat/reply';
+import type { InboundMessage } from '../wechat/message';
+
+export interface ActionContext {
+  member: Member;
+  message: InboundMessage;
+  nowMs: number;
+  /** Stable per push: use it as the idempotency key of any effect the action has. */
+  dedupKey: string;
+}
+
+/** A menu key or keyword action (SIGN_IN, MY_ACCOUNT, …). Later capabilities register theirs. */
+export type Action = (ctx: ActionContext) => Promise<Reply>;
+
+export type ActionRegistry = ReadonlyMap<string, Action>;
+
+export const UNKNOWN_ACTION_REPLY: Reply = { type: 'text', content: '这个功能还在准备中，敬请期待。' };

@@ -1,0 +1,109 @@
+import type { Clock } from '../clock/clock';
+import type { CompiledRules } from '../autoreply/engine';
+import { findTextReply, findWelcome } from '../autoreply/engine';
+import { fillPlaceholders } from '../autoreply/placeholders';
+import type { ReplySpec } from '../autoreply/rule';
+import type { Member } from '../members/member';
+import type { MemberStore } from '../members/memberStore';
+import { dedupKey, type InboundMessage } from '../wechat/message';
+import { buildReplyXml, type Reply } from '../wechat/reply';
+import { UNKNOWN_ACTION_REPLY, type ActionContext, type ActionRegistry } from './actions';
+import type { DedupStore } from './dedupStore';
+import { interactionOf } from './interactionOf';
+
+export interface ConversationPorts {
+  dedup: DedupStore;
+  members: MemberStore;
+  rules: () => Promise<CompiledRules>;
+  actions: ActionRegistry;
+  /** Events that are not about the conversation (TEMPLATESENDJOBFINISH, …): recorded, answered with nothing. */
+  eventSinks?: ReadonlyMap<string, (ctx: ActionContext) => Promise<void>>;
+  clock: Clock;
+  timeZone: string;
+  /** How long a retry waits for the first delivery of the same push to finish. */
+  waitForFirstMs?: number;
+}
+
+export const SORRY_REPLY: Reply = { type: 'text', content: '抱歉，系统有点忙，请稍后再试。' };
+
+/**
+ * One push in, one reply out (`success` when there is nothing to say), exactly once: a retry of a
+ * push we already answered gets the stored reply, and a retry that arrives while the first delivery
+ * is still running waits for it rather than running the effects again.
+ */
+export async function respondToFollower(message: InboundMessage, ports: ConversationPorts): Promise<{ xml: string; replayed: boolean }> {
+  const key = dedupKey(message);
+  const claim = await ports.dedup.claim(key, ports.clock.now());
+  if (claim.status === 'done') return { xml: claim.reply, replayed: true };
+  if (claim.status === 'pending') return { xml: await waitForFirstDelivery(key, ports), replayed: true };
+
+  let xml: string;
+  try {
+    const now = ports.clock.now();
+    const member = await ports.members.recordInteraction(message.openid, interactionOf(message, now));
+    const reply = await route({ member, message, nowMs: now, dedupKey: key }, ports);
+    xml = buildReplyXml(reply, message.openid, message.toUser, now);
+  } catch (err) {
+    // Let WeChat's next retry run it again; effects are keyed on the dedup key, so nothing doubles.
+    await ports.dedup.release(key).catch(() => undefined);
+    throw err;
+  }
+  await ports.dedup.complete(key, xml, ports.clock.now());
+  return { xml, replayed: false };
+}
+
+async function waitForFirstDelivery(key: string, ports: ConversationPorts): Promise<string> {
+  const deadline = Date.now() + (ports.waitForFirstMs ?? 3500);
+  for (let pause = 50; Date.now() < deadline; pause = Math.min(pause * 2, 400)) {
+    await new Promise((r) => setTimeout(r, pause));
+    const state = await ports.dedup.read(key);
+    if (state.status === 'done') return state.reply;
+  }
+  // WeChat will retry again; by then the first delivery's reply is stored.
+  return 'success';
+}
+
+async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Reply> {
+  const { message, member } = ctx;
+  const when = { nowMs: ctx.nowMs, timeZone: ports.timeZone };
+  if (message.kind === 'text') {
+    const found = findTextReply(await ports.rules(), message.content, when);
+    return found ? render(found.reply, ctx, ports) : { type: 'none' };
+  }
+  if (message.kind !== 'event') {
+    const found = findTextReply(await ports.rules(), '', when);
+    return found && found.rule.match.type === 'default' ? render(found.reply, ctx, ports) : { type: 'none' };
+  }
+  switch (message.event) {
+    case 'subscribe': {
+      const found = findWelcome(await ports.rules(), when);
+      return found ? render(found.reply, ctx, ports) : { type: 'none' };
+    }
+    case 'CLICK':
+      return runAction(message.eventKey, ctx, ports);
+    default: {
+      const sink = ports.eventSinks?.get(message.event);
+      if (sink) await sink(ctx);
+      return { type: 'none' };
+    }
+  }
+}
+
+function runAction(name: string, ctx: ActionContext, ports: ConversationPorts): Promise<Reply> {
+  const action = ports.actions.get(name);
+  return action ? action(ctx) : Promise.resolve(UNKNOWN_ACTION_REPLY);
+}
+
+function render(spec: ReplySpec, ctx: ActionContext, ports: ConversationPorts): Promise<Reply> | Reply {
+  const member: Member = ctx.member;
+  switch (spec.type) {
+    case 'action':
+      return runAction(spec.action, ctx, ports);
+    case 'text':
+      return { type: 'text', content: fillPlaceholders(spec.content, member) };
+    case 'news':
+      return { type: 'news', articles: spec.articles.map((a) => ({ ...a, title: fillPlaceholders(a.title, member) })) };
+    case 'image':
+      return spec;
+  }
+}

@@ -1,0 +1,17 @@
+import type { MiddlewareObj } from '@middy/core';
+import { describeError, log } from '../observability/log';
+import { json } from './response';
+
+/**
+ * The last line of defence of every HTTP handler: whatever escapes becomes a 500 with a JSON body
+ * and a request id, the details go to the log, and no stack trace reaches the client.
+ */
+export function errorBoundary(): MiddlewareObj {
+  return {
+    onError: async (request) => {
+      const requestId = (request.context as { awsRequestId?: string } | undefined)?.awsRequestId ?? 'local';
+      log.error('unhandled error', { requestId, ...describeError(request.error) });
+      request.response = json(500, { error: 'internal error', requestId });
+    },
+  };
+}

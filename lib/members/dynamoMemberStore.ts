@@ -1,0 +1,84 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Table } from '../store/dynamo';
+import type { Interaction, Member } from './member';
+import type { MemberStore } from './memberStore';
+
+export const memberKey = (openid: string) => ({ pk: `MEMBER#${openid}`, sk: 'PROFILE' });
+
+const DEFAULT_LEVEL = '普通';
+
+export function toMember(item: Record<string, unknown>): Member {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
+  const m = rest as unknown as Member;
+  return { ...m, points: m.points ?? 0, level: m.level ?? DEFAULT_LEVEL, tags: m.tags ?? [], subscribed: m.subscribed ?? false };
+}
+
+export function dynamoMemberStore(table: Table): MemberStore {
+  return {
+    async recordInteraction(openid, interaction) {
+      const at = new Date(interaction.at).toISOString();
+      const set = [
+        'openid = :openid',
+        'lastInteractionAt = :at',
+        'firstSeenAt = if_not_exists(firstSeenAt, :at)',
+        'points = if_not_exists(points, :zero)',
+        '#level = if_not_exists(#level, :level)',
+        'updatedAt = :at',
+      ];
+      const remove: string[] = [];
+      const values: Record<string, unknown> = { ':openid': openid, ':at': at, ':zero': 0, ':level': DEFAULT_LEVEL };
+      if (interaction.kind === 'message') set.push('lastMessageAt = :at');
+      else {
+        if (interaction.event !== 'unsubscribe') set.push('lastEventAt = :at');
+        switch (interaction.event) {
+          case 'subscribe':
+            set.push('subscribed = :true', 'subscribedAt = :at');
+            remove.push('unsubscribedAt');
+            values[':true'] = true;
+            if (interaction.scene) {
+              set.push('#source = if_not_exists(#source, :scene)', 'lastScene = :scene');
+              values[':scene'] = interaction.scene;
+            }
+            if (interaction.ticket) {
+              set.push('sourceTicket = if_not_exists(sourceTicket, :ticket)');
+              values[':ticket'] = interaction.ticket;
+            }
+            break;
+          case 'unsubscribe':
+            set.push('subscribed = :false', 'unsubscribedAt = :at');
+            values[':false'] = false;
+            break;
+          case 'scan':
+            set.push('lastScene = :scene', 'subscribed = if_not_exists(subscribed, :true)');
+            values[':scene'] = interaction.scene;
+            values[':true'] = true;
+            break;
+          default:
+            // A click or other event comes only from a follower.
+            set.push('subscribed = if_not_exists(subscribed, :true)');
+            values[':true'] = true;
+        }
+      }
+      if (interaction.kind === 'message') {
+        set.push('subscribed = if_not_exists(subscribed, :true)');
+        values[':true'] = true;
+      }
+      const out = await table.doc.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: memberKey(openid),
+          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+          ExpressionAttributeNames: { '#level': 'level', ...(set.some((s) => s.includes('#source')) ? { '#source': 'source' } : {}) },
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return toMember(out.Attributes ?? {});
+    },
+
+    async get(openid) {
+      const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: memberKey(openid) }));
+      return out.Item ? toMember(out.Item) : undefined;
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** A member: a follower of the account, or a prospect imported from another channel. */
+export interface Member {
+  openid: string;
+  subscribed: boolean;
+  subscribedAt?: string;
+  unsubscribedAt?: string;
+  firstSeenAt: string;
+  lastInteractionAt: string;
+  /** Last message the follower sent (opens the 48-hour customer-service window). */
+  lastMessageAt?: string;
+  /** Last click, subscribe or scan (opens a short window). */
+  lastEventAt?: string;
+  /** The first parametric QR scene the follower came from (`qrscene_<scene>` without the prefix). */
+  source?: string;
+  sourceTicket?: string;
+  lastScene?: string;
+  nickname?: string;
+  points: number;
+  level: string;
+  tags: string[];
+}
+
+export const MESSAGE_WINDOW_MS = 48 * 3600 * 1000;
+export const EVENT_WINDOW_MS = 60 * 1000;
+
+/**
+ * WeChat lets us send free-form customer-service messages only for a while after the follower's last
+ * interaction: 48 h after a message, about a minute after a click, subscribe or scan.
+ */
+export function serviceWindowEndsAt(m: Pick<Member, 'lastMessageAt' | 'lastEventAt'>): number {
+  const msg = m.lastMessageAt ? Date.parse(m.lastMessageAt) + MESSAGE_WINDOW_MS : 0;
+  const evt = m.lastEventAt ? Date.parse(m.lastEventAt) + EVENT_WINDOW_MS : 0;
+  return Math.max(msg, evt);
+}
+
+export function isInsideServiceWindow(m: Pick<Member, 'lastMessageAt' | 'lastEventAt' | 'subscribed'>, nowMs: number): boolean {
+  return m.subscribed && nowMs < serviceWindowEndsAt(m);
+}
+
+/** What one push tells us about the member. */
+export type Interaction =
+  | { kind: 'message'; at: number }
+  | { kind: 'event'; at: number; event: 'subscribe'; scene?: string; ticket?: string }
+  | { kind: 'event'; at: number; event: 'unsubscribe' }
+  | { kind: 'event'; at: number; event: 'scan'; scene: string }
+  | { kind: 'event'; at: number; event: 'click' | 'other' };
+
+/** `qrscene_summer` → `summer`; a subscribe from search or a share has no scene. */
+export function sceneFromEventKey(eventKey: string): string | undefined {
+  return eventKey.startsWith('qrscene_') && eventKey.length > 8 ? eventKey.slice(8) : undefined;
+}

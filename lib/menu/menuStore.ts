@@ -1,0 +1,36 @@
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Table } from '../store/dynamo';
+import type { MenuDefinition } from './menu';
+
+export interface StoredMenu {
+  menu: MenuDefinition;
+  updatedAt: string;
+  publishedAt?: string;
+}
+
+export interface MenuStore {
+  get(): Promise<StoredMenu | undefined>;
+  put(menu: MenuDefinition, nowMs: number): Promise<StoredMenu>;
+  markPublished(nowMs: number): Promise<void>;
+}
+
+const KEY = { pk: 'CONFIG#MENU', sk: 'MENU' };
+
+export function dynamoMenuStore(table: Table): MenuStore {
+  return {
+    async get() {
+      const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: KEY }));
+      return out.Item ? { menu: out.Item.menu as MenuDefinition, updatedAt: String(out.Item.updatedAt), publishedAt: out.Item.publishedAt as string | undefined } : undefined;
+    },
+    async put(menu, nowMs) {
+      const stored = { menu, updatedAt: new Date(nowMs).toISOString() };
+      await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...KEY, ...stored } }));
+      return stored;
+    },
+    async markPublished(nowMs) {
+      await table.doc.send(
+        new UpdateCommand({ TableName: table.name, Key: KEY, UpdateExpression: 'SET publishedAt = :at', ExpressionAttributeValues: { ':at': new Date(nowMs).toISOString() } }),
+      );
+    },
+  };
+}

@@ -1,0 +1,25 @@
+/**
+ * One JSON line per log entry (CloudWatch-friendly). Callers pass fields explicitly; nothing logs a
+ * request body, a query string or configuration, so secrets and follower messages stay out of logs.
+ */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const threshold = ORDER[(process.env.LOG_LEVEL as Level) || (process.env.NODE_ENV === 'test' ? 'error' : 'info')] ?? 20;
+
+function write(level: Level, message: string, fields?: Record<string, unknown>): void {
+  if (ORDER[level] < threshold) return;
+  const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+}
+
+export const log = {
+  debug: (m: string, f?: Record<string, unknown>) => write('debug', m, f),
+  info: (m: string, f?: Record<string, unknown>) => write('info', m, f),
+  warn: (m: string, f?: Record<string, unknown>) => write('warn', m, f),
+  error: (m: string, f?: Record<string, unknown>) => write('error', m, f),
+};
+
+export function describeError(err: unknown): Record<string, unknown> {
+  if (err instanceof Error) return { errorName: err.name, errorMessage: err.message, stack: err.stack?.split('\n').slice(0, 6).join('\n') };
+  return { errorMessage: String(err) };
+}

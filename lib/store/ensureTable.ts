@@ -1,0 +1,26 @@
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { readTableDefinition } from './tableDefinition';
+
+/** Creates the table from serverless.yml's declaration if it does not exist yet (local stack, tests). */
+export async function ensureTable(endpoint: string, name: string, serverlessYml = 'serverless.yml'): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    const def = readTableDefinition(serverlessYml);
+    try {
+      await client.send(new DescribeTableCommand({ TableName: name }));
+      return;
+    } catch (err) {
+      if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+    }
+    try {
+      await client.send(new CreateTableCommand(def.create(name)));
+    } catch (err) {
+      if (!(err instanceof ResourceInUseException)) throw err;
+    }
+    if (def.ttlAttribute) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { AttributeName: def.ttlAttribute, Enabled: true } }));
+    }
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,98 @@
+import type { TokenProvider } from './accessToken';
+import { apiError, fail, ok, type ApiResult } from './apiResult';
+import type { MenuDefinition } from '../menu/menu';
+
+export interface WeChatApiOptions {
+  /** https://api.weixin.qq.com, or the sandbox. Every outbound call goes here. */
+  baseUrl: string;
+  tokens: TokenProvider;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export type CustomMessage =
+  | { touser: string; msgtype: 'text'; text: { content: string } }
+  | { touser: string; msgtype: 'image'; image: { media_id: string } }
+  | { touser: string; msgtype: 'news'; news: { articles: { title: string; description?: string; url?: string; picurl?: string }[] } };
+
+export interface TemplateMessage {
+  touser: string;
+  template_id: string;
+  url?: string;
+  data: Record<string, { value: string }>;
+  client_msg_id?: string;
+}
+
+export interface UserInfo {
+  subscribe: 0 | 1;
+  openid: string;
+  unionid?: string;
+  subscribe_time?: number;
+  subscribe_scene?: string;
+  qr_scene_str?: string;
+  tagid_list?: number[];
+}
+
+type Body = Record<string, unknown> & { errcode?: number; errmsg?: string };
+
+/**
+ * A typed client over fetch. Errors come back as values with the errcode mapped to a kind; a token
+ * error triggers one shared refresh and one retry.
+ */
+export function createWeChatApi(opts: WeChatApiOptions) {
+  const doFetch = opts.fetch ?? fetch;
+
+  async function once(path: string, token: string, init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown }): Promise<ApiResult<Body>> {
+    const qs = new URLSearchParams({ access_token: token, ...init.query });
+    try {
+      const res = await doFetch(`${opts.baseUrl}${path}?${qs}`, {
+        method: init.method,
+        headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+        // WeChat wants literal UTF-8, not \u escapes (it counts bytes of the raw text).
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+      });
+      if (res.status >= 500) return fail(-2, `HTTP ${res.status}`);
+      const body = (await res.json()) as Body;
+      if (body.errcode && body.errcode !== 0) return { ok: false, error: apiError(body.errcode, String(body.errmsg ?? '')) };
+      return ok(body);
+    } catch (err) {
+      return fail(-2, `network: ${(err as Error).name}`);
+    }
+  }
+
+  async function call(path: string, init: { method: 'GET' | 'POST'; query?: Record<string, string>; body?: unknown }): Promise<ApiResult<Body>> {
+    const token = await opts.tokens.current();
+    if (!token) return fail(-1, 'no access token available');
+    const first = await once(path, token, init);
+    if (first.ok || first.error.kind !== 'token') return first;
+    const renewed = await opts.tokens.refresh(token);
+    if (!renewed) return first;
+    return once(path, renewed, init);
+  }
+
+  return {
+    call,
+    createMenu: async (menu: MenuDefinition) => done(await call('/cgi-bin/menu/create', { method: 'POST', body: menu })),
+    getMenu: async (): Promise<ApiResult<{ menu?: MenuDefinition }>> => {
+      const r = await call('/cgi-bin/menu/get', { method: 'GET' });
+      return r.ok ? ok({ menu: r.value.menu as MenuDefinition | undefined }) : r;
+    },
+    deleteMenu: async () => done(await call('/cgi-bin/menu/delete', { method: 'GET' })),
+    sendCustomMessage: async (msg: CustomMessage) => done(await call('/cgi-bin/message/custom/send', { method: 'POST', body: msg })),
+    sendTemplateMessage: async (msg: TemplateMessage): Promise<ApiResult<{ msgid: string }>> => {
+      const r = await call('/cgi-bin/message/template/send', { method: 'POST', body: msg });
+      return r.ok ? ok({ msgid: String(r.value.msgid) }) : r;
+    },
+    getUserInfo: async (openid: string): Promise<ApiResult<UserInfo>> => {
+      const r = await call('/cgi-bin/user/info', { method: 'GET', query: { openid, lang: 'zh_CN' } });
+      return r.ok ? ok(r.value as unknown as UserInfo) : r;
+    },
+  };
+}
+
+export type WeChatApi = ReturnType<typeof createWeChatApi>;
+
+function done(r: ApiResult<Body>): ApiResult<void> {
+  return r.ok ? ok(undefined) : r;
+}

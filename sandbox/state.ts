@@ -1,0 +1,147 @@
+/**
+ * Everything the sandbox remembers, in memory: followers, what each one sent and received, the
+ * published menu, and a log of every API call. One instance per sandbox; `reset()` empties it.
+ */
+
+export interface Follower {
+  openid: string;
+  subscribed: boolean;
+  /** Seconds, as user/info reports it; 0 while never subscribed. */
+  subscribeTime: number;
+  subscribeScene: string;
+  qrScene: number;
+  qrSceneStr: string;
+  language: string;
+  remark: string;
+  tagIds: number[];
+  unionid?: string;
+  /** Sandbox ms of the last interaction that opens the customer-service window (message, click, subscribe, scan). */
+  lastInteractionAt?: number;
+  createdAt: number;
+}
+
+export interface Article {
+  title: string;
+  description?: string;
+  picUrl?: string;
+  url?: string;
+}
+
+/** One line of a follower's chat: `out` = the follower sent it, `in` = the follower received it. */
+export interface InboxEntry {
+  seq: number;
+  /** Sandbox ms. */
+  at: number;
+  direction: 'in' | 'out';
+  /** How it travelled: `push` for what the follower sent; passive/custom/template/mass for what they received. */
+  channel: 'push' | 'passive' | 'custom' | 'template' | 'mass';
+  msgType: string;
+  content?: string;
+  articles?: Article[];
+  mediaId?: string;
+  title?: string;
+  description?: string;
+  musicUrl?: string;
+  event?: string;
+  eventKey?: string;
+  templateId?: string;
+  data?: Record<string, { value: string; color?: string }>;
+  url?: string;
+  msgid?: number;
+  /** For `out` entries: what happened to the push (HTTP status, or why it failed). */
+  delivery?: { status: number; error?: string };
+}
+
+export type NewInboxEntry = Omit<InboxEntry, 'seq' | 'at'>;
+type StoredEntry = InboxEntry & { openid: string };
+
+export interface ApiCall {
+  seq: number;
+  at: number;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  errcode: number;
+}
+
+export interface MenuButton {
+  type?: string;
+  name: string;
+  key?: string;
+  url?: string;
+  media_id?: string;
+  article_id?: string;
+  appid?: string;
+  pagepath?: string;
+  sub_button: MenuButton[];
+}
+
+export class SandboxState {
+  followers = new Map<string, Follower>();
+  /** Every follower's chat lines, in order; `seq` is global so `?after=` works per follower. */
+  inbox: StoredEntry[] = [];
+  menu: MenuButton[] | null = null;
+  calls: ApiCall[] = [];
+  /** `touser|client_msg_id` → msgid and when it was sent (WeChat dedups for 10 minutes). */
+  templateSends = new Map<string, { msgid: number; at: number }>();
+  private seq = 0;
+  private nextMsgId = 2_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
+  /** Added to the injected clock by `POST /sandbox/clock`. */
+  offsetMs = 0;
+
+  constructor(private readonly clock: () => number) {}
+
+  now(): number {
+    return this.clock() + this.offsetMs;
+  }
+
+  reset(): void {
+    this.followers.clear();
+    this.inbox = [];
+    this.menu = null;
+    this.calls = [];
+    this.templateSends.clear();
+    this.offsetMs = 0;
+  }
+
+  /** The follower, created on first contact. A follower first seen sending a message is already subscribed. */
+  follower(openid: string, subscribedIfNew: boolean): Follower {
+    let f = this.followers.get(openid);
+    if (!f) {
+      const now = this.now();
+      f = {
+        openid,
+        subscribed: subscribedIfNew,
+        subscribeTime: subscribedIfNew ? Math.floor(now / 1000) : 0,
+        subscribeScene: subscribedIfNew ? 'ADD_SCENE_SEARCH' : '',
+        qrScene: 0,
+        qrSceneStr: '',
+        language: 'zh_CN',
+        remark: '',
+        tagIds: [],
+        createdAt: now,
+      };
+      this.followers.set(openid, f);
+    }
+    return f;
+  }
+
+  append(openid: string, entry: NewInboxEntry): InboxEntry {
+    const full: StoredEntry = { ...entry, seq: ++this.seq, at: this.now(), openid };
+    this.inbox.push(full);
+    return full;
+  }
+
+  inboxOf(openid: string, afterSeq = 0): InboxEntry[] {
+    return this.inbox.filter((e) => e.openid === openid && e.seq > afterSeq).map(({ openid: _owner, ...entry }) => entry);
+  }
+
+  newMsgId(): number {
+    return this.nextMsgId++;
+  }
+
+  record(call: Omit<ApiCall, 'seq' | 'at'>): void {
+    this.calls.push({ ...call, seq: ++this.seq, at: this.now() });
+  }
+}

@@ -1,0 +1,29 @@
+import { randomUUID } from 'node:crypto';
+import { ensureTable } from '../../lib/store/ensureTable';
+import { createTable, type Table } from '../../lib/store/dynamo';
+
+export const TEST_CONFIG = {
+  WECHAT_APPID: 'wx1234567890abcdef',
+  WECHAT_APPSECRET: 'sandbox-secret',
+  WECHAT_TOKEN: 'sandbox-token',
+  WECHAT_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  ADMIN_TOKEN: 'test-admin-token',
+  ACCOUNT_TIME_ZONE: 'Asia/Shanghai',
+} as const;
+
+export function dynamoEndpoint(): string {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set: run the tests with `npm test`, which starts DynamoDB Local');
+  return endpoint;
+}
+
+/**
+ * A fresh table (created from serverless.yml's declaration) for one test file, and the environment
+ * the handlers read, set before they are imported.
+ */
+export async function useTestTable(overrides: Record<string, string> = {}): Promise<Table> {
+  const name = `test-${randomUUID()}`;
+  await ensureTable(dynamoEndpoint(), name);
+  Object.assign(process.env, TEST_CONFIG, { TABLE_NAME: name, DYNAMODB_ENDPOINT: dynamoEndpoint() }, overrides);
+  return createTable(name, dynamoEndpoint());
+}
