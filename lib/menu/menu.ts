@@ -21,9 +21,21 @@ const subButton = leaf(maxBytes(60, 'sub-button name'));
 const topName = maxBytes(16, 'button name');
 const parent = z.object({ name: topName, sub_button: z.array(subButton).min(1, 'a sub-menu needs 1 to 5 buttons').max(5, 'a sub-menu holds at most 5 buttons') });
 
+const topLeaf = leaf(topName);
+type TopButton = z.infer<typeof parent> | z.infer<typeof topLeaf>;
+
+/** A top button is a sub-menu when it has sub_button: validating it as that one shape gives errors that name the field. */
+const topButton = z.unknown().transform((v, ctx): TopButton => {
+  const schema = typeof v === 'object' && v !== null && 'sub_button' in v ? parent : topLeaf;
+  const r = schema.safeParse(v);
+  if (r.success) return r.data;
+  for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
 export const menuSchema = z
   .object({
-    button: z.array(z.union([parent, leaf(topName)])).min(1, 'a menu needs 1 to 3 buttons').max(3, 'a menu holds at most 3 buttons'),
+    button: z.array(topButton).min(1, 'a menu needs 1 to 3 buttons').max(3, 'a menu holds at most 3 buttons'),
   })
   .superRefine((menu, ctx) => {
     const seen = new Set<string>();

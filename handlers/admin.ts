@@ -1,0 +1,64 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { autoreplyRoutes } from '../lib/autoreply/adminRoutes';
+import { dynamoRuleStore } from '../lib/autoreply/ruleStore';
+import { getRuntime } from '../lib/app/runtime';
+import { weChatApi } from '../lib/app/wechatApi';
+import { isAuthorized } from '../lib/http/bearer';
+import { errorBoundary } from '../lib/http/errorBoundary';
+import { bodyBytes, bodyText, json, type HttpResult } from '../lib/http/response';
+import { compileRoutes, matchRoute } from '../lib/http/router';
+import { memberRoutes } from '../lib/members/adminRoutes';
+import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
+import { menuRoutes } from '../lib/menu/adminRoutes';
+import { dynamoMenuStore } from '../lib/menu/menuStore';
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+let wired: { routes: ReturnType<typeof compileRoutes>; adminToken: string } | undefined;
+
+async function wire() {
+  if (!wired) {
+    const rt = await getRuntime();
+    const ports = { clock: rt.clock, timeZone: rt.config.timeZone };
+    wired = {
+      adminToken: rt.config.adminToken,
+      routes: compileRoutes([
+        ...memberRoutes({ members: dynamoMemberStore(rt.table) }),
+        ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),
+        ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
+      ]),
+    };
+  }
+  return wired;
+}
+
+function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const found = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name);
+  return found?.[1];
+}
+
+/** The admin API: bearer token, then one route, then its use case. */
+export async function handleAdmin(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const { routes, adminToken } = await wire();
+  if (!isAuthorized(header(event, 'authorization'), adminToken)) {
+    return json(401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
+  }
+  const method = event.requestContext.http.method.toUpperCase();
+  const matched = matchRoute(routes, method, event.rawPath ?? event.requestContext.http.path);
+  if ('status' in matched) return json(matched.status, { error: matched.status === 404 ? 'no such endpoint' : `method ${method} not allowed here` });
+  if (bodyBytes(event) > MAX_BODY_BYTES) return json(413, { error: 'body too large' });
+  const raw = bodyText(event);
+  const contentType = (header(event, 'content-type') ?? '').toLowerCase();
+  let body: unknown = raw;
+  if (raw && (contentType.includes('json') || !contentType)) {
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return json(400, { error: 'body is not valid JSON' });
+    }
+  }
+  return matched.route.run({ params: matched.params, query: event.queryStringParameters ?? {}, body, rawBody: raw, contentType });
+}
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(errorBoundary()).handler(handleAdmin);
