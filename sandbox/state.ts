@@ -33,8 +33,11 @@ export interface InboxEntry {
   /** Sandbox ms. */
   at: number;
   direction: 'in' | 'out';
-  /** How it travelled: `push` for what the follower sent; passive/custom/template/mass for what they received. */
-  channel: 'push' | 'passive' | 'custom' | 'template' | 'mass';
+  /**
+   * How it travelled: `push` for what the follower sent; passive/custom/template/mass for what they
+   * received; `system` for WeChat's own notice when the account's server failed to answer.
+   */
+  channel: 'push' | 'passive' | 'custom' | 'template' | 'mass' | 'system';
   msgType: string;
   content?: string;
   articles?: Article[];
@@ -42,6 +45,9 @@ export interface InboxEntry {
   title?: string;
   description?: string;
   musicUrl?: string;
+  hqMusicUrl?: string;
+  thumbMediaId?: string;
+  kfAccount?: string;
   event?: string;
   eventKey?: string;
   templateId?: string;

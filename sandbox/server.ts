@@ -1,0 +1,83 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeAesKey } from '../lib/wechat/crypto';
+import { handleApi, isApiPath } from './api-routes';
+import { chatPageHtml } from './chat-page';
+import { withDefaults, type SandboxOptions } from './config';
+import { handleFollowers } from './follower-routes';
+import { BodyTooLarge, readBody, sendJson, sendText } from './http-io';
+import { handleControls } from './sandbox-routes';
+import { SandboxState } from './state';
+import { TokenIssuer } from './tokens';
+
+/**
+ * The WeChat sandbox: a local stand-in for api.weixin.qq.com and for followers' phones, plus a chat
+ * page at `/`. Never deployed. All state is in memory.
+ */
+export interface Sandbox {
+  listen(port?: number, host?: string): Promise<void>;
+  close(): Promise<void>;
+  /** `http://127.0.0.1:<port>` once listening. */
+  readonly url: string;
+  readonly state: SandboxState;
+  readonly tokens: TokenIssuer;
+  readonly options: SandboxOptions;
+}
+
+export function createSandbox(partial: Partial<SandboxOptions> = {}): Sandbox {
+  const options = withDefaults(partial);
+  const aesKey = decodeAesKey(options.encodingAesKey);
+  const state = new SandboxState(options.clock);
+  const tokens = new TokenIssuer(() => state.now());
+  const deps = { state, tokens, options, aesKey };
+  let url = '';
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsedUrl = new URL(req.url ?? '/', 'http://sandbox');
+    const path = parsedUrl.pathname;
+    const method = req.method ?? 'GET';
+    if ((path === '/' || path === '/index.html') && method === 'GET') return sendText(res, 200, 'text/html; charset=utf-8', chatPageHtml());
+    const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+    if (isApiPath(path)) {
+      const { status, json } = handleApi({ method, path, query: Object.fromEntries(parsedUrl.searchParams), rawBody }, deps);
+      return sendJson(res, status, json);
+    }
+    const answer = (await handleFollowers(method, path, parsedUrl.searchParams, rawBody, deps)) ?? (await handleControls(method, path, parsedUrl.searchParams, rawBody, deps));
+    if (answer) return sendJson(res, answer.status, answer.json);
+    sendJson(res, 404, { error: `no route for ${method} ${path}` });
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) return res.destroy();
+      if (err instanceof BodyTooLarge) return sendJson(res, 413, { error: err.message });
+      console.error('sandbox: unexpected error', err);
+      sendJson(res, 500, { error: 'internal sandbox error (see the sandbox log)' });
+    });
+  });
+
+  return {
+    state,
+    tokens,
+    options,
+    get url() {
+      return url;
+    },
+    listen(port = 0, host = '127.0.0.1') {
+      return new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          url = `http://${host}:${(server.address() as AddressInfo).port}`;
+          resolve();
+        });
+      });
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}
