@@ -1,0 +1,124 @@
+/**
+ * `npm start`: the whole local stack, in order, stopped cleanly with Ctrl-C.
+ *   1. DynamoDB Local on DYNAMODB_PORT (8000), data under .data/
+ *   2. the table from serverless.yml's declaration, and the demo configuration on first start
+ *   3. the WeChat sandbox on SANDBOX_PORT (4000): API stand-in and the chat page
+ *   4. the handlers under serverless-offline on HTTP_PORT (3000): /wechat and /admin/*
+ *   5. the demo menu published to the sandbox through the admin API
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createTable } from '../lib/store/dynamo';
+import { ensureTable } from '../lib/store/ensureTable';
+import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
+import { loadEnvFiles } from './loadEnvFiles';
+// @ts-expect-error plain ESM helper shared with the test runner
+import { startDynamoLocal } from './dynamo-local.mjs';
+
+loadEnvFiles(['.env', '.env.example']);
+const env = process.env;
+const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
+const sandboxPort = Number(env.SANDBOX_PORT ?? 4000);
+const httpPort = Number(env.HTTP_PORT ?? 3000);
+const tableName = env.TABLE_NAME ?? 'wechat-oa-crm-local';
+
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
+
+function say(line: string) {
+  process.stdout.write(`[start] ${line}\n`);
+}
+
+async function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  for (const { name, child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode) continue;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      // serverless-offline and the sandbox run in their own process groups: stop the whole group.
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        child.kill('SIGTERM');
+      }
+    });
+    say(`${name} stopped`);
+  }
+  process.exit(code);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+function run(name: string, cmd: string, args: string[], extraEnv: Record<string, string>): ChildProcess {
+  const child = spawn(cmd, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const prefix = (d: Buffer) =>
+    String(d)
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => `[${name}] ${l}\n`)
+      .join('');
+  child.stdout?.on('data', (d: Buffer) => process.stdout.write(prefix(d)));
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(prefix(d)));
+  child.on('exit', (code) => {
+    if (!stopping) {
+      say(`${name} exited unexpectedly (code ${code}); stopping the stack`);
+      void stopAll(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+async function waitForHttp(url: string, what: string, timeoutMs: number, init?: RequestInit): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) throw new Error('stopping');
+    try {
+      await fetch(url, init);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`${what} did not come up at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  say(`DynamoDB Local on :${dynamoPort} (data in .data/dynamodb)`);
+  const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: '.data/dynamodb' });
+  children.push({ name: 'dynamodb', child: dynamo.child });
+  const endpoint = `http://localhost:${dynamoPort}`;
+  await ensureTable(endpoint, tableName);
+  const seeded = await loadDemoConfig(createTable(tableName, endpoint), JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
+  say(seeded === 'loaded' ? 'demo configuration loaded from config/demo.json' : 'demo configuration was loaded before; table left as it is');
+
+  const common = { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, AWS_REGION: env.AWS_REGION ?? 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+  say(`WeChat sandbox on :${sandboxPort}`);
+  run('sandbox', process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], { ...common, SANDBOX_PORT: String(sandboxPort), CALLBACK_URL: env.CALLBACK_URL ?? `http://localhost:${httpPort}/wechat` });
+  await waitForHttp(`http://localhost:${sandboxPort}/sandbox/state`, 'the sandbox', 30_000);
+
+  say(`handlers under serverless-offline on :${httpPort}`);
+  run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], { ...common, IS_OFFLINE: 'true', SLS_TELEMETRY_DISABLED: '1' });
+  await waitForHttp(`http://localhost:${httpPort}/admin/menu`, 'serverless-offline', 120_000);
+
+  const published = await fetch(`http://localhost:${httpPort}/admin/menu/publish`, { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+  say(published.ok ? 'menu published to the sandbox' : `menu publish answered ${published.status}: ${await published.text()}`);
+
+  say('');
+  say(`chat page:   http://localhost:${sandboxPort}/   (chat as a follower)`);
+  say(`callback:    http://localhost:${httpPort}/wechat`);
+  say(`admin API:   http://localhost:${httpPort}/admin/*   (Authorization: Bearer ${env.ADMIN_TOKEN === 'sandbox-admin-token' ? 'sandbox-admin-token' : '<ADMIN_TOKEN>'})`);
+  say('Ctrl-C stops everything.');
+}
+
+main().catch((err) => {
+  process.stderr.write(`[start] ${(err as Error).message}\n`);
+  void stopAll(1);
+});
