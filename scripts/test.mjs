@@ -2,7 +2,7 @@
 // Runs every *.test.ts under lib/, handlers/, sandbox/ and tests/ with node's test runner (tsx for
 // TypeScript). Integration tests need DynamoDB Local: this script starts one in memory on a free
 // port, hands its endpoint to the tests through DYNAMODB_ENDPOINT, and stops it afterwards.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDynamoLocal } from './dynamo-local.mjs';
@@ -32,13 +32,22 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Types first: a test run on code that does not typecheck proves little.
+if (filter.length === 0) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('typecheck failed');
+    process.exit(1);
+  }
+}
+
 const dynamo = await startDynamoLocal({ inMemory: true });
 let code = 1;
 try {
   code = await new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
       stdio: 'inherit',
-      env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', NODE_ENV: 'test' },
+      env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', NODE_ENV: 'test', AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
     });
     child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
   });
