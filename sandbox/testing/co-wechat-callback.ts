@@ -27,9 +27,10 @@ export type Handler = (message: CoWechatMessage) => CoWechatReply | Promise<CoWe
 
 /** A bot with a few behaviours the tests and the chat page exercise. */
 export const demoBot: Handler = (m) => {
-  if (m.MsgType === 'event' && m.Event === 'subscribe') return '欢迎关注沙箱公众号！回复“图文”看文章，点菜单“签到”领积分。';
+  if (m.MsgType === 'event' && m.Event === 'subscribe') return '欢迎关注！回复“图文”看本周活动，点下方菜单“签到”每天领积分。';
   if (m.MsgType === 'event' && m.Event === 'unsubscribe') return '';
-  if (m.MsgType === 'event' && m.Event === 'CLICK' && m.EventKey === 'SIGN_IN') return '签到成功 ✅ 今日 +10 积分，已连续签到 3 天。';
+  if (m.MsgType === 'event' && m.Event === 'CLICK' && m.EventKey === 'SIGN_IN') return '签到成功！今日 +10 积分，已连续签到 3 天。';
+  if (m.MsgType === 'event' && m.Event === 'CLICK' && m.EventKey === 'MY_POINTS') return '你当前有 1280 积分（银卡会员），再得 720 分升级金卡。';
   if (m.MsgType === 'event' && m.Event === 'CLICK') return `你点了 ${m.EventKey}`;
   if (m.MsgType === 'event') return '';
   if (m.Content === '图文') {
