@@ -265,6 +265,17 @@ describe('replies WeChat would not accept', () => {
     });
   }
 
+  test('when one of several deliveries fails, the follower sees the good reply and no notice', async () => {
+    const openid = freshOpenid();
+    let seen = 0;
+    answer = (o) => (++seen === 1 ? { status: 503 } : { body: textReply(o, '第二次才答') });
+    const res = await send(openid, { type: 'text', content: 'hi', deliveries: 2 });
+    assert.deepEqual(res.json.attempts.map((a: JsonObject) => a.status).sort(), [200, 503]);
+    assert.equal(res.json.error, undefined);
+    assert.equal(res.json.reply.content, '第二次才答');
+    assert.deepEqual((await shown(openid)).map((e) => [e.channel, e.content]), [['passive', '第二次才答']]);
+  });
+
   test('a valid encrypted reply from our own lib is accepted; success and an empty body show nothing', async () => {
     const openid = freshOpenid();
     answer = (o) => ({ body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o, '加密回复'), now(), '456') });
