@@ -83,6 +83,8 @@ export interface MenuButton {
   sub_button: MenuButton[];
 }
 
+const MAX_CALLS = 10_000;
+
 export class SandboxState {
   followers = new Map<string, Follower>();
   /** Every follower's chat lines, in order; `seq` is global so `?after=` works per follower. */
@@ -149,5 +151,7 @@ export class SandboxState {
 
   record(call: Omit<ApiCall, 'seq' | 'at'>): void {
     this.calls.push({ ...call, seq: ++this.seq, at: this.now() });
+    // A sandbox left running for days should not grow without bound: keep the latest calls.
+    if (this.calls.length > MAX_CALLS) this.calls.splice(0, this.calls.length - MAX_CALLS);
   }
 }
