@@ -12,6 +12,8 @@ import { memberRoutes } from '../lib/members/adminRoutes';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import { menuRoutes } from '../lib/menu/adminRoutes';
 import { dynamoMenuStore } from '../lib/menu/menuStore';
+import { crmPorts, levelsDocument } from '../lib/app/crm';
+import { levelRoutes } from '../lib/levels/adminRoutes';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -24,7 +26,8 @@ async function wire() {
     wired = {
       adminToken: rt.config.adminToken,
       routes: compileRoutes([
-        ...memberRoutes({ members: dynamoMemberStore(rt.table) }),
+        ...memberRoutes({ members: dynamoMemberStore(rt.table), points: crmPorts(rt) }),
+        ...levelRoutes({ ...ports, levels: levelsDocument(rt) }),
         ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
       ]),

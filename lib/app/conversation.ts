@@ -2,10 +2,11 @@ import { compileRules } from '../autoreply/engine';
 import { dynamoRuleStore } from '../autoreply/ruleStore';
 import { dynamoDedupStore } from '../conversation/dynamoDedupStore';
 import type { Action } from '../conversation/actions';
-import { showMyAccount } from '../conversation/myAccount';
+import { myAccountAction, signInAction } from '../signin/actions';
 import type { ConversationPorts } from '../conversation/respondToFollower';
 import { dynamoMemberStore } from '../members/dynamoMemberStore';
 import { cacheFor } from '../store/cacheFor';
+import { crmPorts } from './crm';
 import type { Runtime } from './runtime';
 
 /** Auto-reply rules are read from the table at most this often per container. */
@@ -15,7 +16,11 @@ export const RULES_CACHE_MS = 5_000;
 export function conversationPorts(rt: Runtime): ConversationPorts {
   const ruleStore = dynamoRuleStore(rt.table);
   const rules = cacheFor(RULES_CACHE_MS, async () => compileRules(await ruleStore.list()), rt.clock);
-  const actions = new Map<string, Action>([['MY_ACCOUNT', showMyAccount]]);
+  const crm = crmPorts(rt);
+  const actions = new Map<string, Action>([
+    ['SIGN_IN', signInAction(crm)],
+    ['MY_ACCOUNT', myAccountAction(crm.levels)],
+  ]);
   return {
     dedup: dynamoDedupStore(rt.table),
     members: dynamoMemberStore(rt.table),

@@ -1,9 +1,20 @@
+import { z } from 'zod';
 import { json } from '../http/response';
-import { notFound, type Route } from '../http/router';
+import { notFound, withBody, type Route } from '../http/router';
+import { BadCursorError } from './dynamoPointsLedger';
+import { changePoints, type PointsPorts } from './grantPoints';
 import { serviceWindowEndsAt } from './member';
 import type { MemberStore } from './memberStore';
 
-export function memberRoutes(ports: { members: MemberStore }): Route[] {
+const pointsChangeSchema = z.object({
+  delta: z.number().int().refine((n) => n !== 0, 'must not be 0').refine((n) => Math.abs(n) <= 1_000_000, 'at most 1,000,000 at once'),
+  reason: z.string().trim().min(1).max(200),
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)'),
+});
+
+const pageSchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(2048).optional() });
+
+export function memberRoutes(ports: { members: MemberStore; points: PointsPorts }): Route[] {
   return [
     {
       method: 'GET',
@@ -14,6 +25,41 @@ export function memberRoutes(ports: { members: MemberStore }): Route[] {
         const windowEnds = serviceWindowEndsAt(member);
         return json(200, { ...member, serviceWindowEndsAt: windowEnds ? new Date(windowEnds).toISOString() : null });
       },
+    },
+    {
+      method: 'GET',
+      path: '/admin/members/{openid}/points',
+      run: (req) =>
+        withBody(pageSchema, req.query, async ({ limit, cursor }) => {
+          const member = await ports.members.get(req.params.openid!);
+          if (!member) return notFound(`member ${req.params.openid}`);
+          try {
+            const page = await ports.points.ledger.list(member.openid, { limit, cursor });
+            const m = member as typeof member & { lifetimePoints?: number };
+            return json(200, { balance: m.points, lifetimePoints: m.lifetimePoints ?? 0, ledger: page.entries, cursor: page.cursor ?? null });
+          } catch (err) {
+            if (err instanceof BadCursorError) return json(400, { error: `cursor: ${err.message}` });
+            throw err;
+          }
+        }),
+    },
+    {
+      method: 'POST',
+      path: '/admin/members/{openid}/points',
+      run: (req) =>
+        withBody(pointsChangeSchema, req.body, async (input) => {
+          const r = await changePoints(ports.points, req.params.openid!, { ...input, kind: input.delta > 0 ? 'grant' : 'adjust' });
+          switch (r.status) {
+            case 'applied':
+              return json(201, { balance: r.member.points, level: r.member.level, entry: r.entry });
+            case 'duplicate':
+              return json(200, { duplicate: true, entry: r.entry });
+            case 'insufficient':
+              return json(409, { error: `balance ${r.balance} is too low for ${input.delta}`, balance: r.balance });
+            case 'no-member':
+              return notFound(`member ${req.params.openid}`);
+          }
+        }),
     },
   ];
 }

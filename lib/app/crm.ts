@@ -1,0 +1,30 @@
+import { DEFAULT_LEVELS, type Level } from '../levels/levels';
+import { dynamoPointsLedger } from '../members/dynamoPointsLedger';
+import { DEFAULT_SIGNIN_RULES, type SignInRules } from '../signin/signIn';
+import { cacheFor } from '../store/cacheFor';
+import { configDocument } from '../store/configDocument';
+import type { Runtime } from './runtime';
+
+/** Configuration read by hot paths is cached this long per container. */
+export const CONFIG_CACHE_MS = 5_000;
+
+export function levelsDocument(rt: Runtime) {
+  return configDocument<Level[]>(rt.table, 'LEVELS', DEFAULT_LEVELS);
+}
+
+export function signInRulesDocument(rt: Runtime) {
+  return configDocument<SignInRules>(rt.table, 'SIGNIN', DEFAULT_SIGNIN_RULES);
+}
+
+/** Ports of the points, levels and sign-in use cases, wired to DynamoDB. */
+export function crmPorts(rt: Runtime) {
+  const levels = cacheFor(CONFIG_CACHE_MS, () => levelsDocument(rt).get(), rt.clock);
+  const signInRules = cacheFor(CONFIG_CACHE_MS, () => signInRulesDocument(rt).get(), rt.clock);
+  return {
+    ledger: dynamoPointsLedger(rt.table),
+    levels: () => levels.get(),
+    rules: () => signInRules.get(),
+    clock: rt.clock,
+    timeZone: rt.config.timeZone,
+  };
+}

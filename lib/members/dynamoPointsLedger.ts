@@ -1,0 +1,123 @@
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Table } from '../store/dynamo';
+import { memberKey, toMember } from './dynamoMemberStore';
+import { lifetimeDelta, type PointsEntry } from './points';
+import type { PointsLedger } from './pointsLedger';
+
+const MAX_ATTEMPTS = 25;
+
+interface CancelReason {
+  Code?: string;
+}
+
+function cancellationCodes(err: unknown): string[] | undefined {
+  const e = err as { name?: string; CancellationReasons?: CancelReason[] };
+  if (e?.name !== 'TransactionCanceledException') return undefined;
+  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+const idemKey = (openid: string, key: string) => ({ pk: `MEMBER#${openid}`, sk: `IDEM#${key}` });
+
+/**
+ * One TransactWriteItems per change: the idempotency record (put if absent), the ledger entry and
+ * the member's balance (guarded by a version number, so a concurrent change makes us re-read and
+ * retry rather than overwrite). A crash anywhere leaves either all three or none.
+ */
+export function dynamoPointsLedger(table: Table): PointsLedger {
+  async function findDuplicate(openid: string, key: string): Promise<PointsEntry | undefined> {
+    const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: idemKey(openid, key), ConsistentRead: true }));
+    return out.Item?.entry as PointsEntry | undefined;
+  }
+
+  return {
+    async apply(openid, plan, nowMs) {
+      for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        const read = await table.doc.send(new GetCommand({ TableName: table.name, Key: memberKey(openid), ConsistentRead: true }));
+        if (!read.Item) return { status: 'no-member' };
+        const version = Number(read.Item.version ?? 0);
+        const member = { ...toMember(read.Item), lifetimePoints: Number(read.Item.lifetimePoints ?? 0) };
+        const { change, memberSet = {}, puts = [] } = plan(member);
+        const duplicate = await findDuplicate(openid, change.idempotencyKey);
+        if (duplicate) return { status: 'duplicate', entry: duplicate };
+        const balanceAfter = member.points + change.delta;
+        if (balanceAfter < 0) return { status: 'insufficient', balance: member.points };
+        const lifetimePoints = member.lifetimePoints + lifetimeDelta(change);
+        const at = new Date(nowMs).toISOString();
+        const entry: PointsEntry = { ...change, openid, at, balanceAfter };
+        const setNames: Record<string, string> = {};
+        const setValues: Record<string, unknown> = {};
+        const extraSets = Object.entries(memberSet).map(([name, value], i) => {
+          setNames[`#x${i}`] = name;
+          setValues[`:x${i}`] = value;
+          return `#x${i} = :x${i}`;
+        });
+        try {
+          await table.doc.send(
+            new TransactWriteCommand({
+              TransactItems: [
+                { Put: { TableName: table.name, Item: { ...idemKey(openid, change.idempotencyKey), entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
+                { Put: { TableName: table.name, Item: { pk: `MEMBER#${openid}`, sk: `LEDGER#${at}#${change.idempotencyKey}`, ...entry } } },
+                {
+                  Update: {
+                    TableName: table.name,
+                    Key: memberKey(openid),
+                    UpdateExpression: ['SET points = :points', 'lifetimePoints = :lifetime', 'version = :next', 'updatedAt = :at', ...extraSets].join(', '),
+                    ConditionExpression: version === 0 ? 'attribute_not_exists(version)' : 'version = :version',
+                    ...(extraSets.length ? { ExpressionAttributeNames: setNames } : {}),
+                    ExpressionAttributeValues: { ':points': balanceAfter, ':lifetime': lifetimePoints, ':next': version + 1, ':at': at, ...(version === 0 ? {} : { ':version': version }), ...setValues },
+                  },
+                },
+                ...puts.map((Item) => ({ Put: { TableName: table.name, Item } })),
+              ],
+            }),
+          );
+          return { status: 'applied', entry, member: { points: balanceAfter, lifetimePoints, level: String(memberSet.level ?? member.level) } };
+        } catch (err) {
+          const codes = cancellationCodes(err);
+          if (!codes) throw err;
+          if (codes[0] === 'ConditionalCheckFailed') {
+            const dup = await findDuplicate(openid, change.idempotencyKey);
+            if (dup) return { status: 'duplicate', entry: dup };
+          }
+          // Someone else changed the member (or the transaction conflicted): re-read and try again.
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+        }
+      }
+      throw new Error(`points: gave up after ${MAX_ATTEMPTS} attempts under contention`);
+    },
+
+    async list(openid, { limit, cursor }) {
+      const out = await table.doc.send(
+        new QueryCommand({
+          TableName: table.name,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
+          ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':ledger': 'LEDGER#' },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: cursor ? decodeCursor(cursor, openid) : undefined,
+        }),
+      );
+      return {
+        entries: (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...e }) => e as PointsEntry),
+        cursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
+      };
+    },
+  };
+}
+
+export class BadCursorError extends Error {}
+
+/** A cursor is ours only if it points into this member's ledger; anything else is a 400, not a DynamoDB error. */
+function decodeCursor(cursor: string, openid: string): Record<string, unknown> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new BadCursorError('cursor is not one we issued');
+  }
+  const k = key as { pk?: unknown; sk?: unknown };
+  if (typeof key !== 'object' || key === null || k.pk !== `MEMBER#${openid}` || typeof k.sk !== 'string' || !k.sk.startsWith('LEDGER#') || Object.keys(key).length !== 2) {
+    throw new BadCursorError('cursor is not one we issued');
+  }
+  return key as Record<string, unknown>;
+}

@@ -1,0 +1,172 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { fixedClock } from '../lib/clock/clock';
+import { DEFAULT_LEVELS } from '../lib/levels/levels';
+import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
+import { dynamoPointsLedger } from '../lib/members/dynamoPointsLedger';
+import { changePoints, type PointsPorts } from '../lib/members/grantPoints';
+import { DEFAULT_SIGNIN_RULES, signIn } from '../lib/signin/signIn';
+import type { Table } from '../lib/store/dynamo';
+import { httpEvent } from './support/pushes';
+import { TEST_CONFIG, useTestTable } from './support/testTable';
+
+let table: Table;
+let handleAdmin: typeof import('../handlers/admin').handleAdmin;
+
+before(async () => {
+  table = await useTestTable();
+  ({ handleAdmin } = await import('../handlers/admin'));
+});
+
+const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
+async function admin(method: string, path: string, body?: unknown, query: Record<string, string> = {}) {
+  const res = await handleAdmin(httpEvent(method, path, query, body === undefined ? undefined : JSON.stringify(body), auth));
+  return { status: res.statusCode, body: JSON.parse(String(res.body)) };
+}
+
+async function newMember(openid: string) {
+  await dynamoMemberStore(table).recordInteraction(openid, { kind: 'event', at: Date.now(), event: 'subscribe' });
+}
+
+function ports(t: Table = table, clock = fixedClock(Date.parse('2026-11-23T02:00:00Z'))): PointsPorts & { clock: ReturnType<typeof fixedClock> } {
+  return { ledger: dynamoPointsLedger(t), levels: async () => DEFAULT_LEVELS, clock };
+}
+
+async function ledgerItems(openid: string) {
+  const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':l': 'LEDGER#' }, ConsistentRead: true }));
+  return out.Items ?? [];
+}
+
+test('admin: grant, same key again changes nothing, overdraw is 409, ledger pages with a cursor', async () => {
+  await newMember('o_pts_admin');
+  const first = await admin('POST', '/admin/members/o_pts_admin/points', { delta: 50, reason: '到店消费', idempotencyKey: 'order-1' });
+  assert.equal(first.status, 201);
+  assert.equal(first.body.balance, 50);
+  const again = await admin('POST', '/admin/members/o_pts_admin/points', { delta: 50, reason: '到店消费', idempotencyKey: 'order-1' });
+  assert.equal(again.status, 200);
+  assert.equal(again.body.duplicate, true);
+  for (let i = 2; i <= 4; i++) await admin('POST', '/admin/members/o_pts_admin/points', { delta: 10 * i, reason: `r${i}`, idempotencyKey: `order-${i}` });
+  const overdraw = await admin('POST', '/admin/members/o_pts_admin/points', { delta: -1000, reason: '兑换', idempotencyKey: 'redeem-1' });
+  assert.equal(overdraw.status, 409);
+  assert.match(overdraw.body.error, /too low/);
+
+  const page1 = await admin('GET', '/admin/members/o_pts_admin/points', undefined, { limit: '3' });
+  assert.equal(page1.body.balance, 140);
+  assert.equal(page1.body.ledger.length, 3);
+  assert.equal(page1.body.ledger[0].delta, 40, 'newest first');
+  const page2 = await admin('GET', '/admin/members/o_pts_admin/points', undefined, { limit: '3', cursor: page1.body.cursor });
+  assert.deepEqual(page2.body.ledger.map((e: { delta: number }) => e.delta), [50]);
+  assert.equal(page2.body.cursor, null);
+
+  const forged = Buffer.from(JSON.stringify({ pk: 'MEMBER#someone_else', sk: 'LEDGER#x' })).toString('base64url');
+  assert.equal((await admin('GET', '/admin/members/o_pts_admin/points', undefined, { cursor: forged })).status, 400);
+  assert.equal((await admin('POST', '/admin/members/o_nobody/points', { delta: 5, reason: 'x', idempotencyKey: 'k' })).status, 404);
+  const bad = await admin('POST', '/admin/members/o_pts_admin/points', { delta: 0, reason: '', idempotencyKey: 'has space' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /delta/);
+  assert.match(bad.body.error, /idempotencyKey/);
+});
+
+test('reaching a threshold upgrades the level, records it and queues a notice, atomically', async () => {
+  await newMember('o_pts_level');
+  const r = await changePoints(ports(), 'o_pts_level', { delta: 600, reason: 'big order', idempotencyKey: 'o-600', kind: 'grant' });
+  assert.equal(r.status, 'applied');
+  assert.equal(r.status === 'applied' && r.member.level, '银卡');
+  const m = await dynamoMemberStore(table).get('o_pts_level');
+  assert.equal(m?.level, '银卡');
+  const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#o_pts_level' } }));
+  const sks = (out.Items ?? []).map((i) => String(i.sk));
+  assert.ok(sks.some((s) => s.startsWith('LEVEL#')));
+  assert.ok(sks.some((s) => s.startsWith('NOTICE#') && s.endsWith('level-changed')));
+  // Spending points does not cost the level.
+  await changePoints(ports(), 'o_pts_level', { delta: -500, reason: 'redeem', idempotencyKey: 'r-500', kind: 'redeem' });
+  assert.equal((await dynamoMemberStore(table).get('o_pts_level'))?.level, '银卡');
+});
+
+test('ledger and balance agree under random operations with injected crashes (property)', async () => {
+  let run = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.record({ delta: fc.integer({ min: -80, max: 100 }).filter((d) => d !== 0), key: fc.integer({ min: 0, max: 12 }), crash: fc.constantFrom('none', 'before', 'after') }), { minLength: 1, maxLength: 15 }),
+      async (ops) => {
+        const openid = `o_prop_${run++}`;
+        await newMember(openid);
+        // A table whose transactional write can "crash": before it is sent, or after it committed but before the caller hears back.
+        let crash: 'none' | 'before' | 'after' = 'none';
+        const send = table.doc.send.bind(table.doc) as (c: unknown) => Promise<unknown>;
+        const flaky = { ...table, doc: { send: async (cmd: { constructor: { name: string } }) => {
+          if (cmd.constructor.name === 'TransactWriteCommand' && crash === 'before') throw new Error('crash before write');
+          const out = await send(cmd);
+          if (cmd.constructor.name === 'TransactWriteCommand' && crash === 'after') throw new Error('crash after write');
+          return out;
+        } } } as unknown as Table;
+        const p = ports(flaky);
+        const applied = new Map<string, number>();
+        let model = 0;
+        for (const op of ops) {
+          const change = { delta: op.delta, reason: 'prop', idempotencyKey: `k${op.key}`, kind: 'adjust' as const };
+          crash = op.crash;
+          // A crashed attempt is retried with the same key, as WeChat or an operator would.
+          for (let attempt = 0; attempt < 2; attempt++) {
+            try {
+              const r = await changePoints(p, openid, change);
+              if (r.status === 'applied') {
+                applied.set(change.idempotencyKey, op.delta);
+                model += op.delta;
+              } else if (r.status === 'duplicate' && !applied.has(change.idempotencyKey)) {
+                // The crashed-after attempt had committed: the retry sees its result.
+                applied.set(change.idempotencyKey, r.entry.delta);
+                model += r.entry.delta;
+              }
+              break;
+            } catch {
+              crash = 'none';
+            }
+          }
+        }
+        const member = await dynamoMemberStore(table).get(openid);
+        const ledger = await ledgerItems(openid);
+        const sum = ledger.reduce((s, e) => s + Number(e.delta), 0);
+        assert.equal(member?.points, sum, 'balance equals the ledger sum');
+        assert.equal(sum, model, 'every key applied at most once');
+        assert.ok((member?.points ?? 0) >= 0);
+        assert.equal(new Set(ledger.map((e) => e.idempotencyKey)).size, ledger.length);
+      },
+    ),
+    { numRuns: 25, seed: 20261123 },
+  );
+});
+
+test('a crowd: simultaneous sign-ins award once, simultaneous grants all land', async () => {
+  await newMember('o_pts_crowd');
+  const p = { ...ports(), rules: async () => DEFAULT_SIGNIN_RULES, timeZone: 'Asia/Shanghai' };
+  const signIns = Array.from({ length: 10 }, () => signIn(p, 'o_pts_crowd'));
+  const grants = Array.from({ length: 15 }, (_, i) => changePoints(p, 'o_pts_crowd', { delta: 3, reason: 'crowd', idempotencyKey: `crowd-${i}`, kind: 'grant' }));
+  const [signInResults, grantResults] = await Promise.all([Promise.all(signIns), Promise.all(grants)]);
+  assert.equal(signInResults.filter((r) => r.status === 'signed-in').length, 1);
+  assert.equal(signInResults.filter((r) => r.status === 'already').length, 9);
+  assert.ok(grantResults.every((r) => r.status === 'applied'));
+  const member = await dynamoMemberStore(table).get('o_pts_crowd');
+  assert.equal(member?.points, DEFAULT_SIGNIN_RULES.pointsPerDay + 15 * 3);
+  assert.equal((await ledgerItems('o_pts_crowd')).length, 16);
+});
+
+test('sign-in streaks across business days, with the day-7 bonus', async () => {
+  await newMember('o_pts_streak');
+  const clock = fixedClock(Date.parse('2026-11-23T15:00:00Z')); // 23:00 in Shanghai
+  const p = { ...ports(table, clock), rules: async () => DEFAULT_SIGNIN_RULES, timeZone: 'Asia/Shanghai' };
+  const results = [];
+  for (let day = 0; day < 7; day++) {
+    results.push(await signIn(p, 'o_pts_streak'));
+    clock.advance(2 * 3600 * 1000); // 01:00 next day there: a new business day although only two hours passed
+    results.push(await signIn(p, 'o_pts_streak'));
+    clock.advance(22 * 3600 * 1000);
+  }
+  const firsts = results.filter((r) => r.status === 'signed-in');
+  assert.equal(firsts.length, 8, 'the 01:00 sign-in is already the next business day');
+  assert.deepEqual(firsts.map((r) => r.status === 'signed-in' && r.streak), [1, 2, 3, 4, 5, 6, 7, 8]);
+  const day7 = firsts[6]!;
+  assert.equal(day7.status === 'signed-in' && day7.bonus, 50);
+});
