@@ -1,7 +1,7 @@
 import { decryptWithRotation, WeChatCryptoError } from '../lib/wechat/crypto';
 import { isSameSignature, signParts } from '../lib/wechat/signature';
 import { parseXml, XmlError, type XmlObject, type XmlValue } from '../lib/wechat/xml';
-import type { Article } from './state';
+import type { MessageFields } from './state';
 
 /**
  * Reads the app's passive reply the way WeChat does: `success` or an empty body means nothing to
@@ -10,18 +10,8 @@ import type { Article } from './state';
  */
 export type PushMode = 'plain' | 'aes' | 'compat';
 
-export interface DecodedReply {
-  msgType: string;
+export interface DecodedReply extends MessageFields {
   createTime: number;
-  content?: string;
-  articles?: Article[];
-  mediaId?: string;
-  title?: string;
-  description?: string;
-  musicUrl?: string;
-  hqMusicUrl?: string;
-  thumbMediaId?: string;
-  kfAccount?: string;
 }
 
 export interface ReplyContext {

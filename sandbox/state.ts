@@ -27,17 +27,8 @@ export interface Article {
   url?: string;
 }
 
-/** One line of a follower's chat: `out` = the follower sent it, `in` = the follower received it. */
-export interface InboxEntry {
-  seq: number;
-  /** Sandbox ms. */
-  at: number;
-  direction: 'in' | 'out';
-  /**
-   * How it travelled: `push` for what the follower sent; passive/custom/template/mass for what they
-   * received; `system` for WeChat's own notice when the account's server failed to answer.
-   */
-  channel: 'push' | 'passive' | 'custom' | 'template' | 'mass' | 'system';
+/** The visible part of a message, whichever way it travelled. */
+export interface MessageFields {
   msgType: string;
   content?: string;
   articles?: Article[];
@@ -48,6 +39,19 @@ export interface InboxEntry {
   hqMusicUrl?: string;
   thumbMediaId?: string;
   kfAccount?: string;
+}
+
+/** One line of a follower's chat: `out` = the follower sent it, `in` = the follower received it. */
+export interface InboxEntry extends MessageFields {
+  seq: number;
+  /** Sandbox ms. */
+  at: number;
+  direction: 'in' | 'out';
+  /**
+   * How it travelled: `push` for what the follower sent; passive/custom/template/mass for what they
+   * received; `system` for WeChat's own notice when the account's server failed to answer.
+   */
+  channel: 'push' | 'passive' | 'custom' | 'template' | 'mass' | 'system';
   event?: string;
   eventKey?: string;
   templateId?: string;
