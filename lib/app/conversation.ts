@@ -6,6 +6,8 @@ import { myAccountAction, signInAction } from '../signin/actions';
 import type { ConversationPorts } from '../conversation/respondToFollower';
 import { dynamoMemberStore } from '../members/dynamoMemberStore';
 import { cacheFor } from '../store/cacheFor';
+import { dynamoStatsStore } from '../stats/dynamoStatsStore';
+import { interactionCounter } from '../stats/recordStats';
 import { crmPorts } from './crm';
 import type { Runtime } from './runtime';
 
@@ -26,6 +28,7 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
     members: dynamoMemberStore(rt.table),
     rules: () => rules.get(),
     actions,
+    onInteraction: interactionCounter(dynamoStatsStore(rt.table), rt.config.timeZone),
     clock: rt.clock,
     timeZone: rt.config.timeZone,
   };

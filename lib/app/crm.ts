@@ -3,6 +3,8 @@ import { dynamoPointsLedger } from '../members/dynamoPointsLedger';
 import { DEFAULT_SIGNIN_RULES, type SignInRules } from '../signin/signIn';
 import { cacheFor } from '../store/cacheFor';
 import { configDocument } from '../store/configDocument';
+import { dynamoStatsStore } from '../stats/dynamoStatsStore';
+import { countingLedger } from '../stats/recordStats';
 import type { Runtime } from './runtime';
 
 /** Configuration read by hot paths is cached this long per container. */
@@ -21,7 +23,7 @@ export function crmPorts(rt: Runtime) {
   const levels = cacheFor(CONFIG_CACHE_MS, () => levelsDocument(rt).get(), rt.clock);
   const signInRules = cacheFor(CONFIG_CACHE_MS, () => signInRulesDocument(rt).get(), rt.clock);
   return {
-    ledger: dynamoPointsLedger(rt.table),
+    ledger: countingLedger(dynamoPointsLedger(rt.table), dynamoStatsStore(rt.table), rt.config.timeZone),
     levels: () => levels.get(),
     rules: () => signInRules.get(),
     clock: rt.clock,

@@ -3,7 +3,7 @@ import type { CompiledRules } from '../autoreply/engine';
 import { findTextReply, findWelcome } from '../autoreply/engine';
 import { fillPlaceholders } from '../autoreply/placeholders';
 import type { ReplySpec } from '../autoreply/rule';
-import type { Member } from '../members/member';
+import type { Interaction, Member } from '../members/member';
 import type { MemberStore } from '../members/memberStore';
 import { dedupKey, type InboundMessage } from '../wechat/message';
 import { buildReplyXml, type Reply } from '../wechat/reply';
@@ -18,6 +18,8 @@ export interface ConversationPorts {
   actions: ActionRegistry;
   /** Events that are not about the conversation (TEMPLATESENDJOBFINISH, …): recorded, answered with nothing. */
   eventSinks?: ReadonlyMap<string, (ctx: ActionContext) => Promise<void>>;
+  /** Told about every first delivery (daily numbers); must not throw. */
+  onInteraction?: (openid: string, interaction: Interaction) => Promise<void>;
   clock: Clock;
   timeZone: string;
   /** How long a retry waits for the first delivery of the same push to finish. */
@@ -40,7 +42,9 @@ export async function respondToFollower(message: InboundMessage, ports: Conversa
   let xml: string;
   try {
     const now = ports.clock.now();
-    const member = await ports.members.recordInteraction(message.openid, interactionOf(message, now));
+    const interaction = interactionOf(message, now);
+    const member = await ports.members.recordInteraction(message.openid, interaction);
+    await ports.onInteraction?.(message.openid, interaction);
     const reply = await route({ member, message, nowMs: now, dedupKey: key }, ports);
     xml = buildReplyXml(reply, message.openid, message.toUser, now);
   } catch (err) {
