@@ -1,0 +1,53 @@
+import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import type { Table } from '../store/dynamo';
+import { memberItems } from './memberItems';
+
+export type EraseResult = { status: 'erased'; itemsDeleted: number; couponsAnonymised: number } | { status: 'not-found' };
+
+/** A one-way fingerprint, so the audit trail can answer "was this openid erased?" without keeping it. */
+export function openidFingerprint(openid: string): string {
+  return createHash('sha256').update(`erasure:${openid}`).digest('hex');
+}
+
+/**
+ * Erasure on request (PIPL): every item under the member's partition is deleted; coupons they held
+ * stay for the merchant's accounts but lose the openid; an audit entry records when and how much,
+ * with a fingerprint instead of the openid. Dedup records (which may quote a reply) expire within a
+ * day by TTL. Running it twice is harmless.
+ */
+export async function eraseMember(table: Table, openid: string, nowMs: number, requestedBy: string): Promise<EraseResult> {
+  const items = await memberItems(table, openid);
+  if (!items.some((i) => i.sk === 'PROFILE')) return { status: 'not-found' };
+  const couponCodes = items.filter((i) => i.sk.startsWith('COUPON#')).map((i) => String(i.code ?? i.sk.split('#').pop()));
+  for (const code of couponCodes) {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.name,
+        Key: { pk: `COUPON#${code}`, sk: 'COUPON' },
+        UpdateExpression: 'SET openid = :erased, erasedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':erased': 'erased', ':at': new Date(nowMs).toISOString() },
+      }),
+    ).catch(() => undefined); // a coupon already gone needs no anonymising
+  }
+  // Profile last: if we die midway, the member still reads as present and the erasure can be rerun.
+  const ordered = [...items.filter((i) => i.sk !== 'PROFILE'), ...items.filter((i) => i.sk === 'PROFILE')];
+  for (let i = 0; i < ordered.length; i += 25) {
+    let requests = ordered.slice(i, i + 25).map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } }));
+    for (let attempt = 0; requests.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('erasure: DynamoDB kept items unprocessed');
+      const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: requests } }));
+      requests = (out.UnprocessedItems?.[table.name] ?? []) as typeof requests;
+      if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+  const at = new Date(nowMs).toISOString();
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: { pk: 'AUDIT#ERASURE', sk: `${at}#${openidFingerprint(openid).slice(0, 16)}`, fingerprint: openidFingerprint(openid), at, requestedBy, itemsDeleted: items.length, couponsAnonymised: couponCodes.length },
+    }),
+  );
+  return { status: 'erased', itemsDeleted: items.length, couponsAnonymised: couponCodes.length };
+}

@@ -1,0 +1,67 @@
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { openidFingerprint } from '../lib/privacy/eraseMember';
+import type { Table } from '../lib/store/dynamo';
+import { eventXml, httpEvent, pushEvent, textXml } from './support/pushes';
+import { TEST_CONFIG, useTestTable } from './support/testTable';
+
+let table: Table;
+let handleAdmin: typeof import('../handlers/admin').handleAdmin;
+let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+
+before(async () => {
+  table = await useTestTable();
+  ({ handleAdmin } = await import('../handlers/admin'));
+  ({ handleWeChat } = await import('../handlers/wechat'));
+});
+
+const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
+async function admin(method: string, path: string, body?: unknown) {
+  const res = await handleAdmin(httpEvent(method, path, {}, body === undefined ? undefined : JSON.stringify(body), auth));
+  return { status: res.statusCode, body: JSON.parse(String(res.body)), headers: res.headers };
+}
+
+test('export holds everything we keep; erase removes it, keeps an audit entry, and the member reads as 404', async () => {
+  const openid = 'o_privacy_1';
+  const t = Math.floor(Date.now() / 1000);
+  await handleWeChat(pushEvent(eventXml(openid, 'subscribe', 'qrscene_store', t)));
+  await handleWeChat(pushEvent(eventXml(openid, 'CLICK', 'SIGN_IN', t + 1)));
+  await handleWeChat(pushEvent(textXml(openid, 'hello')));
+  await admin('POST', `/admin/members/${openid}/points`, { delta: 600, reason: '消费', idempotencyKey: 'p1' });
+
+  const exported = await admin('GET', `/admin/members/${openid}/export`);
+  assert.equal(exported.status, 200);
+  assert.equal(exported.body.profile.openid, openid);
+  assert.equal(exported.body.profile.source, 'store');
+  assert.equal(exported.body.ledger.length, 2);
+  assert.equal(exported.body.level[0].to, '银卡');
+  assert.ok(exported.body.notice.length >= 1);
+  assert.match(String(exported.headers?.['content-disposition']), /attachment/);
+
+  const erased = await admin('DELETE', `/admin/members/${openid}`);
+  assert.equal(erased.status, 200);
+  assert.ok(erased.body.itemsDeleted >= 5);
+  assert.equal((await admin('GET', `/admin/members/${openid}`)).status, 404);
+  assert.equal((await admin('GET', `/admin/members/${openid}/export`)).status, 404);
+  assert.equal((await admin('GET', `/admin/members/${openid}/points`)).status, 404);
+  assert.equal((await admin('DELETE', `/admin/members/${openid}`)).status, 404);
+
+  const left = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}` } }));
+  assert.equal(left.Count, 0, 'nothing left under the member');
+  const audit = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT#ERASURE' } }));
+  const entry = (audit.Items ?? []).find((i) => i.fingerprint === openidFingerprint(openid));
+  assert.ok(entry, 'an audit entry remains');
+  assert.ok(!JSON.stringify(audit.Items).includes(openid), 'the audit trail does not keep the openid');
+});
+
+test('daily numbers through the admin API, with a 400 for a bad range', async () => {
+  const res = await handleAdmin(httpEvent('GET', '/admin/stats/daily', { from: '2026-11-01', to: '2026-11-30' }, undefined, auth));
+  const body = JSON.parse(String(res.body));
+  assert.equal(res.statusCode, 200);
+  assert.equal(body.days.length, 30);
+  assert.deepEqual(Object.keys(body.days[0]).sort(), ['activeMembers', 'day', 'levelUpgrades', 'netGrowth', 'newFollowers', 'newFollowersBySource', 'pointsIssued', 'pointsRedeemed', 'signIns', 'unfollows'].sort());
+  const bad = await handleAdmin(httpEvent('GET', '/admin/stats/daily', { from: '2026-12-01', to: '2026-11-01' }, undefined, auth));
+  assert.equal(bad.statusCode, 400);
+  assert.match(String(bad.body), /from/);
+});
