@@ -14,6 +14,8 @@ import { menuRoutes } from '../lib/menu/adminRoutes';
 import { dynamoMenuStore } from '../lib/menu/menuStore';
 import { crmPorts, levelsDocument } from '../lib/app/crm';
 import { levelRoutes } from '../lib/levels/adminRoutes';
+import { couponRoutes } from '../lib/coupons/adminRoutes';
+import { dynamoCouponPorts } from '../lib/coupons/issueCoupon';
 import { privacyRoutes } from '../lib/privacy/adminRoutes';
 import { statsRoutes } from '../lib/stats/adminRoutes';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
@@ -34,6 +36,7 @@ async function wire() {
         ...privacyRoutes({ ...ports, table: rt.table }),
         ...statsRoutes({ stats: dynamoStatsStore(rt.table) }),
         ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),
+        ...couponRoutes(dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone)),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
       ]),
     };
