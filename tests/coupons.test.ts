@@ -1,6 +1,6 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { fixedClock } from '../lib/clock/clock';
 import { businessDay } from '../lib/clock/timeZone';
 import { COUPON_CODE } from '../lib/coupons/code';
@@ -225,4 +225,16 @@ test('10 concurrent issues with one idempotency key make one coupon', async () =
   assert.ok(results.every((r) => r.status === 201 || r.status === 200));
   assert.equal(new Set(results.map((r) => r.body.code)).size, 1);
   assert.equal((await admin('GET', '/admin/members/o_cpn_dupes/coupons', undefined, { status: 'all' })).body.coupons.length, 1);
+});
+
+test("a coupon whose member's copy is gone (erased member) still redeems once", async () => {
+  await newMember('o_cpn_erased');
+  await template('erased', { type: 'days', days: 3 });
+  const { body: c } = await admin('POST', '/admin/members/o_cpn_erased/coupons', { templateId: 'erased' });
+  await table.doc.send(new DeleteCommand({ TableName: table.name, Key: { pk: 'MEMBER#o_cpn_erased', sk: `COUPON#${c.issuedAt}#${c.code}` } }));
+  await table.doc.send(new UpdateCommand({ TableName: table.name, Key: { pk: `COUPON#${c.code}`, sk: 'COUPON' }, UpdateExpression: 'SET openid = :e', ExpressionAttributeValues: { ':e': 'erased' } }));
+  assert.equal((await admin('POST', `/admin/coupons/${c.code}/redeem`, {})).status, 200);
+  assert.equal((await admin('POST', `/admin/coupons/${c.code}/redeem`, {})).status, 409);
+  const stub = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#erased' } }));
+  assert.equal(stub.Items?.length, 0, 'no item is created for the erased member');
 });

@@ -115,6 +115,8 @@ export function dynamoCoupons(table: Table): CouponStore {
 
     async redeem(code, nowMs, by) {
       const now = new Date(nowMs).toISOString();
+      // The member's copy is gone when the member was erased (the coupon itself stays redeemable).
+      let memberCopy = true;
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const coupon = await get(code);
         if (!coupon) return { status: 'unknown' };
@@ -140,13 +142,20 @@ export function dynamoCoupons(table: Table): CouponStore {
                     ExpressionAttributeValues: { ...values, ':issued': 'issued' },
                   },
                 },
-                { Update: { TableName: table.name, Key: memberCouponKey(coupon), ...set, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: values } },
+                ...(memberCopy
+                  ? [{ Update: { TableName: table.name, Key: memberCouponKey(coupon), ...set, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: values } }]
+                  : []),
               ],
             }),
           );
           return { status: 'redeemed', coupon: { ...coupon, status: 'redeemed', redeemedAt: now, ...(by ? { redeemedBy: by } : {}) } };
         } catch (err) {
-          if (!cancellationCodes(err) && !isConditionFailure(err)) throw err;
+          const codes = cancellationCodes(err);
+          if (!codes) throw err;
+          if (memberCopy && codes[0] !== 'ConditionalCheckFailed' && codes[1] === 'ConditionalCheckFailed') {
+            memberCopy = false;
+            continue;
+          }
           // Someone else redeemed it (or the transactions conflicted): re-read to say which.
           await pause(attempt);
         }
