@@ -14,6 +14,10 @@ import { menuRoutes } from '../lib/menu/adminRoutes';
 import { dynamoMenuStore } from '../lib/menu/menuStore';
 import { crmPorts, levelsDocument } from '../lib/app/crm';
 import { levelRoutes } from '../lib/levels/adminRoutes';
+import { segmentRoutes } from '../lib/segments/adminRoutes';
+import { dynamoSegmentIndex } from '../lib/segments/dynamoSegmentIndex';
+import { tagRoutes } from '../lib/tags/adminRoutes';
+import { dynamoTagStore } from '../lib/tags/dynamoTagStore';
 import { couponRoutes } from '../lib/coupons/adminRoutes';
 import { dynamoCouponPorts } from '../lib/coupons/issueCoupon';
 import { privacyRoutes } from '../lib/privacy/adminRoutes';
@@ -33,6 +37,8 @@ async function wire() {
       routes: compileRoutes([
         ...memberRoutes({ members: dynamoMemberStore(rt.table), points: crmPorts(rt) }),
         ...levelRoutes({ ...ports, levels: levelsDocument(rt) }),
+        ...tagRoutes({ clock: rt.clock, tags: dynamoTagStore(rt.table) }),
+        ...segmentRoutes({ clock: rt.clock, index: dynamoSegmentIndex(rt.table) }),
         ...privacyRoutes({ ...ports, table: rt.table }),
         ...statsRoutes({ stats: dynamoStatsStore(rt.table) }),
         ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),

@@ -1,4 +1,5 @@
 import type { PointsPlan } from '../members/pointsLedger';
+import { levelKey } from '../segments/shard';
 import { levelFor, rankOf, type Level } from './levels';
 
 /**
@@ -11,7 +12,7 @@ export function upgradeEffects(levels: readonly Level[], member: { openid: strin
   if (rankOf(levels, target.name) <= rankOf(levels, member.level)) return {};
   const pk = `MEMBER#${member.openid}`;
   return {
-    memberSet: { level: target.name, levelChangedAt: at },
+    memberSet: { level: target.name, levelChangedAt: at, gsi1pk: levelKey(target.name, member.openid), gsi1sk: member.openid },
     puts: [
       { pk, sk: `LEVEL#${at}`, from: member.level, to: target.name, at },
       { pk, sk: `NOTICE#${at}#level-changed`, type: 'level-changed', status: 'pending', data: { from: member.level, to: target.name }, at },

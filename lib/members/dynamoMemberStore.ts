@@ -1,11 +1,14 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DEFAULT_LEVELS } from '../levels/levels';
+import { activityKey, levelKey } from '../segments/shard';
 import type { Table } from '../store/dynamo';
 import type { Interaction, Member } from './member';
 import type { MemberStore } from './memberStore';
 
 export const memberKey = (openid: string) => ({ pk: `MEMBER#${openid}`, sk: 'PROFILE' });
 
-const DEFAULT_LEVEL = '普通';
+// The entry level: the first of the default levels (普通).
+const DEFAULT_LEVEL = DEFAULT_LEVELS[0]!.name;
 
 export function toMember(item: Record<string, unknown>): Member {
   const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
@@ -24,9 +27,15 @@ export function dynamoMemberStore(table: Table): MemberStore {
         'points = if_not_exists(points, :zero)',
         '#level = if_not_exists(#level, :level)',
         'updatedAt = :at',
+        // Segment indexes: activity (gsi3, every interaction) and the entry level (gsi1, first upsert;
+        // later level changes move it in the points transaction, see lib/levels/upgrade.ts).
+        'gsi3pk = :activeKey',
+        'gsi3sk = :at',
+        'gsi1pk = if_not_exists(gsi1pk, :levelKey)',
+        'gsi1sk = if_not_exists(gsi1sk, :openid)',
       ];
       const remove: string[] = [];
-      const values: Record<string, unknown> = { ':openid': openid, ':at': at, ':zero': 0, ':level': DEFAULT_LEVEL };
+      const values: Record<string, unknown> = { ':openid': openid, ':at': at, ':zero': 0, ':level': DEFAULT_LEVEL, ':activeKey': activityKey(openid), ':levelKey': levelKey(DEFAULT_LEVEL, openid) };
       if (interaction.kind === 'message') set.push('lastMessageAt = :at');
       else {
         if (interaction.event !== 'unsubscribe') set.push('lastEventAt = :at');
