@@ -8,6 +8,8 @@ import { dynamoMemberStore } from '../members/dynamoMemberStore';
 import { cacheFor } from '../store/cacheFor';
 import { dynamoStatsStore } from '../stats/dynamoStatsStore';
 import { interactionCounter } from '../stats/recordStats';
+import { dynamoCoupons } from '../coupons/dynamoCouponStore';
+import { validCouponsOf } from '../coupons/issueCoupon';
 import { crmPorts } from './crm';
 import type { Runtime } from './runtime';
 
@@ -19,9 +21,10 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
   const ruleStore = dynamoRuleStore(rt.table);
   const rules = cacheFor(RULES_CACHE_MS, async () => compileRules(await ruleStore.list()), rt.clock);
   const crm = crmPorts(rt);
+  const coupons = dynamoCoupons(rt.table);
   const actions = new Map<string, Action>([
     ['SIGN_IN', signInAction(crm)],
-    ['MY_ACCOUNT', myAccountAction(crm.levels)],
+    ['MY_ACCOUNT', myAccountAction({ levels: crm.levels, validCoupons: (openid, now) => validCouponsOf({ coupons }, openid, now), timeZone: rt.config.timeZone })],
   ]);
   return {
     dedup: dynamoDedupStore(rt.table),

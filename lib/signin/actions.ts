@@ -1,4 +1,6 @@
 import type { Action } from '../conversation/actions';
+import type { Coupon } from '../coupons/coupon';
+import { businessDay } from '../clock/timeZone';
 import { progressToNext, type Level } from '../levels/levels';
 import { signIn, type SignInPorts } from './signIn';
 
@@ -16,9 +18,15 @@ export function signInAction(ports: SignInPorts): Action {
   };
 }
 
-/** MY_ACCOUNT (menu) and 积分 / 我的 (keywords): balance, level and the way to the next one. */
-export function myAccountAction(levels: () => Promise<readonly Level[]>): Action {
-  return async ({ member }) => {
+export interface MyAccountPorts {
+  levels: () => Promise<readonly Level[]>;
+  validCoupons: (openid: string, nowMs: number) => Promise<Coupon[]>;
+  timeZone: string;
+}
+
+/** MY_ACCOUNT (menu) and 积分 / 我的 (keywords): balance, level, the way to the next one, coupons. */
+export function myAccountAction({ levels, validCoupons, timeZone }: MyAccountPorts): Action {
+  return async ({ member, nowMs }) => {
     const m = member as typeof member & { lifetimePoints?: number; spendFen?: number; signInStreak?: number };
     const progress = progressToNext(await levels(), m.level, m.lifetimePoints ?? 0, m.spendFen ?? 0);
     const lines = [`会员等级：${m.level}`, `当前积分：${m.points}`];
@@ -27,6 +35,11 @@ export function myAccountAction(levels: () => Promise<readonly Level[]>): Action
       lines.push(`距离「${progress.next.name}」：${ways.join(' ')}`);
     } else lines.push('您已是最高等级会员 💎');
     if (m.signInStreak) lines.push(`连续签到：${m.signInStreak} 天`);
+    const coupons = await validCoupons(m.openid, nowMs);
+    if (coupons.length) {
+      lines.push(`可用优惠券（${coupons.length}）：`);
+      for (const c of coupons.slice(0, 5)) lines.push(`· ${c.title}（${c.code}，${businessDay(Date.parse(c.validUntil), timeZone).slice(5)} 前有效）`);
+    }
     return { type: 'text', content: lines.join('\n') };
   };
 }
