@@ -156,6 +156,21 @@ describe('dedupKey', () => {
     assert.equal(dedupKey(event('oA', '1', 'CLICK', 'K')), dedupKey(event('oA', '1', 'CLICK', 'K')));
   });
 
+  test('a key never grows past what a DynamoDB key holds, whatever a signed push carries; still exact for retries', () => {
+    const longKey = 'https://example.com/' + '中'.repeat(3000); // 9 KB of EventKey
+    const a = dedupKey(event('oA', '1', 'VIEW', longKey));
+    assert.ok(Buffer.byteLength(a, 'utf8') <= 1024, `${Buffer.byteLength(a, 'utf8')} bytes`);
+    assert.equal(dedupKey(event('oA', '1', 'VIEW', longKey)), a, 'a retry gets the same key');
+    assert.notEqual(dedupKey(event('oA', '1', 'VIEW', longKey + 'x')), a);
+    assert.notEqual(dedupKey(event('oB', '1', 'VIEW', longKey)), a);
+    const hugeMsgId = '9'.repeat(5000);
+    const t = dedupKey(text('oA', '1', hugeMsgId));
+    assert.ok(Buffer.byteLength(t, 'utf8') <= 1024);
+    assert.notEqual(t, dedupKey(text('oA', '1', hugeMsgId + '9')));
+    // Ordinary keys keep WeChat's readable form.
+    assert.ok(dedupKey(text('oA', '1714036504', '24000000000000000001')).includes('24000000000000000001'));
+  });
+
   test('distinct pushes get distinct keys over realistic openids, MsgIds, events and keys (property)', () => {
     const openid = fc.stringMatching(/^o[A-Za-z0-9_-]{1,27}$/);
     const time = fc.integer({ min: 0, max: 2 ** 32 }).map(String);

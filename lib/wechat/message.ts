@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { XmlObject, XmlValue } from './xml';
 
 /** What a follower (or WeChat on their behalf) pushed to us, after decryption. */
@@ -65,11 +66,16 @@ export function toInboundMessage(xml: XmlObject): InboundMessage {
   throw new InboundFormatError(`unknown MsgType ${type.slice(0, 32)}`);
 }
 
+/** Dedup keys become DynamoDB key values (≤ 2048 bytes for a partition key, ≤ 1024 for a sort key). */
+const MAX_DEDUP_KEY_BYTES = 512;
+
 /**
  * WeChat's own dedup rule: MsgId alone collides across followers, events have none.
  * FromUserName + CreateTime + MsgId for messages, + Event + EventKey for events.
+ * Nothing bounds EventKey or MsgId in a signed push, so a longer key is replaced by its SHA-256.
  */
 export function dedupKey(m: InboundMessage): string {
-  if (m.kind === 'event') return `${m.openid}|${m.createTime}|${m.event}|${m.eventKey}`;
-  return `${m.openid}|${m.createTime}|${m.msgId}`;
+  const key = m.kind === 'event' ? `${m.openid}|${m.createTime}|${m.event}|${m.eventKey}` : `${m.openid}|${m.createTime}|${m.msgId}`;
+  if (Buffer.byteLength(key, 'utf8') <= MAX_DEDUP_KEY_BYTES) return key;
+  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }
