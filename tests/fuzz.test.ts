@@ -7,7 +7,7 @@
  *
  * Seeded: a failure prints the seed and the shrunk batch of cases, and reruns the same way.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -287,7 +287,7 @@ function refusesFor(m: QueryMutation | null, method: string, aesInQuery: boolean
   }
 }
 
-function applyCipher(encrypt: string, inner: string, m: CipherMutation): string {
+function applyCipher(encrypt: string, inner: string, m: CipherMutation, bytes: (label: string) => Buffer): string {
   const raw = Buffer.from(encrypt, 'base64');
   switch (m.c) {
     case 'flip': {
@@ -299,13 +299,13 @@ function applyCipher(encrypt: string, inner: string, m: CipherMutation): string 
     case 'truncate':
       return raw.subarray(0, m.at % raw.length).toString('base64');
     case 'append':
-      return Buffer.concat([raw, randomBytes(m.bytes)]).toString('base64');
+      return Buffer.concat([raw, bytes('append').subarray(0, m.bytes)]).toString('base64');
     case 'notBase64':
       return m.text;
     case 'wrongAppId':
-      return encryptMessage(KEY, 'wxffffffffffffffff', inner);
+      return encryptMessage(KEY, 'wxffffffffffffffff', inner, bytes('iv2').subarray(0, 16));
     case 'wrongKey':
-      return encryptMessage(FOREIGN_KEY, TEST_CONFIG.WECHAT_APPID, inner);
+      return encryptMessage(FOREIGN_KEY, TEST_CONFIG.WECHAT_APPID, inner, bytes('iv2').subarray(0, 16));
   }
 }
 
@@ -326,20 +326,25 @@ interface Built {
 }
 
 let caseNo = 0;
-/** A per-case openid no single mutation of another case's openid can produce (12 hex of a hash). */
-function openidFor(bad: boolean): string {
-  const tag = createHash('sha256').update(`fuzz-${SEED}-${++caseNo}`).digest('hex').slice(0, 12);
-  return `${bad ? 'oFzBad' : 'oFzOk'}-${tag}`;
+/**
+ * The n-th case's own bytes (nonce, AES random prefix, openid), derived from the seed and the case
+ * number, so a run is the same run again; and distinct per case even when shrinking repeats a value.
+ */
+function caseBytes(n: number): (label: string) => Buffer {
+  return (label) => createHash('sha512').update(`fuzz/${SEED}/${n}/${label}`).digest();
 }
 
 function build(c: Case): Built {
+  const bytes = caseBytes(++caseNo);
   const nowS = Math.floor(Date.now() / 1000);
   const token = TEST_CONFIG.WECHAT_TOKEN;
   const timestamp = String(nowS);
-  const nonce = String(randomBytes(4).readUInt32BE(0));
+  const nonce = String(bytes('nonce').readUInt32BE(0));
   const aesInQuery = c.mode !== 'plain' && !(c.query?.q === 'drop' && c.query.key === 'encrypt_type') && c.query?.q !== 'garbageEncryptType';
   const mustRefuse = refusesFor(c.query, c.method, aesInQuery);
-  const openid = openidFor(mustRefuse);
+  // No single mutation of another case's openid produces this one (12 hex digits of a hash), and the
+  // prefix tells requests that had to be refused from the rest.
+  const openid = `${mustRefuse ? 'oFzBad' : 'oFzOk'}-${bytes('openid').toString('hex').slice(0, 12)}`;
 
   let body = '';
   const query: Record<string, string> = { signature: signParts([token, timestamp, nonce]), timestamp, nonce };
@@ -351,8 +356,8 @@ function build(c: Case): Built {
       body = mutate(plainDoc, c.mutations);
     } else {
       const inner = c.target === 'inner' ? mutate(plainDoc, c.mutations) : plainDoc;
-      let encrypt = encryptMessage(KEY, TEST_CONFIG.WECHAT_APPID, inner);
-      if (c.cipher) encrypt = applyCipher(encrypt, inner, c.cipher);
+      let encrypt = encryptMessage(KEY, TEST_CONFIG.WECHAT_APPID, inner, bytes('iv').subarray(0, 16));
+      if (c.cipher) encrypt = applyCipher(encrypt, inner, c.cipher, bytes);
       const envelope =
         c.mode === 'aes'
           ? `<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`
