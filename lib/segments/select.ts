@@ -66,8 +66,12 @@ function decode(cursor: string, segment: Segment, sources: number): CursorState 
   return c;
 }
 
-/** Query page size: enough to fill the page when most candidates match, capped to bound one call. */
-const pageSize = (remaining: number) => Math.min(1000, Math.max(100, remaining));
+/**
+ * Query page size: what the page still needs (at most 1,000). Candidates that fail the in-memory
+ * filter just cost another query; asking for more than needed would read items twice (once now,
+ * again from the cursor on the next page).
+ */
+const pageSize = (remaining: number) => Math.min(1000, Math.max(1, remaining));
 
 /**
  * One page of the members in a segment, read through the planned index queries. Each member
