@@ -67,11 +67,15 @@ function decode(cursor: string, segment: Segment, sources: number): CursorState 
 }
 
 /**
- * Query page size: what the page still needs (at most 1,000). Candidates that fail the in-memory
- * filter just cost another query; asking for more than needed would read items twice (once now,
- * again from the cursor on the next page).
+ * Query page size: what the page still needs, scaled by the share of candidates that passed the
+ * in-memory filter so far (at most 1,000). Pure index segments ask for exactly what they need, so
+ * no item is read twice; a walk that keeps few candidates asks for more per round trip, at the
+ * cost of re-reading the tail of a page it cuts short.
  */
-const pageSize = (remaining: number) => Math.min(1000, Math.max(1, remaining));
+function pageSize(remaining: number, seen: number, kept: number): number {
+  const share = seen === 0 ? 1 : Math.max(kept / seen, 0.02);
+  return Math.min(1000, Math.max(1, Math.ceil(remaining / share)));
+}
 
 /**
  * One page of the members in a segment, read through the planned index queries. Each member
@@ -82,13 +86,15 @@ export async function selectMembers(ports: SegmentPorts, segment: Segment, opts:
   const state: CursorState = opts.cursor ? decode(opts.cursor, segment, sources.length) : { h: segmentHash(segment), t: ports.clock.now(), s: 0, sh: 0 };
   const members: Member[] = [];
   let itemsRead = 0;
+  let seen = 0;
   while (state.s < sources.length && members.length < opts.limit) {
     const source = sources[state.s]!;
-    const page = await ports.index.query(source, state.sh, { nowMs: state.t, limit: pageSize(opts.limit - members.length), startKey: state.k });
+    const page = await ports.index.query(source, state.sh, { nowMs: state.t, limit: pageSize(opts.limit - members.length, seen, members.length), startKey: state.k });
     itemsRead += page.itemsRead;
     let cut: IndexKey | undefined;
     for (let i = 0; i < page.items.length; i++) {
       const { member, key } = page.items[i]!;
+      seen++;
       if (matchesSegment(segment, member, state.t) && !sources.slice(0, state.s).some((earlier) => inSource(earlier, member, state.t))) {
         members.push(member);
       }
