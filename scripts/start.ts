@@ -16,6 +16,8 @@ import { loadEnvFiles } from './loadEnvFiles';
 import { startDynamoLocal } from './dynamo-local.mjs';
 
 loadEnvFiles(['.env', '.env.example']);
+// Local machines run Node 20; Lambda runs nodejs22.x. The SDK's Node 20 notice is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const env = process.env;
 const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
 const sandboxPort = Number(env.SANDBOX_PORT ?? 4000);
