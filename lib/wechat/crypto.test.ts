@@ -86,3 +86,12 @@ test('replay window', () => {
   assert.ok(!isInsideReplayWindow('abc', now, 300));
   assert.ok(!isInsideReplayWindow(undefined, now, 300));
 });
+
+test('rotation: a push for another appid is an appid mismatch even when the other key fails to decrypt', () => {
+  const current = decodeAesKey('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG');
+  const previous = decodeAesKey('ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut');
+  for (let i = 0; i < 50; i++) {
+    const enc = encryptMessage(current, 'wxforeign', `message ${i}`);
+    assert.throws(() => decryptWithRotation([current, previous], 'wxapp', enc), (e: unknown) => e instanceof WeChatCryptoError && e.reason === 'appid-mismatch');
+  }
+});

@@ -72,14 +72,17 @@ export function decryptMessage(key: Buffer, encrypted: string): Decrypted {
  */
 export function decryptWithRotation(keys: readonly Buffer[], appId: string, encrypted: string): string {
   let lastError: unknown = new WeChatCryptoError('bad-ciphertext');
+  // A key that decrypts to another appid is the finding that matters: the other key's padding
+  // error must not hide it.
+  let foreignAppId = false;
   for (const key of keys) {
     try {
       const out = decryptMessage(key, encrypted);
-      if (out.appId !== appId) throw new WeChatCryptoError('appid-mismatch');
-      return out.message;
+      if (out.appId === appId) return out.message;
+      foreignAppId = true;
     } catch (err) {
       lastError = err;
     }
   }
-  throw lastError;
+  throw foreignAppId ? new WeChatCryptoError('appid-mismatch') : lastError;
 }
