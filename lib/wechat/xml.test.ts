@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { buildXml, cdata, parseXml, XmlError, type XmlObject } from './xml';
+import { buildXml, cdata, parseXml, toXmlChars, XmlError, type XmlObject } from './xml';
 
 const SEED = 0x5eed_0001;
 
@@ -12,7 +12,8 @@ const nameArb = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,11}$/);
 const trickyPiece = fc.constantFrom(']]>', ']]', ']', '>', '<', '&', '&amp;', '&lt;', '<![CDATA[', '</xml>', '<xml>', '\t', '\n', '\r', '\r\n', ' ', '"', "'", '中文', '😀', '\u00a0', '\ufeff');
 const textArb = fc
   .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), trickyPiece), { maxLength: 12 })
-  .map((parts) => parts.join(''));
+  // Characters XML cannot carry are replaced on the way out (tested on their own below).
+  .map((parts) => toXmlChars(parts.join('')));
 
 type Tree = { [name: string]: string | string[] | Tree };
 const treeArb: fc.Arbitrary<Tree> = fc.letrec<{ tree: Tree; value: string | string[] | Tree }>((tie) => ({
@@ -261,4 +262,15 @@ describe('parseXml never throws anything but XmlError', () => {
       { seed: SEED + 5, numRuns: 3000 },
     );
   });
+});
+
+test('<?xml-stylesheet …?> is a processing instruction, not the declaration, and is refused', () => {
+  assert.throws(() => parseXml('<?xml-stylesheet href="x"?><xml><a>1</a></xml>'), XmlError);
+  assert.deepEqual({ ...parseXml('<?xml version="1.0"?><xml><a>1</a></xml>').value }, { a: '1' });
+});
+
+test('characters XML 1.0 forbids never reach a built document', () => {
+  const built = buildXml({ Content: 'a\u0001b\uFFFFc\uD800d' });
+  assert.equal(parseXml(built).value.Content, 'a\uFFFDb\uFFFDc\uFFFDd');
+  assert.ok(!/[\u0001\uFFFF]/.test(built));
 });

@@ -54,7 +54,8 @@ class Parser {
   private skipProlog(): void {
     if (this.s.charCodeAt(0) === 0xfeff) this.pos = 1;
     this.skipWs();
-    if (this.s.startsWith('<?xml', this.pos)) {
+    // Only the XML declaration itself (`<?xml ` + version…); `<?xml-stylesheet` is an instruction.
+    if (/^<\?xml\s/.test(this.s.slice(this.pos, this.pos + 6))) {
       const end = this.s.indexOf('?>', this.pos);
       if (end < 0) this.fail('unterminated XML declaration');
       this.pos = end + 2;
@@ -183,9 +184,17 @@ class Parser {
   }
 }
 
+// Characters XML 1.0 does not allow anywhere, even in CDATA (a strict reader would reject the reply).
+const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text as XML can carry it: each character XML 1.0 forbids becomes U+FFFD. */
+export function toXmlChars(text: string): string {
+  return text.replace(NOT_XML_CHARS, '\uFFFD');
+}
+
 /** CDATA that a `]]>` inside the text cannot close early: split it across two sections. */
 export function cdata(text: string): string {
-  return `<![CDATA[${text.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${toXmlChars(text).replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
 }
 
 /** Serialises an object the way WeChat writes its XML: strings as CDATA, numbers bare. */
