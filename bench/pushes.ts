@@ -1,0 +1,54 @@
+/**
+ * Pre-built, signed follower pushes, shared by both sides of every comparison. Each push has its own
+ * MsgId (beyond 2^53, as WeChat sends them), so dedup never short-circuits unless a row says so.
+ */
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { callbackSecrets, readConfig } from '../lib/config/config';
+import { decryptWithRotation } from '../lib/wechat/crypto';
+import type { CallbackSecrets, Mode } from '../lib/wechat/callback';
+import { parseXml } from '../lib/wechat/xml';
+import { pushEvent, textXml } from '../tests/support/pushes';
+import { TEST_CONFIG } from '../tests/support/testTable';
+
+/** What every benchmarked follower types: the demo's "hours" rule answers it (a `contains` rule behind two regex rules). */
+export const BENCH_TEXT = '请问营业时间？';
+
+export interface Push {
+  event: APIGatewayProxyEventV2;
+  query: Record<string, string>;
+  body: string;
+  bodyBuffer: Buffer;
+}
+
+/** The secrets our callback derives from TEST_CONFIG (current EncodingAESKey, no previous one). */
+export function benchSecrets(): CallbackSecrets {
+  return callbackSecrets(readConfig({ ...TEST_CONFIG }));
+}
+
+/** `count` pushes from `followers` distinct openids, in plain or safe (aes) mode. */
+export function buildPushes(count: number, mode: Mode, followers = 1000, text = BENCH_TEXT): Push[] {
+  const out: Push[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const openid = `oBench${String(i % followers).padStart(22, '0')}`; // 28 chars, like a real openid
+    const event = pushEvent(textXml(openid, text), mode);
+    const body = event.body ?? '';
+    out[i] = { event, query: event.queryStringParameters as Record<string, string>, body, bodyBuffer: Buffer.from(body, 'utf8') };
+  }
+  return out;
+}
+
+/** The plaintext reply XML inside a callback answer (decrypting the safe-mode envelope). */
+export function replyPlaintext(body: string, mode: Mode, secrets: CallbackSecrets = benchSecrets()): string {
+  if (mode === 'plain' || body === 'success' || body === '') return body;
+  const encrypt = parseXml(body).value.Encrypt;
+  if (typeof encrypt !== 'string') throw new Error(`no Encrypt in reply: ${body.slice(0, 200)}`);
+  return decryptWithRotation(secrets.aesKeys, secrets.appId, encrypt);
+}
+
+/** Throws unless the answer carries a text reply with `expected` in it. */
+export function assertReply(label: string, body: string, mode: Mode, expected: string): void {
+  const plain = replyPlaintext(body, mode);
+  if (!plain.includes(expected) || !plain.includes('<MsgType><![CDATA[text]]></MsgType>')) {
+    throw new Error(`${label}: unexpected reply ${plain.slice(0, 300)}`);
+  }
+}
