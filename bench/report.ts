@@ -45,6 +45,8 @@ export interface Results {
   protocol: ProtocolRow[];
   fullPath: FullPathRow[];
   coldStart: ColdStartReport;
+  /** Markdown sections other benchmarks in bench/ write themselves (e.g. bench/segments.ts). */
+  extraSections: string[];
 }
 
 function table(head: string[], rows: string[][]): string {
@@ -153,6 +155,7 @@ export function stdoutReport(r: Results): string {
     bundleTable(r),
     '\nWhat the callback bundle is made of',
     compositionTable(r),
+    ...r.extraSections.map((x) => `\n${x}`),
     '',
   ].join('\n');
 }
@@ -268,5 +271,5 @@ What the callback's ${kb(wechat.unzippedBytes)} are made of (esbuild metafile wi
 options; ${r.bundle.sameAsPackaged ? 'its output is byte-for-byte the size of the packaged file' : '**its output size differs from the packaged file: the options drifted**'}):
 
 ${compositionTable(r)}
-`;
+${r.extraSections.map((x) => `\n${x.trimEnd()}\n`).join('')}`;
 }

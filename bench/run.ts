@@ -4,6 +4,7 @@
  *   1a. protocol path in memory, ours vs co-wechat, plain and aes
  *   1b. handleWeChat end to end against DynamoDB Local
  *   2. cold start of the packaged callback in fresh node processes
+ *   segments: bench/segments.ts's own section (items read per member returned), appended as it writes it
  * DynamoDB Local and every child process are stopped on the way out, also on error or Ctrl-C.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { packageFunctions } from './bundle';
 import { benchColdStart } from './coldStart';
 import { benchFullPath, prepareTable } from './fullPath';
 import { benchProtocol } from './protocol';
+import { benchSegments } from './segments';
 import { machineFacts, markdownReport, stdoutReport } from './report';
 import { onStop, say, stopAll } from './support';
 
@@ -77,6 +79,13 @@ try {
     return benchFullPath(dynamo.endpoint, tableName);
   });
   const coldStart = await section('2: cold start', () => benchColdStart(handlerFile, dynamo.endpoint, tableName));
+  // bench/segments.ts (the segments' owners) starts and stops its own DynamoDB Local; its section is appended as written.
+  const segments = await section('segments (bench/segments.ts)', () =>
+    benchSegments().catch((err: unknown) => {
+      exitCode = 1;
+      return `## Segments: items read per member returned\n\n**This run's segments benchmark failed:** ${err instanceof Error ? err.message : String(err)}\n`;
+    }),
+  );
 
   const results = {
     machine: machineFacts(loadAtStart),
@@ -86,6 +95,7 @@ try {
     protocol,
     fullPath,
     coldStart,
+    extraSections: [segments],
   };
   process.stdout.write(stdoutReport(results));
   writeFileSync(join(root, 'docs/benchmarks.md'), markdownReport(results));
