@@ -8,11 +8,11 @@ import { isAuthorized } from '../lib/http/bearer';
 import { errorBoundary } from '../lib/http/errorBoundary';
 import { bodyBytes, bodyText, json, type HttpResult } from '../lib/http/response';
 import { compileRoutes, matchRoute } from '../lib/http/router';
-import { memberRoutes } from '../lib/members/adminRoutes';
+import { memberRoutes, pointsPolicyRoutes } from '../lib/members/adminRoutes';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import { menuRoutes } from '../lib/menu/adminRoutes';
 import { dynamoMenuStore } from '../lib/menu/menuStore';
-import { crmPorts, levelsDocument } from '../lib/app/crm';
+import { crmPorts, expiryPolicyDocument, levelsDocument } from '../lib/app/crm';
 import { levelRoutes } from '../lib/levels/adminRoutes';
 import { segmentRoutes } from '../lib/segments/adminRoutes';
 import { dynamoSegmentIndex } from '../lib/segments/dynamoSegmentIndex';
@@ -22,6 +22,7 @@ import { couponRoutes } from '../lib/coupons/adminRoutes';
 import { dynamoCouponPorts } from '../lib/coupons/issueCoupon';
 import { privacyRoutes } from '../lib/privacy/adminRoutes';
 import { statsRoutes } from '../lib/stats/adminRoutes';
+import { importRoutes } from '../lib/import/adminRoutes';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -35,8 +36,11 @@ async function wire() {
     wired = {
       adminToken: rt.config.adminToken,
       routes: compileRoutes([
+        // Before /admin/members/{openid}, so `import` is never read as an openid.
+        ...importRoutes({ table: rt.table, clock: rt.clock, levels: () => levelsDocument(rt).get() }),
         ...memberRoutes({ members: dynamoMemberStore(rt.table), points: crmPorts(rt) }),
         ...levelRoutes({ ...ports, levels: levelsDocument(rt) }),
+        ...pointsPolicyRoutes({ ...ports, policy: expiryPolicyDocument(rt) }),
         ...tagRoutes({ clock: rt.clock, tags: dynamoTagStore(rt.table) }),
         ...segmentRoutes({ clock: rt.clock, index: dynamoSegmentIndex(rt.table) }),
         ...privacyRoutes({ ...ports, table: rt.table }),

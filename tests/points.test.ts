@@ -170,3 +170,12 @@ test('sign-in streaks across business days, with the day-7 bonus', async () => {
   const day7 = firsts[6]!;
   assert.equal(day7.status === 'signed-in' && day7.bonus, 50);
 });
+
+test('admin: the points expiry policy is read, changed, and validated', async () => {
+  assert.deepEqual((await admin('GET', '/admin/points-policy')).body, { expiry: { type: 'endOfNextYear' } });
+  assert.equal((await admin('PUT', '/admin/points-policy', { expiry: { type: 'days', days: 365 } })).status, 200);
+  assert.deepEqual((await admin('GET', '/admin/points-policy')).body, { expiry: { type: 'days', days: 365 } });
+  const bad = await admin('PUT', '/admin/points-policy', { expiry: { type: 'days', days: 0 } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /expiry\.days/);
+});

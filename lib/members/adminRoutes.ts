@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Clock } from '../clock/clock';
+import type { ConfigDocument } from '../store/configDocument';
+import { expiryPolicySchema, type ExpiryPolicy } from './pointLots';
 import { json } from '../http/response';
 import { notFound, withBody, type Route } from '../http/router';
 import { BadCursorError } from './dynamoPointsLedger';
@@ -59,6 +62,22 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
             case 'no-member':
               return notFound(`member ${req.params.openid}`);
           }
+        }),
+    },
+  ];
+}
+
+/** When earned points expire: `{ "type": "endOfNextYear" }`, `{ "type": "days", "days": 365 }` or `{ "type": "never" }`. */
+export function pointsPolicyRoutes(ports: { policy: ConfigDocument<ExpiryPolicy>; clock: Clock }): Route[] {
+  return [
+    { method: 'GET', path: '/admin/points-policy', run: async () => json(200, { expiry: await ports.policy.get() }) },
+    {
+      method: 'PUT',
+      path: '/admin/points-policy',
+      run: (req) =>
+        withBody(z.object({ expiry: expiryPolicySchema }), req.body, async ({ expiry }) => {
+          await ports.policy.put(expiry, ports.clock.now());
+          return json(200, { expiry });
         }),
     },
   ];

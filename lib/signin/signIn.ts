@@ -1,9 +1,6 @@
 import { businessDay } from '../clock/timeZone';
-import type { Level } from '../levels/levels';
-import { upgradeEffects } from '../levels/upgrade';
-import { lifetimeDelta } from '../members/points';
-import type { PointsLedger } from '../members/pointsLedger';
-import type { Clock } from '../clock/clock';
+import { planContext, type PointsPorts } from '../members/grantPoints';
+import { planPointsChange, type LedgerMember } from '../members/planPointsChange';
 
 export interface SignInRules {
   pointsPerDay: number;
@@ -30,11 +27,8 @@ export function nextStreak(lastDay: string | undefined, streak: number | undefin
   return 1;
 }
 
-export interface SignInPorts {
-  ledger: PointsLedger;
-  levels: () => Promise<readonly Level[]>;
+export interface SignInPorts extends PointsPorts {
   rules: () => Promise<SignInRules>;
-  clock: Clock;
   timeZone: string;
 }
 
@@ -43,25 +37,25 @@ export interface SignInPorts {
  * sign-in that day (or two racing at once) awards nothing; streak and level move in the same write.
  */
 export async function signIn(ports: SignInPorts, openid: string): Promise<SignInResult> {
-  const [levels, rules] = await Promise.all([ports.levels(), ports.rules()]);
-  const now = ports.clock.now();
+  const [ctx, rules] = await Promise.all([planContext(ports), ports.rules()]);
+  const now = ctx.nowMs;
   const day = businessDay(now, ports.timeZone);
-  const at = new Date(now).toISOString();
   let planned = { streak: 0, points: 0, bonus: 0, upgradedTo: undefined as string | undefined };
   let seen = { points: 0, streak: 0 };
   const result = await ports.ledger.apply(
     openid,
     (member) => {
-      const m = member as typeof member & { lastSignInDay?: string; signInStreak?: number; spendFen?: number };
+      const m = member as LedgerMember & { lastSignInDay?: string; signInStreak?: number };
       const streak = nextStreak(m.lastSignInDay, m.signInStreak, day);
-      const multiplier = levels.find((l) => l.name === m.level)?.benefits.pointsMultiplier ?? 1;
+      const multiplier = ctx.levels.find((l) => l.name === m.level)?.benefits.pointsMultiplier ?? 1;
       const bonus = rules.streakBonuses[streak] ?? 0;
       const points = Math.round(rules.pointsPerDay * multiplier) + bonus;
       seen = { points: m.points, streak: m.lastSignInDay === day ? (m.signInStreak ?? 1) : 0 };
       const change = { delta: points, reason: bonus ? `签到（连续 ${streak} 天，奖励 ${bonus}）` : `签到（连续 ${streak} 天）`, idempotencyKey: `signin:${day}`, kind: 'signin' as const };
-      const upgrade = upgradeEffects(levels, m, m.lifetimePoints + lifetimeDelta(change), at);
-      planned = { streak, points, bonus, upgradedTo: upgrade.memberSet?.level as string | undefined };
-      return { change, memberSet: { lastSignInDay: day, signInStreak: streak, ...upgrade.memberSet }, puts: upgrade.puts };
+      const plan = planPointsChange(ctx, m, change, { lastSignInDay: day, signInStreak: streak });
+      const upgradedTo = plan.memberSet?.level as string | undefined;
+      planned = { streak, points, bonus, upgradedTo };
+      return plan;
     },
     now,
   );

@@ -1,0 +1,74 @@
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SHARDS } from '../segments/shard';
+import type { Table } from '../store/dynamo';
+import { planContext, type PointsPorts } from './grantPoints';
+import { expiredBy } from './pointLots';
+import type { MemberStore } from './memberStore';
+import { expiryIndexKey, planPointsChange, type LedgerMember } from './planPointsChange';
+
+/** Members holding a lot that expires on `day`, from the expiry index (never a scan). */
+export async function membersWithLotsExpiring(table: Table, day: string): Promise<string[]> {
+  const openids: string[] = [];
+  await Promise.all(
+    Array.from({ length: SHARDS }, async (_, shard) => {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await table.doc.send(
+          new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPIRY#${day}#${shard}` }, ExclusiveStartKey: start }),
+        );
+        for (const item of out.Items ?? []) openids.push(String(item.sk));
+        start = out.LastEvaluatedKey;
+      } while (start);
+    }),
+  );
+  return openids;
+}
+
+export interface ExpiryPorts extends PointsPorts {
+  members: Pick<MemberStore, 'get'>;
+  membersExpiring: (day: string) => Promise<string[]>;
+  /** Drops the member from that day's expiry index once handled, so hourly reruns cost nothing. */
+  handled: (day: string, openid: string) => Promise<void>;
+}
+
+export function dynamoExpiryIndex(table: Table): Pick<ExpiryPorts, 'membersExpiring' | 'handled'> {
+  return {
+    membersExpiring: (day) => membersWithLotsExpiring(table, day),
+    handled: async (day, openid) => {
+      await table.doc.send(new DeleteCommand({ TableName: table.name, Key: expiryIndexKey(day, openid) }));
+    },
+  };
+}
+
+/**
+ * Writes off what is left of the lots that expired on `day`, one ledger entry per member
+ * (`expire:<day>` makes a rerun harmless). Run daily for yesterday's business day.
+ */
+export async function expirePoints(ports: ExpiryPorts, day: string): Promise<{ members: number; pointsExpired: number }> {
+  let members = 0;
+  let pointsExpired = 0;
+  for (const openid of await ports.membersExpiring(day)) {
+    const member = (await ports.members.get(openid)) as LedgerMember | undefined;
+    if (!member || expiredBy(member.pointLots ?? {}, day) === 0) {
+      await ports.handled(day, openid);
+      continue;
+    }
+    const ctx = await planContext(ports);
+    const result = await ports.ledger.apply(
+      openid,
+      (m) => {
+        const lm = m as LedgerMember;
+        const amount = Math.min(expiredBy(lm.pointLots ?? {}, day), lm.points);
+        return planPointsChange(ctx, lm, { delta: -amount, kind: 'expire', reason: `积分过期（${day} 到期）`, idempotencyKey: `expire:${day}` });
+      },
+      ctx.nowMs,
+    );
+    if (result.status === 'applied') {
+      members += 1;
+      pointsExpired -= result.entry.delta;
+    }
+    await ports.handled(day, openid);
+  }
+  return { members, pointsExpired };
+}
+
