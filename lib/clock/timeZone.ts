@@ -26,7 +26,19 @@ export interface LocalParts {
   minutesOfDay: number;
 }
 
+// Formatting is slow (tens of µs) and every message asks for "now": one answer per zone and minute.
+const lastMinute = new Map<string, { minute: number; parts: LocalParts }>();
+
 export function localParts(nowMs: number, timeZone: string): LocalParts {
+  const minute = Math.floor(nowMs / 60_000);
+  const hit = lastMinute.get(timeZone);
+  if (hit && hit.minute === minute) return hit.parts;
+  const parts = formatParts(nowMs, timeZone);
+  lastMinute.set(timeZone, { minute, parts });
+  return parts;
+}
+
+function formatParts(nowMs: number, timeZone: string): LocalParts {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(nowMs))) parts[p.type] = p.value;
   return { date: `${parts.year}-${parts.month}-${parts.day}`, minutesOfDay: Number(parts.hour) * 60 + Number(parts.minute) };

@@ -44,8 +44,10 @@ export async function respondToFollower(message: InboundMessage, ports: Conversa
     const now = ports.clock.now();
     const interaction = interactionOf(message, now);
     const member = await ports.members.recordInteraction(message.openid, interaction);
-    await ports.onInteraction?.(message.openid, interaction);
+    // Counting runs beside routing: the follower's reply does not wait for the daily numbers.
+    const counted = ports.onInteraction?.(message.openid, interaction);
     const reply = await route({ member, message, nowMs: now, dedupKey: key }, ports);
+    await counted;
     xml = buildReplyXml(reply, message.openid, message.toUser, now);
   } catch (err) {
     // Let WeChat's next retry run it again; effects are keyed on the dedup key, so nothing doubles.

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { json } from '../http/response';
 import { notFound, withBody, type Route } from '../http/router';
 import { normalizeCouponCode } from './code';
-import { defaultValue, templateCreateSchema, templateInputSchema, type CouponTemplate } from './coupon';
+import { defaultValue, type CouponTemplate } from './coupon';
+import { templateCreateSchema, templateInputSchema } from './couponSchemas';
 import { couponsOf, issueCoupon, redeemCoupon, validCouponsOf, type CouponPorts } from './issueCoupon';
 
 const issueSchema = z.object({

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { businessDay } from '../clock/timeZone';
-import { validitySchema } from './coupon';
+import { validitySchema } from './couponSchemas';
 import { addDays, couponValidity, endOfLocalDay, isoWeekday, localWallClock, startOfLocalDay } from './validity';
 
 const SH = 'Asia/Shanghai';

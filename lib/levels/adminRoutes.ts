@@ -2,7 +2,8 @@ import type { Clock } from '../clock/clock';
 import { json } from '../http/response';
 import { withBody, type Route } from '../http/router';
 import type { ConfigDocument } from '../store/configDocument';
-import { levelsSchema, type Level } from './levels';
+import type { Level } from './levels';
+import { levelsSchema } from './levelsSchema';
 
 export function levelRoutes(ports: { levels: ConfigDocument<Level[]>; clock: Clock }): Route[] {
   return [

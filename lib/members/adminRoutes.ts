@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Clock } from '../clock/clock';
 import type { ConfigDocument } from '../store/configDocument';
-import { expiryPolicySchema, type ExpiryPolicy } from './pointLots';
+import type { ExpiryPolicy } from './pointLots';
+import { expiryPolicySchema } from './pointsPolicySchema';
 import { json } from '../http/response';
 import { notFound, withBody, type Route } from '../http/router';
 import { BadCursorError } from './dynamoPointsLedger';

@@ -1,17 +1,14 @@
-import { z } from 'zod';
 import { businessDay } from '../clock/timeZone';
 
 /**
  * Points expire in lots: every point earned belongs to the lot of its expiry day, spending takes the
  * lots that expire first, and on an expiry day what is left of that lot is written off.
  */
-export const expiryPolicySchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('never') }),
+export type ExpiryPolicy =
+  | { type: 'never' }
   /** Points earned in 2026 expire at the end of 2027-12-31 (the common Chinese retail rule). */
-  z.object({ type: z.literal('endOfNextYear') }),
-  z.object({ type: z.literal('days'), days: z.number().int().min(1).max(3660) }),
-]);
-export type ExpiryPolicy = z.infer<typeof expiryPolicySchema>;
+  | { type: 'endOfNextYear' }
+  | { type: 'days'; days: number };
 
 export const DEFAULT_EXPIRY_POLICY: ExpiryPolicy = { type: 'endOfNextYear' };
 

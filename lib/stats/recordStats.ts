@@ -16,18 +16,30 @@ async function safely(what: string, work: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Members this container already marked active today: their next messages skip the round trip. */
+const MAX_REMEMBERED = 50_000;
+
 /** New followers (by QR source), unfollows, and distinct active members per business day. */
 export function interactionCounter(stats: StatsStore, timeZone: string) {
+  let rememberedDay = '';
+  const markedToday = new Set<string>();
   return (openid: string, interaction: Interaction) =>
     safely('an interaction', async () => {
       const day = businessDay(interaction.at, timeZone);
+      if (day !== rememberedDay || markedToday.size > MAX_REMEMBERED) {
+        rememberedDay = day;
+        markedToday.clear();
+      }
       const counts: Record<string, number> = {};
       if (interaction.kind === 'event' && interaction.event === 'subscribe') {
         counts.newFollowers = 1;
         if (interaction.scene) counts[`newFollowers:${interaction.scene}`] = 1;
       }
       if (interaction.kind === 'event' && interaction.event === 'unsubscribe') counts.unfollows = 1;
-      else if (await stats.markActive(day, openid)) counts.activeMembers = 1;
+      else if (!markedToday.has(openid)) {
+        if (await stats.markActive(day, openid)) counts.activeMembers = 1;
+        markedToday.add(openid);
+      }
       await stats.add(day, counts, openid);
     });
 }

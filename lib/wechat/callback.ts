@@ -69,8 +69,9 @@ export function openPush(query: Query, body: string, secrets: CallbackSecrets, n
 }
 
 /** Wraps a reply for the mode the push came in: encrypted and signed in safe/compatible mode. */
-export function sealReply(replyXml: string, mode: Mode, secrets: CallbackSecrets, nowMs: number, nonce = randomBytes(8).toString('hex')): string {
+export function sealReply(replyXml: string, mode: Mode, secrets: CallbackSecrets, nowMs: number, nonce?: string): string {
   if (mode === 'plain' || replyXml === 'success' || replyXml === '') return replyXml;
+  nonce ??= randomBytes(8).toString('hex');
   const key = secrets.aesKeys[0];
   if (!key) throw new Error('cannot encrypt a reply without an EncodingAESKey');
   return encryptEnvelope(key, secrets.token, secrets.appId, replyXml, String(Math.floor(nowMs / 1000)), nonce);

@@ -71,7 +71,7 @@ export function decryptMessage(key: Buffer, encrypted: string): Decrypted {
  * encrypt with the old key for a while. The appid tail is checked for each.
  */
 export function decryptWithRotation(keys: readonly Buffer[], appId: string, encrypted: string): string {
-  let lastError: unknown = new WeChatCryptoError('bad-ciphertext');
+  let lastError: unknown;
   // A key that decrypts to another appid is the finding that matters: the other key's padding
   // error must not hide it.
   let foreignAppId = false;
@@ -84,5 +84,5 @@ export function decryptWithRotation(keys: readonly Buffer[], appId: string, encr
       lastError = err;
     }
   }
-  throw foreignAppId ? new WeChatCryptoError('appid-mismatch') : lastError;
+  throw foreignAppId ? new WeChatCryptoError('appid-mismatch') : (lastError ?? new WeChatCryptoError('bad-ciphertext'));
 }
