@@ -10,6 +10,8 @@ import { dynamoStatsStore } from '../stats/dynamoStatsStore';
 import { interactionCounter } from '../stats/recordStats';
 import { dynamoCoupons } from '../coupons/dynamoCouponStore';
 import { validCouponsOf } from '../coupons/issueCoupon';
+import { dynamoTagStore } from '../tags/dynamoTagStore';
+import { describeError, log } from '../observability/log';
 import { crmPorts } from './crm';
 import type { Runtime } from './runtime';
 
@@ -22,6 +24,7 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
   const rules = cacheFor(RULES_CACHE_MS, async () => compileRules(await ruleStore.list()), rt.clock);
   const crm = crmPorts(rt);
   const coupons = dynamoCoupons(rt.table);
+  const tagStore = dynamoTagStore(rt.table);
   const actions = new Map<string, Action>([
     ['SIGN_IN', signInAction(crm)],
     ['MY_ACCOUNT', myAccountAction({ levels: crm.levels, validCoupons: (openid, now) => validCouponsOf({ coupons }, openid, now), timeZone: rt.config.timeZone })],
@@ -31,6 +34,10 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
     members: dynamoMemberStore(rt.table),
     rules: () => rules.get(),
     actions,
+    tagMember: async (openid, change) => {
+      const result = await tagStore.change(openid, change, rt.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
+      if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });
+    },
     onInteraction: interactionCounter(dynamoStatsStore(rt.table), rt.config.timeZone),
     clock: rt.clock,
     timeZone: rt.config.timeZone,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RE2JS } from 're2js';
 import { HH_MM } from '../clock/timeZone';
+import { tagNameSchema } from '../tags/tagSchemas';
 
 const articleSchema = z.object({
   title: z.string().min(1).max(64),
@@ -46,6 +47,8 @@ export const ruleInputSchema = z.object({
     .refine((w) => w.start !== w.end, { message: 'start and end must differ' })
     .optional(),
   enabled: z.boolean().default(true),
+  /** Tagging by rule: a follower whose message this rule answers gets (or loses) these tags. */
+  tags: z.object({ add: z.array(tagNameSchema).max(5).default([]), remove: z.array(tagNameSchema).max(5).default([]) }).optional(),
 });
 export type RuleInput = z.infer<typeof ruleInputSchema>;
 export type Rule = RuleInput & { id: string; updatedAt: string };

@@ -18,6 +18,8 @@ export interface ConversationPorts {
   actions: ActionRegistry;
   /** Events that are not about the conversation (TEMPLATESENDJOBFINISH, …): recorded, answered with nothing. */
   eventSinks?: ReadonlyMap<string, (ctx: ActionContext) => Promise<void>>;
+  /** Applies a rule's tags to the member (tagging by rule); must not throw. */
+  tagMember?: (openid: string, change: { add: string[]; remove: string[] }) => Promise<void>;
   /** Told about every first delivery (daily numbers); must not throw. */
   onInteraction?: (openid: string, interaction: Interaction) => Promise<void>;
   clock: Clock;
@@ -74,7 +76,12 @@ async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Repl
   const when = { nowMs: ctx.nowMs, timeZone: ports.timeZone };
   if (message.kind === 'text') {
     const found = findTextReply(await ports.rules(), message.content, when);
-    return found ? render(found.reply, ctx, ports) : { type: 'none' };
+    if (!found) return { type: 'none' };
+    const tags = found.rule.tags;
+    const tagged = tags && (tags.add.length || tags.remove.length) ? ports.tagMember?.(member.openid, tags) : undefined;
+    const reply = await render(found.reply, ctx, ports);
+    await tagged;
+    return reply;
   }
   if (message.kind !== 'event') {
     const found = findTextReply(await ports.rules(), '', when);

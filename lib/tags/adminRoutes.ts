@@ -2,7 +2,8 @@ import type { Clock } from '../clock/clock';
 import { json } from '../http/response';
 import { notFound, withBody, type Route } from '../http/router';
 import type { TagStore } from './tagStore';
-import { MAX_TAGS_PER_MEMBER, tagChangeSchema } from './tags';
+import { MAX_TAGS_PER_MEMBER } from './tags';
+import { tagChangeSchema } from './tagSchemas';
 
 export function tagRoutes(ports: { tags: TagStore; clock: Clock }): Route[] {
   return [

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_TAGS_PER_MEMBER, planTagChange, tagChangeSchema } from './tags';
+import { MAX_TAGS_PER_MEMBER, planTagChange } from './tags';
+import { tagChangeSchema } from './tagSchemas';
 
 test('planTagChange: removes, appends new tags in order, ignores duplicates and absent tags', () => {
   assert.deepEqual(planTagChange(['a', 'b'], { add: ['c', 'a', 'c'], remove: ['b', 'zzz'] }), { status: 'ok', tags: ['a', 'c'], added: ['c'], removed: ['b'] });
