@@ -13,6 +13,7 @@ import { validCouponsOf } from '../coupons/issueCoupon';
 import { dynamoTagStore } from '../tags/dynamoTagStore';
 import { describeError, log } from '../observability/log';
 import { crmPorts } from './crm';
+import { notePendingLinks } from '../import/linkProspects';
 import type { Runtime } from './runtime';
 
 /** Auto-reply rules are read from the table at most this often per container. */
@@ -38,8 +39,15 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
       const result = await tagStore.change(openid, change, rt.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
       if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });
     },
-    onInteraction: interactionCounter(dynamoStatsStore(rt.table), rt.config.timeZone),
+    onInteraction: both(interactionCounter(dynamoStatsStore(rt.table), rt.config.timeZone), notePendingLinks(rt.table)),
     clock: rt.clock,
     timeZone: rt.config.timeZone,
+  };
+}
+
+/** Runs interaction hooks side by side (daily numbers; a note to link imported prospects on subscribe). */
+function both(...hooks: ((openid: string, i: Parameters<NonNullable<ConversationPorts['onInteraction']>>[1]) => Promise<void>)[]): NonNullable<ConversationPorts['onInteraction']> {
+  return async (openid, interaction) => {
+    await Promise.all(hooks.map((h) => h(openid, interaction)));
   };
 }

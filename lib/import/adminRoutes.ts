@@ -1,0 +1,53 @@
+import type { Clock } from '../clock/clock';
+import type { Level } from '../levels/levels';
+import { json } from '../http/response';
+import type { Route } from '../http/router';
+import type { Table } from '../store/dynamo';
+import { csvObjects, parseCsv } from './csv';
+import { importRows } from './importRows';
+import { checkRow, MAX_ROWS, type ImportRow, type RowError } from './row';
+
+export interface ImportRoutePorts {
+  table: Table;
+  clock: Clock;
+  levels: () => Promise<readonly Level[]>;
+}
+
+/** Raw rows from a JSON `{ "rows": [...] }` body or a CSV body with a header line, or a 400 message. */
+export function rawRows(body: unknown, contentType: string): { ok: true; rows: unknown[] } | { ok: false; error: string } {
+  if (contentType.includes('csv')) {
+    if (typeof body !== 'string' || body.trim() === '') return { ok: false, error: '(body): empty CSV; the first line names the columns' };
+    const parsed = parseCsv(body);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+    const { header, rows } = csvObjects(parsed.records);
+    if (!header.includes('phone') && !header.includes('unionid')) return { ok: false, error: 'csv: the header line needs a phone or unionid column' };
+    return { ok: true, rows };
+  }
+  const rows = (body as { rows?: unknown } | null)?.rows;
+  if (typeof body !== 'object' || body === null || !Array.isArray(rows)) return { ok: false, error: 'rows: required, an array of rows (or send text/csv)' };
+  return { ok: true, rows };
+}
+
+export function importRoutes(ports: ImportRoutePorts): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/admin/members/import',
+      run: async (req) => {
+        const raw = rawRows(req.body, req.contentType);
+        if (!raw.ok) return json(400, { error: raw.error });
+        if (raw.rows.length === 0) return json(400, { error: 'rows: no data rows' });
+        if (raw.rows.length > MAX_ROWS) return json(400, { error: `rows: at most ${MAX_ROWS.toLocaleString('en')} per call` });
+        const good: ImportRow[] = [];
+        const errors: RowError[] = [];
+        raw.rows.forEach((r, i) => {
+          const checked = checkRow(r, i + 1);
+          if (checked.ok) good.push(checked.value);
+          else errors.push(checked.error);
+        });
+        const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.clock.now() }, good);
+        return json(200, { ...counts, errors: [...errors, ...counts.errors].sort((a, b) => a.row - b.row) });
+      },
+    },
+  ];
+}

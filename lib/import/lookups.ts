@@ -1,0 +1,48 @@
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import type { Table } from '../store/dynamo';
+
+/**
+ * Lookup items find a person by what other channels know about them. Each points (`targetPk`) to
+ * a follower's profile (`MEMBER#<openid>`) or a prospect (`PROSPECT#<id>`); both have `sk PROFILE`.
+ */
+export const unionidLookup = (unionid: string) => `LOOKUP#UNIONID#${unionid}`;
+export const phoneLookup = (phone: string) => `LOOKUP#PHONE#${phone}`;
+export const LOOKUP_SK = 'LOOKUP';
+export const lookupKey = (pk: string) => ({ pk, sk: LOOKUP_SK });
+
+/** Deterministic, so importing the same file again finds the same prospect. */
+export function prospectId(by: { unionid?: string; phone?: string }): string {
+  const basis = by.unionid ? `unionid:${by.unionid}` : `phone:${by.phone}`;
+  return createHash('sha256').update(basis).digest('hex').slice(0, 24);
+}
+export const prospectPk = (id: string) => `PROSPECT#${id}`;
+
+/** BatchGetItem in pages of 100 keys, retrying what DynamoDB leaves unprocessed. */
+export async function batchGet(table: Table, keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+  for (let i = 0; i < unique.length; i += 100) {
+    let pending: Record<string, unknown>[] = unique.slice(i, i + 100);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('import: DynamoDB kept keys unprocessed');
+      const out = await table.doc.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[table.name] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+      pending = out.UnprocessedKeys?.[table.name]?.Keys ?? [];
+      if (pending.length) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+    }
+  }
+  return found;
+}
+
+/**
+ * Deletes the lookups for a phone and/or unionid. Erasure (lib/privacy/eraseMember.ts) should call
+ * it with the profile's `phone` and `unionid` before deleting the profile: lookup items live outside
+ * the member's partition and hold the phone number in their key.
+ */
+export async function forgetLookups(table: Table, who: { phone?: string; unionid?: string }): Promise<number> {
+  const keys = [who.phone && phoneLookup(who.phone), who.unionid && unionidLookup(who.unionid)].filter((k): k is string => !!k).map(lookupKey);
+  if (keys.length === 0) return 0;
+  await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: keys.map((Key) => ({ DeleteRequest: { Key } })) } }));
+  return keys.length;
+}
