@@ -1,23 +1,18 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpEvent, pushEvent, textXml } from './support/pushes';
-import { TEST_CONFIG, useTestTable } from './support/testTable';
+import { loadHandlers } from './support/handlers';
+import { pushEvent, textXml } from './support/pushes';
+import { useTestTable } from './support/testTable';
 
-let handleAdmin: typeof import('../handlers/admin').handleAdmin;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handlers: Awaited<ReturnType<typeof loadHandlers>>;
 
 before(async () => {
   await useTestTable();
-  ({ handleAdmin } = await import('../handlers/admin'));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  handlers = await loadHandlers();
 });
 
-const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
-
-async function admin(method: string, path: string, body?: unknown, headers: Record<string, string> = auth) {
-  const res = await handleAdmin(httpEvent(method, path, {}, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), headers));
-  return { status: res.statusCode, body: res.body ? JSON.parse(String(res.body)) : undefined };
-}
+const handleWeChat = (...args: Parameters<typeof handlers.handleWeChat>) => handlers.handleWeChat(...args);
+const admin = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => handlers.admin(method, path, body, { headers });
 
 describe('admin API is closed without the token', () => {
   test('no token → 401', async () => {

@@ -9,22 +9,18 @@ import { dynamoPointsLedger } from '../lib/members/dynamoPointsLedger';
 import { changePoints, type PointsPorts } from '../lib/members/grantPoints';
 import { DEFAULT_SIGNIN_RULES, signIn } from '../lib/signin/signIn';
 import type { Table } from '../lib/store/dynamo';
-import { httpEvent } from './support/pushes';
-import { TEST_CONFIG, useTestTable } from './support/testTable';
+import { loadHandlers } from './support/handlers';
+import { useTestTable } from './support/testTable';
 
 let table: Table;
-let handleAdmin: typeof import('../handlers/admin').handleAdmin;
+let handlers: Awaited<ReturnType<typeof loadHandlers>>;
 
 before(async () => {
   table = await useTestTable();
-  ({ handleAdmin } = await import('../handlers/admin'));
+  handlers = await loadHandlers();
 });
 
-const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
-async function admin(method: string, path: string, body?: unknown, query: Record<string, string> = {}) {
-  const res = await handleAdmin(httpEvent(method, path, query, body === undefined ? undefined : JSON.stringify(body), auth));
-  return { status: res.statusCode, body: JSON.parse(String(res.body)) };
-}
+const admin = (method: string, path: string, body?: unknown, query: Record<string, string> = {}) => handlers.admin(method, path, body, { query });
 
 async function newMember(openid: string) {
   await dynamoMemberStore(table).recordInteraction(openid, { kind: 'event', at: Date.now(), event: 'subscribe' });

@@ -3,31 +3,26 @@ import assert from 'node:assert/strict';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { openidFingerprint } from '../lib/privacy/eraseMember';
 import type { Table } from '../lib/store/dynamo';
-import { eventXml, httpEvent, pushEvent, textXml } from './support/pushes';
-import { TEST_CONFIG, useTestTable } from './support/testTable';
+import { eventXml, pushEvent, textXml } from './support/pushes';
+import { loadHandlers } from './support/handlers';
+import { useTestTable } from './support/testTable';
 
 let table: Table;
-let handleAdmin: typeof import('../handlers/admin').handleAdmin;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handlers: Awaited<ReturnType<typeof loadHandlers>>;
 
 before(async () => {
   table = await useTestTable();
-  ({ handleAdmin } = await import('../handlers/admin'));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  handlers = await loadHandlers();
 });
 
-const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await handleAdmin(httpEvent(method, path, {}, body === undefined ? undefined : JSON.stringify(body), auth));
-  return { status: res.statusCode, body: JSON.parse(String(res.body)), headers: res.headers };
-}
+const admin = (method: string, path: string, body?: unknown, query: Record<string, string> = {}) => handlers.admin(method, path, body, { query });
 
 test('export holds everything we keep; erase removes it, keeps an audit entry, and the member reads as 404', async () => {
   const openid = 'o_privacy_1';
   const t = Math.floor(Date.now() / 1000);
-  await handleWeChat(pushEvent(eventXml(openid, 'subscribe', 'qrscene_store', t)));
-  await handleWeChat(pushEvent(eventXml(openid, 'CLICK', 'SIGN_IN', t + 1)));
-  await handleWeChat(pushEvent(textXml(openid, 'hello')));
+  await handlers.handleWeChat(pushEvent(eventXml(openid, 'subscribe', 'qrscene_store', t)));
+  await handlers.handleWeChat(pushEvent(eventXml(openid, 'CLICK', 'SIGN_IN', t + 1)));
+  await handlers.handleWeChat(pushEvent(textXml(openid, 'hello')));
   await admin('POST', `/admin/members/${openid}/points`, { delta: 600, reason: '消费', idempotencyKey: 'p1' });
 
   const exported = await admin('GET', `/admin/members/${openid}/export`);
@@ -56,12 +51,12 @@ test('export holds everything we keep; erase removes it, keeps an audit entry, a
 });
 
 test('daily numbers through the admin API, with a 400 for a bad range', async () => {
-  const res = await handleAdmin(httpEvent('GET', '/admin/stats/daily', { from: '2026-11-01', to: '2026-11-30' }, undefined, auth));
-  const body = JSON.parse(String(res.body));
-  assert.equal(res.statusCode, 200);
+  const res = await admin('GET', '/admin/stats/daily', undefined, { from: '2026-11-01', to: '2026-11-30' });
+  const body = res.body;
+  assert.equal(res.status, 200);
   assert.equal(body.days.length, 30);
   assert.deepEqual(Object.keys(body.days[0]).sort(), ['activeMembers', 'day', 'levelUpgrades', 'netGrowth', 'newFollowers', 'newFollowersBySource', 'pointsIssued', 'pointsRedeemed', 'signIns', 'unfollows'].sort());
-  const bad = await handleAdmin(httpEvent('GET', '/admin/stats/daily', { from: '2026-12-01', to: '2026-11-01' }, undefined, auth));
-  assert.equal(bad.statusCode, 400);
-  assert.match(String(bad.body), /from/);
+  const bad = await admin('GET', '/admin/stats/daily', undefined, { from: '2026-12-01', to: '2026-11-01' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error, /from/);
 });

@@ -1,33 +1,26 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { httpEvent, pushEvent, textXml } from './support/pushes';
-import { TEST_CONFIG, useTestTable } from './support/testTable';
+import { loadHandlers } from './support/handlers';
+import { pushEvent, textXml } from './support/pushes';
+import { useTestTable } from './support/testTable';
 
-let handleAdmin: typeof import('../handlers/admin').handleAdmin;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handlers: Awaited<ReturnType<typeof loadHandlers>>;
 
 before(async () => {
   await useTestTable();
-  ({ handleAdmin } = await import('../handlers/admin'));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  handlers = await loadHandlers();
 });
-
-const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
-async function admin(method: string, path: string, body?: unknown) {
-  const res = await handleAdmin(httpEvent(method, path, {}, body === undefined ? undefined : JSON.stringify(body), auth));
-  return { status: res.statusCode, body: JSON.parse(String(res.body)) };
-}
 
 test('a keyword rule with tags tags the follower it answers; bad tag names are a 400', async () => {
   // Created before the callback's first message, so its 5-second rule cache starts with it.
-  const created = await admin('POST', '/admin/autoreply-rules', { id: 'spicy', match: { type: 'contains', pattern: '辣' }, reply: { type: 'text', content: '我们有招牌麻辣香锅！' }, tags: { add: ['吃辣'], remove: ['清淡'] } });
+  const created = await handlers.admin('POST', '/admin/autoreply-rules', { id: 'spicy', match: { type: 'contains', pattern: '辣' }, reply: { type: 'text', content: '我们有招牌麻辣香锅！' }, tags: { add: ['吃辣'], remove: ['清淡'] } });
   assert.equal(created.status, 201);
-  const res = await handleWeChat(pushEvent(textXml('o_tagged', '有辣的菜吗')));
+  const res = await handlers.handleWeChat(pushEvent(textXml('o_tagged', '有辣的菜吗')));
   assert.match(String(res.body), /麻辣香锅/);
-  assert.deepEqual((await admin('GET', '/admin/members/o_tagged')).body.tags, ['吃辣']);
-  await handleWeChat(pushEvent(textXml('o_untagged', '你好')));
-  assert.deepEqual((await admin('GET', '/admin/members/o_untagged')).body.tags, []);
-  const bad = await admin('POST', '/admin/autoreply-rules', { match: { type: 'exact', pattern: 'x' }, reply: { type: 'text', content: 'x' }, tags: { add: [''] } });
+  assert.deepEqual((await handlers.admin('GET', '/admin/members/o_tagged')).body.tags, ['吃辣']);
+  await handlers.handleWeChat(pushEvent(textXml('o_untagged', '你好')));
+  assert.deepEqual((await handlers.admin('GET', '/admin/members/o_untagged')).body.tags, []);
+  const bad = await handlers.admin('POST', '/admin/autoreply-rules', { match: { type: 'exact', pattern: 'x' }, reply: { type: 'text', content: 'x' }, tags: { add: [''] } });
   assert.equal(bad.status, 400);
   assert.match(bad.body.error, /tags\.add\.0/);
 });

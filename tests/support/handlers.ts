@@ -1,0 +1,27 @@
+import type { HttpResult } from '../../lib/http/response';
+import { httpEvent } from './pushes';
+import { TEST_CONFIG } from './testTable';
+
+export const adminAuth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
+
+export interface AdminCall {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  headers: HttpResult['headers'];
+}
+
+/**
+ * The real handlers, imported after `useTestTable()` has set the environment, and a small client
+ * for the admin API (JSON in, JSON out, bearer token unless other headers are given).
+ */
+export async function loadHandlers() {
+  const { handleAdmin } = await import('../../handlers/admin');
+  const { handleWeChat } = await import('../../handlers/wechat');
+  async function admin(method: string, path: string, body?: unknown, opts: { query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<AdminCall> {
+    const raw = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const res = await handleAdmin(httpEvent(method, path, opts.query ?? {}, raw, opts.headers ?? adminAuth));
+    return { status: res.statusCode, body: res.body ? JSON.parse(String(res.body)) : undefined, headers: res.headers };
+  }
+  return { handleAdmin, handleWeChat, admin };
+}
