@@ -4,6 +4,7 @@ import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../lib/clock/clock';
 import { DEFAULT_LEVELS } from '../lib/levels/levels';
 import { linkPendingProspects, PENDING_PK } from '../lib/import/linkProspects';
+import { importRows } from '../lib/import/importRows';
 import { forgetLookups, phoneLookup, unionidLookup } from '../lib/import/lookups';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import type { Table } from '../lib/store/dynamo';
@@ -206,4 +207,15 @@ test('2,000 rows in one call, re-imported unchanged', async () => {
   assert.deepEqual(first.body, { created: 1800, merged: 200, unchanged: 0, errors: [] });
   const second = await importJson(rows);
   assert.deepEqual(second.body, { created: 0, merged: 0, unchanged: 2000, errors: [] });
+});
+
+test('when time runs out the answer says how many rows are left; sending them again finishes', async () => {
+  const rows = Array.from({ length: 120 }, (_, i) => ({ row: i + 1, phone: `136${String(i).padStart(8, '0')}`, channel: 'website' }));
+  const ports = { table, levels: DEFAULT_LEVELS, nowMs: Date.now() };
+  const late = await importRows(ports, rows, { deadlineMs: 0 });
+  assert.deepEqual(late, { created: 0, merged: 0, unchanged: 0, errors: [], rowsLeft: 120 });
+  const half = await importRows(ports, rows.slice(0, 60));
+  assert.equal(half.created, 60);
+  const rest = await importRows(ports, rows);
+  assert.deepEqual(rest, { created: 60, merged: 0, unchanged: 60, errors: [] });
 });

@@ -11,7 +11,11 @@ export interface ImportRoutePorts {
   table: Table;
   clock: Clock;
   levels: () => Promise<readonly Level[]>;
+  /** How long an import may run before it answers with what is left (API Gateway gives up at 30 s). */
+  budgetMs?: number;
 }
+
+export const DEFAULT_BUDGET_MS = 24_000;
 
 /** Raw rows from a JSON `{ "rows": [...] }` body or a CSV body with a header line, or a 400 message. */
 export function rawRows(body: unknown, contentType: string): { ok: true; rows: unknown[] } | { ok: false; error: string } {
@@ -34,6 +38,7 @@ export function importRoutes(ports: ImportRoutePorts): Route[] {
       method: 'POST',
       path: '/admin/members/import',
       run: async (req) => {
+        const startedMs = Date.now();
         const raw = rawRows(req.body, req.contentType);
         if (!raw.ok) return json(400, { error: raw.error });
         if (raw.rows.length === 0) return json(400, { error: 'rows: no data rows' });
@@ -45,8 +50,13 @@ export function importRoutes(ports: ImportRoutePorts): Route[] {
           if (checked.ok) good.push(checked.value);
           else errors.push(checked.error);
         });
-        const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.clock.now() }, good);
-        return json(200, { ...counts, errors: [...errors, ...counts.errors].sort((a, b) => a.row - b.row) });
+        const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.clock.now() }, good, { deadlineMs: startedMs + (ports.budgetMs ?? DEFAULT_BUDGET_MS) });
+        const { rowsLeft, ...rest } = counts;
+        return json(200, {
+          ...rest,
+          errors: [...errors, ...counts.errors].sort((a, b) => a.row - b.row),
+          ...(rowsLeft ? { incomplete: { rowsLeft, hint: 'time ran out: send the same rows again; rows already imported come back unchanged' } } : {}),
+        });
       },
     },
   ];

@@ -16,6 +16,8 @@ export interface ImportCounts {
   merged: number;
   unchanged: number;
   errors: RowError[];
+  /** Rows not attempted because time ran out; sending the same rows again finishes the job. */
+  rowsLeft?: number;
 }
 
 export interface ImportOptions {
@@ -25,6 +27,8 @@ export interface ImportOptions {
   chunkConcurrency?: number;
   /** Writes in flight at once within a chunk. */
   writeConcurrency?: number;
+  /** Epoch ms after which no new chunk starts (the admin API must answer within 29 s). */
+  deadlineMs?: number;
 }
 
 type Rec = Record<string, unknown>;
@@ -102,7 +106,8 @@ function cancelled(err: unknown): boolean {
  * (first) or phone points to, or becomes a new prospect. Re-importing the same rows changes nothing.
  */
 export async function importRows(ports: ImportPorts, rows: readonly ImportRow[], opts: ImportOptions = {}): Promise<ImportCounts> {
-  const { chunkRows = 50, chunkConcurrency = 8, writeConcurrency = 16 } = opts;
+  const { chunkRows = 50, chunkConcurrency = 8, writeConcurrency = 16, deadlineMs = Infinity } = opts;
+  let rowsLeft = 0;
   const outcomes = new Map<number, Outcome>();
   const groups = groupRows(rows);
   const chunks: ImportRow[][][] = [];
@@ -120,6 +125,10 @@ export async function importRows(ports: ImportPorts, rows: readonly ImportRow[],
   if (current.length) chunks.push(current);
 
   await pool(chunks, chunkConcurrency, async (chunk) => {
+    if (Date.now() >= deadlineMs) {
+      rowsLeft += chunk.reduce((n, g) => n + g.length, 0);
+      return;
+    }
     const view: View = { lookups: new Map(), records: new Map() };
     await load(ports.table, view, chunk.flat());
     await pool(chunk, writeConcurrency, async (group) => {
@@ -132,6 +141,7 @@ export async function importRows(ports: ImportPorts, rows: readonly ImportRow[],
     if (typeof o === 'string') counts[o]++;
     else counts.errors.push(o);
   }
+  if (rowsLeft) counts.rowsLeft = rowsLeft;
   return counts;
 }
 
