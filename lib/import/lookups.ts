@@ -1,6 +1,6 @@
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import type { Table } from '../store/dynamo';
+import { isConditionFailure, type Table } from '../store/dynamo';
 
 /**
  * Lookup items find a person by what other channels know about them. Each points (`targetPk`) to
@@ -40,9 +40,22 @@ export async function batchGet(table: Table, keys: { pk: string; sk: string }[])
  * it with the profile's `phone` and `unionid` before deleting the profile: lookup items live outside
  * the member's partition and hold the phone number in their key.
  */
-export async function forgetLookups(table: Table, who: { phone?: string; unionid?: string }): Promise<number> {
+export async function forgetLookups(table: Table, who: { phone?: string; unionid?: string }, onlyFor?: string): Promise<number> {
   const keys = [who.phone && phoneLookup(who.phone), who.unionid && unionidLookup(who.unionid)].filter((k): k is string => !!k).map(lookupKey);
   if (keys.length === 0) return 0;
-  await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: keys.map((Key) => ({ DeleteRequest: { Key } })) } }));
-  return keys.length;
+  if (!onlyFor) {
+    await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: keys.map((Key) => ({ DeleteRequest: { Key } })) } }));
+    return keys.length;
+  }
+  // Erasure: remove only the lookups that still point to this member (a phone may have moved on).
+  let deleted = 0;
+  for (const Key of keys) {
+    try {
+      await table.doc.send(new DeleteCommand({ TableName: table.name, Key, ConditionExpression: 'targetPk = :pk', ExpressionAttributeValues: { ':pk': onlyFor } }));
+      deleted += 1;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+  return deleted;
 }

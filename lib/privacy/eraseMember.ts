@@ -1,6 +1,7 @@
 import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import type { Table } from '../store/dynamo';
+import { forgetLookups } from '../import/lookups';
 import { memberItems } from './memberItems';
 
 export type EraseResult = { status: 'erased'; itemsDeleted: number; couponsAnonymised: number } | { status: 'not-found' };
@@ -18,7 +19,10 @@ export function openidFingerprint(openid: string): string {
  */
 export async function eraseMember(table: Table, openid: string, nowMs: number, requestedBy: string): Promise<EraseResult> {
   const items = await memberItems(table, openid);
-  if (!items.some((i) => i.sk === 'PROFILE')) return { status: 'not-found' };
+  const profile = items.find((i) => i.sk === 'PROFILE');
+  if (!profile) return { status: 'not-found' };
+  // Lookups by phone and unionid live outside the member's partition and carry the phone in their key.
+  await forgetLookups(table, { phone: profile.phone as string | undefined, unionid: profile.unionid as string | undefined }, `MEMBER#${openid}`);
   const couponCodes = items.filter((i) => i.sk.startsWith('COUPON#')).map((i) => String(i.code ?? i.sk.split('#').pop()));
   for (const code of couponCodes) {
     await table.doc.send(
