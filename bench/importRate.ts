@@ -1,19 +1,19 @@
 /**
  * Measures an import against DynamoDB Local (not a test: it takes minutes at full size).
- *   node --import tsx lib/import/measure.ts [rows=100000]
+ *   node --import tsx bench/importRate.ts [rows=100000]
  * Starts its own in-memory DynamoDB Local unless DYNAMODB_ENDPOINT is set.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_LEVELS } from '../levels/levels';
-import { createTable } from '../store/dynamo';
-import { ensureTable } from '../store/ensureTable';
-import { importRows } from './importRows';
-import type { ImportRow } from './row';
+import { DEFAULT_LEVELS } from '../lib/levels/levels';
+import { createTable } from '../lib/store/dynamo';
+import { ensureTable } from '../lib/store/ensureTable';
+import { importRows } from '../lib/import/importRows';
+import type { ImportRow } from '../lib/import/row';
 
 const n = Number(process.argv[2] ?? 100_000);
 process.env.AWS_REGION ??= 'us-east-1';
 // @ts-expect-error: a plain .mjs helper without types
-const { startDynamoLocal } = (await import('../../scripts/dynamo-local.mjs')) as { startDynamoLocal(o: { inMemory: boolean }): Promise<{ endpoint: string; stop(): Promise<void> }> };
+const { startDynamoLocal } = (await import('../scripts/dynamo-local.mjs')) as { startDynamoLocal(o: { inMemory: boolean }): Promise<{ endpoint: string; stop(): Promise<void> }> };
 const local = process.env.DYNAMODB_ENDPOINT ? undefined : await startDynamoLocal({ inMemory: true });
 const endpoint = process.env.DYNAMODB_ENDPOINT ?? local!.endpoint;
 const name = `measure-${randomUUID()}`;
