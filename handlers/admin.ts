@@ -23,6 +23,7 @@ import { dynamoCouponPorts } from '../lib/coupons/issueCoupon';
 import { privacyRoutes } from '../lib/privacy/adminRoutes';
 import { statsRoutes } from '../lib/stats/adminRoutes';
 import { importRoutes } from '../lib/import/adminRoutes';
+import { importJobStarter } from '../lib/app/importJobStarter';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -37,7 +38,7 @@ async function wire() {
       adminToken: rt.config.adminToken,
       routes: compileRoutes([
         // Before /admin/members/{openid}, so `import` is never read as an openid.
-        ...importRoutes({ table: rt.table, clock: rt.clock, levels: () => levelsDocument(rt).get() }),
+        ...importRoutes({ table: rt.table, clock: rt.clock, levels: () => levelsDocument(rt).get(), startJob: importJobStarter(rt), syncMaxRows: Number(process.env.IMPORT_SYNC_MAX_ROWS) || undefined }),
         ...memberRoutes({ members: dynamoMemberStore(rt.table), points: crmPorts(rt) }),
         ...levelRoutes({ ...ports, levels: levelsDocument(rt) }),
         ...pointsPolicyRoutes({ ...ports, policy: expiryPolicyDocument(rt) }),

@@ -4,6 +4,7 @@ import { json } from '../http/response';
 import type { Route } from '../http/router';
 import type { Table } from '../store/dynamo';
 import { csvObjects, parseCsv } from './csv';
+import { createImportJob, readImportJob } from './importJobs';
 import { importRows } from './importRows';
 import { checkRow, MAX_ROWS, type ImportRow, type RowError } from './row';
 
@@ -13,7 +14,13 @@ export interface ImportRoutePorts {
   levels: () => Promise<readonly Level[]>;
   /** How long an import may run before it answers with what is left (API Gateway gives up at 30 s). */
   budgetMs?: number;
+  /** Imports with more valid rows than this become a background job (202 + job id). */
+  syncMaxRows?: number;
+  /** Hands a stored job to the import worker. */
+  startJob: (jobId: string) => Promise<void>;
 }
+
+export const DEFAULT_SYNC_MAX_ROWS = 2_000;
 
 export const DEFAULT_BUDGET_MS = 24_000;
 
@@ -50,6 +57,11 @@ export function importRoutes(ports: ImportRoutePorts): Route[] {
           if (checked.ok) good.push(checked.value);
           else errors.push(checked.error);
         });
+        if (good.length > (ports.syncMaxRows ?? DEFAULT_SYNC_MAX_ROWS)) {
+          const job = await createImportJob(ports.table, good, errors, ports.clock.now());
+          await ports.startJob(job.jobId);
+          return json(202, { ...job, statusUrl: `/admin/members/import/${job.jobId}` });
+        }
         const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.clock.now() }, good, { deadlineMs: startedMs + (ports.budgetMs ?? DEFAULT_BUDGET_MS) });
         const { rowsLeft, ...rest } = counts;
         return json(200, {
@@ -57,6 +69,14 @@ export function importRoutes(ports: ImportRoutePorts): Route[] {
           errors: [...errors, ...counts.errors].sort((a, b) => a.row - b.row),
           ...(rowsLeft ? { incomplete: { rowsLeft, hint: 'time ran out: send the same rows again; rows already imported come back unchanged' } } : {}),
         });
+      },
+    },
+    {
+      method: 'GET',
+      path: '/admin/members/import/{jobId}',
+      run: async (req) => {
+        const job = await readImportJob(ports.table, req.params.jobId!);
+        return job ? json(200, job) : json(404, { error: `import job ${req.params.jobId} not found` });
       },
     },
   ];

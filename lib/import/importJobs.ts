@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Level } from '../levels/levels';
+import { isConditionFailure, type Table } from '../store/dynamo';
+import { importRows } from './importRows';
+import type { ImportRow, RowError } from './row';
+
+/**
+ * Large imports run as a job: the admin call stores the checked rows in chunks and answers 202 at
+ * once; a worker works through the chunks (continuing itself when its time runs short) and the job
+ * status shows progress. 100,000 rows are one call, whatever the table's write speed.
+ */
+export const JOB_CHUNK_ROWS = 1_000;
+const KEEP_SECONDS = 7 * 24 * 3600;
+const MAX_KEPT_ERRORS = 1_000;
+
+export interface ImportJobStatus {
+  jobId: string;
+  state: 'queued' | 'running' | 'done';
+  totalRows: number;
+  chunks: number;
+  nextChunk: number;
+  created: number;
+  merged: number;
+  unchanged: number;
+  errorCount: number;
+  errors: RowError[];
+  createdAt: string;
+  finishedAt?: string;
+}
+
+const statusKey = (jobId: string) => ({ pk: `IMPORTJOB#${jobId}`, sk: 'STATUS' });
+const chunkKey = (jobId: string, i: number) => ({ pk: `IMPORTJOB#${jobId}`, sk: `CHUNK#${String(i).padStart(5, '0')}` });
+
+export async function createImportJob(table: Table, rows: readonly ImportRow[], rowErrors: readonly RowError[], nowMs: number): Promise<ImportJobStatus> {
+  const jobId = randomUUID();
+  const expiresAt = Math.floor(nowMs / 1000) + KEEP_SECONDS;
+  const chunks = Math.ceil(rows.length / JOB_CHUNK_ROWS);
+  const items = Array.from({ length: chunks }, (_, i) => ({ ...chunkKey(jobId, i), rows: rows.slice(i * JOB_CHUNK_ROWS, (i + 1) * JOB_CHUNK_ROWS), expiresAt }));
+  for (let i = 0; i < items.length; i += 25) {
+    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; requests.length; attempt++) {
+      if (attempt > 8) throw new Error('import job: DynamoDB kept chunks unprocessed');
+      const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: requests } }));
+      requests = (out.UnprocessedItems?.[table.name] ?? []) as typeof requests;
+      if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    }
+  }
+  const status: ImportJobStatus = {
+    jobId,
+    state: chunks === 0 ? 'done' : 'queued',
+    totalRows: rows.length + rowErrors.length,
+    chunks,
+    nextChunk: 0,
+    created: 0,
+    merged: 0,
+    unchanged: 0,
+    errorCount: rowErrors.length,
+    errors: rowErrors.slice(0, MAX_KEPT_ERRORS),
+    createdAt: new Date(nowMs).toISOString(),
+  };
+  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...statusKey(jobId), ...status, expiresAt } }));
+  return status;
+}
+
+export async function readImportJob(table: Table, jobId: string): Promise<ImportJobStatus | undefined> {
+  const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: statusKey(jobId), ConsistentRead: true }));
+  if (!out.Item) return undefined;
+  const { pk: _pk, sk: _sk, expiresAt: _e, ...status } = out.Item;
+  return status as ImportJobStatus;
+}
+
+export interface JobPorts {
+  table: Table;
+  levels: () => Promise<readonly Level[]>;
+  now: () => number;
+}
+
+/**
+ * Works through the job's chunks until done or until `deadlineMs` is near. A chunk is claimed by
+ * moving `nextChunk` on with a condition, so two workers never import the same chunk twice.
+ * Returns whether the job is finished.
+ */
+export async function runImportJob(ports: JobPorts, jobId: string, deadlineMs: number, minChunkMs = 60_000): Promise<boolean> {
+  for (;;) {
+    const status = await readImportJob(ports.table, jobId);
+    if (!status) return true;
+    if (status.nextChunk >= status.chunks) {
+      if (status.state !== 'done') await finish(ports, jobId);
+      return true;
+    }
+    if (ports.now() + minChunkMs > deadlineMs) return false;
+    const i = status.nextChunk;
+    const chunk = await ports.table.doc.send(new GetCommand({ TableName: ports.table.name, Key: chunkKey(jobId, i), ConsistentRead: true }));
+    const rows = (chunk.Item?.rows ?? []) as ImportRow[];
+    const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.now() }, rows);
+    try {
+      await ports.table.doc.send(
+        new UpdateCommand({
+          TableName: ports.table.name,
+          Key: statusKey(jobId),
+          UpdateExpression: 'SET nextChunk = :next, #state = :running, errors = list_append(errors, :errors) ADD created :c, merged :m, unchanged :u, errorCount :e',
+          ConditionExpression: 'nextChunk = :i',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':next': i + 1,
+            ':i': i,
+            ':running': 'running',
+            ':errors': status.errors.length < MAX_KEPT_ERRORS ? counts.errors.slice(0, MAX_KEPT_ERRORS - status.errors.length) : [],
+            ':c': counts.created,
+            ':m': counts.merged,
+            ':u': counts.unchanged,
+            ':e': counts.errors.length,
+          },
+        }),
+      );
+    } catch (err) {
+      // Another worker recorded this chunk first; its rows came back unchanged for us. Move on.
+      if (!isConditionFailure(err)) throw err;
+    }
+  }
+}
+
+async function finish(ports: JobPorts, jobId: string): Promise<void> {
+  await ports.table.doc.send(
+    new UpdateCommand({
+      TableName: ports.table.name,
+      Key: statusKey(jobId),
+      UpdateExpression: 'SET #state = :done, finishedAt = :at',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':done': 'done', ':at': new Date(ports.now()).toISOString() },
+    }),
+  );
+}
