@@ -13,7 +13,7 @@ import type { Action } from '../lib/conversation/actions';
 import type { DedupState, DedupStore } from '../lib/conversation/dedupStore';
 import type { ConversationPorts } from '../lib/conversation/respondToFollower';
 import type { Interaction, Member } from '../lib/members/member';
-import type { MemberStore } from '../lib/members/memberStore';
+import type { MemberAttributes, MemberStore } from '../lib/members/memberStore';
 import { demoConfigSchema } from '../lib/setup/loadDemoConfig';
 import { cacheFor } from '../lib/store/cacheFor';
 import type { StatsStore } from '../lib/stats/dailyStats';
@@ -89,6 +89,14 @@ export function memoryMemberStore(): MemberStore {
       items.set(openid, m);
       // The DynamoDB adapter returns a fresh object (ReturnValues ALL_NEW); so does this one.
       return { ...m, tags: [...m.tags] };
+    },
+    async setAttributes(openid: string, attributes: MemberAttributes) {
+      const old = items.get(openid);
+      if (!old) return undefined;
+      const next: Record<string, unknown> = { ...old };
+      for (const [k, v] of Object.entries(attributes)) if (v === null) delete next[k]; else if (v !== undefined) next[k] = v;
+      items.set(openid, next as unknown as Member);
+      return next as unknown as Member;
     },
     async get(openid) {
       return items.get(openid);

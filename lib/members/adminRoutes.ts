@@ -16,6 +16,15 @@ const pointsChangeSchema = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)'),
 });
 
+const attributesSchema = z
+  .strictObject({
+    region: z.string().trim().min(1).max(32).nullable().optional(),
+    birthdayMonth: z.number().int().min(1).max(12).nullable().optional(),
+    purchaseCategories: z.array(z.string().trim().min(1).max(32)).max(20).nullable().optional(),
+    nickname: z.string().trim().min(1).max(32).nullable().optional(),
+  })
+  .refine((a) => Object.keys(a).length > 0, 'give at least one of region, birthdayMonth, purchaseCategories, nickname');
+
 const pageSchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().max(2048).optional() });
 
 export function memberRoutes(ports: { members: MemberStore; points: PointsPorts }): Route[] {
@@ -29,6 +38,16 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
         const windowEnds = serviceWindowEndsAt(member);
         return json(200, { ...member, serviceWindowEndsAt: windowEnds ? new Date(windowEnds).toISOString() : null });
       },
+    },
+    {
+      // Persona attributes (null removes one): they feed segments such as { "region": "上海" }.
+      method: 'PUT',
+      path: '/admin/members/{openid}/attributes',
+      run: (req) =>
+        withBody(attributesSchema, req.body, async (attributes) => {
+          const member = await ports.members.setAttributes(req.params.openid!, attributes, ports.points.clock.now());
+          return member ? json(200, member) : notFound(`member ${req.params.openid}`);
+        }),
     },
     {
       method: 'GET',

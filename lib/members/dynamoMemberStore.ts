@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_LEVELS } from '../levels/levels';
 import { activityKey, levelKey } from '../segments/shard';
-import type { Table } from '../store/dynamo';
+import { isConditionFailure, type Table } from '../store/dynamo';
 import type { Interaction, Member } from './member';
 import type { MemberStore } from './memberStore';
 
@@ -83,6 +83,39 @@ export function dynamoMemberStore(table: Table): MemberStore {
         }),
       );
       return toMember(out.Attributes ?? {});
+    },
+
+    async setAttributes(openid, attributes, nowMs) {
+      const entries = Object.entries(attributes).filter(([, v]) => v !== undefined);
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':at': new Date(nowMs).toISOString() };
+      const set = ['updatedAt = :at'];
+      const remove: string[] = [];
+      entries.forEach(([name, value], i) => {
+        names[`#a${i}`] = name;
+        if (value === null) remove.push(`#a${i}`);
+        else {
+          values[`:a${i}`] = value;
+          set.push(`#a${i} = :a${i}`);
+        }
+      });
+      try {
+        const out = await table.doc.send(
+          new UpdateCommand({
+            TableName: table.name,
+            Key: memberKey(openid),
+            UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ...(entries.length ? { ExpressionAttributeNames: names } : {}),
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toMember(out.Attributes ?? {});
+      } catch (err) {
+        if (isConditionFailure(err)) return undefined;
+        throw err;
+      }
     },
 
     async get(openid) {

@@ -15,6 +15,10 @@ export interface Member {
   sourceTicket?: string;
   lastScene?: string;
   nickname?: string;
+  /** Persona attributes, kept by operators or imports: where they live, birthday month, what they buy. */
+  region?: string;
+  birthdayMonth?: number;
+  purchaseCategories?: string[];
   points: number;
   level: string;
   tags: string[];

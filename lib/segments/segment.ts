@@ -14,7 +14,10 @@ export type Segment =
   | { dormantDays: { gte?: number; lte?: number } }
   | { subscribed: boolean }
   | { source: string }
-  | { pointsBalance: { gte?: number; lte?: number } };
+  | { pointsBalance: { gte?: number; lte?: number } }
+  | { region: string }
+  | { birthdayMonth: { in: number[] } }
+  | { purchaseCategory: string };
 
 /** How deep `all` / `any` / `not` may nest: a leaf alone has depth 1. */
 export const MAX_SEGMENT_DEPTH = 5;
@@ -34,6 +37,9 @@ const leafSchemas = {
   subscribed: z.boolean(),
   source: z.string().min(1).max(64),
   pointsBalance: range(1_000_000_000),
+  region: z.string().min(1).max(32),
+  birthdayMonth: z.strictObject({ in: z.array(z.number().int().min(1).max(12)).min(1).max(12) }),
+  purchaseCategory: z.string().min(1).max(32),
 } as const;
 
 const KEYS = ['all', 'any', 'not', ...Object.keys(leafSchemas)] as const;
@@ -99,7 +105,7 @@ export function dormantDaysOf(member: Pick<Member, 'lastInteractionAt'>, nowMs: 
 const inRange = (n: number | undefined, r: { gte?: number; lte?: number }) =>
   n !== undefined && (r.gte === undefined || n >= r.gte) && (r.lte === undefined || n <= r.lte);
 
-export type SegmentMember = Pick<Member, 'level' | 'tags' | 'lastInteractionAt' | 'subscribed' | 'source' | 'points'>;
+export type SegmentMember = Pick<Member, 'level' | 'tags' | 'lastInteractionAt' | 'subscribed' | 'source' | 'points' | 'region' | 'birthdayMonth' | 'purchaseCategories'>;
 
 /** Whether one member is in the segment at `nowMs`. Pure: the truth every index plan is checked against. */
 export function matchesSegment(segment: Segment, member: SegmentMember, nowMs: number): boolean {
@@ -112,5 +118,8 @@ export function matchesSegment(segment: Segment, member: SegmentMember, nowMs: n
   if ('subscribed' in segment) return member.subscribed === segment.subscribed;
   if ('source' in segment) return member.source === segment.source;
   if ('pointsBalance' in segment) return inRange(member.points ?? 0, segment.pointsBalance);
+  if ('region' in segment) return member.region === segment.region;
+  if ('birthdayMonth' in segment) return member.birthdayMonth !== undefined && segment.birthdayMonth.in.includes(member.birthdayMonth);
+  if ('purchaseCategory' in segment) return (member.purchaseCategories ?? []).includes(segment.purchaseCategory);
   return false;
 }
