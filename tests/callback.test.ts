@@ -1,7 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dynamoRuleStore } from '../lib/autoreply/ruleStore';
-import { ruleInputSchema, type Rule } from '../lib/autoreply/rule';
+import { rule } from './support/rules';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import { decodeAesKey, decryptMessage } from '../lib/wechat/crypto';
 import { signParts } from '../lib/wechat/signature';
@@ -12,10 +12,6 @@ import type { Table } from '../lib/store/dynamo';
 
 let table: Table;
 let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
-
-function rule(id: string, input: unknown): Rule {
-  return { ...ruleInputSchema.parse(input), id, updatedAt: new Date().toISOString() };
-}
 
 before(async () => {
   table = await useTestTable();

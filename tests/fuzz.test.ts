@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { dynamoRuleStore } from '../lib/autoreply/ruleStore';
-import { ruleInputSchema, type Rule } from '../lib/autoreply/rule';
+import { rule } from './support/rules';
 import type { Table } from '../lib/store/dynamo';
 import { decodeAesKey, encryptMessage } from '../lib/wechat/crypto';
 import { signParts } from '../lib/wechat/signature';
@@ -38,10 +38,6 @@ const FOREIGN_KEY = decodeAesKey('ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut');
 
 let table: Table;
 let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
-
-function rule(id: string, input: unknown): Rule {
-  return { ...ruleInputSchema.parse(input), id, updatedAt: new Date().toISOString() };
-}
 
 before(async () => {
   table = await useTestTable();
