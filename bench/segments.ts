@@ -9,7 +9,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../lib/store/batchWrite';
 // @ts-expect-error plain ESM helper shared with the test runner
 import { startDynamoLocal } from '../scripts/dynamo-local.mjs';
 import { systemClock } from '../lib/clock/clock';
@@ -71,21 +71,8 @@ function seedItems(n: number, nowMs: number): Record<string, unknown>[] {
   return items;
 }
 
-async function batchWrite(table: Table, items: Record<string, unknown>[], parallel = 16): Promise<void> {
-  const batches: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      let requests = batches[next++]!.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; requests.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-        const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: requests } }));
-        requests = (out.UnprocessedItems?.[table.name] ?? []) as typeof requests;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
+function batchWrite(table: Table, items: Record<string, unknown>[]): Promise<void> {
+  return batchWriteAll(table, items.map((Item) => ({ PutRequest: { Item } })), { parallel: 16, what: 'segment bench seeding' });
 }
 
 async function measure(table: Table, members: number, tableItems: number, name: string, segment: Segment): Promise<Row> {

@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { memberKey } from '../members/dynamoMemberStore';
-import { isConditionFailure, type Table } from '../store/dynamo';
+import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
 import { couponState, type Coupon, type CouponTemplate } from './coupon';
 import type { CouponStore, CouponTemplateStore } from './couponStore';
 
@@ -10,12 +10,6 @@ const MAX_ATTEMPTS = 25;
 export const couponKey = (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' });
 export const memberCouponKey = (c: Pick<Coupon, 'openid' | 'issuedAt' | 'code'>) => ({ pk: `MEMBER#${c.openid}`, sk: `COUPON#${c.issuedAt}#${c.code}` });
 const issueKey = (openid: string, key: string) => ({ pk: `MEMBER#${openid}`, sk: `COUPONKEY#${key}` });
-
-function cancellationCodes(err: unknown): string[] | undefined {
-  const e = err as { name?: string; CancellationReasons?: { Code?: string }[] };
-  if (e?.name !== 'TransactionCanceledException') return undefined;
-  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-}
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
 

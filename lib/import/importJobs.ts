@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../store/batchWrite';
 import type { Level } from '../levels/levels';
 import { isConditionFailure, type Table } from '../store/dynamo';
 import { importRows } from './importRows';
@@ -37,15 +38,7 @@ export async function createImportJob(table: Table, rows: readonly ImportRow[], 
   const expiresAt = Math.floor(nowMs / 1000) + KEEP_SECONDS;
   const chunks = Math.ceil(rows.length / JOB_CHUNK_ROWS);
   const items = Array.from({ length: chunks }, (_, i) => ({ ...chunkKey(jobId, i), rows: rows.slice(i * JOB_CHUNK_ROWS, (i + 1) * JOB_CHUNK_ROWS), expiresAt }));
-  for (let i = 0; i < items.length; i += 25) {
-    let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length; attempt++) {
-      if (attempt > 8) throw new Error('import job: DynamoDB kept chunks unprocessed');
-      const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: requests } }));
-      requests = (out.UnprocessedItems?.[table.name] ?? []) as typeof requests;
-      if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
+  await batchWriteAll(table, items.map((Item) => ({ PutRequest: { Item } })), { what: 'import job' });
   const status: ImportJobStatus = {
     jobId,
     state: chunks === 0 ? 'done' : 'queued',

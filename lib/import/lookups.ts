@@ -1,4 +1,5 @@
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../store/batchWrite';
 import { createHash } from 'node:crypto';
 import { isConditionFailure, type Table } from '../store/dynamo';
 
@@ -44,7 +45,7 @@ export async function forgetLookups(table: Table, who: { phone?: string; unionid
   const keys = [who.phone && phoneLookup(who.phone), who.unionid && unionidLookup(who.unionid)].filter((k): k is string => !!k).map(lookupKey);
   if (keys.length === 0) return 0;
   if (!onlyFor) {
-    await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: keys.map((Key) => ({ DeleteRequest: { Key } })) } }));
+    await batchWriteAll(table, keys.map((Key) => ({ DeleteRequest: { Key } })), { what: 'forget lookups' });
     return keys.length;
   }
   // Erasure: remove only the lookups that still point to this member (a phone may have moved on).

@@ -1,4 +1,5 @@
-import { BatchWriteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWriteAll } from '../store/batchWrite';
 import { createHash } from 'node:crypto';
 import type { Table } from '../store/dynamo';
 import { forgetLookups } from '../import/lookups';
@@ -37,15 +38,7 @@ export async function eraseMember(table: Table, openid: string, nowMs: number, r
   }
   // Profile last: if we die midway, the member still reads as present and the erasure can be rerun.
   const ordered = [...items.filter((i) => i.sk !== 'PROFILE'), ...items.filter((i) => i.sk === 'PROFILE')];
-  for (let i = 0; i < ordered.length; i += 25) {
-    let requests = ordered.slice(i, i + 25).map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } }));
-    for (let attempt = 0; requests.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('erasure: DynamoDB kept items unprocessed');
-      const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: requests } }));
-      requests = (out.UnprocessedItems?.[table.name] ?? []) as typeof requests;
-      if (requests.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
+  await batchWriteAll(table, ordered.map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } })), { what: 'erasure' });
   const at = new Date(nowMs).toISOString();
   await table.doc.send(
     new PutCommand({

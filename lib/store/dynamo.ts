@@ -21,3 +21,10 @@ export function createTable(name: string, endpoint?: string): Table {
 export function isConditionFailure(err: unknown): boolean {
   return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
 }
+
+/** The per-item reasons of a cancelled TransactWriteItems (`ConditionalCheckFailed`, `None`, …), or undefined for any other error. */
+export function cancellationCodes(err: unknown): string[] | undefined {
+  const e = err as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
+  if (e?.name !== 'TransactionCanceledException') return undefined;
+  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
