@@ -1,20 +1,10 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Table } from '../store/dynamo';
+import { cancellationCodes, type Table } from '../store/dynamo';
 import { memberKey, toMember } from './dynamoMemberStore';
 import { lifetimeDelta, type PointsEntry } from './points';
 import type { PointsLedger } from './pointsLedger';
 
 const MAX_ATTEMPTS = 25;
-
-interface CancelReason {
-  Code?: string;
-}
-
-function cancellationCodes(err: unknown): string[] | undefined {
-  const e = err as { name?: string; CancellationReasons?: CancelReason[] };
-  if (e?.name !== 'TransactionCanceledException') return undefined;
-  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-}
 
 const idemKey = (openid: string, key: string) => ({ pk: `MEMBER#${openid}`, sk: `IDEM#${key}` });
 
@@ -37,10 +27,13 @@ export function dynamoPointsLedger(table: Table): PointsLedger {
         const version = Number(read.Item.version ?? 0);
         const member = { ...toMember(read.Item), lifetimePoints: Number(read.Item.lifetimePoints ?? 0) };
         const { change, memberSet = {}, puts = [] } = plan(member);
-        const duplicate = await findDuplicate(openid, change.idempotencyKey);
-        if (duplicate) return { status: 'duplicate', entry: duplicate };
         const balanceAfter = member.points + change.delta;
-        if (balanceAfter < 0) return { status: 'insufficient', balance: member.points };
+        if (balanceAfter < 0) {
+          // A retry of a change that was applied is a duplicate, not an overdraft. In every other
+          // case the transaction's idempotency condition finds duplicates without this extra read.
+          const duplicate = await findDuplicate(openid, change.idempotencyKey);
+          return duplicate ? { status: 'duplicate', entry: duplicate } : { status: 'insufficient', balance: member.points };
+        }
         const lifetimePoints = member.lifetimePoints + lifetimeDelta(change);
         const at = new Date(nowMs).toISOString();
         const entry: PointsEntry = { ...change, openid, at, balanceAfter };

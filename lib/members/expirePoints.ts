@@ -47,13 +47,13 @@ export function dynamoExpiryIndex(table: Table): Pick<ExpiryPorts, 'membersExpir
 export async function expirePoints(ports: ExpiryPorts, day: string): Promise<{ members: number; pointsExpired: number }> {
   let members = 0;
   let pointsExpired = 0;
+  const ctx = await planContext(ports);
   for (const openid of await ports.membersExpiring(day)) {
     const member = (await ports.members.get(openid)) as LedgerMember | undefined;
     if (!member || expiredBy(member.pointLots ?? {}, day) === 0) {
       await ports.handled(day, openid);
       continue;
     }
-    const ctx = await planContext(ports);
     const result = await ports.ledger.apply(
       openid,
       (m) => {
