@@ -56,6 +56,11 @@ export function findTextReply(rules: CompiledRules, text: string, when: When): {
   for (const { rule, test } of rules.keyword) {
     if (isActive(rule, when) && test(input)) return { rule, reply: rule.reply };
   }
+  return findDefaultReply(rules, when);
+}
+
+/** The first active default rule: the answer to anything no keyword rule takes (text, image, voice…). */
+export function findDefaultReply(rules: CompiledRules, when: When): { rule: Rule; reply: ReplySpec } | undefined {
   const fallback = rules.fallback.find((r) => isActive(r, when));
   return fallback && { rule: fallback, reply: fallback.reply };
 }

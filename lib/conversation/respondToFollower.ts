@@ -1,6 +1,6 @@
 import type { Clock } from '../clock/clock';
 import type { CompiledRules } from '../autoreply/engine';
-import { findTextReply, findWelcome } from '../autoreply/engine';
+import { findDefaultReply, findTextReply, findWelcome } from '../autoreply/engine';
 import { fillPlaceholders } from '../autoreply/placeholders';
 import type { ReplySpec } from '../autoreply/rule';
 import type { Interaction, Member } from '../members/member';
@@ -84,8 +84,8 @@ async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Repl
     return reply;
   }
   if (message.kind !== 'event') {
-    const found = findTextReply(await ports.rules(), '', when);
-    return found && found.rule.match.type === 'default' ? render(found.reply, ctx, ports) : { type: 'none' };
+    const found = findDefaultReply(await ports.rules(), when);
+    return found ? render(found.reply, ctx, ports) : { type: 'none' };
   }
   switch (message.event) {
     case 'subscribe': {
