@@ -25,6 +25,8 @@ import { statsRoutes } from '../lib/stats/adminRoutes';
 import { importRoutes } from '../lib/import/adminRoutes';
 import { importJobStarter } from '../lib/app/importJobStarter';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
+import { campaignRoutes } from '../lib/redpacket/adminRoutes';
+import { campaignAdminPorts } from '../lib/app/redpacket';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -48,6 +50,7 @@ async function wire() {
         ...statsRoutes({ stats: dynamoStatsStore(rt.table) }),
         ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),
         ...couponRoutes(dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone)),
+        ...campaignRoutes(campaignAdminPorts(rt)),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
       ]),
     };

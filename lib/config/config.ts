@@ -17,6 +17,8 @@ export interface AppConfig {
   tableName: string;
   timeZone: string;
   dynamoEndpoint?: string;
+  /** The "prize won" service-notice template, used when a campaign names none. */
+  prizeTemplateId?: string;
 }
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -37,6 +39,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tableName: env.TABLE_NAME || 'wechat-oa-crm-local',
     timeZone: env.ACCOUNT_TIME_ZONE || 'Asia/Shanghai',
     dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
+    prizeTemplateId: env.WECHAT_PRIZE_TEMPLATE_ID || undefined,
   };
 }
 

@@ -7,7 +7,7 @@ import type { Interaction, Member } from '../members/member';
 import type { MemberStore } from '../members/memberStore';
 import { dedupKey, type InboundMessage } from '../wechat/message';
 import { buildReplyXml, type Reply } from '../wechat/reply';
-import { UNKNOWN_ACTION_REPLY, type ActionContext, type ActionRegistry } from './actions';
+import { UNKNOWN_ACTION_REPLY, type Action, type ActionContext, type ActionRegistry } from './actions';
 import type { DedupStore } from './dedupStore';
 import { interactionOf } from './interactionOf';
 
@@ -16,6 +16,11 @@ export interface ConversationPorts {
   members: MemberStore;
   rules: () => Promise<CompiledRules>;
   actions: ActionRegistry;
+  /** Actions configured at run time (a red-packet campaign's keyword or menu key); keywords win over auto-reply rules. */
+  triggers?: {
+    keyword(text: string, nowMs: number): Promise<Action | undefined>;
+    menu(key: string, nowMs: number): Promise<Action | undefined>;
+  };
   /** Events that are not about the conversation (TEMPLATESENDJOBFINISH, …): recorded, answered with nothing. */
   eventSinks?: ReadonlyMap<string, (ctx: ActionContext) => Promise<void>>;
   /** Applies a rule's tags to the member (tagging by rule); must not throw. */
@@ -75,6 +80,8 @@ async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Repl
   const { message, member } = ctx;
   const when = { nowMs: ctx.nowMs, timeZone: ports.timeZone };
   if (message.kind === 'text') {
+    const triggered = await ports.triggers?.keyword(message.content, ctx.nowMs);
+    if (triggered) return triggered(ctx);
     const found = findTextReply(await ports.rules(), message.content, when);
     if (!found) return { type: 'none' };
     const tags = found.rule.tags;
@@ -102,9 +109,9 @@ async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Repl
   }
 }
 
-function runAction(name: string, ctx: ActionContext, ports: ConversationPorts): Promise<Reply> {
-  const action = ports.actions.get(name);
-  return action ? action(ctx) : Promise.resolve(UNKNOWN_ACTION_REPLY);
+async function runAction(name: string, ctx: ActionContext, ports: ConversationPorts): Promise<Reply> {
+  const action = ports.actions.get(name) ?? (await ports.triggers?.menu(name, ctx.nowMs));
+  return action ? action(ctx) : UNKNOWN_ACTION_REPLY;
 }
 
 function render(spec: ReplySpec, ctx: ActionContext, ports: ConversationPorts): Promise<Reply> | Reply {

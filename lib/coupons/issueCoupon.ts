@@ -4,7 +4,7 @@ import { newCouponCode } from './code';
 import { couponState, isUnspent, type Coupon, type CouponState } from './coupon';
 import type { CouponStore, CouponTemplateStore, RedeemResult } from './couponStore';
 import { dynamoCoupons, dynamoCouponTemplates } from './dynamoCouponStore';
-import { couponValidity } from './validity';
+import { couponValidity, type Validity } from './validity';
 
 export interface CouponPorts {
   coupons: CouponStore;
@@ -34,7 +34,14 @@ const MAX_CODE_ATTEMPTS = 5;
  * Issues one coupon of a template to a member. With an idempotency key (per member), calling again
  * returns the first coupon instead of a second one — campaigns should pass e.g. `redpacket:<drawId>`.
  */
-export async function issueCoupon(ports: CouponPorts, openid: string, templateId: string, idempotencyKey?: string): Promise<IssueResult> {
+export async function issueCoupon(
+  ports: CouponPorts,
+  openid: string,
+  templateId: string,
+  idempotencyKey?: string,
+  /** A prize may set its own validity and zone (e.g. end of the week in the campaign's zone). */
+  override?: { validity?: Validity; timeZone?: string },
+): Promise<IssueResult> {
   const seen = (coupon: Coupon): IssueResult => (coupon.templateId === templateId ? { status: 'duplicate', coupon } : { status: 'key-reused', coupon });
   if (idempotencyKey) {
     const earlier = await ports.coupons.byIdempotencyKey(openid, idempotencyKey);
@@ -51,7 +58,7 @@ export async function issueCoupon(ports: CouponPorts, openid: string, templateId
       value: template.value,
       openid,
       issuedAt: new Date(now).toISOString(),
-      ...couponValidity(template.validity, now, ports.timeZone),
+      ...couponValidity(override?.validity ?? template.validity, now, override?.timeZone ?? ports.timeZone),
       status: 'issued',
     };
     const r = await ports.coupons.issue(coupon, idempotencyKey);

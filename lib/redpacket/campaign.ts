@@ -43,7 +43,9 @@ export const campaignSchema = z
       .object({ segment: segmentSchema.optional(), perMemberPerRound: z.number().int().min(1).max(10).default(1), perMemberPerDay: z.number().int().min(1).max(10).default(1) })
       .default({ perMemberPerRound: 1, perMemberPerDay: 1 }),
     levelMultipliers: z.record(z.string().min(1).max(16), z.number().min(1).max(10)).default({}),
-    bestLuckPrize: z.object({ couponTemplateId: z.string().min(1).max(64), validUntil: z.literal('endOfWeek').default('endOfWeek') }).optional(),
+    bestLuckPrize: z
+      .object({ couponTemplateId: z.string().min(1).max(64), validUntil: z.literal('endOfWeek').default('endOfWeek'), noticeTemplateId: z.string().min(1).max(128).optional() })
+      .optional(),
     payout: z.object({ mode: z.enum(['wallet', 'transfer', 'redpack']) }),
     mechanics: z.object({ type: z.string().min(1).max(32) }).optional(),
     notices: z.record(z.string(), z.string().max(200)).optional(),

@@ -1,0 +1,102 @@
+import type { Segment } from '../segments/match';
+import type { ComplianceFinding } from './compliance';
+import { roundAt, type RoundSchedule } from './roundSchedule';
+import type { RoundSplit } from './splitRound';
+import { endOfLocalDay, startOfLocalDay } from '../coupons/validity';
+import { parseHhMm } from '../clock/timeZone';
+
+export type PayoutMode = 'wallet' | 'transfer' | 'redpack';
+
+/**
+ * A campaign's configuration as stored (the zod schema in campaign.ts produces it on the admin side;
+ * the callback only needs the shape, so it never loads zod).
+ */
+export interface CampaignConfig {
+  name: string;
+  description?: string;
+  trigger: { keywords?: string[]; menuKey?: string; event?: string };
+  schedule: RoundSchedule;
+  round: RoundSplit;
+  eligibility: { segment?: Segment; perMemberPerRound: number; perMemberPerDay: number };
+  levelMultipliers: Record<string, number>;
+  bestLuckPrize?: { couponTemplateId: string; validUntil: 'endOfWeek'; noticeTemplateId?: string };
+  payout: { mode: PayoutMode };
+  mechanics?: { type: string };
+  notices?: Record<string, string>;
+}
+
+/** What marketers switch: `active` runs on its schedule; `paused` answers "paused"; `closed` is final. */
+export type CampaignState = 'draft' | 'active' | 'paused' | 'closed';
+/** What marketers see: an active campaign is `scheduled` before its first round and `closed` after its last. */
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'closed';
+
+export interface CampaignRecord {
+  id: string;
+  state: CampaignState;
+  config: CampaignConfig;
+  /** Bumped on every save; a save names the version it read so two editors never overwrite each other. */
+  version: number;
+  warnings: ComplianceFinding[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt?: string;
+}
+
+export function firstRoundStartsAt(s: RoundSchedule): number {
+  return startOfLocalDay(s.from, s.timezone) + parseHhMm(s.daily.start) * 60_000;
+}
+
+export function lastRoundEndsAt(s: RoundSchedule): number {
+  return Math.min(startOfLocalDay(s.to, s.timezone) + parseHhMm(s.daily.end) * 60_000, endOfLocalDay(s.to, s.timezone));
+}
+
+/** When the round of `day` ends, as a UTC instant. */
+export function roundEndsAt(s: Pick<RoundSchedule, 'timezone' | 'daily'>, day: string): number {
+  return startOfLocalDay(day, s.timezone) + parseHhMm(s.daily.end) * 60_000;
+}
+
+export function roundStartsAt(s: Pick<RoundSchedule, 'timezone' | 'daily'>, day: string): number {
+  return startOfLocalDay(day, s.timezone) + parseHhMm(s.daily.start) * 60_000;
+}
+
+export function statusOf(c: Pick<CampaignRecord, 'state' | 'config'>, nowMs: number): CampaignStatus {
+  if (c.state !== 'active') return c.state;
+  if (nowMs < firstRoundStartsAt(c.config.schedule)) return 'scheduled';
+  if (nowMs >= lastRoundEndsAt(c.config.schedule)) return 'closed';
+  return 'running';
+}
+
+/** Whether the campaign may still hold a round (active or paused, schedule not over). */
+export function isLive(c: Pick<CampaignRecord, 'state' | 'config'>, nowMs: number): boolean {
+  return (c.state === 'active' || c.state === 'paused') && nowMs < lastRoundEndsAt(c.config.schedule);
+}
+
+export type LifecycleAction = 'schedule' | 'pause' | 'resume' | 'close';
+
+/** The state an action leads to, or why it cannot be taken. */
+export function applyLifecycle(c: Pick<CampaignRecord, 'state'>, action: LifecycleAction): { state: CampaignState } | { error: string } {
+  const from = c.state;
+  if (from === 'closed') return { error: 'the campaign is closed; closed campaigns cannot change' };
+  switch (action) {
+    case 'schedule':
+      return from === 'draft' ? { state: 'active' } : { error: `only a draft can be scheduled; this campaign is ${from}` };
+    case 'pause':
+      return from === 'active' ? { state: 'paused' } : { error: `only a scheduled or running campaign can be paused; this campaign is ${from}` };
+    case 'resume':
+      return from === 'paused' ? { state: 'active' } : { error: `only a paused campaign can be resumed; this campaign is ${from}` };
+    case 'close':
+      return { state: 'closed' };
+  }
+}
+
+/** Whether a round is open now for this campaign, and which. */
+export function currentRound(c: Pick<CampaignRecord, 'config'>, nowMs: number) {
+  return roundAt(c.config.schedule, nowMs);
+}
+
+/** Every business day of the campaign, from → to. */
+export function campaignDays(s: Pick<RoundSchedule, 'from' | 'to'>): string[] {
+  const days: string[] = [];
+  for (let d = s.from; d <= s.to; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) days.push(d);
+  return days;
+}

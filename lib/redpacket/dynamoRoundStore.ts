@@ -1,0 +1,305 @@
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
+import { payoutKey, OPEN_PAYOUTS } from '../payouts/payoutKeys';
+import { walletEntryKey, walletKey } from '../wallet/walletKeys';
+import { sharesOfShard, shardOf, type RoundSnapshot } from './round';
+import type { BestLuck, Claim, ClaimResult, GrabView, RoundStore, StoredRound, TakenShare } from './roundStore';
+
+const roundKey = (campaignId: string, day: string) => ({ pk: `RPROUNDS#${campaignId}`, sk: day });
+export const shardPk = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, shard: number) => `RPSHARD#${r.campaignId}#${r.day}#${shard}`;
+const idx = (i: number) => String(i).padStart(5, '0');
+const shareKey = (r: RoundSnapshot, kind: 'FREE' | 'TAKEN' | 'RETURNED', i: number) => ({ pk: shardPk(r, shardOf(i, r.shards)), sk: `${kind}#${idx(i)}` });
+const countKey = (r: RoundSnapshot, shard: number) => ({ pk: shardPk(r, shard), sk: 'COUNT' });
+const memberRoundKey = (openid: string, r: RoundSnapshot) => ({ pk: `MEMBER#${openid}`, sk: `RPROUND#${r.campaignId}#${r.day}` });
+const memberDayKey = (openid: string, day: string) => ({ pk: `MEMBER#${openid}`, sk: `RPDAY#${day}` });
+const grabKey = (openid: string, dedupKey: string) => ({ pk: `MEMBER#${openid}`, sk: `RPGRAB#${dedupKey}` });
+
+const KEEP_GRAB_RECORDS_S = 40 * 86_400;
+/** Shares laid out per transaction: three items each (the share and two absence checks), under the 100-item cap. */
+const LAYOUT_CHUNK = 33;
+
+const toRound = (item: Record<string, unknown>): StoredRound => ({
+  snapshot: item.snapshot as RoundSnapshot,
+  status: item.status as StoredRound['status'],
+  bestLuck: item.bestLuck as BestLuck | undefined,
+  returnedFen: item.returnedFen as number | undefined,
+  closedAt: item.closedAt as string | undefined,
+  prize: item.prize as StoredRound['prize'],
+});
+
+export function dynamoRoundStore(table: Table, clock: { now(): number } = { now: Date.now }): RoundStore {
+  const T = table.name;
+  const send = table.doc.send.bind(table.doc);
+
+  async function queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': prefix }, ConsistentRead: true, ExclusiveStartKey: start }));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  const acrossShards = async (r: RoundSnapshot, prefix: string) =>
+    (await Promise.all(Array.from({ length: r.shards }, (_, s) => queryAll(shardPk(r, s), prefix)))).flat();
+
+  /** Lays out share i as FREE unless it was taken or returned already (so a late second opener never resurrects a share). */
+  const layoutItems = (r: RoundSnapshot, i: number) => [
+    { Put: { TableName: T, Item: { ...shareKey(r, 'FREE', i), index: i, amountFen: r.shares[i] } } },
+    { ConditionCheck: { TableName: T, Key: shareKey(r, 'TAKEN', i), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { ConditionCheck: { TableName: T, Key: shareKey(r, 'RETURNED', i), ConditionExpression: 'attribute_not_exists(pk)' } },
+  ];
+
+  async function layOut(r: RoundSnapshot): Promise<void> {
+    await Promise.all(
+      Array.from({ length: r.shards }, async (_, s) => {
+        try {
+          await send(new PutCommand({ TableName: T, Item: { ...countKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0 }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        } catch (err) {
+          if (!isConditionFailure(err)) throw err;
+        }
+      }),
+    );
+    const all = Array.from({ length: r.packets }, (_, i) => i);
+    const chunks: number[][] = [];
+    for (let i = 0; i < all.length; i += LAYOUT_CHUNK) chunks.push(all.slice(i, i + LAYOUT_CHUNK));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        try {
+          await send(new TransactWriteCommand({ TransactItems: chunk.flatMap((i) => layoutItems(r, i)) }));
+        } catch (err) {
+          if (!cancellationCodes(err)) throw err;
+          // Some share of this chunk is already taken: lay the others out one by one.
+          for (const i of chunk) {
+            await send(new TransactWriteCommand({ TransactItems: layoutItems(r, i) })).catch((e: unknown) => {
+              if (!cancellationCodes(e)) throw e;
+            });
+          }
+        }
+      }),
+    );
+  }
+
+  const store: RoundStore = {
+    async get(campaignId, day) {
+      const out = await send(new GetCommand({ TableName: T, Key: roundKey(campaignId, day), ConsistentRead: true }));
+      return out.Item ? toRound(out.Item) : undefined;
+    },
+
+    async open(plan) {
+      const key = roundKey(plan.campaignId, plan.day);
+      try {
+        await send(new PutCommand({ TableName: T, Item: { ...key, snapshot: plan, status: 'opening', openedAt: new Date(clock.now()).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      const round = (await store.get(plan.campaignId, plan.day))!;
+      if (round.status !== 'opening') return round;
+      await layOut(round.snapshot);
+      try {
+        await send(new UpdateCommand({ TableName: T, Key: key, UpdateExpression: 'SET #s = :open', ConditionExpression: '#s = :opening', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':open': 'open', ':opening': 'opening' } }));
+      } catch (err) {
+        if (!isConditionFailure(err)) throw err;
+      }
+      return (await store.get(plan.campaignId, plan.day))!;
+    },
+
+    async view(r, openid, dedupKey, memberDay) {
+      const keys = [memberRoundKey(openid, r), memberDayKey(openid, memberDay), grabKey(openid, dedupKey), ...Array.from({ length: r.shards }, (_, s) => countKey(r, s))];
+      const items = await batchGet(keys);
+      const at = (k: { pk: string; sk: string }) => items.get(`${k.pk}|${k.sk}`);
+      const mr = at(keys[0]!);
+      const md = at(keys[1]!);
+      const earlier = at(keys[2]!);
+      return {
+        memberRoundGrabs: (mr?.grabs as number | undefined) ?? 0,
+        lastFen: mr?.lastFen as number | undefined,
+        memberDayGrabs: (md?.grabs as number | undefined) ?? 0,
+        freeByShard: Array.from({ length: r.shards }, (_, s) => {
+          const c = at(countKey(r, s));
+          return c ? (c.size as number) - (c.taken as number) - (c.returned as number) : 0;
+        }),
+        earlier: earlier ? { reply: earlier.reply as string | undefined, amountFen: earlier.amountFen as number } : undefined,
+      } satisfies GrabView;
+    },
+
+    async freeShares(r, shard, limit) {
+      const out = await send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': shardPk(r, shard), ':p': 'FREE#' }, ConsistentRead: true, Limit: limit }));
+      return (out.Items ?? []).map((i) => i.index as number);
+    },
+
+    async claim(c, limits): Promise<ClaimResult> {
+      const r = c.round;
+      const payFen = c.amountFen + c.bonusFen;
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        { Delete: { TableName: T, Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'attribute_exists(pk)' } },
+        { Put: { TableName: T, Item: { ...shareKey(r, 'TAKEN', c.index), index: c.index, openid: c.openid, amountFen: c.amountFen, bonusFen: c.bonusFen, at: c.at, payoutRef: c.payoutRef } } },
+        { Update: { TableName: T, Key: countKey(r, shardOf(c.index, r.shards)), UpdateExpression: 'ADD taken :one, takenFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': c.amountFen } } },
+        {
+          Update: {
+            TableName: T,
+            Key: memberRoundKey(c.openid, r),
+            UpdateExpression: 'ADD grabs :one SET lastFen = :fen, campaignId = :c, #d = :d',
+            ConditionExpression: 'attribute_not_exists(grabs) OR grabs < :limit',
+            ExpressionAttributeNames: { '#d': 'day' },
+            ExpressionAttributeValues: { ':one': 1, ':fen': payFen, ':c': r.campaignId, ':d': r.day, ':limit': limits.perRound },
+          },
+        },
+        {
+          Update: {
+            TableName: T,
+            Key: memberDayKey(c.openid, c.memberDay),
+            UpdateExpression: 'ADD grabs :one SET expiresAt = :exp',
+            ConditionExpression: 'attribute_not_exists(grabs) OR grabs < :limit',
+            ExpressionAttributeValues: { ':one': 1, ':limit': limits.perDay, ':exp': Math.floor(Date.parse(c.at) / 1000) + KEEP_GRAB_RECORDS_S },
+          },
+        },
+        {
+          Put: {
+            TableName: T,
+            Item: { ...grabKey(c.openid, c.dedupKey), campaignId: r.campaignId, day: r.day, index: c.index, amountFen: payFen, at: c.at, expiresAt: Math.floor(Date.parse(c.at) / 1000) + KEEP_GRAB_RECORDS_S },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...payoutItems(T, c, payFen),
+      ];
+      try {
+        await send(new TransactWriteCommand({ TransactItems: items }));
+        return 'claimed';
+      } catch (err) {
+        const codes = cancellationCodes(err);
+        if (!codes) {
+          if ((err as { name?: string }).name === 'TransactionConflictException') return 'share-gone';
+          throw err;
+        }
+        if (codes[5] === 'ConditionalCheckFailed') return 'duplicate';
+        if (codes[3] === 'ConditionalCheckFailed') return 'round-limit';
+        if (codes[4] === 'ConditionalCheckFailed') return 'day-limit';
+        // The share went to someone else, or another transaction touched it at the same moment.
+        return 'share-gone';
+      }
+    },
+
+    async counts(r) {
+      const items = await batchGet(Array.from({ length: r.shards }, (_, s) => countKey(r, s)));
+      let taken = 0;
+      let returned = 0;
+      for (const c of items.values()) {
+        taken += c.taken as number;
+        returned += c.returned as number;
+      }
+      return { taken, returned };
+    },
+
+    async saveReply(openid, dedupKey, reply) {
+      await send(new UpdateCommand({ TableName: T, Key: grabKey(openid, dedupKey), UpdateExpression: 'SET reply = :r', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':r': reply } }));
+    },
+
+    async beginClose(campaignId, day) {
+      const now = clock.now();
+      try {
+        const out = await send(
+          new UpdateCommand({
+            TableName: T,
+            Key: roundKey(campaignId, day),
+            UpdateExpression: 'SET #s = :closing, closeLeaseUntil = :lease',
+            // A closer that died leaves its lease to run out; then the next one takes over.
+            ConditionExpression: '#s = :open OR (#s = :closing AND closeLeaseUntil < :now)',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':closing': 'closing', ':open': 'open', ':lease': now + 60_000, ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return toRound(out.Attributes!);
+      } catch (err) {
+        if (isConditionFailure(err)) return undefined;
+        throw err;
+      }
+    },
+
+    async returnFreeShares(r) {
+      for (const item of await acrossShards(r, 'FREE#')) {
+        const i = item.index as number;
+        await send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Delete: { TableName: T, Key: shareKey(r, 'FREE', i), ConditionExpression: 'attribute_exists(pk)' } },
+              { Put: { TableName: T, Item: { ...shareKey(r, 'RETURNED', i), index: i, amountFen: r.shares[i] } } },
+              { Update: { TableName: T, Key: countKey(r, shardOf(i, r.shards)), UpdateExpression: 'ADD returned :one, returnedFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': r.shares[i] } } },
+            ],
+          }),
+        ).catch((err: unknown) => {
+          if (!cancellationCodes(err)) throw err; // grabbed at the last moment: it is taken, not returned
+        });
+      }
+      return (await store.returned(r)).reduce((sum, s) => sum + s.amountFen, 0);
+    },
+
+    async taken(r) {
+      return (await acrossShards(r, 'TAKEN#')).map((i) => ({ index: i.index, openid: i.openid, amountFen: i.amountFen, bonusFen: i.bonusFen ?? 0, at: i.at, payoutRef: i.payoutRef }) as TakenShare);
+    },
+    async returned(r) {
+      return (await acrossShards(r, 'RETURNED#')).map((i) => ({ index: i.index as number, amountFen: i.amountFen as number }));
+    },
+    async free(r) {
+      return (await acrossShards(r, 'FREE#')).map((i) => ({ index: i.index as number, amountFen: i.amountFen as number }));
+    },
+
+    async finishClose(campaignId, day, result) {
+      await send(
+        new UpdateCommand({
+          TableName: T,
+          Key: roundKey(campaignId, day),
+          UpdateExpression: 'SET #s = :closed, returnedFen = :ret, closedAt = :at' + (result.bestLuck ? ', bestLuck = :best' : '') + ' REMOVE closeLeaseUntil',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':ret': result.returnedFen, ':at': result.closedAt, ...(result.bestLuck ? { ':best': result.bestLuck } : {}) },
+        }),
+      );
+    },
+
+    async recordPrize(campaignId, day, prize) {
+      await send(new UpdateCommand({ TableName: T, Key: roundKey(campaignId, day), UpdateExpression: 'SET prize = :p', ExpressionAttributeValues: { ':p': prize } }));
+    },
+
+    async rounds(campaignId) {
+      return (await queryAll(`RPROUNDS#${campaignId}`, '')).map(toRound);
+    },
+  };
+
+  async function batchGet(keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
+    const found = new Map<string, Record<string, unknown>>();
+    let pending: Record<string, unknown>[] = keys;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 8) throw new Error('red packets: DynamoDB kept keys unprocessed');
+      const out = await send(new BatchGetCommand({ RequestItems: { [T]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of out.Responses?.[T] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+      pending = (out.UnprocessedKeys?.[T]?.Keys ?? []) as Record<string, unknown>[];
+      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+    return found;
+  }
+
+  return store;
+}
+
+/** The money side of a claim, in the same transaction: a wallet credit, or a payout order for the worker. */
+function payoutItems(T: string, c: Claim, payFen: number) {
+  const r = c.round;
+  if (r.payoutMode === 'wallet') {
+    return [
+      { Update: { TableName: T, Key: walletKey(c.openid), UpdateExpression: 'ADD balanceFen :fen, creditedFen :fen SET updatedAt = :at', ExpressionAttributeValues: { ':fen': payFen, ':at': c.at } } },
+      { Put: { TableName: T, Item: { ...walletEntryKey(c.openid, c.at, c.payoutRef), deltaFen: payFen, reason: 'redpacket', ref: c.payoutRef, campaignId: r.campaignId, day: r.day, at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ];
+  }
+  return [
+    {
+      Put: {
+        TableName: T,
+        Item: { ...payoutKey(c.payoutRef), ref: c.payoutRef, mode: r.payoutMode, openid: c.openid, amountFen: payFen, campaignId: r.campaignId, campaignName: r.name, day: r.day, state: 'pending', attempts: 0, createdAt: c.at, updatedAt: c.at, gsi1pk: OPEN_PAYOUTS, gsi1sk: c.at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+}
