@@ -18,7 +18,34 @@ export interface SandboxOptions {
   templateIds: string[];
   /** The sandbox's clock in ms; tests inject their own. `POST /sandbox/clock` shifts it further. */
   clock: () => number;
+  /** The WeChat Pay stand-in (sandbox/pay-*.ts): the merchant it serves. */
+  pay: SandboxPayOptions;
 }
+
+/**
+ * The merchant of the WeChat Pay stand-in. Keys left out are generated at the first pay request and
+ * handed out at `GET /sandbox/pay/keys` (local use only: whoever can reach the sandbox gets them).
+ */
+export interface SandboxPayOptions {
+  mchid: string;
+  /** The AppID bound to the merchant; the account's `appId` when absent. */
+  appid?: string;
+  /** Verifies the merchant's request signatures; a dev key pair is generated when absent. */
+  merchantPublicKeyPem?: string;
+  /** The merchant certificate serial the Authorization header must name (generated when absent). */
+  merchantSerial?: string;
+  /** 32 bytes; encrypts callback resources (generated when absent). */
+  apiV3Key?: string;
+  /** 32 characters; checks APIv2 signatures (generated when absent). */
+  v2Key?: string;
+  /** Where MCHTRANSFER.BILL.FINISHED goes when a bill names no notify_url. */
+  notifyUrl: string;
+  /** The merchant's operating balance in fen: NOT_ENOUGH / NOTENOUGH beyond it. */
+  balanceFen: number;
+}
+
+/** What `createSandbox` takes: any option, and any part of `pay`. */
+export type SandboxOptionsInput = Partial<Omit<SandboxOptions, 'pay'>> & { pay?: Partial<SandboxPayOptions> };
 
 export const DEFAULTS: SandboxOptions = {
   appId: 'wx1234567890abcdef',
@@ -31,15 +58,16 @@ export const DEFAULTS: SandboxOptions = {
   callbackTimeoutMs: 5000,
   templateIds: [],
   clock: Date.now,
+  pay: { mchid: '1900000109', notifyUrl: 'http://localhost:3000/pay/notify', balanceFen: 100_000_000 },
 };
 
-export function withDefaults(partial: Partial<SandboxOptions> = {}): SandboxOptions {
-  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
-  return { ...DEFAULTS, ...defined };
+export function withDefaults(partial: SandboxOptionsInput = {}): SandboxOptions {
+  const definedOnly = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  return { ...DEFAULTS, ...definedOnly(partial), pay: { ...DEFAULTS.pay, ...definedOnly(partial.pay ?? {}) } };
 }
 
 /** Options from the environment, as `sandbox/main.ts` reads them. */
-export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<SandboxOptions> {
+export function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
   const nonEmpty = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
   return {
     appId: nonEmpty(env.WECHAT_APPID),
@@ -50,5 +78,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): Partial<SandboxOptions> 
     originalId: nonEmpty(env.WECHAT_ORIGINAL_ID),
     accountName: nonEmpty(env.WECHAT_ACCOUNT_NAME),
     templateIds: nonEmpty(env.WECHAT_TEMPLATE_IDS)?.split(',').map((s) => s.trim()).filter(Boolean),
+    // Keys are not read: the handlers take the sandbox's own from GET /sandbox/pay/keys.
+    pay: { notifyUrl: nonEmpty(env.WECHATPAY_NOTIFY_URL) },
   };
 }

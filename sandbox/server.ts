@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { decodeAesKey } from '../lib/wechat/crypto';
 import { handleApi, isApiPath } from './api-routes';
 import { chatPageHtml } from './chat-page';
-import { withDefaults, type SandboxOptions } from './config';
+import { withDefaults, type SandboxOptions, type SandboxOptionsInput } from './config';
 import { handleFollowers } from './follower-routes';
 import { BodyTooLarge, readBody, sendJson, sendText } from './http-io';
+import { createSandboxPay, isPayPath, type SandboxPay } from './pay-routes';
 import { handleControls } from './sandbox-routes';
 import { SandboxState } from './state';
 import { TokenIssuer } from './tokens';
@@ -22,14 +23,17 @@ export interface Sandbox {
   readonly state: SandboxState;
   readonly tokens: TokenIssuer;
   readonly options: SandboxOptions;
+  /** The WeChat Pay stand-in (api.mch.weixin.qq.com paths and /sandbox/pay/*). */
+  readonly pay: SandboxPay;
 }
 
-export function createSandbox(partial: Partial<SandboxOptions> = {}): Sandbox {
+export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
   const options = withDefaults(partial);
   const aesKey = decodeAesKey(options.encodingAesKey);
   const state = new SandboxState(options.clock);
   const tokens = new TokenIssuer(() => state.now());
   const deps = { state, tokens, options, aesKey };
+  const pay = createSandboxPay(state, options);
   let url = '';
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -38,6 +42,7 @@ export function createSandbox(partial: Partial<SandboxOptions> = {}): Sandbox {
     const method = req.method ?? 'GET';
     if ((path === '/' || path === '/index.html') && method === 'GET') return sendText(res, 200, 'text/html; charset=utf-8', chatPageHtml());
     const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
+    if (isPayPath(path)) return pay.handle(req, res, parsedUrl, rawBody);
     if (isApiPath(path)) {
       const { status, json } = handleApi({ method, path, query: Object.fromEntries(parsedUrl.searchParams), rawBody }, deps);
       return sendJson(res, status, json);
@@ -60,6 +65,7 @@ export function createSandbox(partial: Partial<SandboxOptions> = {}): Sandbox {
     state,
     tokens,
     options,
+    pay,
     get url() {
       return url;
     },

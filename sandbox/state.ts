@@ -49,9 +49,10 @@ export interface InboxEntry extends MessageFields {
   direction: 'in' | 'out';
   /**
    * How it travelled: `push` for what the follower sent; passive/custom/template/mass for what they
-   * received; `system` for WeChat's own notice when the account's server failed to answer.
+   * received; `system` for WeChat's own notice when the account's server failed to answer;
+   * `redpacket` for money from WeChat Pay (a red packet or a transfer, and what became of it).
    */
-  channel: 'push' | 'passive' | 'custom' | 'template' | 'mass' | 'system';
+  channel: 'push' | 'passive' | 'custom' | 'template' | 'mass' | 'system' | 'redpacket';
   event?: string;
   eventKey?: string;
   templateId?: string;
@@ -60,6 +61,9 @@ export interface InboxEntry extends MessageFields {
   msgid?: number;
   /** For `out` entries: what happened to the push (HTTP status, or why it failed). */
   delivery?: { status: number; error?: string };
+  /** For `redpacket` entries: the amount and which bill it is (see sandbox/pay-*.ts). */
+  amountFen?: number;
+  payment?: { kind: 'transfer' | 'redpack'; billNo: string; state: string };
 }
 
 export type NewInboxEntry = Omit<InboxEntry, 'seq' | 'at'>;
@@ -101,6 +105,8 @@ export class SandboxState {
   private nextMsgId = 2_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
   /** Added to the injected clock by `POST /sandbox/clock`. */
   offsetMs = 0;
+  /** State kept outside this class (WeChat Pay's bills) that `reset()` must empty too. */
+  private readonly resetHooks: Array<() => void> = [];
 
   constructor(private readonly clock: () => number) {}
 
@@ -115,6 +121,11 @@ export class SandboxState {
     this.calls = [];
     this.templateSends.clear();
     this.offsetMs = 0;
+    for (const hook of this.resetHooks) hook();
+  }
+
+  onReset(hook: () => void): void {
+    this.resetHooks.push(hook);
   }
 
   /** The follower, created on first contact. A follower first seen sending a message is already subscribed. */
