@@ -17,6 +17,10 @@ const grabKey = (openid: string, dedupKey: string) => ({ pk: `MEMBER#${openid}`,
 const KEEP_GRAB_RECORDS_S = 40 * 86_400;
 /** Shares laid out per transaction: three items each (the share and two absence checks), under the 100-item cap. */
 const LAYOUT_CHUNK = 33;
+/** How long the first opener has to lay a round out before another grab or the schedule takes over. */
+const OPEN_LEASE_MS = 15_000;
+/** How long a grab may hold a share between locking it and its transaction. */
+const LOCK_MS = 5_000;
 
 const toRound = (item: Record<string, unknown>): StoredRound => ({
   snapshot: item.snapshot as RoundSnapshot,
@@ -82,6 +86,30 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     );
   }
 
+  async function finishOpening(key: { pk: string; sk: string }, r: RoundSnapshot): Promise<StoredRound> {
+    await layOut(r);
+    try {
+      await send(new UpdateCommand({ TableName: T, Key: key, UpdateExpression: 'SET #s = :open REMOVE openLeaseUntil', ConditionExpression: '#s = :opening', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':open': 'open', ':opening': 'opening' } }));
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+    return (await store.get(r.campaignId, r.day))!;
+  }
+
+  /**
+   * Someone else is laying the round out: wait for it rather than have a crowd write the same shares.
+   * If the opener died (its lease ran out), finish the job; laying out is safe to repeat.
+   */
+  async function waitForOpen(campaignId: string, day: string): Promise<StoredRound> {
+    for (let attempt = 0; ; attempt++) {
+      const out = await send(new GetCommand({ TableName: T, Key: roundKey(campaignId, day), ConsistentRead: true }));
+      const round = toRound(out.Item!);
+      if (round.status !== 'opening') return round;
+      if ((out.Item!.openLeaseUntil as number) < clock.now() || attempt >= 40) return finishOpening(roundKey(campaignId, day), round.snapshot);
+      await new Promise((r) => setTimeout(r, Math.min(250, 20 * 2 ** Math.min(attempt, 4))));
+    }
+  }
+
   const store: RoundStore = {
     async get(campaignId, day) {
       const out = await send(new GetCommand({ TableName: T, Key: roundKey(campaignId, day), ConsistentRead: true }));
@@ -90,20 +118,15 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
 
     async open(plan) {
       const key = roundKey(plan.campaignId, plan.day);
+      let mine = true;
       try {
-        await send(new PutCommand({ TableName: T, Item: { ...key, snapshot: plan, status: 'opening', openedAt: new Date(clock.now()).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await send(new PutCommand({ TableName: T, Item: { ...key, snapshot: plan, status: 'opening', openLeaseUntil: clock.now() + OPEN_LEASE_MS, openedAt: new Date(clock.now()).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }));
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
+        mine = false;
       }
-      const round = (await store.get(plan.campaignId, plan.day))!;
-      if (round.status !== 'opening') return round;
-      await layOut(round.snapshot);
-      try {
-        await send(new UpdateCommand({ TableName: T, Key: key, UpdateExpression: 'SET #s = :open', ConditionExpression: '#s = :opening', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':open': 'open', ':opening': 'opening' } }));
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-      return (await store.get(plan.campaignId, plan.day))!;
+      if (!mine) return waitForOpen(plan.campaignId, plan.day);
+      return finishOpening(key, plan);
     },
 
     async view(r, openid, dedupKey, memberDay) {
@@ -134,7 +157,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       const r = c.round;
       const payFen = c.amountFen + c.bonusFen;
       const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-        { Delete: { TableName: T, Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'attribute_exists(pk)' } },
+        { Delete: { TableName: T, Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': c.dedupKey } } },
         { Put: { TableName: T, Item: { ...shareKey(r, 'TAKEN', c.index), index: c.index, openid: c.openid, amountFen: c.amountFen, bonusFen: c.bonusFen, at: c.at, payoutRef: c.payoutRef } } },
         { Update: { TableName: T, Key: countKey(r, shardOf(c.index, r.shards)), UpdateExpression: 'ADD taken :one, takenFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': c.amountFen } } },
         {
@@ -180,6 +203,31 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
         // The share went to someone else, or another transaction touched it at the same moment.
         return 'share-gone';
       }
+    },
+
+    async lock(r, index, holder, nowMs) {
+      try {
+        await send(
+          new UpdateCommand({
+            TableName: T,
+            Key: shareKey(r, 'FREE', index),
+            UpdateExpression: 'SET lockedBy = :me, lockedUntil = :until',
+            // A holder that died keeps the share only for a few seconds.
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lockedBy) OR lockedUntil < :now OR lockedBy = :me)',
+            ExpressionAttributeValues: { ':me': holder, ':until': nowMs + LOCK_MS, ':now': nowMs },
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
+    async unlock(r, index, holder) {
+      await send(new UpdateCommand({ TableName: T, Key: shareKey(r, 'FREE', index), UpdateExpression: 'REMOVE lockedBy, lockedUntil', ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': holder } })).catch((err: unknown) => {
+        if (!isConditionFailure(err)) throw err;
+      });
     },
 
     async counts(r) {
@@ -264,7 +312,8 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async rounds(campaignId) {
-      return (await queryAll(`RPROUNDS#${campaignId}`, '')).map(toRound);
+      const out = await send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `RPROUNDS#${campaignId}` }, ConsistentRead: true }));
+      return (out.Items ?? []).map(toRound);
     },
   };
 

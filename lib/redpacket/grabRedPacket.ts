@@ -4,7 +4,7 @@ import type { Level } from '../levels/levels';
 import type { Member } from '../members/member';
 import { isLive, type CampaignRecord } from './campaignRecord';
 import { whyNotEligible, type NotEligible } from './eligibility';
-import { levelBonusFen, planRound, type RoundSnapshot } from './round';
+import { levelBonusFen, planRound, sharesOfShard, type RoundSnapshot } from './round';
 import { roundAt } from './roundSchedule';
 import type { RoundStore } from './roundStore';
 import type { RandomInt } from './splitRound';
@@ -51,10 +51,8 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
   if (at.state === 'ended') return { kind: 'ended-today', opensAt: schedule.daily.start, hasTomorrow };
   if (campaign.state !== 'active') return { kind: 'outside-campaign', from: schedule.from, to: schedule.to, before: false };
 
-  let stored = await ports.rounds.get(campaign.id, at.roundId);
-  if (!stored || stored.status === 'opening') stored = await ports.rounds.open(planRound(campaign, at.roundId, ports.random));
-  const round = stored.snapshot;
-  if (stored.status !== 'open') return { kind: 'all-gone', opensAt: schedule.daily.start, hasTomorrow };
+  const round = await openRound(ports, campaign, at.roundId);
+  if (!round) return { kind: 'all-gone', opensAt: schedule.daily.start, hasTomorrow };
 
   const notEligible = whyNotEligible(round.eligibility.segment, member, nowMs);
   if (notEligible) return { kind: 'not-eligible', why: notEligible };
@@ -71,12 +69,15 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const shard = pickShard(view.freeByShard, random);
     if (shard === undefined) return { kind: 'all-gone', opensAt: schedule.daily.start, hasTomorrow };
-    const free = await ports.rounds.freeShares(round, shard, PICK_FROM);
-    if (free.length === 0) {
+    const index = await pickShare(ports, round, shard, view.freeByShard[shard]!, random);
+    if (index === undefined) {
       view.freeByShard[shard] = 0;
       continue;
     }
-    const index = free[random(free.length)]!;
+    if (!(await ports.rounds.lock(round, index, dedupKey, nowMs))) {
+      view = await ports.rounds.view(round, member.openid, dedupKey, memberDay);
+      continue;
+    }
     const amountFen = round.shares[index]!;
     const bonusFen = levelBonusFen(amountFen, multiplier, round.payoutMode);
     const claimed = await ports.rounds.claim(
@@ -91,22 +92,52 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
         return { kind: 'won', amountFen, bonusFen, rank: Math.min(taken, round.packets), left, round };
       }
       case 'duplicate': {
+        await ports.rounds.unlock(round, index, dedupKey);
         view = await ports.rounds.view(round, member.openid, dedupKey, memberDay);
         return { kind: 'replayed', reply: view.earlier?.reply, amountFen: view.earlier?.amountFen ?? amountFen };
       }
       case 'round-limit':
+        await ports.rounds.unlock(round, index, dedupKey);
         return { kind: 'already-grabbed', lastFen: view.lastFen, perRound: limits.perRound };
       case 'day-limit':
+        await ports.rounds.unlock(round, index, dedupKey);
         return { kind: 'day-limit', perDay: limits.perDay };
       case 'share-gone':
-        // Someone else got it first; refresh the free counts now and then rather than every time.
-        if (attempt % 4 === 3) view = await ports.rounds.view(round, member.openid, dedupKey, memberDay);
-        else view.freeByShard[shard] = Math.max(0, view.freeByShard[shard]! - 1);
+        // Someone else got it first: read the free counts again, so a crowd stops as soon as nothing is left.
+        view = await ports.rounds.view(round, member.openid, dedupKey, memberDay);
         continue;
     }
   }
   view = await ports.rounds.view(round, member.openid, dedupKey, memberDay);
   return view.freeByShard.some((n) => n > 0) ? { kind: 'busy' } : { kind: 'all-gone', opensAt: schedule.daily.start, hasTomorrow };
+}
+
+// Open rounds per store (per container): their snapshot never changes, so a crowd reads it once.
+const openRounds = new WeakMap<RoundStore, Map<string, RoundSnapshot>>();
+
+async function openRound(ports: GrabPorts, campaign: CampaignRecord, day: string): Promise<RoundSnapshot | undefined> {
+  let cache = openRounds.get(ports.rounds);
+  if (!cache) openRounds.set(ports.rounds, (cache = new Map()));
+  const key = `${campaign.id}#${day}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  let stored = await ports.rounds.get(campaign.id, day);
+  if (!stored || stored.status === 'opening') stored = await ports.rounds.open(planRound(campaign, day, ports.random));
+  if (stored.status !== 'open') return undefined;
+  if (cache.size > 100) cache.clear();
+  cache.set(key, stored.snapshot);
+  return stored.snapshot;
+}
+
+/**
+ * A share to try in a shard. While most of the shard is free, a random one of its shares is tried
+ * blind (no read); once it is mostly taken, a few free ones are read and one of them is picked.
+ */
+async function pickShare(ports: GrabPorts, round: RoundSnapshot, shard: number, freeHere: number, random: RandomInt): Promise<number | undefined> {
+  const all = sharesOfShard(round, shard);
+  if (freeHere * 2 >= all.length) return all[random(all.length)];
+  const free = await ports.rounds.freeShares(round, shard, PICK_FROM);
+  return free.length ? free[random(free.length)] : undefined;
 }
 
 async function multiplierFor(ports: GrabPorts, round: RoundSnapshot, level: string): Promise<number> {

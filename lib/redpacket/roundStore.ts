@@ -59,6 +59,12 @@ export interface RoundStore {
   open(plan: RoundSnapshot): Promise<StoredRound>;
   view(round: RoundSnapshot, openid: string, dedupKey: string, memberDay: string): Promise<GrabView>;
   freeShares(round: RoundSnapshot, shard: number, limit: number): Promise<number[]>;
+  /**
+   * Holds a free share for this push for a few seconds: a cheap single-item write, so a crowd loses
+   * on it instead of on the transaction. The transaction then requires the hold.
+   */
+  lock(round: RoundSnapshot, index: number, holder: string, nowMs: number): Promise<boolean>;
+  unlock(round: RoundSnapshot, index: number, holder: string): Promise<void>;
   /** One transaction: the share, the member's round and day counts, the push's record, and the payout (wallet credit or payout order). */
   claim(c: Claim, limits: { perRound: number; perDay: number }): Promise<ClaimResult>;
   /** Shares taken and returned so far (strongly consistent). */
