@@ -26,7 +26,9 @@ import { importRoutes } from '../lib/import/adminRoutes';
 import { importJobStarter } from '../lib/app/importJobStarter';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 import { campaignRoutes } from '../lib/redpacket/adminRoutes';
-import { campaignAdminPorts } from '../lib/app/redpacket';
+import { campaignAdminPorts, walletPolicyDocument } from '../lib/app/redpacket';
+import { walletRoutes } from '../lib/wallet/adminRoutes';
+import { dynamoWallet } from '../lib/wallet/wallet';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -51,6 +53,7 @@ async function wire() {
         ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),
         ...couponRoutes(dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone)),
         ...campaignRoutes(campaignAdminPorts(rt)),
+        ...walletRoutes({ wallet: dynamoWallet(rt.table), policy: walletPolicyDocument(rt), clock: rt.clock }),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
       ]),
     };

@@ -11,6 +11,8 @@ import type { GrabPorts } from '../redpacket/grabRedPacket';
 import { campaignTriggers } from '../redpacket/triggers';
 import { describeError, log } from '../observability/log';
 import { cacheFor } from '../store/cacheFor';
+import { configDocument } from '../store/configDocument';
+import { DEFAULT_WALLET_POLICY, type WalletPolicy } from '../wallet/wallet';
 import { CONFIG_CACHE_MS, crmPorts } from './crm';
 import type { Runtime } from './runtime';
 import { weChatApi } from './wechatApi';
@@ -63,4 +65,8 @@ export function campaignAdminPorts(rt: Runtime): CampaignAdminPorts {
     closeRound: (campaignId, day) => closeRound(close, campaignId, day),
     changed: () => campaignCache(rt).invalidate(),
   };
+}
+
+export function walletPolicyDocument(rt: Runtime) {
+  return configDocument<WalletPolicy>(rt.table, 'WALLET_POLICY', DEFAULT_WALLET_POLICY);
 }

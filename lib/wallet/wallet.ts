@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { cancellationCodes, type Table } from '../store/dynamo';
+import { OPEN_PAYOUTS, payoutKey } from '../payouts/payoutKeys';
+import { walletEntryKey, walletKey } from './walletKeys';
+
+/** A member's red-packet wallet, in fen: credited by grabs in wallet mode, emptied by withdrawals. */
+export interface Wallet {
+  balanceFen: number;
+  creditedFen: number;
+  withdrawnFen: number;
+  entries: { at: string; deltaFen: number; reason: string; ref: string }[];
+}
+
+export interface WalletPolicy {
+  /** A withdrawal needs at least this much (transfer bills start at 10 fen). */
+  withdrawMinFen: number;
+}
+
+export const DEFAULT_WALLET_POLICY: WalletPolicy = { withdrawMinFen: 100 };
+
+export type WithdrawResult =
+  | { status: 'created'; ref: string; amountFen: number }
+  | { status: 'duplicate'; ref: string }
+  | { status: 'below-threshold'; balanceFen: number; withdrawMinFen: number }
+  | { status: 'insufficient'; balanceFen: number };
+
+/** The transfer's out_bill_no for a withdrawal: derived from the request, so a retried request never pays twice. */
+export const withdrawalRef = (openid: string, idempotencyKey: string) => `WD${createHash('sha256').update(`${openid}\n${idempotencyKey}`).digest('hex').slice(0, 30)}`;
+
+export function dynamoWallet(table: Table) {
+  const T = table.name;
+  return {
+    async get(openid: string, limit = 50): Promise<Wallet> {
+      const [w, entries] = await Promise.all([
+        table.doc.send(new GetCommand({ TableName: T, Key: walletKey(openid), ConsistentRead: true })),
+        table.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':p': 'WALLET#' }, ScanIndexForward: false, Limit: limit })),
+      ]);
+      return {
+        balanceFen: (w.Item?.balanceFen as number | undefined) ?? 0,
+        creditedFen: (w.Item?.creditedFen as number | undefined) ?? 0,
+        withdrawnFen: (w.Item?.withdrawnFen as number | undefined) ?? 0,
+        entries: (entries.Items ?? []).map((e) => ({ at: e.at as string, deltaFen: e.deltaFen as number, reason: e.reason as string, ref: e.ref as string })),
+      };
+    },
+
+    /**
+     * Moves `amountFen` (default: the whole balance) out of the wallet into a transfer order, in one
+     * transaction; the payout worker sends it. The balance never goes below zero.
+     */
+    async withdraw(openid: string, policy: WalletPolicy, idempotencyKey: string, nowMs: number, amountFen?: number): Promise<WithdrawResult> {
+      const ref = withdrawalRef(openid, idempotencyKey);
+      const existing = await table.doc.send(new GetCommand({ TableName: T, Key: payoutKey(ref), ConsistentRead: true }));
+      if (existing.Item) return { status: 'duplicate', ref };
+      const { balanceFen } = await this.get(openid, 0);
+      const amount = amountFen ?? balanceFen;
+      if (amount < policy.withdrawMinFen) return { status: 'below-threshold', balanceFen, withdrawMinFen: policy.withdrawMinFen };
+      if (amount > balanceFen) return { status: 'insufficient', balanceFen };
+      const at = new Date(nowMs).toISOString();
+      try {
+        await table.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: { TableName: T, Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :neg, withdrawnFen :amt SET updatedAt = :at', ConditionExpression: 'balanceFen >= :amt', ExpressionAttributeValues: { ':neg': -amount, ':amt': amount, ':at': at } } },
+              { Put: { TableName: T, Item: { ...walletEntryKey(openid, at, ref), deltaFen: -amount, reason: 'withdrawal', ref, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              {
+                Put: {
+                  TableName: T,
+                  Item: { ...payoutKey(ref), ref, mode: 'transfer', source: 'withdrawal', openid, amountFen: amount, campaignName: '红包钱包提现', state: 'pending', attempts: 0, createdAt: at, updatedAt: at, gsi1pk: OPEN_PAYOUTS, gsi1sk: at },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+            ],
+          }),
+        );
+        return { status: 'created', ref, amountFen: amount };
+      } catch (err) {
+        const codes = cancellationCodes(err);
+        if (!codes) throw err;
+        if (codes[2] === 'ConditionalCheckFailed') return { status: 'duplicate', ref };
+        return { status: 'insufficient', balanceFen: (await this.get(openid, 0)).balanceFen };
+      }
+    },
+
+    /** A withdrawal whose transfer failed for good: the money goes back to the wallet, once. */
+    async refund(openid: string, ref: string, amountFen: number, nowMs: number): Promise<boolean> {
+      const at = new Date(nowMs).toISOString();
+      try {
+        await table.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: { TableName: T, Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :amt, withdrawnFen :neg SET updatedAt = :at', ExpressionAttributeValues: { ':neg': -amountFen, ':amt': amountFen, ':at': at } } },
+              { Put: { TableName: T, Item: { ...walletEntryKey(openid, at, `${ref}R`), deltaFen: amountFen, reason: 'withdrawal failed', ref, at } } },
+              { Update: { TableName: T, Key: payoutKey(ref), UpdateExpression: 'SET refundedAt = :at', ConditionExpression: 'attribute_not_exists(refundedAt)', ExpressionAttributeValues: { ':at': at } } },
+            ],
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (cancellationCodes(err)) return false;
+        throw err;
+      }
+    },
+  };
+}
+
+export type WalletStore = ReturnType<typeof dynamoWallet>;

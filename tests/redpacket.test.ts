@@ -1,0 +1,119 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { closeRoundPorts } from '../lib/app/redpacket';
+import { getRuntime } from '../lib/app/runtime';
+import { localWallClock } from '../lib/coupons/validity';
+import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
+import { tendRounds } from '../lib/redpacket/tendRounds';
+import type { Table } from '../lib/store/dynamo';
+import { createSandbox, type Sandbox } from '../sandbox/server';
+import { campaignBody } from './support/campaigns';
+import { loadHandlers } from './support/handlers';
+import { serveHandler } from './support/lambdaServer';
+import { useTestTable } from './support/testTable';
+
+// Followers grab through the real protocol: sandbox follower → signed push → our callback → DynamoDB
+// Local; the luckiest grabber is told through the sandbox's customer-service API.
+let sandbox: Sandbox;
+let callback: Awaited<ReturnType<typeof serveHandler>>;
+let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let table: Table;
+
+before(async () => {
+  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
+  sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat` });
+  await sandbox.listen(0);
+  table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
+  handlers = await loadHandlers();
+  const t = await handlers.admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: 'free 红烧肉', validity: { type: 'days', days: 30 } });
+  assert.equal(t.status, 201);
+});
+after(async () => {
+  await sandbox?.close();
+  await callback?.close();
+});
+
+async function follower(openid: string) {
+  const r = await fetch(`${sandbox.url}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'event', event: 'subscribe' }) });
+  assert.equal(r.status, 200);
+}
+
+async function say(openid: string, body: Record<string, unknown>): Promise<{ text: string; attempts?: { reply?: { content?: string } }[] }> {
+  const r = await fetch(`${sandbox.url}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ mode: 'aes', ...body }) });
+  const json = (await r.json()) as { reply?: { content?: string }; attempts?: { reply?: { content?: string } }[]; error?: string };
+  assert.equal(r.status, 200, JSON.stringify(json));
+  return { text: json.reply?.content ?? '', attempts: json.attempts };
+}
+
+async function liveCampaign(over: Record<string, unknown>) {
+  const created = await handlers.admin('POST', '/admin/campaigns', campaignBody(over));
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.equal((await handlers.admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
+  return created.body.id as string;
+}
+
+test('keyword and menu grabs, a retried push, a second grab, and the luckiest grabber told with a prize valid to Sunday', async () => {
+  const id = await liveCampaign({ round: { packets: 3, totalFen: 300, split: 'lucky', minFen: 10, maxFen: 200 } });
+  const [a, b, c, d] = ['rp-a', 'rp-b', 'rp-c', 'rp-d'];
+  for (const f of [a, b, c, d]) await follower(f);
+
+  const first = await say(a, { type: 'text', content: '红包', deliveries: 3 });
+  assert.match(first.text, /抢到 \d+\.\d\d 元，是第 1 位抢到的，还剩 2 个红包。已存入你的会员钱包/);
+  assert.deepEqual(first.attempts!.map((x) => x.reply?.content ?? first.text), [first.text, first.text, first.text], 'WeChat retrying the push gets the same answer');
+  assert.match((await say(a, { type: 'text', content: '红包' })).text, /你已经抢过这一轮的红包啦（\d+\.\d\d 元）/);
+  assert.match((await say(b, { type: 'click', key: 'REDPACKET' })).text, /是第 2 位抢到的，还剩 1 个红包/);
+  assert.match((await say(c, { type: 'text', content: ' 红包 ' })).text, /是第 3 位抢到的，红包已全部抢完/);
+  assert.match((await say(d, { type: 'text', content: '红包' })).text, /手慢了/);
+
+  // The last share closed the round: the luckiest grabber has the coupon and a customer-service message.
+  const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
+  const round = report.rounds[0];
+  assert.equal(round.status, 'closed');
+  assert.equal(round.winners.length, 3);
+  assert.equal(round.grantedFen, 300);
+  assert.deepEqual(report.budget, { ...report.budget, totalFen: 300, grantedFen: 300, returnedFen: 0, remainingFen: 0, balanced: true });
+  const best = round.winners.reduce((x: { amountFen: number }, y: { amountFen: number }) => (y.amountFen > x.amountFen ? y : x));
+  assert.equal(round.bestLuck.amountFen, best.amountFen);
+  assert.equal(round.prize.notifiedBy, 'custom');
+  const inbox = (await (await fetch(`${sandbox.url}/sandbox/followers/${round.bestLuck.openid}/inbox`)).json()) as { entries: { channel: string; content?: string }[] };
+  assert.ok(inbox.entries.some((e) => e.channel === 'custom' && e.content?.includes('手气最佳') && e.content.includes(round.prize.couponCode)), 'told by a customer-service message');
+  const coupons = (await handlers.admin('GET', `/admin/members/${round.bestLuck.openid}/coupons`)).body.coupons;
+  const prize = coupons.find((x: { code: string }) => x.code === round.prize.couponCode);
+  const tz = campaignBody().schedule.timezone;
+  const until = localWallClock(Date.parse(prize.validUntil), tz);
+  assert.equal(new Date(`${until.slice(0, 10)}T00:00:00Z`).getUTCDay(), 0, 'valid until Sunday');
+  assert.match(until, /T23:59:59\.999$/, 'the end of Sunday in the campaign zone, not the template\'s 30 days');
+
+  const wallet = (await handlers.admin('GET', `/admin/members/${a}/wallet`)).body;
+  assert.equal(wallet.balanceFen, round.winners.find((w: { openid: string }) => w.openid === a).amountFen);
+});
+
+test('a round that ends with shares left: the schedule closes it, the rest returns to the budget; edits never touch an open round', async () => {
+  const id = await liveCampaign({ trigger: { keywords: ['福利'] }, round: { packets: 10, totalFen: 1000, split: 'equal', minFen: 100, maxFen: 100 }, bestLuckPrize: undefined });
+  for (const f of ['ret-a', 'ret-b']) await follower(f);
+  assert.match((await say('ret-a', { type: 'text', content: '福利' })).text, /抢到 1\.00 元/);
+  const c = (await handlers.admin('GET', `/admin/campaigns/${id}`)).body;
+  const edited = await handlers.admin('PUT', `/admin/campaigns/${id}`, { ...c.config, round: { packets: 5, totalFen: 5000, split: 'equal', minFen: 1000, maxFen: 1000 }, version: c.version });
+  assert.equal(edited.status, 200);
+  assert.match((await say('ret-b', { type: 'text', content: '福利' })).text, /抢到 1\.00 元，是第 2 位抢到的，还剩 8 个/, 'the open round keeps the shares it opened with');
+
+  const rt = await getRuntime();
+  const campaigns = await dynamoCampaignStore(table).list();
+  const endsAt = Date.parse((await closeRoundPorts(rt).rounds.get(id, c.config.schedule.from))!.snapshot.endsAt);
+  const tended = await tendRounds(closeRoundPorts(rt), campaigns.filter((x) => x.id === id), endsAt);
+  assert.deepEqual(tended.closed, [`${id}/${c.config.schedule.from}`]);
+  assert.deepEqual((await tendRounds(closeRoundPorts(rt), campaigns.filter((x) => x.id === id), endsAt + 60_000)).closed, [], 'a rerun is a no-op');
+
+  const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
+  assert.equal(report.rounds[0].totalFen, 1000);
+  assert.equal(report.rounds[0].returnedFen, 800);
+  assert.deepEqual(report.budget, { ...report.budget, totalFen: 1000, grantedFen: 200, returnedFen: 800, remainingFen: 0, balanced: true });
+});
+
+test('not eligible names the level; a paused campaign says so', async () => {
+  const id = await liveCampaign({ trigger: { keywords: ['金卡红包'] }, eligibility: { segment: { level: { in: ['金卡', '钻石'] } }, perMemberPerRound: 1, perMemberPerDay: 1 } });
+  await follower('plain-member');
+  assert.match((await say('plain-member', { type: 'text', content: '金卡红包' })).text, /仅限 金卡、钻石 会员参加/);
+  assert.equal((await handlers.admin('POST', `/admin/campaigns/${id}/pause`)).status, 200);
+  assert.match((await say('plain-member', { type: 'text', content: '金卡红包' })).text, /暂停中/);
+});
