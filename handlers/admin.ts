@@ -28,6 +28,7 @@ import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 import { campaignRoutes } from '../lib/redpacket/adminRoutes';
 import { campaignAdminPorts, walletPolicyDocument } from '../lib/app/redpacket';
 import { walletRoutes } from '../lib/wallet/adminRoutes';
+import { payoutQueue } from '../lib/app/payouts';
 import { dynamoWallet } from '../lib/wallet/wallet';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -53,7 +54,7 @@ async function wire() {
         ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),
         ...couponRoutes(dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone)),
         ...campaignRoutes(campaignAdminPorts(rt)),
-        ...walletRoutes({ wallet: dynamoWallet(rt.table), policy: walletPolicyDocument(rt), clock: rt.clock }),
+        ...walletRoutes({ wallet: dynamoWallet(rt.table), policy: walletPolicyDocument(rt), clock: rt.clock, onPayoutOrdered: payoutQueue(rt) }),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
       ]),
     };

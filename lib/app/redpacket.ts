@@ -16,6 +16,7 @@ import { DEFAULT_WALLET_POLICY, type WalletPolicy } from '../wallet/wallet';
 import { CONFIG_CACHE_MS, crmPorts } from './crm';
 import type { Runtime } from './runtime';
 import { weChatApi } from './wechatApi';
+import { payoutQueue } from './payouts';
 
 /** Closing a round: the store, the prize coupon in the campaign's zone, and the winner's notice. */
 export function closeRoundPorts(rt: Runtime): CloseRoundPorts {
@@ -44,6 +45,7 @@ export function redPacketTriggers(rt: Runtime) {
   const grab: GrabPorts = {
     rounds: close.rounds,
     levels: crmPorts(rt).levels,
+    onPayoutOrdered: payoutQueue(rt),
     // The last share is gone: close now so the luckiest grabber hears at once (the minute schedule is the backstop).
     onRoundEmptied: (campaignId, day) =>
       closeRound(close, campaignId, day).then(

@@ -14,6 +14,8 @@ export interface GrabPorts {
   levels: () => Promise<readonly Level[]>;
   /** Told when a grab took the last share, so the round closes at once (the schedule is the backstop). */
   onRoundEmptied?: (campaignId: string, day: string) => Promise<void>;
+  /** Hands a stored payout order (transfer / redpack modes) to the payout worker; the reconciliation is the backstop. */
+  onPayoutOrdered?: (ref: string) => Promise<void>;
   random?: RandomInt;
 }
 
@@ -86,6 +88,7 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
     );
     switch (claimed) {
       case 'claimed': {
+        if (round.payoutMode !== 'wallet') await ports.onPayoutOrdered?.(payoutRefOf(round, index)).catch(() => undefined);
         const { taken, returned } = await ports.rounds.counts(round);
         const left = Math.max(0, round.packets - taken - returned);
         if (left === 0) await ports.onRoundEmptied?.(round.campaignId, round.day);

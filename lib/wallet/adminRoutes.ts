@@ -11,7 +11,7 @@ const withdrawSchema = z.object({
 });
 const policySchema = z.object({ withdrawMinFen: z.number().int().min(10, 'transfer bills start at 10 fen').max(20_000_00) });
 
-export function walletRoutes(ports: { wallet: WalletStore; policy: ConfigDocument<WalletPolicy>; clock: Clock }): Route[] {
+export function walletRoutes(ports: { wallet: WalletStore; policy: ConfigDocument<WalletPolicy>; clock: Clock; onPayoutOrdered?: (ref: string) => Promise<void> }): Route[] {
   return [
     { method: 'GET', path: '/admin/wallet-policy', run: async () => json(200, await ports.policy.get()) },
     {
@@ -32,6 +32,7 @@ export function walletRoutes(ports: { wallet: WalletStore; policy: ConfigDocumen
           const r = await ports.wallet.withdraw(req.params.openid!, await ports.policy.get(), idempotencyKey, ports.clock.now(), amountFen);
           switch (r.status) {
             case 'created':
+              await ports.onPayoutOrdered?.(r.ref).catch(() => undefined);
               return json(201, r);
             case 'duplicate':
               return json(200, r);

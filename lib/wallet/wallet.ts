@@ -34,7 +34,9 @@ export function dynamoWallet(table: Table) {
     async get(openid: string, limit = 50): Promise<Wallet> {
       const [w, entries] = await Promise.all([
         table.doc.send(new GetCommand({ TableName: T, Key: walletKey(openid), ConsistentRead: true })),
-        table.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':p': 'WALLET#' }, ScanIndexForward: false, Limit: limit })),
+        limit > 0
+          ? table.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':p': 'WALLET#' }, ScanIndexForward: false, Limit: limit }))
+          : { Items: [] },
       ]);
       return {
         balanceFen: (w.Item?.balanceFen as number | undefined) ?? 0,

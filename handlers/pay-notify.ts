@@ -1,0 +1,32 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { payClient, payoutPorts } from '../lib/app/payouts';
+import { getRuntime } from '../lib/app/runtime';
+import { errorBoundary } from '../lib/http/errorBoundary';
+import { bodyText, json, type HttpResult } from '../lib/http/response';
+import { log } from '../lib/observability/log';
+import { TRANSFER_BILL_FINISHED, transferBillFinished } from '../lib/pay/notification';
+import { applyTransferState } from '../lib/payouts/processPayout';
+
+/**
+ * WeChat Pay's callbacks. Nothing is believed before the signature (with clock skew) and the GCM tag
+ * of the resource check out; a refusal is a 4xx with WeChat Pay's `{code, message}` body, so it retries.
+ */
+export async function handlePayNotify(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  const rt = await getRuntime();
+  const [pay, ports] = await Promise.all([payClient(), payoutPorts(rt)]);
+  if (!pay || !ports) return json(503, { code: 'FAIL', message: 'WeChat Pay is not configured here' });
+  const opened = pay.openPayNotification({ headers: event.headers ?? {}, body: bodyText(event) });
+  if (!opened.ok) {
+    log.warn('pay callback refused', { status: opened.status, error: opened.error });
+    return json(opened.status, { code: 'FAIL', message: opened.error });
+  }
+  if (opened.eventType !== TRANSFER_BILL_FINISHED) return json(200, { code: 'SUCCESS' });
+  const bill = transferBillFinished(opened.resource);
+  if (!bill) return json(400, { code: 'FAIL', message: 'the resource is not a transfer bill' });
+  const step = await applyTransferState(ports, bill.outBillNo, bill.state, bill.failReason);
+  log.info('transfer bill finished', { ref: bill.outBillNo, state: bill.state, step });
+  return json(200, { code: 'SUCCESS' });
+}
+
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(errorBoundary()).handler(handlePayNotify);

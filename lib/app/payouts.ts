@@ -1,0 +1,57 @@
+import { createPayClient, type PayClient } from '../pay/client';
+import { loadPayConfig } from '../pay/sandboxConfig';
+import { dynamoMemberStore } from '../members/dynamoMemberStore';
+import { notifyMember } from '../notices/notifyMember';
+import { describeError, log } from '../observability/log';
+import { dynamoPayoutStore } from '../payouts/payoutStore';
+import { processPayout, type PayoutPorts } from '../payouts/processPayout';
+import { dynamoWallet } from '../wallet/wallet';
+import type { Runtime } from './runtime';
+import { weChatApi } from './wechatApi';
+
+let client: Promise<PayClient | undefined> | undefined;
+
+/** One WeChat Pay client per container; undefined when WeChat Pay is not configured (wallet-only accounts). */
+export function payClient(): Promise<PayClient | undefined> {
+  client ??= loadPayConfig(process.env).then((c) => (c ? createPayClient({ ...c, timeoutMs: Number(process.env.WECHATPAY_TIMEOUT_MS) || c.timeoutMs, notifyUrl: process.env.WECHATPAY_NOTIFY_URL || c.notifyUrl }) : undefined));
+  client.catch(() => (client = undefined));
+  return client;
+}
+
+export async function payoutPorts(rt: Runtime): Promise<PayoutPorts | undefined> {
+  const pay = await payClient();
+  if (!pay) return undefined;
+  const members = dynamoMemberStore(rt.table);
+  const wallet = dynamoWallet(rt.table);
+  return {
+    payouts: dynamoPayoutStore(rt.table),
+    pay,
+    notify: (openid, notice) => notifyMember({ members, api: weChatApi(rt), clock: rt.clock }, openid, notice),
+    refundWithdrawal: (p, nowMs) => wallet.refund(p.openid, p.ref, p.amountFen, nowMs),
+    clock: rt.clock,
+    confirmPageUrl: process.env.TRANSFER_CONFIRM_PAGE_URL || undefined,
+    confirmTemplateId: process.env.WECHAT_TRANSFER_TEMPLATE_ID || undefined,
+    sendName: process.env.REDPACK_SEND_NAME || undefined,
+  };
+}
+
+/**
+ * Hands a new payout order to the worker: SQS when PAYOUT_QUEUE_URL is set (deployed), else the step
+ * runs in-process (local stack and tests). Either way a lost hand-off is picked up by the
+ * reconciliation schedule, because the order was stored first.
+ */
+export function payoutQueue(rt: Runtime): (ref: string) => Promise<void> {
+  // Only a real queue URL: under serverless-offline the CloudFormation reference is not resolved.
+  const url = process.env.PAYOUT_QUEUE_URL;
+  if (url?.startsWith('https://')) {
+    return async (ref) => {
+      const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+      await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ ref }) }));
+    };
+  }
+  return async (ref) => {
+    const ports = await payoutPorts(rt);
+    if (!ports) return log.warn('payout order stored but WeChat Pay is not configured', { ref });
+    await processPayout(ports, ref).catch((err: unknown) => log.warn('payout step failed; the reconciliation will retry', { ref, ...describeError(err) }));
+  };
+}
