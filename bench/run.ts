@@ -5,6 +5,7 @@
  *   1b. handleWeChat end to end against DynamoDB Local
  *   2. cold start of the packaged callback in fresh node processes
  *   segments: bench/segments.ts's own section (items read per member returned), appended as it writes it
+ *   red packets: bench/grab.ts's own section (a crowd on one round, writes per partition key, 16 shards vs 1)
  * DynamoDB Local and every child process are stopped on the way out, also on error or Ctrl-C.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { benchColdStart } from './coldStart';
 import { benchFullPath, prepareTable } from './fullPath';
 import { benchProtocol } from './protocol';
 import { benchSegments } from './segments';
+import { benchGrab } from './grab';
 import { machineFacts, markdownReport, stdoutReport } from './report';
 import { onStop, say, stopAll } from './support';
 
@@ -87,6 +89,13 @@ try {
     }),
   );
 
+  const grab = await section('red packets (bench/grab.ts)', () =>
+    benchGrab().catch((err: unknown) => {
+      exitCode = 1;
+      return `## Red packets: grabbing one round\n\n**This run's grab benchmark failed:** ${err instanceof Error ? err.message : String(err)}\n`;
+    }),
+  );
+
   const results = {
     machine: machineFacts(loadAtStart),
     command: 'npm run bench',
@@ -95,7 +104,7 @@ try {
     protocol,
     fullPath,
     coldStart,
-    extraSections: [segments],
+    extraSections: [segments, grab],
   };
   process.stdout.write(stdoutReport(results));
   writeFileSync(join(root, 'docs/benchmarks.md'), markdownReport(results));

@@ -3,7 +3,10 @@
  * as SecureStrings under SSM_PARAMETER_PATH, named like the environment variables. They are read
  * once per cold start and only when the environment does not already carry them (locally it does).
  */
-const SECRET_NAMES = ['WECHAT_APPSECRET', 'WECHAT_TOKEN', 'WECHAT_ENCODING_AES_KEY', 'WECHAT_PREVIOUS_ENCODING_AES_KEY', 'ADMIN_TOKEN', 'WECHAT_APPID'];
+const SECRET_NAMES = [
+  'WECHAT_APPSECRET', 'WECHAT_TOKEN', 'WECHAT_ENCODING_AES_KEY', 'WECHAT_PREVIOUS_ENCODING_AES_KEY', 'ADMIN_TOKEN', 'WECHAT_APPID',
+  'WECHATPAY_MCHID', 'WECHATPAY_MERCHANT_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_V2_KEY', 'WECHATPAY_CLIENT_CERT',
+];
 
 export async function loadSecretsIntoEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const path = env.SSM_PARAMETER_PATH;
