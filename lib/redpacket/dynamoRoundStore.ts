@@ -149,7 +149,17 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async freeShares(r, shard, limit) {
-      const out = await send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': shardPk(r, shard), ':p': 'FREE#' }, ConsistentRead: true, Limit: limit }));
+      // Shares held by another grab are left out: trying them would only be a failed write.
+      const out = await send(
+        new QueryCommand({
+          TableName: T,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          FilterExpression: 'attribute_not_exists(lockedBy) OR lockedUntil < :now',
+          ExpressionAttributeValues: { ':pk': shardPk(r, shard), ':p': 'FREE#', ':now': clock.now() },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      );
       return (out.Items ?? []).map((i) => i.index as number);
     },
 

@@ -68,16 +68,20 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
   if (view.memberDayGrabs >= limits.perDay) return { kind: 'day-limit', perDay: limits.perDay };
 
   const multiplier = await multiplierFor(ports, round, member.level);
+  // Shares this grab found held or gone: never tried twice, so a crowd does not hammer the last few.
+  const tried = new Set<number>();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const shard = pickShard(view.freeByShard, random);
     if (shard === undefined) return { kind: 'all-gone', opensAt: schedule.daily.start, hasTomorrow };
-    const index = await pickShare(ports, round, shard, view.freeByShard[shard]!, random);
+    const index = await pickShare(ports, round, shard, view.freeByShard[shard]!, random, tried);
     if (index === undefined) {
       view.freeByShard[shard] = 0;
       continue;
     }
+    tried.add(index);
     if (!(await ports.rounds.lock(round, index, dedupKey, nowMs))) {
       view = await ports.rounds.view(round, member.openid, dedupKey, memberDay);
+      for (const i of tried) view.freeByShard[i % round.shards] = Math.max(0, view.freeByShard[i % round.shards]! - 1);
       continue;
     }
     const amountFen = round.shares[index]!;
@@ -136,10 +140,11 @@ async function openRound(ports: GrabPorts, campaign: CampaignRecord, day: string
  * A share to try in a shard. While most of the shard is free, a random one of its shares is tried
  * blind (no read); once it is mostly taken, a few free ones are read and one of them is picked.
  */
-async function pickShare(ports: GrabPorts, round: RoundSnapshot, shard: number, freeHere: number, random: RandomInt): Promise<number | undefined> {
-  const all = sharesOfShard(round, shard);
+async function pickShare(ports: GrabPorts, round: RoundSnapshot, shard: number, freeHere: number, random: RandomInt, tried: ReadonlySet<number>): Promise<number | undefined> {
+  const all = sharesOfShard(round, shard).filter((i) => !tried.has(i));
+  if (all.length === 0) return undefined;
   if (freeHere * 2 >= all.length) return all[random(all.length)];
-  const free = await ports.rounds.freeShares(round, shard, PICK_FROM);
+  const free = (await ports.rounds.freeShares(round, shard, PICK_FROM + tried.size)).filter((i) => !tried.has(i));
   return free.length ? free[random(free.length)] : undefined;
 }
 
