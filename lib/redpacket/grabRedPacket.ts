@@ -81,7 +81,6 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
     tried.add(index);
     if (!(await ports.rounds.lock(round, index, dedupKey, nowMs))) {
       view = await ports.rounds.view(round, member.openid, dedupKey, memberDay);
-      for (const i of tried) view.freeByShard[i % round.shards] = Math.max(0, view.freeByShard[i % round.shards]! - 1);
       continue;
     }
     const amountFen = round.shares[index]!;
