@@ -1,5 +1,6 @@
-import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Table } from '../store/dynamo';
+import { queryPartition } from '../store/queryPartition';
 import type { Rule } from './rule';
 
 export interface RuleStore {
@@ -13,18 +14,7 @@ const PK = 'CONFIG#AUTOREPLY';
 
 export function dynamoRuleStore(table: Table): RuleStore {
   return {
-    async list() {
-      const rules: Rule[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await table.doc.send(
-          new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ExclusiveStartKey: start }),
-        );
-        for (const item of out.Items ?? []) rules.push(item.rule as Rule);
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return rules;
-    },
+    list: async () => (await queryPartition(table, PK)).map((item) => item.rule as Rule),
     async put(rule) {
       await table.doc.send(new PutCommand({ TableName: table.name, Item: { pk: PK, sk: rule.id, rule } }));
     },

@@ -1,6 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { memberKey } from '../members/dynamoMemberStore';
-import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
+import { cancellationCodes, isConditionFailure, putIf, type Table } from '../store/dynamo';
+import { queryPartition } from '../store/queryPartition';
 import { couponState, type Coupon, type CouponTemplate } from './coupon';
 import type { CouponStore, CouponTemplateStore } from './couponStore';
 
@@ -20,28 +21,9 @@ function toCoupon(item: Record<string, unknown>): Coupon {
 
 export function dynamoCouponTemplates(table: Table): CouponTemplateStore {
   const key = (id: string) => ({ pk: TEMPLATE_PK, sk: id });
-  const put = async (t: CouponTemplate, condition: string) => {
-    try {
-      await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...key(t.id), template: t }, ConditionExpression: condition }));
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  };
+  const put = (t: CouponTemplate, condition: string) => putIf(table, { ...key(t.id), template: t }, condition);
   return {
-    async list() {
-      const templates: CouponTemplate[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await table.doc.send(
-          new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': TEMPLATE_PK }, ExclusiveStartKey: start }),
-        );
-        for (const item of out.Items ?? []) templates.push(item.template as CouponTemplate);
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return templates;
-    },
+    list: async () => (await queryPartition(table, TEMPLATE_PK)).map((item) => item.template as CouponTemplate),
     async get(id) {
       const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: key(id), ConsistentRead: true }));
       return out.Item?.template as CouponTemplate | undefined;

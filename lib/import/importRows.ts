@@ -2,7 +2,8 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Level } from '../levels/levels';
 import { upgradeEffects } from '../levels/upgrade';
 import type { Table } from '../store/dynamo';
-import { batchGet, LOOKUP_SK, lookupKey, phoneLookup, prospectId, prospectPk, unionidLookup } from './lookups';
+import { batchGet } from '../store/batchGet';
+import { LOOKUP_SK, lookupKey, phoneLookup, prospectId, prospectPk, unionidLookup } from './lookups';
 import type { ImportRow, RowError } from './row';
 
 export interface ImportPorts {

@@ -1,4 +1,4 @@
-import { BatchGetCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../store/batchWrite';
 import { createHash } from 'node:crypto';
 import { isConditionFailure, type Table } from '../store/dynamo';
@@ -18,23 +18,6 @@ export function prospectId(by: { unionid?: string; phone?: string }): string {
   return createHash('sha256').update(basis).digest('hex').slice(0, 24);
 }
 export const prospectPk = (id: string) => `PROSPECT#${id}`;
-
-/** BatchGetItem in pages of 100 keys, retrying what DynamoDB leaves unprocessed. */
-export async function batchGet(table: Table, keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
-  const found = new Map<string, Record<string, unknown>>();
-  const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
-  for (let i = 0; i < unique.length; i += 100) {
-    let pending: Record<string, unknown>[] = unique.slice(i, i + 100);
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('import: DynamoDB kept keys unprocessed');
-      const out = await table.doc.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: pending, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[table.name] ?? []) found.set(`${item.pk}|${item.sk}`, item);
-      pending = out.UnprocessedKeys?.[table.name]?.Keys ?? [];
-      if (pending.length) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    }
-  }
-  return found;
-}
 
 /**
  * Deletes the lookups for a phone and/or unionid. Erasure (lib/privacy/eraseMember.ts) should call

@@ -1,20 +1,11 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '../store/dynamo';
+import { queryPartition } from '../store/queryPartition';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
 
 /** Everything kept under the member's partition: profile, ledger, tags, coupons held, history… */
 export async function memberItems(table: Table, openid: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await table.doc.send(
-      new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}` }, ExclusiveStartKey: start, ConsistentRead: true }),
-    );
-    items.push(...((out.Items ?? []) as Item[]));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  return (await queryPartition(table, `MEMBER#${openid}`, { consistent: true })) as Item[];
 }
 
 /** Groups by the sort-key prefix (`LEDGER#…` → ledger), without the key attributes. */

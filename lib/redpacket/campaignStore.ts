@@ -1,5 +1,6 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, type Table } from '../store/dynamo';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { putIf, type Table } from '../store/dynamo';
+import { queryPartition } from '../store/queryPartition';
 import type { CampaignRecord } from './campaignRecord';
 
 /** Campaigns: few, edited by marketers, read (cached) by every grab. */
@@ -17,26 +18,9 @@ const PK = 'CAMPAIGNS';
 const key = (id: string) => ({ pk: PK, sk: id });
 
 export function dynamoCampaignStore(table: Table): CampaignStore {
-  const put = async (c: CampaignRecord, condition: string, values?: Record<string, unknown>) => {
-    try {
-      await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...key(c.id), campaign: c, version: c.version }, ConditionExpression: condition, ExpressionAttributeValues: values }));
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
-    }
-  };
+  const put = (c: CampaignRecord, condition: string, values?: Record<string, unknown>) => putIf(table, { ...key(c.id), campaign: c, version: c.version }, condition, values);
   return {
-    async list() {
-      const out: CampaignRecord[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ExclusiveStartKey: start }));
-        for (const item of page.Items ?? []) out.push(item.campaign as CampaignRecord);
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
-    },
+    list: async () => (await queryPartition(table, PK)).map((item) => item.campaign as CampaignRecord),
     async get(id) {
       const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: key(id), ConsistentRead: true }));
       return out.Item?.campaign as CampaignRecord | undefined;

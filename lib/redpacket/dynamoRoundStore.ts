@@ -1,5 +1,7 @@
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from '../store/batchGet';
+import { cancellationCodes, isConditionFailure, putIf, type Table } from '../store/dynamo';
+import { queryPartition } from '../store/queryPartition';
 import { payoutKey, OPEN_PAYOUTS } from '../payouts/payoutKeys';
 import { walletEntryKey, walletKey } from '../wallet/walletKeys';
 import { sharesOfShard, shardOf, type RoundSnapshot } from './round';
@@ -35,19 +37,8 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
   const T = table.name;
   const send = table.doc.send.bind(table.doc);
 
-  async function queryAll(pk: string, prefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': prefix }, ConsistentRead: true, ExclusiveStartKey: start }));
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
-
   const acrossShards = async (r: RoundSnapshot, prefix: string) =>
-    (await Promise.all(Array.from({ length: r.shards }, (_, s) => queryAll(shardPk(r, s), prefix)))).flat();
+    (await Promise.all(Array.from({ length: r.shards }, (_, s) => queryPartition(table, shardPk(r, s), { prefix, consistent: true })))).flat();
 
   /** Lays out share i as FREE unless it was taken or returned already (so a late second opener never resurrects a share). */
   const layoutItems = (r: RoundSnapshot, i: number) => [
@@ -58,13 +49,8 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
 
   async function layOut(r: RoundSnapshot): Promise<void> {
     await Promise.all(
-      Array.from({ length: r.shards }, async (_, s) => {
-        try {
-          await send(new PutCommand({ TableName: T, Item: { ...countKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0 }, ConditionExpression: 'attribute_not_exists(pk)' }));
-        } catch (err) {
-          if (!isConditionFailure(err)) throw err;
-        }
-      }),
+      // A counter that exists already keeps its counts.
+      Array.from({ length: r.shards }, (_, s) => putIf(table, { ...countKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0 }, 'attribute_not_exists(pk)')),
     );
     const all = Array.from({ length: r.packets }, (_, i) => i);
     const chunks: number[][] = [];
@@ -118,20 +104,14 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
 
     async open(plan) {
       const key = roundKey(plan.campaignId, plan.day);
-      let mine = true;
-      try {
-        await send(new PutCommand({ TableName: T, Item: { ...key, snapshot: plan, status: 'opening', openLeaseUntil: clock.now() + OPEN_LEASE_MS, openedAt: new Date(clock.now()).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }));
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-        mine = false;
-      }
+      const mine = await putIf(table, { ...key, snapshot: plan, status: 'opening', openLeaseUntil: clock.now() + OPEN_LEASE_MS, openedAt: new Date(clock.now()).toISOString() }, 'attribute_not_exists(pk)');
       if (!mine) return waitForOpen(plan.campaignId, plan.day);
       return finishOpening(key, plan);
     },
 
     async view(r, openid, dedupKey, memberDay) {
       const keys = [memberRoundKey(openid, r), memberDayKey(openid, memberDay), grabKey(openid, dedupKey), ...Array.from({ length: r.shards }, (_, s) => countKey(r, s))];
-      const items = await batchGet(keys);
+      const items = await batchGet(table, keys);
       const at = (k: { pk: string; sk: string }) => items.get(`${k.pk}|${k.sk}`);
       const mr = at(keys[0]!);
       const md = at(keys[1]!);
@@ -241,7 +221,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async counts(r) {
-      const items = await batchGet(Array.from({ length: r.shards }, (_, s) => countKey(r, s)));
+      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => countKey(r, s)));
       let taken = 0;
       let returned = 0;
       for (const c of items.values()) {
@@ -322,23 +302,9 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async rounds(campaignId) {
-      const out = await send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `RPROUNDS#${campaignId}` }, ConsistentRead: true }));
-      return (out.Items ?? []).map(toRound);
+      return (await queryPartition(table, `RPROUNDS#${campaignId}`, { consistent: true })).map(toRound);
     },
   };
-
-  async function batchGet(keys: { pk: string; sk: string }[]): Promise<Map<string, Record<string, unknown>>> {
-    const found = new Map<string, Record<string, unknown>>();
-    let pending: Record<string, unknown>[] = keys;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 8) throw new Error('red packets: DynamoDB kept keys unprocessed');
-      const out = await send(new BatchGetCommand({ RequestItems: { [T]: { Keys: pending, ConsistentRead: true } } }));
-      for (const item of out.Responses?.[T] ?? []) found.set(`${item.pk}|${item.sk}`, item);
-      pending = (out.UnprocessedKeys?.[T]?.Keys ?? []) as Record<string, unknown>[];
-      if (pending.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
-    return found;
-  }
 
   return store;
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The table and the document client every DynamoDB adapter shares. */
 export interface Table {
@@ -27,4 +27,15 @@ export function cancellationCodes(err: unknown): string[] | undefined {
   const e = err as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
   if (e?.name !== 'TransactionCanceledException') return undefined;
   return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+}
+
+/** A conditional PutItem: false when the condition failed (e.g. `attribute_not_exists(pk)` on an existing item). */
+export async function putIf(table: Table, item: Record<string, unknown>, condition: string, values?: Record<string, unknown>): Promise<boolean> {
+  try {
+    await table.doc.send(new PutCommand({ TableName: table.name, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values }));
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
 }
