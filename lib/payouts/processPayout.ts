@@ -1,3 +1,4 @@
+import { yuan } from '../money/yuan';
 import type { PayClient } from '../pay/client';
 import type { CreateTransferBillResult, QueryRedpackResult, QueryTransferBillResult, SendRedpackResult, TransferBillState } from '../pay/outcome';
 import type { MemberNotice, NoticeResult } from '../notices/notifyMember';
@@ -115,10 +116,9 @@ async function queryRedpack(ports: PayoutPorts, p: Payout): Promise<PayoutStep> 
 
 async function askToConfirm(ports: PayoutPorts, p: Payout): Promise<void> {
   const link = ports.confirmPageUrl ? `${ports.confirmPageUrl}?bill=${encodeURIComponent(p.ref)}` : undefined;
-  const yuan = (p.amountFen / 100).toFixed(2);
   const told = await ports.notify(p.openid, {
-    text: `你的 ${yuan} 元红包已发出，请${link ? `点击 <a href="${link}">确认收款</a>` : '在微信支付消息中确认收款'}（24 小时内有效）。`,
-    template: link && ports.confirmTemplateId ? { templateId: ports.confirmTemplateId, url: link, data: { first: { value: '你有一笔红包待确认收款' }, keyword1: { value: `${yuan} 元` }, keyword2: { value: p.campaignName } } } : undefined,
+    text: `你的 ${yuan(p.amountFen)} 元红包已发出，请${link ? `点击 <a href="${link}">确认收款</a>` : '在微信支付消息中确认收款'}（24 小时内有效）。`,
+    template: link && ports.confirmTemplateId ? { templateId: ports.confirmTemplateId, url: link, data: { first: { value: '你有一笔红包待确认收款' }, keyword1: { value: `${yuan(p.amountFen)} 元` }, keyword2: { value: p.campaignName } } } : undefined,
   }).catch(() => undefined);
   if (told && 'sent' in told) await ports.payouts.update(p.ref, { confirmSentAt: new Date(ports.clock.now()).toISOString() }, ports.clock.now());
 }

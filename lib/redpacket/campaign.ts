@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { HH_MM, isValidTimeZone } from '../clock/timeZone';
 import { segmentSchema } from '../segments/segment';
+import { PAYOUT_LIMITS } from './campaignRecord';
 import { checkSplit } from './splitRound';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
-
-/** WeChat Pay's limits per payout mode, in fen. */
-export const PAYOUT_LIMITS = {
-  wallet: { minFen: 1, maxFen: 20_000_00 },
-  transfer: { minFen: 10, maxFen: 20_000_00 }, // transfer bills: at least 0.10 CNY
-  redpack: { minFen: 100, maxFen: 200_00 }, // classic cash red packets: 1–200 CNY
-} as const;
 
 const roundSchema = z.object({
   packets: z.number().int().min(1).max(10_000),

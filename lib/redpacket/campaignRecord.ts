@@ -2,10 +2,17 @@ import type { Segment } from '../segments/match';
 import type { ComplianceFinding } from './compliance';
 import { roundAt, type RoundSchedule } from './roundSchedule';
 import type { RoundSplit } from './splitRound';
-import { endOfLocalDay, startOfLocalDay } from '../coupons/validity';
+import { addDays, startOfLocalDay } from '../coupons/validity';
 import { parseHhMm } from '../clock/timeZone';
 
 export type PayoutMode = 'wallet' | 'transfer' | 'redpack';
+
+/** WeChat Pay's limits per payout mode, in fen (here, not in the zod schema, so the callback can use them without zod). */
+export const PAYOUT_LIMITS: Record<PayoutMode, { minFen: number; maxFen: number }> = {
+  wallet: { minFen: 1, maxFen: 20_000_00 },
+  transfer: { minFen: 10, maxFen: 20_000_00 }, // transfer bills: at least 0.10 CNY
+  redpack: { minFen: 100, maxFen: 200_00 }, // classic cash red packets: 1–200 CNY
+};
 
 /**
  * A campaign's configuration as stored (the zod schema in campaign.ts produces it on the admin side;
@@ -42,14 +49,6 @@ export interface CampaignRecord {
   closedAt?: string;
 }
 
-export function firstRoundStartsAt(s: RoundSchedule): number {
-  return startOfLocalDay(s.from, s.timezone) + parseHhMm(s.daily.start) * 60_000;
-}
-
-export function lastRoundEndsAt(s: RoundSchedule): number {
-  return Math.min(startOfLocalDay(s.to, s.timezone) + parseHhMm(s.daily.end) * 60_000, endOfLocalDay(s.to, s.timezone));
-}
-
 /** When the round of `day` ends, as a UTC instant. */
 export function roundEndsAt(s: Pick<RoundSchedule, 'timezone' | 'daily'>, day: string): number {
   return startOfLocalDay(day, s.timezone) + parseHhMm(s.daily.end) * 60_000;
@@ -61,14 +60,14 @@ export function roundStartsAt(s: Pick<RoundSchedule, 'timezone' | 'daily'>, day:
 
 export function statusOf(c: Pick<CampaignRecord, 'state' | 'config'>, nowMs: number): CampaignStatus {
   if (c.state !== 'active') return c.state;
-  if (nowMs < firstRoundStartsAt(c.config.schedule)) return 'scheduled';
-  if (nowMs >= lastRoundEndsAt(c.config.schedule)) return 'closed';
+  if (nowMs < roundStartsAt(c.config.schedule, c.config.schedule.from)) return 'scheduled';
+  if (nowMs >= roundEndsAt(c.config.schedule, c.config.schedule.to)) return 'closed';
   return 'running';
 }
 
 /** Whether the campaign may still hold a round (active or paused, schedule not over). */
 export function isLive(c: Pick<CampaignRecord, 'state' | 'config'>, nowMs: number): boolean {
-  return (c.state === 'active' || c.state === 'paused') && nowMs < lastRoundEndsAt(c.config.schedule);
+  return (c.state === 'active' || c.state === 'paused') && nowMs < roundEndsAt(c.config.schedule, c.config.schedule.to);
 }
 
 export type LifecycleAction = 'schedule' | 'pause' | 'resume' | 'close';
@@ -97,6 +96,6 @@ export function currentRound(c: Pick<CampaignRecord, 'config'>, nowMs: number) {
 /** Every business day of the campaign, from → to. */
 export function campaignDays(s: Pick<RoundSchedule, 'from' | 'to'>): string[] {
   const days: string[] = [];
-  for (let d = s.from; d <= s.to; d = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) days.push(d);
+  for (let d = s.from; d <= s.to; d = addDays(d, 1)) days.push(d);
   return days;
 }

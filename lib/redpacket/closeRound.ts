@@ -1,7 +1,7 @@
 import { issueCoupon, type CouponPorts } from '../coupons/issueCoupon';
 import { localWallClock } from '../coupons/validity';
 import type { MemberNotice, NoticeResult } from '../notices/notifyMember';
-import { yuan } from './grabReplies';
+import { yuan } from '../money/yuan';
 import type { BestLuck, RoundStore, StoredRound, TakenShare } from './roundStore';
 
 export interface CloseRoundPorts {

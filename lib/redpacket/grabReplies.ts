@@ -1,7 +1,6 @@
 import type { GrabOutcome } from './grabRedPacket';
 import type { PayoutMode } from './campaignRecord';
-
-export const yuan = (fen: number) => (fen / 100).toFixed(2);
+import { yuan } from '../money/yuan';
 
 const PAYOUT_NOTE: Record<PayoutMode, string> = {
   wallet: '已存入你的会员钱包，满额即可提现。',

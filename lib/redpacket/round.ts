@@ -1,5 +1,5 @@
 import type { CampaignConfig, CampaignRecord, PayoutMode } from './campaignRecord';
-import { roundEndsAt, roundStartsAt } from './campaignRecord';
+import { PAYOUT_LIMITS, roundEndsAt, roundStartsAt } from './campaignRecord';
 import { splitRound, type RandomInt } from './splitRound';
 
 /**
@@ -74,9 +74,6 @@ export function planRound(c: Pick<CampaignRecord, 'id' | 'config'>, day: string,
   };
 }
 
-/** Payout limits per mode, in fen (kept here too so the callback does not load the zod schema). */
-export const PAYOUT_MAX_FEN: Record<PayoutMode, number> = { wallet: 20_000_00, transfer: 20_000_00, redpack: 200_00 };
-
 /**
  * The level bonus on top of a share: the campaign's multiplier for the level, else the level's own
  * red-packet benefit. Paid from the campaign, shown apart from the shares (which always sum to the
@@ -85,5 +82,5 @@ export const PAYOUT_MAX_FEN: Record<PayoutMode, number> = { wallet: 20_000_00, t
 export function levelBonusFen(shareFen: number, multiplier: number, mode: PayoutMode): number {
   if (!(multiplier > 1)) return 0;
   const bonus = Math.floor(shareFen * (multiplier - 1));
-  return Math.max(0, Math.min(bonus, PAYOUT_MAX_FEN[mode] - shareFen));
+  return Math.max(0, Math.min(bonus, PAYOUT_LIMITS[mode].maxFen - shareFen));
 }

@@ -19,9 +19,9 @@ export async function tendRounds(ports: CloseRoundPorts, campaigns: CampaignReco
   const result: TendResult = { opened: [], closed: [] };
   for (const c of campaigns) {
     if (c.state === 'active' && isLive(c, nowMs)) {
-      const day = roundAt(c.config.schedule, nowMs).day;
-      const startsIn = roundStartsAt(c.config.schedule, day) - nowMs;
       const today = roundAt(c.config.schedule, nowMs);
+      const day = today.day;
+      const startsIn = roundStartsAt(c.config.schedule, day) - nowMs;
       if (today.state !== 'outside-campaign' && today.state !== 'ended' && startsIn <= OPEN_AHEAD_MS && !(await ports.rounds.get(c.id, day))) {
         await ports.rounds.open(planRound(c, day));
         result.opened.push(`${c.id}/${day}`);

@@ -1,3 +1,4 @@
+import { yuan } from '../money/yuan';
 import type { Action } from '../conversation/actions';
 import type { Coupon } from '../coupons/coupon';
 import { businessDay } from '../clock/timeZone';
@@ -31,7 +32,7 @@ export function myAccountAction({ levels, validCoupons, timeZone }: MyAccountPor
     const progress = progressToNext(await levels(), m.level, m.lifetimePoints ?? 0, m.spendFen ?? 0);
     const lines = [`会员等级：${m.level}`, `当前积分：${m.points}`];
     if (progress) {
-      const ways = [progress.pointsNeeded !== undefined ? `再得 ${progress.pointsNeeded} 积分` : undefined, progress.spendNeededFen !== undefined ? `或再消费 ¥${(progress.spendNeededFen / 100).toFixed(2)}` : undefined].filter(Boolean);
+      const ways = [progress.pointsNeeded !== undefined ? `再得 ${progress.pointsNeeded} 积分` : undefined, progress.spendNeededFen !== undefined ? `或再消费 ¥${yuan(progress.spendNeededFen)}` : undefined].filter(Boolean);
       lines.push(`距离「${progress.next.name}」：${ways.join(' ')}`);
     } else lines.push('您已是最高等级会员 💎');
     if (m.signInStreak) lines.push(`连续签到：${m.signInStreak} 天`);
