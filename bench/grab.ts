@@ -12,8 +12,6 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fixedClock } from '../lib/clock/clock';
 import { DEFAULT_LEVELS } from '../lib/levels/levels';
-import type { Member } from '../lib/members/member';
-import type { CampaignRecord } from '../lib/redpacket/campaignRecord';
 import { dynamoRoundStore } from '../lib/redpacket/dynamoRoundStore';
 import { grabRedPacket } from '../lib/redpacket/grabRedPacket';
 import { planRound } from '../lib/redpacket/round';
@@ -21,6 +19,7 @@ import { createTable, type Table } from '../lib/store/dynamo';
 import { ensureTable } from '../lib/store/ensureTable';
 // @ts-expect-error plain ESM helper shared with the test runner
 import { startDynamoLocal } from '../scripts/dynamo-local.mjs';
+import { activeCampaign, grabber } from '../tests/support/campaigns';
 import { stats } from './support';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -40,25 +39,7 @@ interface Row {
   calls: number;
 }
 
-function campaign(packets: number): CampaignRecord {
-  return {
-    id: `bench${packets}`,
-    state: 'active',
-    version: 1,
-    warnings: [],
-    createdAt: '',
-    updatedAt: '',
-    config: {
-      name: 'bench',
-      trigger: { keywords: ['红包'] },
-      schedule: { timezone: 'Asia/Shanghai', daily: { start: '11:30', end: '11:40' }, from: '2026-12-01', to: '2026-12-31' },
-      round: { packets, totalFen: packets * 100, split: 'lucky', minFen: 10, maxFen: 500 },
-      eligibility: { perMemberPerRound: 1, perMemberPerDay: 1 },
-      levelMultipliers: {},
-      payout: { mode: 'wallet' },
-    },
-  };
-}
+const campaign = (packets: number) => activeCampaign(`bench${packets}`, { name: 'bench', round: { packets, totalFen: packets * 100, split: 'lucky', minFen: 10, maxFen: 500 } });
 
 /** Counts the writes each partition key receives, from the commands as sent. */
 function countWrites(table: Table) {
@@ -98,13 +79,12 @@ async function crowd(endpoint: string, shards: number, grabbers: number, packets
   await rounds.open({ ...planRound(c, '2026-12-01'), shards });
   const counter = countWrites(table);
   const ports = { rounds, levels: async () => DEFAULT_LEVELS };
-  const member = (i: number): Member => ({ openid: `m${i}`, subscribed: true, firstSeenAt: '', lastInteractionAt: '', points: 0, level: '普通', tags: [] });
   const latencies: number[] = [];
   const t0 = performance.now();
   const outcomes = await Promise.all(
     Array.from({ length: grabbers }, async (_, i) => {
       const t = performance.now();
-      const o = await grabRedPacket(ports, c, member(i), `k${i}`, NOW);
+      const o = await grabRedPacket(ports, c, grabber(`m${i}`), `k${i}`, NOW);
       latencies.push(performance.now() - t);
       return o;
     }),

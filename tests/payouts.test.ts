@@ -6,7 +6,7 @@ import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
 import { createSandbox, type Sandbox } from '../sandbox/server';
-import { campaignBody } from './support/campaigns';
+import { campaignBody, scheduleCampaign } from './support/campaigns';
 import { loadHandlers } from './support/handlers';
 import { serveHandler } from './support/lambdaServer';
 import { useTestTable } from './support/testTable';
@@ -47,12 +47,7 @@ async function grab(openid: string, keyword: string): Promise<string> {
   return (said.reply as { content: string }).content;
 }
 
-async function liveCampaign(over: Record<string, unknown>) {
-  const created = await handlers.admin('POST', '/admin/campaigns', campaignBody(over));
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  assert.equal((await handlers.admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
-  return created.body.id as string;
-}
+const liveCampaign = (over: Record<string, unknown>) => scheduleCampaign(handlers.admin, over);
 
 test('transfer mode: the bill waits for the follower, who is sent the confirm link; the signed callback marks it paid', async () => {
   const id = await liveCampaign({ trigger: { keywords: ['转账红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined });

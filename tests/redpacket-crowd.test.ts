@@ -2,13 +2,12 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixedClock } from '../lib/clock/clock';
 import { DEFAULT_LEVELS } from '../lib/levels/levels';
-import type { Member } from '../lib/members/member';
-import type { CampaignRecord } from '../lib/redpacket/campaignRecord';
 import { grabRedPacket, type GrabOutcome, type GrabPorts } from '../lib/redpacket/grabRedPacket';
 import { dynamoRoundStore } from '../lib/redpacket/dynamoRoundStore';
 import { planRound } from '../lib/redpacket/round';
 import { campaignReport } from '../lib/redpacket/report';
 import type { Table } from '../lib/store/dynamo';
+import { activeCampaign, grabber } from './support/campaigns';
 import { useTestTable } from './support/testTable';
 
 // The crowd: 2,000 followers grab one 20-packet round at the same moment against DynamoDB Local.
@@ -19,37 +18,14 @@ before(async () => {
 
 const NOW = Date.parse('2026-12-01T03:31:00Z'); // 11:31 in Shanghai, inside the 11:30–11:40 round
 
-function campaign(id: string, over: Partial<CampaignRecord['config']> = {}): CampaignRecord {
-  return {
-    id,
-    state: 'active',
-    version: 1,
-    warnings: [],
-    createdAt: '2026-11-20T00:00:00Z',
-    updatedAt: '2026-11-20T00:00:00Z',
-    config: {
-      name: '每日红烧肉红包',
-      trigger: { keywords: ['红包'] },
-      schedule: { timezone: 'Asia/Shanghai', daily: { start: '11:30', end: '11:40' }, from: '2026-12-01', to: '2026-12-31' },
-      round: { packets: 20, totalFen: 2000, split: 'lucky', minFen: 10, maxFen: 500 },
-      eligibility: { perMemberPerRound: 1, perMemberPerDay: 1 },
-      levelMultipliers: {},
-      payout: { mode: 'wallet' },
-      ...over,
-    },
-  };
-}
-
-const member = (openid: string, level = '普通'): Member => ({ openid, subscribed: true, firstSeenAt: '2026-11-01T00:00:00Z', lastInteractionAt: '2026-12-01T03:31:00Z', points: 0, level, tags: [] });
-
 function ports(): GrabPorts {
   return { rounds: dynamoRoundStore(table, fixedClock(NOW)), levels: async () => DEFAULT_LEVELS };
 }
 
 test('2,000 followers at once on 20 packets: exactly 20 win, nobody twice, every share once, the total exact; a push run again gets the same answer', async () => {
-  const c = campaign('crowd00001');
+  const c = activeCampaign('crowd00001');
   const p = ports();
-  const crowd = Array.from({ length: 2000 }, (_, i) => member(`crowd-${i}`));
+  const crowd = Array.from({ length: 2000 }, (_, i) => grabber(`crowd-${i}`));
   // The minute schedule lays a round out before it starts (the lazy path is the next test's).
   await p.rounds.open(planRound(c, '2026-12-01'));
   const outcomes = await Promise.all(crowd.map((m, i) => grabRedPacket(p, c, m, `msg-${i}`, NOW).then((o) => [m.openid, `msg-${i}`, o] as const)));
@@ -63,7 +39,7 @@ test('2,000 followers at once on 20 packets: exactly 20 win, nobody twice, every
 
   // A push run again after its first run finished (a crash before the reply was stored): the same answer, no second grab.
   for (const [openid, key, o] of won) {
-    const again = await grabRedPacket(p, c, member(openid), key, NOW);
+    const again = await grabRedPacket(p, c, grabber(openid), key, NOW);
     assert.deepEqual(again, { kind: 'replayed', reply: undefined, amountFen: o.amountFen });
   }
 
@@ -79,9 +55,9 @@ test('2,000 followers at once on 20 packets: exactly 20 win, nobody twice, every
 });
 
 test('a round nobody opened yet: 100 grabbers at once open it once and share it exactly', async () => {
-  const c = campaign('lazy000001', { round: { packets: 30, totalFen: 3000, split: 'lucky', minFen: 10, maxFen: 500 } });
+  const c = activeCampaign('lazy000001', { round: { packets: 30, totalFen: 3000, split: 'lucky', minFen: 10, maxFen: 500 } });
   const p = ports();
-  const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => grabRedPacket(p, c, member(`lazy-${i}`), `lazy-${i}`, NOW)));
+  const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => grabRedPacket(p, c, grabber(`lazy-${i}`), `lazy-${i}`, NOW)));
   const won = outcomes.filter((o) => o.kind === 'won');
   assert.equal(won.length, 30);
   assert.equal(won.reduce((a, o) => a + (o.kind === 'won' ? o.amountFen : 0), 0), 3000);
@@ -92,14 +68,14 @@ test('a round nobody opened yet: 100 grabbers at once open it once and share it 
 });
 
 test('limits, eligibility and the level bonus hold inside the transaction', async () => {
-  const c = campaign('limits0001', {
+  const c = activeCampaign('limits0001', {
     round: { packets: 10, totalFen: 1000, split: 'equal', minFen: 100, maxFen: 100 },
     eligibility: { segment: { level: { in: ['金卡', '钻石'] } }, perMemberPerRound: 2, perMemberPerDay: 3 },
     levelMultipliers: { 金卡: 1.5 },
   });
   const p = ports();
-  const gold = member('gold-1', '金卡');
-  const diamond = member('diamond-1', '钻石');
+  const gold = grabber('gold-1', '金卡');
+  const diamond = grabber('diamond-1', '钻石');
   const first = await grabRedPacket(p, c, gold, 'g1', NOW);
   assert.equal(first.kind, 'won');
   assert.equal(first.kind === 'won' && first.bonusFen, 50, '金卡 ×1.5 of 100 fen');
@@ -111,20 +87,20 @@ test('limits, eligibility and the level bonus hold inside the transaction', asyn
   const again = await grabRedPacket(p, c, gold, 'g4', NOW);
   assert.equal(again.kind, 'already-grabbed');
   assert.equal(again.kind === 'already-grabbed' && again.lastFen, 150);
-  const plain = await grabRedPacket(p, c, member('plain-1'), 'p1', NOW);
+  const plain = await grabRedPacket(p, c, grabber('plain-1'), 'p1', NOW);
   assert.deepEqual(plain, { kind: 'not-eligible', why: { reason: 'level', levels: ['金卡', '钻石'] } });
 
   // The day limit counts across campaigns.
-  const other = campaign('limits0002', { trigger: { keywords: ['福利'] }, eligibility: { perMemberPerRound: 5, perMemberPerDay: 3 } });
+  const other = activeCampaign('limits0002', { trigger: { keywords: ['福利'] }, eligibility: { perMemberPerRound: 5, perMemberPerDay: 3 } });
   assert.equal((await grabRedPacket(p, other, gold, 'o1', NOW)).kind, 'won', 'third grab of the day');
   const fourth = await grabRedPacket(p, other, gold, 'o2', NOW);
   assert.deepEqual(fourth, { kind: 'day-limit', perDay: 3 });
 });
 
 test('outside the round: not started, ended, outside the dates, paused', async () => {
-  const c = campaign('times00001');
+  const c = activeCampaign('times00001');
   const p = ports();
-  const m = member('t-1');
+  const m = grabber('t-1');
   assert.deepEqual(await grabRedPacket(p, c, m, 'k1', Date.parse('2026-12-01T03:29:00Z')), { kind: 'not-started', opensAt: '11:30' });
   assert.deepEqual(await grabRedPacket(p, c, m, 'k2', Date.parse('2026-12-01T03:40:00Z')), { kind: 'ended-today', opensAt: '11:30', hasTomorrow: true });
   assert.deepEqual(await grabRedPacket(p, c, m, 'k3', Date.parse('2026-11-30T03:31:00Z')), { kind: 'outside-campaign', from: '2026-12-01', to: '2026-12-31', before: true });

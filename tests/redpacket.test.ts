@@ -7,7 +7,7 @@ import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
 import { tendRounds } from '../lib/redpacket/tendRounds';
 import type { Table } from '../lib/store/dynamo';
 import { createSandbox, type Sandbox } from '../sandbox/server';
-import { campaignBody } from './support/campaigns';
+import { campaignBody, scheduleCampaign } from './support/campaigns';
 import { loadHandlers } from './support/handlers';
 import { serveHandler } from './support/lambdaServer';
 import { useTestTable } from './support/testTable';
@@ -45,12 +45,7 @@ async function say(openid: string, body: Record<string, unknown>): Promise<{ tex
   return { text: json.reply?.content ?? '', attempts: json.attempts };
 }
 
-async function liveCampaign(over: Record<string, unknown>) {
-  const created = await handlers.admin('POST', '/admin/campaigns', campaignBody(over));
-  assert.equal(created.status, 201, JSON.stringify(created.body));
-  assert.equal((await handlers.admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
-  return created.body.id as string;
-}
+const liveCampaign = (over: Record<string, unknown>) => scheduleCampaign(handlers.admin, over);
 
 test('keyword and menu grabs, a retried push, a second grab, and the luckiest grabber told with a prize valid to Sunday', async () => {
   const id = await liveCampaign({ round: { packets: 3, totalFen: 300, split: 'lucky', minFen: 10, maxFen: 200 } });

@@ -1,3 +1,7 @@
+import assert from 'node:assert/strict';
+import type { Member } from '../../lib/members/member';
+import type { CampaignRecord } from '../../lib/redpacket/campaignRecord';
+import type { AdminCall } from './handlers';
 import { businessDay, localParts } from '../../lib/clock/timeZone';
 
 /**
@@ -23,3 +27,41 @@ export function campaignBody(over: Record<string, unknown> = {}) {
     ...over,
   };
 }
+
+type AdminClient = (method: string, path: string, body?: unknown) => Promise<AdminCall>;
+
+/** Creates a campaign through the admin API and schedules it; its id. */
+export async function scheduleCampaign(admin: AdminClient, over: Record<string, unknown>): Promise<string> {
+  const created = await admin('POST', '/admin/campaigns', campaignBody(over));
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
+  return created.body.id as string;
+}
+
+/**
+ * A live campaign record for the grab use case (no admin API): 11:30–11:40 in Shanghai every day of
+ * December 2026, one grab per member per round and per day, wallet payouts.
+ */
+export function activeCampaign(id: string, over: Partial<CampaignRecord['config']> = {}): CampaignRecord {
+  return {
+    id,
+    state: 'active',
+    version: 1,
+    warnings: [],
+    createdAt: '2026-11-20T00:00:00Z',
+    updatedAt: '2026-11-20T00:00:00Z',
+    config: {
+      name: '每日红烧肉红包',
+      trigger: { keywords: ['红包'] },
+      schedule: { timezone: 'Asia/Shanghai', daily: { start: '11:30', end: '11:40' }, from: '2026-12-01', to: '2026-12-31' },
+      round: { packets: 20, totalFen: 2000, split: 'lucky', minFen: 10, maxFen: 500 },
+      eligibility: { perMemberPerRound: 1, perMemberPerDay: 1 },
+      levelMultipliers: {},
+      payout: { mode: 'wallet' },
+      ...over,
+    },
+  };
+}
+
+/** A subscribed follower who grabs. */
+export const grabber = (openid: string, level = '普通'): Member => ({ openid, subscribed: true, firstSeenAt: '2026-11-01T00:00:00Z', lastInteractionAt: '2026-12-01T03:31:00Z', points: 0, level, tags: [] });
