@@ -4,9 +4,9 @@ import type { Clock } from '../clock/clock';
 import { json, type HttpResult } from '../http/response';
 import { notFound, withBody, type Route } from '../http/router';
 import { campaignSchema } from './campaign';
-import { applyLifecycle, isLive, statusOf, type CampaignConfig, type CampaignRecord, type LifecycleAction } from './campaignRecord';
+import { applyLifecycle, isLive, statusOf, type CampaignRecord, type LifecycleAction } from './campaignRecord';
 import type { CampaignStore } from './campaignStore';
-import { checkCompliance } from './compliance';
+import { checkCompliance, type ComplianceReport } from './compliance';
 import { campaignReport, type ReportPorts } from './report';
 import { roundAt } from './roundSchedule';
 import { splitRound } from './splitRound';
@@ -42,8 +42,7 @@ function triggerClash(c: Pick<CampaignRecord, 'id' | 'config'>, others: Campaign
 }
 
 /** Schema errors first, then WeChat's rules: a refusal names the rule and the field. */
-function refused(config: CampaignConfig): HttpResult | undefined {
-  const { refusals } = checkCompliance(config);
+function refused({ refusals }: ComplianceReport): HttpResult | undefined {
   if (!refusals.length) return undefined;
   return json(400, {
     error: refusals.map((r) => `${r.path}: ${r.rule} — ${r.message}`).join('; '),
@@ -98,10 +97,11 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
       path: '/admin/campaigns',
       run: (req) =>
         withBody(saveSchema, req.body, async ({ version: _v, ...config }) => {
-          const no = refused(config);
+          const compliance = checkCompliance(config);
+          const no = refused(compliance);
           if (no) return no;
           const at = new Date(now()).toISOString();
-          const c: CampaignRecord = { id: newId(), state: 'draft', config, version: 1, warnings: checkCompliance(config).warnings, createdAt: at, updatedAt: at };
+          const c: CampaignRecord = { id: newId(), state: 'draft', config, version: 1, warnings: compliance.warnings, createdAt: at, updatedAt: at };
           if (!(await ports.campaigns.create(c))) return json(409, { error: 'campaign id collision, try again' });
           ports.changed?.();
           return json(201, view(c, now()));
@@ -124,9 +124,10 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
           if (!c) return notFound(`campaign ${req.params.id}`);
           if (c.state === 'closed') return json(409, { error: 'the campaign is closed; closed campaigns cannot change' });
           if (version !== undefined && version !== c.version) return json(409, { error: `version ${version} is stale; the campaign is at version ${c.version}` });
-          const no = refused(config);
+          const compliance = checkCompliance(config);
+          const no = refused(compliance);
           if (no) return no;
-          const updated: CampaignRecord = { ...c, config, version: c.version + 1, warnings: checkCompliance(config).warnings, updatedAt: new Date(now()).toISOString() };
+          const updated: CampaignRecord = { ...c, config, version: c.version + 1, warnings: compliance.warnings, updatedAt: new Date(now()).toISOString() };
           if (c.state !== 'draft') {
             const clash = triggerClash(updated, await ports.campaigns.list(), now());
             if (clash) return json(409, { error: clash });

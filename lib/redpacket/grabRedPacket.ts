@@ -85,14 +85,15 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
     }
     const amountFen = round.shares[index]!;
     const bonusFen = levelBonusFen(amountFen, multiplier, round.payoutMode);
+    const payoutRef = payoutRefOf(round, index);
     const claimed = await ports.rounds.claim(
-      { round, index, openid: member.openid, amountFen, bonusFen, at: new Date(nowMs).toISOString(), dedupKey, memberDay, payoutRef: payoutRefOf(round, index) },
+      { round, index, openid: member.openid, amountFen, bonusFen, at: new Date(nowMs).toISOString(), dedupKey, memberDay, payoutRef },
       limits,
     );
     switch (claimed) {
       case 'claimed': {
-        if (round.payoutMode !== 'wallet') await ports.onPayoutOrdered?.(payoutRefOf(round, index)).catch(() => undefined);
-        const { taken, returned } = await ports.rounds.counts(round);
+        // The hand-off to the payout worker and the count for the reply go side by side.
+        const [{ taken, returned }] = await Promise.all([ports.rounds.counts(round), round.payoutMode !== 'wallet' ? ports.onPayoutOrdered?.(payoutRef).catch(() => undefined) : undefined]);
         const left = Math.max(0, round.packets - taken - returned);
         if (left === 0) await ports.onRoundEmptied?.(round.campaignId, round.day);
         return { kind: 'won', amountFen, bonusFen, rank: Math.min(taken, round.packets), left, round };
