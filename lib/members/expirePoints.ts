@@ -1,6 +1,7 @@
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { SHARDS } from '../segments/shard';
 import type { Table } from '../store/dynamo';
+import { queryPartition } from '../store/queryPartition';
 import { planContext, type PointsPorts } from './grantPoints';
 import { expiredBy } from './pointLots';
 import type { MemberStore } from './memberStore';
@@ -11,14 +12,7 @@ export async function membersWithLotsExpiring(table: Table, day: string): Promis
   const openids: string[] = [];
   await Promise.all(
     Array.from({ length: SHARDS }, async (_, shard) => {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await table.doc.send(
-          new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EXPIRY#${day}#${shard}` }, ExclusiveStartKey: start }),
-        );
-        for (const item of out.Items ?? []) openids.push(String(item.sk));
-        start = out.LastEvaluatedKey;
-      } while (start);
+      for (const item of await queryPartition(table, `EXPIRY#${day}#${shard}`)) openids.push(String(item.sk));
     }),
   );
   return openids;
