@@ -23,6 +23,16 @@ export interface TemplateMessage {
   client_msg_id?: string;
 }
 
+/**
+ * `/cgi-bin/message/mass/send` to a list of openids (2–10,000 per call; one follower is sent twice
+ * over). `clientmsgid` makes it idempotent: WeChat answers 45065 when it was used before.
+ */
+export type MassMessage = {
+  touser: string[];
+  clientmsgid?: string;
+  send_ignore_reprint?: 0 | 1;
+} & ({ msgtype: 'text'; text: { content: string } } | { msgtype: 'mpnews'; mpnews: { media_id: string } });
+
 export interface UserInfo {
   subscribe: 0 | 1;
   openid: string;
@@ -83,6 +93,10 @@ export function createWeChatApi(opts: WeChatApiOptions) {
     sendTemplateMessage: async (msg: TemplateMessage): Promise<ApiResult<{ msgid: string }>> => {
       const r = await call('/cgi-bin/message/template/send', { method: 'POST', body: msg });
       return r.ok ? ok({ msgid: String(r.value.msgid) }) : r;
+    },
+    sendMassMessage: async (msg: MassMessage): Promise<ApiResult<{ msgid: string; msgDataId?: string }>> => {
+      const r = await call('/cgi-bin/message/mass/send', { method: 'POST', body: msg });
+      return r.ok ? ok({ msgid: String(r.value.msg_id), ...(r.value.msg_data_id !== undefined ? { msgDataId: String(r.value.msg_data_id) } : {}) }) : r;
     },
     getUserInfo: async (openid: string): Promise<ApiResult<UserInfo>> => {
       const r = await call('/cgi-bin/user/info', { method: 'GET', query: { openid, lang: 'zh_CN' } });
