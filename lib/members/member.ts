@@ -22,6 +22,8 @@ export interface Member {
   points: number;
   level: string;
   tags: string[];
+  /** WeChat answered 40003 (invalid openid) to a send: nothing more is sent to it. */
+  openidFlagged?: boolean;
 }
 
 export const MESSAGE_WINDOW_MS = 48 * 3600 * 1000;

@@ -20,11 +20,11 @@ const BATCH = 10;
 /** JSON messages to one SQS queue, ten per SendMessageBatch, retrying the entries SQS refused. */
 export function sqsQueue<T>(queueUrl: string): WorkQueue<T> {
   return {
-    async send(messages) {
+    async send(messages, opts = {}) {
       const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
       const sqs = await sqsClient();
       for (let i = 0; i < messages.length; i += BATCH) {
-        let entries = messages.slice(i, i + BATCH).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) }));
+        let entries = messages.slice(i, i + BATCH).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), ...(opts.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.ceil(opts.delaySeconds))) } : {}) }));
         for (let attempt = 0; entries.length > 0; attempt++) {
           if (attempt > 4) throw new Error(`sqs: ${entries.length} messages could not be sent to ${queueUrl}`);
           if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));

@@ -1,3 +1,5 @@
+import { marketingWordIn, NO_MARKETING_RULE } from '../notices/marketingWording';
+
 /**
  * WeChat's rules for marketing on an official account, checked on every campaign save. Refusals
  * name the rule; warnings point at wording that would make a service notice read like an ad.
@@ -37,8 +39,6 @@ const SHARING_WORDS: [RegExp, string][] = [
   [/关注.{0,6}(领|送|得).{0,4}红包|follow.{0,12}(get|win).{0,12}red ?packet/i, '诱导关注：关注后领红包 (a reward for following)'],
 ];
 
-/** Marketing words that do not belong in a template (service) message. */
-const MARKETING_WORDS = /优惠|促销|限时|抢购|折扣|秒杀|特价|大促|立减|满减|爆款|sale|discount|promo/i;
 
 export function checkCompliance(c: CampaignForCompliance): ComplianceReport {
   const refusals: ComplianceFinding[] = [];
@@ -55,8 +55,8 @@ export function checkCompliance(c: CampaignForCompliance): ComplianceReport {
     }
   }
   for (const [key, text] of Object.entries(c.notices ?? {})) {
-    const hit = MARKETING_WORDS.exec(text);
-    if (hit) warnings.push({ rule: '模板消息不得用于营销 (no marketing in template messages)', path: `notices.${key}`, message: `"${hit[0]}" reads like marketing; service notices must be about the member's own service (prize won, packet unclaimed)` });
+    const hit = marketingWordIn(text);
+    if (hit) warnings.push({ rule: NO_MARKETING_RULE, path: `notices.${key}`, message: `"${hit}" reads like marketing; service notices must be about the member's own service (prize won, packet unclaimed)` });
   }
   return { refusals, warnings };
 }
