@@ -1,7 +1,11 @@
+import type { ApiFaults, TakenFault } from './api-faults';
 import type { SandboxOptions } from './config';
 import { parseJson } from './http-io';
+import type { JobEvents } from './job-events';
+import { massSend } from './mass-send';
 import { checkMenu } from './menu-rules';
 import { customMessage, templateMessage } from './outbound-messages';
+import type { SendLimits } from './send-limits';
 import type { SandboxState } from './state';
 import type { TokenIssuer } from './tokens';
 import { OK, wxError, type ErrCode } from './wechat-errors';
@@ -18,6 +22,9 @@ export interface ApiDeps {
   state: SandboxState;
   tokens: TokenIssuer;
   options: SandboxOptions;
+  limits: SendLimits;
+  jobs: JobEvents;
+  faults: ApiFaults;
 }
 
 type Json = Record<string, unknown>;
@@ -31,6 +38,8 @@ interface Route {
   /** false for the two token endpoints, which take appid and secret instead. */
   needsToken: boolean;
   handle: Handler;
+  /** The send endpoints share the per-second ceiling (45011). */
+  send?: true;
 }
 
 const routes: Record<string, Route> = {
@@ -39,8 +48,9 @@ const routes: Record<string, Route> = {
   '/cgi-bin/menu/create': { post: true, needsToken: true, handle: menuCreate },
   '/cgi-bin/menu/get': { post: false, needsToken: true, handle: menuGet },
   '/cgi-bin/menu/delete': { post: false, needsToken: true, handle: menuDelete },
-  '/cgi-bin/message/custom/send': { post: true, needsToken: true, handle: customSend },
-  '/cgi-bin/message/template/send': { post: true, needsToken: true, handle: templateSend },
+  '/cgi-bin/message/custom/send': { post: true, needsToken: true, handle: customSend, send: true },
+  '/cgi-bin/message/template/send': { post: true, needsToken: true, handle: templateSend, send: true },
+  '/cgi-bin/message/mass/send': { post: true, needsToken: true, handle: (_req, body, deps) => massSend(body, deps), send: true },
   '/cgi-bin/user/info': { post: false, needsToken: true, handle: userInfo },
 };
 
@@ -48,13 +58,25 @@ export function isApiPath(path: string): boolean {
   return path.startsWith('/cgi-bin/');
 }
 
-/** Answers one API call and records it (path, query, body, errcode) in the state. */
-export function handleApi(req: ApiRequest, deps: ApiDeps): { status: number; json: Json } {
+/**
+ * Answers one API call and records it (path, query, body, errcode, fault) in the state. A fault
+ * queued for the call (sandbox/api-faults.ts) either replaces the answer (nothing is done) or, for
+ * `drop-after-commit`, lets the call do its work and travels with the answer so that it is lost.
+ */
+export function handleApi(req: ApiRequest, deps: ApiDeps): { status: number; json: Json; fault?: TakenFault } {
   const parsed = parseJson(req.rawBody);
   const recordedBody = parsed.ok ? parsed.value : req.rawBody;
-  const { status, json } = answer(req, parsed, deps);
-  deps.state.record({ method: req.method, path: req.path, query: req.query, body: recordedBody, errcode: typeof json.errcode === 'number' ? json.errcode : 0 });
-  return { status, json };
+  const fault = routes[req.path] ? deps.faults.take(req.path, recordedBody) : undefined;
+  const { status, json } = fault && fault.kind !== 'drop-after-commit' ? { status: 200, json: err(-1) } : answer(req, parsed, deps);
+  deps.state.record({
+    method: req.method,
+    path: req.path,
+    query: req.query,
+    body: recordedBody,
+    errcode: typeof json.errcode === 'number' ? json.errcode : 0,
+    ...(fault ? { fault: fault.kind } : {}),
+  });
+  return { status, json, ...(fault ? { fault } : {}) };
 }
 
 function answer(req: ApiRequest, parsed: ReturnType<typeof parseJson>, deps: ApiDeps): { status: number; json: Json } {
@@ -65,6 +87,7 @@ function answer(req: ApiRequest, parsed: ReturnType<typeof parseJson>, deps: Api
     if (bad) return { status: 200, json: { ...wxError(bad) } };
   }
   if (route.post && req.method !== 'POST') return { status: 200, json: { ...wxError(43002) } };
+  if (route.send && !deps.limits.admitSendCall()) return { status: 200, json: err(45011, `more than ${deps.limits.settings.sendRatePerSecond} send calls this second`) };
   if (!parsed.ok) return { status: 200, json: { ...wxError(47001, parsed.error) } };
   const body = parsed.value;
   if (route.post && (typeof body !== 'object' || body === null || Array.isArray(body))) return { status: 200, json: { ...wxError(47001, 'body must be a JSON object') } };
@@ -121,7 +144,7 @@ function customSend(_req: ApiRequest, body: Json, { state }: ApiDeps): Json {
   return { ...OK };
 }
 
-function templateSend(_req: ApiRequest, body: Json, { state, options }: ApiDeps): Json {
+function templateSend(_req: ApiRequest, body: Json, { state, options, limits, jobs }: ApiDeps): Json {
   const follower = typeof body.touser === 'string' ? state.followers.get(body.touser) : undefined;
   if (!follower) return err(40003);
   if (!follower.subscribed) return err(43004);
@@ -132,9 +155,13 @@ function templateSend(_req: ApiRequest, body: Json, { state, options }: ApiDeps)
   const now = state.now();
   const earlier = dedupKey ? state.templateSends.get(dedupKey) : undefined;
   if (earlier && now - earlier.at < TEMPLATE_DEDUP_MS) return { ...OK, msgid: earlier.msgid };
+  if (limits.templateQuotaReached()) return err(45009, `${limits.settings.templateDailyQuota} template messages today`);
   const msgid = state.newMsgId();
-  state.append(follower.openid, { ...converted.entry, msgid });
+  limits.countTemplate();
+  // A follower who turned off the account's notices is not shown it; the job event says so.
+  if (!follower.blocksTemplates) state.append(follower.openid, { ...converted.entry, msgid });
   if (dedupKey) state.templateSends.set(dedupKey, { msgid, at: now });
+  jobs.templateFinished(msgid, follower.openid, follower.blocksTemplates ? 'failed:user block' : 'success');
   return { ...OK, msgid };
 }
 

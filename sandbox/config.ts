@@ -1,3 +1,5 @@
+import type { PushMode } from './reply-decoder';
+
 /** What the sandbox pretends to be: one Official Account, its secrets, and where its callback lives. */
 export interface SandboxOptions {
   appId: string;
@@ -16,6 +18,19 @@ export interface SandboxOptions {
   callbackTimeoutMs: number;
   /** When set, template/send refuses other ids with 40037; when empty any id is accepted. */
   templateIds: string[];
+  /**
+   * The message encryption mode set on the account (plain, compat, or aes = safe mode): job events
+   * (TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH) use it, and so do follower pushes that name no mode.
+   */
+  pushMode: PushMode;
+  /** template/send calls a sandbox day (Asia/Shanghai) before 45009. */
+  templateDailyQuota: number;
+  /** Mass messages a follower receives a calendar month (Asia/Shanghai); more are filtered. */
+  massMonthlyQuota: number;
+  /** Calls a second over custom/send, template/send and mass/send before 45011; 0 = no limit. */
+  sendRatePerSecond: number;
+  /** Whether TEMPLATESENDJOBFINISH / MASSSENDJOBFINISH are posted to the callback. */
+  jobEvents: boolean;
   /** The sandbox's clock in ms; tests inject their own. `POST /sandbox/clock` shifts it further. */
   clock: () => number;
   /** The WeChat Pay stand-in (sandbox/pay-*.ts): the merchant it serves. */
@@ -57,6 +72,11 @@ export const DEFAULTS: SandboxOptions = {
   accountName: '沙箱公众号',
   callbackTimeoutMs: 5000,
   templateIds: [],
+  pushMode: 'plain',
+  templateDailyQuota: 100_000,
+  massMonthlyQuota: 4,
+  sendRatePerSecond: 0,
+  jobEvents: true,
   clock: Date.now,
   pay: { mchid: '1900000109', notifyUrl: 'http://localhost:3000/pay/notify', balanceFen: 100_000_000 },
 };
@@ -78,7 +98,24 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
     originalId: nonEmpty(env.WECHAT_ORIGINAL_ID),
     accountName: nonEmpty(env.WECHAT_ACCOUNT_NAME),
     templateIds: nonEmpty(env.WECHAT_TEMPLATE_IDS)?.split(',').map((s) => s.trim()).filter(Boolean),
+    pushMode: pushModeFromEnv(nonEmpty(env.WECHAT_PUSH_MODE)),
+    templateDailyQuota: countFromEnv('SANDBOX_TEMPLATE_DAILY_QUOTA', nonEmpty(env.SANDBOX_TEMPLATE_DAILY_QUOTA)),
+    massMonthlyQuota: countFromEnv('SANDBOX_MASS_MONTHLY_QUOTA', nonEmpty(env.SANDBOX_MASS_MONTHLY_QUOTA)),
+    sendRatePerSecond: countFromEnv('SANDBOX_SEND_RATE_PER_SECOND', nonEmpty(env.SANDBOX_SEND_RATE_PER_SECOND)),
+    jobEvents: nonEmpty(env.SANDBOX_JOB_EVENTS) === undefined ? undefined : !['0', 'false', 'off', 'no'].includes(env.SANDBOX_JOB_EVENTS!.trim().toLowerCase()),
     // Keys are not read: the handlers take the sandbox's own from GET /sandbox/pay/keys.
     pay: { notifyUrl: nonEmpty(env.WECHATPAY_NOTIFY_URL) },
   };
+}
+
+function pushModeFromEnv(v: string | undefined): PushMode | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'plain' && v !== 'compat' && v !== 'aes') throw new Error(`WECHAT_PUSH_MODE must be plain, compat or aes, not ${JSON.stringify(v)}`);
+  return v;
+}
+
+function countFromEnv(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(v)) throw new Error(`${name} must be a whole number, not ${JSON.stringify(v)}`);
+  return Number(v);
 }

@@ -67,10 +67,11 @@ function action(body: Record<string, unknown>): FollowerAction {
   }
 }
 
-export function parseFollowerRequest(body: unknown): Parsed {
+/** `defaultMode`: the account's push mode, for a request that names none. */
+export function parseFollowerRequest(body: unknown, defaultMode: PushMode = 'plain'): Parsed {
   try {
     if (!isObject(body)) throw new Refused('body must be a JSON object like {"type":"text","content":"hi"}');
-    const mode = body.mode ?? 'plain';
+    const mode = body.mode ?? defaultMode;
     if (!MODES.includes(mode as PushMode)) throw new Refused(`"mode" must be one of ${MODES.join(', ')}`);
     const deliveries = body.deliveries ?? 1;
     if (typeof deliveries !== 'number' || !Number.isInteger(deliveries) || deliveries < 1 || deliveries > 4) throw new Refused('"deliveries" must be an integer from 1 to 4');

@@ -7,7 +7,9 @@ import type { Follower, NewInboxEntry, SandboxState } from './state';
 
 /**
  * The follower's phone: `POST /sandbox/followers/{openid}/messages` makes WeChat's push to the app
- * and shows the reply; `GET …/inbox` is the chat history; `GET /sandbox/followers` lists everyone.
+ * and shows the reply; `GET …/inbox` is the chat history; `GET /sandbox/followers` lists everyone,
+ * `POST /sandbox/followers` adds many at once (no pushes), `POST …/settings` sets what the follower
+ * turned off on the phone.
  */
 export interface FollowerDeps {
   state: SandboxState;
@@ -22,9 +24,14 @@ export const SERVICE_UNAVAILABLE = '该公众号暂时无法提供服务，请�
 
 const MESSAGES = /^\/sandbox\/followers\/([^/]+)\/messages$/;
 const INBOX = /^\/sandbox\/followers\/([^/]+)\/inbox$/;
+const SETTINGS = /^\/sandbox\/followers\/([^/]+)\/settings$/;
+const MAX_BULK = 10_000;
 
 export async function handleFollowers(method: string, path: string, query: URLSearchParams, rawBody: string, deps: FollowerDeps): Promise<Answer | null> {
   if (path === '/sandbox/followers' && method === 'GET') return { status: 200, json: { followers: [...deps.state.followers.values()].map(describe) } };
+  if (path === '/sandbox/followers' && method === 'POST') return addFollowers(rawBody, deps.state);
+  const settings = SETTINGS.exec(path);
+  if (settings && method === 'POST') return changeSettings(decodeURIComponent(settings[1]!), rawBody, deps.state);
   const inbox = INBOX.exec(path);
   if (inbox && method === 'GET') {
     const openid = decodeURIComponent(inbox[1]!);
@@ -38,7 +45,7 @@ export async function handleFollowers(method: string, path: string, query: URLSe
     if (!OPENID.test(openid)) return { status: 400, json: { error: 'openid in the path must be 1–64 characters of A-Z a-z 0-9 _ -' } };
     const parsed = parseJson(rawBody);
     if (!parsed.ok) return { status: 400, json: { error: parsed.error } };
-    const request = parseFollowerRequest(parsed.value);
+    const request = parseFollowerRequest(parsed.value, deps.options.pushMode);
     if (!request.ok) return { status: 400, json: { error: request.error } };
     return sendAsFollower(openid, request.value, deps);
   }
@@ -55,7 +62,39 @@ function describe(f: Follower) {
     qrScene: f.qrScene,
     qrSceneStr: f.qrSceneStr,
     lastInteractionAt: f.lastInteractionAt ?? null,
+    blocksTemplates: f.blocksTemplates === true,
   };
+}
+
+/** `{"openids": [...]}`: followers who subscribed some time ago, made without pushes (for big mass-send tests). */
+function addFollowers(rawBody: string, state: SandboxState): Answer {
+  const parsed = parseJson(rawBody);
+  const openids = parsed.ok ? (parsed.value as { openids?: unknown } | undefined)?.openids : undefined;
+  if (!Array.isArray(openids) || openids.length === 0 || openids.length > MAX_BULK || openids.some((o) => typeof o !== 'string' || !OPENID.test(o))) {
+    return { status: 400, json: { error: `"openids" must be a list of 1–${MAX_BULK} openids (1–64 characters of A-Z a-z 0-9 _ -)` } };
+  }
+  let created = 0;
+  for (const openid of new Set(openids as string[])) {
+    if (state.followers.has(openid)) continue;
+    state.follower(openid, true);
+    created++;
+  }
+  return { status: 200, json: { created, existing: new Set(openids).size - created } };
+}
+
+/** `{"blocksTemplates": true}`: the follower turned off the account's notices (template messages). */
+function changeSettings(openid: string, rawBody: string, state: SandboxState): Answer {
+  const follower = state.followers.get(openid);
+  if (!follower) return { status: 404, json: { error: `the sandbox has never seen ${openid}` } };
+  const parsed = parseJson(rawBody);
+  const body = parsed.ok ? parsed.value : undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400, json: { error: 'body must be a JSON object like {"blocksTemplates": true}' } };
+  for (const [key, value] of Object.entries(body)) {
+    if (key !== 'blocksTemplates') return { status: 400, json: { error: `unknown setting ${JSON.stringify(key)}: the sandbox knows blocksTemplates` } };
+    if (typeof value !== 'boolean') return { status: 400, json: { error: '"blocksTemplates" must be true or false' } };
+  }
+  if ('blocksTemplates' in body) follower.blocksTemplates = (body as { blocksTemplates: boolean }).blocksTemplates;
+  return { status: 200, json: describe(follower) };
 }
 
 /** Interactions that open the 48-hour customer-service window (VIEW and LOCATION do not). */

@@ -47,6 +47,21 @@ export function buildPushXml(head: PushHead, action: FollowerAction): string {
   return serialise(fields);
 }
 
+/**
+ * An event about a job WeChat ran for the account (TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH): the
+ * usual head, then the fields in the order given, numbers bare and strings in CDATA.
+ */
+export function buildJobEventXml(head: PushHead, event: string, fields: Array<[name: string, value: string | number]>): string {
+  return serialise([
+    ['ToUserName', { cdata: head.toUser }],
+    ['FromUserName', { cdata: head.openid }],
+    ['CreateTime', { bare: String(head.createTime) }],
+    ['MsgType', { cdata: 'event' }],
+    ['Event', { cdata: event }],
+    ...fields.map(([name, v]): Field => [name, typeof v === 'number' ? { bare: String(v) } : { cdata: v }]),
+  ]);
+}
+
 /** Compatible mode: the plaintext fields and, last, the same message encrypted. */
 export function withEncrypt(plainXml: string, encrypt: string): string {
   if (!plainXml.endsWith('</xml>')) throw new Error('not a push document');

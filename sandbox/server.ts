@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeAesKey } from '../lib/wechat/crypto';
+import { ApiFaults, sendApiAnswer } from './api-faults';
 import { handleApi, isApiPath } from './api-routes';
 import { chatPageHtml } from './chat-page';
 import { withDefaults, type SandboxOptions, type SandboxOptionsInput } from './config';
 import { handleFollowers } from './follower-routes';
 import { BodyTooLarge, readBody, sendJson, sendText } from './http-io';
+import { JobEvents } from './job-events';
 import { createSandboxPay, isPayPath, type SandboxPay } from './pay-routes';
 import { handleControls } from './sandbox-routes';
+import { handleSendControls } from './send-controls';
+import { SendLimits } from './send-limits';
 import { SandboxState } from './state';
 import { TokenIssuer } from './tokens';
 
@@ -25,6 +29,12 @@ export interface Sandbox {
   readonly options: SandboxOptions;
   /** The WeChat Pay stand-in (api.mch.weixin.qq.com paths and /sandbox/pay/*). */
   readonly pay: SandboxPay;
+  /** Outbound limits and their usage (`/sandbox/limits`). */
+  readonly limits: SendLimits;
+  /** TEMPLATESENDJOBFINISH / MASSSENDJOBFINISH and how their delivery went (`/sandbox/job-events`). */
+  readonly jobs: JobEvents;
+  /** API faults waiting to be injected (`/sandbox/faults`). */
+  readonly faults: ApiFaults;
 }
 
 export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
@@ -32,7 +42,16 @@ export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
   const aesKey = decodeAesKey(options.encodingAesKey);
   const state = new SandboxState(options.clock);
   const tokens = new TokenIssuer(() => state.now());
-  const deps = { state, tokens, options, aesKey };
+  const { templateDailyQuota, massMonthlyQuota, sendRatePerSecond, jobEvents } = options;
+  const limits = new SendLimits({ templateDailyQuota, massMonthlyQuota, sendRatePerSecond, jobEvents }, () => state.now());
+  const jobs = new JobEvents({ state, options, aesKey, enabled: () => limits.settings.jobEvents });
+  const faults = new ApiFaults();
+  state.onReset(() => {
+    limits.reset();
+    jobs.clear();
+    faults.clear();
+  });
+  const deps = { state, tokens, options, aesKey, limits, jobs, faults };
   const pay = createSandboxPay(state, options);
   let url = '';
 
@@ -44,10 +63,12 @@ export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
     const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
     if (isPayPath(path)) return pay.handle(req, res, parsedUrl, rawBody);
     if (isApiPath(path)) {
-      const { status, json } = handleApi({ method, path, query: Object.fromEntries(parsedUrl.searchParams), rawBody }, deps);
-      return sendJson(res, status, json);
+      return sendApiAnswer(res, handleApi({ method, path, query: Object.fromEntries(parsedUrl.searchParams), rawBody }, deps));
     }
-    const answer = (await handleFollowers(method, path, parsedUrl.searchParams, rawBody, deps)) ?? (await handleControls(method, path, parsedUrl.searchParams, rawBody, deps));
+    const answer =
+      (await handleFollowers(method, path, parsedUrl.searchParams, rawBody, deps)) ??
+      handleSendControls(method, path, parsedUrl.searchParams, rawBody, deps) ??
+      (await handleControls(method, path, parsedUrl.searchParams, rawBody, deps));
     if (answer) return sendJson(res, answer.status, answer.json);
     sendJson(res, 404, { error: `no route for ${method} ${path}` });
   }
@@ -66,6 +87,9 @@ export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
     tokens,
     options,
     pay,
+    limits,
+    jobs,
+    faults,
     get url() {
       return url;
     },
@@ -80,6 +104,7 @@ export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
       });
     },
     close() {
+      jobs.clear();
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

@@ -17,6 +17,8 @@ export interface Follower {
   unionid?: string;
   /** Sandbox ms of the last interaction that opens the customer-service window (message, click, subscribe, scan). */
   lastInteractionAt?: number;
+  /** The follower turned off the account's notices: template messages are not shown (TEMPLATESENDJOBFINISH says `failed:user block`). */
+  blocksTemplates?: boolean;
   createdAt: number;
 }
 
@@ -77,6 +79,8 @@ export interface ApiCall {
   query: Record<string, string>;
   body: unknown;
   errcode: number;
+  /** A fault injected by `POST /sandbox/faults` (sandbox/api-faults.ts) that this call met. */
+  fault?: string;
 }
 
 export interface MenuButton {
@@ -101,6 +105,8 @@ export class SandboxState {
   calls: ApiCall[] = [];
   /** `touser|client_msg_id` → msgid and when it was sent (WeChat dedups for 10 minutes). */
   templateSends = new Map<string, { msgid: number; at: number }>();
+  /** mass/send `clientmsgid` → the job's msg_id and when it was sent (WeChat refuses a reuse within 24 h). */
+  massSends = new Map<string, { msgId: number; at: number }>();
   private seq = 0;
   private nextMsgId = 2_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
   /** Added to the injected clock by `POST /sandbox/clock`. */
@@ -120,6 +126,7 @@ export class SandboxState {
     this.menu = null;
     this.calls = [];
     this.templateSends.clear();
+    this.massSends.clear();
     this.offsetMs = 0;
     for (const hook of this.resetHooks) hook();
   }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /** WeChat's global return codes the sandbox uses, with WeChat's English errmsg. */
 export const ERRMSG = {
+  [-1]: 'system error',
   40001: 'invalid credential, access_token is invalid or not latest',
   40002: 'invalid grant_type',
   40003: 'invalid openid',
@@ -21,6 +22,7 @@ export const ERRMSG = {
   40027: 'invalid sub button url size',
   40037: 'invalid template_id',
   40125: 'invalid appsecret',
+  40130: 'invalid openid list size, at least two openid',
   41001: 'access_token missing',
   41002: 'appid missing',
   41004: 'appsecret missing',
@@ -28,7 +30,11 @@ export const ERRMSG = {
   43002: 'require POST method',
   43004: 'require subscribe',
   44004: 'empty content',
+  45009: 'reach max api daily quota limit',
+  45011: 'api minute-quota reach limit  mustslower  retry next minute',
   45015: 'response out of time limit or subscription is canceled',
+  45028: 'has no masssend quota',
+  45065: 'clientmsgid exist',
   46003: 'menu no exist',
   47001: 'data format error',
 } as const;
