@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under lib/, handlers/, sandbox/ and tests/ with node's test runner (tsx for
-// TypeScript). Integration tests need DynamoDB Local: this script starts one in memory on a free
-// port, hands its endpoint to the tests through DYNAMODB_ENDPOINT, and stops it afterwards.
+// TypeScript). Integration tests need DynamoDB Local and an SQS: this script starts DynamoDB Local in
+// memory and local-aws-sqs, each on a free port, hands their endpoints to the tests through
+// DYNAMODB_ENDPOINT and SQS_ENDPOINT, and stops them afterwards.
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDynamoLocal } from './dynamo-local.mjs';
+import { startSqsLocal } from './sqs-local.mjs';
 
 const roots = ['lib', 'handlers', 'sandbox', 'tests', 'bench'];
 const filter = process.argv.slice(2);
@@ -42,16 +44,20 @@ if (filter.length === 0) {
 }
 
 const dynamo = await startDynamoLocal({ inMemory: true });
+const sqs = await startSqsLocal({ region: 'us-east-1' }).catch(async (err) => {
+  await dynamo.stop();
+  throw err;
+});
 let code = 1;
 try {
   code = await new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
       stdio: 'inherit',
-      env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', NODE_ENV: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: { ...process.env, DYNAMODB_ENDPOINT: dynamo.endpoint, SQS_ENDPOINT: sqs.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', NODE_ENV: 'test', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     });
     child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
   });
 } finally {
-  await dynamo.stop();
+  await Promise.all([dynamo.stop(), sqs.stop()]);
 }
 process.exit(code);

@@ -5,9 +5,16 @@ import { notifyMember } from '../notices/notifyMember';
 import { describeError, log } from '../observability/log';
 import { dynamoPayoutStore } from '../payouts/payoutStore';
 import { processPayout, type PayoutPorts } from '../payouts/processPayout';
+import { queueUrlFor } from '../queue/queueUrl';
+import { sqsQueue } from '../queue/sqsQueue';
 import { dynamoWallet } from '../wallet/wallet';
 import type { Runtime } from './runtime';
 import { weChatApi } from './wechatApi';
+
+/** The payout worker's message (handlers/payout): the order's fixed out_bill_no / mch_billno. */
+export interface PayoutMessage {
+  ref: string;
+}
 
 let client: Promise<PayClient | undefined> | undefined;
 
@@ -36,18 +43,16 @@ export async function payoutPorts(rt: Runtime): Promise<PayoutPorts | undefined>
 }
 
 /**
- * Hands a new payout order to the worker: SQS when PAYOUT_QUEUE_URL is set (deployed), else the step
- * runs in-process (local stack and tests). Either way a lost hand-off is picked up by the
- * reconciliation schedule, because the order was stored first.
+ * Hands a new payout order to the worker: through SQS whenever a payout queue is configured (AWS, or
+ * local-aws-sqs under `npm start`, see queueUrlFor); only with no queue at all (unit tests) does the
+ * step run in-process. Either way a lost hand-off is picked up by the reconciliation schedule,
+ * because the order was stored first.
  */
 export function payoutQueue(rt: Runtime): (ref: string) => Promise<void> {
-  // Only a real queue URL: under serverless-offline the CloudFormation reference is not resolved.
-  const url = process.env.PAYOUT_QUEUE_URL;
-  if (url?.startsWith('https://')) {
-    return async (ref) => {
-      const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
-      await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: url, MessageBody: JSON.stringify({ ref }) }));
-    };
+  const url = queueUrlFor('PAYOUT');
+  if (url) {
+    const queue = sqsQueue<PayoutMessage>(url);
+    return (ref) => queue.send([{ ref }]);
   }
   return async (ref) => {
     const ports = await payoutPorts(rt);
