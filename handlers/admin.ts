@@ -30,6 +30,8 @@ import { campaignAdminPorts, walletPolicyDocument } from '../lib/app/redpacket';
 import { walletRoutes } from '../lib/wallet/adminRoutes';
 import { payoutQueue } from '../lib/app/payouts';
 import { dynamoWallet } from '../lib/wallet/wallet';
+import { broadcastRoutes } from '../lib/broadcast/adminRoutes';
+import { broadcastAdminPorts } from '../lib/app/broadcast';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -55,6 +57,7 @@ async function wire() {
         ...couponRoutes(dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone)),
         ...campaignRoutes(campaignAdminPorts(rt)),
         ...walletRoutes({ wallet: dynamoWallet(rt.table), policy: walletPolicyDocument(rt), clock: rt.clock, onPayoutOrdered: payoutQueue(rt) }),
+        ...broadcastRoutes(broadcastAdminPorts(rt)),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
       ]),
     };

@@ -16,6 +16,8 @@ import { crmPorts } from './crm';
 import { notePendingLinks } from '../import/linkProspects';
 import type { Runtime } from './runtime';
 import { redPacketTriggers } from './redpacket';
+import { jobReportHandlers } from '../broadcast/jobReports';
+import { dynamoDeliveryStore } from '../broadcast/dynamoDeliveryStore';
 
 /** Auto-reply rules are read from the table at most this often per container. */
 export const RULES_CACHE_MS = 5_000;
@@ -37,6 +39,7 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
     rules: () => rules.get(),
     actions,
     triggers: redPacketTriggers(rt),
+    systemEvents: jobReportHandlers(dynamoDeliveryStore(rt.table)),
     tagMember: async (openid, change) => {
       const result = await tagStore.change(openid, change, rt.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
       if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });

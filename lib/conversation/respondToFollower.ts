@@ -5,7 +5,7 @@ import { fillPlaceholders } from '../autoreply/placeholders';
 import type { ReplySpec } from '../autoreply/rule';
 import type { Interaction, Member } from '../members/member';
 import type { MemberStore } from '../members/memberStore';
-import { dedupKey, type InboundMessage } from '../wechat/message';
+import { dedupKey, type EventMessage, type InboundMessage } from '../wechat/message';
 import { buildReplyXml, type Reply } from '../wechat/reply';
 import { UNKNOWN_ACTION_REPLY, type Action, type ActionContext, type ActionRegistry } from './actions';
 import type { DedupStore } from './dedupStore';
@@ -21,8 +21,11 @@ export interface ConversationPorts {
     keyword(text: string, nowMs: number): Promise<Action | undefined>;
     menu(key: string, nowMs: number): Promise<Action | undefined>;
   };
-  /** Events that are not about the conversation (TEMPLATESENDJOBFINISH, …): recorded, answered with nothing. */
-  eventSinks?: ReadonlyMap<string, (ctx: ActionContext) => Promise<void>>;
+  /**
+   * WeChat's own reports (TEMPLATESENDJOBFINISH, MASSSENDJOBFINISH): not the follower interacting,
+   * so they touch neither the profile nor the 48-hour window; handled once, answered with nothing.
+   */
+  systemEvents?: ReadonlyMap<string, (message: EventMessage, nowMs: number) => Promise<void>>;
   /** Applies a rule's tags to the member (tagging by rule); must not throw. */
   tagMember?: (openid: string, change: { add: string[]; remove: string[] }) => Promise<void>;
   /** Told about every first delivery (daily numbers); must not throw. */
@@ -49,6 +52,12 @@ export async function respondToFollower(message: InboundMessage, ports: Conversa
   let xml: string;
   try {
     const now = ports.clock.now();
+    const system = message.kind === 'event' ? ports.systemEvents?.get(message.event) : undefined;
+    if (system) {
+      await system(message as EventMessage, now);
+      await ports.dedup.complete(key, 'success', ports.clock.now());
+      return { xml: 'success', replayed: false };
+    }
     const interaction = interactionOf(message, now);
     const member = await ports.members.recordInteraction(message.openid, interaction);
     // Counting runs beside routing: the follower's reply does not wait for the daily numbers.
@@ -101,11 +110,8 @@ async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Repl
     }
     case 'CLICK':
       return runAction(message.eventKey, ctx, ports);
-    default: {
-      const sink = ports.eventSinks?.get(message.event);
-      if (sink) await sink(ctx);
+    default:
       return { type: 'none' };
-    }
   }
 }
 

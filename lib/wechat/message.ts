@@ -75,7 +75,9 @@ const MAX_DEDUP_KEY_BYTES = 512;
  * Nothing bounds EventKey or MsgId in a signed push, so a longer key is replaced by its SHA-256.
  */
 export function dedupKey(m: InboundMessage): string {
-  const key = m.kind === 'event' ? `${m.openid}|${m.createTime}|${m.event}|${m.eventKey}` : `${m.openid}|${m.createTime}|${m.msgId}`;
+  // Job reports (TEMPLATESENDJOBFINISH…) have no EventKey but a MsgID: two in one second differ by it.
+  const jobMsgId = m.kind === 'event' ? text(m.raw.MsgID) : undefined;
+  const key = m.kind === 'event' ? `${m.openid}|${m.createTime}|${m.event}|${m.eventKey}${jobMsgId ? `|${jobMsgId}` : ''}` : `${m.openid}|${m.createTime}|${m.msgId}`;
   if (Buffer.byteLength(key, 'utf8') <= MAX_DEDUP_KEY_BYTES) return key;
   return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }

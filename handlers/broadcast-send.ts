@@ -1,0 +1,51 @@
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { sendPorts, sendQueue } from '../lib/app/broadcast';
+import { getRuntime } from '../lib/app/runtime';
+import { CHUNK_SIZE, sendChunk } from '../lib/broadcast/sendChunk';
+import { describeError, log } from '../lib/observability/log';
+import { SHARDS } from '../lib/segments/shard';
+
+const chunkSchema = z.object({
+  broadcastId: z.string().min(1).max(64),
+  shard: z.number().int().min(0).max(SHARDS - 1),
+  openids: z.array(z.string().min(1).max(128)).min(1).max(CHUNK_SIZE),
+});
+
+let wired: { ports: ReturnType<typeof sendPorts>; queue: ReturnType<typeof sendQueue> } | undefined;
+
+/**
+ * The send worker (SQS): each message is one chunk of a broadcast. A chunk that must wait (quiet
+ * hours, the daily quota) goes back on the queue with a delay; one that hit a transient error is
+ * reported as a batch item failure and comes back after the visibility timeout.
+ */
+export async function handleSend(event: SQSEvent): Promise<SQSBatchResponse> {
+  const rt = await getRuntime();
+  wired ??= { ports: sendPorts(rt), queue: sendQueue(rt) };
+  const failures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    let body: unknown;
+    try {
+      body = JSON.parse(record.body);
+    } catch {
+      body = undefined;
+    }
+    const chunk = chunkSchema.safeParse(body);
+    if (!chunk.success) {
+      log.warn('send message that is not a chunk dropped', { messageId: record.messageId });
+      continue;
+    }
+    try {
+      const result = await sendChunk(wired.ports, chunk.data);
+      if (result.kind === 'retry') failures.push({ itemIdentifier: record.messageId });
+      if (result.kind === 'hold') await wired.queue.send([chunk.data], { delaySeconds: Math.min(900, (result.untilMs - rt.clock.now()) / 1000) });
+    } catch (err) {
+      log.warn('send chunk failed; SQS will redeliver it', { messageId: record.messageId, broadcastId: chunk.data.broadcastId, ...describeError(err) });
+      failures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures: failures };
+}
+
+export const handler = middy<SQSEvent, SQSBatchResponse>().handler(handleSend);

@@ -1,0 +1,34 @@
+import type { EventMessage } from '../wechat/message';
+import type { DeliveryStore } from './deliveryStore';
+
+const field = (m: EventMessage, name: string) => {
+  const v = m.raw[name];
+  return typeof v === 'string' ? v : undefined;
+};
+const count = (m: EventMessage, name: string) => Math.max(0, Number(field(m, name) ?? 0) || 0);
+
+/**
+ * WeChat reports what became of each template notice (TEMPLATESENDJOBFINISH, Status `success` or
+ * `failed:user block` / `failed: system failed`) and each mass send (MASSSENDJOBFINISH with counts).
+ * Each report counts once into the broadcast's `delivered` / `deliveryFailed`; reports about sends
+ * that were not broadcasts (a prize notice) are ignored.
+ */
+export function jobReportHandlers(deliveries: Pick<DeliveryStore, 'recordJobFinished'>): ReadonlyMap<string, (m: EventMessage, nowMs: number) => Promise<void>> {
+  return new Map([
+    [
+      'TEMPLATESENDJOBFINISH',
+      async (m: EventMessage, nowMs: number) => {
+        const msgid = field(m, 'MsgID');
+        const status = field(m, 'Status') ?? '';
+        if (msgid) await deliveries.recordJobFinished(msgid, { ok: status === 'success' ? 1 : 0, failed: status === 'success' ? 0 : 1, status }, nowMs);
+      },
+    ],
+    [
+      'MASSSENDJOBFINISH',
+      async (m: EventMessage, nowMs: number) => {
+        const msgid = field(m, 'MsgID');
+        if (msgid) await deliveries.recordJobFinished(msgid, { ok: count(m, 'SentCount'), failed: count(m, 'ErrorCount'), status: field(m, 'Status') ?? '' }, nowMs);
+      },
+    ],
+  ]);
+}
