@@ -2,18 +2,23 @@
  * `npm start`: the whole local stack, in order, stopped cleanly with Ctrl-C.
  *   1. DynamoDB Local on DYNAMODB_PORT (8000), data under .data/
  *   2. the table from serverless.yml's declaration, and the demo configuration on first start
- *   3. the WeChat sandbox on SANDBOX_PORT (4000): API stand-in and the chat page
- *   4. the handlers under serverless-offline on HTTP_PORT (3000): /wechat and /admin/*
- *   5. the demo menu published to the sandbox through the admin API
+ *   3. local-aws-sqs on SQS_PORT (9324), in this process, with every queue serverless.yml declares
+ *   4. the WeChat sandbox on SANDBOX_PORT (4000): API stand-in and the chat page
+ *   5. the handlers under serverless-offline on HTTP_PORT (3000): /wechat and /admin/*; the `sqs`
+ *      events (payout worker) run from local-aws-sqs through serverless-offline-sqs
+ *   6. the demo menu published to the sandbox through the admin API
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createTable } from '../lib/store/dynamo';
 import { ensureTable } from '../lib/store/ensureTable';
 import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
+import { ensureQueues, readQueueDefinitions } from '../lib/queue/queueDefinitions';
 import { loadEnvFiles } from './loadEnvFiles';
 // @ts-expect-error plain ESM helper shared with the test runner
 import { startDynamoLocal } from './dynamo-local.mjs';
+// @ts-expect-error plain ESM helper shared with the test runner
+import { startSqsLocal } from './sqs-local.mjs';
 
 loadEnvFiles(['.env', '.env.example']);
 // Local machines run Node 20; Lambda runs nodejs22.x. The SDK's Node 20 notice is noise here.
@@ -22,9 +27,13 @@ const env = process.env;
 const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
 const sandboxPort = Number(env.SANDBOX_PORT ?? 4000);
 const httpPort = Number(env.HTTP_PORT ?? 3000);
+const sqsPort = Number(env.SQS_PORT ?? 9324);
+const region = env.AWS_REGION ?? 'us-east-1';
 const tableName = env.TABLE_NAME ?? 'wechat-oa-crm-local';
 
 const children: { name: string; child: ChildProcess }[] = [];
+// Servers run inside this process (local-aws-sqs), stopped after the children.
+const inProcess: { name: string; stop: () => Promise<void> }[] = [];
 let stopping = false;
 
 function say(line: string) {
@@ -50,6 +59,10 @@ async function stopAll(code: number) {
         child.kill('SIGTERM');
       }
     });
+    say(`${name} stopped`);
+  }
+  for (const { name, stop } of inProcess.reverse()) {
+    await stop();
     say(`${name} stopped`);
   }
   process.exit(code);
@@ -101,13 +114,27 @@ async function main() {
   const seeded = await loadDemoConfig(createTable(tableName, endpoint), JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
   say(seeded === 'loaded' ? 'demo configuration loaded from config/demo.json' : 'demo configuration was loaded before; table left as it is');
 
-  const common = { DYNAMODB_ENDPOINT: endpoint, TABLE_NAME: tableName, AWS_REGION: env.AWS_REGION ?? 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+  say(`local-aws-sqs on :${sqsPort} (in memory)`);
+  const sqs = (await startSqsLocal({ port: sqsPort, region }).catch((err: Error) => {
+    throw new Error(`local-aws-sqs could not listen on :${sqsPort} (${err.message}); set SQS_PORT to a free port`);
+  })) as { endpoint: string; stop: () => Promise<void> };
+  inProcess.push({ name: 'sqs', stop: sqs.stop });
+  const queues = await ensureQueues(sqs.endpoint, readQueueDefinitions({ stage: 'local', region }), region);
+  say(`queues: ${Object.keys(queues).join(', ')}`);
+
+  const common = { DYNAMODB_ENDPOINT: endpoint, SQS_ENDPOINT: sqs.endpoint, TABLE_NAME: tableName, AWS_REGION: region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
   say(`WeChat sandbox on :${sandboxPort}`);
   run('sandbox', process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], { ...common, SANDBOX_PORT: String(sandboxPort), CALLBACK_URL: env.CALLBACK_URL ?? `http://localhost:${httpPort}/wechat` });
   await waitForHttp(`http://localhost:${sandboxPort}/sandbox/state`, 'the sandbox', 30_000);
 
   say(`handlers under serverless-offline on :${httpPort}`);
-  run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], { ...common, IS_OFFLINE: 'true', SLS_TELEMETRY_DISABLED: '1' });
+  run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], {
+    ...common,
+    IS_OFFLINE: 'true',
+    SLS_TELEMETRY_DISABLED: '1',
+    // serverless-offline-sqs polls with the AWS SDK v2, which prints an end-of-support notice.
+    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+  });
   await waitForHttp(`http://localhost:${httpPort}/admin/menu`, 'serverless-offline', 120_000);
 
   const published = await fetch(`http://localhost:${httpPort}/admin/menu/publish`, { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
@@ -116,6 +143,7 @@ async function main() {
   say('');
   say(`chat page:   http://localhost:${sandboxPort}/   (chat as a follower)`);
   say(`callback:    http://localhost:${httpPort}/wechat`);
+  say(`SQS:         ${sqs.endpoint}   (queues ${Object.values(queues).join(', ')})`);
   say(`admin API:   http://localhost:${httpPort}/admin/*   (Authorization: Bearer ${env.ADMIN_TOKEN === 'sandbox-admin-token' ? 'sandbox-admin-token' : '<ADMIN_TOKEN>'})`);
   say('Ctrl-C stops everything.');
 }
