@@ -127,6 +127,17 @@ test('a follower follows, chats, taps the menu and receives a template message o
   }, undefined, { timeout: WAIT });
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/sandbox-chat.png' });
 
+  // A mass message (openid list) shows up as a bubble tagged 群发消息; its MASSSENDJOBFINISH reaches the callback.
+  const mass = await postJson(`${sandbox.url}/cgi-bin/message/mass/send?access_token=${token.access_token}`, {
+    touser: [openid, 'oSomeoneElse'],
+    msgtype: 'text',
+    text: { content: '本周六会员日，全场九折' },
+  });
+  assert.equal(mass.json.errcode, 0, JSON.stringify(mass.json));
+  const massRow = page.locator('.msg.in[data-channel="mass"]', { hasText: '本周六会员日，全场九折' });
+  await massRow.waitFor({ timeout: WAIT });
+  assert.match(await massRow.innerText(), /群发消息/);
+
   // A VIEW sub-button sends a VIEW event and shows the link; Escape closes an open pop-up.
   await page.getByRole('button', { name: '会员', exact: true }).click();
   await page.keyboard.press('Escape');

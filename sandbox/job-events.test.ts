@@ -2,6 +2,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from './server';
 import { getJson, postJson, waitFor, type JsonObject } from './testing/http';
+import { startCoWechatCallback } from './testing/co-wechat-callback';
 import { startSignedCallback, type SignedCallback } from './testing/signed-callback';
 
 // TEMPLATESENDJOBFINISH and MASSSENDJOBFINISH: posted after the API call, signed and encrypted in
@@ -180,4 +181,37 @@ describe('turning job events off', () => {
       await plain.close();
     }
   });
+});
+
+describe('job events read by an independent callback (co-wechat)', () => {
+  for (const mode of ['plain', 'compat', 'aes'] as const) {
+    test(`TEMPLATESENDJOBFINISH and MASSSENDJOBFINISH in ${mode} mode`, async () => {
+      const coWechat = await startCoWechatCallback({ token: SECRETS.token, appid: SECRETS.appId, encodingAESKey: SECRETS.encodingAesKey });
+      const other = createSandbox({ callbackUrl: coWechat.url, clock: () => now, pushMode: mode, originalId: ORIGINAL_ID });
+      await other.listen(0);
+      try {
+        await postJson(`${other.url}/sandbox/followers`, { openids: ['oEve', 'oFay'] });
+        const { json: token } = await getJson(`${other.url}/cgi-bin/token?grant_type=client_credential&appid=${SECRETS.appId}&secret=sandbox-secret`);
+        const api = (path: string, body: unknown) => postJson(`${other.url}${path}?access_token=${token.access_token}`, body).then((r) => r.json);
+        const tpl = await api('/cgi-bin/message/template/send', { touser: 'oEve', template_id: 'T', data: {} });
+        const mass = await api('/cgi-bin/message/mass/send', { touser: ['oFay', 'oEve'], msgtype: 'text', text: { content: '会员日' } });
+        const list = await waitFor(async () => {
+          const e = (await getJson(`${other.url}/sandbox/job-events`)).json.events as JsonObject[];
+          return e.length === 2 && e.every((x) => x.delivery !== 'pending' && x.delivery !== 'sending') ? e : undefined;
+        }, 'two settled events');
+        assert.deepEqual(list.map((e) => e.delivery), ['delivered', 'delivered'], JSON.stringify(list.map((e) => e.attempt)));
+        assert.deepEqual(coWechat.refused, []);
+        const byEvent = new Map(coWechat.received.map((r) => [r.message.Event, r]));
+        const t = byEvent.get('TEMPLATESENDJOBFINISH')!.message as unknown as Record<string, string>;
+        assert.deepEqual([t.FromUserName, t.MsgID, t.Status], ['oEve', String(tpl.msgid), 'success']);
+        const m = byEvent.get('MASSSENDJOBFINISH')!;
+        const mm = m.message as unknown as Record<string, string>;
+        assert.deepEqual([mm.FromUserName, mm.MsgID, mm.Status, mm.TotalCount, mm.FilterCount, mm.SentCount, mm.ErrorCount], ['oFay', String(mass.msg_id), 'send success', '2', '2', '2', '0']);
+        assert.equal(m.query.encrypt_type, mode === 'plain' ? undefined : 'aes');
+      } finally {
+        await other.close();
+        await coWechat.close();
+      }
+    });
+  }
 });
