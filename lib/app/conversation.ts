@@ -39,7 +39,7 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
     rules: () => rules.get(),
     actions,
     triggers: redPacketTriggers(rt),
-    systemEvents: jobReportHandlers(dynamoDeliveryStore(rt.table)),
+    systemEvents: jobReportHandlers(dynamoDeliveryStore(rt.table), rt.config.timeZone),
     tagMember: async (openid, change) => {
       const result = await tagStore.change(openid, change, rt.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
       if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });

@@ -47,6 +47,8 @@ export interface Touch {
   at: string;
   id: string;
   mass?: boolean;
+  /** WeChat's msgid of a template notice: TEMPLATESENDJOBFINISH names it. */
+  msgid?: string;
 }
 
 export const DEFAULT_MASS_MONTHLY_QUOTA = 4;

@@ -1,11 +1,15 @@
 /**
- * Where a broadcast's per-member state lives. Records and counters are sharded by the member's
- * segment shard (0–15), so a broadcast sent to a crowd never writes one hot partition.
+ * Where a broadcast's per-member state lives. Each member's outcome in each broadcast is one
+ * attribute (`B_<broadcastId>`) of the member's touch item for the local month it was sent in, so
+ * one write settles the member's outcome and is also what their frequency cap and mass quota read
+ * later. Counters are sharded by the member's segment shard (0–15): a broadcast sent to a crowd
+ * never writes one hot item.
  */
-export const deliveryPk = (broadcastId: string, shard: number) => `BCASTTO#${broadcastId}#${shard}`;
 export const counterKey = (broadcastId: string, shard: number) => ({ pk: `BCAST#${broadcastId}`, sk: `COUNT#${shard}` });
 export const counterPk = (broadcastId: string) => `BCAST#${broadcastId}`;
-/** The touches a member received in one local month (frequency caps, the mass quota). */
+/** The touches a member received in one local month (`YYYY-MM`). */
 export const touchKey = (openid: string, month: string) => ({ pk: `MEMBER#${openid}`, sk: `TOUCH#${month}` });
-/** From WeChat's msgid back to the send, for TEMPLATESENDJOBFINISH / MASSSENDJOBFINISH. */
+export const RECORD_PREFIX = 'B_';
+export const recordAttribute = (broadcastId: string) => `${RECORD_PREFIX}${broadcastId}`;
+/** From a mass send's msg_id back to the broadcast, for MASSSENDJOBFINISH. */
 export const msgKey = (msgid: string) => ({ pk: `WXMSG#${msgid}`, sk: 'MSG' });

@@ -1,20 +1,24 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { memberKey, toMember } from '../members/dynamoMemberStore';
+import { shardOf } from '../segments/shard';
 import { batchGet } from '../store/batchGet';
 import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
 import { queryPartition } from '../store/queryPartition';
 import type { Touch } from './broadcast';
-import { counterKey, counterPk, deliveryPk, msgKey, touchKey } from './deliveryKeys';
-import type { ChunkFacts, DeliveryRecord, DeliveryStore, Outcome } from './deliveryStore';
+import { counterKey, counterPk, msgKey, RECORD_PREFIX, recordAttribute, touchKey } from './deliveryKeys';
+import { isFinal, type ChunkFacts, type DeliveryRecord, type DeliveryStore, type Outcome } from './deliveryStore';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type Stored = DeliveryRecord & { at?: string };
 
-/** Touch items outlive the longest window that reads them (frequency cap ≤ 28 days, this month and the last). */
+/** Touch items outlive the longest window that reads them (frequency cap ≤ 28 days: this month and the last). */
 const TOUCH_TTL_S = 70 * 86_400;
 const MSG_TTL_S = 14 * 86_400;
 
-const CLAIMABLE = 'attribute_not_exists(pk) OR #state = :retry OR (#state = :claimed AND claimedAt < :cutoff)';
+/** A member may be settled or claimed when nobody settled them, or a claim's lease ran out. */
+const CLAIMABLE = 'attribute_not_exists(#r) OR #r.#state = :retry OR (#r.#state = :claimed AND #r.claimedAt < :cutoff)';
+const CLAIMED_BY_ME = '#r.#state = :claimed AND #r.#token = :token';
 
 function counterName(o: Outcome): string | undefined {
   switch (o.state) {
@@ -29,17 +33,33 @@ function counterName(o: Outcome): string | undefined {
   }
 }
 
-function recordOf(o: Outcome, nowIso: string): DeliveryRecord {
+function recordOf(o: Outcome, at: string): Stored {
   switch (o.state) {
     case 'sent':
-      return { state: 'sent', channel: o.channel, at: nowIso, ...(o.msgid ? { msgid: o.msgid } : {}) };
+      return { state: 'sent', channel: o.channel, at, ...(o.msgid ? { msgid: o.msgid } : {}) };
     case 'skipped':
-      return { state: 'skipped', reason: o.reason };
+      return { state: 'skipped', reason: o.reason, at };
     case 'failed':
-      return { state: 'failed', errcode: o.errcode, errmsg: o.errmsg };
+      return { state: 'failed', errcode: o.errcode, errmsg: o.errmsg, at };
     case 'retry':
-      return { state: 'retry', attempts: o.attempts, errcode: o.errcode };
+      return { state: 'retry', attempts: o.attempts, errcode: o.errcode, at };
   }
+}
+
+/** What a member's touch items say: this broadcast's record (a final one wins) and what they received. */
+function readMember(items: (Record<string, unknown> | undefined)[], attribute: string): { record?: DeliveryRecord; touches: Touch[] } {
+  let record: DeliveryRecord | undefined;
+  const touches: Touch[] = [];
+  for (const item of items) {
+    if (!item) continue;
+    for (const [name, value] of Object.entries(item)) {
+      if (!name.startsWith(RECORD_PREFIX)) continue;
+      const r = value as Stored;
+      if (name === attribute && (!record || (isFinal(r) && !isFinal(record)))) record = r;
+      if (r.state === 'sent') touches.push({ at: r.at, id: name.slice(RECORD_PREFIX.length), ...(r.channel === 'mass' ? { mass: true } : {}), ...(r.msgid ? { msgid: r.msgid } : {}) });
+    }
+  }
+  return { record, touches };
 }
 
 /** Runs a transaction, retrying conflicts; items whose condition failed are dropped and the rest retried. */
@@ -47,7 +67,7 @@ async function transact(table: Table, build: (skip: Set<number>) => { items: TxI
   const skip = new Set<number>();
   for (let attempt = 0; ; attempt++) {
     const { items, owners } = build(skip);
-    if (items.length === 0) return;
+    if (!owners.some((o) => o >= 0)) return;
     try {
       await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
       return;
@@ -62,46 +82,52 @@ async function transact(table: Table, build: (skip: Set<number>) => { items: TxI
 
 export function dynamoDeliveryStore(table: Table): DeliveryStore {
   const T = table.name;
+  const names = (attribute: string) => ({ '#r': attribute, '#state': 'state' });
   return {
     async read(chunk, openids, months) {
-      const pk = deliveryPk(chunk.broadcastId, chunk.shard);
-      const keys = openids.flatMap((o) => [{ pk, sk: o }, memberKey(o), ...months.map((m) => touchKey(o, m))]);
+      const keys = openids.flatMap((o) => [memberKey(o), ...months.map((m) => touchKey(o, m))]);
       const found = await batchGet(table, keys);
       const facts: ChunkFacts = { records: new Map(), members: new Map(), touches: new Map() };
+      const attribute = recordAttribute(chunk.broadcastId);
       for (const o of openids) {
-        const record = found.get(`${pk}|${o}`);
-        if (record) facts.records.set(o, record.record as DeliveryRecord);
         const profile = found.get(`MEMBER#${o}|PROFILE`);
         if (profile) facts.members.set(o, toMember(profile));
-        facts.touches.set(o, months.flatMap((m) => (found.get(`MEMBER#${o}|TOUCH#${m}`)?.touches as Touch[] | undefined) ?? []));
+        const { record, touches } = readMember(months.map((m) => found.get(`MEMBER#${o}|TOUCH#${m}`)), attribute);
+        if (record) facts.records.set(o, record);
+        facts.touches.set(o, touches);
       }
       return facts;
     },
 
-    async claim(chunk, wanted, token, nowMs, leaseMs) {
-      const pk = deliveryPk(chunk.broadcastId, chunk.shard);
-      let claimed: string[] = [];
-      await transact(table, (skip) => {
-        const picked = wanted.map((w, i) => ({ w, i })).filter(({ i }) => !skip.has(i));
-        claimed = picked.map(({ w }) => w.openid);
-        return {
-          owners: picked.map(({ i }) => i),
-          items: picked.map(({ w }) => ({
-            Put: {
-              TableName: T,
-              Item: { pk, sk: w.openid, record: { state: 'claimed', token, claimedAt: nowMs, attempts: w.attempts, channel: w.channel }, state: 'claimed', claimedAt: nowMs },
-              ConditionExpression: CLAIMABLE,
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':retry': 'retry', ':claimed': 'claimed', ':cutoff': nowMs - leaseMs },
-            },
-          })),
-        };
-      });
-      return claimed;
+    async claim(chunk, wanted, token, nowMs, leaseMs, month) {
+      const attribute = recordAttribute(chunk.broadcastId);
+      const expires = Math.floor(nowMs / 1000) + TOUCH_TTL_S;
+      // Members are independent: one conditional write each, side by side.
+      const won = await Promise.all(
+        wanted.map(async (w) => {
+          try {
+            await table.doc.send(
+              new UpdateCommand({
+                TableName: T,
+                Key: touchKey(w.openid, month),
+                UpdateExpression: 'SET #r = :claim, expiresAt = :exp',
+                ConditionExpression: CLAIMABLE,
+                ExpressionAttributeNames: names(attribute),
+                ExpressionAttributeValues: { ':claim': { state: 'claimed', token, claimedAt: nowMs, attempts: w.attempts, channel: w.channel }, ':exp': expires, ':retry': 'retry', ':claimed': 'claimed', ':cutoff': nowMs - leaseMs },
+              }),
+            );
+            return w.openid;
+          } catch (err) {
+            if (isConditionFailure(err)) return undefined;
+            throw err;
+          }
+        }),
+      );
+      return won.filter((o): o is string => !!o);
     },
 
     async finish(chunk, outcomes, token, ctx) {
-      const pk = deliveryPk(chunk.broadcastId, chunk.shard);
+      const attribute = recordAttribute(chunk.broadcastId);
       const nowIso = new Date(ctx.nowMs).toISOString();
       const expires = Math.floor(ctx.nowMs / 1000);
       await transact(table, (skip) => {
@@ -109,12 +135,16 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
         const items: TxItem[] = [];
         const owners: number[] = [];
         for (const { o, i } of kept) {
-          const record = recordOf(o, nowIso);
-          const item = { pk, sk: o.openid, record, state: record.state };
+          const values = o.claimed ? { ':claimed': 'claimed', ':token': token } : { ':retry': 'retry', ':claimed': 'claimed', ':cutoff': ctx.nowMs - ctx.leaseMs };
           items.push({
-            Put: o.claimed
-              ? { TableName: T, Item: item, ConditionExpression: '#state = :claimed AND #record.#token = :token', ExpressionAttributeNames: { '#state': 'state', '#record': 'record', '#token': 'token' }, ExpressionAttributeValues: { ':claimed': 'claimed', ':token': token } }
-              : { TableName: T, Item: item, ConditionExpression: CLAIMABLE, ExpressionAttributeNames: { '#state': 'state' }, ExpressionAttributeValues: { ':retry': 'retry', ':claimed': 'claimed', ':cutoff': ctx.nowMs - ctx.leaseMs } },
+            Update: {
+              TableName: T,
+              Key: touchKey(o.openid, ctx.month),
+              UpdateExpression: 'SET #r = :rec, expiresAt = :exp',
+              ConditionExpression: o.claimed ? CLAIMED_BY_ME : CLAIMABLE,
+              ExpressionAttributeNames: { ...names(attribute), ...(o.claimed ? { '#token': 'token' } : {}) },
+              ExpressionAttributeValues: { ':rec': recordOf(o, nowIso), ':exp': expires + TOUCH_TTL_S, ...values },
+            },
           });
           owners.push(i);
         }
@@ -124,37 +154,20 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
           if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
         }
         if (counts.size > 0) {
-          const names = [...counts.keys()];
+          const counted = [...counts.keys()];
           items.push({
             Update: {
               TableName: T,
               Key: counterKey(chunk.broadcastId, chunk.shard),
-              UpdateExpression: `ADD ${names.map((_, j) => `#c${j} :c${j}`).join(', ')}`,
-              ExpressionAttributeNames: Object.fromEntries(names.map((n, j) => [`#c${j}`, n])),
-              ExpressionAttributeValues: Object.fromEntries(names.map((n, j) => [`:c${j}`, counts.get(n)!])),
+              UpdateExpression: `ADD ${counted.map((_, j) => `#c${j} :c${j}`).join(', ')}`,
+              ExpressionAttributeNames: Object.fromEntries(counted.map((n, j) => [`#c${j}`, n])),
+              ExpressionAttributeValues: Object.fromEntries(counted.map((n, j) => [`:c${j}`, counts.get(n)!])),
             },
           });
           owners.push(-1);
         }
-        const sent = kept.flatMap(({ o }) => (o.state === 'sent' ? [o] : []));
-        for (const o of sent) {
-          const touch: Touch = { at: nowIso, id: chunk.broadcastId, ...(o.channel === 'mass' ? { mass: true } : {}) };
-          items.push({
-            Update: {
-              TableName: T,
-              Key: touchKey(o.openid, ctx.month),
-              UpdateExpression: 'SET touches = list_append(if_not_exists(touches, :empty), :t), expiresAt = :exp',
-              ExpressionAttributeValues: { ':empty': [], ':t': [touch], ':exp': expires + TOUCH_TTL_S },
-            },
-          });
-          owners.push(-1);
-          if (o.msgid && o.channel !== 'mass') {
-            items.push({ Put: { TableName: T, Item: { ...msgKey(o.msgid), broadcastId: chunk.broadcastId, shard: chunk.shard, openid: o.openid, expiresAt: expires + MSG_TTL_S } } });
-            owners.push(-1);
-          }
-        }
-        if (ctx.massMsgid && sent.some((o) => o.channel === 'mass')) {
-          items.push({ Put: { TableName: T, Item: { ...msgKey(ctx.massMsgid), broadcastId: chunk.broadcastId, shard: chunk.shard, mass: true, expiresAt: expires + MSG_TTL_S } } });
+        if (ctx.massMsgid && kept.some(({ o }) => o.state === 'sent' && o.channel === 'mass')) {
+          items.push({ Put: { TableName: T, Item: { ...msgKey(ctx.massMsgid), broadcastId: chunk.broadcastId, shard: chunk.shard, expiresAt: expires + MSG_TTL_S } } });
           owners.push(-1);
         }
         return { items, owners };
@@ -172,30 +185,39 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       }
     },
 
-    async recordJobFinished(msgid, report, nowMs) {
-      const out = await table.doc.send(new GetCommand({ TableName: T, Key: msgKey(msgid), ConsistentRead: true }));
-      const target = out.Item;
-      if (!target) return 'unknown-msgid';
-      const at = new Date(nowMs).toISOString();
-      const mark: TxItem = {
-        Update: {
-          TableName: T,
-          Key: target.mass ? msgKey(msgid) : { pk: deliveryPk(String(target.broadcastId), Number(target.shard)), sk: String(target.openid) },
-          UpdateExpression: 'SET delivered = :s, deliveredAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)',
-          ExpressionAttributeValues: { ':s': report.status, ':at': at },
-        },
-      };
+    async recordJobFinished(report, nowMs) {
+      const { msgid, openid } = report;
+      const found = await batchGet(table, [msgKey(msgid), ...report.months.map((m) => touchKey(openid, m))]);
+      const mass = found.get(`WXMSG#${msgid}|MSG`);
+      let mark: TxItem['Update'];
+      let target: { broadcastId: string; shard: number } | undefined;
+      const condition = { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)' };
+      if (mass) {
+        target = { broadcastId: String(mass.broadcastId), shard: Number(mass.shard) };
+        mark = { TableName: T, Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s', ...condition, ExpressionAttributeValues: { ':s': report.status } };
+      } else {
+        for (const m of report.months) {
+          const item = found.get(`MEMBER#${openid}|TOUCH#${m}`);
+          const hit = Object.entries(item ?? {}).find(([name, v]) => name.startsWith(RECORD_PREFIX) && (v as Stored).state === 'sent' && (v as { msgid?: string }).msgid === msgid);
+          if (!hit) continue;
+          target = { broadcastId: hit[0].slice(RECORD_PREFIX.length), shard: shardOf(openid) };
+          mark = {
+            TableName: T,
+            Key: touchKey(openid, m),
+            UpdateExpression: 'SET #r.delivered = :s',
+            ConditionExpression: 'attribute_exists(#r) AND attribute_not_exists(#r.delivered)',
+            ExpressionAttributeNames: { '#r': hit[0] },
+            ExpressionAttributeValues: { ':s': report.status },
+          };
+          break;
+        }
+      }
+      if (!target || !mark) return 'unknown-msgid';
       const count: TxItem = {
-        Update: {
-          TableName: T,
-          Key: counterKey(String(target.broadcastId), Number(target.shard)),
-          UpdateExpression: 'ADD delivered :ok, deliveryFailed :failed',
-          ExpressionAttributeValues: { ':ok': report.ok, ':failed': report.failed },
-        },
+        Update: { TableName: T, Key: counterKey(target.broadcastId, target.shard), UpdateExpression: 'ADD delivered :ok, deliveryFailed :failed', ExpressionAttributeValues: { ':ok': report.ok, ':failed': report.failed } },
       };
       try {
-        await table.doc.send(new TransactWriteCommand({ TransactItems: [mark, count] }));
+        await table.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, count] }));
         return 'counted';
       } catch (err) {
         if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'already';
@@ -206,7 +228,7 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
     async counters(broadcastId) {
       const totals: Record<string, number> = {};
       for (const item of await queryPartition(table, counterPk(broadcastId), { prefix: 'COUNT#' })) {
-        for (const [k, v] of Object.entries(item)) if (typeof v === 'number' && k !== 'expiresAt') totals[k] = (totals[k] ?? 0) + v;
+        for (const [k, v] of Object.entries(item)) if (typeof v === 'number') totals[k] = (totals[k] ?? 0) + v;
       }
       return totals;
     },

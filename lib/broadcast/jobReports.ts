@@ -1,4 +1,6 @@
 import type { EventMessage } from '../wechat/message';
+import { businessDay } from '../clock/timeZone';
+import { addDays } from '../coupons/validity';
 import type { DeliveryStore } from './deliveryStore';
 
 const field = (m: EventMessage, name: string) => {
@@ -13,22 +15,28 @@ const count = (m: EventMessage, name: string) => Math.max(0, Number(field(m, nam
  * Each report counts once into the broadcast's `delivered` / `deliveryFailed`; reports about sends
  * that were not broadcasts (a prize notice) are ignored.
  */
-export function jobReportHandlers(deliveries: Pick<DeliveryStore, 'recordJobFinished'>): ReadonlyMap<string, (m: EventMessage, nowMs: number) => Promise<void>> {
+export function jobReportHandlers(deliveries: Pick<DeliveryStore, 'recordJobFinished'>, timeZone: string): ReadonlyMap<string, (m: EventMessage, nowMs: number) => Promise<void>> {
   return new Map([
     [
       'TEMPLATESENDJOBFINISH',
       async (m: EventMessage, nowMs: number) => {
         const msgid = field(m, 'MsgID');
         const status = field(m, 'Status') ?? '';
-        if (msgid) await deliveries.recordJobFinished(msgid, { ok: status === 'success' ? 1 : 0, failed: status === 'success' ? 0 : 1, status }, nowMs);
+        if (msgid) await deliveries.recordJobFinished({ msgid, openid: m.openid, months: monthsAround(nowMs, timeZone), ok: status === 'success' ? 1 : 0, failed: status === 'success' ? 0 : 1, status }, nowMs);
       },
     ],
     [
       'MASSSENDJOBFINISH',
       async (m: EventMessage, nowMs: number) => {
         const msgid = field(m, 'MsgID');
-        if (msgid) await deliveries.recordJobFinished(msgid, { ok: count(m, 'SentCount'), failed: count(m, 'ErrorCount'), status: field(m, 'Status') ?? '' }, nowMs);
+        if (msgid) await deliveries.recordJobFinished({ msgid, openid: m.openid, months: [], ok: count(m, 'SentCount'), failed: count(m, 'ErrorCount'), status: field(m, 'Status') ?? '' }, nowMs);
       },
     ],
   ]);
+}
+
+/** This local month and the last (`YYYY-MM`): where a member's touches of the last weeks are. */
+export function monthsAround(nowMs: number, timeZone: string): [string, string] {
+  const month = businessDay(nowMs, timeZone).slice(0, 7);
+  return [month, addDays(`${month}-01`, -1).slice(0, 7)];
 }

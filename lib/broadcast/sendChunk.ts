@@ -1,12 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock';
-import { businessDay } from '../clock/timeZone';
-import { addDays } from '../coupons/validity';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 import type { ApiError, ApiResult } from '../wechat/apiResult';
 import type { WeChatApi } from '../wechat/api';
 import { heldUntil, planDelivery, startOfNextDay, type BroadcastRecord } from './broadcast';
 import type { BroadcastStore } from './broadcastStore';
+import { monthsAround } from './jobReports';
 import { isFinal, type ChunkRef, type DeliveryStore, type Outcome, type SendChannel } from './deliveryStore';
 
 /** One SQS message: up to CHUNK_SIZE members of one shard of one broadcast. */
@@ -43,14 +42,15 @@ const DEFAULT_LEASE_MS = 5 * 60_000;
 /** Stable across redeliveries: WeChat drops a second template (same client_msg_id) or mass send (45065). */
 const idempotencyKey = (...parts: string[]) => createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 32);
 
-type Claimed = { openid: string; channel: SendChannel; attempts: number };
+type Claimed = { openid: string; channel: SendChannel; attempts: number; claimed?: boolean };
 
 /**
- * Sends one chunk of a broadcast, at most once per member whatever crashes or redeliveries happen:
- * each member is claimed before the call and settled after it, in transactions. A crash between the
- * two is recovered after the lease: template and mass sends are repeated with the same idempotency
- * key (WeChat drops the copy); a customer-service message has no such key, so it is not repeated
- * and counts as `outcome-unknown`.
+ * Sends one chunk of a broadcast, at most once per member whatever crashes or redeliveries happen.
+ * Template and mass sends carry an idempotency key derived from the broadcast and the member(s), so
+ * a redelivery repeats them and WeChat drops the copy (template: same client_msg_id within 10
+ * minutes; mass: 45065); the outcome is settled with a condition, so it counts once. A
+ * customer-service message has no such key: it is claimed before the call, and a claim whose
+ * worker died is not repeated but settled as `outcome-unknown`.
  */
 export async function sendChunk(ports: SendPorts, chunk: Chunk): Promise<ChunkResult> {
   const leaseMs = ports.leaseMs ?? DEFAULT_LEASE_MS;
@@ -61,8 +61,7 @@ export async function sendChunk(ports: SendPorts, chunk: Chunk): Promise<ChunkRe
   if (hold) return { kind: 'hold', untilMs: hold };
 
   const policy = await ports.policy();
-  const month = businessDay(now, ports.timeZone).slice(0, 7);
-  const lastMonth = addDays(`${month}-01`, -1).slice(0, 7);
+  const [month, lastMonth] = monthsAround(now, ports.timeZone);
   const facts = await ports.deliveries.read(chunk, chunk.openids, [month, lastMonth]);
   const settled: Outcome[] = [];
   const wanted: Claimed[] = [];
@@ -84,15 +83,18 @@ export async function sendChunk(ports: SendPorts, chunk: Chunk): Promise<ChunkRe
     else wanted.push({ openid, channel: plan.channel, attempts });
   }
 
+  // Only customer-service messages need a claim: template and mass sends carry an idempotency key,
+  // so two workers sending the same member send once, and the first to settle is the one counted.
   const token = randomUUID();
-  const claimedIds = new Set(wanted.length ? await ports.deliveries.claim(chunk, wanted, token, now, leaseMs) : []);
-  if (claimedIds.size < wanted.length) busyElsewhere = true;
-  const claimed = wanted.filter((w) => claimedIds.has(w.openid));
-  const sent = await sendAll(ports, b, chunk, claimed);
+  const mustClaim = wanted.filter((w) => w.channel === 'custom');
+  const claimedIds = new Set(mustClaim.length ? await ports.deliveries.claim(chunk, mustClaim, token, now, leaseMs, month) : []);
+  if (claimedIds.size < mustClaim.length) busyElsewhere = true;
+  const toSend = wanted.filter((w) => w.channel !== 'custom' || claimedIds.has(w.openid)).map((w) => ({ ...w, claimed: claimedIds.has(w.openid) }));
+  const sent = await sendAll(ports, b, chunk, toSend);
   const outcomes = [...settled, ...sent.outcomes];
   await ports.deliveries.finish(chunk, outcomes, token, { nowMs: ports.clock.now(), leaseMs, month, massMsgid: sent.massMsgid });
   for (const o of outcomes) {
-    if (o.state === 'skipped' && o.reason === 'unsubscribed' && o.claimed) await ports.deliveries.flagMember(o.openid, 'unsubscribed', now);
+    if (o.state === 'skipped' && o.reason === 'unsubscribed' && facts.members.get(o.openid)?.subscribed) await ports.deliveries.flagMember(o.openid, 'unsubscribed', now);
     if (o.state === 'failed' && o.errcode === 40003) await ports.deliveries.flagMember(o.openid, 'invalid-openid', now);
   }
   if (sent.quotaStop) return { kind: 'hold', untilMs: await holdForQuota(ports, b.id) };
@@ -122,19 +124,19 @@ async function sendAll(ports: SendPorts, b: BroadcastRecord, chunk: Chunk, claim
   const mass = claimed.filter((c) => c.channel === 'mass');
   const single = claimed.filter((c) => c.channel !== 'mass');
   const reservation = await ports.limiter.reserve(single.length + (mass.length ? 1 : 0));
-  let slot = 0;
-  for (const c of single) {
-    if (out.quotaStop) {
-      out.outcomes.push(retryLater(c, 45009, false));
-      continue;
-    }
-    await ports.limiter.waitFor(reservation, slot++);
-    const result = await sendOne(ports, b, c);
-    if (result.state === 'retry' && result.errcode === 45009) out.quotaStop = true;
-    out.outcomes.push(result);
-  }
+  // Each call starts at its own slot of the reservation, without waiting for the previous answer.
+  const results = await Promise.all(
+    single.map(async (c, slot) => {
+      await ports.limiter.waitFor(reservation, slot);
+      if (out.quotaStop) return retryLater(c, 45009, false);
+      const result = await sendOne(ports, b, c);
+      if (result.state === 'retry' && result.errcode === 45009) out.quotaStop = true;
+      return result;
+    }),
+  );
+  out.outcomes.push(...results);
   if (mass.length) {
-    await ports.limiter.waitFor(reservation, slot++);
+    await ports.limiter.waitFor(reservation, single.length);
     const r = await sendMass(ports, b, chunk, mass);
     out.outcomes.push(...r.outcomes);
     out.massMsgid = r.msgid;
@@ -144,8 +146,8 @@ async function sendAll(ports: SendPorts, b: BroadcastRecord, chunk: Chunk, claim
 
 const retryLater = (c: Claimed, errcode: number, counts = true): Outcome =>
   counts && c.attempts >= MAX_ATTEMPTS
-    ? { openid: c.openid, claimed: true, state: 'failed', errcode, errmsg: `gave up after ${c.attempts} attempts` }
-    : { openid: c.openid, claimed: true, state: 'retry', errcode, attempts: counts ? c.attempts : c.attempts - 1 };
+    ? { openid: c.openid, claimed: !!c.claimed, state: 'failed', errcode, errmsg: `gave up after ${c.attempts} attempts` }
+    : { openid: c.openid, claimed: !!c.claimed, state: 'retry', errcode, attempts: counts ? c.attempts : c.attempts - 1 };
 
 /** Idempotent calls are retried here on a transient error; the others only by a later delivery. */
 async function withRetries<T>(ports: SendPorts, idempotent: boolean, call: () => Promise<ApiResult<T>>): Promise<ApiResult<T>> {
@@ -162,12 +164,12 @@ async function withRetries<T>(ports: SendPorts, idempotent: boolean, call: () =>
 }
 
 function settle(c: Claimed, result: ApiResult<{ msgid?: string } | void>, channel: SendChannel): Outcome {
-  if (result.ok) return { openid: c.openid, claimed: true, state: 'sent', channel, ...(result.value?.msgid ? { msgid: result.value.msgid } : {}) };
+  if (result.ok) return { openid: c.openid, claimed: !!c.claimed, state: 'sent', channel, ...(result.value?.msgid ? { msgid: result.value.msgid } : {}) };
   return settleError(c, result.error, channel);
 }
 
 function settleError(c: Claimed, e: ApiError, channel: SendChannel): Outcome {
-  const base = { openid: c.openid, claimed: true };
+  const base = { openid: c.openid, claimed: !!c.claimed };
   switch (e.kind) {
     case 'duplicate':
       return { ...base, state: 'sent', channel };
@@ -198,7 +200,7 @@ async function sendOne(ports: SendPorts, b: BroadcastRecord, c: Claimed): Promis
     return settle(c, r, 'custom');
   }
   const notice = m.channel === 'template' ? m : m.channel === 'custom' ? m.outsideWindow : undefined;
-  if (!notice) return { openid: c.openid, claimed: true, state: 'skipped', reason: 'outside-window' };
+  if (!notice) return { openid: c.openid, claimed: !!c.claimed, state: 'skipped', reason: 'outside-window' };
   return sendTemplate(ports, b, c, notice);
 }
 
@@ -210,13 +212,13 @@ async function sendTemplate(ports: SendPorts, b: BroadcastRecord, c: Claimed, t:
 
 async function sendMass(ports: SendPorts, b: BroadcastRecord, chunk: Chunk, members: Claimed[]): Promise<{ outcomes: Outcome[]; msgid?: string }> {
   const m = b.config.message;
-  if (m.channel !== 'mass') return { outcomes: members.map((c) => ({ openid: c.openid, claimed: true, state: 'skipped', reason: 'cancelled' })) };
+  if (m.channel !== 'mass') return { outcomes: members.map((c) => ({ openid: c.openid, claimed: !!c.claimed, state: 'skipped', reason: 'cancelled' })) };
   const ids = members.map((c) => c.openid).sort();
   // WeChat wants at least two openids per list; a list of one names its follower twice.
   const touser = ids.length === 1 ? [ids[0]!, ids[0]!] : ids;
   const clientmsgid = idempotencyKey(b.id, String(chunk.shard), ...ids);
   const content = m.text !== undefined ? { msgtype: 'text' as const, text: { content: m.text } } : { msgtype: 'mpnews' as const, mpnews: { media_id: m.mediaId! } };
   const r = await withRetries(ports, true, () => ports.api.sendMassMessage({ touser, clientmsgid, send_ignore_reprint: 0, ...content }));
-  if (r.ok) return { outcomes: members.map((c) => ({ openid: c.openid, claimed: true, state: 'sent', channel: 'mass' })), msgid: r.value.msgid };
+  if (r.ok) return { outcomes: members.map((c) => ({ openid: c.openid, claimed: !!c.claimed, state: 'sent', channel: 'mass' })), msgid: r.value.msgid };
   return { outcomes: members.map((c) => settleError(c, r.error, 'mass')) };
 }
