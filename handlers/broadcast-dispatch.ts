@@ -11,7 +11,7 @@ const SAFETY_MS = 10_000;
 export async function handleDispatch(_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
   const rt = await getRuntime();
   const budget = context?.getRemainingTimeInMillis?.() ?? 50_000;
-  const report = await dispatchBroadcasts(dispatchPorts(rt), rt.clock.now() + Math.max(1_000, budget - SAFETY_MS));
+  const report = await dispatchBroadcasts(dispatchPorts(rt), Math.max(1_000, budget - SAFETY_MS));
   if (Object.keys(report.queued).length || report.held.length) log.info('broadcasts dispatched', { ...report });
   return report;
 }
