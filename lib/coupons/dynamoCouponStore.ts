@@ -1,3 +1,4 @@
+import { serviceEventIndex } from '../notices/serviceEvents';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { memberKey } from '../members/dynamoMemberStore';
 import { cancellationCodes, isConditionFailure, putIf, type Table } from '../store/dynamo';
@@ -15,7 +16,7 @@ const issueKey = (openid: string, key: string) => ({ pk: `MEMBER#${openid}`, sk:
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
 
 function toCoupon(item: Record<string, unknown>): Coupon {
-  const { pk: _pk, sk: _sk, ...rest } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _ipk, gsi1sk: _isk, ...rest } = item;
   return rest as unknown as Coupon;
 }
 
@@ -68,7 +69,8 @@ export function dynamoCoupons(table: Table): CouponStore {
             TransactItems: [
               { ConditionCheck: { TableName: table.name, Key: memberKey(coupon.openid), ConditionExpression: 'attribute_exists(pk)' } },
               { Put: { TableName: table.name, Item: { ...couponKey(coupon.code), ...coupon }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: table.name, Item: { ...memberCouponKey(coupon), ...coupon } } },
+              // Indexed by expiry, for "coupon expiring tomorrow" notices (lib/reengage).
+              { Put: { TableName: table.name, Item: { ...memberCouponKey(coupon), ...coupon, ...serviceEventIndex('COUPONEXP', coupon.openid, coupon.validUntil) } } },
               ...(idempotencyKey
                 ? [{ Put: { TableName: table.name, Item: { ...issueKey(coupon.openid, idempotencyKey), code: coupon.code, at: coupon.issuedAt }, ConditionExpression: 'attribute_not_exists(pk)' } }]
                 : []),

@@ -1,3 +1,4 @@
+import { serviceEventIndex } from '../notices/serviceEvents';
 import type { PointsPlan } from '../members/pointsLedger';
 import { levelKey } from '../segments/shard';
 import { levelFor, rankOf, type Level } from './levels';
@@ -15,7 +16,8 @@ export function upgradeEffects(levels: readonly Level[], member: { openid: strin
     memberSet: { level: target.name, levelChangedAt: at, gsi1pk: levelKey(target.name, member.openid), gsi1sk: member.openid },
     puts: [
       { pk, sk: `LEVEL#${at}`, from: member.level, to: target.name, at },
-      { pk, sk: `NOTICE#${at}#level-changed`, type: 'level-changed', status: 'pending', data: { from: member.level, to: target.name }, at },
+      // Pending notices are indexed by time until a re-engagement rule sends them (lib/reengage).
+      { pk, sk: `NOTICE#${at}#level-changed`, type: 'level-changed', status: 'pending', data: { from: member.level, to: target.name }, at, openid: member.openid, ...serviceEventIndex('LEVELNOTICE', member.openid, at) },
     ],
   };
 }

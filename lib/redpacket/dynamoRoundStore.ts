@@ -1,3 +1,4 @@
+import { serviceEventIndex } from '../notices/serviceEvents';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../store/batchGet';
 import { cancellationCodes, isConditionFailure, putIf, type Table } from '../store/dynamo';
@@ -314,7 +315,8 @@ function payoutItems(T: string, c: Claim, payFen: number) {
   const r = c.round;
   if (r.payoutMode === 'wallet') {
     return [
-      { Update: { TableName: T, Key: walletKey(c.openid), UpdateExpression: 'ADD balanceFen :fen, creditedFen :fen SET updatedAt = :at', ExpressionAttributeValues: { ':fen': payFen, ':at': c.at } } },
+      // The last credit is indexed by time, for "wallet balance unclaimed" notices (lib/reengage).
+      { Update: { TableName: T, Key: walletKey(c.openid), UpdateExpression: 'ADD balanceFen :fen, creditedFen :fen SET updatedAt = :at, openid = :o, gsi1pk = :ek, gsi1sk = :es', ExpressionAttributeValues: { ':fen': payFen, ':at': c.at, ':o': c.openid, ...eventValues(serviceEventIndex('WALLETCREDIT', c.openid, c.at)) } } },
       { Put: { TableName: T, Item: { ...walletEntryKey(c.openid, c.at, c.payoutRef), deltaFen: payFen, reason: 'redpacket', ref: c.payoutRef, campaignId: r.campaignId, day: r.day, at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ];
   }
@@ -328,3 +330,5 @@ function payoutItems(T: string, c: Claim, payFen: number) {
     },
   ];
 }
+
+const eventValues = (i: { gsi1pk: string; gsi1sk: string }) => ({ ':ek': i.gsi1pk, ':es': i.gsi1sk });

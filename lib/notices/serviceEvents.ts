@@ -1,0 +1,40 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { SHARDS, shardOf } from '../segments/shard';
+import type { Table } from '../store/dynamo';
+
+/**
+ * Service events that re-engagement rules turn into notices, indexed by time on gsi1 (sharded like
+ * the segment indexes): a coupon's expiry, a pending level-change notice, a wallet's last credit.
+ * The index attributes sit on the items that already exist for these events, so recording an
+ * event costs no extra write.
+ */
+export type ServiceEventKind = 'COUPONEXP' | 'LEVELNOTICE' | 'WALLETCREDIT';
+
+export function serviceEventIndex(kind: ServiceEventKind, openid: string, atIso: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: `${kind}#${shardOf(openid)}`, gsi1sk: `${atIso}#${openid}` };
+}
+
+/** Every indexed item of a kind whose time lies in [fromIso, toIso], over all shards. */
+export async function serviceEventsBetween(table: Table, kind: ServiceEventKind, fromIso: string, toIso: string): Promise<Record<string, unknown>[]> {
+  const pages = await Promise.all(
+    Array.from({ length: SHARDS }, async (_, shard) => {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const out = await table.doc.send(
+          new QueryCommand({
+            TableName: table.name,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': `${kind}#${shard}`, ':from': fromIso, ':to': `${toIso}#~` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        items.push(...(out.Items ?? []));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    }),
+  );
+  return pages.flat();
+}
