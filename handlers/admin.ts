@@ -32,6 +32,9 @@ import { payoutQueue } from '../lib/app/payouts';
 import { dynamoWallet } from '../lib/wallet/wallet';
 import { broadcastRoutes } from '../lib/broadcast/adminRoutes';
 import { broadcastAdminPorts } from '../lib/app/broadcast';
+import { reengageRoutes } from '../lib/reengage/adminRoutes';
+import { reengagementRulesDocument } from '../lib/app/reengage';
+import { dynamoTouchStore } from '../lib/reengage/touchStore';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -58,6 +61,7 @@ async function wire() {
         ...campaignRoutes(campaignAdminPorts(rt)),
         ...walletRoutes({ wallet: dynamoWallet(rt.table), policy: walletPolicyDocument(rt), clock: rt.clock, onPayoutOrdered: payoutQueue(rt) }),
         ...broadcastRoutes(broadcastAdminPorts(rt)),
+        ...reengageRoutes({ rules: reengagementRulesDocument(rt), touches: dynamoTouchStore(rt.table), clock: rt.clock }),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
       ]),
     };

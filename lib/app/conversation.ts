@@ -18,6 +18,7 @@ import type { Runtime } from './runtime';
 import { redPacketTriggers } from './redpacket';
 import { jobReportHandlers } from '../broadcast/jobReports';
 import { dynamoDeliveryStore } from '../broadcast/dynamoDeliveryStore';
+import { dynamoTouchStore } from '../reengage/touchStore';
 
 /** Auto-reply rules are read from the table at most this often per container. */
 export const RULES_CACHE_MS = 5_000;
@@ -44,15 +45,26 @@ export function conversationPorts(rt: Runtime): ConversationPorts {
       const result = await tagStore.change(openid, change, rt.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
       if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });
     },
-    onInteraction: both(interactionCounter(dynamoStatsStore(rt.table), rt.config.timeZone), notePendingLinks(rt.table)),
+    onInteraction: both(interactionCounter(dynamoStatsStore(rt.table), rt.config.timeZone), notePendingLinks(rt.table), reengagedBy(rt)),
     clock: rt.clock,
     timeZone: rt.config.timeZone,
   };
 }
 
 /** Runs interaction hooks side by side (daily numbers; a note to link imported prospects on subscribe). */
-function both(...hooks: ((openid: string, i: Parameters<NonNullable<ConversationPorts['onInteraction']>>[1]) => Promise<void>)[]): NonNullable<ConversationPorts['onInteraction']> {
-  return async (openid, interaction) => {
-    await Promise.all(hooks.map((h) => h(openid, interaction)));
+type InteractionHook = NonNullable<ConversationPorts['onInteraction']>;
+
+function both(...hooks: ((...args: Parameters<InteractionHook>) => Promise<void>)[]): InteractionHook {
+  return async (openid, interaction, member) => {
+    await Promise.all(hooks.map((h) => h(openid, interaction, member)));
+  };
+}
+
+/** A member who comes back inside a re-engagement notice's window counts for that rule (once). */
+function reengagedBy(rt: Runtime): InteractionHook {
+  const touches = dynamoTouchStore(rt.table);
+  return async (_openid, interaction, member) => {
+    if (!member.lastTouch || (interaction.kind === 'event' && interaction.event === 'unsubscribe')) return;
+    await touches.attribute(member, interaction.at).catch((err: unknown) => log.warn('re-engagement attribution failed', describeError(err)));
   };
 }

@@ -29,7 +29,7 @@ export interface ConversationPorts {
   /** Applies a rule's tags to the member (tagging by rule); must not throw. */
   tagMember?: (openid: string, change: { add: string[]; remove: string[] }) => Promise<void>;
   /** Told about every first delivery (daily numbers); must not throw. */
-  onInteraction?: (openid: string, interaction: Interaction) => Promise<void>;
+  onInteraction?: (openid: string, interaction: Interaction, member: Member) => Promise<void>;
   clock: Clock;
   timeZone: string;
   /** How long a retry waits for the first delivery of the same push to finish. */
@@ -61,7 +61,7 @@ export async function respondToFollower(message: InboundMessage, ports: Conversa
     const interaction = interactionOf(message, now);
     const member = await ports.members.recordInteraction(message.openid, interaction);
     // Counting runs beside routing: the follower's reply does not wait for the daily numbers.
-    const counted = ports.onInteraction?.(message.openid, interaction);
+    const counted = ports.onInteraction?.(message.openid, interaction, member);
     const reply = await route({ member, message, nowMs: now, dedupKey: key }, ports);
     await counted;
     xml = buildReplyXml(reply, message.openid, message.toUser, now);

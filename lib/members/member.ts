@@ -24,6 +24,8 @@ export interface Member {
   tags: string[];
   /** WeChat answered 40003 (invalid openid) to a send: nothing more is sent to it. */
   openidFlagged?: boolean;
+  /** The last re-engagement notice, until its attribution window closes (see lib/reengage). */
+  lastTouch?: { rule: string; at: string; until: string };
 }
 
 export const MESSAGE_WINDOW_MS = 48 * 3600 * 1000;

@@ -14,7 +14,7 @@ export function serviceEventIndex(kind: ServiceEventKind, openid: string, atIso:
   return { gsi1pk: `${kind}#${shardOf(openid)}`, gsi1sk: `${atIso}#${openid}` };
 }
 
-/** Every indexed item of a kind whose time lies in [fromIso, toIso], over all shards. */
+/** Every indexed item of a kind whose time lies in [fromIso, toIso] (from the start when fromIso is ''), over all shards. */
 export async function serviceEventsBetween(table: Table, kind: ServiceEventKind, fromIso: string, toIso: string): Promise<Record<string, unknown>[]> {
   const pages = await Promise.all(
     Array.from({ length: SHARDS }, async (_, shard) => {
@@ -25,8 +25,8 @@ export async function serviceEventsBetween(table: Table, kind: ServiceEventKind,
           new QueryCommand({
             TableName: table.name,
             IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': `${kind}#${shard}`, ':from': fromIso, ':to': `${toIso}#~` },
+            KeyConditionExpression: fromIso ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk AND gsi1sk <= :to',
+            ExpressionAttributeValues: { ':pk': `${kind}#${shard}`, ':to': `${toIso}#~`, ...(fromIso ? { ':from': fromIso } : {}) },
             ExclusiveStartKey: start,
           }),
         );

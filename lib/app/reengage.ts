@@ -1,0 +1,46 @@
+import { changePoints } from '../members/grantPoints';
+import { dynamoMemberStore } from '../members/dynamoMemberStore';
+import { dynamoCouponPorts, issueCoupon } from '../coupons/issueCoupon';
+import { notifyMember } from '../notices/notifyMember';
+import { createRateLimiter, realSleep } from '../ratelimit/rateLimiter';
+import { dynamoRateState } from '../ratelimit/dynamoRateState';
+import { dynamoCandidates } from '../reengage/dynamoCandidates';
+import type { ReengagementRule } from '../reengage/rule';
+import type { ReengagePorts } from '../reengage/runReengagement';
+import { dynamoTouchStore } from '../reengage/touchStore';
+import { dynamoSegmentIndex } from '../segments/dynamoSegmentIndex';
+import { configDocument } from '../store/configDocument';
+import { sendPolicyDocument } from './broadcast';
+import { crmPorts } from './crm';
+import type { Runtime } from './runtime';
+import { weChatApi } from './wechatApi';
+
+export function reengagementRulesDocument(rt: Runtime) {
+  return configDocument<ReengagementRule[]>(rt.table, 'REENGAGE_RULES', []);
+}
+
+export function reengagePorts(rt: Runtime): ReengagePorts {
+  const members = dynamoMemberStore(rt.table);
+  const crm = crmPorts(rt);
+  const coupons = dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone);
+  // The same shared rate as broadcasts: both are outbound WeChat messages.
+  const limiter = createRateLimiter({ state: dynamoRateState(rt.table), clock: rt.clock, sleep: realSleep }, 'wechat-send', async () => ({ perSecond: (await sendPolicyDocument(rt).get()).ratePerSecond }));
+  return {
+    rules: () => reengagementRulesDocument(rt).get(),
+    candidates: dynamoCandidates(rt.table, dynamoSegmentIndex(rt.table), rt.config.timeZone),
+    members,
+    touches: dynamoTouchStore(rt.table),
+    async grantBenefit(openid, benefit, key): Promise<Record<string, string>> {
+      if ('points' in benefit) {
+        await changePoints(crm, openid, { delta: benefit.points, kind: 'grant', reason: '回访礼', idempotencyKey: key });
+        return { benefit: `${benefit.points} 积分`, points: String(benefit.points) };
+      }
+      const issued = await issueCoupon(coupons, openid, benefit.couponTemplateId, key);
+      return 'coupon' in issued && issued.coupon ? { benefit: issued.coupon.title, coupon: issued.coupon.title } : {};
+    },
+    notify: (openid, notice) => notifyMember({ members, api: weChatApi(rt), clock: rt.clock }, openid, notice),
+    pace: async () => limiter.waitFor(await limiter.reserve(1), 0),
+    clock: rt.clock,
+    timeZone: rt.config.timeZone,
+  };
+}

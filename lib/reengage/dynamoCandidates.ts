@@ -1,0 +1,81 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { businessDay } from '../clock/timeZone';
+import { addDays, endOfLocalDay, startOfLocalDay } from '../coupons/validity';
+import { memberKey, toMember } from '../members/dynamoMemberStore';
+import type { Member } from '../members/member';
+import { membersWithLotsExpiring } from '../members/expirePoints';
+import { expiredBy } from '../members/pointLots';
+import { yuan } from '../money/yuan';
+import { serviceEventsBetween } from '../notices/serviceEvents';
+import type { SegmentIndex } from '../segments/select';
+import { selectMembers } from '../segments/select';
+import { batchGet } from '../store/batchGet';
+import type { Table } from '../store/dynamo';
+import type { ReengagementRule } from './rule';
+import type { Candidate } from './runReengagement';
+
+const DAY_MS = 86_400_000;
+/** Dormant members stay candidates for a month after they cross the threshold (the cooldown spaces the touches). */
+const DORMANCY_BAND_DAYS = 30;
+
+async function profiles(table: Table, openids: string[]): Promise<Map<string, Member>> {
+  const found = await batchGet(table, openids.map(memberKey));
+  return new Map([...found.values()].map((item) => [String(item.openid), toMember(item)]));
+}
+
+/** Where each trigger's candidates come from: indexes only, never a scan. */
+export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: string) {
+  return async (rule: ReengagementRule, nowMs: number): Promise<Candidate[]> => {
+    const today = businessDay(nowMs, timeZone);
+    const t = rule.trigger;
+    switch (t.type) {
+      case 'dormant': {
+        // The activity index (last interaction) over the dormancy band, narrowed by the rule's segment.
+        const segment = { all: [{ dormantDays: { gte: t.days, lte: t.days + DORMANCY_BAND_DAYS } }, ...(rule.segment ? [rule.segment] : [])] };
+        const out: Candidate[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await selectMembers({ index, clock: { now: () => nowMs } }, segment, { limit: 1000, cursor });
+          for (const m of page.members) out.push({ openid: m.openid, member: m, facts: { days: String(Math.floor((nowMs - Date.parse(m.lastInteractionAt)) / DAY_MS)) } });
+          cursor = page.cursor;
+        } while (cursor);
+        return out;
+      }
+      case 'pointsExpiring': {
+        const day = addDays(today, t.withinDays);
+        const members = await profiles(table, await membersWithLotsExpiring(table, day));
+        return [...members.values()].flatMap((m) => {
+          const points = Math.min(expiredBy((m as Member & { pointLots?: Record<string, number> }).pointLots ?? {}, day), m.points);
+          return points > 0 ? [{ openid: m.openid, member: m, facts: { points: String(points), date: day } }] : [];
+        });
+      }
+      case 'couponExpiring': {
+        const day = addDays(today, t.withinDays);
+        const items = await serviceEventsBetween(table, 'COUPONEXP', new Date(startOfLocalDay(day, timeZone)).toISOString(), new Date(endOfLocalDay(day, timeZone)).toISOString());
+        return items.filter((i) => i.status === 'issued').map((i) => ({ openid: String(i.openid), facts: { coupon: String(i.title ?? ''), date: day, code: String(i.code) } }));
+      }
+      case 'levelChanged': {
+        const items = await serviceEventsBetween(table, 'LEVELNOTICE', '', new Date(nowMs).toISOString());
+        return items
+          .filter((i) => i.status === 'pending')
+          .map((i) => {
+            const data = (i.data ?? {}) as { from?: string; to?: string };
+            return {
+              openid: String(i.openid),
+              facts: { level: data.to ?? '', from: data.from ?? '' },
+              // Out of the index once told (or skipped), so the minute schedule reads only new changes.
+              handled: async () => {
+                await table.doc.send(new UpdateCommand({ TableName: table.name, Key: { pk: i.pk, sk: i.sk }, UpdateExpression: 'SET #s = :sent REMOVE gsi1pk, gsi1sk', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':sent': 'sent' } }));
+              },
+            };
+          });
+      }
+      case 'walletUnclaimed': {
+        const from = new Date(nowMs - (t.afterDays + 1) * DAY_MS).toISOString();
+        const to = new Date(nowMs - t.afterDays * DAY_MS).toISOString();
+        const items = await serviceEventsBetween(table, 'WALLETCREDIT', from, to);
+        return items.filter((i) => Number(i.balanceFen ?? 0) >= t.minFen).map((i) => ({ openid: String(i.openid), facts: { balance: yuan(Number(i.balanceFen)) } }));
+      }
+    }
+  };
+}

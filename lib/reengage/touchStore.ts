@@ -1,0 +1,86 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { memberKey } from '../members/dynamoMemberStore';
+import type { Member } from '../members/member';
+import { shardOf } from '../segments/shard';
+import { cancellationCodes, putIf, type Table } from '../store/dynamo';
+import { queryPartition } from '../store/queryPartition';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+
+export type TouchOutcome = 'sent' | 'failed' | 'skipped';
+
+/** Who was touched by which rule, when; the rule's counters; and attribution of comebacks. */
+export interface TouchStore {
+  /** Claims the member for a rule: false while the previous touch is inside the cooldown. */
+  claimMember(ruleId: string, openid: string, nowMs: number, cooldownDays: number): Promise<boolean>;
+  /** Counts the touch; a sent one opens the member's attribution window. */
+  recordTouch(ruleId: string, openid: string, outcome: TouchOutcome, nowMs: number, attributionDays: number): Promise<void>;
+  /** Called with the profile after each interaction: a member inside a window counts as re-engaged, once. */
+  attribute(member: Pick<Member, 'openid' | 'lastTouch'>, nowMs: number): Promise<boolean>;
+  isRunDone(ruleId: string, day: string): Promise<boolean>;
+  markRunDone(ruleId: string, day: string, nowMs: number): Promise<void>;
+  counters(ruleId: string): Promise<Record<string, number>>;
+}
+
+const DAY_MS = 86_400_000;
+const counterKey = (ruleId: string, openid: string) => ({ pk: `REENGAGE#${ruleId}`, sk: `COUNT#${shardOf(openid)}` });
+const runKey = (ruleId: string, day: string) => ({ pk: `REENGAGE#${ruleId}`, sk: `RUN#${day}` });
+
+export function dynamoTouchStore(table: Table): TouchStore {
+  const T = table.name;
+  return {
+    claimMember: (ruleId, openid, nowMs, cooldownDays) =>
+      putIf(
+        table,
+        { pk: `MEMBER#${openid}`, sk: `REENGAGED#${ruleId}`, lastAt: nowMs, expiresAt: Math.floor((nowMs + cooldownDays * DAY_MS) / 1000) + 86_400 },
+        'attribute_not_exists(pk) OR lastAt <= :cutoff',
+        { ':cutoff': nowMs - cooldownDays * DAY_MS },
+      ),
+
+    async recordTouch(ruleId, openid, outcome, nowMs, attributionDays) {
+      const at = new Date(nowMs).toISOString();
+      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+        { Update: { TableName: T, Key: counterKey(ruleId, openid), UpdateExpression: 'ADD #o :one', ExpressionAttributeNames: { '#o': outcome }, ExpressionAttributeValues: { ':one': 1 } } },
+      ];
+      if (outcome === 'sent') {
+        const touch = { rule: ruleId, at, until: new Date(nowMs + attributionDays * DAY_MS).toISOString() };
+        items.push({ Update: { TableName: T, Key: memberKey(openid), UpdateExpression: 'SET lastTouch = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': touch } } });
+      }
+      await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    },
+
+    async attribute(member, nowMs) {
+      const t = member.lastTouch;
+      if (!t || Date.parse(t.until) < nowMs) return false;
+      try {
+        await table.doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Update: { TableName: T, Key: memberKey(member.openid), UpdateExpression: 'REMOVE lastTouch', ConditionExpression: 'lastTouch.#at = :at', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':at': t.at } } },
+              { Update: { TableName: T, Key: counterKey(t.rule, member.openid), UpdateExpression: 'ADD reengaged :one', ExpressionAttributeValues: { ':one': 1 } } },
+            ],
+          }),
+        );
+        return true;
+      } catch (err) {
+        if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return false; // counted by a parallel push
+        throw err;
+      }
+    },
+
+    async isRunDone(ruleId, day) {
+      const out = await table.doc.send(new GetCommand({ TableName: T, Key: runKey(ruleId, day) }));
+      return !!out.Item;
+    },
+    async markRunDone(ruleId, day, nowMs) {
+      await putIf(table, { ...runKey(ruleId, day), at: new Date(nowMs).toISOString(), expiresAt: Math.floor(nowMs / 1000) + 90 * 86_400 }, 'attribute_not_exists(pk)');
+    },
+
+    async counters(ruleId) {
+      const totals: Record<string, number> = {};
+      for (const item of await queryPartition(table, `REENGAGE#${ruleId}`, { prefix: 'COUNT#' })) {
+        for (const [k, v] of Object.entries(item)) if (typeof v === 'number') totals[k] = (totals[k] ?? 0) + v;
+      }
+      return totals;
+    },
+  };
+}
