@@ -12,7 +12,12 @@ const chunkSchema = z.object({
   broadcastId: z.string().min(1).max(64),
   shard: z.number().int().min(0).max(SHARDS - 1),
   openids: z.array(z.string().min(1).max(128)).min(1).max(CHUNK_SIZE),
+  retries: z.number().int().min(0).max(1000).optional(),
 });
+
+/** A chunk that must try again comes back after 10 s, 20 s, 40 s … at most 5 minutes. */
+export const retryDelaySeconds = (retries: number) => Math.min(300, 10 * 2 ** retries);
+const MAX_RETRIES = 30;
 
 export interface SendWiring {
   ports: SendPorts;
@@ -22,8 +27,9 @@ export interface SendWiring {
 
 /**
  * The send worker (SQS): each message is one chunk of a broadcast. A chunk that must wait (quiet
- * hours, the daily quota) goes back on the queue with a delay; one that hit a transient error is
- * reported as a batch item failure and comes back after the visibility timeout.
+ * hours, the daily quota) goes back on the queue with a delay, and so does one that hit a transient
+ * error (with a growing delay). A crash, or a chunk that could not be sent back, is a batch item
+ * failure and comes back after the visibility timeout.
  */
 export function createSendHandler(wire: () => Promise<SendWiring>) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => processChunks(await wire(), event);
@@ -45,7 +51,13 @@ async function processChunks(wired: SendWiring, event: SQSEvent): Promise<SQSBat
     }
     try {
       const result = await sendChunk(wired.ports, chunk.data);
-      if (result.kind === 'retry') failures.push({ itemIdentifier: record.messageId });
+      // Sent back explicitly rather than left to the visibility timeout: the backoff grows, and it
+      // works the same under serverless-offline-sqs, which deletes a batch whatever it reports.
+      if (result.kind === 'retry') {
+        const retries = chunk.data.retries ?? 0;
+        if (retries >= MAX_RETRIES) log.error('send chunk gave up; its members stay unsettled', { broadcastId: chunk.data.broadcastId, shard: chunk.data.shard, openids: chunk.data.openids.length });
+        else await wired.queue.send([{ ...chunk.data, retries: retries + 1 }], { delaySeconds: retryDelaySeconds(retries) });
+      }
       if (result.kind === 'hold') await wired.queue.send([chunk.data], { delaySeconds: Math.min(900, (result.untilMs - wired.ports.clock.now()) / 1000) });
     } catch (err) {
       log.warn('send chunk failed; SQS will redeliver it', { messageId: record.messageId, broadcastId: chunk.data.broadcastId, ...describeError(err) });

@@ -72,7 +72,7 @@ after(async () => {
   await sandbox?.close();
 });
 
-test('a 10,000-member broadcast arrives exactly once per eligible member through crashes, duplicates and lost answers', { timeout: 240_000 }, async () => {
+test('a 10,000-member broadcast arrives exactly once per eligible member through crashes, duplicates and lost answers', { timeout: 420_000 }, async () => {
   const now = Date.now();
   const openids = Array.from({ length: MEMBERS }, (_, i) => `oCrowd${String(i).padStart(5, '0')}`);
   const unsubscribed = Array.from({ length: 50 }, (_, i) => `oGone${i}`);
@@ -107,7 +107,7 @@ test('a 10,000-member broadcast arrives exactly once per eligible member through
   await waitFor(async () => {
     const p = (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
     return p.status === 'done' ? true : JSON.stringify({ status: p.status, ...p.progress });
-  }, { timeoutMs: 200_000, intervalMs: 500, what: 'the broadcast to finish' });
+  }, { timeoutMs: 330_000, intervalMs: 500, what: 'the broadcast to finish' });
   await waitUntilDrained(queue.url, { timeoutMs: 30_000 });
 
   const got = new Map<string, number>();

@@ -8,6 +8,9 @@ import { processPayout, type PayoutPorts } from '../payouts/processPayout';
 import { queueUrlFor } from '../queue/queueUrl';
 import { sqsQueue } from '../queue/sqsQueue';
 import { dynamoWallet } from '../wallet/wallet';
+import { paced } from '../ratelimit/paced';
+import { createRateLimiter, realSleep } from '../ratelimit/rateLimiter';
+import { dynamoRateState } from '../ratelimit/dynamoRateState';
 import type { Runtime } from './runtime';
 import { weChatApi } from './wechatApi';
 
@@ -25,9 +28,14 @@ export function payClient(): Promise<PayClient | undefined> {
   return client;
 }
 
+/** WeChat Pay allows 100 QPS per merchant; every payout call, from any function, shares this rate. */
+export const DEFAULT_WECHATPAY_RATE = 50;
+
 export async function payoutPorts(rt: Runtime): Promise<PayoutPorts | undefined> {
-  const pay = await payClient();
-  if (!pay) return undefined;
+  const client = await payClient();
+  if (!client) return undefined;
+  const perSecond = Number(process.env.WECHATPAY_RATE_PER_SECOND) || DEFAULT_WECHATPAY_RATE;
+  const pay = paced(client, createRateLimiter({ state: dynamoRateState(rt.table), clock: rt.clock, sleep: realSleep }, 'wechatpay', async () => ({ perSecond, burst: 5 })));
   const members = dynamoMemberStore(rt.table);
   const wallet = dynamoWallet(rt.table);
   return {

@@ -11,6 +11,8 @@ import { isFinal, type ChunkRef, type DeliveryStore, type Outcome, type SendChan
 /** One SQS message: up to CHUNK_SIZE members of one shard of one broadcast. */
 export interface Chunk extends ChunkRef {
   openids: string[];
+  /** How many times the chunk was sent back to try again. */
+  retries?: number;
 }
 
 /** Members per chunk: one transaction holds each member's record, touch and msgid, plus the counter (≤ 100 items). */
