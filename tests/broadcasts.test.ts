@@ -5,33 +5,25 @@ import { getRuntime, type Runtime } from '../lib/app/runtime';
 import { sendChunk, type Chunk } from '../lib/broadcast/sendChunk';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import type { WorkQueue } from '../lib/queue/queue';
-import { createSandbox, type Sandbox } from '../sandbox/server';
-import { loadHandlers } from './support/handlers';
-import { serveHandler } from './support/lambdaServer';
+import type { Sandbox } from '../sandbox/server';
 import { waitFor } from './support/localSqs';
 import { seedMembers } from './support/members';
-import { useTestTable } from './support/testTable';
+import { startStack, type Stack } from './support/stack';
 
 // The channel rules, caps, quotas, quiet hours and holds, through the admin API, the real worker and
 // the sandbox (which enforces WeChat's rules on its side), with the callback receiving job reports.
+let stack: Stack;
 let sandbox: Sandbox;
-let callback: Awaited<ReturnType<typeof serveHandler>>;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: Stack['handlers'];
 let rt: Runtime;
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
-  sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat` });
-  await sandbox.listen(0);
-  await useTestTable({ WECHAT_API_BASE: sandbox.url });
-  handlers = await loadHandlers();
+  stack = await startStack();
+  ({ sandbox, handlers } = stack);
   rt = await getRuntime();
   assert.equal((await handlers.admin('PUT', '/admin/send-policy', { ratePerSecond: 500, massMonthlyQuota: 4 })).status, 200);
 });
-after(async () => {
-  await sandbox?.close();
-  await callback?.close();
-});
+after(() => stack?.close());
 
 const sandboxPost = async (path: string, body: unknown) => {
   const r = await fetch(`${sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) });

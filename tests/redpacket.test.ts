@@ -6,32 +6,24 @@ import { localWallClock } from '../lib/coupons/validity';
 import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
 import { tendRounds } from '../lib/redpacket/tendRounds';
 import type { Table } from '../lib/store/dynamo';
-import { createSandbox, type Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../sandbox/server';
 import { campaignBody, scheduleCampaign } from './support/campaigns';
-import { loadHandlers } from './support/handlers';
-import { serveHandler } from './support/lambdaServer';
-import { useTestTable } from './support/testTable';
+import { startStack, type Stack } from './support/stack';
 
 // Followers grab through the real protocol: sandbox follower → signed push → our callback → DynamoDB
 // Local; the luckiest grabber is told through the sandbox's customer-service API.
+let stack: Stack;
 let sandbox: Sandbox;
-let callback: Awaited<ReturnType<typeof serveHandler>>;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: Stack['handlers'];
 let table: Table;
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
-  sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat` });
-  await sandbox.listen(0);
-  table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
-  handlers = await loadHandlers();
+  stack = await startStack();
+  ({ sandbox, handlers, table } = stack);
   const t = await handlers.admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: 'free 红烧肉', validity: { type: 'days', days: 30 } });
   assert.equal(t.status, 201);
 });
-after(async () => {
-  await sandbox?.close();
-  await callback?.close();
-});
+after(() => stack?.close());
 
 async function follower(openid: string) {
   const r = await fetch(`${sandbox.url}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'event', event: 'subscribe' }) });

@@ -9,33 +9,25 @@ import { expiryIndexKey } from '../lib/members/planPointsChange';
 import { serviceEventIndex } from '../lib/notices/serviceEvents';
 import { runReengagement } from '../lib/reengage/runReengagement';
 import { batchWriteAll } from '../lib/store/batchWrite';
-import { createSandbox, type Sandbox } from '../sandbox/server';
-import { loadHandlers } from './support/handlers';
-import { serveHandler } from './support/lambdaServer';
+import type { Sandbox } from '../sandbox/server';
 import { seedMembers } from './support/members';
-import { useTestTable } from './support/testTable';
+import { startStack, type Stack } from './support/stack';
 
 // Rules turn real service events into notices through the sandbox; a member who comes back within
 // the attribution window (a real push through the callback) counts as re-engaged, once.
 const DAY = 86_400_000;
 const SH = 'Asia/Shanghai';
+let stack: Stack;
 let sandbox: Sandbox;
-let callback: Awaited<ReturnType<typeof serveHandler>>;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: Stack['handlers'];
 let rt: Runtime;
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
-  sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, jobEvents: false });
-  await sandbox.listen(0);
-  await useTestTable({ WECHAT_API_BASE: sandbox.url });
-  handlers = await loadHandlers();
+  stack = await startStack({ sandbox: { jobEvents: false } });
+  ({ sandbox, handlers } = stack);
   rt = await getRuntime();
 });
-after(async () => {
-  await sandbox?.close();
-  await callback?.close();
-});
+after(() => stack?.close());
 
 const notices = (openid: string) => sandbox.state.inboxOf(openid).filter((e) => e.direction === 'in' && (e.channel === 'template' || e.channel === 'custom'));
 const template = (thing1: string) => ({ templateId: 'service-notice', data: { thing1 } });

@@ -1,5 +1,6 @@
 import { serviceEventIndex } from '../notices/serviceEvents';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../store/queryAll';
+import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { memberKey } from '../members/dynamoMemberStore';
 import { cancellationCodes, isConditionFailure, putIf, type Table } from '../store/dynamo';
 import { queryPartition } from '../store/queryPartition';
@@ -142,23 +143,13 @@ export function dynamoCoupons(table: Table): CouponStore {
     },
 
     async listOf(openid) {
-      const coupons: Coupon[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await table.doc.send(
-          new QueryCommand({
-            TableName: table.name,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-            ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':c': 'COUPON#' },
-            ScanIndexForward: false,
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of out.Items ?? []) coupons.push(toCoupon(item));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return coupons;
+      const items = await queryAll(table, {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+        ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':c': 'COUPON#' },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      });
+      return items.map(toCoupon);
     },
   };
 }

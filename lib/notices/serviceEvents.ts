@@ -1,6 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SHARDS, shardOf } from '../segments/shard';
 import type { Table } from '../store/dynamo';
+import { queryAll } from '../store/queryAll';
 
 /**
  * Service events that re-engagement rules turn into notices, indexed by time on gsi1 (sharded like
@@ -17,24 +17,13 @@ export function serviceEventIndex(kind: ServiceEventKind, openid: string, atIso:
 /** Every indexed item of a kind whose time lies in [fromIso, toIso] (from the start when fromIso is ''), over all shards. */
 export async function serviceEventsBetween(table: Table, kind: ServiceEventKind, fromIso: string, toIso: string): Promise<Record<string, unknown>[]> {
   const pages = await Promise.all(
-    Array.from({ length: SHARDS }, async (_, shard) => {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await table.doc.send(
-          new QueryCommand({
-            TableName: table.name,
-            IndexName: 'gsi1',
-            KeyConditionExpression: fromIso ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk AND gsi1sk <= :to',
-            ExpressionAttributeValues: { ':pk': `${kind}#${shard}`, ':to': `${toIso}#~`, ...(fromIso ? { ':from': fromIso } : {}) },
-            ExclusiveStartKey: start,
-          }),
-        );
-        items.push(...(out.Items ?? []));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return items;
-    }),
+    Array.from({ length: SHARDS }, (_, shard) =>
+      queryAll(table, {
+        IndexName: 'gsi1',
+        KeyConditionExpression: fromIso ? 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to' : 'gsi1pk = :pk AND gsi1sk <= :to',
+        ExpressionAttributeValues: { ':pk': `${kind}#${shard}`, ':to': `${toIso}#~`, ...(fromIso ? { ':from': fromIso } : {}) },
+      }),
+    ),
   );
   return pages.flat();
 }
