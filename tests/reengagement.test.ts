@@ -1,6 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { crmPorts } from '../lib/app/crm';
 import { reengagePorts } from '../lib/app/reengage';
+import { signIn } from '../lib/signin/signIn';
 import { getRuntime, type Runtime } from '../lib/app/runtime';
 import { businessDay } from '../lib/clock/timeZone';
 import { addDays } from '../lib/coupons/validity';
@@ -125,4 +127,18 @@ test('service events become notices: points expiring in 7 days, a coupon expirin
   assert.equal(notices('ev-wallet-small').length, 0, 'below the threshold');
   // A minute later the level change is not told again (its notice left the index), daily rules are done.
   assert.deepEqual((await runAt(at + 60_000)).map((r) => [r.rule, r.candidates]), [['level', 0]]);
+});
+
+test('a sign-in streak about to break: signed in yesterday (three days running), not yet today', async () => {
+  const now = Date.now();
+  await followers(['streak-a', 'streak-b', 'streak-c']);
+  const crm = crmPorts(rt);
+  const on = (daysAgo: number) => ({ ...crm, clock: { now: () => now - daysAgo * DAY } });
+  for (const d of [3, 2, 1]) assert.equal((await signIn(on(d), 'streak-a')).status, 'signed-in');
+  for (const d of [2, 1]) await signIn(on(d), 'streak-b'); // a streak of 2: below the rule's 3
+  for (const d of [3, 2, 1, 0]) await signIn(on(d), 'streak-c'); // already signed in today
+  await putRules([rule({ id: 'streak', trigger: { type: 'streakAtRisk', minStreak: 3 }, notice: { text: '已连续签到 {streak} 天，今天签到就是第 {next} 天', template: template('连续签到 {streak} 天，今天别忘了签到') } })]);
+  const runs = await runAt(now);
+  assert.deepEqual(runs.map((r) => [r.rule, r.candidates, r.sent]), [['streak', 1, 1]]);
+  assert.deepEqual(notices('streak-a').map((e) => e.data?.thing1?.value), ['连续签到 3 天，今天别忘了签到']);
 });

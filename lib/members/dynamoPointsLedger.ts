@@ -1,3 +1,4 @@
+import { serviceEventIndex } from '../notices/serviceEvents';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, type Table } from '../store/dynamo';
 import { memberKey, toMember } from './dynamoMemberStore';
@@ -49,7 +50,8 @@ export function dynamoPointsLedger(table: Table): PointsLedger {
             new TransactWriteCommand({
               TransactItems: [
                 { Put: { TableName: table.name, Item: { ...idemKey(openid, change.idempotencyKey), entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
-                { Put: { TableName: table.name, Item: { pk: `MEMBER#${openid}`, sk: `LEDGER#${at}#${change.idempotencyKey}`, ...entry } } },
+                // A sign-in is indexed by time, for "streak about to break" notices (lib/reengage).
+                { Put: { TableName: table.name, Item: { pk: `MEMBER#${openid}`, sk: `LEDGER#${at}#${change.idempotencyKey}`, ...entry, ...(change.kind === 'signin' ? serviceEventIndex('SIGNIN', openid, at) : {}) } } },
                 {
                   Update: {
                     TableName: table.name,
@@ -91,7 +93,7 @@ export function dynamoPointsLedger(table: Table): PointsLedger {
         }),
       );
       return {
-        entries: (out.Items ?? []).map(({ pk: _pk, sk: _sk, ...e }) => e as PointsEntry),
+        entries: (out.Items ?? []).map(({ pk: _pk, sk: _sk, gsi1pk: _ipk, gsi1sk: _isk, ...e }) => e as PointsEntry),
         cursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
       };
     },

@@ -70,6 +70,16 @@ export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: st
             };
           });
       }
+      case 'streakAtRisk': {
+        // Yesterday's sign-ins; those who signed in again today, or whose streak is short, are not at risk.
+        const yesterday = addDays(today, -1);
+        const items = await serviceEventsBetween(table, 'SIGNIN', new Date(startOfLocalDay(yesterday, timeZone)).toISOString(), new Date(endOfLocalDay(yesterday, timeZone)).toISOString());
+        const members = await profiles(table, [...new Set(items.map((i) => String(i.openid)))]);
+        return [...members.values()].flatMap((m) => {
+          const s = m as Member & { lastSignInDay?: string; signInStreak?: number };
+          return s.lastSignInDay === yesterday && (s.signInStreak ?? 0) >= t.minStreak ? [{ openid: m.openid, member: m, facts: { streak: String(s.signInStreak), next: String((s.signInStreak ?? 0) + 1) } }] : [];
+        });
+      }
       case 'walletUnclaimed': {
         const from = new Date(nowMs - (t.afterDays + 1) * DAY_MS).toISOString();
         const to = new Date(nowMs - t.afterDays * DAY_MS).toISOString();

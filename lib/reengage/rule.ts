@@ -15,6 +15,8 @@ const trigger = z.discriminatedUnion('type', [
   z.object({ type: z.literal('couponExpiring'), withinDays: z.number().int().min(1).max(14).default(1) }),
   /** A level change (upgrade), told once, within minutes. */
   z.object({ type: z.literal('levelChanged') }),
+  /** Signed in yesterday with a streak of at least `minStreak` days, not yet today: runs at `runAt` (e.g. 20:00). */
+  z.object({ type: z.literal('streakAtRisk'), minStreak: z.number().int().min(2).max(365).default(3) }),
   /** A wallet balance of at least `minFen` left since a credit `afterDays` days ago. */
   z.object({ type: z.literal('walletUnclaimed'), afterDays: z.number().int().min(1).max(30).default(3), minFen: z.number().int().min(1).default(100) }),
 ]);
