@@ -8,6 +8,7 @@ import type { WorkQueue } from '../lib/queue/queue';
 import type { Sandbox } from '../sandbox/server';
 import { waitFor } from './support/localSqs';
 import { seedMembers } from './support/members';
+import type { AdminCall } from './support/handlers';
 import { startStack, type Stack } from './support/stack';
 
 // The channel rules, caps, quotas, quiet hours and holds, through the admin API, the real worker and
@@ -115,7 +116,7 @@ test('customer-service broadcasts: inside the window sent, outside skipped, 4300
 test('a mass send reaches a follower at most 4 times a month; a frequency cap skips members with enough recent broadcasts', async () => {
   const ids = ['mass-a', 'mass-b', 'mass-c'];
   await followers(ids, 'mass');
-  const views = [];
+  const views: AdminCall['body'][] = [];
   for (let i = 1; i <= 5; i++) views.push(await dispatchAndView(await broadcast({ message: { channel: 'mass', text: `第${i}期会员月刊` }, segment: { tag: 'mass' } })));
   assert.deepEqual(views.map((v) => v.progress.sentBy.mass ?? 0), [3, 3, 3, 3, 0]);
   assert.deepEqual(views[4].progress.skipped, { 'mass-quota': 3 });

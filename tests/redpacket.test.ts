@@ -104,3 +104,18 @@ test('not eligible names the level; a paused campaign says so', async () => {
   assert.equal((await handlers.admin('POST', `/admin/campaigns/${id}/pause`)).status, 200);
   assert.match((await say('plain-member', { type: 'text', content: '金卡红包' })).text, /暂停中/);
 });
+
+test("an erased member's shares stay in the round (the money adds up) but no longer name them", async () => {
+  const id = await liveCampaign({ trigger: { keywords: ['隐私红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 10, maxFen: 200 } });
+  await follower('rp-erase');
+  assert.match((await say('rp-erase', { type: 'text', content: '隐私红包' })).text, /抢到 1\.00 元/);
+  const erased = await handlers.admin('DELETE', '/admin/members/rp-erase');
+  assert.equal(erased.status, 200, JSON.stringify(erased.body));
+  const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
+  const winners = report.rounds.flatMap((r: { winners: { openid: string; amountFen: number }[] }) => r.winners);
+  assert.equal(winners.length, 1);
+  assert.match(winners[0].openid, /^erased:[0-9a-f]{16}$/);
+  assert.equal(winners[0].amountFen, 100);
+  assert.equal(report.budget.balanced, true);
+  assert.ok(!JSON.stringify(report).includes('rp-erase'), 'the report no longer holds the openid');
+});

@@ -8,10 +8,10 @@ import { walletEntryKey, walletKey } from '../wallet/walletKeys';
 import { sharesOfShard, shardOf, type RoundSnapshot } from './round';
 import type { BestLuck, Claim, ClaimResult, GrabView, RoundStore, StoredRound, TakenShare } from './roundStore';
 
-const roundKey = (campaignId: string, day: string) => ({ pk: `RPROUNDS#${campaignId}`, sk: day });
+export const roundKey = (campaignId: string, day: string) => ({ pk: `RPROUNDS#${campaignId}`, sk: day });
 export const shardPk = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, shard: number) => `RPSHARD#${r.campaignId}#${r.day}#${shard}`;
 const idx = (i: number) => String(i).padStart(5, '0');
-const shareKey = (r: RoundSnapshot, kind: 'FREE' | 'TAKEN' | 'RETURNED', i: number) => ({ pk: shardPk(r, shardOf(i, r.shards)), sk: `${kind}#${idx(i)}` });
+export const shareKey = (r: Pick<RoundSnapshot, 'campaignId' | 'day' | 'shards'>, kind: 'FREE' | 'TAKEN' | 'RETURNED', i: number) => ({ pk: shardPk(r, shardOf(i, r.shards)), sk: `${kind}#${idx(i)}` });
 const countKey = (r: RoundSnapshot, shard: number) => ({ pk: shardPk(r, shard), sk: 'COUNT' });
 const memberRoundKey = (openid: string, r: RoundSnapshot) => ({ pk: `MEMBER#${openid}`, sk: `RPROUND#${r.campaignId}#${r.day}` });
 const memberDayKey = (openid: string, day: string) => ({ pk: `MEMBER#${openid}`, sk: `RPDAY#${day}` });
@@ -155,10 +155,11 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
           Update: {
             TableName: T,
             Key: memberRoundKey(c.openid, r),
-            UpdateExpression: 'ADD grabs :one SET lastFen = :fen, campaignId = :c, #d = :d',
+            // The share indexes let an erasure find the member's shares (lib/privacy).
+            UpdateExpression: 'ADD grabs :one, shareIndexes :idx SET lastFen = :fen, campaignId = :c, #d = :d',
             ConditionExpression: 'attribute_not_exists(grabs) OR grabs < :limit',
             ExpressionAttributeNames: { '#d': 'day' },
-            ExpressionAttributeValues: { ':one': 1, ':fen': payFen, ':c': r.campaignId, ':d': r.day, ':limit': limits.perRound },
+            ExpressionAttributeValues: { ':one': 1, ':idx': new Set([c.index]), ':fen': payFen, ':c': r.campaignId, ':d': r.day, ':limit': limits.perRound },
           },
         },
         {
