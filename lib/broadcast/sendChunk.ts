@@ -160,6 +160,8 @@ async function withRetries<T>(ports: SendPorts, idempotent: boolean, call: () =>
     const retriable = kind === 'rate' || (kind === 'transient' && (idempotent || result.error.errcode === -1));
     if (!retriable) break;
     await ports.sleep(kind === 'rate' ? 1000 : 200 * 4 ** i);
+    // A repeat is a call like any other: it takes its own slot of the shared rate.
+    await ports.limiter.waitFor(await ports.limiter.reserve(1), 0);
     result = await call();
   }
   return result;
