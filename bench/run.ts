@@ -6,6 +6,7 @@
  *   2. cold start of the packaged callback in fresh node processes
  *   segments: bench/segments.ts's own section (items read per member returned), appended as it writes it
  *   red packets: bench/grab.ts's own section (a crowd on one round, writes per partition key, 16 shards vs 1)
+ *   broadcasts: bench/broadcast.ts's own section (audience expansion, send rate under the shared limiter, dormancy reads)
  * DynamoDB Local and every child process are stopped on the way out, also on error or Ctrl-C.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { benchFullPath, prepareTable } from './fullPath';
 import { benchProtocol } from './protocol';
 import { benchSegments } from './segments';
 import { benchGrab } from './grab';
+import { benchBroadcast } from './broadcast';
 import { machineFacts, markdownReport, stdoutReport } from './report';
 import { onStop, say, stopAll } from './support';
 
@@ -96,6 +98,18 @@ try {
     }),
   );
 
+  const broadcast = await section('broadcasts (bench/broadcast.ts)', () =>
+    benchBroadcast()
+      .then((r) => {
+        if (r.failed) exitCode = 1;
+        return r.markdown;
+      })
+      .catch((err: unknown) => {
+        exitCode = 1;
+        return `## Broadcasts: audience expansion, send rate, dormancy reads\n\n**This run's broadcast benchmark failed:** ${err instanceof Error ? err.message : String(err)}\n`;
+      }),
+  );
+
   const results = {
     machine: machineFacts(loadAtStart),
     command: 'npm run bench',
@@ -104,7 +118,7 @@ try {
     protocol,
     fullPath,
     coldStart,
-    extraSections: [segments, grab],
+    extraSections: [segments, grab, broadcast],
   };
   process.stdout.write(stdoutReport(results));
   writeFileSync(join(root, 'docs/benchmarks.md'), markdownReport(results));
