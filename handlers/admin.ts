@@ -35,6 +35,7 @@ import { broadcastAdminPorts } from '../lib/app/broadcast';
 import { reengageRoutes } from '../lib/reengage/adminRoutes';
 import { reengagementRulesDocument } from '../lib/app/reengage';
 import { dynamoTouchStore } from '../lib/reengage/touchStore';
+import { accountRoutes } from '../lib/admin/accountRoutes';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -47,6 +48,7 @@ async function wire() {
     wired = {
       adminToken: rt.config.adminToken,
       routes: compileRoutes([
+        ...accountRoutes({ appId: rt.config.appId, timeZone: rt.config.timeZone }),
         // Before /admin/members/{openid}, so `import` is never read as an openid.
         ...importRoutes({ table: rt.table, clock: rt.clock, levels: () => levelsDocument(rt).get(), startJob: importJobStarter(rt), syncMaxRows: Number(process.env.IMPORT_SYNC_MAX_ROWS) || undefined }),
         ...memberRoutes({ members: dynamoMemberStore(rt.table), points: crmPorts(rt) }),

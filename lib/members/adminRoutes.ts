@@ -10,7 +10,8 @@ import { changePoints, type PointsPorts } from './grantPoints';
 import { serviceWindowEndsAt } from './member';
 import type { MemberStore } from './memberStore';
 
-const pointsChangeSchema = z.object({
+/** The body of POST /admin/members/{openid}/points (the console builds it from this type). */
+export const pointsChangeSchema = z.object({
   delta: z.number().int().refine((n) => n !== 0, 'must not be 0').refine((n) => Math.abs(n) <= 1_000_000, 'at most 1,000,000 at once'),
   reason: z.string().trim().min(1).max(200),
   idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)'),

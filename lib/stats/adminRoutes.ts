@@ -1,13 +1,21 @@
 import { z } from 'zod';
 import { json } from '../http/response';
 import { withBody, type Route } from '../http/router';
-import { daysBetween, toDayNumbers, type StatsStore } from './dailyStats';
+import { daysBetween, toDayNumbers, type DayNumbers, type StatsStore } from './dailyStats';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const rangeSchema = z
+/** The query of GET /admin/stats/daily (the console builds it from this type). */
+export const rangeSchema = z
   .object({ from: z.string().regex(DAY, 'YYYY-MM-DD'), to: z.string().regex(DAY, 'YYYY-MM-DD') })
   .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['from'] })
   .refine((r) => daysBetween(r.from, r.to).length <= 366, { message: 'at most 366 days at once', path: ['to'] });
+
+/** The answer of GET /admin/stats/daily. */
+export interface DailyStatsResponse {
+  from: string;
+  to: string;
+  days: DayNumbers[];
+}
 
 export function statsRoutes(ports: { stats: StatsStore }): Route[] {
   return [
@@ -18,7 +26,7 @@ export function statsRoutes(ports: { stats: StatsStore }): Route[] {
         withBody(rangeSchema, req.query, async ({ from, to }) => {
           const days = daysBetween(from, to);
           const raw = await ports.stats.read(days);
-          return json(200, { from, to, days: days.map((d) => toDayNumbers(d, raw.get(d))) });
+          return json(200, { from, to, days: days.map((d) => toDayNumbers(d, raw.get(d))) } satisfies DailyStatsResponse);
         }),
     },
   ];

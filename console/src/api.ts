@@ -1,0 +1,61 @@
+import type { AccountInfo, ApiIssue, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse } from './types';
+
+/** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
+const TOKEN_KEY = 'console.adminToken';
+
+export const session = {
+  token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
+  save: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
+  clear: () => sessionStorage.removeItem(TOKEN_KEY),
+};
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: ApiIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Called when the API answers 401 with the saved token (e.g. the token was rotated). */
+let onUnauthorized: () => void = () => {};
+export function whenUnauthorized(f: () => void) {
+  onUnauthorized = f;
+}
+
+async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, opts: { body?: unknown; token?: string } = {}): Promise<T> {
+  const token = opts.token ?? session.token() ?? '';
+  const res = await fetch(path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  let data: unknown = undefined;
+  try {
+    data = text ? JSON.parse(text) : undefined;
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) {
+    const d = (data ?? {}) as { error?: string; issues?: ApiIssue[] };
+    const err = new ApiError(res.status, d.error ?? `HTTP ${res.status}`, d.issues ?? []);
+    if (res.status === 401 && opts.token === undefined) onUnauthorized();
+    throw err;
+  }
+  return data as T;
+}
+
+const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
+const member = (openid: string) => `/admin/members/${encodeURIComponent(openid)}`;
+
+export const api = {
+  /** Also the sign-in check: a wrong token answers 401. */
+  account: (token?: string) => call<AccountInfo>('GET', '/admin/account', { token }),
+  dailyStats: (q: DailyStatsQuery) => call<DailyStatsResponse>('GET', `/admin/stats/daily?${qs(q)}`),
+  member: (openid: string) => call<MemberProfile>('GET', member(openid)),
+  ledger: (openid: string, limit = 20) => call<PointsLedgerResponse>('GET', `${member(openid)}/points?${qs({ limit: String(limit) })}`),
+  changePoints: (openid: string, body: PointsChangeBody) => call<PointsChangeResponse>('POST', `${member(openid)}/points`, { body }),
+};

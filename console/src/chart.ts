@@ -1,0 +1,67 @@
+import { h, s } from './dom';
+
+export interface Series {
+  key: string;
+  label: string;
+  /** A CSS class giving the colour (contrast-checked in styles.css). */
+  tone: string;
+  values: number[];
+}
+
+const W = 640;
+const H = 220;
+const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
+
+function niceMax(v: number): number {
+  if (v <= 0) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  return [1, 2, 5, 10].map((m) => m * p).find((m) => m >= v) ?? v;
+}
+
+/**
+ * A line chart as hand-made SVG: one polyline and one point per day and series. Every point carries
+ * data-series, data-day and data-value, and a <title> for hover and screen readers; the whole chart
+ * has an accessible name and a table fallback (visually hidden) with the same numbers.
+ */
+export function lineChart(title: string, days: string[], series: Series[]): HTMLElement {
+  const all = series.flatMap((x) => x.values);
+  const top = niceMax(Math.max(0, ...all));
+  const bottom = Math.min(0, ...all) < 0 ? -niceMax(-Math.min(...all)) : 0;
+  const innerW = W - PAD.left - PAD.right;
+  const innerH = H - PAD.top - PAD.bottom;
+  const x = (i: number) => PAD.left + (days.length <= 1 ? innerW / 2 : (i * innerW) / (days.length - 1));
+  const y = (v: number) => PAD.top + ((top - v) * innerH) / (top - bottom || 1);
+
+  const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, class: 'chart', preserveAspectRatio: 'xMidYMid meet' });
+  svg.appendChild(s('title', {}, title));
+  for (const v of [bottom, bottom + (top - bottom) / 2, top]) {
+    svg.appendChild(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'grid' }));
+    svg.appendChild(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(Math.round(v))));
+  }
+  if (bottom < 0) svg.appendChild(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0), class: 'axis' }));
+  const every = Math.max(1, Math.ceil(days.length / 7));
+  days.forEach((d, i) => {
+    if (i % every === 0 || i === days.length - 1) svg.appendChild(s('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', class: 'tick day-label' }, d.slice(5)));
+  });
+  for (const ser of series) {
+    const g = s('g', { class: `series ${ser.tone}`, 'data-series': ser.key });
+    g.appendChild(s('polyline', { points: ser.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '), fill: 'none' }));
+    ser.values.forEach((v, i) => {
+      const dot = s('circle', { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: 3.5, class: 'point', 'data-day': days[i]!, 'data-value': v });
+      dot.appendChild(s('title', {}, `${ser.label} ${days[i]}: ${v}`));
+      g.appendChild(dot);
+    });
+    svg.appendChild(g);
+  }
+
+  const legend = h('ul', { class: 'legend' }, series.map((x) => h('li', { class: x.tone }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), x.label)));
+  const table = h(
+    'table',
+    { class: 'visually-hidden' },
+    h('caption', {}, title),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), series.map((x) => h('th', { scope: 'col' }, x.label)))),
+    h('tbody', {}, days.map((d, i) => h('tr', {}, h('th', { scope: 'row' }, d), series.map((x) => h('td', {}, String(x.values[i] ?? 0)))))),
+  );
+  const fig = h('figure', { class: 'chart-card' }, h('figcaption', {}, title), svg, legend, table);
+  return fig;
+}

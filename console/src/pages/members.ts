@@ -1,0 +1,116 @@
+import { api, ApiError } from '../api';
+import { timeIn } from '../dates';
+import { field, h, setError } from '../dom';
+import { isKey, lang, t } from '../i18n';
+import type { AccountInfo, MemberProfile, PointsChangeBody, PointsLedgerResponse } from '../types';
+
+/** Members: look one up by openid, read the profile and points ledger, adjust points with a reason. */
+export function membersPage(account: AccountInfo, openid: string | null, go: (openid: string) => void): HTMLElement {
+  const locale = lang() === 'zh' ? 'zh-CN' : 'en-GB';
+  const input = h('input', { type: 'search', name: 'openid', value: openid ?? '', autocomplete: 'off', spellcheck: 'false', required: true });
+  const f = field(t('searchOpenid'), input);
+  const search = h('form', { class: 'toolbar search', role: 'search' }, f.wrap, h('button', { type: 'submit', class: 'primary' }, t('search')));
+  search.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (input.value.trim()) go(input.value.trim());
+  });
+  const body = h('div', { class: 'member', 'aria-live': 'polite' });
+
+  async function show(id: string, message = '') {
+    body.replaceChildren(h('p', {}, t('loading')));
+    try {
+      const [profile, ledger] = await Promise.all([api.member(id), api.ledger(id)]);
+      body.replaceChildren(profileCard(profile, ledger), adjustForm(id, message), ledgerTable(ledger));
+    } catch (err) {
+      const message = err instanceof ApiError && err.status === 404 ? t('memberNotFound') : err instanceof Error ? err.message : String(err);
+      setError(input, f.error, message);
+      body.replaceChildren();
+    }
+  }
+
+  function profileCard(m: MemberProfile, l: PointsLedgerResponse): HTMLElement {
+    const row = (k: Parameters<typeof t>[0], v: string) => h('div', {}, h('dt', {}, t(k)), h('dd', {}, v));
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'profile-title' },
+      h('h2', { id: 'profile-title' }, `${t('profile')} · ${m.nickname ?? m.openid}`),
+      h(
+        'dl',
+        { class: 'facts' },
+        row('subscribed', m.subscribed ? t('yes') : t('no')),
+        row('level', m.level),
+        h('div', {}, h('dt', {}, t('points')), h('dd', { 'data-balance': l.balance }, String(l.balance))),
+        row('lifetimePoints', String(l.lifetimePoints)),
+        row('source', m.source ?? '—'),
+        row('firstSeen', timeIn(account.timeZone, m.firstSeenAt, locale)),
+        row('lastInteraction', timeIn(account.timeZone, m.lastInteractionAt, locale)),
+      ),
+      h('h3', {}, t('tags')),
+      m.tags.length ? h('ul', { class: 'tags' }, m.tags.map((tag) => h('li', {}, tag))) : h('p', {}, t('noTags')),
+    );
+  }
+
+  function adjustForm(id: string, message: string): HTMLElement {
+    const delta = h('input', { type: 'number', name: 'delta', step: 1, required: true, inputmode: 'numeric' });
+    const reason = h('input', { type: 'text', name: 'reason', maxlength: 200, required: true });
+    const fd = field(t('delta'), delta, t('deltaHint'));
+    const fr = field(t('reason'), reason);
+    const status = h('p', { class: 'status', role: 'status' }, message);
+    const form = h('form', { class: 'card adjust', 'aria-labelledby': 'adjust-title' }, h('h2', { id: 'adjust-title' }, t('adjustPoints')), h('div', { class: 'row' }, fd.wrap, fr.wrap), h('button', { type: 'submit', class: 'primary' }, t('apply')), status);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      setError(delta, fd.error, null);
+      setError(reason, fr.error, null);
+      status.textContent = '';
+      // One key per submitted change: a double click or a retry changes the balance once.
+      const body: PointsChangeBody = { delta: Number(delta.value), reason: reason.value, idempotencyKey: `console:${crypto.randomUUID()}` };
+      try {
+        const r = await api.changePoints(id, body);
+        await show(id, t('adjusted', { n: r.balance }));
+        document.querySelector<HTMLInputElement>('.adjust input[name=delta]')?.focus();
+      } catch (err) {
+        if (err instanceof ApiError && err.issues.length) {
+          for (const i of err.issues) i.path === 'reason' ? setError(reason, fr.error, i.message) : setError(delta, fd.error, i.message);
+        } else setError(delta, fd.error, err instanceof Error ? err.message : String(err));
+      }
+    });
+    return form;
+  }
+
+  function ledgerTable(l: PointsLedgerResponse): HTMLElement {
+    if (!l.ledger.length) return h('section', { class: 'card' }, h('h2', {}, t('ledger')), h('p', {}, t('ledgerEmpty')));
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'ledger-title' },
+      h('h2', { id: 'ledger-title' }, t('ledger')),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'ledger' },
+          h('thead', {}, h('tr', {}, (['at', 'kind', 'delta', 'reason', 'balanceAfter'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+          h(
+            'tbody',
+            {},
+            l.ledger.map((e) => {
+              const kindKey = `kind_${e.kind}`;
+              return h(
+                'tr',
+                {},
+                h('td', {}, timeIn(account.timeZone, e.at, locale)),
+                h('td', {}, isKey(kindKey) ? t(kindKey) : e.kind),
+                h('td', { class: e.delta < 0 ? 'neg num' : 'pos num' }, e.delta > 0 ? `+${e.delta}` : String(e.delta)),
+                h('td', {}, e.reason),
+                h('td', { class: 'num' }, String(e.balanceAfter)),
+              );
+            }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  if (openid) void show(openid);
+  return h('div', { class: 'page members' }, h('h1', {}, t('navMembers')), search, body);
+}

@@ -1,0 +1,48 @@
+/**
+ * The admin API's request and response types, taken from the server's own zod schemas and types, so
+ * a field renamed on one side breaks `tsc` on the other. Type-only imports: none of the server code
+ * reaches the bundle.
+ */
+import type { z } from 'zod';
+import type { AccountInfo } from '../../lib/admin/accountRoutes';
+import type { rangeSchema, DailyStatsResponse } from '../../lib/stats/adminRoutes';
+import type { DayNumbers } from '../../lib/stats/dailyStats';
+import type { pointsChangeSchema } from '../../lib/members/adminRoutes';
+import type { Member } from '../../lib/members/member';
+import type { PointsEntry } from '../../lib/members/points';
+import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
+import type { campaignSchema } from '../../lib/redpacket/campaign';
+import type { segmentSchema } from '../../lib/segments/segment';
+
+export type { AccountInfo, DailyStatsResponse, DayNumbers, Member, PointsEntry };
+
+/** GET /admin/stats/daily?from=…&to=… */
+export type DailyStatsQuery = z.input<typeof rangeSchema>;
+/** POST /admin/members/{openid}/points */
+export type PointsChangeBody = z.input<typeof pointsChangeSchema>;
+/** GET /admin/members/{openid} */
+export type MemberProfile = Member & { serviceWindowEndsAt: string | null };
+/** GET /admin/members/{openid}/points */
+export interface PointsLedgerResponse {
+  balance: number;
+  lifetimePoints: number;
+  ledger: PointsEntry[];
+  cursor: string | null;
+}
+/** POST /admin/members/{openid}/points (201) */
+export interface PointsChangeResponse {
+  balance: number;
+  level: string;
+  entry: PointsEntry;
+}
+
+// Bodies of the pages that come next (campaigns, broadcasts, segments).
+export type CampaignBody = z.input<typeof campaignSchema>;
+export type BroadcastBody = z.input<typeof broadcastSchema>;
+export type SegmentBody = z.input<typeof segmentSchema>;
+
+/** A 400 from the admin API names the fields it refuses. */
+export interface ApiIssue {
+  path: string;
+  message: string;
+}

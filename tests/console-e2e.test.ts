@@ -1,0 +1,193 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { businessDay } from '../lib/clock/timeZone';
+import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
+import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
+import { serveHandler } from './support/lambdaServer';
+import { httpEvent, eventXml, pushEvent } from './support/pushes';
+import { TEST_CONFIG, useTestTable } from './support/testTable';
+
+// The operator console in headless Chromium: its built files served by handlers/console.ts and the
+// real admin API (handlers/admin.ts) on one origin, as serverless-offline serves them on :3000, over
+// DynamoDB Local. Today's numbers come from real pushes through the callback handler; the days
+// before from the stats store. SCREENSHOTS=1 refreshes docs/console-dashboard.png and
+// docs/console-members.png.
+const WAIT = 15_000;
+const TZ = TEST_CONFIG.ACCOUNT_TIME_ZONE;
+let server: Awaited<ReturnType<typeof serveHandler>>;
+let browser: Browser;
+let page: Page;
+let today: string;
+const follower = `o_console_${Date.now()}`;
+
+function dayBefore(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - n);
+  return d.toISOString().slice(0, 10);
+}
+
+before(async () => {
+  execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
+  const executablePath = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
+  const table = await useTestTable();
+  await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
+  const { handleAdmin } = await import('../handlers/admin');
+  const { handleConsole } = await import('../handlers/console');
+  const { handleWeChat } = await import('../handlers/wechat');
+
+  // Today: three follows, one unfollow, two sign-ins, through the real callback.
+  const t = Math.floor(Date.now() / 1000);
+  for (const id of [follower, `${follower}_b`, `${follower}_c`]) assert.equal((await handleWeChat(pushEvent(eventXml(id, 'subscribe', '', t)))).statusCode, 200);
+  await handleWeChat(pushEvent(eventXml(follower, 'CLICK', 'SIGN_IN', t + 1)));
+  await handleWeChat(pushEvent(eventXml(`${follower}_b`, 'CLICK', 'SIGN_IN', t + 1)));
+  await handleWeChat(pushEvent(eventXml(`${follower}_c`, 'unsubscribe', '', t + 2)));
+  // The days before: straight into the stats store.
+  today = businessDay(Date.now(), TZ);
+  const stats = dynamoStatsStore(table);
+  const history = [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8];
+  for (const [i, n] of history.entries()) {
+    await stats.add(dayBefore(today, history.length - i), { newFollowers: n, unfollows: i % 3, activeMembers: n + 4, signIns: Math.floor(n / 2) }, `seed-${i}`);
+  }
+
+  // One origin, like serverless-offline: /admin/* → the admin handler, /console* → the console's.
+  server = await serveHandler(async () => (e: APIGatewayProxyEventV2) => (e.rawPath.startsWith('/admin') ? handleAdmin(e) : handleConsole(e)));
+  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page.on('pageerror', (err) => console.error('[console page error]', err));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('the console handler serves the built files with their types, and index.html for the app routes', async () => {
+  const get = (p: string) => fetch(`${server.url}${p}`, { redirect: 'manual' });
+  const index = await get('/console/');
+  assert.equal(index.status, 200);
+  assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
+  assert.match(await index.text(), /<script type="module" src="\/console\/app.js">/);
+  const deep = await get('/console/members/o_someone');
+  assert.equal(deep.status, 200);
+  assert.match(deep.headers.get('content-type') ?? '', /^text\/html/);
+  const js = await get('/console/app.js');
+  assert.match(js.headers.get('content-type') ?? '', /^text\/javascript/);
+  assert.match((await get('/console/styles.css')).headers.get('content-type') ?? '', /^text\/css/);
+  assert.equal((await get('/console/nope.js')).status, 404);
+  assert.equal((await get('/console/..%2f..%2fpackage.json')).status, 404);
+  assert.equal((await get('/console')).status, 308);
+  // The account route behind the token: nothing secret in it.
+  const account = await fetch(`${server.url}/admin/account`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } });
+  assert.deepEqual(await account.json(), { appId: TEST_CONFIG.WECHAT_APPID, timeZone: TZ });
+});
+
+test('sign in (a wrong token first), the dashboard charts the daily numbers, the language switch sticks', async () => {
+  await page.goto(`${server.url}/console/`);
+  const token = page.getByLabel('管理令牌');
+  await token.fill('not-the-token');
+  await token.press('Enter');
+  await page.getByRole('alert').filter({ hasText: '401: missing or wrong bearer token' }).waitFor({ timeout: WAIT });
+  assert.equal(await token.getAttribute('aria-invalid'), 'true');
+
+  await token.fill(TEST_CONFIG.ADMIN_TOKEN);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+  // Who and the account's time zone, on every page; the token in session storage only.
+  assert.equal(await page.locator('[data-timezone]').innerText(), TZ);
+  assert.match(await page.locator('[data-who]').innerText(), new RegExp(`已登录：管理员 · ${TEST_CONFIG.WECHAT_APPID}`));
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('console.adminToken')), TEST_CONFIG.ADMIN_TOKEN);
+  assert.ok(!page.url().includes(TEST_CONFIG.ADMIN_TOKEN));
+
+  // Today's figures, from the real pushes.
+  await page.locator('[data-figure="newFollowers"] dd').waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('[data-figure="newFollowers"] dd').innerText(), '3');
+  assert.equal(await page.locator('[data-figure="unfollows"] dd').innerText(), '1');
+  assert.equal(await page.locator('[data-figure="netGrowth"] dd').innerText(), '2');
+  assert.equal(await page.locator('[data-figure="signIns"] dd').innerText(), '2');
+
+  // The followers chart: 14 days (the default range), one point per day and series, with the values.
+  const chart = page.getByRole('img', { name: '关注人数变化' });
+  await chart.waitFor({ timeout: WAIT });
+  const points = async (series: string) =>
+    chart.locator(`[data-series="${series}"] circle`).evaluateAll((els) => els.map((e) => ({ day: e.getAttribute('data-day'), value: Number(e.getAttribute('data-value')) })));
+  const gained = await points('newFollowers');
+  assert.equal(gained.length, 14);
+  assert.deepEqual(gained.at(-1), { day: today, value: 3 });
+  assert.deepEqual(gained.slice(0, 13).map((p) => p.value), [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8]);
+  assert.deepEqual((await points('netGrowth')).slice(0, 3).map((p) => p.value), [5, 7, 0]);
+  assert.ok(await chart.locator('text.day-label', { hasText: today.slice(5) }).count(), 'today is labelled on the x axis');
+  assert.deepEqual((await page.getByRole('img', { name: '签到次数' }).locator('circle').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).at(-1), '2');
+
+  // Another range: the last 7 days.
+  await page.getByRole('button', { name: '近 7 天' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-series="newFollowers"] circle').length === 7, undefined, { timeout: WAIT });
+  assert.equal(await page.getByLabel('开始日期').inputValue(), dayBefore(today, 6));
+  // A reversed range: the API's message, next to the field it names.
+  await page.getByLabel('开始日期').fill(today);
+  await page.getByLabel('结束日期').fill(dayBefore(today, 3));
+  await page.getByLabel('结束日期').press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'from must not be after to' }).waitFor({ timeout: WAIT });
+  await page.getByRole('button', { name: '近 30 天' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-series="newFollowers"] circle').length === 30, undefined, { timeout: WAIT });
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-dashboard.png', fullPage: true });
+
+  // English, remembered across a reload (and still signed in: the token is in session storage).
+  await page.getByRole('button', { name: '切换到英文' }).click();
+  await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Dashboard' }).waitFor({ timeout: WAIT });
+  await page.reload();
+  await page.getByRole('img', { name: 'Followers gained and lost' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+  assert.equal(await page.locator('[data-timezone]').innerText(), TZ);
+  await page.getByRole('button', { name: 'Switch to Chinese' }).click();
+  await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
+});
+
+test('pages not built yet say so; a phone width keeps the layout inside the screen', async () => {
+  await page.getByRole('link', { name: '红包活动' }).click();
+  await page.getByText('即将推出').waitFor({ timeout: WAIT });
+  assert.ok(page.url().endsWith('/console/campaigns'));
+  assert.equal(await page.getByRole('link', { name: '红包活动' }).getAttribute('aria-current'), 'page');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByRole('link', { name: '数据概览' }).click();
+  await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth, nav: getComputedStyle(document.querySelector('.nav ul')!).flexDirection }));
+  assert.ok(widths.page <= widths.screen, `no sideways scrolling on a phone: ${JSON.stringify(widths)}`);
+  assert.equal(widths.nav, 'row', 'the nav becomes a strip on top');
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-phone.png' });
+  await page.setViewportSize({ width: 1280, height: 900 });
+});
+
+test('members: look a follower up, adjust points with a reason from the keyboard, see the ledger row', async () => {
+  await page.getByRole('link', { name: '会员' }).click();
+  await page.getByLabel('会员 openid').fill('o_nobody');
+  await page.getByLabel('会员 openid').press('Enter');
+  await page.getByRole('alert').filter({ hasText: '没有找到该会员' }).waitFor({ timeout: WAIT });
+
+  await page.getByLabel('会员 openid').fill(follower);
+  await page.getByLabel('会员 openid').press('Enter');
+  await page.locator('[data-balance]').waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('[data-balance]').innerText(), '10', 'the sign-in earned 10');
+  assert.ok(page.url().endsWith(`/console/members/${follower}`));
+  const rows = page.locator('table.ledger tbody tr');
+  assert.equal(await rows.count(), 1);
+
+  // Too large a deduction: the API's refusal next to the field.
+  await page.getByLabel('变动').fill('-500');
+  await page.getByLabel('原因').fill('测试扣减');
+  await page.getByLabel('原因').press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'balance 10 is too low for -500' }).waitFor({ timeout: WAIT });
+
+  await page.getByLabel('变动').fill('25');
+  await page.getByLabel('原因').fill('到店补偿');
+  await page.getByLabel('原因').press('Enter');
+  await page.getByRole('status').filter({ hasText: '已调整，当前余额 35' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('[data-balance]').innerText(), '35');
+  assert.equal(await rows.count(), 2);
+  const first = await rows.first().locator('td').allInnerTexts();
+  assert.deepEqual(first.slice(1), ['发放', '+25', '到店补偿', '35']);
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
+});
