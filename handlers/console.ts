@@ -18,14 +18,29 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
-function distDir(): string {
-  return process.env.CONSOLE_DIST_DIR || join(process.env.LAMBDA_TASK_ROOT || process.cwd(), 'console', 'dist');
+/**
+ * Where the built files are: CONSOLE_DIST_DIR if set; in Lambda, console/dist in the package
+ * (LAMBDA_TASK_ROOT); under serverless-offline (which sets LAMBDA_TASK_ROOT to /var/task without
+ * any files there) and in tests, console/dist under the working directory.
+ */
+let dist: string | undefined;
+async function distDir(): Promise<string> {
+  if (!dist) {
+    const candidates = [process.env.CONSOLE_DIST_DIR, process.env.LAMBDA_TASK_ROOT && join(process.env.LAMBDA_TASK_ROOT, 'console', 'dist'), join(process.cwd(), 'console', 'dist')].filter((d): d is string => !!d);
+    for (const d of candidates) {
+      if (await readFile(join(d, 'index.html')).then(() => true, () => false)) {
+        dist = d;
+        break;
+      }
+    }
+  }
+  return dist ?? join(process.cwd(), 'console', 'dist');
 }
 
 const cache = new Map<string, Buffer | null>();
 
 async function load(file: string): Promise<Buffer | null> {
-  const key = join(distDir(), file);
+  const key = join(await distDir(), file);
   if (!cache.has(key)) cache.set(key, await readFile(key).catch(() => null));
   return cache.get(key)!;
 }
@@ -39,8 +54,8 @@ export async function handleConsole(event: APIGatewayProxyEventV2): Promise<Http
   const method = event.requestContext.http.method.toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') return { statusCode: 405, headers: { allow: 'GET, HEAD' }, body: '' };
   const path = event.rawPath ?? event.requestContext.http.path;
-  // /console → /console/, so relative asset URLs in index.html resolve under /console/.
-  if (path === '/console') return { statusCode: 308, headers: { location: '/console/' }, body: '' };
+  // /console and /console/ both get index.html (no redirect: serverless-offline hands /console/ over
+  // as /console, so a redirect would loop); index.html names its assets by absolute paths.
   const rel = normalize(decodeURIComponent(path.replace(/^\/console\/?/, ''))).replace(/^(\.\.(\/|$))+/, '');
   const ext = extension(rel);
   // An asset (has an extension): the file or 404. Anything else is one of the app's routes.

@@ -4,7 +4,8 @@
  *   2. the table from serverless.yml's declaration, and the demo configuration on first start
  *   3. local-aws-sqs on SQS_PORT (9324), in this process, with every queue serverless.yml declares
  *   4. the WeChat sandbox on SANDBOX_PORT (4000): API stand-in and the chat page
- *   5. the handlers under serverless-offline on HTTP_PORT (3000): /wechat and /admin/*; the `sqs`
+ *   5. the operator console built into console/dist (scripts/build-console.mjs), then
+ *      the handlers under serverless-offline on HTTP_PORT (3000): /wechat, /admin/* and /console/; the `sqs`
  *      events (payout worker) run from local-aws-sqs through serverless-offline-sqs
  *   6. the demo menu published to the sandbox through the admin API
  */
@@ -19,6 +20,8 @@ import { loadEnvFiles } from './loadEnvFiles';
 import { startDynamoLocal } from './dynamo-local.mjs';
 // @ts-expect-error plain ESM helper shared with the test runner
 import { startSqsLocal } from './sqs-local.mjs';
+// @ts-expect-error plain ESM build script, also run on its own (node scripts/build-console.mjs)
+import { buildConsole } from './build-console.mjs';
 
 loadEnvFiles(['.env', '.env.example']);
 // Local machines run Node 20; Lambda runs nodejs22.x. The SDK's Node 20 notice is noise here.
@@ -127,6 +130,9 @@ async function main() {
   run('sandbox', process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], { ...common, SANDBOX_PORT: String(sandboxPort), CALLBACK_URL: env.CALLBACK_URL ?? `http://localhost:${httpPort}/wechat` });
   await waitForHttp(`http://localhost:${sandboxPort}/sandbox/state`, 'the sandbox', 30_000);
 
+  say('building the console (console/src → console/dist)');
+  await buildConsole();
+
   say(`handlers under serverless-offline on :${httpPort}`);
   run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], {
     ...common,
@@ -145,6 +151,7 @@ async function main() {
   say(`callback:    http://localhost:${httpPort}/wechat`);
   say(`SQS:         ${sqs.endpoint}   (queues ${Object.values(queues).join(', ')})`);
   say(`admin API:   http://localhost:${httpPort}/admin/*   (Authorization: Bearer ${env.ADMIN_TOKEN === 'sandbox-admin-token' ? 'sandbox-admin-token' : '<ADMIN_TOKEN>'})`);
+  say(`console:     http://localhost:${httpPort}/console/   (sign in with the admin token)`);
   say('Ctrl-C stops everything.');
 }
 
