@@ -8,9 +8,9 @@ export interface Series {
   values: number[];
 }
 
-const W = 640;
-const H = 220;
-const PAD = { left: 44, right: 12, top: 12, bottom: 28 };
+const W = 560;
+const H = 230;
+const PAD = { left: 40, right: 16, top: 14, bottom: 30 };
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -41,7 +41,12 @@ export function lineChart(title: string, days: string[], series: Series[]): HTML
   if (bottom < 0) svg.appendChild(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0), class: 'axis' }));
   const every = Math.max(1, Math.ceil(days.length / 7));
   days.forEach((d, i) => {
-    if (i % every === 0 || i === days.length - 1) svg.appendChild(s('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', class: 'tick day-label' }, d.slice(5)));
+    // The first and last labels lean inwards so neither is cut at the edge; one that would crowd the last is skipped.
+    const last = i === days.length - 1;
+    if ((i % every === 0 && (last || days.length - 1 - i >= every / 2)) || last) {
+      const anchor = days.length === 1 ? 'middle' : i === 0 ? 'start' : last ? 'end' : 'middle';
+      svg.appendChild(s('text', { x: x(i), y: H - 8, 'text-anchor': anchor, class: 'tick day-label' }, d.slice(5)));
+    }
   });
   for (const ser of series) {
     const g = s('g', { class: `series ${ser.tone}`, 'data-series': ser.key });
@@ -55,12 +60,17 @@ export function lineChart(title: string, days: string[], series: Series[]): HTML
   }
 
   const legend = h('ul', { class: 'legend' }, series.map((x) => h('li', { class: x.tone }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), x.label)));
+  // Visually hidden in a div: tables ignore overflow, so hiding the table itself would still stretch the page.
   const table = h(
-    'table',
+    'div',
     { class: 'visually-hidden' },
+    h(
+    'table',
+    {},
     h('caption', {}, title),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), series.map((x) => h('th', { scope: 'col' }, x.label)))),
     h('tbody', {}, days.map((d, i) => h('tr', {}, h('th', { scope: 'row' }, d), series.map((x) => h('td', {}, String(x.values[i] ?? 0)))))),
+    ),
   );
   const fig = h('figure', { class: 'chart-card' }, h('figcaption', {}, title), svg, legend, table);
   return fig;
