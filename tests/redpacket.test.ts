@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { closeRoundPorts } from '../lib/app/redpacket';
 import { getRuntime } from '../lib/app/runtime';
 import { localWallClock } from '../lib/coupons/validity';
+import { businessDay } from '../lib/clock/timeZone';
 import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
 import { tendRounds } from '../lib/redpacket/tendRounds';
 import type { Table } from '../lib/store/dynamo';
@@ -108,7 +109,10 @@ test('not eligible names the level; a paused campaign says so', async () => {
 test("an erased member's shares stay in the round (the money adds up) but no longer name them", async () => {
   const id = await liveCampaign({ trigger: { keywords: ['隐私红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 10, maxFen: 200 } });
   await follower('rp-erase');
+  const today = () => handlers.admin('GET', '/admin/stats/daily', undefined, { query: { from: businessDay(Date.now(), 'Asia/Shanghai'), to: businessDay(Date.now(), 'Asia/Shanghai') } }).then((r) => r.body.days[0].redPacketSpendFen as number);
+  const spentBefore = await today();
   assert.match((await say('rp-erase', { type: 'text', content: '隐私红包' })).text, /抢到 1\.00 元/);
+  assert.equal((await today()) - spentBefore, 100, 'the daily numbers count the money won');
   const erased = await handlers.admin('DELETE', '/admin/members/rp-erase');
   assert.equal(erased.status, 200, JSON.stringify(erased.body));
   const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;

@@ -81,6 +81,9 @@ test('dormant members get points and a notice once per cooldown; one who comes b
   // dz-a comes back (a real message through the callback) — twice; it counts once.
   for (const text of ['我回来了', '再来']) await fetch(`${sandbox.url}/sandbox/followers/dz-a/messages`, { method: 'POST', body: JSON.stringify({ type: 'text', content: text }) });
   assert.deepEqual(await report('come-back'), { rule: 'come-back', attributionDays: 7, sent: 3, failed: 0, skipped: 0, reengaged: 1, rate: 0.333 });
+  const today = businessDay(Date.now(), SH);
+  const [day] = (await handlers.admin('GET', '/admin/stats/daily', undefined, { query: { from: today, to: today } })).body.days;
+  assert.ok(day.reengagementSent >= 3 && day.reengaged >= 1, `the daily numbers count notices and comebacks (${JSON.stringify(day)})`);
 });
 
 test('the attribution window closes: coming back after it does not count', async () => {

@@ -19,6 +19,7 @@ import { redPacketTriggers } from './redpacket';
 import { jobReportHandlers } from '../broadcast/jobReports';
 import { dynamoDeliveryStore } from '../broadcast/dynamoDeliveryStore';
 import { dynamoTouchStore } from '../reengage/touchStore';
+import { dailyCounter } from '../stats/countDaily';
 
 /** Auto-reply rules are read from the table at most this often per container. */
 export const RULES_CACHE_MS = 5_000;
@@ -63,8 +64,10 @@ function both(...hooks: ((...args: Parameters<InteractionHook>) => Promise<void>
 /** A member who comes back inside a re-engagement notice's window counts for that rule (once). */
 function reengagedBy(rt: Runtime): InteractionHook {
   const touches = dynamoTouchStore(rt.table);
-  return async (_openid, interaction, member) => {
+  const count = dailyCounter(dynamoStatsStore(rt.table), rt.config.timeZone, 'reengaged');
+  return async (openid, interaction, member) => {
     if (!member.lastTouch || (interaction.kind === 'event' && interaction.event === 'unsubscribe')) return;
-    await touches.attribute(member, interaction.at).catch((err: unknown) => log.warn('re-engagement attribution failed', describeError(err)));
+    const counted = await touches.attribute(member, interaction.at).catch((err: unknown) => (log.warn('re-engagement attribution failed', describeError(err)), false));
+    if (counted) await count(openid, 1, interaction.at);
   };
 }

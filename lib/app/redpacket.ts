@@ -1,3 +1,6 @@
+import { dailyCounter } from '../stats/countDaily';
+import type { Counter } from '../stats/dailyStats';
+import { dynamoStatsStore } from '../stats/dynamoStatsStore';
 import { dynamoCouponPorts } from '../coupons/issueCoupon';
 import { dynamoMemberStore } from '../members/dynamoMemberStore';
 import { notifyMember } from '../notices/notifyMember';
@@ -46,6 +49,7 @@ export function redPacketTriggers(rt: Runtime) {
     rounds: close.rounds,
     levels: crmPorts(rt).levels,
     onPayoutOrdered: payoutQueue(rt),
+    onWon: countDaily(rt, 'redPacketFen'),
     // The last share is gone: close now so the luckiest grabber hears at once (the minute schedule is the backstop).
     onRoundEmptied: (campaignId, day) =>
       closeRound(close, campaignId, day).then(
@@ -71,4 +75,8 @@ export function campaignAdminPorts(rt: Runtime): CampaignAdminPorts {
 
 export function walletPolicyDocument(rt: Runtime) {
   return configDocument<WalletPolicy>(rt.table, 'WALLET_POLICY', DEFAULT_WALLET_POLICY);
+}
+
+function countDaily(rt: Runtime, counter: Counter) {
+  return dailyCounter(dynamoStatsStore(rt.table), rt.config.timeZone, counter);
 }

@@ -7,7 +7,9 @@ import { dynamoRateState } from '../ratelimit/dynamoRateState';
 import { dynamoCandidates } from '../reengage/dynamoCandidates';
 import type { ReengagementRule } from '../reengage/rule';
 import type { ReengagePorts } from '../reengage/runReengagement';
-import { dynamoTouchStore } from '../reengage/touchStore';
+import { dynamoTouchStore, type TouchStore } from '../reengage/touchStore';
+import { dailyCounter } from '../stats/countDaily';
+import { dynamoStatsStore } from '../stats/dynamoStatsStore';
 import { dynamoSegmentIndex } from '../segments/dynamoSegmentIndex';
 import { configDocument } from '../store/configDocument';
 import { sendPolicyDocument } from './broadcast';
@@ -29,7 +31,7 @@ export function reengagePorts(rt: Runtime): ReengagePorts {
     rules: () => reengagementRulesDocument(rt).get(),
     candidates: dynamoCandidates(rt.table, dynamoSegmentIndex(rt.table), rt.config.timeZone),
     members,
-    touches: dynamoTouchStore(rt.table),
+    touches: countingTouches(rt),
     async grantBenefit(openid, benefit, key): Promise<Record<string, string>> {
       if ('points' in benefit) {
         await changePoints(crm, openid, { delta: benefit.points, kind: 'grant', reason: '回访礼', idempotencyKey: key });
@@ -42,5 +44,18 @@ export function reengagePorts(rt: Runtime): ReengagePorts {
     pace: async () => limiter.waitFor(await limiter.reserve(1), 0),
     clock: rt.clock,
     timeZone: rt.config.timeZone,
+  };
+}
+
+/** The touch store, also counting notices sent into the daily numbers. */
+function countingTouches(rt: Runtime): TouchStore {
+  const touches = dynamoTouchStore(rt.table);
+  const count = dailyCounter(dynamoStatsStore(rt.table), rt.config.timeZone, 'reengagementSent');
+  return {
+    ...touches,
+    async recordTouch(ruleId, openid, outcome, nowMs, attributionDays) {
+      await touches.recordTouch(ruleId, openid, outcome, nowMs, attributionDays);
+      if (outcome === 'sent') await count(openid, 1, nowMs);
+    },
   };
 }

@@ -16,6 +16,8 @@ export interface GrabPorts {
   onRoundEmptied?: (campaignId: string, day: string) => Promise<void>;
   /** Hands a stored payout order (transfer / redpack modes) to the payout worker; the reconciliation is the backstop. */
   onPayoutOrdered?: (ref: string) => Promise<void>;
+  /** Told about each win (the daily numbers' red-packet spend); must not throw. */
+  onWon?: (openid: string, fen: number, nowMs: number) => Promise<void>;
   random?: RandomInt;
 }
 

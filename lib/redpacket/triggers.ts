@@ -15,7 +15,9 @@ export function grabAction(ports: GrabPorts, campaign: CampaignRecord): Action {
   return async (ctx) => {
     const outcome = await grabRedPacket(ports, campaign, ctx.member, ctx.dedupKey, ctx.nowMs);
     const content = grabReply(outcome, campaign.config.name);
-    if (outcome.kind === 'won') await ports.rounds.saveReply(ctx.member.openid, ctx.dedupKey, content);
+    if (outcome.kind === 'won') {
+      await Promise.all([ports.rounds.saveReply(ctx.member.openid, ctx.dedupKey, content), ports.onWon?.(ctx.member.openid, outcome.amountFen + outcome.bonusFen, ctx.nowMs)]);
+    }
     return { type: 'text', content };
   };
 }

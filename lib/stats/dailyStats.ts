@@ -1,9 +1,11 @@
 /**
  * Daily numbers, kept as counters per business day while events happen (never recomputed by scans).
  * Counter names: newFollowers, unfollows, activeMembers, signIns, pointsIssued, pointsRedeemed,
- * levelUpgrades, and `newFollowers:<scene>` per parametric QR source.
+ * levelUpgrades, redPacketFen (red-packet money won, bonus included), reengagementSent, reengaged
+ * (members who came back after a re-engagement notice, on the day they came back), and
+ * `newFollowers:<scene>` per parametric QR source.
  */
-export const COUNTERS = ['newFollowers', 'unfollows', 'activeMembers', 'signIns', 'pointsIssued', 'pointsRedeemed', 'levelUpgrades'] as const;
+export const COUNTERS = ['newFollowers', 'unfollows', 'activeMembers', 'signIns', 'pointsIssued', 'pointsRedeemed', 'levelUpgrades', 'redPacketFen', 'reengagementSent', 'reengaged'] as const;
 export type Counter = (typeof COUNTERS)[number];
 
 export interface DayNumbers {
@@ -16,6 +18,11 @@ export interface DayNumbers {
   pointsIssued: number;
   pointsRedeemed: number;
   levelUpgrades: number;
+  redPacketSpendFen: number;
+  reengagementSent: number;
+  reengaged: number;
+  /** reengaged / reengagementSent that day (0 when nothing was sent). */
+  reengagementRate: number;
   newFollowersBySource: Record<string, number>;
 }
 
@@ -42,6 +49,10 @@ export function toDayNumbers(day: string, raw: Record<string, number> = {}): Day
     pointsIssued: n('pointsIssued'),
     pointsRedeemed: n('pointsRedeemed'),
     levelUpgrades: n('levelUpgrades'),
+    redPacketSpendFen: n('redPacketFen'),
+    reengagementSent: n('reengagementSent'),
+    reengaged: n('reengaged'),
+    reengagementRate: n('reengagementSent') ? Math.round((n('reengaged') / n('reengagementSent')) * 1000) / 1000 : 0,
     newFollowersBySource: bySource,
   };
 }
