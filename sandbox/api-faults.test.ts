@@ -1,6 +1,7 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSandbox, type Sandbox } from './server';
+import type { Sandbox } from './server';
+import { sandboxForTests } from './testing/harness';
 import { getJson, postJson, startStubCallback, type JsonObject } from './testing/http';
 
 // Failures of api.weixin.qq.com on demand: the next n calls to a path (for one openid, if asked)
@@ -15,14 +16,9 @@ let sandbox: Sandbox;
 let callback: Awaited<ReturnType<typeof startStubCallback>>;
 let token = '';
 
-before(async () => {
-  callback = await startStubCallback(() => ({ body: 'success' }));
-  sandbox = createSandbox({ callbackUrl: callback.url, clock: () => now, jobEvents: false });
-  await sandbox.listen(0);
-});
-after(async () => {
-  await sandbox.close();
-  await callback.close();
+sandboxForTests(() => startStubCallback(() => ({ body: 'success' })), { clock: () => now, jobEvents: false }, (s, c) => {
+  sandbox = s;
+  callback = c;
 });
 beforeEach(async () => {
   now = START;

@@ -1,6 +1,7 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from './server';
+import { sandboxForTests } from './testing/harness';
 import { getJson, postJson, startStubCallback, type JsonObject } from './testing/http';
 
 // The API half of the sandbox: api.weixin.qq.com's paths, JSON and error codes, on a test clock.
@@ -14,14 +15,9 @@ let now = START;
 let sandbox: Sandbox;
 let callback: Awaited<ReturnType<typeof startStubCallback>>;
 
-before(async () => {
-  callback = await startStubCallback(() => ({ body: 'success' }));
-  sandbox = createSandbox({ callbackUrl: callback.url, clock: () => now });
-  await sandbox.listen(0);
-});
-after(async () => {
-  await sandbox.close();
-  await callback.close();
+sandboxForTests(() => startStubCallback(() => ({ body: 'success' })), { clock: () => now }, (s, c) => {
+  sandbox = s;
+  callback = c;
 });
 beforeEach(async () => {
   now = START;

@@ -1,6 +1,7 @@
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSandbox, type Sandbox } from './server';
+import { sandboxForTests } from './testing/harness';
 import { getJson, postJson, waitFor, type JsonObject } from './testing/http';
 import { startCoWechatCallback } from './testing/co-wechat-callback';
 import { startSignedCallback, type SignedCallback } from './testing/signed-callback';
@@ -15,14 +16,9 @@ let now = START;
 let sandbox: Sandbox;
 let callback: SignedCallback;
 
-before(async () => {
-  callback = await startSignedCallback(SECRETS);
-  sandbox = createSandbox({ callbackUrl: callback.url, clock: () => now, pushMode: 'aes', originalId: ORIGINAL_ID });
-  await sandbox.listen(0);
-});
-after(async () => {
-  await sandbox.close();
-  await callback.close();
+sandboxForTests(() => startSignedCallback(SECRETS), { clock: () => now, pushMode: 'aes', originalId: ORIGINAL_ID }, (s, c) => {
+  sandbox = s;
+  callback = c;
 });
 beforeEach(async () => {
   now = START;
