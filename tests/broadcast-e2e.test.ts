@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { loadHandlers } from './support/handlers';
 import { serveHandler } from './support/lambdaServer';
@@ -18,13 +18,12 @@ let page: Page;
 let handlers: Awaited<ReturnType<typeof loadHandlers>>;
 
 before(async () => {
-  const executablePath = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
   callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
   sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, accountName: '味道小馆' });
   await sandbox.listen(0);
   await useTestTable({ WECHAT_API_BASE: sandbox.url });
   handlers = await loadHandlers();
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 760, height: 880 } });
 });
 after(async () => {

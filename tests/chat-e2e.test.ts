@@ -1,8 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { serveHandler } from './support/lambdaServer';
@@ -19,7 +19,6 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  const executablePath = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
   callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
   sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, accountName: '味道小馆' });
   await sandbox.listen(0);
@@ -28,7 +27,7 @@ before(async () => {
   const { handleAdmin } = await import('../handlers/admin');
   const published = await handleAdmin(httpEvent('POST', '/admin/menu/publish', {}, undefined, { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` }));
   assert.equal(published.statusCode, 200, String(published.body));
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 760, height: 880 } });
 });
 
