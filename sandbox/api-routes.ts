@@ -2,7 +2,7 @@ import type { ApiFaults, TakenFault } from './api-faults';
 import type { SandboxOptions } from './config';
 import { parseJson } from './http-io';
 import type { JobEvents } from './job-events';
-import { massSend } from './mass-send';
+import { massPreview, massSend } from './mass-send';
 import { checkMenu } from './menu-rules';
 import { customMessage, templateMessage } from './outbound-messages';
 import type { SendLimits } from './send-limits';
@@ -51,6 +51,7 @@ const routes: Record<string, Route> = {
   '/cgi-bin/message/custom/send': { post: true, needsToken: true, handle: customSend, send: true },
   '/cgi-bin/message/template/send': { post: true, needsToken: true, handle: templateSend, send: true },
   '/cgi-bin/message/mass/send': { post: true, needsToken: true, handle: (_req, body, deps) => massSend(body, deps), send: true },
+  '/cgi-bin/message/mass/preview': { post: true, needsToken: true, handle: (_req, body, deps) => massPreview(body, deps), send: true },
   '/cgi-bin/user/info': { post: false, needsToken: true, handle: userInfo },
 };
 

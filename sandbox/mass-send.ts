@@ -63,6 +63,21 @@ export function massSend(body: Json, { state, limits, jobs }: MassDeps): Json {
   return { errcode: 0, errmsg: 'send job submission success', msg_id: msgId, ...(message.entry.msgType === 'mpnews' ? { msg_data_id: state.newMsgId() } : {}) };
 }
 
+/**
+ * `POST /cgi-bin/message/mass/preview`: the mass message shown to one follower (an operator checking
+ * it on their phone); it uses no quota and produces no job report.
+ */
+export function massPreview(body: Json, { state }: Pick<MassDeps, 'state'>): Json {
+  const follower = typeof body.touser === 'string' ? state.followers.get(body.touser) : undefined;
+  if (!follower) return err(40003);
+  if (!follower.subscribed) return err(43004);
+  const message = massMessage(body);
+  if (!message.ok) return message.error;
+  const msgId = state.newMsgId();
+  state.append(follower.openid, { ...message.entry, msgid: msgId });
+  return { errcode: 0, errmsg: 'preview success', msg_id: msgId };
+}
+
 function massMessage(body: Json): { ok: true; entry: NewInboxEntry } | { ok: false; error: Json } {
   const refuse = (code: ErrCode, detail: string) => ({ ok: false as const, error: err(code, detail) });
   const type = body.msgtype;

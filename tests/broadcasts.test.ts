@@ -203,6 +203,12 @@ test('preview sends to test openids only, on the channel each would get, and cou
   const v = (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
   assert.deepEqual({ status: v.status, sent: v.progress.sent }, { status: 'scheduled', sent: 0 });
   assert.equal((await handlers.admin('POST', `/admin/broadcasts/${id}/preview`, { openids: [] })).status, 400);
+  // A mass message previews through WeChat's mass/preview: no quota used, nothing counted.
+  const mass = await broadcast({ message: { channel: 'mass', text: '十二月会员月刊' }, segment: { tag: 'prev' }, sendAt: '2099-01-01T10:00' });
+  const m = await handlers.admin('POST', `/admin/broadcasts/${mass}/preview`, { openids: ['prev-b'] });
+  assert.deepEqual(m.body.results, [{ openid: 'prev-b', channel: 'mass', result: 'sent' }]);
+  assert.deepEqual(inbox('prev-b', 'mass').map((e) => e.content), ['十二月会员月刊']);
+  assert.equal(sandbox.limits.massReceivedThisMonth('prev-b'), 0);
 });
 
 test('a busy WeChat is retried; a customer-service message whose answer was lost is not sent again', async () => {
