@@ -9,6 +9,7 @@ import { errorBoundary } from '../lib/http/errorBoundary';
 import { bodyBytes, bodyText, json, type HttpResult } from '../lib/http/response';
 import { compileRoutes, matchRoute } from '../lib/http/router';
 import { memberRoutes, pointsPolicyRoutes } from '../lib/members/adminRoutes';
+import { memberSearchRoutes } from '../lib/members/searchRoutes';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import { menuRoutes } from '../lib/menu/adminRoutes';
 import { dynamoMenuStore } from '../lib/menu/menuStore';
@@ -51,6 +52,7 @@ async function wire() {
         ...accountRoutes({ appId: rt.config.appId, timeZone: rt.config.timeZone }),
         // Before /admin/members/{openid}, so `import` is never read as an openid.
         ...importRoutes({ table: rt.table, clock: rt.clock, levels: () => levelsDocument(rt).get(), startJob: importJobStarter(rt), syncMaxRows: Number(process.env.IMPORT_SYNC_MAX_ROWS) || undefined }),
+        ...memberSearchRoutes({ table: rt.table, segments: { clock: rt.clock, index: dynamoSegmentIndex(rt.table) } }),
         ...memberRoutes({ members: dynamoMemberStore(rt.table), points: crmPorts(rt) }),
         ...levelRoutes({ ...ports, levels: levelsDocument(rt) }),
         ...pointsPolicyRoutes({ ...ports, policy: expiryPolicyDocument(rt) }),
