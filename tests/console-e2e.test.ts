@@ -2,11 +2,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { businessDay } from '../lib/clock/timeZone';
 import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
+import { launchChromium } from './support/browser';
 import { serveHandler } from './support/lambdaServer';
 import { httpEvent, eventXml, pushEvent } from './support/pushes';
 import { TEST_CONFIG, useTestTable } from './support/testTable';
@@ -32,7 +33,6 @@ function dayBefore(day: string, n: number): string {
 
 before(async () => {
   execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
-  const executablePath = execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
   const table = await useTestTable();
   await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
   const { handleAdmin } = await import('../handlers/admin');
@@ -50,12 +50,12 @@ before(async () => {
   const stats = dynamoStatsStore(table);
   const history = [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8];
   for (const [i, n] of history.entries()) {
-    await stats.add(dayBefore(today, history.length - i), { newFollowers: n, unfollows: i % 3, activeMembers: n + 4, signIns: Math.floor(n / 2) }, `seed-${i}`);
+    await stats.add(dayBefore(today, history.length - i), { newFollowers: n, unfollows: i % 3, activeMembers: n + 4, signIns: Math.floor(n / 2), redPacketFen: n * 150, reengagementSent: 4, reengaged: i % 5 }, `seed-${i}`);
   }
 
   // One origin, like serverless-offline: /admin/* → the admin handler, /console* → the console's.
   server = await serveHandler(async () => (e: APIGatewayProxyEventV2) => (e.rawPath.startsWith('/admin') ? handleAdmin(e) : handleConsole(e)));
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (err) => console.error('[console page error]', err));
 });
@@ -120,7 +120,12 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
   assert.deepEqual(gained.slice(0, 13).map((p) => p.value), [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8]);
   assert.deepEqual((await points('netGrowth')).slice(0, 3).map((p) => p.value), [5, 7, 0]);
   assert.ok(await chart.locator('text.day-label', { hasText: today.slice(5) }).count(), 'today is labelled on the x axis');
-  assert.deepEqual((await page.getByRole('img', { name: '签到次数' }).locator('circle').evaluateAll((els) => els.map((e) => e.getAttribute('data-value')))).at(-1), '2');
+  const values = (name: string) => page.getByRole('img', { name, exact: true }).locator('circle').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  assert.equal((await values('签到次数')).at(-1), 2);
+  // Red-packet spend in yuan (fen on the wire), the re-engagement rate in percent.
+  assert.deepEqual((await values('红包支出')).slice(0, 3), [7.5, 12, 3]);
+  assert.deepEqual((await values('召回率')).slice(0, 3), [0, 25, 50]);
+  assert.equal(await page.locator('[data-figure="redPacketSpendFen"] dd').innerText(), '¥0.00');
 
   // Another range: the last 7 days.
   await page.getByRole('button', { name: '近 7 天' }).click();

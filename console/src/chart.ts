@@ -36,7 +36,7 @@ export function lineChart(title: string, days: string[], series: Series[]): HTML
   svg.appendChild(s('title', {}, title));
   for (const v of [bottom, bottom + (top - bottom) / 2, top]) {
     svg.appendChild(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'grid' }));
-    svg.appendChild(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(Math.round(v))));
+    svg.appendChild(s('text', { x: PAD.left - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, String(Number(v.toFixed(top - bottom < 10 ? 2 : 0)))));
   }
   if (bottom < 0) svg.appendChild(s('line', { x1: PAD.left, x2: W - PAD.right, y1: y(0), y2: y(0), class: 'axis' }));
   const every = Math.max(1, Math.ceil(days.length / 7));

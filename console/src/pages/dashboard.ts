@@ -5,7 +5,15 @@ import { field, h, setError } from '../dom';
 import { t, type Key } from '../i18n';
 import type { AccountInfo, DailyStatsQuery, DayNumbers } from '../types';
 
-const FIGURES = ['newFollowers', 'unfollows', 'netGrowth', 'activeMembers', 'signIns', 'pointsIssued', 'pointsRedeemed', 'levelUpgrades'] as const satisfies readonly (keyof DayNumbers & Key)[];
+const FIGURES = ['newFollowers', 'unfollows', 'netGrowth', 'activeMembers', 'signIns', 'pointsIssued', 'pointsRedeemed', 'levelUpgrades', 'redPacketSpendFen', 'reengagementSent', 'reengaged', 'reengagementRate'] as const satisfies readonly (keyof DayNumbers & Key)[];
+type Figure = (typeof FIGURES)[number];
+
+/** Money is integer fen on the wire; the rate a fraction. */
+function shown(k: Figure, v: number): string {
+  if (k === 'redPacketSpendFen') return `¥${(v / 100).toFixed(2)}`;
+  if (k === 'reengagementRate') return `${Math.round(v * 1000) / 10}%`;
+  return String(v);
+}
 
 /** Remembered for the tab, so switching language or page keeps the range. */
 let range: DailyStatsQuery | undefined;
@@ -44,13 +52,13 @@ export function dashboardPage(account: AccountInfo): HTMLElement {
   function renderToday(d: DayNumbers | undefined) {
     todayBox.replaceChildren(
       h('h2', { id: 'today-title' }, t('today', { day: today })),
-      h('dl', { class: 'figures' }, FIGURES.map((k) => h('div', { class: 'figure', 'data-figure': k }, h('dt', {}, t(k)), h('dd', {}, String(d?.[k] ?? 0))))),
+      h('dl', { class: 'figures' }, FIGURES.map((k) => h('div', { class: 'figure', 'data-figure': k }, h('dt', {}, t(k)), h('dd', {}, shown(k, d?.[k] ?? 0))))),
     );
   }
 
   function renderCharts(days: DayNumbers[]) {
     const labels = days.map((d) => d.day);
-    const col = (k: (typeof FIGURES)[number]) => days.map((d) => d[k]);
+    const col = (k: Figure) => days.map((d) => d[k]);
     const empty = days.every((d) => FIGURES.every((k) => d[k] === 0));
     charts.replaceChildren(
       h('p', { class: 'range-note' }, `${labels[0]} – ${labels[labels.length - 1]} · ${t('dayCount', { n: days.length })}${empty ? ` · ${t('noData')}` : ''}`),
@@ -65,6 +73,12 @@ export function dashboardPage(account: AccountInfo): HTMLElement {
         { key: 'pointsIssued', label: t('pointsIssued'), tone: 'tone-a', values: col('pointsIssued') },
         { key: 'pointsRedeemed', label: t('pointsRedeemed'), tone: 'tone-b', values: col('pointsRedeemed') },
       ]),
+      lineChart(t('chartRedPackets'), labels, [{ key: 'redPacketSpend', label: t('redPacketSpendYuan'), tone: 'tone-b', values: days.map((d) => d.redPacketSpendFen / 100) }]),
+      lineChart(t('chartReengagement'), labels, [
+        { key: 'reengagementSent', label: t('reengagementSent'), tone: 'tone-c', values: col('reengagementSent') },
+        { key: 'reengaged', label: t('reengaged'), tone: 'tone-a', values: col('reengaged') },
+      ]),
+      lineChart(t('chartReengagementRate'), labels, [{ key: 'reengagementRate', label: t('reengagementRatePercent'), tone: 'tone-a', values: days.map((d) => Math.round(d.reengagementRate * 1000) / 10) }]),
     );
   }
 
