@@ -13,12 +13,10 @@ const MASS = '/cgi-bin/message/mass/send';
 
 let now = START;
 let sandbox: Sandbox;
-let callback: Awaited<ReturnType<typeof startStubCallback>>;
 let token = '';
 
-sandboxForTests(() => startStubCallback(() => ({ body: 'success' })), { clock: () => now, jobEvents: false }, (s, c) => {
+sandboxForTests(() => startStubCallback(() => ({ body: 'success' })), { clock: () => now, jobEvents: false }, (s) => {
   sandbox = s;
-  callback = c;
 });
 beforeEach(async () => {
   now = START;

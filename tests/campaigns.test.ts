@@ -1,6 +1,5 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Table } from '../lib/store/dynamo';
 import { loadHandlers } from './support/handlers';
 import { campaignBody } from './support/campaigns';
 import { useTestTable } from './support/testTable';
@@ -8,10 +7,9 @@ import { useTestTable } from './support/testTable';
 // Marketers' side of campaigns through the real admin handler: validation, WeChat's rules,
 // lifecycle, optimistic saves and trigger clashes.
 let handlers: Awaited<ReturnType<typeof loadHandlers>>;
-let _table: Table;
 
 before(async () => {
-  _table = await useTestTable();
+  await useTestTable();
   handlers = await loadHandlers();
 });
 

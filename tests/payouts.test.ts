@@ -6,7 +6,7 @@ import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
 import { createSandbox, type Sandbox } from '../sandbox/server';
-import { campaignBody, scheduleCampaign } from './support/campaigns';
+import { scheduleCampaign } from './support/campaigns';
 import { loadHandlers } from './support/handlers';
 import { serveHandler } from './support/lambdaServer';
 import { useTestTable } from './support/testTable';

@@ -187,6 +187,7 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
 
     async recordJobFinished(report, nowMs) {
       const { msgid, openid } = report;
+      const at = new Date(nowMs).toISOString();
       const found = await batchGet(table, [msgKey(msgid), ...report.months.map((m) => touchKey(openid, m))]);
       const mass = found.get(`WXMSG#${msgid}|MSG`);
       let mark: TxItem['Update'];
@@ -194,7 +195,7 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       const condition = { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)' };
       if (mass) {
         target = { broadcastId: String(mass.broadcastId), shard: Number(mass.shard) };
-        mark = { TableName: T, Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s', ...condition, ExpressionAttributeValues: { ':s': report.status } };
+        mark = { TableName: T, Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s, deliveredAt = :at', ...condition, ExpressionAttributeValues: { ':s': report.status, ':at': at } };
       } else {
         for (const m of report.months) {
           const item = found.get(`MEMBER#${openid}|TOUCH#${m}`);
@@ -204,10 +205,10 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
           mark = {
             TableName: T,
             Key: touchKey(openid, m),
-            UpdateExpression: 'SET #r.delivered = :s',
+            UpdateExpression: 'SET #r.delivered = :s, #r.deliveredAt = :at',
             ConditionExpression: 'attribute_exists(#r) AND attribute_not_exists(#r.delivered)',
             ExpressionAttributeNames: { '#r': hit[0] },
-            ExpressionAttributeValues: { ':s': report.status },
+            ExpressionAttributeValues: { ':s': report.status, ':at': at },
           };
           break;
         }

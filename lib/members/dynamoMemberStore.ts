@@ -2,7 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_LEVELS } from '../levels/levels';
 import { activityKey, levelKey } from '../segments/shard';
 import { isConditionFailure, type Table } from '../store/dynamo';
-import type { Interaction, Member } from './member';
+import type { Member } from './member';
 import type { MemberStore } from './memberStore';
 
 export const memberKey = (openid: string) => ({ pk: `MEMBER#${openid}`, sk: 'PROFILE' });
