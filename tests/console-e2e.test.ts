@@ -166,7 +166,7 @@ test('pages not built yet say so; a phone width keeps the layout inside the scre
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
-test('members: look a follower up, adjust points with a reason from the keyboard, see the ledger row', async () => {
+test('members: look a follower up, adjust points with a reason from the keyboard, see the ledger row, tag and untag', async () => {
   await page.getByRole('link', { name: '会员' }).click();
   await page.getByLabel('会员 openid').fill('o_nobody');
   await page.getByLabel('会员 openid').press('Enter');
@@ -194,5 +194,19 @@ test('members: look a follower up, adjust points with a reason from the keyboard
   assert.equal(await rows.count(), 2);
   const first = await rows.first().locator('td').allInnerTexts();
   assert.deepEqual(first.slice(1), ['发放', '+25', '到店补偿', '35']);
+
+  // Tag and untag.
+  const tags = page.locator('ul.tags li');
+  assert.deepEqual(await tags.allInnerTexts(), ['无']);
+  for (const tag of ['常客', 'vip']) {
+    await page.getByLabel('新标签').fill(tag);
+    await page.getByLabel('新标签').press('Enter');
+    await page.getByRole('button', { name: `移除标签「${tag}」` }).waitFor({ timeout: WAIT });
+  }
+  await page.getByRole('button', { name: '移除标签「vip」' }).click();
+  await page.getByRole('button', { name: '移除标签「vip」' }).waitFor({ state: 'detached', timeout: WAIT });
+  assert.deepEqual((await tags.allInnerTexts()).map((x) => x.replace('×', '').trim()), ['常客']);
+  const stored = await fetch(`${server.url}/admin/members/${follower}`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } });
+  assert.deepEqual(((await stored.json()) as { tags: string[] }).tags, ['常客']);
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
 });

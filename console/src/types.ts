@@ -13,6 +13,7 @@ import type { PointsEntry } from '../../lib/members/points';
 import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
 import type { campaignSchema } from '../../lib/redpacket/campaign';
 import type { segmentSchema } from '../../lib/segments/segment';
+import type { tagChangeSchema } from '../../lib/tags/tagSchemas';
 
 export type { AccountInfo, DailyStatsResponse, DayNumbers, Member, PointsEntry };
 
@@ -20,6 +21,12 @@ export type { AccountInfo, DailyStatsResponse, DayNumbers, Member, PointsEntry }
 export type DailyStatsQuery = z.input<typeof rangeSchema>;
 /** POST /admin/members/{openid}/points */
 export type PointsChangeBody = z.input<typeof pointsChangeSchema>;
+/** PUT /admin/members/{openid}/tags */
+export type TagChangeBody = z.input<typeof tagChangeSchema>;
+export interface TagChangeResponse {
+  openid: string;
+  tags: string[];
+}
 /** GET /admin/members/{openid} */
 export type MemberProfile = Member & { serviceWindowEndsAt: string | null };
 /** GET /admin/members/{openid}/points */

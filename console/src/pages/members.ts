@@ -2,7 +2,7 @@ import { api, ApiError } from '../api';
 import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { isKey, lang, t } from '../i18n';
-import type { AccountInfo, MemberProfile, PointsChangeBody, PointsLedgerResponse } from '../types';
+import type { AccountInfo, MemberProfile, PointsChangeBody, PointsLedgerResponse, TagChangeBody } from '../types';
 
 /** Members: look one up by openid, read the profile and points ledger, adjust points with a reason. */
 export function membersPage(account: AccountInfo, openid: string | null, go: (openid: string) => void): HTMLElement {
@@ -20,7 +20,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
     body.replaceChildren(h('p', {}, t('loading')));
     try {
       const [profile, ledger] = await Promise.all([api.member(id), api.ledger(id)]);
-      body.replaceChildren(profileCard(profile, ledger), adjustForm(id, message), ledgerTable(ledger));
+      body.replaceChildren(profileCard(profile, ledger), tagsCard(profile), adjustForm(id, message), ledgerTable(ledger));
     } catch (err) {
       const message = err instanceof ApiError && err.status === 404 ? t('memberNotFound') : err instanceof Error ? err.message : String(err);
       setError(input, f.error, message);
@@ -45,9 +45,37 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         row('firstSeen', timeIn(account.timeZone, m.firstSeenAt, locale)),
         row('lastInteraction', timeIn(account.timeZone, m.lastInteractionAt, locale)),
       ),
-      h('h3', {}, t('tags')),
-      m.tags.length ? h('ul', { class: 'tags' }, m.tags.map((tag) => h('li', {}, tag))) : h('p', {}, t('noTags')),
     );
+  }
+
+  /** Tags: remove one with its button, add one with the form; the API's refusal shows under the field. */
+  function tagsCard(m: MemberProfile): HTMLElement {
+    const input = h('input', { type: 'text', name: 'tag', maxlength: 32, required: true, autocomplete: 'off' });
+    const f = field(t('newTag'), input);
+    const list = h('ul', { class: 'tags' });
+    const render = (tags: string[]) =>
+      list.replaceChildren(
+        ...(tags.length
+          ? tags.map((tag) => h('li', {}, h('span', {}, tag), h('button', { type: 'button', class: 'untag', 'aria-label': t('removeTag', { tag }), onclick: () => void change({ remove: [tag] }) }, '×')))
+          : [h('li', { class: 'none' }, t('noTags'))]),
+      );
+    async function change(body: TagChangeBody) {
+      setError(input, f.error, null);
+      try {
+        const r = await api.changeTags(m.openid, body);
+        render(r.tags);
+        input.value = '';
+      } catch (err) {
+        setError(input, f.error, err instanceof ApiError ? err.message : String(err));
+      }
+    }
+    render(m.tags);
+    const form = h('form', { class: 'tag-form' }, f.wrap, h('button', { type: 'submit' }, t('addTag')));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void change({ add: [input.value] });
+    });
+    return h('section', { class: 'card', 'aria-labelledby': 'tags-title' }, h('h2', { id: 'tags-title' }, t('tags')), list, form);
   }
 
   function adjustForm(id: string, message: string): HTMLElement {
