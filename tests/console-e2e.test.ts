@@ -152,10 +152,10 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
 });
 
 test('pages not built yet say so; a phone width keeps the layout inside the screen', async () => {
-  await page.getByRole('link', { name: '红包活动' }).click();
+  await page.getByRole('link', { name: '群发' }).click();
   await page.getByText('即将推出').waitFor({ timeout: WAIT });
-  assert.ok(page.url().endsWith('/console/campaigns'));
-  assert.equal(await page.getByRole('link', { name: '红包活动' }).getAttribute('aria-current'), 'page');
+  assert.ok(page.url().endsWith('/console/broadcasts'));
+  assert.equal(await page.getByRole('link', { name: '群发' }).getAttribute('aria-current'), 'page');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('link', { name: '数据概览' }).click();
   await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
@@ -209,4 +209,32 @@ test('members: look a follower up, adjust points with a reason from the keyboard
   const stored = await fetch(`${server.url}/admin/members/${follower}`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } });
   assert.deepEqual(((await stored.json()) as { tags: string[] }).tags, ['常客']);
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
+});
+
+test('campaigns: a follow reward is refused next to its field, then the draft is saved and scheduled', async () => {
+  await page.getByRole('link', { name: '红包活动' }).click();
+  await page.getByText('还没有活动。').waitFor({ timeout: WAIT });
+  await page.getByLabel('活动名称').fill('每日红烧肉红包');
+  await page.getByLabel('触发事件').selectOption('subscribe');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  const refusal = page.locator('#' + (await page.getByLabel('触发事件').getAttribute('id')) + '-error');
+  await refusal.filter({ hasText: '诱导关注' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByLabel('触发事件').getAttribute('aria-invalid'), 'true');
+  assert.ok(await page.getByLabel('触发事件').evaluate((el) => el === document.activeElement), 'focus moves to the refused field');
+
+  await page.getByLabel('触发事件').selectOption('');
+  // Classic cash red packets start at 1 CNY: the schema's refusal lands under the smallest packet.
+  await page.getByLabel('发放方式').selectOption('redpack');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.locator('#' + (await page.getByLabel('单个最小（元）').getAttribute('id')) + '-error').filter({ hasText: 'redpack payouts start at 100 fen' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('#' + (await page.getByLabel('触发事件').getAttribute('id')) + '-error').innerText(), '', 'the earlier refusal is gone');
+  await page.getByLabel('发放方式').selectOption('wallet');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.getByRole('status').filter({ hasText: '已保存草稿「每日红烧肉红包」' }).waitFor({ timeout: WAIT });
+  const row = page.locator('tr[data-campaign]', { hasText: '每日红烧肉红包' });
+  assert.equal(await row.locator('[data-status]').getAttribute('data-status'), 'draft');
+  assert.match(await row.innerText(), /20 × ¥20\.00/);
+  await row.getByRole('button', { name: '发布 每日红烧肉红包' }).click();
+  await page.waitForFunction(() => ['scheduled', 'running'].includes(document.querySelector('tr[data-campaign] [data-status]')?.getAttribute('data-status') ?? ''), undefined, { timeout: WAIT });
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-campaigns.png', fullPage: true });
 });

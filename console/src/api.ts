@@ -1,4 +1,4 @@
-import type { AccountInfo, ApiIssue, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
+import type { AccountInfo, ApiIssue, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
 const TOKEN_KEY = 'console.adminToken';
@@ -58,5 +58,8 @@ export const api = {
   member: (openid: string) => call<MemberProfile>('GET', member(openid)),
   ledger: (openid: string, limit = 20) => call<PointsLedgerResponse>('GET', `${member(openid)}/points?${qs({ limit: String(limit) })}`),
   changePoints: (openid: string, body: PointsChangeBody) => call<PointsChangeResponse>('POST', `${member(openid)}/points`, { body }),
+  campaigns: () => call<{ campaigns: CampaignView[] }>('GET', '/admin/campaigns'),
+  createCampaign: (body: CampaignBody) => call<CampaignView>('POST', '/admin/campaigns', { body }),
+  campaignAction: (id: string, action: 'schedule' | 'pause' | 'resume' | 'close') => call<CampaignView>('POST', `/admin/campaigns/${encodeURIComponent(id)}/${action}`),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
 };

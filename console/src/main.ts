@@ -2,6 +2,7 @@ import { api, session, whenUnauthorized } from './api';
 import { h } from './dom';
 import { lang, setLang, t } from './i18n';
 import { BASE, layout, languageButton, ROUTES, type RoutePath } from './layout';
+import { campaignsPage } from './pages/campaigns';
 import { comingNextPage } from './pages/comingNext';
 import { dashboardPage } from './pages/dashboard';
 import { membersPage } from './pages/members';
@@ -50,6 +51,7 @@ function render() {
   const page =
     path === '' ? dashboardPage(a)
     : path === 'members' ? membersPage(a, openid, (id) => navigate(`members/${encodeURIComponent(id)}`))
+    : path === 'campaigns' ? campaignsPage(a)
     : comingNextPage(ROUTES.find((r) => r.path === path)!.key);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }

@@ -12,6 +12,7 @@ import type { Member } from '../../lib/members/member';
 import type { PointsEntry } from '../../lib/members/points';
 import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
 import type { campaignSchema } from '../../lib/redpacket/campaign';
+import type { CampaignRecord, CampaignStatus } from '../../lib/redpacket/campaignRecord';
 import type { segmentSchema } from '../../lib/segments/segment';
 import type { tagChangeSchema } from '../../lib/tags/tagSchemas';
 
@@ -43,8 +44,12 @@ export interface PointsChangeResponse {
   entry: PointsEntry;
 }
 
-// Bodies of the pages that come next (campaigns, broadcasts, segments).
+/** POST /admin/campaigns */
 export type CampaignBody = z.input<typeof campaignSchema>;
+/** A campaign as GET /admin/campaigns lists it. */
+export type CampaignView = CampaignRecord & { status: CampaignStatus };
+
+// Bodies of the pages that come next (broadcasts, segments).
 export type BroadcastBody = z.input<typeof broadcastSchema>;
 export type SegmentBody = z.input<typeof segmentSchema>;
 
