@@ -7,6 +7,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { businessDay } from '../lib/clock/timeZone';
 import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
+import { createSandbox, type Sandbox } from '../sandbox/server';
 import { launchChromium } from './support/browser';
 import { serveHandler } from './support/lambdaServer';
 import { httpEvent, eventXml, pushEvent } from './support/pushes';
@@ -20,6 +21,7 @@ import { TEST_CONFIG, useTestTable } from './support/testTable';
 const WAIT = 15_000;
 const TZ = TEST_CONFIG.ACCOUNT_TIME_ZONE;
 let server: Awaited<ReturnType<typeof serveHandler>>;
+let sandbox: Sandbox;
 let browser: Browser;
 let page: Page;
 let today: string;
@@ -33,7 +35,10 @@ function dayBefore(day: string, n: number): string {
 
 before(async () => {
   execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
-  const table = await useTestTable();
+  // The WeChat API stand-in, for the broadcast's sends (nothing here pushes to a callback).
+  sandbox = createSandbox({ callbackUrl: 'http://127.0.0.1:9/wechat', accountName: '味道小馆' });
+  await sandbox.listen(0);
+  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
   await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
   const { handleAdmin } = await import('../handlers/admin');
   const { handleConsole } = await import('../handlers/console');
@@ -63,6 +68,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.close();
+  await sandbox?.close();
 });
 
 test('the console handler serves the built files with their types, and index.html for the app routes', async () => {
@@ -152,10 +158,10 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
 });
 
 test('pages not built yet say so; a phone width keeps the layout inside the screen', async () => {
-  await page.getByRole('link', { name: '群发' }).click();
+  await page.getByRole('link', { name: '召回规则' }).click();
   await page.getByText('即将推出').waitFor({ timeout: WAIT });
-  assert.ok(page.url().endsWith('/console/broadcasts'));
-  assert.equal(await page.getByRole('link', { name: '群发' }).getAttribute('aria-current'), 'page');
+  assert.ok(page.url().endsWith('/console/reengagement'));
+  assert.equal(await page.getByRole('link', { name: '召回规则' }).getAttribute('aria-current'), 'page');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('link', { name: '数据概览' }).click();
   await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
@@ -237,4 +243,37 @@ test('campaigns: a follow reward is refused next to its field, then the draft is
   await row.getByRole('button', { name: '发布 每日红烧肉红包' }).click();
   await page.waitForFunction(() => ['scheduled', 'running'].includes(document.querySelector('tr[data-campaign] [data-status]')?.getAttribute('data-status') ?? ''), undefined, { timeout: WAIT });
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-campaigns.png', fullPage: true });
+});
+
+test('broadcasts: a service notice without data is refused next to the field; scheduled, its progress reaches 100%', async () => {
+  // The two members still following are followers on the sandbox too (so WeChat accepts the notices).
+  const added = await fetch(`${sandbox.url}/sandbox/followers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openids: [follower, `${follower}_b`] }) });
+  assert.equal(added.status, 200);
+  await page.getByRole('link', { name: '群发' }).click();
+  await page.getByText('还没有群发。').waitFor({ timeout: WAIT });
+  await page.getByLabel('名称').fill('积分到账提醒');
+  await page.getByLabel('渠道').selectOption('template');
+  await page.getByLabel('模板 ID').fill('points-changed');
+  await page.getByLabel('避开夜间（22:00–08:00）').uncheck();
+  await page.getByRole('button', { name: '安排群发' }).click();
+  const dataError = page.locator('#' + (await page.getByLabel('模板数据').getAttribute('id')) + '-error');
+  await dataError.filter({ hasText: 'give at least one template field' }).waitFor({ timeout: WAIT });
+
+  await page.getByLabel('模板数据').fill('thing1=到店消费积分\nnumber2=120');
+  await page.getByRole('button', { name: '安排群发' }).click();
+  await page.getByRole('status').filter({ hasText: '已安排「积分到账提醒」' }).waitFor({ timeout: WAIT });
+  const item = page.locator('li[data-broadcast]', { hasText: '积分到账提醒' });
+  assert.equal(await item.getAttribute('data-status'), 'scheduled');
+  assert.ok(await item.getByRole('button', { name: '取消 积分到账提醒' }).isVisible());
+
+  // The minute schedule's dispatcher runs; the page polls and shows the progress reaching 100%.
+  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  await handleDispatch({});
+  await page.waitForFunction(() => document.querySelector('li[data-broadcast] progress')?.getAttribute('data-percent') === '100', undefined, { timeout: WAIT });
+  await page.waitForFunction(() => document.querySelector('li[data-broadcast]')?.getAttribute('data-status') === 'done', undefined, { timeout: WAIT });
+  const counts = await item.locator('.counts').innerText();
+  assert.match(counts, /^100% · 对象 2 · 已发送 2 · 跳过 0 · 失败 0$/);
+  assert.equal(sandbox.state.inboxOf(follower).filter((e) => e.direction === 'in' && e.channel === 'template').length, 1);
+  assert.equal(await item.getByRole('button', { name: /取消/ }).count(), 0, 'nothing left to cancel');
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-broadcasts.png', fullPage: true });
 });

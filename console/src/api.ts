@@ -1,4 +1,4 @@
-import type { AccountInfo, ApiIssue, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
+import type { AccountInfo, ApiIssue, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
 const TOKEN_KEY = 'console.adminToken';
@@ -61,5 +61,8 @@ export const api = {
   campaigns: () => call<{ campaigns: CampaignView[] }>('GET', '/admin/campaigns'),
   createCampaign: (body: CampaignBody) => call<CampaignView>('POST', '/admin/campaigns', { body }),
   campaignAction: (id: string, action: 'schedule' | 'pause' | 'resume' | 'close') => call<CampaignView>('POST', `/admin/campaigns/${encodeURIComponent(id)}/${action}`),
+  broadcasts: () => call<{ broadcasts: BroadcastView[] }>('GET', '/admin/broadcasts'),
+  createBroadcast: (body: BroadcastBody) => call<BroadcastView>('POST', '/admin/broadcasts', { body }),
+  cancelBroadcast: (id: string) => call<BroadcastView>('POST', `/admin/broadcasts/${encodeURIComponent(id)}/cancel`),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
 };

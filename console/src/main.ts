@@ -2,6 +2,7 @@ import { api, session, whenUnauthorized } from './api';
 import { h } from './dom';
 import { lang, setLang, t } from './i18n';
 import { BASE, layout, languageButton, ROUTES, type RoutePath } from './layout';
+import { broadcastsPage } from './pages/broadcasts';
 import { campaignsPage } from './pages/campaigns';
 import { comingNextPage } from './pages/comingNext';
 import { dashboardPage } from './pages/dashboard';
@@ -52,6 +53,7 @@ function render() {
     path === '' ? dashboardPage(a)
     : path === 'members' ? membersPage(a, openid, (id) => navigate(`members/${encodeURIComponent(id)}`))
     : path === 'campaigns' ? campaignsPage(a)
+    : path === 'broadcasts' ? broadcastsPage(a)
     : comingNextPage(ROUTES.find((r) => r.path === path)!.key);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }

@@ -11,6 +11,8 @@ import type { pointsChangeSchema } from '../../lib/members/adminRoutes';
 import type { Member } from '../../lib/members/member';
 import type { PointsEntry } from '../../lib/members/points';
 import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
+import type { BroadcastRecord } from '../../lib/broadcast/broadcast';
+import type { BroadcastProgress, BroadcastStatus } from '../../lib/broadcast/progress';
 import type { campaignSchema } from '../../lib/redpacket/campaign';
 import type { CampaignRecord, CampaignStatus } from '../../lib/redpacket/campaignRecord';
 import type { segmentSchema } from '../../lib/segments/segment';
@@ -49,8 +51,12 @@ export type CampaignBody = z.input<typeof campaignSchema>;
 /** A campaign as GET /admin/campaigns lists it. */
 export type CampaignView = CampaignRecord & { status: CampaignStatus };
 
-// Bodies of the pages that come next (broadcasts, segments).
+/** POST /admin/broadcasts */
 export type BroadcastBody = z.input<typeof broadcastSchema>;
+/** A broadcast as GET /admin/broadcasts and /admin/broadcasts/{id} show it. */
+export type BroadcastView = BroadcastRecord & { status: BroadcastStatus; progress: BroadcastProgress };
+
+// Bodies of the pages that come next (segments).
 export type SegmentBody = z.input<typeof segmentSchema>;
 
 /** A 400 from the admin API names the fields it refuses. */
