@@ -174,12 +174,12 @@ test('pages not built yet say so; a phone width keeps the layout inside the scre
 
 test('members: look a follower up, adjust points with a reason from the keyboard, see the ledger row, tag and untag', async () => {
   await page.getByRole('link', { name: '会员' }).click();
-  await page.getByLabel('会员 openid').fill('o_nobody');
-  await page.getByLabel('会员 openid').press('Enter');
+  await page.getByLabel('openid、手机号、unionid 或标签').fill('o_nobody');
+  await page.getByLabel('openid、手机号、unionid 或标签').press('Enter');
   await page.getByRole('alert').filter({ hasText: '没有找到该会员' }).waitFor({ timeout: WAIT });
 
-  await page.getByLabel('会员 openid').fill(follower);
-  await page.getByLabel('会员 openid').press('Enter');
+  await page.getByLabel('openid、手机号、unionid 或标签').fill(follower);
+  await page.getByLabel('openid、手机号、unionid 或标签').press('Enter');
   await page.locator('[data-balance]').waitFor({ timeout: WAIT });
   assert.equal(await page.locator('[data-balance]').innerText(), '10', 'the sign-in earned 10');
   assert.ok(page.url().endsWith(`/console/members/${follower}`));
@@ -214,6 +214,15 @@ test('members: look a follower up, adjust points with a reason from the keyboard
   assert.deepEqual((await tags.allInnerTexts()).map((x) => x.replace('×', '').trim()), ['常客']);
   const stored = await fetch(`${server.url}/admin/members/${follower}`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } });
   assert.deepEqual(((await stored.json()) as { tags: string[] }).tags, ['常客']);
+  // Search by tag: two members carry it, so the list of hits, each opening its member.
+  const tagged = await fetch(`${server.url}/admin/members/${follower}_b/tags`, { method: 'PUT', headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ add: ['常客'] }) });
+  assert.equal(tagged.status, 200);
+  await page.getByLabel('openid、手机号、unionid 或标签').fill('常客');
+  await page.getByLabel('openid、手机号、unionid 或标签').press('Enter');
+  await page.getByRole('heading', { name: '找到 2 位' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('ul.hits li').count(), 2);
+  await page.getByRole('link', { name: follower, exact: true }).click();
+  await page.locator('[data-balance]').waitFor({ timeout: WAIT });
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
 });
 

@@ -1,3 +1,4 @@
+import type { MemberSearchResponse } from './types';
 import type { AccountInfo, ApiIssue, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -55,6 +56,7 @@ export const api = {
   /** Also the sign-in check: a wrong token answers 401. */
   account: (token?: string) => call<AccountInfo>('GET', '/admin/account', { token }),
   dailyStats: (q: DailyStatsQuery) => call<DailyStatsResponse>('GET', `/admin/stats/daily?${qs(q)}`),
+  searchMembers: (q: string) => call<MemberSearchResponse>('GET', `/admin/members/search?${qs({ q })}`),
   member: (openid: string) => call<MemberProfile>('GET', member(openid)),
   ledger: (openid: string, limit = 20) => call<PointsLedgerResponse>('GET', `${member(openid)}/points?${qs({ limit: String(limit) })}`),
   changePoints: (openid: string, body: PointsChangeBody) => call<PointsChangeResponse>('POST', `${member(openid)}/points`, { body }),

@@ -10,6 +10,7 @@ import type { DayNumbers } from '../../lib/stats/dailyStats';
 import type { pointsChangeSchema } from '../../lib/members/adminRoutes';
 import type { Member } from '../../lib/members/member';
 import type { PointsEntry } from '../../lib/members/points';
+import type { SearchHit } from '../../lib/members/searchMembers';
 import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
 import type { BroadcastRecord } from '../../lib/broadcast/broadcast';
 import type { BroadcastProgress, BroadcastStatus } from '../../lib/broadcast/progress';
@@ -18,7 +19,13 @@ import type { CampaignRecord, CampaignStatus } from '../../lib/redpacket/campaig
 import type { segmentSchema } from '../../lib/segments/segment';
 import type { tagChangeSchema } from '../../lib/tags/tagSchemas';
 
-export type { AccountInfo, DailyStatsResponse, DayNumbers, Member, PointsEntry };
+export type { AccountInfo, DailyStatsResponse, DayNumbers, Member, PointsEntry, SearchHit };
+
+/** GET /admin/members/search?q= */
+export interface MemberSearchResponse {
+  q: string;
+  hits: SearchHit[];
+}
 
 /** GET /admin/stats/daily?from=…&to=… */
 export type DailyStatsQuery = z.input<typeof rangeSchema>;

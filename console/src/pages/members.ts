@@ -10,11 +10,47 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
   const input = h('input', { type: 'search', name: 'openid', value: openid ?? '', autocomplete: 'off', spellcheck: 'false', required: true });
   const f = field(t('searchOpenid'), input);
   const search = h('form', { class: 'toolbar search', role: 'search' }, f.wrap, h('button', { type: 'submit', class: 'primary' }, t('search')));
-  search.addEventListener('submit', (e) => {
-    e.preventDefault();
-    if (input.value.trim()) go(input.value.trim());
-  });
   const body = h('div', { class: 'member', 'aria-live': 'polite' });
+  // One follower found: open it; several (a tag, a phone shared by a prospect): list them.
+  search.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const q = input.value.trim();
+    if (!q) return;
+    setError(input, f.error, null);
+    try {
+      const { hits } = await api.searchMembers(q);
+      const followers = hits.filter((x) => x.kind === 'member');
+      if (hits.length === 1 && followers.length === 1) return go(followers[0]!.id);
+      if (!hits.length) {
+        setError(input, f.error, t('memberNotFound'));
+        body.replaceChildren();
+        return;
+      }
+      body.replaceChildren(
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'hits-title' },
+          h('h2', { id: 'hits-title' }, t('searchHits', { n: hits.length })),
+          h(
+            'ul',
+            { class: 'hits' },
+            hits.map((x) =>
+              h(
+                'li',
+                { 'data-hit': x.id },
+                x.kind === 'member'
+                  ? h('a', { href: `/console/members/${encodeURIComponent(x.id)}`, onclick: (ev: Event) => (ev.preventDefault(), go(x.id)) }, String(x.member.nickname ?? x.id))
+                  : h('span', {}, `${x.id} · ${t('prospect')}`),
+                h('span', { class: 'by' }, ` · ${t(`by_${x.by}`)}`),
+              ),
+            ),
+          ),
+        ),
+      );
+    } catch (err) {
+      setError(input, f.error, err instanceof ApiError ? err.message : String(err));
+    }
+  });
 
   async function show(id: string, message = '') {
     body.replaceChildren(h('p', {}, t('loading')));
