@@ -226,6 +226,26 @@ test('members: look a follower up, adjust points with a reason from the keyboard
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
 });
 
+test('members: export a member as JSON, and erase one only after typing its openid', async () => {
+  const gone = `${follower}_c`;
+  await page.goto(`${server.url}/console/members/${gone}`);
+  await page.locator('[data-balance]').waitFor({ timeout: WAIT });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出该会员的全部数据' }).click()]);
+  assert.equal(download.suggestedFilename(), `member-${gone}.json`);
+  const exported = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { profile?: { openid?: string } };
+  assert.equal(exported.profile?.openid, gone);
+
+  const erase = page.getByRole('button', { name: '永久删除该会员' });
+  assert.ok(await erase.isDisabled());
+  await page.getByLabel(`输入 ${gone} 以确认`).fill(follower);
+  assert.ok(await erase.isDisabled(), 'another openid does not unlock it');
+  await page.getByLabel(`输入 ${gone} 以确认`).fill(gone);
+  await erase.click();
+  await page.getByRole('status').filter({ hasText: `已删除 ${gone}` }).waitFor({ timeout: WAIT });
+  const after = await fetch(`${server.url}/admin/members/${gone}`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } });
+  assert.equal(after.status, 404);
+});
+
 test('campaigns: a follow reward is refused next to its field, then the draft is saved and scheduled', async () => {
   await page.getByRole('link', { name: '红包活动' }).click();
   await page.getByText('还没有活动。').waitFor({ timeout: WAIT });

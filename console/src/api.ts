@@ -1,5 +1,4 @@
-import type { MemberSearchResponse } from './types';
-import type { AccountInfo, ApiIssue, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
+import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
 const TOKEN_KEY = 'console.adminToken';
@@ -57,6 +56,8 @@ export const api = {
   account: (token?: string) => call<AccountInfo>('GET', '/admin/account', { token }),
   dailyStats: (q: DailyStatsQuery) => call<DailyStatsResponse>('GET', `/admin/stats/daily?${qs(q)}`),
   searchMembers: (q: string) => call<MemberSearchResponse>('GET', `/admin/members/search?${qs({ q })}`),
+  exportMember: (openid: string) => call<Record<string, unknown>>('GET', `${member(openid)}/export`),
+  eraseMember: (openid: string) => call<EraseResult>('DELETE', member(openid)),
   member: (openid: string) => call<MemberProfile>('GET', member(openid)),
   ledger: (openid: string, limit = 20) => call<PointsLedgerResponse>('GET', `${member(openid)}/points?${qs({ limit: String(limit) })}`),
   changePoints: (openid: string, body: PointsChangeBody) => call<PointsChangeResponse>('POST', `${member(openid)}/points`, { body }),

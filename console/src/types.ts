@@ -11,6 +11,7 @@ import type { pointsChangeSchema } from '../../lib/members/adminRoutes';
 import type { Member } from '../../lib/members/member';
 import type { PointsEntry } from '../../lib/members/points';
 import type { SearchHit } from '../../lib/members/searchMembers';
+import type { EraseResult } from '../../lib/privacy/eraseMember';
 import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
 import type { BroadcastRecord } from '../../lib/broadcast/broadcast';
 import type { BroadcastProgress, BroadcastStatus } from '../../lib/broadcast/progress';
@@ -19,7 +20,7 @@ import type { CampaignRecord, CampaignStatus } from '../../lib/redpacket/campaig
 import type { segmentSchema } from '../../lib/segments/segment';
 import type { tagChangeSchema } from '../../lib/tags/tagSchemas';
 
-export type { AccountInfo, DailyStatsResponse, DayNumbers, Member, PointsEntry, SearchHit };
+export type { AccountInfo, DailyStatsResponse, DayNumbers, EraseResult, Member, PointsEntry, SearchHit };
 
 /** GET /admin/members/search?q= */
 export interface MemberSearchResponse {

@@ -56,7 +56,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
     body.replaceChildren(h('p', {}, t('loading')));
     try {
       const [profile, ledger] = await Promise.all([api.member(id), api.ledger(id)]);
-      body.replaceChildren(profileCard(profile, ledger), tagsCard(profile), adjustForm(id, message), ledgerTable(ledger));
+      body.replaceChildren(profileCard(profile, ledger), tagsCard(profile), adjustForm(id, message), ledgerTable(ledger), privacyCard(id));
     } catch (err) {
       const message = err instanceof ApiError && err.status === 404 ? t('memberNotFound') : err instanceof Error ? err.message : String(err);
       setError(input, f.error, message);
@@ -173,6 +173,39 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         ),
       ),
     );
+  }
+
+  /** PIPL: everything we hold about the member as a JSON file; erasure after typing the openid. */
+  function privacyCard(id: string): HTMLElement {
+    const status = h('p', { class: 'status', role: 'status' });
+    const exportButton = h('button', { type: 'button' }, t('exportData'));
+    exportButton.addEventListener('click', async () => {
+      try {
+        const data = await api.exportMember(id);
+        const a = h('a', { href: URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' })), download: `member-${id}.json` });
+        document.body.append(a);
+        a.click();
+        a.remove();
+      } catch (err) {
+        status.textContent = err instanceof Error ? err.message : String(err);
+      }
+    });
+    const confirm = h('input', { type: 'text', name: 'confirm', autocomplete: 'off', spellcheck: 'false' });
+    const fc = field(t('eraseConfirm', { openid: id }), confirm);
+    const erase = h('button', { type: 'submit', class: 'danger', disabled: true }, t('eraseMember'));
+    confirm.addEventListener('input', () => (erase.disabled = confirm.value.trim() !== id));
+    const form = h('form', { class: 'erase' }, h('p', {}, t('eraseWarning', { openid: id })), fc.wrap, erase);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (confirm.value.trim() !== id) return;
+      try {
+        const r = await api.eraseMember(id);
+        body.replaceChildren(h('p', { class: 'status', role: 'status' }, t('erased', { openid: id, n: r.status === 'erased' ? r.itemsDeleted : 0 })));
+      } catch (err) {
+        setError(confirm, fc.error, err instanceof Error ? err.message : String(err));
+      }
+    });
+    return h('section', { class: 'card privacy', 'aria-labelledby': 'privacy-title' }, h('h2', { id: 'privacy-title' }, t('privacy')), h('p', {}, exportButton), status, form);
   }
 
   if (openid) void show(openid);
