@@ -158,10 +158,10 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
 });
 
 test('pages not built yet say so; a phone width keeps the layout inside the screen', async () => {
-  await page.getByRole('link', { name: '召回规则' }).click();
+  await page.getByRole('link', { name: '等级与优惠券' }).click();
   await page.getByText('即将推出').waitFor({ timeout: WAIT });
-  assert.ok(page.url().endsWith('/console/reengagement'));
-  assert.equal(await page.getByRole('link', { name: '召回规则' }).getAttribute('aria-current'), 'page');
+  assert.ok(page.url().endsWith('/console/levels'));
+  assert.equal(await page.getByRole('link', { name: '等级与优惠券' }).getAttribute('aria-current'), 'page');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('link', { name: '数据概览' }).click();
   await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
@@ -305,4 +305,26 @@ test('broadcasts: a service notice without data is refused next to the field; sc
   assert.equal(sandbox.state.inboxOf(follower).filter((e) => e.direction === 'in' && e.channel === 'template').length, 1);
   assert.equal(await item.getByRole('button', { name: /取消/ }).count(), 0, 'nothing left to cancel');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-broadcasts.png', fullPage: true });
+});
+
+test('re-engagement: each rule with its trigger and report; switching one off saves the rules', async () => {
+  const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
+  const rules = [
+    { id: 'level-up', name: '升级祝贺', trigger: { type: 'levelChanged' }, runAt: '10:00', notice: { text: '恭喜升级', template: { templateId: 'level-changed', data: { thing1: '恭喜升级' } } } },
+    { id: 'streak', name: '签到提醒', trigger: { type: 'streakAtRisk', minStreak: 5 }, runAt: '20:00', notice: { text: '别忘了签到', template: { templateId: 'streak', data: { thing1: '别忘了签到' } } } },
+  ];
+  const put = await fetch(`${server.url}/admin/reengagement-rules`, { method: 'PUT', headers: auth, body: JSON.stringify({ rules }) });
+  assert.equal(put.status, 200, await put.text());
+  await page.getByRole('link', { name: '召回规则' }).click();
+  const row = page.locator('tr[data-rule="streak"]');
+  await row.waitFor({ timeout: WAIT });
+  assert.deepEqual((await row.locator('td').allInnerTexts()).slice(0, 6), ['签到提醒', '连续签到 ≥ 5 天即将中断', `20:00 (${TZ})`, '0', '0', '0%']);
+  const [saving] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/admin/reengagement-rules') && r.request().method() === 'PUT', { timeout: WAIT }),
+    row.getByRole('checkbox', { name: '启用 签到提醒' }).uncheck(),
+  ]);
+  assert.equal(saving.status(), 200);
+  const saved = (await (await fetch(`${server.url}/admin/reengagement-rules`, { headers: auth })).json()) as { rules: { id: string; enabled: boolean }[] };
+  assert.deepEqual(saved.rules.map((r) => [r.id, r.enabled]), [['level-up', true], ['streak', false]]);
+  assert.equal(await page.locator('tr[data-rule="streak"] input').isChecked(), false);
 });

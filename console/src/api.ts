@@ -1,3 +1,4 @@
+import type { ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -67,5 +68,8 @@ export const api = {
   broadcasts: () => call<{ broadcasts: BroadcastView[] }>('GET', '/admin/broadcasts'),
   createBroadcast: (body: BroadcastBody) => call<BroadcastView>('POST', '/admin/broadcasts', { body }),
   cancelBroadcast: (id: string) => call<BroadcastView>('POST', `/admin/broadcasts/${encodeURIComponent(id)}/cancel`),
+  reengagementRules: () => call<{ rules: ReengagementRule[] }>('GET', '/admin/reengagement-rules'),
+  saveReengagementRules: (body: ReengagementRulesBody) => call<{ rules: ReengagementRule[] }>('PUT', '/admin/reengagement-rules', { body }),
+  reengagementReport: (id: string) => call<ReengagementReport>('GET', `/admin/reengagement-rules/${encodeURIComponent(id)}/report`),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
 };

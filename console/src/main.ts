@@ -7,6 +7,7 @@ import { campaignsPage } from './pages/campaigns';
 import { comingNextPage } from './pages/comingNext';
 import { dashboardPage } from './pages/dashboard';
 import { membersPage } from './pages/members';
+import { reengagementPage } from './pages/reengagement';
 import { signInPage } from './pages/signin';
 import type { AccountInfo } from './types';
 
@@ -54,6 +55,7 @@ function render() {
     : path === 'members' ? membersPage(a, openid, (id) => navigate(`members/${encodeURIComponent(id)}`))
     : path === 'campaigns' ? campaignsPage(a)
     : path === 'broadcasts' ? broadcastsPage(a)
+    : path === 'reengagement' ? reengagementPage(a)
     : comingNextPage(ROUTES.find((r) => r.path === path)!.key);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }

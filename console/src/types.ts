@@ -12,6 +12,7 @@ import type { Member } from '../../lib/members/member';
 import type { PointsEntry } from '../../lib/members/points';
 import type { SearchHit } from '../../lib/members/searchMembers';
 import type { EraseResult } from '../../lib/privacy/eraseMember';
+import type { rulesSchema, ReengagementRule } from '../../lib/reengage/rule';
 import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
 import type { BroadcastRecord } from '../../lib/broadcast/broadcast';
 import type { BroadcastProgress, BroadcastStatus } from '../../lib/broadcast/progress';
@@ -63,6 +64,20 @@ export type CampaignView = CampaignRecord & { status: CampaignStatus };
 export type BroadcastBody = z.input<typeof broadcastSchema>;
 /** A broadcast as GET /admin/broadcasts and /admin/broadcasts/{id} show it. */
 export type BroadcastView = BroadcastRecord & { status: BroadcastStatus; progress: BroadcastProgress };
+
+/** PUT /admin/reengagement-rules (GET answers the parsed rules) */
+export type ReengagementRulesBody = z.input<typeof rulesSchema>;
+export type { ReengagementRule };
+/** GET /admin/reengagement-rules/{id}/report */
+export interface ReengagementReport {
+  rule: string;
+  attributionDays: number | null;
+  sent: number;
+  failed: number;
+  skipped: number;
+  reengaged: number;
+  rate: number;
+}
 
 // Bodies of the pages that come next (segments).
 export type SegmentBody = z.input<typeof segmentSchema>;
