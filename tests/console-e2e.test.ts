@@ -158,10 +158,10 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
 });
 
 test('pages not built yet say so; a phone width keeps the layout inside the screen', async () => {
-  await page.getByRole('link', { name: '等级与优惠券' }).click();
+  await page.getByRole('link', { name: '自动回复与菜单' }).click();
   await page.getByText('即将推出').waitFor({ timeout: WAIT });
-  assert.ok(page.url().endsWith('/console/levels'));
-  assert.equal(await page.getByRole('link', { name: '等级与优惠券' }).getAttribute('aria-current'), 'page');
+  assert.ok(page.url().endsWith('/console/autoreplies'));
+  assert.equal(await page.getByRole('link', { name: '自动回复与菜单' }).getAttribute('aria-current'), 'page');
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('link', { name: '数据概览' }).click();
   await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
@@ -327,4 +327,21 @@ test('re-engagement: each rule with its trigger and report; switching one off sa
   const saved = (await (await fetch(`${server.url}/admin/reengagement-rules`, { headers: auth })).json()) as { rules: { id: string; enabled: boolean }[] };
   assert.deepEqual(saved.rules.map((r) => [r.id, r.enabled]), [['level-up', true], ['streak', false]]);
   assert.equal(await page.locator('tr[data-rule="streak"] input').isChecked(), false);
+});
+
+test('levels: a threshold that does not grow is refused under its field; a fixed one is saved', async () => {
+  await page.getByRole('link', { name: '等级与优惠券' }).click();
+  const second = page.getByLabel('累计积分门槛（2）');
+  await second.waitFor({ timeout: WAIT });
+  assert.equal(await page.getByLabel('名称（2）').inputValue(), '银卡');
+  await second.fill('0');
+  await page.getByRole('button', { name: '保存等级' }).click();
+  await page.locator('#' + (await second.getAttribute('id')) + '-error').filter({ hasText: 'thresholds must grow' }).waitFor({ timeout: WAIT });
+  await second.fill('600');
+  await page.getByRole('button', { name: '保存等级' }).click();
+  await page.getByRole('status').filter({ hasText: '等级已保存' }).waitFor({ timeout: WAIT });
+  const saved = (await (await fetch(`${server.url}/admin/levels`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } })).json()) as { levels: { name: string; minLifetimePoints?: number }[] };
+  assert.equal(saved.levels[1]?.minLifetimePoints, 600);
+  await page.getByRole('heading', { name: '优惠券模板' }).waitFor({ timeout: WAIT });
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-levels.png', fullPage: true });
 });

@@ -1,4 +1,4 @@
-import type { ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
+import type { CouponTemplate, Level, LevelsBody, ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -71,5 +71,8 @@ export const api = {
   reengagementRules: () => call<{ rules: ReengagementRule[] }>('GET', '/admin/reengagement-rules'),
   saveReengagementRules: (body: ReengagementRulesBody) => call<{ rules: ReengagementRule[] }>('PUT', '/admin/reengagement-rules', { body }),
   reengagementReport: (id: string) => call<ReengagementReport>('GET', `/admin/reengagement-rules/${encodeURIComponent(id)}/report`),
+  levels: () => call<{ levels: Level[] }>('GET', '/admin/levels'),
+  saveLevels: (body: LevelsBody) => call<{ levels: Level[] }>('PUT', '/admin/levels', { body }),
+  couponTemplates: () => call<{ templates: CouponTemplate[] }>('GET', '/admin/coupon-templates'),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
 };

@@ -9,6 +9,7 @@ export const ROUTES = [
   { path: 'broadcasts', key: 'navBroadcasts' },
   { path: 'reengagement', key: 'navReengagement' },
   { path: 'levels', key: 'navLevels' },
+  { path: 'autoreplies', key: 'navAutoreplies' },
 ] as const satisfies readonly { path: string; key: Key }[];
 export type RoutePath = (typeof ROUTES)[number]['path'];
 

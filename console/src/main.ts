@@ -6,6 +6,7 @@ import { broadcastsPage } from './pages/broadcasts';
 import { campaignsPage } from './pages/campaigns';
 import { comingNextPage } from './pages/comingNext';
 import { dashboardPage } from './pages/dashboard';
+import { levelsPage } from './pages/levels';
 import { membersPage } from './pages/members';
 import { reengagementPage } from './pages/reengagement';
 import { signInPage } from './pages/signin';
@@ -56,6 +57,7 @@ function render() {
     : path === 'campaigns' ? campaignsPage(a)
     : path === 'broadcasts' ? broadcastsPage(a)
     : path === 'reengagement' ? reengagementPage(a)
+    : path === 'levels' ? levelsPage()
     : comingNextPage(ROUTES.find((r) => r.path === path)!.key);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }

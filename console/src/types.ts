@@ -13,6 +13,9 @@ import type { PointsEntry } from '../../lib/members/points';
 import type { SearchHit } from '../../lib/members/searchMembers';
 import type { EraseResult } from '../../lib/privacy/eraseMember';
 import type { rulesSchema, ReengagementRule } from '../../lib/reengage/rule';
+import type { levelsSchema } from '../../lib/levels/levelsSchema';
+import type { Level } from '../../lib/levels/levels';
+import type { CouponTemplate } from '../../lib/coupons/coupon';
 import type { broadcastSchema } from '../../lib/broadcast/broadcastSchema';
 import type { BroadcastRecord } from '../../lib/broadcast/broadcast';
 import type { BroadcastProgress, BroadcastStatus } from '../../lib/broadcast/progress';
@@ -78,6 +81,10 @@ export interface ReengagementReport {
   reengaged: number;
   rate: number;
 }
+
+/** PUT /admin/levels (GET answers the levels as saved) */
+export type LevelsBody = z.input<typeof levelsSchema>;
+export type { CouponTemplate, Level };
 
 // Bodies of the pages that come next (segments).
 export type SegmentBody = z.input<typeof segmentSchema>;

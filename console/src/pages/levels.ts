@@ -1,0 +1,109 @@
+import { api, ApiError } from '../api';
+import { field, h, setError } from '../dom';
+import { t } from '../i18n';
+import type { CouponTemplate, Level, LevelsBody } from '../types';
+
+type Col = 'name' | 'minLifetimePoints' | 'minSpendFen' | 'pointsMultiplier' | 'redPacketMultiplier' | 'vipCampaigns';
+
+function couponValue(c: CouponTemplate): string {
+  const v = c.value;
+  return v.type === 'amount' ? `¥${(v.fen / 100).toFixed(2)}` : v.type === 'percent' ? `${v.percent}%` : v.item;
+}
+
+function validity(c: CouponTemplate): string {
+  const v = c.validity;
+  return v.type === 'endOfWeek' ? t('validEndOfWeek') : v.type === 'days' ? t('validDays', { n: v.days }) : `${v.from} – ${v.to}`;
+}
+
+/** Levels: thresholds (lifetime points, spend) and benefits, edited in place and saved at once; coupon templates listed. */
+export function levelsPage(): HTMLElement {
+  const levelsCard = h('section', { class: 'card', 'aria-labelledby': 'levels-title' }, h('p', {}, t('loading')));
+  const couponsCard = h('section', { class: 'card', 'aria-labelledby': 'coupons-title' }, h('p', {}, t('loading')));
+
+  function renderLevels(levels: Level[], message = '') {
+    const rows = levels.map((l, i) => {
+      const num = (value: number | undefined, step: number, min: number) => h('input', { type: 'number', step, min, value: value ?? '' });
+      const inputs: Record<Col, HTMLInputElement> = {
+        name: h('input', { type: 'text', value: l.name, maxlength: 16, required: true }),
+        minLifetimePoints: num(l.minLifetimePoints, 1, 0),
+        minSpendFen: num(l.minSpendFen === undefined ? undefined : l.minSpendFen / 100, 0.01, 0),
+        pointsMultiplier: num(l.benefits.pointsMultiplier, 0.1, 1),
+        redPacketMultiplier: num(l.benefits.redPacketMultiplier, 0.1, 1),
+        vipCampaigns: h('input', { type: 'checkbox', checked: l.benefits.vipCampaigns }),
+      };
+      const labels: Record<Col, string> = {
+        name: t('levelName'),
+        minLifetimePoints: t('minLifetimePoints'),
+        minSpendFen: t('minSpendYuan'),
+        pointsMultiplier: t('pointsMultiplier'),
+        redPacketMultiplier: t('redPacketMultiplier'),
+        vipCampaigns: t('vipCampaigns'),
+      };
+      const fields = Object.fromEntries((Object.keys(inputs) as Col[]).map((k) => [k, field(`${labels[k]}（${i + 1}）`, inputs[k])])) as Record<Col, ReturnType<typeof field>>;
+      fields.vipCampaigns.wrap.classList.add('check');
+      return { inputs, fields, row: h('fieldset', { class: 'level', 'data-level': i }, h('legend', {}, `${t('levelN', { n: i + 1 })} · ${l.name}`), h('div', { class: 'row' }, Object.values(fields).map((f) => f.wrap))) };
+    });
+    const formError = h('p', { class: 'error', role: 'alert' });
+    const status = h('p', { class: 'status', role: 'status' }, message);
+    const form = h('form', { class: 'campaign-form levels-form' }, h('h2', { id: 'levels-title' }, t('levelsTitle')), h('p', { class: 'hint' }, t('levelsHint')), rows.map((r) => r.row), h('button', { type: 'submit', class: 'primary' }, t('saveLevels')), formError, status);
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      formError.textContent = '';
+      for (const r of rows) for (const k of Object.keys(r.inputs) as Col[]) setError(r.inputs[k], r.fields[k].error, null);
+      const n = (x: HTMLInputElement, scale = 1) => (x.value.trim() === '' ? undefined : Math.round(Number(x.value) * scale * 100) / 100);
+      const body: LevelsBody = {
+        levels: rows.map(({ inputs: x }) => ({
+          name: x.name.value.trim(),
+          ...(n(x.minLifetimePoints) === undefined ? {} : { minLifetimePoints: n(x.minLifetimePoints) }),
+          ...(n(x.minSpendFen, 100) === undefined ? {} : { minSpendFen: Math.round(Number(x.minSpendFen.value) * 100) }),
+          benefits: { pointsMultiplier: n(x.pointsMultiplier) ?? 1, redPacketMultiplier: n(x.redPacketMultiplier) ?? 1, vipCampaigns: x.vipCampaigns.checked },
+        })),
+      };
+      try {
+        const saved = await api.saveLevels(body);
+        renderLevels(saved.levels, t('levelsSaved'));
+      } catch (err) {
+        if (!(err instanceof ApiError)) return void (formError.textContent = String(err));
+        let placed = 0;
+        for (const issue of err.issues) {
+          const m = /^levels\.(\d+)(?:\.(?:benefits\.)?(\w+))?$/.exec(issue.path);
+          const r = m ? rows[Number(m[1])] : undefined;
+          const col = (m?.[2] ?? 'minLifetimePoints') as Col;
+          if (r && col in r.inputs) {
+            setError(r.inputs[col], r.fields[col].error, issue.message);
+            placed++;
+          }
+        }
+        if (placed < err.issues.length || !err.issues.length) formError.textContent = err.message;
+      }
+    });
+    levelsCard.replaceChildren(form);
+  }
+
+  void api
+    .levels()
+    .then(({ levels }) => renderLevels(levels))
+    .catch((err) => levelsCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, String(err instanceof Error ? err.message : err))));
+  void api
+    .couponTemplates()
+    .then(({ templates }) =>
+      couponsCard.replaceChildren(
+        h('h2', { id: 'coupons-title' }, t('couponTemplates')),
+        templates.length
+          ? h(
+              'div',
+              { class: 'table-wrap' },
+              h(
+                'table',
+                { class: 'ledger' },
+                h('thead', {}, h('tr', {}, (['couponId', 'couponTitle', 'couponValue', 'couponValidity'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+                h('tbody', {}, templates.map((c) => h('tr', { 'data-template': c.id }, h('td', {}, c.id), h('td', {}, c.title), h('td', {}, couponValue(c)), h('td', {}, validity(c))))),
+              ),
+            )
+          : h('p', {}, t('noCouponTemplates')),
+        h('p', { class: 'hint' }, t('couponsEditNote')),
+      ),
+    )
+    .catch((err) => couponsCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, String(err instanceof Error ? err.message : err))));
+  return h('div', { class: 'page' }, h('h1', {}, t('navLevels')), levelsCard, couponsCard);
+}
