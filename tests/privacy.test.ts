@@ -55,7 +55,7 @@ test('daily numbers through the admin API, with a 400 for a bad range', async ()
   const body = res.body;
   assert.equal(res.status, 200);
   assert.equal(body.days.length, 30);
-  assert.deepEqual(Object.keys(body.days[0]).sort(), ['activeMembers', 'day', 'levelUpgrades', 'netGrowth', 'newFollowers', 'newFollowersBySource', 'pointsIssued', 'pointsRedeemed', 'signIns', 'unfollows'].sort());
+  assert.deepEqual(Object.keys(body.days[0]).sort(), ['activeMembers', 'day', 'levelUpgrades', 'netGrowth', 'newFollowers', 'newFollowersBySource', 'pointsIssued', 'pointsRedeemed', 'signIns', 'unfollows', 'redPacketSpendFen', 'reengagementSent', 'reengaged', 'reengagementRate'].sort());
   const bad = await admin('GET', '/admin/stats/daily', undefined, { from: '2026-12-01', to: '2026-11-01' });
   assert.equal(bad.status, 400);
   assert.match(bad.body.error, /from/);
