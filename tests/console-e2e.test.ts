@@ -157,9 +157,9 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
   await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
 });
 
-test('pages not built yet say so; a phone width keeps the layout inside the screen', async () => {
+test('every nav entry opens its page; a phone width keeps the layout inside the screen', async () => {
   await page.getByRole('link', { name: '自动回复与菜单' }).click();
-  await page.getByText('即将推出').waitFor({ timeout: WAIT });
+  await page.getByRole('heading', { name: '自动回复规则' }).waitFor({ timeout: WAIT });
   assert.ok(page.url().endsWith('/console/autoreplies'));
   assert.equal(await page.getByRole('link', { name: '自动回复与菜单' }).getAttribute('aria-current'), 'page');
   await page.setViewportSize({ width: 390, height: 844 });
@@ -344,4 +344,76 @@ test('levels: a threshold that does not grow is refused under its field; a fixed
   assert.equal(saved.levels[1]?.minLifetimePoints, 600);
   await page.getByRole('heading', { name: '优惠券模板' }).waitFor({ timeout: WAIT });
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-levels.png', fullPage: true });
+});
+
+test('auto-replies: a bad pattern is refused under its field, a keyword rule is created and answers a tried message', async () => {
+  await page.getByRole('link', { name: '自动回复与菜单' }).click();
+  const rows = page.locator('tr[data-rule]');
+  await page.locator('tr[data-rule="hours"]').waitFor({ timeout: WAIT });
+  // In the order they are tried: lowest priority first, the default reply last.
+  const order = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
+  assert.equal(order[0], 'welcome');
+  const priorities = await rows.locator('td.num').allInnerTexts();
+  assert.deepEqual(priorities.map(Number), [...priorities.map(Number)].sort((a, b) => a - b));
+
+  await page.getByLabel('规则名称').fill('招牌菜');
+  await page.getByLabel('匹配方式').selectOption('regex');
+  await page.getByLabel('关键词或正则').fill('(招牌');
+  await page.getByLabel('回复内容').fill('本店招牌：红烧肉，每天限量 50 份。');
+  await page.getByLabel('优先级').fill('8');
+  await page.getByRole('button', { name: '保存规则' }).click();
+  const patternError = page.locator('#' + (await page.getByLabel('关键词或正则').getAttribute('id')) + '-error');
+  await patternError.filter({ hasText: 'not a valid RE2 regular expression' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByLabel('关键词或正则').getAttribute('aria-invalid'), 'true');
+
+  await page.getByLabel('匹配方式').selectOption('contains');
+  await page.getByLabel('关键词或正则').fill('招牌');
+  await page.getByLabel('关键词或正则').press('Enter');
+  await page.getByRole('status').filter({ hasText: '已保存规则「招牌菜」' }).waitFor({ timeout: WAIT });
+  const row = page.locator('tr[data-rule]', { hasText: '招牌菜' });
+  assert.deepEqual((await row.locator('td').allInnerTexts()).slice(0, 4), ['8', '招牌菜', '包含关键词：招牌', '本店招牌：红烧肉，每天限量 50 份。']);
+
+  // Try a message: the new rule answers with its reply.
+  await page.getByLabel('粉丝发来的消息').fill('你们的招牌菜是什么？');
+  await page.getByLabel('粉丝发来的消息').press('Enter');
+  const result = page.locator('[data-try-result]');
+  await result.getByText('由规则「招牌菜」回复：').waitFor({ timeout: WAIT });
+  assert.equal(await result.locator('.bubble').innerText(), '本店招牌：红烧肉，每天限量 50 份。');
+  assert.equal(await result.locator('[data-rule-id]').getAttribute('data-rule-id'), await row.getAttribute('data-rule'));
+  // Another message goes to the rule it matches.
+  await page.getByLabel('粉丝发来的消息').fill('营业时间是几点');
+  await page.getByRole('button', { name: '试一试' }).click();
+  await result.getByText('由规则「营业时间」回复：').waitFor({ timeout: WAIT });
+});
+
+test('menu: limits checked as you type, the API refusal under its field; a renamed button is saved and published to WeChat', async () => {
+  const name = page.getByLabel('名称（主菜单 1）');
+  await name.waitFor({ timeout: WAIT });
+  assert.equal(await name.inputValue(), '签到');
+  const nameError = page.locator('#' + (await name.getAttribute('id')) + '-error');
+  await name.fill('每日签到领积分');
+  await nameError.filter({ hasText: '最多 16 字节（现在 21）' }).waitFor({ timeout: WAIT });
+  await page.getByRole('button', { name: '保存菜单' }).click();
+  await page.getByRole('alert').filter({ hasText: '请先修正标出的字段。' }).waitFor({ timeout: WAIT });
+  assert.ok(await name.evaluate((el) => el === document.activeElement), 'focus moves to the field over the limit');
+  await name.fill('每日签到');
+  assert.equal(await nameError.innerText(), '');
+  assert.equal(await page.locator('.phone .bar > li').first().innerText(), '每日签到');
+
+  // Not a URL: the API's 400 lands under the sub-button's URL.
+  const url = page.getByLabel('网址（子菜单 2.2）');
+  await url.fill('not a url');
+  await page.getByRole('button', { name: '保存菜单' }).click();
+  await page.locator('#' + (await url.getAttribute('id')) + '-error').filter({ hasText: /./ }).waitFor({ timeout: WAIT });
+  assert.equal(await url.getAttribute('aria-invalid'), 'true');
+  await url.fill('https://example.com/benefits');
+  await page.getByRole('button', { name: '保存菜单' }).click();
+  await page.getByRole('status').filter({ hasText: '菜单已保存' }).waitFor({ timeout: WAIT });
+  await page.getByRole('button', { name: '发布到微信' }).click();
+  await page.getByRole('status').filter({ hasText: '菜单已发布到微信' }).waitFor({ timeout: WAIT });
+  assert.match(await page.locator('[data-menu-times]').innerText(), /发布于 /);
+  // The WeChat sandbox holds the published menu.
+  const published = sandbox.state.menu as { name: string }[] | null;
+  assert.deepEqual(published?.map((b) => b.name), ['每日签到', '会员', '抢红包']);
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-autoreplies.png', fullPage: true });
 });

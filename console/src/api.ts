@@ -1,3 +1,4 @@
+import type { AutoreplyRule, AutoreplyRuleBody, AutoreplyRuleCreateBody, MenuBody, StoredMenu, TryMessageBody, TryMessageResult } from './types';
 import type { CouponTemplate, Level, LevelsBody, ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
@@ -74,5 +75,13 @@ export const api = {
   levels: () => call<{ levels: Level[] }>('GET', '/admin/levels'),
   saveLevels: (body: LevelsBody) => call<{ levels: Level[] }>('PUT', '/admin/levels', { body }),
   couponTemplates: () => call<{ templates: CouponTemplate[] }>('GET', '/admin/coupon-templates'),
+  autoreplyRules: () => call<{ rules: AutoreplyRule[] }>('GET', '/admin/autoreply-rules'),
+  createRule: (body: AutoreplyRuleCreateBody) => call<AutoreplyRule>('POST', '/admin/autoreply-rules', { body }),
+  updateRule: (id: string, body: AutoreplyRuleBody) => call<AutoreplyRule>('PUT', `/admin/autoreply-rules/${encodeURIComponent(id)}`, { body }),
+  deleteRule: (id: string) => call<void>('DELETE', `/admin/autoreply-rules/${encodeURIComponent(id)}`),
+  tryMessage: (body: TryMessageBody) => call<TryMessageResult>('POST', '/admin/autoreply-rules/try', { body }),
+  menu: () => call<StoredMenu>('GET', '/admin/menu'),
+  saveMenu: (body: MenuBody) => call<StoredMenu>('PUT', '/admin/menu', { body }),
+  publishMenu: () => call<{ published: true }>('POST', '/admin/menu/publish'),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
 };

@@ -2,6 +2,7 @@ import { api, session, whenUnauthorized } from './api';
 import { h } from './dom';
 import { lang, setLang, t } from './i18n';
 import { BASE, layout, languageButton, ROUTES, type RoutePath } from './layout';
+import { autorepliesPage } from './pages/autoreplies';
 import { broadcastsPage } from './pages/broadcasts';
 import { campaignsPage } from './pages/campaigns';
 import { comingNextPage } from './pages/comingNext';
@@ -58,6 +59,7 @@ function render() {
     : path === 'broadcasts' ? broadcastsPage(a)
     : path === 'reengagement' ? reengagementPage(a)
     : path === 'levels' ? levelsPage()
+    : path === 'autoreplies' ? autorepliesPage()
     : comingNextPage(ROUTES.find((r) => r.path === path)!.key);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }

@@ -23,6 +23,10 @@ import type { campaignSchema } from '../../lib/redpacket/campaign';
 import type { CampaignRecord, CampaignStatus } from '../../lib/redpacket/campaignRecord';
 import type { segmentSchema } from '../../lib/segments/segment';
 import type { tagChangeSchema } from '../../lib/tags/tagSchemas';
+import type { ruleInputSchema, Rule as AutoreplyRule, ReplySpec } from '../../lib/autoreply/rule';
+import type { createSchema as ruleCreateSchema, trySchema } from '../../lib/autoreply/adminRoutes';
+import type { menuSchema, MenuDefinition } from '../../lib/menu/menu';
+import type { StoredMenu } from '../../lib/menu/menuStore';
 
 export type { AccountInfo, DailyStatsResponse, DayNumbers, EraseResult, Member, PointsEntry, SearchHit };
 
@@ -85,6 +89,20 @@ export interface ReengagementReport {
 /** PUT /admin/levels (GET answers the levels as saved) */
 export type LevelsBody = z.input<typeof levelsSchema>;
 export type { CouponTemplate, Level };
+
+/** POST /admin/autoreply-rules (PUT /admin/autoreply-rules/{id} takes the same without id) */
+export type AutoreplyRuleCreateBody = z.input<typeof ruleCreateSchema>;
+export type AutoreplyRuleBody = z.input<typeof ruleInputSchema>;
+/** POST /admin/autoreply-rules/try */
+export type TryMessageBody = z.input<typeof trySchema>;
+export interface TryMessageResult {
+  ruleId: string | null;
+  reply: ReplySpec | null;
+}
+export type { AutoreplyRule, ReplySpec };
+/** PUT /admin/menu (the server parses each top button as one shape; the console builds the parsed form) */
+export type MenuBody = z.input<typeof menuSchema> & MenuDefinition;
+export type { MenuDefinition, StoredMenu };
 
 // Bodies of the pages that come next (segments).
 export type SegmentBody = z.input<typeof segmentSchema>;

@@ -8,8 +8,8 @@ import { ruleInputSchema, type Rule } from './rule';
 import type { RuleStore } from './ruleStore';
 
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'lower-case letters, digits, - and _ (1–64)');
-const createSchema = ruleInputSchema.extend({ id: idSchema.optional() });
-const trySchema = z.object({ text: z.string().max(2048).optional(), event: z.literal('subscribe').optional() }).refine((v) => v.text !== undefined || v.event, {
+export const createSchema = ruleInputSchema.extend({ id: idSchema.optional() });
+export const trySchema = z.object({ text: z.string().max(2048).optional(), event: z.literal('subscribe').optional() }).refine((v) => v.text !== undefined || v.event, {
   message: 'give text or event',
 });
 
