@@ -384,6 +384,30 @@ test('auto-replies: a bad pattern is refused under its field, a keyword rule is 
   await page.getByLabel('粉丝发来的消息').fill('营业时间是几点');
   await page.getByRole('button', { name: '试一试' }).click();
   await result.getByText('由规则「营业时间」回复：').waitFor({ timeout: WAIT });
+
+  // Edit it (the form fills with the rule), then delete it once confirmed.
+  await page.getByRole('button', { name: '编辑 招牌菜' }).click();
+  assert.equal(await page.getByLabel('关键词或正则').inputValue(), '招牌');
+  await page.getByLabel('回复内容').fill('本店招牌：红烧肉。');
+  await page.getByRole('button', { name: '保存规则' }).click();
+  await row.locator('td.reply', { hasText: '本店招牌：红烧肉。' }).waitFor({ timeout: WAIT });
+  const id = await row.getAttribute('data-rule');
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: '删除 招牌菜' }).click();
+  await page.getByRole('status').filter({ hasText: '已删除规则「招牌菜」' }).waitFor({ timeout: WAIT });
+  const left = (await (await fetch(`${server.url}/admin/autoreply-rules`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } })).json()) as { rules: { id: string }[] };
+  assert.ok(!left.rules.some((r) => r.id === id));
+  // Put it back for the screenshot and the rest.
+  await page.getByLabel('规则名称').fill('招牌菜');
+  await page.getByLabel('匹配方式').selectOption('contains');
+  await page.getByLabel('关键词或正则').fill('招牌');
+  await page.getByLabel('回复内容').fill('本店招牌：红烧肉，每天限量 50 份。');
+  await page.getByLabel('优先级').fill('8');
+  await page.getByLabel('优先级').press('Enter');
+  await page.getByRole('status').filter({ hasText: '已保存规则「招牌菜」' }).waitFor({ timeout: WAIT });
+  await page.getByLabel('粉丝发来的消息').fill('你们的招牌菜是什么？');
+  await page.getByLabel('粉丝发来的消息').press('Enter');
+  await result.getByText('由规则「招牌菜」回复：').waitFor({ timeout: WAIT });
 });
 
 test('menu: limits checked as you type, the API refusal under its field; a renamed button is saved and published to WeChat', async () => {
@@ -398,6 +422,7 @@ test('menu: limits checked as you type, the API refusal under its field; a renam
   assert.ok(await name.evaluate((el) => el === document.activeElement), 'focus moves to the field over the limit');
   await name.fill('每日签到');
   assert.equal(await nameError.innerText(), '');
+  assert.ok(await page.getByRole('button', { name: '发布到微信' }).isDisabled(), 'unsaved edits: save before publishing');
   assert.equal(await page.locator('.phone .bar > li').first().innerText(), '每日签到');
 
   // Not a URL: the API's 400 lands under the sub-button's URL.

@@ -267,6 +267,7 @@ const zh = {
   menuNeverPublished: '尚未发布',
   noMenu: '还没有保存菜单，从一个按钮开始。',
   fixFirst: '请先修正标出的字段。',
+  publishSavedOnly: '发布的是已保存的菜单；有未保存的修改时请先保存。',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -539,6 +540,7 @@ const en: Record<Key, string> = {
   menuNeverPublished: 'Not published yet',
   noMenu: 'No menu saved yet: start with one button.',
   fixFirst: 'Fix the marked fields first.',
+  publishSavedOnly: 'Publishing sends the saved menu: save your changes first.',
 };
 
 export type Lang = 'zh' | 'en';

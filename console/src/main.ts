@@ -59,7 +59,7 @@ function render() {
     : path === 'broadcasts' ? broadcastsPage(a)
     : path === 'reengagement' ? reengagementPage(a)
     : path === 'levels' ? levelsPage()
-    : path === 'autoreplies' ? autorepliesPage()
+    : path === 'autoreplies' ? autorepliesPage(a)
     : comingNextPage(ROUTES.find((r) => r.path === path)!.key);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }

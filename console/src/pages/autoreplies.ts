@@ -1,7 +1,8 @@
 import { api, ApiError } from '../api';
 import { field, h, setError } from '../dom';
-import { t, type Key } from '../i18n';
-import type { AutoreplyRule, AutoreplyRuleBody, MenuBody, MenuDefinition, ReplySpec, StoredMenu } from '../types';
+import { timeIn } from '../dates';
+import { lang, t, type Key } from '../i18n';
+import type { AccountInfo, AutoreplyRule, AutoreplyRuleBody, MenuBody, MenuDefinition, ReplySpec, StoredMenu } from '../types';
 
 type MatchType = AutoreplyRule['match']['type'];
 const MATCH_TYPES: MatchType[] = ['exact', 'contains', 'regex', 'subscribe', 'default'];
@@ -23,7 +24,7 @@ function replyText(reply: ReplySpec): string {
 }
 
 /** Auto-replies (rules in the order they are tried, a rule form, "try a message") and the custom menu in a phone-shaped preview. */
-export function autorepliesPage(): HTMLElement {
+export function autorepliesPage(account: AccountInfo): HTMLElement {
   const rulesCard = h('section', { class: 'card', 'aria-labelledby': 'rules-title' }, h('p', {}, t('loading')));
   const formCard = h('section', { class: 'card', 'aria-labelledby': 'rule-form-title' });
   const tryCard = h('section', { class: 'card', 'aria-labelledby': 'try-title' });
@@ -205,8 +206,8 @@ export function autorepliesPage(): HTMLElement {
   renderTry();
   void api
     .menu()
-    .then((stored) => menuEditor(menuCard, stored))
-    .catch((err) => (err instanceof ApiError && err.status === 404 ? menuEditor(menuCard, null) : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err)))));
+    .then((stored) => menuEditor(menuCard, account, stored))
+    .catch((err) => (err instanceof ApiError && err.status === 404 ? menuEditor(menuCard, account, null) : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err)))));
   return h('div', { class: 'page autoreplies' }, h('h1', {}, t('navAutoreplies')), rulesCard, tryCard, formCard, menuCard);
 }
 
@@ -220,13 +221,16 @@ const MAX_TOP = 3;
 const MAX_SUB = 5;
 
 /** The menu: an editor beside a phone-shaped preview; WeChat's limits checked as you type; save, then publish. */
-function menuEditor(card: HTMLElement, stored: StoredMenu | null, statusText = '', draft?: MenuDefinition) {
+function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu | null, statusText = '', draft?: MenuDefinition) {
+  // Publishing sends the saved menu: with unsaved edits, save first.
+  const dirty = draft !== undefined;
+  const at = (iso: string) => timeIn(account.timeZone, iso, lang() === 'zh' ? 'zh-CN' : 'en');
   const menu: MenuDefinition = draft ?? structuredClone(stored?.menu ?? { button: [{ type: 'click', name: '', key: '' }] });
   const checks: { path: string; input: HTMLInputElement; error: HTMLElement; check: () => string | null }[] = [];
   const preview = h('div', { class: 'phone', role: 'img', 'aria-label': t('menuPreview') });
   const formError = h('p', { class: 'error', role: 'alert' });
   const status = h('p', { class: 'status', role: 'status' }, statusText);
-  const rerender = (msg = '') => menuEditor(card, stored, msg, menu);
+  const rerender = (msg = '') => menuEditor(card, account, stored, msg, menu);
 
   function drawPreview() {
     preview.replaceChildren(
@@ -250,6 +254,7 @@ function menuEditor(card: HTMLElement, stored: StoredMenu | null, statusText = '
     };
     input.addEventListener('input', () => {
       set(input.value);
+      markDirty();
       setError(input, f.error, check());
       drawPreview();
     });
@@ -315,9 +320,11 @@ function menuEditor(card: HTMLElement, stored: StoredMenu | null, statusText = '
 
   const addTop = h('button', { type: 'button', disabled: menu.button.length >= MAX_TOP, onclick: () => (menu.button.push({ type: 'click', name: '', key: '' }), rerender()) }, t('addTopButton'));
   const save = h('button', { type: 'submit', class: 'primary' }, t('saveMenu'));
-  const publish = h('button', { type: 'button', disabled: !stored }, t('publishMenu'));
-  const times = h('p', { class: 'hint', 'data-menu-times': '' }, stored ? `${t('menuUpdatedAt', { at: stored.updatedAt })} · ${stored.publishedAt ? t('menuPublishedAt', { at: stored.publishedAt }) : t('menuNeverPublished')}` : t('noMenu'));
-  const form = h('form', { class: 'campaign-form menu-form', novalidate: true }, groups, h('div', { class: 'buttons' }, addTop, save, publish), formError, status);
+  const publish = h('button', { type: 'button', disabled: !stored || dirty, 'aria-describedby': 'publish-hint' }, t('publishMenu'));
+  const publishHint = h('p', { class: 'hint', id: 'publish-hint' }, t('publishSavedOnly'));
+  const markDirty = () => (publish.disabled = true);
+  const times = h('p', { class: 'hint', 'data-menu-times': '' }, stored ? `${t('menuUpdatedAt', { at: at(stored.updatedAt) })} · ${stored.publishedAt ? t('menuPublishedAt', { at: at(stored.publishedAt) }) : t('menuNeverPublished')}` : t('noMenu'));
+  const form = h('form', { class: 'campaign-form menu-form', novalidate: true }, groups, h('div', { class: 'buttons' }, addTop, save, publish), publishHint, formError, status);
 
   const clearErrors = () => {
     formError.textContent = '';
@@ -336,7 +343,7 @@ function menuEditor(card: HTMLElement, stored: StoredMenu | null, statusText = '
     const body: MenuBody = menu;
     try {
       const saved = await api.saveMenu(body);
-      menuEditor(card, saved, t('menuSaved'));
+      menuEditor(card, account, saved, t('menuSaved'));
     } catch (err) {
       if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
       let placed = 0;
@@ -354,7 +361,7 @@ function menuEditor(card: HTMLElement, stored: StoredMenu | null, statusText = '
     try {
       await api.publishMenu();
       const fresh = await api.menu();
-      menuEditor(card, fresh, t('menuPublished'));
+      menuEditor(card, account, fresh, t('menuPublished'));
     } catch (err) {
       formError.textContent = message(err);
     }
