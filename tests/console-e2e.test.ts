@@ -441,4 +441,9 @@ test('menu: limits checked as you type, the API refusal under its field; a renam
   const published = sandbox.state.menu as { name: string }[] | null;
   assert.deepEqual(published?.map((b) => b.name), ['每日签到', '会员', '抢红包']);
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-autoreplies.png', fullPage: true });
+  // A phone's width: the page (rules, preview and editor) stays inside the screen.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  assert.ok(widths.page <= widths.screen, `no sideways scrolling on a phone: ${JSON.stringify(widths)}`);
 });
