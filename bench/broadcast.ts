@@ -327,6 +327,7 @@ async function limiterAlone(table: Table, rate: number, seconds: number, workers
 const noLimiter: RateLimiter = {
   reserve: async () => ({ startsAt: 0, intervalMs: 0 }),
   waitFor: async () => undefined,
+  take: async () => undefined,
 };
 
 /** The sandbox in its own process, as WeChat is elsewhere: its receipt times are not delayed by the workers' event loop. */

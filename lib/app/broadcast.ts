@@ -23,10 +23,19 @@ export function sendPolicyDocument(rt: Runtime) {
   return configDocument<SendPolicy>(rt.table, 'SEND_POLICY', DEFAULT_SEND_POLICY);
 }
 
+function cachedSendPolicy(rt: Runtime) {
+  return cacheFor(CONFIG_CACHE_MS, () => sendPolicyDocument(rt).get(), rt.clock);
+}
+
+/** The outbound WeChat message rate, one token bucket for broadcasts and re-engagement notices alike. */
+export function wechatSendLimiter(rt: Runtime, policy = cachedSendPolicy(rt)) {
+  return createRateLimiter({ state: dynamoRateState(rt.table), clock: rt.clock, sleep: realSleep }, 'wechat-send', async () => ({ perSecond: (await policy.get()).ratePerSecond }));
+}
+
 /** The worker's ports. The broadcast record is cached briefly: a cancel reaches every worker within 2 s. */
 export function sendPorts(rt: Runtime): SendPorts {
   const broadcasts = dynamoBroadcastStore(rt.table);
-  const policy = cacheFor(CONFIG_CACHE_MS, () => sendPolicyDocument(rt).get(), rt.clock);
+  const policy = cachedSendPolicy(rt);
   const records = new Map<string, ReturnType<typeof cacheFor<Awaited<ReturnType<typeof broadcasts.get>>>>>();
   return {
     broadcasts: {
@@ -38,7 +47,7 @@ export function sendPorts(rt: Runtime): SendPorts {
     },
     deliveries: dynamoDeliveryStore(rt.table),
     api: weChatApi(rt),
-    limiter: createRateLimiter({ state: dynamoRateState(rt.table), clock: rt.clock, sleep: realSleep }, 'wechat-send', async () => ({ perSecond: (await policy.get()).ratePerSecond })),
+    limiter: wechatSendLimiter(rt, policy),
     policy: () => policy.get(),
     clock: rt.clock,
     sleep: realSleep,

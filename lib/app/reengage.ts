@@ -2,8 +2,6 @@ import { changePoints } from '../members/grantPoints';
 import { dynamoMemberStore } from '../members/dynamoMemberStore';
 import { dynamoCouponPorts, issueCoupon } from '../coupons/issueCoupon';
 import { notifyMember } from '../notices/notifyMember';
-import { createRateLimiter, realSleep } from '../ratelimit/rateLimiter';
-import { dynamoRateState } from '../ratelimit/dynamoRateState';
 import { dynamoCandidates } from '../reengage/dynamoCandidates';
 import type { ReengagementRule } from '../reengage/rule';
 import type { ReengagePorts } from '../reengage/runReengagement';
@@ -12,7 +10,7 @@ import { dailyCounter } from '../stats/countDaily';
 import { dynamoStatsStore } from '../stats/dynamoStatsStore';
 import { dynamoSegmentIndex } from '../segments/dynamoSegmentIndex';
 import { configDocument } from '../store/configDocument';
-import { sendPolicyDocument } from './broadcast';
+import { wechatSendLimiter } from './broadcast';
 import { crmPorts } from './crm';
 import type { Runtime } from './runtime';
 import { weChatApi } from './wechatApi';
@@ -26,7 +24,7 @@ export function reengagePorts(rt: Runtime): ReengagePorts {
   const crm = crmPorts(rt);
   const coupons = dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone);
   // The same shared rate as broadcasts: both are outbound WeChat messages.
-  const limiter = createRateLimiter({ state: dynamoRateState(rt.table), clock: rt.clock, sleep: realSleep }, 'wechat-send', async () => ({ perSecond: (await sendPolicyDocument(rt).get()).ratePerSecond }));
+  const limiter = wechatSendLimiter(rt);
   return {
     rules: () => reengagementRulesDocument(rt).get(),
     candidates: dynamoCandidates(rt.table, dynamoSegmentIndex(rt.table), rt.config.timeZone),
@@ -41,7 +39,7 @@ export function reengagePorts(rt: Runtime): ReengagePorts {
       return 'coupon' in issued && issued.coupon ? { benefit: issued.coupon.title, coupon: issued.coupon.title } : {};
     },
     notify: (openid, notice) => notifyMember({ members, api: weChatApi(rt), clock: rt.clock }, openid, notice),
-    pace: async () => limiter.waitFor(await limiter.reserve(1), 0),
+    pace: () => limiter.take(),
     clock: rt.clock,
     timeZone: rt.config.timeZone,
   };

@@ -1,6 +1,7 @@
 import { businessDay, localParts, parseHhMm } from '../clock/timeZone';
-import { endOfLocalDay, startOfLocalDay } from '../coupons/validity';
+import { addDays, endOfLocalDay, startOfLocalDay } from '../coupons/validity';
 import { isInsideServiceWindow, type Member } from '../members/member';
+import { DAY_MS } from '../segments/match';
 import { marketingWordIn, NO_MARKETING_RULE } from '../notices/marketingWording';
 import type { BroadcastConfig, QuietHours } from './broadcastSchema';
 
@@ -106,7 +107,6 @@ export interface PlanContext {
   massMonthlyQuota: number;
 }
 
-const DAY_MS = 86_400_000;
 
 /**
  * What one member gets from one broadcast, from their profile and the touches of this month and the
@@ -129,4 +129,10 @@ export function planDelivery(b: Pick<BroadcastRecord, 'id' | 'config'>, member: 
   if (m.channel === 'template') return { channel: 'template' };
   if (isInsideServiceWindow(member, ctx.nowMs)) return { channel: 'custom' };
   return m.outsideWindow ? { channel: 'template' } : { skip: 'outside-window' };
+}
+
+/** This local month and the last (`YYYY-MM`): where a member's touches of the last weeks are. */
+export function monthsAround(nowMs: number, timeZone: string): [string, string] {
+  const month = businessDay(nowMs, timeZone).slice(0, 7);
+  return [month, addDays(`${month}-01`, -1).slice(0, 7)];
 }

@@ -4,7 +4,7 @@ import { memberKey, toMember } from '../members/dynamoMemberStore';
 import { shardOf } from '../segments/shard';
 import { batchGet } from '../store/batchGet';
 import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
-import { queryPartition } from '../store/queryPartition';
+import { sumCounters } from '../store/sumCounters';
 import type { Touch } from './broadcast';
 import { counterKey, counterPk, msgKey, RECORD_PREFIX, recordAttribute, touchKey } from './deliveryKeys';
 import { isFinal, type ChunkFacts, type DeliveryRecord, type DeliveryStore, type Outcome } from './deliveryStore';
@@ -226,12 +226,6 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       }
     },
 
-    async counters(broadcastId) {
-      const totals: Record<string, number> = {};
-      for (const item of await queryPartition(table, counterPk(broadcastId), { prefix: 'COUNT#' })) {
-        for (const [k, v] of Object.entries(item)) if (typeof v === 'number') totals[k] = (totals[k] ?? 0) + v;
-      }
-      return totals;
-    },
+    counters: (broadcastId) => sumCounters(table, counterPk(broadcastId)),
   };
 }

@@ -1,6 +1,5 @@
 import type { EventMessage } from '../wechat/message';
-import { businessDay } from '../clock/timeZone';
-import { addDays } from '../coupons/validity';
+import { monthsAround } from './broadcast';
 import type { DeliveryStore } from './deliveryStore';
 
 const field = (m: EventMessage, name: string) => {
@@ -35,8 +34,3 @@ export function jobReportHandlers(deliveries: Pick<DeliveryStore, 'recordJobFini
   ]);
 }
 
-/** This local month and the last (`YYYY-MM`): where a member's touches of the last weeks are. */
-export function monthsAround(nowMs: number, timeZone: string): [string, string] {
-  const month = businessDay(nowMs, timeZone).slice(0, 7);
-  return [month, addDays(`${month}-01`, -1).slice(0, 7)];
-}

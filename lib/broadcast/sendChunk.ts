@@ -3,9 +3,8 @@ import type { Clock } from '../clock/clock';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 import type { ApiError, ApiResult } from '../wechat/apiResult';
 import type { WeChatApi } from '../wechat/api';
-import { heldUntil, planDelivery, startOfNextDay, type BroadcastRecord } from './broadcast';
+import { heldUntil, monthsAround, planDelivery, startOfNextDay, type BroadcastRecord } from './broadcast';
 import type { BroadcastStore } from './broadcastStore';
-import { monthsAround } from './jobReports';
 import { isFinal, type ChunkRef, type DeliveryStore, type Outcome, type SendChannel } from './deliveryStore';
 
 /** One SQS message: up to CHUNK_SIZE members of one shard of one broadcast. */
@@ -161,7 +160,7 @@ async function withRetries<T>(ports: SendPorts, idempotent: boolean, call: () =>
     if (!retriable) break;
     await ports.sleep(kind === 'rate' ? 1000 : 200 * 4 ** i);
     // A repeat is a call like any other: it takes its own slot of the shared rate.
-    await ports.limiter.waitFor(await ports.limiter.reserve(1), 0);
+    await ports.limiter.take();
     result = await call();
   }
   return result;

@@ -9,7 +9,7 @@ export function paced<T extends object>(client: T, limiter: RateLimiter): T {
     wrapped[name] =
       typeof value === 'function'
         ? async (...args: unknown[]) => {
-            await limiter.waitFor(await limiter.reserve(1), 0);
+            await limiter.take();
             return (value as (...a: unknown[]) => Promise<unknown>).apply(client, args);
           }
         : value;

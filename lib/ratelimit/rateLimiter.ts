@@ -47,7 +47,12 @@ export function createRateLimiter(ports: RateLimiterPorts, name: string, limit: 
     if (wait > 0) await ports.sleep(wait);
   }
 
-  return { reserve, waitFor };
+  /** One call's slot: reserve it and wait for it. */
+  async function take(): Promise<void> {
+    await waitFor(await reserve(1), 0);
+  }
+
+  return { reserve, waitFor, take };
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;

@@ -1,3 +1,4 @@
+import { DAY_MS } from '../segments/match';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { businessDay } from '../clock/timeZone';
 import { addDays, endOfLocalDay, startOfLocalDay } from '../coupons/validity';
@@ -14,7 +15,6 @@ import type { Table } from '../store/dynamo';
 import type { ReengagementRule } from './rule';
 import type { Candidate } from './runReengagement';
 
-const DAY_MS = 86_400_000;
 /** Dormant members stay candidates for a month after they cross the threshold (the cooldown spaces the touches). */
 const DORMANCY_BAND_DAYS = 30;
 

@@ -1,9 +1,10 @@
+import { DAY_MS } from '../segments/match';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { memberKey } from '../members/dynamoMemberStore';
 import type { Member } from '../members/member';
 import { shardOf } from '../segments/shard';
 import { cancellationCodes, putIf, type Table } from '../store/dynamo';
-import { queryPartition } from '../store/queryPartition';
+import { sumCounters } from '../store/sumCounters';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 
 export type TouchOutcome = 'sent' | 'failed' | 'skipped';
@@ -21,7 +22,6 @@ export interface TouchStore {
   counters(ruleId: string): Promise<Record<string, number>>;
 }
 
-const DAY_MS = 86_400_000;
 const counterKey = (ruleId: string, openid: string) => ({ pk: `REENGAGE#${ruleId}`, sk: `COUNT#${shardOf(openid)}` });
 const runKey = (ruleId: string, day: string) => ({ pk: `REENGAGE#${ruleId}`, sk: `RUN#${day}` });
 
@@ -75,12 +75,6 @@ export function dynamoTouchStore(table: Table): TouchStore {
       await putIf(table, { ...runKey(ruleId, day), at: new Date(nowMs).toISOString(), expiresAt: Math.floor(nowMs / 1000) + 90 * 86_400 }, 'attribute_not_exists(pk)');
     },
 
-    async counters(ruleId) {
-      const totals: Record<string, number> = {};
-      for (const item of await queryPartition(table, `REENGAGE#${ruleId}`, { prefix: 'COUNT#' })) {
-        for (const [k, v] of Object.entries(item)) if (typeof v === 'number') totals[k] = (totals[k] ?? 0) + v;
-      }
-      return totals;
-    },
+    counters: (ruleId) => sumCounters(table, `REENGAGE#${ruleId}`),
   };
 }
