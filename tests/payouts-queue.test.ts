@@ -2,56 +2,36 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import type { Table } from '../lib/store/dynamo';
-import { createSandbox, type Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../sandbox/server';
 import { scheduleCampaign } from './support/campaigns';
-import { loadHandlers } from './support/handlers';
-import { serveHandler } from './support/lambdaServer';
 import { createTestQueue, lambdaPoller, waitFor, waitUntilDrained, type Poller, type TestQueue } from './support/localSqs';
-import { useTestTable } from './support/testTable';
+import { startPayStack, type PayStack } from './support/payStack';
 
 // Payouts as deployed: the grab (or a withdrawal) stores the order and sends it with SendMessageBatch
 // to a real SQS queue (local-aws-sqs), and the real payout worker (handlers/payout, middy and all) runs
 // from it the way Lambda's event source mapping runs it, against the sandbox's WeChat Pay.
+let stack: PayStack;
 let sandbox: Sandbox;
-let callback: Awaited<ReturnType<typeof serveHandler>>;
-let notify: Awaited<ReturnType<typeof serveHandler>>;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: PayStack['handlers'];
 let table: Table;
 let queue: TestQueue;
 let worker: Poller;
+let post: PayStack['post'];
+let bills: PayStack['bills'];
+let grab: PayStack['grab'];
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
-  notify = await serveHandler(async () => (await import('../handlers/pay-notify')).handlePayNotify);
-  sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, pay: { notifyUrl: `${notify.url}/pay/notify` } });
-  await sandbox.listen(0);
   // A short visibility timeout, so a reported failure comes back within the test (120 s when deployed).
   queue = await createTestQueue('payouts', { visibilityTimeoutSeconds: 2 });
-  table = await useTestTable({ WECHAT_API_BASE: sandbox.url, WECHATPAY_BASE: sandbox.url, WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_TIMEOUT_MS: '1500', TRANSFER_CONFIRM_PAGE_URL: 'https://example.com/confirm', PAYOUT_QUEUE_URL: queue.url });
-  handlers = await loadHandlers();
+  stack = await startPayStack({ PAYOUT_QUEUE_URL: queue.url });
+  ({ sandbox, handlers, table, post, bills, grab } = stack);
   const { handler } = await import('../handlers/payout');
   worker = lambdaPoller(queue.url, handler, { batchSize: 10 });
 });
 after(async () => {
   await worker?.stop();
-  await sandbox?.close();
-  await callback?.close();
-  await notify?.close();
+  await stack?.close();
 });
-
-const post = async (path: string, body: unknown = {}) => {
-  const r = await fetch(`${sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
-  const json = (await r.json()) as Record<string, unknown>;
-  assert.equal(r.status, 200, `${path}: ${JSON.stringify(json)}`);
-  return json;
-};
-const bills = async () => (await (await fetch(`${sandbox.url}/sandbox/pay/bills`)).json()) as { transferBills: { outBillNo: string; openid?: string; state: string; amountFen: number }[] };
-
-async function grab(openid: string, keyword: string): Promise<string> {
-  await post(`/sandbox/followers/${openid}/messages`, { type: 'event', event: 'subscribe' });
-  const said = await post(`/sandbox/followers/${openid}/messages`, { type: 'text', content: keyword });
-  return (said.reply as { content: string }).content;
-}
 
 /** The refs of the open orders of one follower, as stored by the grab before the hand-off. */
 async function ordersOf(openid: string) {

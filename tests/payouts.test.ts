@@ -5,47 +5,27 @@ import { getRuntime } from '../lib/app/runtime';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
-import { createSandbox, type Sandbox } from '../sandbox/server';
+import type { Sandbox } from '../sandbox/server';
 import { scheduleCampaign } from './support/campaigns';
-import { loadHandlers } from './support/handlers';
-import { serveHandler } from './support/lambdaServer';
-import { useTestTable } from './support/testTable';
+import { startPayStack, type PayStack } from './support/payStack';
 
 // Payouts against the sandbox's WeChat Pay through the real client, the real pay-notify handler and
 // DynamoDB Local, with faults injected: retries lose nothing and pay nothing twice.
+let stack: PayStack;
 let sandbox: Sandbox;
-let callback: Awaited<ReturnType<typeof serveHandler>>;
-let notify: Awaited<ReturnType<typeof serveHandler>>;
-let handlers: Awaited<ReturnType<typeof loadHandlers>>;
+let handlers: PayStack['handlers'];
 let table: Table;
+let post: PayStack['post'];
+let bills: PayStack['bills'];
+let grab: PayStack['grab'];
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
-  notify = await serveHandler(async () => (await import('../handlers/pay-notify')).handlePayNotify);
-  sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, pay: { notifyUrl: `${notify.url}/pay/notify` } });
-  await sandbox.listen(0);
-  table = await useTestTable({ WECHAT_API_BASE: sandbox.url, WECHATPAY_BASE: sandbox.url, WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_TIMEOUT_MS: '1500', TRANSFER_CONFIRM_PAGE_URL: 'https://example.com/confirm' });
-  handlers = await loadHandlers();
+  stack = await startPayStack();
+  ({ sandbox, handlers, table, post, bills, grab } = stack);
 });
 after(async () => {
-  await sandbox?.close();
-  await callback?.close();
-  await notify?.close();
+  await stack?.close();
 });
-
-const post = async (path: string, body: unknown = {}) => {
-  const r = await fetch(`${sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
-  const json = (await r.json()) as Record<string, unknown>;
-  assert.equal(r.status, 200, `${path}: ${JSON.stringify(json)}`);
-  return json;
-};
-const bills = async () => (await (await fetch(`${sandbox.url}/sandbox/pay/bills`)).json()) as { transferBills: { outBillNo: string; state: string; amountFen: number }[]; redpacks: { mchBillno: string; status: string }[] };
-
-async function grab(openid: string, keyword: string): Promise<string> {
-  await post(`/sandbox/followers/${openid}/messages`, { type: 'event', event: 'subscribe' });
-  const said = await post(`/sandbox/followers/${openid}/messages`, { type: 'text', content: keyword });
-  return (said.reply as { content: string }).content;
-}
 
 const liveCampaign = (over: Record<string, unknown>) => scheduleCampaign(handlers.admin, over);
 
@@ -102,7 +82,7 @@ test('a tampered callback is refused with 401 and changes nothing; a rejected tr
   const ref = w.body.ref as string;
   assert.equal((await dynamoPayoutStore(table).get(ref))!.state, 'awaiting-confirmation');
 
-  const tampered = await fetch(`${notify.url}/pay/notify`, {
+  const tampered = await fetch(`${stack.notifyUrl}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'wechatpay-serial': 'PUB_KEY_ID_x', 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-signature': 'AAAA' },
     body: JSON.stringify({ id: 'x', event_type: 'MCHTRANSFER.BILL.FINISHED', resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: 'AAAA', nonce: 'n', associated_data: 'mch_payment' } }),
