@@ -2,7 +2,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dispatchBroadcasts, dispatchPorts, sendPorts } from '../lib/app/broadcast';
 import { getRuntime, type Runtime } from '../lib/app/runtime';
+import { dynamoDeliveryStore } from '../lib/broadcast/dynamoDeliveryStore';
 import { sendChunk, type Chunk } from '../lib/broadcast/sendChunk';
+import { shardOf } from '../lib/segments/shard';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import type { WorkQueue } from '../lib/queue/queue';
 import type { Sandbox } from '../sandbox/server';
@@ -131,6 +133,27 @@ test('a mass send reaches a follower at most 4 times a month; a frequency cap sk
   assert.deepEqual(capped.progress.skipped, { 'frequency-cap': 3 }, 'four broadcasts this week already');
   const roomy = await dispatchAndView(await broadcast({ message: { channel: 'template', templateId: 't', data: { thing1: '积分变动' } }, segment: { tag: 'mass' }, frequencyCap: { max: 5, days: 7 } }));
   assert.deepEqual(roomy.progress.sentBy, { template: 3 });
+});
+
+test('a delivery report that comes before the worker settled its chunk is parked and counted once by the settle', async () => {
+  const store = dynamoDeliveryStore(rt.table);
+  const now = Date.now();
+  const month = '2026-11';
+  const report = { msgid: 'early-t1', openid: 'early-a', months: [month], ok: 1, failed: 0, status: 'success' };
+  assert.equal(await store.recordJobFinished(report, now), 'parked');
+  assert.equal(await store.recordJobFinished(report, now), 'parked', "WeChat's retry of the push parks nothing new");
+  const massReport = { msgid: 'early-m1', openid: 'early-a', months: [], ok: 2, failed: 1, status: 'send success' };
+  assert.equal(await store.recordJobFinished(massReport, now), 'parked');
+
+  const ctx = { nowMs: now, leaseMs: 60_000, month };
+  await store.finish({ broadcastId: 'early-t', shard: shardOf('early-a') }, [{ openid: 'early-a', claimed: false, state: 'sent', channel: 'template', msgid: 'early-t1' }], 'token', ctx);
+  await store.finish({ broadcastId: 'early-m', shard: shardOf('early-b') }, ['early-b', 'early-c', 'early-d'].map((openid) => ({ openid, claimed: false, state: 'sent' as const, channel: 'mass' as const })), 'token', { ...ctx, massMsgid: 'early-m1' });
+  assert.deepEqual(await store.counters('early-t'), { 'sent.template': 1, delivered: 1, deliveryFailed: 0 });
+  assert.deepEqual(await store.counters('early-m'), { 'sent.mass': 3, delivered: 2, deliveryFailed: 1 });
+  // Late copies of the same reports count nothing more.
+  assert.equal(await store.recordJobFinished(report, now), 'already');
+  assert.equal(await store.recordJobFinished(massReport, now), 'already');
+  assert.deepEqual(await store.counters('early-t'), { 'sent.template': 1, delivered: 1, deliveryFailed: 0 });
 });
 
 test('quiet hours hold a due broadcast until 08:00 in the account zone; a later sendAt waits for its time', async () => {

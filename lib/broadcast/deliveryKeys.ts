@@ -13,3 +13,9 @@ export const RECORD_PREFIX = 'B_';
 export const recordAttribute = (broadcastId: string) => `${RECORD_PREFIX}${broadcastId}`;
 /** From a mass send's msg_id back to the broadcast, for MASSSENDJOBFINISH. */
 export const msgKey = (msgid: string) => ({ pk: `WXMSG#${msgid}`, sk: 'MSG' });
+/**
+ * A job report that arrived before the send it describes was settled (WeChat can report a small
+ * send within a second; the worker settles its chunk after the last call). It waits here and the
+ * settle counts it.
+ */
+export const earlyReportKey = (msgid: string) => ({ pk: `WXMSG#${msgid}`, sk: 'EARLY' });

@@ -51,8 +51,9 @@ export interface DeliveryStore {
   /**
    * TEMPLATESENDJOBFINISH / MASSSENDJOBFINISH: counts a delivery report once. A template notice is
    * found through the touches of the member it went to (`months`: this local month and the last).
+   * A report about a send not settled yet is `parked` and counted by the settle (`finish`).
    */
-  recordJobFinished(report: { msgid: string; openid: string; months: readonly string[]; ok: number; failed: number; status: string }, nowMs: number): Promise<'counted' | 'unknown-msgid' | 'already'>;
+  recordJobFinished(report: { msgid: string; openid: string; months: readonly string[]; ok: number; failed: number; status: string }, nowMs: number): Promise<'counted' | 'parked' | 'already'>;
   /** The counters summed over the shards. */
   counters(broadcastId: string): Promise<Record<string, number>>;
 }

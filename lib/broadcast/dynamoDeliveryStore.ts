@@ -1,4 +1,4 @@
-import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { memberKey, toMember } from '../members/dynamoMemberStore';
 import { shardOf } from '../segments/shard';
@@ -6,15 +6,18 @@ import { batchGet } from '../store/batchGet';
 import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
 import { sumCounters } from '../store/sumCounters';
 import type { Touch } from './broadcast';
-import { counterKey, counterPk, msgKey, RECORD_PREFIX, recordAttribute, touchKey } from './deliveryKeys';
+import { counterKey, counterPk, earlyReportKey, msgKey, RECORD_PREFIX, recordAttribute, touchKey } from './deliveryKeys';
 import { isFinal, type ChunkFacts, type DeliveryRecord, type DeliveryStore, type Outcome } from './deliveryStore';
 
 type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type Stored = DeliveryRecord & { at?: string };
+type JobReport = Parameters<DeliveryStore['recordJobFinished']>[0];
 
 /** Touch items outlive the longest window that reads them (frequency cap ≤ 28 days: this month and the last). */
 const TOUCH_TTL_S = 70 * 86_400;
 const MSG_TTL_S = 14 * 86_400;
+/** An early report is settled within seconds; a day covers a worker that crashed before settling. */
+const EARLY_TTL_S = 86_400;
 
 /** A member may be settled or claimed when nobody settled them, or a claim's lease ran out. */
 const CLAIMABLE = 'attribute_not_exists(#r) OR #r.#state = :retry OR (#r.#state = :claimed AND #r.claimedAt < :cutoff)';
@@ -83,6 +86,55 @@ async function transact(table: Table, build: (skip: Set<number>) => { items: TxI
 export function dynamoDeliveryStore(table: Table): DeliveryStore {
   const T = table.name;
   const names = (attribute: string) => ({ '#r': attribute, '#state': 'state' });
+
+  async function countReport(report: JobReport, nowMs: number): Promise<'counted' | 'unknown-msgid' | 'already'> {
+    const { msgid, openid } = report;
+    const at = new Date(nowMs).toISOString();
+    const found = await batchGet(table, [msgKey(msgid), ...report.months.map((m) => touchKey(openid, m))]);
+    const mass = found.get(`WXMSG#${msgid}|MSG`);
+    let mark: TxItem['Update'];
+    let target: { broadcastId: string; shard: number } | undefined;
+    const condition = { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)' };
+    if (mass) {
+      target = { broadcastId: String(mass.broadcastId), shard: Number(mass.shard) };
+      mark = { TableName: T, Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s, deliveredAt = :at', ...condition, ExpressionAttributeValues: { ':s': report.status, ':at': at } };
+    } else {
+      for (const m of report.months) {
+        const item = found.get(`MEMBER#${openid}|TOUCH#${m}`);
+        const hit = Object.entries(item ?? {}).find(([name, v]) => name.startsWith(RECORD_PREFIX) && (v as Stored).state === 'sent' && (v as { msgid?: string }).msgid === msgid);
+        if (!hit) continue;
+        target = { broadcastId: hit[0].slice(RECORD_PREFIX.length), shard: shardOf(openid) };
+        mark = {
+          TableName: T,
+          Key: touchKey(openid, m),
+          UpdateExpression: 'SET #r.delivered = :s, #r.deliveredAt = :at',
+          ConditionExpression: 'attribute_exists(#r) AND attribute_not_exists(#r.delivered)',
+          ExpressionAttributeNames: { '#r': hit[0] },
+          ExpressionAttributeValues: { ':s': report.status, ':at': at },
+        };
+        break;
+      }
+    }
+    if (!target || !mark) return 'unknown-msgid';
+    const count: TxItem = {
+      Update: { TableName: T, Key: counterKey(target.broadcastId, target.shard), UpdateExpression: 'ADD delivered :ok, deliveryFailed :failed', ExpressionAttributeValues: { ':ok': report.ok, ':failed': report.failed } },
+    };
+    try {
+      await table.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, count] }));
+      return 'counted';
+    } catch (err) {
+      if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'already';
+      throw err;
+    }
+  }
+
+  /** Counts the reports that came before this settle (WeChat can be faster than the worker). */
+  async function countEarlyReports(msgids: readonly string[], nowMs: number): Promise<void> {
+    if (msgids.length === 0) return;
+    const found = await batchGet(table, msgids.map(earlyReportKey));
+    for (const item of found.values()) await countReport(item.report as JobReport, nowMs);
+  }
+
   return {
     async read(chunk, openids, months) {
       const keys = openids.flatMap((o) => [memberKey(o), ...months.map((m) => touchKey(o, m))]);
@@ -172,6 +224,8 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
         }
         return { items, owners };
       });
+      const msgids = outcomes.flatMap((o) => (o.state === 'sent' && o.msgid ? [o.msgid] : []));
+      await countEarlyReports(ctx.massMsgid ? [...msgids, ctx.massMsgid] : msgids, ctx.nowMs);
     },
 
     async flagMember(openid, flag, nowMs) {
@@ -186,44 +240,17 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
     },
 
     async recordJobFinished(report, nowMs) {
-      const { msgid, openid } = report;
-      const at = new Date(nowMs).toISOString();
-      const found = await batchGet(table, [msgKey(msgid), ...report.months.map((m) => touchKey(openid, m))]);
-      const mass = found.get(`WXMSG#${msgid}|MSG`);
-      let mark: TxItem['Update'];
-      let target: { broadcastId: string; shard: number } | undefined;
-      const condition = { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)' };
-      if (mass) {
-        target = { broadcastId: String(mass.broadcastId), shard: Number(mass.shard) };
-        mark = { TableName: T, Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s, deliveredAt = :at', ...condition, ExpressionAttributeValues: { ':s': report.status, ':at': at } };
-      } else {
-        for (const m of report.months) {
-          const item = found.get(`MEMBER#${openid}|TOUCH#${m}`);
-          const hit = Object.entries(item ?? {}).find(([name, v]) => name.startsWith(RECORD_PREFIX) && (v as Stored).state === 'sent' && (v as { msgid?: string }).msgid === msgid);
-          if (!hit) continue;
-          target = { broadcastId: hit[0].slice(RECORD_PREFIX.length), shard: shardOf(openid) };
-          mark = {
-            TableName: T,
-            Key: touchKey(openid, m),
-            UpdateExpression: 'SET #r.delivered = :s, #r.deliveredAt = :at',
-            ConditionExpression: 'attribute_exists(#r) AND attribute_not_exists(#r.delivered)',
-            ExpressionAttributeNames: { '#r': hit[0] },
-            ExpressionAttributeValues: { ':s': report.status, ':at': at },
-          };
-          break;
-        }
-      }
-      if (!target || !mark) return 'unknown-msgid';
-      const count: TxItem = {
-        Update: { TableName: T, Key: counterKey(target.broadcastId, target.shard), UpdateExpression: 'ADD delivered :ok, deliveryFailed :failed', ExpressionAttributeValues: { ':ok': report.ok, ':failed': report.failed } },
-      };
+      const first = await countReport(report, nowMs);
+      if (first !== 'unknown-msgid') return first;
+      // Not settled yet (or not a broadcast): park it, then look once more in case the settle
+      // landed in between. Whichever side counts it, the `delivered` mark lets it count once.
       try {
-        await table.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, count] }));
-        return 'counted';
+        await table.doc.send(new PutCommand({ TableName: T, Item: { ...earlyReportKey(report.msgid), report, expiresAt: Math.floor(nowMs / 1000) + EARLY_TTL_S }, ConditionExpression: 'attribute_not_exists(pk)' }));
       } catch (err) {
-        if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'already';
-        throw err;
+        if (!isConditionFailure(err)) throw err;
       }
+      const second = await countReport(report, nowMs);
+      return second === 'unknown-msgid' ? 'parked' : second;
     },
 
     counters: (broadcastId) => sumCounters(table, counterPk(broadcastId)),
