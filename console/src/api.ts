@@ -1,5 +1,6 @@
 import type { AutoreplyRule, AutoreplyRuleBody, AutoreplyRuleCreateBody, MenuBody, StoredMenu, TryMessageBody, TryMessageResult } from './types';
 import type { CouponTemplate, Level, LevelsBody, ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
+import type { SegmentPreviewBody, SegmentPreviewResponse } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -83,5 +84,6 @@ export const api = {
   menu: () => call<StoredMenu>('GET', '/admin/menu'),
   saveMenu: (body: MenuBody) => call<StoredMenu>('PUT', '/admin/menu', { body }),
   publishMenu: () => call<{ published: true }>('POST', '/admin/menu/publish'),
+  previewSegment: (body: SegmentPreviewBody) => call<SegmentPreviewResponse>('POST', '/admin/segments/preview', { body }),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
 };

@@ -268,6 +268,9 @@ const zh = {
   noMenu: '还没有保存菜单，从一个按钮开始。',
   fixFirst: '请先修正标出的字段。',
   publishSavedOnly: '发布的是已保存的菜单；有未保存的修改时请先保存。',
+  // — segment editor —
+  segmentCount: '符合条件的会员：{n} 位',
+  segmentNotJson: '分群条件格式不正确',
 } as const;
 
 export type Key = keyof typeof zh;
@@ -541,6 +544,9 @@ const en: Record<Key, string> = {
   noMenu: 'No menu saved yet: start with one button.',
   fixFirst: 'Fix the marked fields first.',
   publishSavedOnly: 'Publishing sends the saved menu: save your changes first.',
+  // — segment editor —
+  segmentCount: 'Members matching: {n}',
+  segmentNotJson: 'The segment is not valid',
 };
 
 export type Lang = 'zh' | 'en';

@@ -21,7 +21,8 @@ import type { BroadcastRecord } from '../../lib/broadcast/broadcast';
 import type { BroadcastProgress, BroadcastStatus } from '../../lib/broadcast/progress';
 import type { campaignSchema } from '../../lib/redpacket/campaign';
 import type { CampaignRecord, CampaignStatus } from '../../lib/redpacket/campaignRecord';
-import type { segmentSchema } from '../../lib/segments/segment';
+import type { Segment } from '../../lib/segments/segment';
+import type { previewSchema as segmentPreviewSchema } from '../../lib/segments/adminRoutes';
 import type { tagChangeSchema } from '../../lib/tags/tagSchemas';
 import type { ruleInputSchema, Rule as AutoreplyRule, ReplySpec } from '../../lib/autoreply/rule';
 import type { createSchema as ruleCreateSchema, trySchema } from '../../lib/autoreply/adminRoutes';
@@ -104,8 +105,15 @@ export type { AutoreplyRule, ReplySpec };
 export type MenuBody = z.input<typeof menuSchema> & MenuDefinition;
 export type { MenuDefinition, StoredMenu };
 
-// Bodies of the pages that come next (segments).
-export type SegmentBody = z.input<typeof segmentSchema>;
+/** A segment of the CRM filter language, as every form that takes one sends it. */
+export type SegmentBody = Segment;
+/** POST /admin/segments/preview */
+export type SegmentPreviewBody = z.input<typeof segmentPreviewSchema>;
+export interface SegmentPreviewResponse {
+  count: number;
+  sample: string[];
+  itemsRead: number;
+}
 
 /** A 400 from the admin API names the fields it refuses. */
 export interface ApiIssue {

@@ -4,7 +4,7 @@ import { invalid, withBody, type Route } from '../http/router';
 import { segmentSchema, type Segment } from './segment';
 import { BadSegmentCursorError, previewSegment, selectMembers, type SegmentPorts } from './select';
 
-const previewSchema = z.strictObject({ segment: segmentSchema, sampleSize: z.number().int().min(0).max(100).default(10) });
+export const previewSchema = z.strictObject({ segment: segmentSchema, sampleSize: z.number().int().min(0).max(100).default(10) });
 
 const listSchema = z.object({
   segment: z
