@@ -1,28 +1,22 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Page } from 'playwright-core';
 import { businessDay } from '../lib/clock/timeZone';
-import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
-import { createSandbox, type Sandbox } from '../sandbox/server';
-import { launchChromium } from './support/browser';
-import { serveHandler } from './support/lambdaServer';
+import type { Sandbox } from '../sandbox/server';
+import { startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { httpEvent, eventXml, pushEvent } from './support/pushes';
-import { TEST_CONFIG, useTestTable } from './support/testTable';
+import { TEST_CONFIG } from './support/testTable';
 
-// The operator console in headless Chromium: its built files served by handlers/console.ts and the
-// real admin API (handlers/admin.ts) on one origin, as serverless-offline serves them on :3000, over
-// DynamoDB Local. Today's numbers come from real pushes through the callback handler; the days
-// before from the stats store. SCREENSHOTS=1 refreshes docs/console-dashboard.png and
+// The operator console in headless Chromium (tests/support/consoleStack.ts: the built files and the
+// real admin API on one origin, as serverless-offline serves them on :3000). Today's numbers come
+// from real pushes through the callback handler; the days before from the stats store. SCREENSHOTS=1 refreshes docs/console-dashboard.png and
 // docs/console-members.png.
-const WAIT = 15_000;
 const TZ = TEST_CONFIG.ACCOUNT_TIME_ZONE;
-let server: Awaited<ReturnType<typeof serveHandler>>;
+let stack: ConsoleStack;
+let server: { url: string };
 let sandbox: Sandbox;
-let browser: Browser;
 let page: Page;
 let today: string;
 const follower = `o_console_${Date.now()}`;
@@ -34,42 +28,27 @@ function dayBefore(day: string, n: number): string {
 }
 
 before(async () => {
-  execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
-  // The WeChat API stand-in, for the broadcast's sends (nothing here pushes to a callback).
-  sandbox = createSandbox({ callbackUrl: 'http://127.0.0.1:9/wechat', accountName: '味道小馆' });
-  await sandbox.listen(0);
-  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
-  await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
-  const { handleAdmin } = await import('../handlers/admin');
-  const { handleConsole } = await import('../handlers/console');
-  const { handleWeChat } = await import('../handlers/wechat');
-
-  // Today: three follows, one unfollow, two sign-ins, through the real callback.
-  const t = Math.floor(Date.now() / 1000);
-  for (const id of [follower, `${follower}_b`, `${follower}_c`]) assert.equal((await handleWeChat(pushEvent(eventXml(id, 'subscribe', '', t)))).statusCode, 200);
-  await handleWeChat(pushEvent(eventXml(follower, 'CLICK', 'SIGN_IN', t + 1)));
-  await handleWeChat(pushEvent(eventXml(`${follower}_b`, 'CLICK', 'SIGN_IN', t + 1)));
-  await handleWeChat(pushEvent(eventXml(`${follower}_c`, 'unsubscribe', '', t + 2)));
-  // The days before: straight into the stats store.
-  today = businessDay(Date.now(), TZ);
-  const stats = dynamoStatsStore(table);
-  const history = [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8];
-  for (const [i, n] of history.entries()) {
-    await stats.add(dayBefore(today, history.length - i), { newFollowers: n, unfollows: i % 3, activeMembers: n + 4, signIns: Math.floor(n / 2), redPacketFen: n * 150, reengagementSent: 4, reengaged: i % 5 }, `seed-${i}`);
-  }
-
-  // One origin, like serverless-offline: /admin/* → the admin handler, /console* → the console's.
-  server = await serveHandler(async () => (e: APIGatewayProxyEventV2) => (e.rawPath.startsWith('/admin') ? handleAdmin(e) : handleConsole(e)));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (err) => console.error('[console page error]', err));
+  stack = await startConsoleStack(async (table) => {
+    const { handleWeChat } = await import('../handlers/wechat');
+    // Today: three follows, one unfollow, two sign-ins, through the real callback.
+    const t = Math.floor(Date.now() / 1000);
+    for (const id of [follower, `${follower}_b`, `${follower}_c`]) assert.equal((await handleWeChat(pushEvent(eventXml(id, 'subscribe', '', t)))).statusCode, 200);
+    await handleWeChat(pushEvent(eventXml(follower, 'CLICK', 'SIGN_IN', t + 1)));
+    await handleWeChat(pushEvent(eventXml(`${follower}_b`, 'CLICK', 'SIGN_IN', t + 1)));
+    await handleWeChat(pushEvent(eventXml(`${follower}_c`, 'unsubscribe', '', t + 2)));
+    // The days before: straight into the stats store.
+    today = businessDay(Date.now(), TZ);
+    const stats = dynamoStatsStore(table);
+    const history = [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8];
+    for (const [i, n] of history.entries()) {
+      await stats.add(dayBefore(today, history.length - i), { newFollowers: n, unfollows: i % 3, activeMembers: n + 4, signIns: Math.floor(n / 2), redPacketFen: n * 150, reengagementSent: 4, reengaged: i % 5 }, `seed-${i}`);
+    }
+  });
+  ({ sandbox, page } = stack);
+  server = stack;
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await sandbox?.close();
-});
+after(() => stack?.close());
 
 test('the console handler serves the built files with their types, and index.html for the app routes', async () => {
   const get = (p: string) => fetch(`${server.url}${p}`, { redirect: 'manual' });

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { loadDemoConfig } from '../../lib/setup/loadDemoConfig';
+import type { Table } from '../../lib/store/dynamo';
+import { createSandbox, type Sandbox } from '../../sandbox/server';
+import { launchChromium } from './browser';
+import { serveHandler } from './lambdaServer';
+import { TEST_CONFIG, useTestTable } from './testTable';
+
+export const WAIT = 15_000;
+
+export interface ConsoleStack {
+  /** The origin serving /console/ and /admin/*, as serverless-offline does on :3000. */
+  url: string;
+  sandbox: Sandbox;
+  table: Table;
+  browser: Browser;
+  /** A laptop-sized page, Chinese locale, not signed in yet. */
+  page: Page;
+  /** Opens the console and signs in with the admin token. */
+  signIn(): Promise<void>;
+  /** Adds followers to the sandbox, so WeChat accepts what is sent to them. */
+  followOnSandbox(openids: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The operator console in headless Chromium: its built files served by handlers/console.ts and the
+ * real admin API (handlers/admin.ts) on one origin, over DynamoDB Local with the demo config, and
+ * the sandbox as WeChat. `seed` runs before the server starts (it may use the callback handler).
+ */
+export async function startConsoleStack(seed?: (table: Table) => Promise<void>): Promise<ConsoleStack> {
+  execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
+  // The WeChat API stand-in, for sends (nothing here pushes to a callback).
+  const sandbox = createSandbox({ callbackUrl: 'http://127.0.0.1:9/wechat', accountName: '味道小馆' });
+  await sandbox.listen(0);
+  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
+  await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
+  await seed?.(table);
+  const { handleAdmin } = await import('../../handlers/admin');
+  const { handleConsole } = await import('../../handlers/console');
+  const server = await serveHandler(async () => (e: APIGatewayProxyEventV2) => (e.rawPath.startsWith('/admin') ? handleAdmin(e) : handleConsole(e)));
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  page.on('pageerror', (err) => console.error('[console page error]', err));
+  return {
+    url: server.url,
+    sandbox,
+    table,
+    browser,
+    page,
+    async signIn() {
+      await page.goto(`${server.url}/console/`);
+      await page.getByLabel('管理令牌').fill(TEST_CONFIG.ADMIN_TOKEN);
+      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+    },
+    async followOnSandbox(openids) {
+      const r = await fetch(`${sandbox.url}/sandbox/followers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openids }) });
+      assert.equal(r.status, 200);
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await sandbox.close();
+    },
+  };
+}
+
+/** The element that shows the error of the field labelled `label` (fields link it by id). */
+export async function errorOf(page: Page, label: string) {
+  return page.locator('#' + (await page.getByLabel(label, { exact: true }).getAttribute('id')) + '-error');
+}
