@@ -1,11 +1,12 @@
 /**
  * `npm start`: the whole local stack, in order, stopped cleanly with Ctrl-C.
- *   1. DynamoDB Local on DYNAMODB_PORT (8000), data under .data/
+ *   1. DynamoDB Local on DYNAMODB_PORT (8000), data under DATA_DIR (.data/)
  *   2. the table from serverless.yml's declaration, and the demo configuration on first start
  *   3. local-aws-sqs on SQS_PORT (9324), in this process, with every queue serverless.yml declares
  *   4. the WeChat sandbox on SANDBOX_PORT (4000): API stand-in and the chat page
  *   5. the operator console built into console/dist (scripts/build-console.mjs), then
- *      the handlers under serverless-offline on HTTP_PORT (3000): /wechat, /admin/* and /console/; the `sqs`
+ *      the handlers under serverless-offline on HTTP_PORT (3000; its Lambda endpoint on LAMBDA_PORT 3002,
+ *      websockets on WEBSOCKET_PORT 3001): /wechat, /admin/* and /console/; the `sqs`
  *      events (payout worker) run from local-aws-sqs through serverless-offline-sqs
  *   6. the demo menu published to the sandbox through the admin API
  */
@@ -31,6 +32,9 @@ const dynamoPort = Number(env.DYNAMODB_PORT ?? 8000);
 const sandboxPort = Number(env.SANDBOX_PORT ?? 4000);
 const httpPort = Number(env.HTTP_PORT ?? 3000);
 const sqsPort = Number(env.SQS_PORT ?? 9324);
+const lambdaPort = Number(env.LAMBDA_PORT ?? 3002);
+const websocketPort = Number(env.WEBSOCKET_PORT ?? 3001);
+const dataDir = env.DATA_DIR ?? '.data';
 const region = env.AWS_REGION ?? 'us-east-1';
 const tableName = env.TABLE_NAME ?? 'wechat-oa-crm-local';
 
@@ -109,8 +113,8 @@ async function waitForHttp(url: string, what: string, timeoutMs: number, init?: 
 }
 
 async function main() {
-  say(`DynamoDB Local on :${dynamoPort} (data in .data/dynamodb)`);
-  const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: '.data/dynamodb' });
+  say(`DynamoDB Local on :${dynamoPort} (data in ${dataDir}/dynamodb)`);
+  const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: `${dataDir}/dynamodb` });
   children.push({ name: 'dynamodb', child: dynamo.child });
   const endpoint = `http://localhost:${dynamoPort}`;
   await ensureTable(endpoint, tableName);
@@ -134,8 +138,9 @@ async function main() {
   await buildConsole();
 
   say(`handlers under serverless-offline on :${httpPort}`);
-  run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort)], {
+  run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort)], {
     ...common,
+    OFFLINE_LAMBDA_PORT: String(lambdaPort),
     IS_OFFLINE: 'true',
     SLS_TELEMETRY_DISABLED: '1',
     // serverless-offline-sqs polls with the AWS SDK v2, which prints an end-of-support notice.
