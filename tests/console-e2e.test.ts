@@ -5,9 +5,11 @@ import type { Page } from 'playwright-core';
 import { businessDay } from '../lib/clock/timeZone';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 import type { Sandbox } from '../sandbox/server';
+import { assertAccessible } from './support/accessibility';
 import { startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { httpEvent, eventXml, pushEvent } from './support/pushes';
 import { TEST_CONFIG } from './support/testTable';
+import type { AutoreplyRule } from '../console/src/types';
 
 // The operator console in headless Chromium (tests/support/consoleStack.ts: the built files and the
 // real admin API on one origin, as serverless-offline serves them on :3000). Today's numbers come
@@ -387,6 +389,57 @@ test('auto-replies: a bad pattern is refused under its field, a keyword rule is 
   await page.getByLabel('粉丝发来的消息').fill('你们的招牌菜是什么？');
   await page.getByLabel('粉丝发来的消息').press('Enter');
   await result.getByText('由规则「招牌菜」回复：').waitFor({ timeout: WAIT });
+});
+
+test('auto-replies: a news reply with two articles, active hours and a tag; a bad link is refused under its article; editing keeps the rest', async () => {
+  const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` };
+  await page.getByLabel('规则名称').fill('新品推荐');
+  await page.getByLabel('匹配方式').selectOption('contains');
+  await page.getByLabel('关键词或正则').fill('新品');
+  await page.getByLabel('回复类型').selectOption('news');
+  const first = page.getByRole('group', { name: '第 1 篇图文' });
+  await first.getByLabel('标题').fill('秋季新品');
+  await first.getByLabel('原文链接').fill('not a link');
+  await page.getByLabel('每天开始').fill('11:00');
+  await page.getByLabel('每天结束').fill('14:00');
+  await page.getByLabel('回复后打上标签').fill('新品关注');
+  await page.getByRole('button', { name: '保存规则' }).click();
+  const linkError = page.locator('#' + (await first.getByLabel('原文链接').getAttribute('id')) + '-error');
+  await linkError.filter({ hasText: /URL/i }).waitFor({ timeout: WAIT });
+  assert.ok(await first.getByLabel('原文链接').evaluate((el) => el === document.activeElement), 'focus moves to the refused field');
+
+  await first.getByLabel('原文链接').fill('https://example.com/autumn');
+  // The second article from the keyboard: the button, then straight into its title.
+  await page.getByRole('button', { name: '添加图文' }).focus();
+  await page.keyboard.press('Enter');
+  assert.ok(await page.getByRole('group', { name: '第 2 篇图文' }).getByLabel('标题').evaluate((el) => el === document.activeElement));
+  await page.keyboard.type('限时套餐');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: '已保存规则「新品推荐」' }).waitFor({ timeout: WAIT });
+  const row = page.locator('tr[data-rule]', { hasText: '新品推荐' });
+  assert.equal(await row.locator('td.reply').innerText(), '图文：秋季新品、限时套餐');
+  assert.match(await row.locator('td').nth(2).innerText(), /11:00–14:00/);
+  const stored = async () => ((await (await fetch(`${server.url}/admin/autoreply-rules`, { headers: auth })).json()) as { rules: AutoreplyRule[] }).rules.find((r) => r.name === '新品推荐')!;
+  const saved = await stored();
+  assert.deepEqual(saved.reply, { type: 'news', articles: [{ title: '秋季新品', url: 'https://example.com/autumn' }, { title: '限时套餐' }] });
+  assert.deepEqual(saved.activeHours, { start: '11:00', end: '14:00' });
+  assert.deepEqual(saved.tags, { add: ['新品关注'], remove: [] });
+
+  // Edit: the form comes back with the articles; drop the second, the hours and tag stay.
+  await row.getByRole('button', { name: '编辑 新品推荐' }).click();
+  assert.equal(await page.getByRole('group', { name: '第 2 篇图文' }).getByLabel('标题').inputValue(), '限时套餐');
+  await assertAccessible(page, 'the rule form with two articles');
+  await page.getByRole('button', { name: '删除第 2 篇图文' }).click();
+  await page.getByRole('button', { name: '保存规则' }).click();
+  await row.locator('td.reply', { hasText: /^图文：秋季新品$/ }).waitFor({ timeout: WAIT });
+  const edited = await stored();
+  assert.equal(edited.id, saved.id);
+  assert.equal(edited.reply.type === 'news' && edited.reply.articles.length, 1);
+  assert.deepEqual(edited.activeHours, { start: '11:00', end: '14:00' });
+  assert.deepEqual(edited.tags, { add: ['新品关注'], remove: [] });
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: '删除 新品推荐' }).click();
+  await row.waitFor({ state: 'detached', timeout: WAIT });
 });
 
 test('menu: limits checked as you type, the API refusal under its field; a renamed button is saved and published to WeChat', async () => {

@@ -2,6 +2,7 @@ import { api, ApiError } from '../api';
 import { field, h, setError } from '../dom';
 import { timeIn } from '../dates';
 import { lang, t, type Key } from '../i18n';
+import { replyEditor } from './replyEditor';
 import type { AccountInfo, AutoreplyRule, AutoreplyRuleBody, MenuBody, MenuDefinition, ReplySpec, StoredMenu } from '../types';
 
 type MatchType = AutoreplyRule['match']['type'];
@@ -55,21 +56,18 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
               {},
               rules.map((r) => {
                 const name = r.name || r.id;
-                const editable = r.reply.type === 'text';
                 return h(
                   'tr',
                   { 'data-rule': r.id, class: r.enabled ? null : 'disabled' },
                   h('td', { class: 'num' }, r.priority),
                   h('td', {}, name),
-                  h('td', {}, matchText(r)),
+                  h('td', {}, matchText(r), r.activeHours ? h('span', { class: 'hint' }, ` · ${r.activeHours.start}–${r.activeHours.end}`) : null),
                   h('td', { class: 'reply' }, replyText(r.reply)),
                   h('td', {}, r.enabled ? '✓' : '—'),
                   h(
                     'td',
                     { class: 'row-actions' },
-                    editable
-                      ? h('button', { type: 'button', 'aria-label': t('editRuleButton', { name }), onclick: () => renderForm(r) }, t('edit'))
-                      : h('span', { class: 'hint' }, t('ruleNotEditable')),
+                    h('button', { type: 'button', 'aria-label': t('editRuleButton', { name }), onclick: () => renderForm(r) }, t('edit')),
                     h(
                       'button',
                       {
@@ -98,25 +96,32 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
     rulesCard.replaceChildren(h('h2', { id: 'rules-title' }, t('rulesTitle')), h('p', { class: 'hint' }, t('rulesHint')), table, status);
   }
 
-  /** New rule (editing = null) or an existing text-reply rule. */
+  /** New rule (editing = null) or an existing one: match, reply (any kind), active hours, tags. */
   function renderForm(editing: AutoreplyRule | null) {
     const m = editing?.match;
     const inputs = {
       name: h('input', { type: 'text', maxlength: 64, value: editing?.name ?? '' }),
       type: h('select', {}, MATCH_TYPES.map((k) => h('option', { value: k, selected: m?.type === k }, t(`match_${k}` as Key)))),
       pattern: h('input', { type: 'text', maxlength: 200, value: m && 'pattern' in m ? m.pattern : '' }),
-      content: h('textarea', { maxlength: 2048, rows: 3 }, editing?.reply.type === 'text' ? editing.reply.content : ''),
       priority: h('input', { type: 'number', min: 0, max: 100000, step: 1, value: editing?.priority ?? 100 }),
       enabled: h('input', { type: 'checkbox', checked: editing ? editing.enabled : true }),
+      start: h('input', { type: 'time', value: editing?.activeHours?.start ?? '' }),
+      end: h('input', { type: 'time', value: editing?.activeHours?.end ?? '' }),
+      tagsAdd: h('input', { type: 'text', maxlength: 200, value: editing?.tags?.add.join(', ') ?? '' }),
+      tagsRemove: h('input', { type: 'text', maxlength: 200, value: editing?.tags?.remove.join(', ') ?? '' }),
     };
     const fields = {
       name: field(t('arName'), inputs.name),
       type: field(t('matchType'), inputs.type),
       pattern: field(t('matchPattern'), inputs.pattern),
-      content: field(t('replyContent'), inputs.content),
       priority: field(t('rulePriority'), inputs.priority),
       enabled: field(t('ruleEnabled'), inputs.enabled),
+      start: field(t('activeFrom'), inputs.start, `${t('activeHoursHint')} (${account.timeZone})`),
+      end: field(t('activeTo'), inputs.end),
+      tagsAdd: field(t('ruleTagsAdd'), inputs.tagsAdd, t('ruleTagsHint')),
+      tagsRemove: field(t('ruleTagsRemove'), inputs.tagsRemove),
     };
+    const reply = replyEditor(editing?.reply);
     fields.enabled.wrap.classList.add('check');
     const syncPattern = () => {
       const on = hasPattern(inputs.type.value as MatchType);
@@ -133,44 +138,55 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
       { class: 'campaign-form rule-form', novalidate: true, 'data-editing': editing?.id ?? null },
       h('h2', { id: 'rule-form-title' }, title),
       h('div', { class: 'row' }, fields.name.wrap, fields.type.wrap, fields.pattern.wrap, fields.priority.wrap, fields.enabled.wrap),
-      h('div', { class: 'row' }, fields.content.wrap),
+      reply.element,
+      h('fieldset', {}, h('legend', {}, t('whenAndTags')), h('div', { class: 'row' }, fields.start.wrap, fields.end.wrap, fields.tagsAdd.wrap, fields.tagsRemove.wrap)),
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('saveRule')), editing ? h('button', { type: 'button', onclick: () => renderForm(null) }, t('cancelEdit')) : null),
       formError,
       status,
     );
+    const list = (v: string) => v.split(/[,，\s]+/).filter(Boolean);
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       formError.textContent = '';
       status.textContent = '';
       for (const k of Object.keys(fields) as (keyof typeof fields)[]) setError(inputs[k], fields[k].error, null);
+      reply.clearErrors();
       const type = inputs.type.value as MatchType;
       const match: AutoreplyRuleBody['match'] = hasPattern(type) ? { type: type as 'exact' | 'contains' | 'regex', pattern: inputs.pattern.value } : { type: type as 'subscribe' | 'default' };
       const name = inputs.name.value.trim();
-      // Editing keeps what the form does not show (active hours, tags).
-      const { id: _id, updatedAt: _at, ...kept } = editing ?? { id: '', updatedAt: '' };
+      const hours = inputs.start.value || inputs.end.value ? { activeHours: { start: inputs.start.value, end: inputs.end.value } } : {};
+      const tags = inputs.tagsAdd.value.trim() || inputs.tagsRemove.value.trim() ? { tags: { add: list(inputs.tagsAdd.value), remove: list(inputs.tagsRemove.value) } } : {};
       const body: AutoreplyRuleBody = {
-        ...kept,
         ...(name ? { name } : {}),
         match,
-        reply: { type: 'text', content: inputs.content.value },
+        reply: reply.value(),
         priority: inputs.priority.value.trim() === '' ? 100 : Number(inputs.priority.value),
         enabled: inputs.enabled.checked,
+        ...hours,
+        ...tags,
       };
-      if (!name) delete body.name;
       try {
         const saved = editing ? await api.updateRule(editing.id, body) : await api.createRule(body);
         renderForm(null);
         await loadRules(t('ruleSaved', { name: saved.name || saved.id }));
       } catch (err) {
         if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
-        const at: Record<string, keyof typeof fields> = { name: 'name', match: 'type', 'match.type': 'type', 'match.pattern': 'pattern', reply: 'content', 'reply.content': 'content', priority: 'priority', enabled: 'enabled' };
+        const at = (path: string): keyof typeof fields | undefined =>
+          path === 'match' || path === 'match.type' ? 'type'
+          : path === 'match.pattern' ? 'pattern'
+          : path === 'activeHours' || path === 'activeHours.start' ? 'start'
+          : path === 'activeHours.end' ? 'end'
+          : path.startsWith('tags.remove') ? 'tagsRemove'
+          : path.startsWith('tags') ? 'tagsAdd'
+          : path === 'name' || path === 'priority' || path === 'enabled' ? path
+          : undefined;
         let placed = 0;
         let first: HTMLElement | null = null;
         for (const issue of err.issues) {
-          const k = at[issue.path];
-          if (!k) continue;
-          setError(inputs[k], fields[k].error, issue.message);
-          first ??= inputs[k];
+          const k = at(issue.path);
+          const input = k ? (setError(inputs[k], fields[k].error, issue.message), inputs[k]) : issue.path.startsWith('reply') ? reply.showIssue(issue.path, issue.message) : null;
+          if (!input) continue;
+          first ??= input;
           placed++;
         }
         first?.focus();
