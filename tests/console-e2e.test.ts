@@ -138,7 +138,7 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
   await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
 });
 
-test('every nav entry opens its page; a phone width keeps the layout inside the screen', async () => {
+test('every nav entry opens its page; at a phone width every page stays inside the screen', async () => {
   await page.getByRole('link', { name: '自动回复与菜单' }).click();
   await page.getByRole('heading', { name: '自动回复规则' }).waitFor({ timeout: WAIT });
   assert.ok(page.url().endsWith('/console/autoreplies'));
@@ -150,6 +150,13 @@ test('every nav entry opens its page; a phone width keeps the layout inside the 
   assert.ok(widths.page <= widths.screen, `no sideways scrolling on a phone: ${JSON.stringify(widths)}`);
   assert.equal(widths.nav, 'row', 'the nav becomes a strip on top');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-phone.png' });
+  // Every other page at that width, once it has loaded what it shows.
+  for (const link of ['会员', '红包活动', '群发', '召回规则', '等级与优惠券', '自动回复与菜单']) {
+    await page.getByRole('link', { name: link }).click();
+    await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('加载中…'), undefined, { timeout: WAIT });
+    const w = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));
+    assert.ok(w.page <= w.screen, `${link}: no sideways scrolling on a phone: ${JSON.stringify(w)}`);
+  }
   await page.setViewportSize({ width: 1280, height: 900 });
 });
 
