@@ -224,6 +224,7 @@ test('re-engagement: a dormancy rule without a benefit is refused under its fiel
   // Edit: the form fills with the rule (its id fixed); a bad cooldown is refused, then the change saved.
   await row.getByRole('button', { name: '编辑 回访有礼' }).click();
   await page.getByRole('heading', { name: '编辑规则「回访有礼」' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByRole('status').filter({ hasText: '已保存规则' }).count(), 0, 'the last save\'s message is gone');
   assert.equal(await page.getByLabel('规则 ID').inputValue(), 'come-back');
   assert.equal(await page.getByLabel('规则 ID').getAttribute('readonly'), '');
   assert.equal(await page.getByLabel('奖励积分').inputValue(), '50');
@@ -265,6 +266,7 @@ test('coupon templates: refused under their fields, created, then edited', async
   assert.deepEqual(await admin<{ value: unknown; validity: unknown }>('/admin/coupon-templates/five-off').then((c) => [c.value, c.validity]), [{ type: 'amount', fen: 500 }, { type: 'days', days: 30 }]);
 
   await row.getByRole('button', { name: '编辑 满 50 减 5' }).click();
+  assert.equal(await page.getByRole('status').filter({ hasText: '已保存优惠券' }).count(), 0, 'the last save\'s message is gone');
   assert.equal(await page.getByLabel('优惠券 ID').getAttribute('readonly'), '');
   assert.equal(await page.getByLabel('立减（元）').inputValue(), '5.00');
   await page.getByLabel('立减（元）').fill('8');
@@ -276,7 +278,7 @@ test('coupon templates: refused under their fields, created, then edited', async
   await page.getByLabel('生效日期').fill('2026-12-01');
   await page.getByLabel('截止日期').fill('2026-12-31');
   await page.getByRole('button', { name: '保存优惠券' }).click();
-  await row.locator('td', { hasText: '¥8.00' }).waitFor({ timeout: WAIT });
+  await page.getByRole('status').filter({ hasText: '已保存优惠券「满 50 减 5」' }).waitFor({ timeout: WAIT });
   assert.deepEqual((await row.locator('td').allInnerTexts()).slice(2, 4), ['¥8.00', '2026-12-01 – 2026-12-31']);
   const saved = await admin<{ title: string; value: unknown; validity: unknown }>('/admin/coupon-templates/five-off');
   assert.deepEqual([saved.title, saved.value, saved.validity], ['满 50 减 5', { type: 'amount', fen: 800 }, { type: 'fixed', from: '2026-12-01', to: '2026-12-31' }]);

@@ -24,6 +24,8 @@ function validity(c: CouponTemplate): string {
 export function couponTemplatesCard(): HTMLElement {
   const card = h('section', { class: 'card', 'aria-labelledby': 'coupons-title' });
   const list = h('div', { 'aria-live': 'polite' }, h('p', {}, t('loading')));
+  // The last save's message; cleared when another edit starts, so it never describes the next one.
+  const status = h('p', { class: 'status', role: 'status' });
   const form = templateForm(async (saved) => {
     await load(t('couponSaved', { name: saved.title }));
   });
@@ -31,8 +33,9 @@ export function couponTemplatesCard(): HTMLElement {
 
   async function load(statusText = '') {
     const { templates } = await api.couponTemplates();
+    status.textContent = statusText;
     list.replaceChildren(
-      h('p', { class: 'status', role: 'status' }, statusText),
+      status,
       templates.length
         ? h(
             'div',
@@ -52,7 +55,7 @@ export function couponTemplatesCard(): HTMLElement {
                     h('td', {}, c.title),
                     h('td', {}, couponValue(c)),
                     h('td', {}, validity(c)),
-                    h('td', {}, h('button', { type: 'button', onclick: () => form.edit(c) }, t('editCouponButton', { name: c.title }))),
+                    h('td', {}, h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(c)) }, t('editCouponButton', { name: c.title }))),
                   ),
                 ),
               ),

@@ -54,6 +54,8 @@ function triggerText(r: ReengagementRule): string {
 export function reengagementPage(account: AccountInfo): HTMLElement {
   const section = h('section', { class: 'card', 'aria-labelledby': 'rules-title', 'aria-live': 'polite' }, h('p', {}, t('loading')));
   let rules: ReengagementRule[] = [];
+  // The last save's message; cleared when another edit starts, so it never describes the next one.
+  const status = h('p', { class: 'status', role: 'status' });
   const form = ruleForm(account, () => rules, async (saved, status) => {
     rules = saved;
     await render(status);
@@ -61,9 +63,10 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
 
   async function render(statusText = '') {
     const reports = await Promise.all(rules.map((r) => api.reengagementReport(r.id).catch(() => null)));
+    status.textContent = statusText;
     section.replaceChildren(
       h('h2', { id: 'rules-title' }, t('reengagementRules')),
-      h('p', { class: 'status', role: 'status' }, statusText),
+      status,
       rules.length
         ? h(
             'div',
@@ -105,7 +108,7 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       h('td', { class: 'num' }, String(rep?.reengaged ?? '—')),
       h('td', { class: 'num', 'data-rate': rep?.rate ?? '' }, rep ? `${Math.round(rep.rate * 1000) / 10}%` : '—'),
       h('td', {}, toggle),
-      h('td', {}, h('button', { type: 'button', onclick: () => form.edit(r) }, t('editRuleButton', { name: r.name }))),
+      h('td', {}, h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(r)) }, t('editRuleButton', { name: r.name }))),
     );
   }
 
@@ -199,7 +202,7 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
   const group = (legend: Key, ...children: (HTMLElement | Path)[]) => h('fieldset', {}, h('legend', {}, t(legend)), h('div', { class: 'row' }, children.map((c) => (typeof c === 'string' ? f[c].wrap : c))));
   const element = h(
     'form',
-    { class: 'card campaign-form rule-form reengagement-form', 'aria-labelledby': 'rule-form-title', novalidate: true },
+    { class: 'card campaign-form reengagement-form', 'aria-labelledby': 'rule-form-title', novalidate: true },
     title,
     group('basics', 'id', 'name', 'enabled'),
     group('ruleWhen', 'trigger.type', 'trigger.days', 'trigger.withinDays', 'trigger.minStreak', 'trigger.afterDays', 'trigger.minFen', 'runAt'),
