@@ -1,6 +1,7 @@
 import type { AutoreplyRule, AutoreplyRuleBody, AutoreplyRuleCreateBody, MenuBody, StoredMenu, TryMessageBody, TryMessageResult } from './types';
 import type { CouponTemplate, Level, LevelsBody, ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
 import type { SegmentPreviewBody, SegmentPreviewResponse } from './types';
+import type { BroadcastPreviewBody, BroadcastPreviewResponse, CouponTemplateBody, CouponTemplateCreateBody } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -86,4 +87,8 @@ export const api = {
   publishMenu: () => call<{ published: true }>('POST', '/admin/menu/publish'),
   previewSegment: (body: SegmentPreviewBody) => call<SegmentPreviewResponse>('POST', '/admin/segments/preview', { body }),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
+  // — broadcasts (preview), coupon templates —
+  previewBroadcast: (id: string, body: BroadcastPreviewBody) => call<BroadcastPreviewResponse>('POST', `/admin/broadcasts/${encodeURIComponent(id)}/preview`, { body }),
+  createCouponTemplate: (body: CouponTemplateCreateBody) => call<CouponTemplate>('POST', '/admin/coupon-templates', { body }),
+  updateCouponTemplate: (id: string, body: CouponTemplateBody) => call<CouponTemplate>('PUT', `/admin/coupon-templates/${encodeURIComponent(id)}`, { body }),
 };

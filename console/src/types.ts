@@ -120,3 +120,22 @@ export interface ApiIssue {
   path: string;
   message: string;
 }
+
+// — broadcasts, re-engagement and coupon-template forms —
+import type { previewSchema as broadcastPreviewSchema } from '../../lib/broadcast/broadcastSchema';
+import type { PreviewResult as BroadcastPreviewResult } from '../../lib/broadcast/previewBroadcast';
+import type { SkipReason } from '../../lib/broadcast/broadcast';
+import type { ruleSchema as reengagementRuleSchema } from '../../lib/reengage/rule';
+import type { templateCreateSchema, templateInputSchema } from '../../lib/coupons/couponSchemas';
+
+/** POST /admin/broadcasts/{id}/preview */
+export type BroadcastPreviewBody = z.input<typeof broadcastPreviewSchema>;
+export interface BroadcastPreviewResponse {
+  results: BroadcastPreviewResult[];
+}
+export type { BroadcastPreviewResult, SkipReason };
+/** One rule of PUT /admin/reengagement-rules, as the form builds it. */
+export type ReengagementRuleBody = z.input<typeof reengagementRuleSchema>;
+/** POST /admin/coupon-templates; PUT /admin/coupon-templates/{id} takes the same (id may be left out). */
+export type CouponTemplateCreateBody = z.input<typeof templateCreateSchema>;
+export type CouponTemplateBody = z.input<typeof templateInputSchema>;

@@ -1,24 +1,14 @@
 import { api, ApiError } from '../api';
 import { field, h, setError } from '../dom';
 import { t } from '../i18n';
-import type { CouponTemplate, Level, LevelsBody } from '../types';
+import type { Level, LevelsBody } from '../types';
+import { couponTemplatesCard } from './couponTemplates';
 
 type Col = 'name' | 'minLifetimePoints' | 'minSpendFen' | 'pointsMultiplier' | 'redPacketMultiplier' | 'vipCampaigns';
 
-function couponValue(c: CouponTemplate): string {
-  const v = c.value;
-  return v.type === 'amount' ? `¥${(v.fen / 100).toFixed(2)}` : v.type === 'percent' ? `${v.percent}%` : v.item;
-}
-
-function validity(c: CouponTemplate): string {
-  const v = c.validity;
-  return v.type === 'endOfWeek' ? t('validEndOfWeek') : v.type === 'days' ? t('validDays', { n: v.days }) : `${v.from} – ${v.to}`;
-}
-
-/** Levels: thresholds (lifetime points, spend) and benefits, edited in place and saved at once; coupon templates listed. */
+/** Levels: thresholds (lifetime points, spend) and benefits, edited in place and saved at once; coupon templates listed, created and edited. */
 export function levelsPage(): HTMLElement {
   const levelsCard = h('section', { class: 'card', 'aria-labelledby': 'levels-title' }, h('p', {}, t('loading')));
-  const couponsCard = h('section', { class: 'card', 'aria-labelledby': 'coupons-title' }, h('p', {}, t('loading')));
 
   function renderLevels(levels: Level[], message = '') {
     const rows = levels.map((l, i) => {
@@ -84,26 +74,5 @@ export function levelsPage(): HTMLElement {
     .levels()
     .then(({ levels }) => renderLevels(levels))
     .catch((err) => levelsCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, String(err instanceof Error ? err.message : err))));
-  void api
-    .couponTemplates()
-    .then(({ templates }) =>
-      couponsCard.replaceChildren(
-        h('h2', { id: 'coupons-title' }, t('couponTemplates')),
-        templates.length
-          ? h(
-              'div',
-              { class: 'table-wrap' },
-              h(
-                'table',
-                { class: 'ledger' },
-                h('thead', {}, h('tr', {}, (['couponId', 'couponTitle', 'couponValue', 'couponValidity'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
-                h('tbody', {}, templates.map((c) => h('tr', { 'data-template': c.id }, h('td', {}, c.id), h('td', {}, c.title), h('td', {}, couponValue(c)), h('td', {}, validity(c))))),
-              ),
-            )
-          : h('p', {}, t('noCouponTemplates')),
-        h('p', { class: 'hint' }, t('couponsEditNote')),
-      ),
-    )
-    .catch((err) => couponsCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, String(err instanceof Error ? err.message : err))));
-  return h('div', { class: 'page' }, h('h1', {}, t('navLevels')), levelsCard, couponsCard);
+  return h('div', { class: 'page' }, h('h1', {}, t('navLevels')), levelsCard, couponTemplatesCard());
 }
