@@ -1,6 +1,7 @@
 import type { AutoreplyRule, AutoreplyRuleBody, AutoreplyRuleCreateBody, MenuBody, StoredMenu, TryMessageBody, TryMessageResult } from './types';
 import type { CouponTemplate, Level, LevelsBody, ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
 import type { SegmentPreviewBody, SegmentPreviewResponse } from './types';
+import type { CampaignReport, CampaignSaveBody, SplitPreviewBody, SplitPreviewResponse } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -86,4 +87,8 @@ export const api = {
   publishMenu: () => call<{ published: true }>('POST', '/admin/menu/publish'),
   previewSegment: (body: SegmentPreviewBody) => call<SegmentPreviewResponse>('POST', '/admin/segments/preview', { body }),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
+  // — campaigns page —
+  updateCampaign: (id: string, body: CampaignSaveBody) => call<CampaignView>('PUT', `/admin/campaigns/${encodeURIComponent(id)}`, { body }),
+  previewSplit: (body: SplitPreviewBody) => call<SplitPreviewResponse>('POST', '/admin/campaigns/preview-split', { body }),
+  campaignReport: (id: string) => call<CampaignReport>('GET', `/admin/campaigns/${encodeURIComponent(id)}/report`),
 };

@@ -120,3 +120,17 @@ export interface ApiIssue {
   path: string;
   message: string;
 }
+
+// — campaigns page —
+import type { saveSchema as campaignSaveSchema, splitPreviewSchema } from '../../lib/redpacket/adminRoutes';
+import type { CampaignReport, RoundReport } from '../../lib/redpacket/report';
+/** PUT /admin/campaigns/{id}: the campaign and the `version` it was read at. */
+export type CampaignSaveBody = z.input<typeof campaignSaveSchema>;
+/** POST /admin/campaigns/preview-split */
+export type SplitPreviewBody = z.input<typeof splitPreviewSchema>;
+export interface SplitPreviewResponse {
+  /** Each sample: the shares in fen, summing to the round's total. */
+  samples: number[][];
+}
+/** GET /admin/campaigns/{id}/report */
+export type { CampaignReport, RoundReport };
