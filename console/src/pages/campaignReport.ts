@@ -26,8 +26,8 @@ export function campaignReportView(account: AccountInfo, report: CampaignReport)
       figure(t('budgetReturned'), yuan(b.returnedFen)),
       figure(t('budgetRemaining'), yuan(b.remainingFen)),
       figure(t('budgetBonus'), yuan(b.bonusFen)),
-      figure(t('roundsHeld'), t('roundsHeldValue', { held: b.roundsHeld, notHeld: b.roundsNotHeld })),
     ),
+    h('p', { class: 'rounds-held' }, `${t('roundsHeld')}: ${t('roundsHeldValue', { held: b.roundsHeld, notHeld: b.roundsNotHeld })}`),
     h(
       'p',
       { class: b.balanced ? 'balance ok' : 'balance bad', 'data-balanced': String(b.balanced) },
