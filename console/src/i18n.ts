@@ -271,6 +271,7 @@ const zh = {
   // — campaigns page —
   description: '活动说明',
   mechanicsType: '玩法类型',
+  payoutLimits: '每个红包：零钱包 ≥ ¥0.01；商家转账 ≥ ¥0.10；现金红包 ¥1–¥200',
   mechanicsHint: '可选；好友拆礼盒、助力、砍价、集赞等诱导分享玩法会被拒绝',
   scheduleInZone: '日期和时间均按时区 {tz} 计算',
   eligibility: '参与条件',
@@ -620,6 +621,7 @@ const en: Record<Key, string> = {
   // — campaigns page —
   description: 'Description',
   mechanicsType: 'Mechanics type',
+  payoutLimits: 'Per packet: wallet ≥ ¥0.01; transfer ≥ ¥0.10; cash red packet ¥1–¥200',
   mechanicsHint: 'Optional; sharing mechanics (gift boxes opened by friends, assist, bargain, collect likes) are refused',
   scheduleInZone: 'Dates and times are in the time zone {tz}',
   eligibility: 'Who may grab',

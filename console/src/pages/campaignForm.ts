@@ -83,7 +83,8 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       'div',
       { class: 'row' },
       control('name', t('campaignName'), h('input', { type: 'text', name: 'name', maxlength: 64, required: true })),
-      control('payout.mode', t('payoutMode'), h('select', { name: 'payout' }, (Object.keys(PAYOUT_MODES) as PayoutMode[]).map((m) => option(m, t(PAYOUT_MODES[m]))))),
+      // The hint repeats PAYOUT_LIMITS (lib/redpacket/campaignRecord.ts) in words; the server judges them.
+      control('payout.mode', t('payoutMode'), h('select', { name: 'payout' }, (Object.keys(PAYOUT_MODES) as PayoutMode[]).map((m) => option(m, t(PAYOUT_MODES[m])))), t('payoutLimits')),
       control('mechanics.type', t('mechanicsType'), h('input', { type: 'text', name: 'mechanics', maxlength: 32 }), t('mechanicsHint')),
     ),
     h('div', { class: 'row' }, control('description', t('description'), h('textarea', { name: 'description', rows: 2, maxlength: 500 }), t('optional'))),
@@ -337,7 +338,8 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     try {
       answer = await api.previewSplit(body);
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+      if (mine !== asked) return;
+      if (!(err instanceof ApiError)) return void preview.replaceChildren(h('p', { class: 'error' }, String(err)));
       answer = err;
     }
     if (mine !== asked) return;
