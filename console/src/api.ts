@@ -2,6 +2,7 @@ import type { AutoreplyRule, AutoreplyRuleBody, AutoreplyRuleCreateBody, MenuBod
 import type { CouponTemplate, Level, LevelsBody, ReengagementReport, ReengagementRule, ReengagementRulesBody } from './types';
 import type { SegmentPreviewBody, SegmentPreviewResponse } from './types';
 import type { BroadcastPreviewBody, BroadcastPreviewResponse, CouponTemplateBody, CouponTemplateCreateBody } from './types';
+import type { CampaignReport, CampaignSaveBody, SplitPreviewBody, SplitPreviewResponse } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -91,4 +92,8 @@ export const api = {
   previewBroadcast: (id: string, body: BroadcastPreviewBody) => call<BroadcastPreviewResponse>('POST', `/admin/broadcasts/${encodeURIComponent(id)}/preview`, { body }),
   createCouponTemplate: (body: CouponTemplateCreateBody) => call<CouponTemplate>('POST', '/admin/coupon-templates', { body }),
   updateCouponTemplate: (id: string, body: CouponTemplateBody) => call<CouponTemplate>('PUT', `/admin/coupon-templates/${encodeURIComponent(id)}`, { body }),
+  // — campaigns page —
+  updateCampaign: (id: string, body: CampaignSaveBody) => call<CampaignView>('PUT', `/admin/campaigns/${encodeURIComponent(id)}`, { body }),
+  previewSplit: (body: SplitPreviewBody) => call<SplitPreviewResponse>('POST', '/admin/campaigns/preview-split', { body }),
+  campaignReport: (id: string) => call<CampaignReport>('GET', `/admin/campaigns/${encodeURIComponent(id)}/report`),
 };

@@ -139,3 +139,16 @@ export type ReengagementRuleBody = z.input<typeof reengagementRuleSchema>;
 /** POST /admin/coupon-templates; PUT /admin/coupon-templates/{id} takes the same (id may be left out). */
 export type CouponTemplateCreateBody = z.input<typeof templateCreateSchema>;
 export type CouponTemplateBody = z.input<typeof templateInputSchema>;
+// — campaigns page —
+import type { saveSchema as campaignSaveSchema, splitPreviewSchema } from '../../lib/redpacket/adminRoutes';
+import type { CampaignReport, RoundReport } from '../../lib/redpacket/report';
+/** PUT /admin/campaigns/{id}: the campaign and the `version` it was read at. */
+export type CampaignSaveBody = z.input<typeof campaignSaveSchema>;
+/** POST /admin/campaigns/preview-split */
+export type SplitPreviewBody = z.input<typeof splitPreviewSchema>;
+export interface SplitPreviewResponse {
+  /** Each sample: the shares in fen, summing to the round's total. */
+  samples: number[][];
+}
+/** GET /admin/campaigns/{id}/report */
+export type { CampaignReport, RoundReport };

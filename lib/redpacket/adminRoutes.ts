@@ -20,8 +20,9 @@ export interface CampaignAdminPorts extends ReportPorts {
   changed?: () => void;
 }
 
-const saveSchema = campaignSchema.and(z.object({ version: z.number().int().min(1).optional() }));
-const splitPreviewSchema = z.object({ round: campaignSchema.shape.round, samples: z.number().int().min(1).max(20).default(3) });
+/** POST and PUT /admin/campaigns (exported for the console's types). */
+export const saveSchema = campaignSchema.and(z.object({ version: z.number().int().min(1).optional() }));
+export const splitPreviewSchema = z.object({ round: campaignSchema.shape.round, samples: z.number().int().min(1).max(20).default(3) });
 
 const newId = () => `c${randomBytes(6).readUIntBE(0, 6).toString(36).padStart(10, '0')}`;
 

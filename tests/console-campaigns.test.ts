@@ -1,0 +1,255 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Locator, Page } from 'playwright-core';
+import { businessDay } from '../lib/clock/timeZone';
+import { campaignBody, openNowSchedule } from './support/campaigns';
+import { errorOf, startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
+import { eventXml, pushEvent, textXml } from './support/pushes';
+import { TEST_CONFIG } from './support/testTable';
+
+// The campaigns page in headless Chromium over the real admin API (tests/support/consoleStack.ts):
+// the whole campaign form, refusals under their fields, the split preview, and a report of a round
+// that followers really grabbed through the callback. SCREENSHOTS=1 refreshes
+// docs/console-campaigns.png and docs/console-campaign-report.png.
+let stack: ConsoleStack;
+let page: Page;
+const COUPON = 'free-hongshaorou';
+
+async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const r = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: await r.json() };
+}
+
+before(async () => {
+  stack = await startConsoleStack();
+  page = stack.page;
+  assert.equal((await admin('POST', '/admin/coupon-templates', { id: COUPON, title: 'free 红烧肉', validity: { type: 'days', days: 30 } })).status, 201);
+  await stack.signIn();
+  await page.getByRole('link', { name: '红包活动' }).click();
+  await page.getByText('还没有活动。').waitFor({ timeout: WAIT });
+});
+after(() => stack?.close());
+
+const form = () => page.locator('form.campaign-form');
+const segmentBox = () => page.locator('[data-field="eligibility.segment"]');
+
+/**
+ * Types a segment into the shared segment editor. The one place that knows the editor's inside
+ * (a JSON text box today, labelled by the editor's legend): adapt it when the editor changes.
+ */
+async function typeSegment(segment: unknown) {
+  await segmentBox().getByLabel('可参与的会员分群').fill(JSON.stringify(segment));
+}
+
+async function campaignNamed(name: string) {
+  const { campaigns } = (await admin('GET', '/admin/campaigns')).body as { campaigns: { id: string; version: number; state: string; config: any; warnings: unknown[] }[] };
+  const found = campaigns.find((c) => c.config.name === name);
+  assert.ok(found, `campaign ${name} listed`);
+  return found;
+}
+
+/** The warning shown under the field labelled `label`. */
+const warningOf = (label: string) => page.getByLabel(label, { exact: true }).locator('xpath=..').locator('.field-warning');
+
+async function startNew() {
+  const again = form().getByRole('button', { name: '新建活动' });
+  if (await again.isVisible()) await again.click();
+  await page.getByRole('heading', { name: '新建红包活动' }).waitFor({ timeout: WAIT });
+}
+
+test('the whole form: segment, per-member limits, level multipliers, prize and notices arrive as typed (yuan → fen); a warning shows by its field; an edit saves with PUT', async () => {
+  await page.getByLabel('活动名称').fill('会员午餐红包');
+  await page.getByLabel('活动说明').fill('金卡和钻石会员的午餐红包');
+  await page.getByLabel('发放方式').selectOption('transfer');
+  await page.getByLabel('触发关键词').fill('午餐红包, lunch');
+  await page.getByLabel('菜单 key').fill('LUNCH_RP');
+  await page.getByLabel('红包个数').fill('10');
+  await page.getByLabel('每轮总额（元）').fill('12.34');
+  await page.getByLabel('单个最小（元）').fill('0.50');
+  await page.getByLabel('单个最大（元）').fill('3.00');
+  await page.getByLabel('只限部分会员参与（按分群）').check();
+  const segment = { all: [{ subscribed: true }, { level: { in: ['金卡', '钻石'] } }] };
+  await typeSegment(segment);
+  await page.getByLabel('每人每轮可抢次数').fill('2');
+  await page.getByLabel('每人每天可抢次数').fill('3');
+  await page.getByLabel('金卡 加成倍数').fill('1.5');
+  await page.getByLabel('钻石 加成倍数').fill('2.5');
+  await page.getByLabel('手气最佳奖励（优惠券模板）').selectOption(COUPON);
+  assert.deepEqual(await page.getByLabel('奖券有效期').evaluate((s: HTMLSelectElement) => Array.from(s.options, (o) => o.value)), ['endOfWeek'], 'the validities the schema allows');
+  await page.getByLabel('中奖服务通知模板 ID').fill('TPL_PRIZE');
+  await page.getByLabel('通知文案（每行一个：key=文字）').fill('prizeWon=限时优惠，快来领');
+  assert.match(await form().innerText(), /日期和时间均按时区 Asia\/Shanghai 计算/, 'the zone is said next to the schedule');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.getByRole('status').filter({ hasText: '已保存草稿「会员午餐红包」' }).waitFor({ timeout: WAIT });
+
+  const saved = await campaignNamed('会员午餐红包');
+  assert.deepEqual(saved.config, {
+    name: '会员午餐红包',
+    description: '金卡和钻石会员的午餐红包',
+    trigger: { keywords: ['午餐红包', 'lunch'], menuKey: 'LUNCH_RP' },
+    schedule: { ...saved.config.schedule, timezone: TEST_CONFIG.ACCOUNT_TIME_ZONE, daily: { start: '11:30', end: '11:40' } },
+    round: { packets: 10, totalFen: 1234, split: 'lucky', minFen: 50, maxFen: 300 },
+    eligibility: { segment, perMemberPerRound: 2, perMemberPerDay: 3 },
+    levelMultipliers: { 金卡: 1.5, 钻石: 2.5 },
+    bestLuckPrize: { couponTemplateId: COUPON, validUntil: 'endOfWeek', noticeTemplateId: 'TPL_PRIZE' },
+    payout: { mode: 'transfer' },
+    notices: { prizeWon: '限时优惠，快来领' },
+  });
+  assert.equal(saved.config.schedule.from, businessDay(Date.now(), TEST_CONFIG.ACCOUNT_TIME_ZONE));
+  // The marketing word in a notice is a warning of the saved campaign, shown under the notices field and with the campaign in the list.
+  assert.match(await warningOf('通知文案（每行一个：key=文字）').innerText(), /模板消息不得用于营销.*限时/);
+  assert.match(await page.locator('tr[data-campaign]', { hasText: '会员午餐红包' }).innerText(), /1 条提醒/);
+
+  // The saved draft stays open for editing. Scheduling it from the list bumps its version; the form
+  // follows, so the change below goes as PUT with the current version (a stale one is a 409).
+  await page.getByRole('heading', { name: '编辑活动「会员午餐红包」' }).waitFor({ timeout: WAIT });
+  const row = page.locator('tr[data-campaign]', { hasText: '会员午餐红包' });
+  await row.getByRole('button', { name: '发布 会员午餐红包' }).click();
+  await row.locator('[data-status="scheduled"], [data-status="running"]').waitFor({ timeout: WAIT });
+  await page.getByLabel('每轮总额（元）').fill('15');
+  await page.getByLabel('钻石 加成倍数').fill('');
+  await page.getByRole('button', { name: '保存修改' }).click();
+  await page.getByRole('status').filter({ hasText: '已保存「会员午餐红包」' }).waitFor({ timeout: WAIT });
+  const edited = await campaignNamed('会员午餐红包');
+  assert.equal(edited.id, saved.id, 'the same campaign, not a new one');
+  assert.equal(edited.version, saved.version + 2, 'scheduled, then edited');
+  assert.equal(edited.config.round.totalFen, 1500);
+  assert.deepEqual(edited.config.levelMultipliers, { 金卡: 1.5 }, 'an emptied multiplier falls back to the level’s own');
+
+  // Opening it again from the list fills every field back (fen → yuan, the segment, the multipliers).
+  await startNew();
+  assert.equal(await page.getByLabel('活动名称').inputValue(), '');
+  await page.locator('tr[data-campaign]', { hasText: '会员午餐红包' }).getByRole('button', { name: '编辑 会员午餐红包' }).click();
+  await page.getByRole('heading', { name: '编辑活动「会员午餐红包」' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByLabel('每轮总额（元）').inputValue(), '15.00');
+  assert.equal(await page.getByLabel('单个最小（元）').inputValue(), '0.50');
+  assert.equal(await page.getByLabel('金卡 加成倍数').inputValue(), '1.5');
+  assert.equal(await page.getByLabel('每人每天可抢次数').inputValue(), '3');
+  assert.ok(await page.getByLabel('只限部分会员参与（按分群）').isChecked());
+  assert.equal(await page.getByLabel('手气最佳奖励（优惠券模板）').inputValue(), COUPON);
+  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-campaigns.png', fullPage: true });
+
+  // Closing it (after a confirmation) is final: the form lets go of it and the list offers no edit.
+  page.once('dialog', (d) => void d.accept());
+  await row.getByRole('button', { name: '结束 会员午餐红包' }).click();
+  await row.locator('[data-status="closed"]').waitFor({ timeout: WAIT });
+  await page.getByRole('heading', { name: '新建红包活动' }).waitFor({ timeout: WAIT });
+  assert.equal(await row.getByRole('button', { name: '编辑 会员午餐红包' }).count(), 0);
+  assert.equal((await campaignNamed('会员午餐红包')).state, 'closed');
+});
+
+test('refusals inside the segment and the level multipliers land under their fields, focus on the first; fixing one leaves the other', async () => {
+  await startNew();
+  await page.getByLabel('活动名称').fill('分群写错的活动');
+  await page.getByLabel('只限部分会员参与（按分群）').check();
+  await typeSegment({ all: [{ subscribed: true }, { level: { in: [] } }] });
+  await page.getByLabel('金卡 加成倍数').fill('12');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+
+  await segmentBox().getByRole('alert').filter({ hasText: 'list at least one level' }).waitFor({ timeout: WAIT });
+  const multiplierError = await errorOf(page, '金卡 加成倍数');
+  await multiplierError.filter({ hasText: /10/ }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByLabel('金卡 加成倍数').getAttribute('aria-invalid'), 'true');
+  assert.ok(await segmentBox().evaluate((box) => box.contains(document.activeElement)), 'focus moves into the segment editor, the first refused field');
+  assert.equal(await form().locator(':scope > p.error').innerText(), '', 'every refusal found its field');
+
+  await typeSegment({ all: [{ subscribed: true }, { level: { in: ['金卡'] } }] });
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'multiplier-金卡', undefined, { timeout: WAIT });
+  assert.match(await multiplierError.innerText(), /10/);
+  assert.equal((await segmentBox().getByRole('alert').allInnerTexts()).join(''), '', 'the segment is accepted now');
+  assert.equal((await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { config: { name: string } }) => c.config.name === '分群写错的活动'), false, 'nothing saved');
+
+  // A follow reward (WeChat's rule, not the schema) lands under the trigger event in the same way.
+  await page.getByLabel('金卡 加成倍数').fill('');
+  await page.getByLabel('触发事件').selectOption('subscribe');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await (await errorOf(page, '触发事件')).filter({ hasText: '诱导关注' }).waitFor({ timeout: WAIT });
+  assert.equal(await multiplierError.innerText(), '');
+  await startNew();
+});
+
+test('split preview: the round as typed is split by the server, the sample sums to the total; an impossible round is refused under the round total', async () => {
+  await startNew();
+  const round = page.locator('fieldset[data-group="round"]');
+  await page.getByLabel('红包个数').fill('20');
+  await page.getByLabel('每轮总额（元）').fill('20');
+  await page.getByLabel('单个最小（元）').fill('0.10');
+  await page.getByLabel('单个最大（元）').fill('5');
+  await round.locator('.split-sum[data-sum-fen="2000"]').waitFor({ timeout: WAIT });
+  await page.waitForFunction(() => document.querySelectorAll('fieldset[data-group="round"] .split-preview rect.bar').length === 20, undefined, { timeout: WAIT });
+  const shares = (await round.locator('.split-preview rect.bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))) as number[];
+  assert.equal(shares.reduce((a, b) => a + b, 0), 2000, 'the sample shares sum to the total');
+  assert.ok(shares.every((f) => f >= 10 && f <= 500), 'every share within min and max');
+  assert.match(await round.locator('.split-sum').innerText(), /每次合计 ¥20\.00/);
+
+  // 20 packets of at most ¥0.50 hold ¥10: refused next to the round's total, no chart.
+  await page.getByLabel('单个最大（元）').fill('0.50');
+  const totalError = await errorOf(page, '每轮总额（元）');
+  await totalError.filter({ hasText: 'less than totalFen 2000' }).waitFor({ timeout: WAIT });
+  assert.match(await round.locator('.split-preview').innerText(), /无法分配/);
+  assert.equal(await round.locator('.split-preview rect.bar').count(), 0);
+
+  await page.getByLabel('单个最大（元）').fill('5.00');
+  await round.locator('.split-sum[data-sum-fen="2000"]').waitFor({ timeout: WAIT });
+  assert.equal(await totalError.innerText(), '', 'the refusal goes once the round is possible again');
+});
+
+test('report: a round grabbed by three followers through the callback, a bar per winner in grab order with best luck marked, and the budget balanced', async () => {
+  const { handleWeChat } = await import('../handlers/wechat');
+  const schedule = openNowSchedule();
+  const yesterday = new Date(Date.parse(`${schedule.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+  const created = await admin(
+    'POST',
+    '/admin/campaigns',
+    campaignBody({ name: '报告红包', trigger: { keywords: ['报告红包'] }, schedule: { ...schedule, from: yesterday }, round: { packets: 3, totalFen: 300, split: 'lucky', minFen: 10, maxFen: 200 }, bestLuckPrize: { couponTemplateId: COUPON, noticeTemplateId: 'TPL_PRIZE' } }),
+  );
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
+
+  const followers = ['o_report_a', 'o_report_b', 'o_report_c'].map((id) => `${id}_${Date.now()}`);
+  await stack.followOnSandbox(followers);
+  for (const openid of followers) {
+    assert.equal((await handleWeChat(pushEvent(eventXml(openid, 'subscribe')))).statusCode, 200);
+    const grab = await handleWeChat(pushEvent(textXml(openid, '报告红包')));
+    assert.match(String(grab.body), /抢到 \d+\.\d\d 元/);
+  }
+  const report = (await admin('GET', `/admin/campaigns/${created.body.id}/report`)).body;
+  const round = report.rounds[0];
+  assert.equal(round.status, 'closed', 'the last share closed the round');
+  assert.ok(round.bestLuck && round.prize?.couponCode, 'it has a best luck, given the prize coupon');
+
+  await page.getByRole('link', { name: '红包活动' }).click();
+  await page.locator('tr[data-campaign]', { hasText: '报告红包' }).getByRole('button', { name: '报告 报告红包' }).click();
+  await page.getByRole('heading', { name: '活动报告：报告红包' }).waitFor({ timeout: WAIT });
+  const shown: Locator = page.locator(`.report-round[data-round="${round.date}"]`);
+  await shown.waitFor({ timeout: WAIT });
+  const bars = (await shown.locator('svg rect.bar').evaluateAll((rs) => rs.map((r) => ({ key: r.getAttribute('data-key'), fen: Number(r.getAttribute('data-value')), best: r.getAttribute('data-highlight') === 'true' })))) as { key: string; fen: number; best: boolean }[];
+  assert.equal(bars.length, 3, 'one bar per winner');
+  assert.deepEqual(bars.map((b) => [b.key, b.fen]), round.winners.map((w: { openid: string; amountFen: number }) => [w.openid, w.amountFen]), 'in grab order');
+  assert.equal(bars.reduce((a, b) => a + b.fen, 0), 300);
+  assert.deepEqual(bars.filter((b) => b.best).map((b) => b.key), [round.bestLuck.openid], 'best luck highlighted, once');
+  assert.equal(await shown.locator('table.winners tbody tr').count(), 3);
+  assert.match(await shown.innerText(), /已到账 3，处理中 0，失败 0/);
+  assert.ok((await shown.innerText()).includes(round.prize.couponCode), 'the prize coupon is shown with the round');
+
+  // Yesterday had no round: its money counts as returned, and the books still balance.
+  const balance = page.locator('.campaign-report .balance');
+  assert.equal(await balance.getAttribute('data-balanced'), 'true');
+  assert.match(await balance.innerText(), /总预算 ¥6\.00 = 已发出 ¥3\.00 \+ 已退回 ¥3\.00 \+ 待发出 ¥0\.00 — 账目平衡/);
+  assert.deepEqual({ ...report.budget }, { ...report.budget, totalFen: 600, grantedFen: 300, returnedFen: 300, remainingFen: 0, balanced: true });
+  if (process.env.SCREENSHOTS === '1') await page.locator('section[aria-labelledby="campaign-report"]').screenshot({ path: 'docs/console-campaign-report.png' });
+
+  // On a phone the report (chart, winners table) fits without sideways scrolling.
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 390, `page is ${width}px wide on a 390-px phone`);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
