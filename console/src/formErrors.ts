@@ -9,22 +9,41 @@ export function clearFieldErrors<K extends string>(slots: FieldSlots<K>): void {
 }
 
 /**
- * Places each refusal of a 400 under the field its path names (`fieldOf` maps a path such as
- * `frequencyCap.days` to a field, or to nothing), joins several refusals of one field, moves focus
- * to the first refused field, and returns the issues no field took (the caller shows them elsewhere).
+ * Places a 400's issues under the fields they name: `targetOf` finds the field of a path (or none),
+ * `show` puts all the issues of one field under it and returns the element to focus. Focus moves to
+ * the first refused field in page order (not in the order the server listed them). Returns the
+ * issues no field took, for a message on the form as a whole.
  */
-export function showFieldErrors<K extends string>(slots: FieldSlots<K>, issues: readonly ApiIssue[], fieldOf: (path: string) => K | undefined): ApiIssue[] {
-  const placed = new Map<K, string[]>();
+export function placeIssues<T>(issues: readonly ApiIssue[], targetOf: (path: string) => T | undefined, show: (target: T, issues: ApiIssue[]) => HTMLElement | undefined): ApiIssue[] {
+  const byTarget = new Map<T, ApiIssue[]>();
   const left: ApiIssue[] = [];
   for (const issue of issues) {
-    const k = fieldOf(issue.path);
-    if (k !== undefined && k in slots) (placed.get(k) ?? placed.set(k, []).get(k)!).push(issue.message);
-    else left.push(issue);
+    const target = targetOf(issue.path);
+    if (target === undefined) left.push(issue);
+    else byTarget.set(target, [...(byTarget.get(target) ?? []), issue]);
   }
-  for (const [k, messages] of placed) setError(slots[k].input, slots[k].error, messages.join('; '));
-  const first = placed.keys().next();
-  if (!first.done) slots[first.value].input.focus();
+  let first: HTMLElement | undefined;
+  for (const [target, own] of byTarget) {
+    const el = show(target, own);
+    if (el && (!first || first.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)) first = el;
+  }
+  first?.focus();
   return left;
+}
+
+/** placeIssues for a form of named slots (`fieldOf` maps a path such as `frequencyCap.days` to one). */
+export function showFieldErrors<K extends string>(slots: FieldSlots<K>, issues: readonly ApiIssue[], fieldOf: (path: string) => K | undefined): ApiIssue[] {
+  return placeIssues(
+    issues,
+    (path) => {
+      const k = fieldOf(path);
+      return k !== undefined && k in slots ? k : undefined;
+    },
+    (k, own) => {
+      setError(slots[k].input, slots[k].error, own.map((i) => i.message).join('; '));
+      return slots[k].input;
+    },
+  );
 }
 
 /** The slots of a form whose inputs and `field()`s are kept in two records under the same names. */

@@ -2,7 +2,7 @@ import { api, ApiError } from '../api';
 import { barChart } from '../chart';
 import { addDays, dayIn } from '../dates';
 import { field, h, setError } from '../dom';
-import { placeIssues } from '../fieldIssues';
+import { placeIssues } from '../formErrors';
 import { t, type Key } from '../i18n';
 import { segmentEditor } from '../segmentEditor';
 import type { AccountInfo, ApiIssue, CampaignBody, CampaignView, CouponTemplate, Level, SplitPreviewBody } from '../types';
