@@ -249,7 +249,7 @@ test('member page: level history, coupons (one redeemed here), the wallet (a ref
   assert.equal(await page.locator('[data-wallet-balance]').innerText(), '¥0.00');
   assert.equal(await page.locator('[data-wallet-withdrawn]').innerText(), '¥3.00');
   assert.equal(await entries.count(), 2);
-  assert.deepEqual((await entries.first().locator('td').allInnerTexts()).slice(1, 3), ['-3.00', 'withdrawal']);
+  assert.deepEqual((await entries.first().locator('td').allInnerTexts()).slice(1, 3), ['-3.00', '提现']);
   assert.equal(((await adminGet(`/admin/members/${detail}/wallet`)) as { balanceFen: number }).balanceFen, 0);
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
 });

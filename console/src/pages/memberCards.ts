@@ -1,7 +1,7 @@
 import { api, ApiError } from '../api';
 import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
-import { t, type Key } from '../i18n';
+import { isKey, t, type Key } from '../i18n';
 import type { LevelHistoryResponse, MemberCoupon, Wallet } from '../types';
 
 /** How a member card writes a time: in the account's zone, in the console's language. */
@@ -90,7 +90,7 @@ export function walletCard(openid: string, first: Wallet, timeOf: TimeOf): HTMLE
         ? table(
             ['at', 'delta', 'reason', 'walletRef'],
             w.entries.map((e) =>
-              h('tr', {}, h('td', {}, timeOf(e.at)), h('td', { class: e.deltaFen < 0 ? 'neg num' : 'pos num' }, `${e.deltaFen > 0 ? '+' : ''}${yuan(e.deltaFen)}`), h('td', {}, e.reason), h('td', { class: 'code' }, e.ref)),
+              h('tr', {}, h('td', {}, timeOf(e.at)), h('td', { class: e.deltaFen < 0 ? 'neg num' : 'pos num' }, `${e.deltaFen > 0 ? '+' : ''}${yuan(e.deltaFen)}`), h('td', {}, isKey(`walletReason_${e.reason}`) ? t(`walletReason_${e.reason}` as Key) : e.reason), h('td', { class: 'code' }, e.ref)),
             ),
             'wallet',
           )

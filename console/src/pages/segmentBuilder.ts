@@ -38,7 +38,7 @@ export function segmentBuilder(go: (openid: string) => void): HTMLElement {
       h(
         'table',
         { class: 'ledger segment-list' },
-        h('thead', {}, h('tr', {}, (['member', 'level', 'points', 'tags'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('thead', {}, h('tr', {}, (['member', 'level', 'points', 'tags'] as const).map((k) => h('th', { scope: 'col', class: k === 'points' ? 'num' : null }, t(k))))),
         h(
           'tbody',
           {},
