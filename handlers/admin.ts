@@ -15,6 +15,7 @@ import { menuRoutes } from '../lib/menu/adminRoutes';
 import { dynamoMenuStore } from '../lib/menu/menuStore';
 import { crmPorts, expiryPolicyDocument, levelsDocument } from '../lib/app/crm';
 import { levelRoutes } from '../lib/levels/adminRoutes';
+import { dynamoLevelHistory } from '../lib/levels/levelHistory';
 import { segmentRoutes } from '../lib/segments/adminRoutes';
 import { dynamoSegmentIndex } from '../lib/segments/dynamoSegmentIndex';
 import { tagRoutes } from '../lib/tags/adminRoutes';
@@ -54,7 +55,7 @@ async function wire() {
         ...importRoutes({ table: rt.table, clock: rt.clock, levels: () => levelsDocument(rt).get(), startJob: importJobStarter(rt), syncMaxRows: Number(process.env.IMPORT_SYNC_MAX_ROWS) || undefined }),
         ...memberSearchRoutes({ table: rt.table, segments: { clock: rt.clock, index: dynamoSegmentIndex(rt.table) } }),
         ...memberRoutes({ members: dynamoMemberStore(rt.table), points: crmPorts(rt) }),
-        ...levelRoutes({ ...ports, levels: levelsDocument(rt) }),
+        ...levelRoutes({ ...ports, levels: levelsDocument(rt), history: dynamoLevelHistory(rt.table) }),
         ...pointsPolicyRoutes({ ...ports, policy: expiryPolicyDocument(rt) }),
         ...tagRoutes({ clock: rt.clock, tags: dynamoTagStore(rt.table) }),
         ...segmentRoutes({ clock: rt.clock, index: dynamoSegmentIndex(rt.table) }),

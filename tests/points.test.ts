@@ -81,6 +81,35 @@ test('reaching a threshold upgrades the level, records it and queues a notice, a
   assert.equal((await dynamoMemberStore(table).get('o_pts_level'))?.level, '银卡');
 });
 
+test('admin: the level history lists upgrades newest first, pages with a cursor, and refuses a bad query', async () => {
+  await newMember('o_pts_history');
+  const at = (iso: string) => ports(table, fixedClock(Date.parse(iso)));
+  await changePoints(at('2026-11-01T02:00:00Z'), 'o_pts_history', { delta: 600, reason: 'order', idempotencyKey: 'h-600', kind: 'grant' });
+  await changePoints(at('2026-11-02T02:00:00Z'), 'o_pts_history', { delta: 100, reason: 'order', idempotencyKey: 'h-100', kind: 'grant' });
+  await changePoints(at('2026-11-03T02:00:00Z'), 'o_pts_history', { delta: 1500, reason: 'order', idempotencyKey: 'h-1500', kind: 'grant' });
+
+  const all = await admin('GET', '/admin/members/o_pts_history/levels');
+  assert.equal(all.status, 200);
+  assert.deepEqual(all.body, {
+    changes: [
+      { at: '2026-11-03T02:00:00.000Z', from: '银卡', to: '金卡' },
+      { at: '2026-11-01T02:00:00.000Z', from: '普通', to: '银卡' },
+    ],
+    cursor: null,
+  });
+  const page1 = await admin('GET', '/admin/members/o_pts_history/levels', undefined, { limit: '1' });
+  assert.deepEqual(page1.body.changes.map((c: { to: string }) => c.to), ['金卡']);
+  const page2 = await admin('GET', '/admin/members/o_pts_history/levels', undefined, { limit: '1', cursor: page1.body.cursor });
+  assert.deepEqual(page2.body.changes.map((c: { to: string }) => c.to), ['银卡']);
+
+  const forged = Buffer.from(JSON.stringify({ pk: 'MEMBER#o_pts_level', sk: 'LEVEL#x' })).toString('base64url');
+  assert.equal((await admin('GET', '/admin/members/o_pts_history/levels', undefined, { cursor: forged })).status, 400);
+  const bad = await admin('GET', '/admin/members/o_pts_history/levels', undefined, { limit: '0' });
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.issues[0].path, 'limit');
+  assert.deepEqual((await admin('GET', '/admin/members/o_nobody/levels')).body, { changes: [], cursor: null });
+});
+
 test('ledger and balance agree under random operations with injected crashes (property)', async () => {
   let run = 0;
   await fc.assert(

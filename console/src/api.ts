@@ -3,6 +3,7 @@ import type { CouponTemplate, Level, LevelsBody, ReengagementReport, Reengagemen
 import type { SegmentPreviewBody, SegmentPreviewResponse } from './types';
 import type { BroadcastPreviewBody, BroadcastPreviewResponse, CouponTemplateBody, CouponTemplateCreateBody } from './types';
 import type { CampaignReport, CampaignSaveBody, SplitPreviewBody, SplitPreviewResponse } from './types';
+import type { CouponListQuery, CouponRedeemBody, LevelHistoryQuery, LevelHistoryResponse, MemberCoupon, SegmentBody, SegmentMembersResponse, Wallet, WithdrawBody, WithdrawResponse } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -96,4 +97,11 @@ export const api = {
   updateCampaign: (id: string, body: CampaignSaveBody) => call<CampaignView>('PUT', `/admin/campaigns/${encodeURIComponent(id)}`, { body }),
   previewSplit: (body: SplitPreviewBody) => call<SplitPreviewResponse>('POST', '/admin/campaigns/preview-split', { body }),
   campaignReport: (id: string) => call<CampaignReport>('GET', `/admin/campaigns/${encodeURIComponent(id)}/report`),
+  // — members: segment builder, coupons, wallet, level history —
+  segmentMembers: (segment: SegmentBody, limit = 20) => call<SegmentMembersResponse>('GET', `/admin/members?${qs({ segment: JSON.stringify(segment), limit: String(limit) })}`),
+  coupons: (openid: string, q: CouponListQuery = { status: 'all' }) => call<{ coupons: MemberCoupon[] }>('GET', `${member(openid)}/coupons?${qs({ status: q.status ?? 'valid' })}`),
+  redeemCoupon: (code: string, body: CouponRedeemBody) => call<MemberCoupon>('POST', `/admin/coupons/${encodeURIComponent(code)}/redeem`, { body }),
+  wallet: (openid: string) => call<Wallet>('GET', `${member(openid)}/wallet`),
+  withdraw: (openid: string, body: WithdrawBody) => call<WithdrawResponse>('POST', `${member(openid)}/wallet/withdraw`, { body }),
+  levelHistory: (openid: string, q: LevelHistoryQuery = {}) => call<LevelHistoryResponse>('GET', `${member(openid)}/levels?${qs({ limit: String(q.limit ?? 20), ...(q.cursor ? { cursor: q.cursor } : {}) })}`),
 };

@@ -152,3 +152,34 @@ export interface SplitPreviewResponse {
 }
 /** GET /admin/campaigns/{id}/report */
 export type { CampaignReport, RoundReport };
+// — members: segment builder, coupons, wallet, level history —
+import type { couponsOf } from '../../lib/coupons/issueCoupon';
+import type { couponListSchema, redeemSchema } from '../../lib/coupons/adminRoutes';
+import type { Wallet, WithdrawResult } from '../../lib/wallet/wallet';
+import type { withdrawSchema } from '../../lib/wallet/adminRoutes';
+import type { LevelChange } from '../../lib/levels/levelHistory';
+import type { levelHistoryQuerySchema } from '../../lib/levels/adminRoutes';
+
+/** GET /admin/members?segment=…&limit=… (one page of the segment's members) */
+export interface SegmentMembersResponse {
+  members: Member[];
+  cursor: string | null;
+  itemsRead: number;
+}
+/** GET /admin/members/{openid}/coupons?status=… */
+export type CouponListQuery = z.input<typeof couponListSchema>;
+/** A coupon as the member's list shows it: the stored coupon and its state now. */
+export type MemberCoupon = Awaited<ReturnType<typeof couponsOf>>[number];
+/** POST /admin/coupons/{code}/redeem */
+export type CouponRedeemBody = z.input<typeof redeemSchema>;
+/** GET /admin/members/{openid}/wallet */
+export type { Wallet };
+/** POST /admin/members/{openid}/wallet/withdraw (201 created, 200 duplicate; 409 carries the refusal) */
+export type WithdrawBody = z.input<typeof withdrawSchema>;
+export type WithdrawResponse = Extract<WithdrawResult, { status: 'created' | 'duplicate' }>;
+/** GET /admin/members/{openid}/levels */
+export type LevelHistoryQuery = z.input<typeof levelHistoryQuerySchema>;
+export interface LevelHistoryResponse {
+  changes: LevelChange[];
+  cursor: string | null;
+}

@@ -10,8 +10,8 @@ const issueSchema = z.object({
   templateId: z.string().min(1).max(64),
   idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)').optional(),
 });
-const listSchema = z.object({ status: z.enum(['valid', 'all']).default('valid') });
-const redeemSchema = z.object({ by: z.string().trim().min(1).max(64).optional() }).default({});
+export const couponListSchema = z.object({ status: z.enum(['valid', 'all']).default('valid') });
+export const redeemSchema = z.object({ by: z.string().trim().min(1).max(64).optional() }).default({});
 
 type TemplateInput = z.infer<typeof templateInputSchema>;
 
@@ -85,7 +85,7 @@ export function couponRoutes(ports: CouponPorts): Route[] {
       method: 'GET',
       path: '/admin/members/{openid}/coupons',
       run: (req) =>
-        withBody(listSchema, req.query, async ({ status }) => {
+        withBody(couponListSchema, req.query, async ({ status }) => {
           const now = ports.clock.now();
           const coupons = status === 'valid' ? await validCouponsOf(ports, req.params.openid!, now) : await couponsOf(ports, req.params.openid!, now);
           return json(200, { coupons });

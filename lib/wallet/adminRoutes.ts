@@ -5,7 +5,7 @@ import { withBody, type Route } from '../http/router';
 import type { ConfigDocument } from '../store/configDocument';
 import type { WalletPolicy, WalletStore } from './wallet';
 
-const withdrawSchema = z.object({
+export const withdrawSchema = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)'),
   amountFen: z.number().int().min(10).optional(),
 });

@@ -3,8 +3,13 @@ import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { isKey, lang, t } from '../i18n';
 import type { AccountInfo, MemberProfile, PointsChangeBody, PointsLedgerResponse, TagChangeBody } from '../types';
+import { couponsCard, levelHistoryCard, walletCard, type TimeOf } from './memberCards';
+import { segmentBuilder } from './segmentBuilder';
 
-/** Members: look one up by openid, read the profile and points ledger, adjust points with a reason. */
+/**
+ * Members: look one up by openid, or build a segment and open one of its members; a member's profile,
+ * tags, points ledger (adjust with a reason), level history, coupons (redeem) and wallet (withdraw).
+ */
 export function membersPage(account: AccountInfo, openid: string | null, go: (openid: string) => void): HTMLElement {
   const locale = lang() === 'zh' ? 'zh-CN' : 'en-GB';
   const input = h('input', { type: 'search', name: 'openid', value: openid ?? '', autocomplete: 'off', spellcheck: 'false', required: true });
@@ -55,8 +60,18 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
   async function show(id: string, message = '') {
     body.replaceChildren(h('p', {}, t('loading')));
     try {
-      const [profile, ledger] = await Promise.all([api.member(id), api.ledger(id)]);
-      body.replaceChildren(profileCard(profile, ledger), tagsCard(profile), adjustForm(id, message), ledgerTable(ledger), privacyCard(id));
+      const [profile, ledger, levels, coupons, wallet] = await Promise.all([api.member(id), api.ledger(id), api.levelHistory(id), api.coupons(id), api.wallet(id)]);
+      const timeOf: TimeOf = (iso) => timeIn(account.timeZone, iso, locale);
+      body.replaceChildren(
+        profileCard(profile, ledger),
+        tagsCard(profile),
+        adjustForm(id, message),
+        ledgerTable(ledger),
+        levelHistoryCard(levels, timeOf),
+        couponsCard(id, coupons.coupons, timeOf),
+        walletCard(id, wallet, timeOf),
+        privacyCard(id),
+      );
     } catch (err) {
       const message = err instanceof ApiError && err.status === 404 ? t('memberNotFound') : err instanceof Error ? err.message : String(err);
       setError(input, f.error, message);
@@ -209,5 +224,5 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
   }
 
   if (openid) void show(openid);
-  return h('div', { class: 'page members' }, h('h1', {}, t('navMembers')), search, body);
+  return h('div', { class: 'page members' }, h('h1', {}, t('navMembers')), search, body, openid ? null : segmentBuilder(go));
 }
