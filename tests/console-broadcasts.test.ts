@@ -30,9 +30,12 @@ async function admin<T>(path: string): Promise<T> {
  * live count. The editor is a JSON field labelled by its legend today; when it becomes the visual
  * editor, this is the one place these tests drive it.
  */
-async function buildSegment(legend: string, segment: object, count: number) {
-  await page.getByLabel(legend, { exact: true }).fill(JSON.stringify(segment));
-  await page.getByText(`符合条件的会员：${count} 位`).waitFor({ timeout: WAIT });
+async function buildSegment(legend: string, segment: { tag: string }, count: number) {
+  // Visually: the first condition row becomes "tag is …".
+  const editor = page.getByRole('group', { name: legend, exact: true });
+  await editor.getByRole('group', { name: '条件 1', exact: true }).getByLabel('类型').selectOption('tag');
+  await editor.getByRole('group', { name: '条件 1', exact: true }).getByLabel('标签', { exact: true }).fill(segment.tag);
+  await editor.getByText(`符合条件的会员：${count} 位`).waitFor({ timeout: WAIT });
 }
 
 /** A local HH:MM in the account's time zone, `minutes` from now. */

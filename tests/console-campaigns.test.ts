@@ -37,12 +37,11 @@ after(() => stack?.close());
 const form = () => page.locator('form.campaign-form');
 const segmentBox = () => page.locator('[data-field="eligibility.segment"]');
 
-/**
- * Types a segment into the shared segment editor. The one place that knows the editor's inside
- * (a JSON text box today, labelled by the editor's legend): adapt it when the editor changes.
- */
+/** Types a segment the visual rows cannot hold (an empty level list) into the editor's JSON view. */
 async function typeSegment(segment: unknown) {
-  await segmentBox().getByLabel('可参与的会员分群').fill(JSON.stringify(segment));
+  const advanced = segmentBox().locator('details.seg-advanced');
+  if (!(await advanced.evaluate((d) => (d as HTMLDetailsElement).open))) await advanced.locator('summary').click();
+  await segmentBox().getByLabel('分群条件（JSON）').fill(JSON.stringify(segment));
 }
 
 async function campaignNamed(name: string) {
@@ -72,8 +71,13 @@ test('the whole form: segment, per-member limits, level multipliers, prize and n
   await page.getByLabel('单个最小（元）').fill('0.50');
   await page.getByLabel('单个最大（元）').fill('3.00');
   await page.getByLabel('只限部分会员参与（按分群）').check();
+  // Visually: the editor starts at "following"; a second condition picks the levels.
   const segment = { all: [{ subscribed: true }, { level: { in: ['金卡', '钻石'] } }] };
-  await typeSegment(segment);
+  await segmentBox().getByRole('button', { name: '添加条件', exact: true }).click();
+  const levels = segmentBox().getByRole('group', { name: '条件 2', exact: true });
+  await levels.getByLabel('类型').selectOption('level');
+  for (const level of ['金卡', '钻石']) await levels.getByRole('checkbox', { name: level }).check();
+  await segmentBox().getByText(/符合条件的会员：\d+ 位/).waitFor({ timeout: WAIT });
   await page.getByLabel('每人每轮可抢次数').fill('2');
   await page.getByLabel('每人每天可抢次数').fill('3');
   await page.getByLabel('金卡 加成倍数').fill('1.5');

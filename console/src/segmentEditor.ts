@@ -13,6 +13,8 @@ export interface SegmentEditor {
   value(): SegmentBody;
   set(segment: SegmentBody): void;
   showIssues(issues: ApiIssue[]): void;
+  /** Where focus should go after showIssues (it does not move focus itself). */
+  refusedControl(): HTMLElement | undefined;
 }
 
 /*
@@ -34,6 +36,7 @@ interface Model {
   rows: Row[];
 }
 
+const FOCUSABLE = 'input, select, textarea, button';
 const KINDS: readonly Kind[] = ['tag', 'level', 'subscribed', 'dormantDays', 'pointsBalance', 'birthdayMonth', 'region', 'source', 'purchaseCategory'];
 const TEXT_MAX: Partial<Record<Kind, number>> = { tag: 32, source: 64, region: 32, purchaseCategory: 32 };
 const DEFAULTS: { [K in Kind]: Leaf } = {
@@ -531,5 +534,11 @@ export function segmentEditor(opts: { legend: string; initial?: SegmentBody; onC
   }
 
   set(opts.initial ?? { subscribed: true });
-  return { element, value: () => build().segment, set, showIssues };
+  /** The first control a refusal marked (a refused level list marks its fieldset: its first box). */
+  function refusedControl(): HTMLElement | undefined {
+    const refused = element.querySelector<HTMLElement>('[aria-invalid="true"]') ?? element;
+    return refused.matches(FOCUSABLE) ? refused : (refused.querySelector<HTMLElement>(FOCUSABLE) ?? undefined);
+  }
+
+  return { element, value: () => build().segment, set, showIssues, refusedControl };
 }

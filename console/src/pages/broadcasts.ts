@@ -259,6 +259,7 @@ function composeForm(account: AccountInfo) {
       const left = showFieldErrors(slots, err.issues, fieldOf);
       const segment: ApiIssue[] = left.filter((i) => i.path === 'segment' || i.path.startsWith('segment.'));
       if (segment.length) audience.showIssues(segment);
+      if (segment.length && left.length === err.issues.length) audience.refusedControl()?.focus();
       const rest = left.filter((i) => !segment.includes(i));
       if (rest.length || !err.issues.length) formError.textContent = rest.length ? rest.map((i) => `${i.path}: ${i.message}`).join('; ') : err.message;
     }

@@ -275,7 +275,7 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
         showSegment();
         // Paths inside the segment, as the segment editor's contract takes them (e.g. `all.1.level.in`).
         segment.showIssues(own.map((i) => ({ path: i.path.slice(SEGMENT.length).replace(/^\./, ''), message: i.message })));
-        return segment.element.querySelector<HTMLElement>('[aria-invalid="true"]') ?? segment.element.querySelector<HTMLElement>('input, select, textarea, button') ?? undefined;
+        return segment.refusedControl();
       }
       const c = controls.get(path)!;
       setError(c.input, c.error, own.map((i) => i.message).join('; '));

@@ -302,6 +302,7 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
       const left = showFieldErrors(slots, mine, fieldOf);
       const segment: ApiIssue[] = left.filter((i) => i.path === 'segment' || i.path.startsWith('segment.'));
       if (segment.length) audience.showIssues(segment);
+      if (segment.length && left.length === mine.length) audience.refusedControl()?.focus();
       const others = [...left.filter((i) => !segment.includes(i)), ...err.issues.filter((i) => !i.path.startsWith(own))];
       if (others.length || !err.issues.length) formError.textContent = others.length ? others.map((i) => `${i.path}: ${i.message}`).join('; ') : err.message;
     }
