@@ -6,6 +6,7 @@ import { errorOf, startConsoleStack, WAIT, type ConsoleStack } from './support/c
 import { seedMembers } from './support/members';
 import { eventXml, pushEvent } from './support/pushes';
 import { TEST_CONFIG } from './support/testTable';
+import { assertAccessible } from './support/accessibility';
 
 // The broadcasts, re-engagement and coupon-template pages in headless Chromium against the real
 // admin API, with the sandbox as WeChat; the minute dispatcher runs in-process (handleDispatch).
@@ -180,6 +181,7 @@ test('broadcasts: due inside its quiet hours it is held until their end; a frequ
   assert.equal(await capped.locator('.counts').innerText(), '100% · 对象 3 · 已发送 0 · 跳过 3 (超出频次上限 3) · 失败 0');
   assert.equal(await capped.locator('[data-count="skipped.frequency-cap"]').innerText(), '超出频次上限 3');
   assert.equal(sandbox.state.inboxOf(readers[0]!).filter((e) => e.channel === 'template').length, 0);
+  await assertAccessible(page, 'broadcasts with progress');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-broadcasts.png', fullPage: true });
 });
 
@@ -244,6 +246,7 @@ test('re-engagement: a dormancy rule without a benefit is refused under its fiel
   assert.deepEqual({ cooldownDays: rule!.cooldownDays, segment: rule!.segment, benefit: rule!.benefit, enabled: rule!.enabled }, { cooldownDays: 21, segment: { tag: '月刊' }, benefit: { points: 50 }, enabled: true });
   assert.equal(await page.getByRole('heading', { name: '新建召回规则' }).count(), 1, 'the form is back to a new rule');
   await noSidewaysScrolling();
+  await assertAccessible(page, 'the re-engagement rule form');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-reengagement.png', fullPage: true });
 });
 
@@ -286,5 +289,6 @@ test('coupon templates: refused under their fields, created, then edited', async
   const saved = await admin<{ title: string; value: unknown; validity: unknown }>('/admin/coupon-templates/five-off');
   assert.deepEqual([saved.title, saved.value, saved.validity], ['满 50 减 5', { type: 'amount', fen: 800 }, { type: 'fixed', from: '2026-12-01', to: '2026-12-31' }]);
   await noSidewaysScrolling();
+  await assertAccessible(page, 'levels and coupon templates');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-levels.png', fullPage: true });
 });

@@ -6,6 +6,7 @@ import { campaignBody, openNowSchedule } from './support/campaigns';
 import { errorOf, startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { eventXml, pushEvent, textXml } from './support/pushes';
 import { TEST_CONFIG } from './support/testTable';
+import { assertAccessible } from './support/accessibility';
 
 // The campaigns page in headless Chromium over the real admin API (tests/support/consoleStack.ts):
 // the whole campaign form, refusals under their fields, the split preview, and a report of a round
@@ -135,6 +136,7 @@ test('the whole form: segment, per-member limits, level multipliers, prize and n
   assert.equal(await page.getByLabel('每人每天可抢次数').inputValue(), '3');
   assert.ok(await page.getByLabel('只限部分会员参与（按分群）').isChecked());
   assert.equal(await page.getByLabel('手气最佳奖励（优惠券模板）').inputValue(), COUPON);
+  await assertAccessible(page, 'the campaign form');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-campaigns.png', fullPage: true });
 
   // Closing it (after a confirmation) is final: the form lets go of it and the list offers no edit.
@@ -246,6 +248,7 @@ test('report: a round grabbed by three followers through the callback, a bar per
   assert.equal(await balance.getAttribute('data-balanced'), 'true');
   assert.match(await balance.innerText(), /总预算 ¥6\.00 = 已发出 ¥3\.00 \+ 已退回 ¥3\.00 \+ 待发出 ¥0\.00 — 账目平衡/);
   assert.deepEqual({ ...report.budget }, { ...report.budget, totalFen: 600, grantedFen: 300, returnedFen: 300, remainingFen: 0, balanced: true });
+  await assertAccessible(page, 'the campaign report');
   if (process.env.SCREENSHOTS === '1') await page.locator('section[aria-labelledby="campaign-report"]').screenshot({ path: 'docs/console-campaign-report.png' });
 
   // On a phone the report (chart, winners table) fits without sideways scrolling.

@@ -13,8 +13,9 @@ import type { AutoreplyRule } from '../console/src/types';
 
 // The operator console in headless Chromium (tests/support/consoleStack.ts: the built files and the
 // real admin API on one origin, as serverless-offline serves them on :3000). Today's numbers come
-// from real pushes through the callback handler; the days before from the stats store. SCREENSHOTS=1 refreshes docs/console-dashboard.png and
-// docs/console-members.png.
+// from real pushes through the callback handler; the days before from the stats store.
+// SCREENSHOTS=1 refreshes docs/console-dashboard.png, console-phone.png and console-autoreplies.png
+// (the other pages' screenshots come from their own test files).
 const TZ = TEST_CONFIG.ACCOUNT_TIME_ZONE;
 let stack: ConsoleStack;
 let server: { url: string };
@@ -211,7 +212,6 @@ test('members: look a follower up, adjust points with a reason from the keyboard
   assert.equal(await page.locator('ul.hits li').count(), 2);
   await page.getByRole('link', { name: follower, exact: true }).click();
   await page.locator('[data-balance]').waitFor({ timeout: WAIT });
-  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
 });
 
 test('members: export a member as JSON, and erase one only after typing its openid', async () => {
@@ -259,7 +259,6 @@ test('campaigns: a follow reward is refused next to its field, then the draft is
   assert.match(await row.innerText(), /20 × ¥20\.00/);
   await row.getByRole('button', { name: '发布 每日红烧肉红包' }).click();
   await page.waitForFunction(() => ['scheduled', 'running'].includes(document.querySelector('tr[data-campaign] [data-status]')?.getAttribute('data-status') ?? ''), undefined, { timeout: WAIT });
-  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-campaigns.png', fullPage: true });
 });
 
 test('broadcasts: a service notice without data is refused next to the field; scheduled, its progress reaches 100%', async () => {
@@ -292,7 +291,6 @@ test('broadcasts: a service notice without data is refused next to the field; sc
   assert.match(counts, /^100% · 对象 2 · 已发送 2 · 跳过 0 · 失败 0$/);
   assert.equal(sandbox.state.inboxOf(follower).filter((e) => e.direction === 'in' && e.channel === 'template').length, 1);
   assert.equal(await item.getByRole('button', { name: /取消/ }).count(), 0, 'nothing left to cancel');
-  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-broadcasts.png', fullPage: true });
 });
 
 test('re-engagement: each rule with its trigger and report; switching one off saves the rules', async () => {
@@ -331,7 +329,6 @@ test('levels: a threshold that does not grow is refused under its field; a fixed
   const saved = (await (await fetch(`${server.url}/admin/levels`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } })).json()) as { levels: { name: string; minLifetimePoints?: number }[] };
   assert.equal(saved.levels[1]?.minLifetimePoints, 600);
   await page.getByRole('heading', { name: '优惠券模板' }).waitFor({ timeout: WAIT });
-  if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-levels.png', fullPage: true });
 });
 
 test('auto-replies: a bad pattern is refused under its field, a keyword rule is created and answers a tried message', async () => {

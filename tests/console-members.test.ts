@@ -7,6 +7,7 @@ import { loadHandlers } from './support/handlers';
 import { seedMembers } from './support/members';
 import { eventXml, pushEvent, textXml } from './support/pushes';
 import { TEST_CONFIG } from './support/testTable';
+import { assertAccessible } from './support/accessibility';
 
 // The visual segment editor on the members page (its live count from /admin/segments/preview, the
 // first page of members from /admin/members?segment=…) and a member's level history, coupons and
@@ -131,6 +132,7 @@ test('segments: tag + level built visually, the count and the member list follow
   await count(2);
   await page.waitForFunction(() => document.querySelectorAll('table.segment-list tbody tr').length === 2, null, { timeout: WAIT });
   assert.deepEqual((await memberRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-member')))).sort(), ['seg_plain_1', 'seg_plain_2']);
+  await assertAccessible(page, 'the segment builder');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-segments.png', fullPage: true });
 
   // A phone keeps the editor inside the screen.
@@ -251,5 +253,6 @@ test('member page: level history, coupons (one redeemed here), the wallet (a ref
   assert.equal(await entries.count(), 2);
   assert.deepEqual((await entries.first().locator('td').allInnerTexts()).slice(1, 3), ['-3.00', '提现']);
   assert.equal(((await adminGet(`/admin/members/${detail}/wallet`)) as { balanceFen: number }).balanceFen, 0);
+  await assertAccessible(page, 'a member with level history, coupons and wallet');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
 });
