@@ -5,7 +5,6 @@ import { BASE, layout, languageButton, ROUTES, type RoutePath } from './layout';
 import { autorepliesPage } from './pages/autoreplies';
 import { broadcastsPage } from './pages/broadcasts';
 import { campaignsPage } from './pages/campaigns';
-import { comingNextPage } from './pages/comingNext';
 import { dashboardPage } from './pages/dashboard';
 import { levelsPage } from './pages/levels';
 import { membersPage } from './pages/members';
@@ -59,8 +58,7 @@ function render() {
     : path === 'broadcasts' ? broadcastsPage(a)
     : path === 'reengagement' ? reengagementPage(a)
     : path === 'levels' ? levelsPage()
-    : path === 'autoreplies' ? autorepliesPage(a)
-    : comingNextPage(ROUTES.find((r) => r.path === path)!.key);
+    : autorepliesPage(a);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }
 
