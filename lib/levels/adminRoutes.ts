@@ -3,7 +3,8 @@ import type { Clock } from '../clock/clock';
 import { json } from '../http/response';
 import { withBody, type Route } from '../http/router';
 import type { ConfigDocument } from '../store/configDocument';
-import { BadLevelCursorError, type LevelHistoryStore } from './levelHistory';
+import { BadCursorError } from '../store/memberItemsPage';
+import type { LevelHistoryStore } from './levelHistory';
 import type { Level } from './levels';
 import { levelsSchema } from './levelsSchema';
 
@@ -32,7 +33,7 @@ export function levelRoutes(ports: { levels: ConfigDocument<Level[]>; history: L
             const page = await ports.history.list(req.params.openid!, { limit, cursor });
             return json(200, { changes: page.changes, cursor: page.cursor ?? null });
           } catch (err) {
-            if (err instanceof BadLevelCursorError) return json(400, { error: `cursor: ${err.message}`, issues: [{ path: 'cursor', message: err.message }] });
+            if (err instanceof BadCursorError) return json(400, { error: `cursor: ${err.message}`, issues: [{ path: 'cursor', message: err.message }] });
             throw err;
           }
         }),

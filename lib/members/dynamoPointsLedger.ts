@@ -1,6 +1,7 @@
 import { serviceEventIndex } from '../notices/serviceEvents';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, type Table } from '../store/dynamo';
+import { memberItemsPage } from '../store/memberItemsPage';
 import { memberKey, toMember } from './dynamoMemberStore';
 import { lifetimeDelta, type PointsEntry } from './points';
 import type { PointsLedger } from './pointsLedger';
@@ -81,38 +82,11 @@ export function dynamoPointsLedger(table: Table): PointsLedger {
       throw new Error(`points: gave up after ${MAX_ATTEMPTS} attempts under contention`);
     },
 
-    async list(openid, { limit, cursor }) {
-      const out = await table.doc.send(
-        new QueryCommand({
-          TableName: table.name,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ledger)',
-          ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':ledger': 'LEDGER#' },
-          ScanIndexForward: false,
-          Limit: limit,
-          ExclusiveStartKey: cursor ? decodeCursor(cursor, openid) : undefined,
-        }),
-      );
-      return {
-        entries: (out.Items ?? []).map(({ pk: _pk, sk: _sk, gsi1pk: _ipk, gsi1sk: _isk, ...e }) => e as PointsEntry),
-        cursor: out.LastEvaluatedKey ? Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') : undefined,
-      };
+    async list(openid, opts) {
+      const page = await memberItemsPage(table, openid, 'LEDGER#', opts);
+      return { entries: page.items.map(({ pk: _pk, sk: _sk, gsi1pk: _ipk, gsi1sk: _isk, ...e }) => e as unknown as PointsEntry), cursor: page.cursor };
     },
   };
 }
 
-export class BadCursorError extends Error {}
-
-/** A cursor is ours only if it points into this member's ledger; anything else is a 400, not a DynamoDB error. */
-function decodeCursor(cursor: string, openid: string): Record<string, unknown> {
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new BadCursorError('cursor is not one we issued');
-  }
-  const k = key as { pk?: unknown; sk?: unknown };
-  if (typeof key !== 'object' || key === null || k.pk !== `MEMBER#${openid}` || typeof k.sk !== 'string' || !k.sk.startsWith('LEDGER#') || Object.keys(key).length !== 2) {
-    throw new BadCursorError('cursor is not one we issued');
-  }
-  return key as Record<string, unknown>;
-}
+export { BadCursorError } from '../store/memberItemsPage';
