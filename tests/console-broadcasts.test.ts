@@ -163,6 +163,8 @@ test('broadcasts: due inside its quiet hours it is held until their end; a frequ
   assert.equal(sandbox.state.inboxOf(readers[0]!).filter((e) => e.channel === 'custom').length, 0, 'nothing sent during quiet hours');
   await held.getByRole('button', { name: '取消 营业时间调整' }).click();
   await page.waitForFunction(() => document.querySelector('li[data-broadcast][data-status="cancelled"]') !== null, undefined, { timeout: WAIT });
+  // Never expanded, so never counted: "—", not the "…" of a broadcast still under way.
+  assert.match(await page.locator('li[data-broadcast][data-status="cancelled"] .counts').innerText(), /^— · 对象 — · 已发送 0/);
 
   // At most one broadcast a week: each reader already had the newsletter, so all three are skipped.
   await page.getByLabel('名称').fill('积分到账提醒');

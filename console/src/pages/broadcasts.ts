@@ -69,7 +69,9 @@ export function broadcastsPage(account: AccountInfo): HTMLElement {
 function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => string, cancel: () => void): HTMLElement {
   const p = b.progress;
   const name = b.config.name ?? b.id;
-  const percent = p.percent === null ? '…' : `${p.percent}%`;
+  // Unknown yet ("…") while it can still be counted; "—" once it never will be (cancelled before expansion).
+  const unknown = LIVE.has(b.status) ? '…' : '—';
+  const percent = p.percent === null ? unknown : `${p.percent}%`;
   const reasons = (r: Record<string, number>, label: (k: string) => string) =>
     Object.entries(r)
       .map(([k, v]) => `${label(k)} ${v}`)
@@ -94,7 +96,7 @@ function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => stri
     h(
       'p',
       { class: 'counts' },
-      `${percent} · ${t('audience')} ${p.audience ?? '…'} · ${t('sent')} ${p.sent} · ${t('skipped')} ${total(p.skipped)}${Object.keys(p.skipped).length ? ` (${reasons(p.skipped, skipLabel)})` : ''} · ${t('failed')} ${total(p.failed)}${Object.keys(p.failed).length ? ` (${reasons(p.failed, errcodeLabel)})` : ''}`,
+      `${percent} · ${t('audience')} ${p.audience ?? unknown} · ${t('sent')} ${p.sent} · ${t('skipped')} ${total(p.skipped)}${Object.keys(p.skipped).length ? ` (${reasons(p.skipped, skipLabel)})` : ''} · ${t('failed')} ${total(p.failed)}${Object.keys(p.failed).length ? ` (${reasons(p.failed, errcodeLabel)})` : ''}`,
     ),
     breakdown(b),
     b.warnings.length ? h('ul', { class: 'warnings', 'aria-label': t('warnings') }, b.warnings.map((w) => h('li', { 'data-warning': w.path }, warningText(w)))) : null,
