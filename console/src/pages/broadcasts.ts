@@ -254,8 +254,9 @@ function composeForm(account: AccountInfo) {
     status.textContent = '';
     try {
       const b = await api.createBroadcast(body());
-      status.textContent = t('broadcastScheduled', { name: b.config.name ?? b.id }) + (b.warnings.length ? ` ${t('warnings')}: ${b.warnings.map(warningText).join('; ')}` : '');
       await form.onSaved(b);
+      // After the list shows it, so the news never runs ahead of the page.
+      status.textContent = t('broadcastScheduled', { name: b.config.name ?? b.id }) + (b.warnings.length ? ` ${t('warnings')}: ${b.warnings.map(warningText).join('; ')}` : '');
     } catch (err) {
       if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
       const left = showFieldErrors(slots, err.issues, fieldOf);

@@ -380,8 +380,9 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       // The saved campaign stays open here, so its warnings show next to their fields.
       showEditing(saved);
       showWarnings(saved.warnings);
-      status.textContent = t(wasNew ? 'draftSaved' : 'campaignSaved', { name: saved.config.name }) + (saved.warnings.length ? ` ${t('warningsCount', { n: saved.warnings.length })}` : '');
       await opts.onSaved(saved);
+      // After the list shows it, so the news never runs ahead of the page.
+      status.textContent = t(wasNew ? 'draftSaved' : 'campaignSaved', { name: saved.config.name }) + (saved.warnings.length ? ` ${t('warningsCount', { n: saved.warnings.length })}` : '');
     } catch (err) {
       if (!(err instanceof ApiError)) return void (formError.textContent = String(err));
       const left = showIssues(err.issues);

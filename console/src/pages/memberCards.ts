@@ -116,8 +116,9 @@ export function walletCard(openid: string, first: Wallet, timeOf: TimeOf): HTMLE
       const r = await api.withdraw(openid, { idempotencyKey: key, ...(amountFen === undefined ? {} : { amountFen }) });
       key = `console:${crypto.randomUUID()}`;
       amount.value = '';
-      status.textContent = r.status === 'created' ? t('withdrawCreated', { yuan: yuan(r.amountFen), ref: r.ref }) : t('withdrawDuplicate', { ref: r.ref });
+      // The news after the new balance, so what it announces is already on the card.
       render(await api.wallet(openid));
+      status.textContent = r.status === 'created' ? t('withdrawCreated', { yuan: yuan(r.amountFen), ref: r.ref }) : t('withdrawDuplicate', { ref: r.ref });
     } catch (err) {
       setError(amount, fa.error, message(err));
       amount.focus();
