@@ -5,6 +5,8 @@ import { getRuntime } from '../lib/app/runtime';
 import { localWallClock } from '../lib/coupons/validity';
 import { businessDay } from '../lib/clock/timeZone';
 import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
+import { closeRound } from '../lib/redpacket/closeRound';
+import { dynamoRoundStore } from '../lib/redpacket/dynamoRoundStore';
 import { tendRounds } from '../lib/redpacket/tendRounds';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
@@ -74,6 +76,32 @@ test('keyword and menu grabs, a retried push, a second grab, and the luckiest gr
 
   const wallet = (await handlers.admin('GET', `/admin/members/${a}/wallet`)).body;
   assert.equal(wallet.balanceFen, round.winners.find((w: { openid: string }) => w.openid === a).amountFen);
+});
+
+test('a closer that dies after telling the luckiest grabber: the next one finishes the round and does not tell them again', async () => {
+  const id = await liveCampaign({ trigger: { keywords: ['午市红包'] }, round: { packets: 5, totalFen: 500, split: 'equal', minFen: 100, maxFen: 100 } });
+  await follower('crash-a');
+  assert.match((await say('crash-a', { type: 'text', content: '午市红包' })).text, /抢到 1\.00 元/);
+  const rt = await getRuntime();
+  const day = (await handlers.admin('GET', `/admin/campaigns/${id}`)).body.config.schedule.from;
+  let now = Date.parse((await closeRoundPorts(rt).rounds.get(id, day))!.snapshot.endsAt);
+  const clock = { now: () => now };
+  const ports = { ...closeRoundPorts(rt), clock, rounds: dynamoRoundStore(rt.table, clock) };
+  // The first closer tells the winner, then dies before it records the round as closed.
+  const dying = { ...ports, rounds: { ...ports.rounds, finishClose: async () => Promise.reject(new Error('the container was killed')) } };
+  await assert.rejects(closeRound(dying, id, day), /killed/);
+  const told = () => sandbox.state.inboxOf('crash-a').filter((e) => e.direction === 'in' && e.channel === 'custom' && e.content?.includes('手气最佳')).length;
+  assert.equal(told(), 1);
+  // Its lease runs out; the next closer finishes the job, and the notice is not sent twice.
+  now += 61_000;
+  const closed = await closeRound(ports, id, day);
+  assert.equal(closed.status, 'closed');
+  assert.equal(told(), 1, 'told once');
+  const round = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body.rounds[0];
+  assert.equal(round.bestLuck.openid, 'crash-a');
+  assert.match(round.prize.error, /told at most once/);
+  assert.ok(round.prize.couponCode, 'the prize coupon is theirs either way');
+  assert.deepEqual(round.returnedFen, 400);
 });
 
 test('a round that ends with shares left: the schedule closes it, the rest returns to the budget; edits never touch an open round', async () => {

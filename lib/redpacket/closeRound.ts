@@ -28,7 +28,8 @@ export function bestLuckOf(taken: readonly TakenShare[]): BestLuck | undefined {
  * Closes a round once (at its end, or when its last share went): unclaimed shares go back to the
  * budget, the luckiest grabber gets the prize coupon (valid to the end of the week in the campaign's
  * zone) and is told. A closer that dies part way leaves a lease; the next run finishes the job, and
- * every step is idempotent (conditional returns, a coupon keyed on the round).
+ * every step is idempotent (conditional returns, a coupon keyed on the round) or done at most once
+ * (the notice, claimed before it is sent).
  */
 export async function closeRound(ports: CloseRoundPorts, campaignId: string, day: string): Promise<CloseResult> {
   const round = await ports.rounds.beginClose(campaignId, day);
@@ -60,6 +61,9 @@ async function givePrize(ports: CloseRoundPorts, round: StoredRound, best: BestL
       ? { templateId, data: { first: { value: '恭喜你获得手气最佳奖' }, keyword1: { value: r.name }, keyword2: { value: coupon.title }, keyword3: { value: until.slice(0, 10) }, remark: { value: `券码 ${coupon.code}` } } }
       : undefined,
   };
+  // A closer that died after telling them may have told them already: never twice (the coupon is
+  // in their account either way, and "我的账户" shows it).
+  if (!(await ports.rounds.claimPrizeNotice(r.campaignId, r.day))) return { couponCode: coupon.code, error: 'not notified: an earlier closer already tried (told at most once)' };
   const told = await ports.notify(best.openid, notice).catch((err: unknown) => ({ failed: { errcode: -1, errmsg: String(err), kind: 'transient' as const } }));
   if ('sent' in told) return { couponCode: coupon.code, notifiedBy: told.sent };
   return { couponCode: coupon.code, error: 'skipped' in told ? `not notified: ${told.skipped}` : `not notified: ${told.failed.errcode} ${told.failed.errmsg}` };

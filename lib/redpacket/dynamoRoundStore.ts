@@ -303,6 +303,16 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       await send(new UpdateCommand({ TableName: T, Key: roundKey(campaignId, day), UpdateExpression: 'SET prize = :p', ExpressionAttributeValues: { ':p': prize } }));
     },
 
+    async claimPrizeNotice(campaignId, day) {
+      try {
+        await send(new UpdateCommand({ TableName: T, Key: roundKey(campaignId, day), UpdateExpression: 'SET prizeNoticeClaimedAt = :now', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(prizeNoticeClaimedAt)', ExpressionAttributeValues: { ':now': new Date(clock.now()).toISOString() } }));
+        return true;
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
+    },
+
     async rounds(campaignId) {
       return (await queryPartition(table, `RPROUNDS#${campaignId}`, { consistent: true })).map(toRound);
     },

@@ -79,5 +79,10 @@ export interface RoundStore {
   free(round: RoundSnapshot): Promise<{ index: number; amountFen: number }[]>;
   finishClose(campaignId: string, day: string, result: { bestLuck?: BestLuck; returnedFen: number; closedAt: string }): Promise<void>;
   recordPrize(campaignId: string, day: string, prize: NonNullable<StoredRound['prize']>): Promise<void>;
+  /**
+   * The luckiest grabber is told at most once: true for the first closer to ask, false for one that
+   * takes over from a closer that died (which may already have told them).
+   */
+  claimPrizeNotice(campaignId: string, day: string): Promise<boolean>;
   rounds(campaignId: string): Promise<StoredRound[]>;
 }
