@@ -198,7 +198,7 @@ interface RuleView {
   cooldownDays: number;
 }
 
-test('re-engagement: a dormancy rule without a benefit is refused under its fields, then created, then edited', async () => {
+test('re-engagement: a dormancy rule without a benefit is refused under its fields, then created, edited and deleted', async () => {
   await page.getByRole('link', { name: '召回规则' }).click();
   await page.getByText('还没有召回规则。').waitFor({ timeout: WAIT });
   await page.getByLabel('规则 ID').fill('come-back');
@@ -250,9 +250,18 @@ test('re-engagement: a dormancy rule without a benefit is refused under its fiel
   await noSidewaysScrolling();
   await assertAccessible(page, 'the re-engagement rule form');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-reengagement.png', fullPage: true });
+
+  // Deleting asks first, naming the rule; then the list is saved without it.
+  let asked = '';
+  page.once('dialog', (d) => ((asked = d.message()), void d.accept()));
+  await page.getByRole('button', { name: '删除 回访有礼' }).click();
+  await page.getByRole('status').filter({ hasText: '已删除规则「回访有礼」' }).waitFor({ timeout: WAIT });
+  assert.match(asked, /回访有礼/);
+  assert.deepEqual((await admin<{ rules: RuleView[] }>('/admin/reengagement-rules')).rules, []);
+  await page.getByText('还没有召回规则。').waitFor({ timeout: WAIT });
 });
 
-test('coupon templates: refused under their fields, created, then edited', async () => {
+test('coupon templates: refused under their fields, created, edited and deleted', async () => {
   await page.getByRole('link', { name: '等级与优惠券' }).click();
   await page.getByLabel('优惠券 ID').waitFor({ timeout: WAIT });
   await page.getByLabel('优惠券 ID').fill('Five Off');
@@ -293,4 +302,13 @@ test('coupon templates: refused under their fields, created, then edited', async
   await noSidewaysScrolling();
   await assertAccessible(page, 'levels and coupon templates');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-levels.png', fullPage: true });
+
+  // Deleting asks first (issued coupons keep their copy; a prize naming it no longer issues).
+  let asked = '';
+  page.once('dialog', (d) => ((asked = d.message()), void d.accept()));
+  await row.getByRole('button', { name: '删除 满 50 减 5' }).click();
+  await page.getByRole('status').filter({ hasText: '已删除优惠券模板「满 50 减 5」' }).waitFor({ timeout: WAIT });
+  assert.match(asked, /满 50 减 5.*已发出的券不受影响/);
+  assert.equal((await fetch(`${stack.url}/admin/coupon-templates/five-off`, { headers: AUTH })).status, 404);
+  assert.equal(await row.count(), 0);
 });

@@ -79,6 +79,7 @@ export const api = {
   levels: () => call<{ levels: Level[] }>('GET', '/admin/levels'),
   saveLevels: (body: LevelsBody) => call<{ levels: Level[] }>('PUT', '/admin/levels', { body }),
   couponTemplates: () => call<{ templates: CouponTemplate[] }>('GET', '/admin/coupon-templates'),
+  deleteCouponTemplate: (id: string) => call<void>('DELETE', `/admin/coupon-templates/${encodeURIComponent(id)}`),
   autoreplyRules: () => call<{ rules: AutoreplyRule[] }>('GET', '/admin/autoreply-rules'),
   createRule: (body: AutoreplyRuleCreateBody) => call<AutoreplyRule>('POST', '/admin/autoreply-rules', { body }),
   updateRule: (id: string, body: AutoreplyRuleBody) => call<AutoreplyRule>('PUT', `/admin/autoreply-rules/${encodeURIComponent(id)}`, { body }),

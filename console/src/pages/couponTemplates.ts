@@ -55,7 +55,12 @@ export function couponTemplatesCard(): HTMLElement {
                     h('td', {}, c.title),
                     h('td', {}, couponValue(c)),
                     h('td', {}, validity(c)),
-                    h('td', {}, h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(c)) }, t('editCouponButton', { name: c.title }))),
+                    h(
+                      'td',
+                      { class: 'row-actions' },
+                      h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(c)) }, t('editCouponButton', { name: c.title })),
+                      h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteCouponButton', { name: c.title }), onclick: () => void remove(c) }, t('delete')),
+                    ),
                   ),
                 ),
               ),
@@ -63,6 +68,16 @@ export function couponTemplatesCard(): HTMLElement {
           )
         : h('p', {}, t('noCouponTemplates')),
     );
+  }
+  /** Coupons already issued keep their own copy of title, value and dates; a campaign prize naming it no longer issues. */
+  async function remove(c: CouponTemplate) {
+    if (!confirm(t('confirmDeleteCoupon', { name: c.title }))) return;
+    try {
+      await api.deleteCouponTemplate(c.id);
+      await load(t('couponDeleted', { name: c.title }));
+    } catch (err) {
+      status.textContent = message(err);
+    }
   }
   void load().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err))));
   return card;

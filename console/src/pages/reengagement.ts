@@ -108,8 +108,24 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       h('td', { class: 'num' }, String(rep?.reengaged ?? '—')),
       h('td', { class: 'num', 'data-rate': rep?.rate ?? '' }, rep ? `${Math.round(rep.rate * 1000) / 10}%` : '—'),
       h('td', {}, toggle),
-      h('td', {}, h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(r)) }, t('editRuleButton', { name: r.name }))),
+      h(
+        'td',
+        { class: 'row-actions' },
+        h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(r)) }, t('editRuleButton', { name: r.name })),
+        h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteRuleButton', { name: r.name }), onclick: () => void remove(r) }, t('delete')),
+      ),
     );
+  }
+
+  /** The API keeps the rules as one list: deleting one saves the list without it (its report stays readable by id). */
+  async function remove(r: ReengagementRule) {
+    if (!confirm(t('confirmDeleteRule', { name: r.name }))) return;
+    try {
+      rules = (await api.saveReengagementRules({ rules: rules.filter((x) => x.id !== r.id) })).rules;
+      await render(t('ruleDeleted', { name: r.name }));
+    } catch (err) {
+      status.textContent = message(err);
+    }
   }
 
   void api
