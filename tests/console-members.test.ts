@@ -256,3 +256,25 @@ test('member page: level history, coupons (one redeemed here), the wallet (a ref
   await assertAccessible(page, 'a member with level history, coupons and wallet');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-members.png', fullPage: true });
 });
+
+test('segments: a segment of 45 members is listed a page at a time with "load more", each member once', async () => {
+  await seedMembers(stack.table, Array.from({ length: 45 }, (_, i) => ({ openid: `seg_big_${String(i).padStart(2, '0')}`, tags: ['大客户'] })), Date.now());
+  await page.getByRole('link', { name: '会员' }).click();
+  await page.getByRole('heading', { name: '按条件筛选会员' }).waitFor({ timeout: WAIT });
+  await row('条件 1').getByLabel('类型').selectOption('tag');
+  await row('条件 1').getByLabel('标签', { exact: true }).fill('大客户');
+  await count(45);
+  const listed = page.locator('table.segment-list tbody tr');
+  const note = page.locator('.segment-builder p.hint[role="status"]');
+  await note.filter({ hasText: '已显示 20 位，还有更多' }).waitFor({ timeout: WAIT });
+  assert.equal(await listed.count(), 20);
+  await page.getByRole('button', { name: '加载更多' }).click();
+  await note.filter({ hasText: '已显示 40 位，还有更多' }).waitFor({ timeout: WAIT });
+  assert.ok(await page.getByRole('button', { name: '加载更多' }).evaluate((el) => el === document.activeElement), 'focus stays on the button for the next page');
+  await page.keyboard.press('Enter');
+  await note.filter({ hasText: '共 45 位' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByRole('button', { name: '加载更多' }).count(), 0, 'nothing more to load');
+  const openids = await listed.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-member')));
+  assert.equal(new Set(openids).size, 45);
+  assert.ok(openids.every((o) => o?.startsWith('seg_big_')));
+});

@@ -99,7 +99,7 @@ export const api = {
   previewSplit: (body: SplitPreviewBody) => call<SplitPreviewResponse>('POST', '/admin/campaigns/preview-split', { body }),
   campaignReport: (id: string) => call<CampaignReport>('GET', `/admin/campaigns/${encodeURIComponent(id)}/report`),
   // — members: segment builder, coupons, wallet, level history —
-  segmentMembers: (segment: SegmentBody, limit = 20) => call<SegmentMembersResponse>('GET', `/admin/members?${qs({ segment: JSON.stringify(segment), limit: String(limit) })}`),
+  segmentMembers: (segment: SegmentBody, limit = 20, cursor?: string) => call<SegmentMembersResponse>('GET', `/admin/members?${qs({ segment: JSON.stringify(segment), limit: String(limit), ...(cursor ? { cursor } : {}) })}`),
   coupons: (openid: string, q: CouponListQuery = { status: 'all' }) => call<{ coupons: MemberCoupon[] }>('GET', `${member(openid)}/coupons?${qs({ status: q.status ?? 'valid' })}`),
   redeemCoupon: (code: string, body: CouponRedeemBody) => call<MemberCoupon>('POST', `/admin/coupons/${encodeURIComponent(code)}/redeem`, { body }),
   wallet: (openid: string) => call<Wallet>('GET', `${member(openid)}/wallet`),

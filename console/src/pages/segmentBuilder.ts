@@ -4,31 +4,44 @@ import { t } from '../i18n';
 import { segmentEditor } from '../segmentEditor';
 import type { Member, SegmentBody } from '../types';
 
-const FIRST_PAGE = 20;
+const PAGE = 20;
 
 /**
  * "Build a segment" on the members page: the shared segment editor (with its live count) and the
- * first page of the members it selects, from GET /admin/members?segment=…, each opening its member.
+ * members it selects, a page at a time from GET /admin/members?segment=…&cursor=…, each opening
+ * its member.
  */
 export function segmentBuilder(go: (openid: string) => void): HTMLElement {
-  const note = h('p', { class: 'hint' });
+  const note = h('p', { class: 'hint', role: 'status' });
   const list = h('div', { class: 'segment-members', 'aria-live': 'polite' });
   let asked = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // What is listed: the segment, the members shown so far and where the next page starts.
+  let shown: { segment: SegmentBody; members: Member[]; cursor: string | null } | undefined;
 
-  async function load(segment: SegmentBody) {
+  async function load(segment: SegmentBody, more = false) {
     const mine = ++asked;
     try {
-      const page = await api.segmentMembers(segment, FIRST_PAGE);
+      const page = await api.segmentMembers(segment, PAGE, more ? (shown?.cursor ?? undefined) : undefined);
       if (mine !== asked) return;
-      note.textContent = page.members.length ? t('segMembersFirst', { n: FIRST_PAGE }) : '';
-      list.replaceChildren(page.members.length ? membersTable(page.members) : h('p', {}, t('segNoMembers')));
+      shown = { segment, members: [...(more ? (shown?.members ?? []) : []), ...page.members], cursor: page.cursor };
+      render(more);
     } catch {
       // The editor shows why the segment is refused (next to the condition it names).
       if (mine !== asked) return;
+      shown = undefined;
       note.textContent = '';
       list.replaceChildren();
     }
+  }
+
+  function render(afterMore: boolean) {
+    const s = shown!;
+    note.textContent = s.members.length ? t(s.cursor ? 'segMembersSoFar' : 'segMembersAll', { n: s.members.length }) : '';
+    const more = s.cursor ? h('button', { type: 'button', onclick: () => void load(s.segment, true) }, t('loadMore')) : null;
+    list.replaceChildren(s.members.length ? membersTable(s.members) : h('p', {}, t('segNoMembers')), more ?? '');
+    // Keyboard users stay at the list's end: on the next page's button, or the last row's link.
+    if (afterMore) (more ?? list.querySelector<HTMLElement>('tbody tr:last-child a'))?.focus();
   }
 
   function membersTable(members: Member[]): HTMLElement {
