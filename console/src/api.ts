@@ -25,6 +25,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show for a failure: the API's message (ApiError) or the error's own. */
+export const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 /** Called when the API answers 401 with the saved token (e.g. the token was rotated). */
 let onUnauthorized: () => void = () => {};
 export function whenUnauthorized(f: () => void) {

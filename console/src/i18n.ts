@@ -9,7 +9,6 @@ const zh = {
   signingIn: '正在登录…',
   signOut: '退出登录',
   signedInAs: '已登录：管理员',
-  account: '公众号',
   timeZone: '时区',
   language: 'English',
   languageLabel: 'English（切换到英文）',
@@ -574,7 +573,6 @@ const en: Record<Key, string> = {
   signingIn: 'Signing in…',
   signOut: 'Sign out',
   signedInAs: 'Signed in: administrator',
-  account: 'Account',
   timeZone: 'Time zone',
   language: '中文',
   languageLabel: '中文 (Switch to Chinese)',
@@ -1134,6 +1132,9 @@ const dictionaries: Record<Lang, Record<Key, string>> = { zh, en };
 export function lang(): Lang {
   return localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh';
 }
+
+/** The locale dates and numbers are shown in. */
+export const locale = () => (lang() === 'zh' ? 'zh-CN' : 'en-GB');
 
 export function setLang(l: Lang) {
   localStorage.setItem(LANG_KEY, l);

@@ -1,6 +1,6 @@
-import { api, ApiError } from './api';
+import { api, ApiError, errorText } from './api';
 import { field, h, setError, uid } from './dom';
-import { lang, t, type Key } from './i18n';
+import { t, type Key, locale } from './i18n';
 import type { ApiIssue, SegmentBody } from './types';
 
 /**
@@ -221,7 +221,7 @@ function checkboxValue<T extends string | number>(kind: 'level' | 'birthdayMonth
 
 const MONTHS = Array.from({ length: 12 }, (_, i) => i + 1);
 function monthName(m: number) {
-  return new Intl.DateTimeFormat(lang() === 'zh' ? 'zh-CN' : 'en-GB', { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2000, m - 1, 1));
+  return new Intl.DateTimeFormat(locale(), { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2000, m - 1, 1));
 }
 
 function valueView(leaf: Leaf, ctx: Context): ValueView {
@@ -463,7 +463,7 @@ export function segmentEditor(opts: { legend: string; initial?: SegmentBody; onC
       if (mine !== asked) return;
       count.textContent = '';
       sample.textContent = '';
-      showIssues(err instanceof ApiError && err.issues.length ? err.issues : [{ path: '', message: err instanceof Error ? err.message : String(err) }]);
+      showIssues(err instanceof ApiError && err.issues.length ? err.issues : [{ path: '', message: errorText(err) }]);
     }
   }
 

@@ -1,4 +1,4 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { field, h, setError } from '../dom';
 import { timeIn } from '../dates';
 import { lang, t, type Key } from '../i18n';
@@ -9,7 +9,6 @@ type MatchType = AutoreplyRule['match']['type'];
 const MATCH_TYPES: MatchType[] = ['exact', 'contains', 'regex', 'subscribe', 'default'];
 const hasPattern = (m: MatchType) => m === 'exact' || m === 'contains' || m === 'regex';
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const bytes = (s: string) => new TextEncoder().encode(s).length;
 
 function matchText(r: AutoreplyRule): string {
@@ -37,7 +36,7 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
       rules = (await api.autoreplyRules()).rules;
       renderRules(status);
     } catch (err) {
-      rulesCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err)));
+      rulesCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   }
 
@@ -80,7 +79,7 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
                             await api.deleteRule(r.id);
                             await loadRules(t('ruleDeleted', { name }));
                           } catch (err) {
-                            status.textContent = message(err);
+                            status.textContent = errorText(err);
                           }
                         },
                       },
@@ -170,7 +169,7 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
         renderForm(null);
         await loadRules(t('ruleSaved', { name: saved.name || saved.id }));
       } catch (err) {
-        if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
+        if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
         const at = (path: string): keyof typeof fields | undefined =>
           path === 'match' || path === 'match.type' ? 'type'
           : path === 'match.pattern' ? 'pattern'
@@ -211,7 +210,7 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
         const rule = rules.find((r) => r.id === found.ruleId);
         result.replaceChildren(h('p', { 'data-rule-id': found.ruleId }, t('tryAnswer', { name: rule?.name || found.ruleId })), h('blockquote', { class: 'bubble' }, replyText(found.reply)));
       } catch (err) {
-        setError(text, f.error, message(err));
+        setError(text, f.error, errorText(err));
       }
     });
     tryCard.replaceChildren(h('h2', { id: 'try-title' }, t('tryTitle')), form, result);
@@ -223,7 +222,7 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
   void api
     .menu()
     .then((stored) => menuEditor(menuCard, account, stored))
-    .catch((err) => (err instanceof ApiError && err.status === 404 ? menuEditor(menuCard, account, null) : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err)))));
+    .catch((err) => (err instanceof ApiError && err.status === 404 ? menuEditor(menuCard, account, null) : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err)))));
   return h('div', { class: 'page autoreplies' }, h('h1', {}, t('navAutoreplies')), rulesCard, tryCard, formCard, menuCard);
 }
 
@@ -361,7 +360,7 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
       const saved = await api.saveMenu(body);
       menuEditor(card, account, saved, t('menuSaved'));
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
+      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
       let placed = 0;
       for (const issue of err.issues) {
         const c = checks.find((x) => x.path === issue.path);
@@ -379,7 +378,7 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
       const fresh = await api.menu();
       menuEditor(card, account, fresh, t('menuPublished'));
     } catch (err) {
-      formError.textContent = message(err);
+      formError.textContent = errorText(err);
     }
   });
 

@@ -1,14 +1,13 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { timeIn } from '../dates';
 import { field, h } from '../dom';
 import { clearFieldErrors, showFieldErrors, slotsOf, type FieldSlots } from '../formErrors';
-import { isKey, lang, t, type Key } from '../i18n';
+import { isKey, t, type Key, locale } from '../i18n';
 import { parseKeyValues } from '../keyValues';
 import { segmentEditor } from '../segmentEditor';
 import type { AccountInfo, ApiIssue, BroadcastBody, BroadcastPreviewResult, BroadcastView } from '../types';
 
 const LIVE = new Set(['scheduled', 'expanding', 'sending', 'held']);
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const total = (r: Record<string, number>) => Object.values(r).reduce((a, n) => a + n, 0);
 
 /** A translated label for a channel, a skip reason or an errcode; the raw value when we have none. */
@@ -31,8 +30,7 @@ function warningText(w: BroadcastView['warnings'][number]): string {
  * one is under way. A 400 lands under the field its path names.
  */
 export function broadcastsPage(account: AccountInfo): HTMLElement {
-  const locale = lang() === 'zh' ? 'zh-CN' : 'en-GB';
-  const when = (iso: string | undefined) => timeIn(account.timeZone, iso, locale);
+  const when = (iso: string | undefined) => timeIn(account.timeZone, iso, locale());
   const form = composeForm(account);
   const preview = previewCard();
 
@@ -54,14 +52,14 @@ export function broadcastsPage(account: AccountInfo): HTMLElement {
       await api.cancelBroadcast(id);
       await refresh();
     } catch (err) {
-      list.append(h('p', { class: 'error', role: 'alert' }, message(err)));
+      list.append(h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   }
   form.onSaved = async (b) => {
     await refresh();
     preview.choose(b.id);
   };
-  void refresh().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err))));
+  void refresh().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
   return h('div', { class: 'page broadcasts-page' }, h('h1', {}, t('navBroadcasts')), list, form.element, preview.element);
 }
 
@@ -258,7 +256,7 @@ function composeForm(account: AccountInfo) {
       // After the list shows it, so the news never runs ahead of the page.
       status.textContent = t('broadcastScheduled', { name: b.config.name ?? b.id }) + (b.warnings.length ? ` ${t('warnings')}: ${b.warnings.map(warningText).join('; ')}` : '');
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
+      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
       const left = showFieldErrors(slots, err.issues, fieldOf);
       const segment: ApiIssue[] = left.filter((i) => i.path === 'segment' || i.path.startsWith('segment.'));
       if (segment.length) audience.showIssues(segment);
@@ -313,7 +311,7 @@ function previewCard() {
         ),
       );
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
+      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
       const left = showFieldErrors(slots, err.issues, (p) => (p.startsWith('openids') ? 'openids' : undefined));
       if (left.length || !err.issues.length) formError.textContent = err.message;
     }

@@ -3,6 +3,7 @@ import { barChart } from '../chart';
 import { addDays, dayIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { placeIssues } from '../formErrors';
+import { fenOf, yuan, yuanDigits } from '../money';
 import { t, type Key } from '../i18n';
 import { segmentEditor } from '../segmentEditor';
 import type { AccountInfo, ApiIssue, CampaignBody, CampaignView, CouponTemplate, Level, SplitPreviewBody } from '../types';
@@ -18,11 +19,9 @@ const PAYOUT_MODES: Record<PayoutMode, Key> = { wallet: 'payout_wallet', transfe
 const VALID_UNTIL: Record<ValidUntil, Key> = { endOfWeek: 'validEndOfWeek' };
 const SEGMENT = 'eligibility.segment';
 
-export const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 /** Yuan as typed → integer fen on the wire; an empty field goes as null so the server names it. */
-const fen = (v: string) => (v.trim() === '' ? NaN : Math.round(Number(v) * 100));
+const fen = (v: string) => (v.trim() === '' ? NaN : fenOf(v));
 const num = (v: string) => (v.trim() === '' ? NaN : Number(v));
-const toYuan = (fen: number) => (fen / 100).toFixed(2);
 
 interface Control {
   input: Input;
@@ -237,10 +236,10 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     set('schedule.daily.start', c.schedule.daily.start);
     set('schedule.daily.end', c.schedule.daily.end);
     set('round.packets', c.round.packets);
-    set('round.totalFen', toYuan(c.round.totalFen));
+    set('round.totalFen', yuanDigits(c.round.totalFen));
     set('round.split', c.round.split);
-    set('round.minFen', toYuan(c.round.minFen));
-    set('round.maxFen', toYuan(c.round.maxFen));
+    set('round.minFen', yuanDigits(c.round.minFen));
+    set('round.maxFen', yuanDigits(c.round.maxFen));
     restrict.checked = c.eligibility.segment !== undefined;
     segment.set(c.eligibility.segment ?? { subscribed: true });
     set('eligibility.perMemberPerRound', c.eligibility.perMemberPerRound);

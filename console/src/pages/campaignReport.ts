@@ -1,9 +1,9 @@
 import { barChart } from '../chart';
 import { timeIn } from '../dates';
 import { h } from '../dom';
-import { lang, t } from '../i18n';
+import { t, locale } from '../i18n';
+import { yuan } from '../money';
 import type { AccountInfo, CampaignReport, RoundReport } from '../types';
-import { yuan } from './campaignForm';
 
 const figure = (label: string, value: string, attrs: Record<string, string> = {}) => h('div', { class: 'figure', ...attrs }, h('dt', {}, label), h('dd', {}, value));
 
@@ -41,7 +41,6 @@ export function campaignReportView(account: AccountInfo, report: CampaignReport)
 }
 
 function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
-  const locale = lang() === 'zh' ? 'zh-CN' : 'en-GB';
   const isBest = (w: RoundReport['winners'][number]) => !!r.bestLuck && w.openid === r.bestLuck.openid && w.at === r.bestLuck.at;
   const heading = `${r.date} · ${t(`roundStatus_${r.status}`)}`;
   const facts = h(
@@ -86,7 +85,7 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
                 h('td', { class: 'openid' }, w.openid, isBest(w) ? h('span', { class: 'badge' }, t('bestLuck')) : null),
                 h('td', { class: 'num' }, yuan(w.amountFen)),
                 h('td', { class: 'num' }, w.bonusFen ? yuan(w.bonusFen) : '—'),
-                h('td', {}, timeIn(account.timeZone, w.at, locale)),
+                h('td', {}, timeIn(account.timeZone, w.at, locale())),
                 h('td', { 'data-payout': w.payout }, t(`payoutState_${w.payout}`)),
               ),
             ),

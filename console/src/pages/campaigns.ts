@@ -1,8 +1,9 @@
-import { api } from '../api';
+import { api, errorText } from '../api';
 import { h } from '../dom';
 import { t } from '../i18n';
 import type { AccountInfo, CampaignView } from '../types';
-import { campaignForm, yuan, type CampaignForm } from './campaignForm';
+import { yuan } from '../money';
+import { campaignForm, type CampaignForm } from './campaignForm';
 import { campaignReportView } from './campaignReport';
 
 type Action = 'schedule' | 'pause' | 'resume' | 'close';
@@ -24,7 +25,7 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
       form = campaignForm({ account, levels, templates, onSaved: () => refresh() });
       formSlot.replaceChildren(form.element);
     })
-    .catch((err: unknown) => formSlot.replaceChildren(h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err))));
+    .catch((err: unknown) => formSlot.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
 
   const button = (label: string, name: string, onclick: () => void) => h('button', { type: 'button', 'aria-label': `${label} ${name}`, onclick }, label);
   function actions(c: CampaignView) {
@@ -84,7 +85,7 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
       form?.changed(await api.campaignAction(c.id, action));
       await refresh();
     } catch (err) {
-      list.append(h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+      list.append(h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   }
 
@@ -97,10 +98,10 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
       const report = await api.campaignReport(c.id);
       reportCard.replaceChildren(title, campaignReportView(account, report), h('button', { type: 'button', onclick: () => void showReport(c) }, t('refreshReport')));
     } catch (err) {
-      reportCard.replaceChildren(title, h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+      reportCard.replaceChildren(title, h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   }
 
-  void refresh().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, String(err instanceof Error ? err.message : err))));
+  void refresh().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
   return h('div', { class: 'page campaigns' }, h('h1', {}, t('navCampaigns')), list, reportCard, formSlot);
 }

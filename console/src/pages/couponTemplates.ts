@@ -1,14 +1,14 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { field, h, setError } from '../dom';
 import { clearFieldErrors, showFieldErrors, slotsOf } from '../formErrors';
 import { t, type Key } from '../i18n';
 import type { CouponTemplate, CouponTemplateBody } from '../types';
+import { fenOf, yuan, yuanDigits } from '../money';
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 function couponValue(c: CouponTemplate): string {
   const v = c.value;
-  return v.type === 'amount' ? `¥${(v.fen / 100).toFixed(2)}` : v.type === 'percent' ? `${v.percent}%` : v.item;
+  return v.type === 'amount' ? yuan(v.fen) : v.type === 'percent' ? `${v.percent}%` : v.item;
 }
 
 function validity(c: CouponTemplate): string {
@@ -76,10 +76,10 @@ export function couponTemplatesCard(): HTMLElement {
       await api.deleteCouponTemplate(c.id);
       await load(t('couponDeleted', { name: c.title }));
     } catch (err) {
-      status.textContent = message(err);
+      status.textContent = errorText(err);
     }
   }
-  void load().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err))));
+  void load().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
   return card;
 }
 
@@ -133,7 +133,7 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
     const v = (p: Path) => inputs[p].value.trim();
     const value =
       v('value.type') === 'item' ? { type: 'item' as const, item: v('value.item') }
-      : v('value.type') === 'amount' ? { type: 'amount' as const, fen: Math.round(Number(v('value.fen')) * 100) }
+      : v('value.type') === 'amount' ? { type: 'amount' as const, fen: fenOf(v('value.fen')) }
       : v('value.type') === 'percent' ? { type: 'percent' as const, percent: Number(v('value.percent')) }
       : undefined;
     const valid = v('validity.type');
@@ -172,7 +172,7 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
     const value = c?.value;
     inputs['value.type'].value = value?.type ?? 'fromTitle';
     inputs['value.item'].value = value?.type === 'item' ? value.item : '';
-    inputs['value.fen'].value = value?.type === 'amount' ? (value.fen / 100).toFixed(2) : '';
+    inputs['value.fen'].value = value?.type === 'amount' ? yuanDigits(value.fen) : '';
     inputs['value.percent'].value = value?.type === 'percent' ? String(value.percent) : '';
     const valid = c?.validity;
     inputs['validity.type'].value = valid?.type ?? 'endOfWeek';
@@ -195,7 +195,7 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
       fill(null);
       await saved(template);
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
+      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
       // 409: the id is taken; that is about the id field.
       if (err.status === 409) return void (setError(inputs.id, f.id.error, err.message), inputs.id.focus());
       const left = showFieldErrors(slots, err.issues, fieldOf);

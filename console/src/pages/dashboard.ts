@@ -1,16 +1,17 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { lineChart } from '../chart';
 import { addDays, dayIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { t, type Key } from '../i18n';
 import type { AccountInfo, DailyStatsQuery, DayNumbers } from '../types';
+import { yuan } from '../money';
 
 const FIGURES = ['newFollowers', 'unfollows', 'netGrowth', 'activeMembers', 'signIns', 'pointsIssued', 'pointsRedeemed', 'levelUpgrades', 'redPacketSpendFen', 'reengagementSent', 'reengaged', 'reengagementRate'] as const satisfies readonly (keyof DayNumbers & Key)[];
 type Figure = (typeof FIGURES)[number];
 
 /** Money is integer fen on the wire; the rate a fraction. */
 function shown(k: Figure, v: number): string {
-  if (k === 'redPacketSpendFen') return `¥${(v / 100).toFixed(2)}`;
+  if (k === 'redPacketSpendFen') return yuan(v);
   if (k === 'reengagementRate') return `${Math.round(v * 1000) / 10}%`;
   return String(v);
 }
@@ -43,7 +44,7 @@ export function dashboardPage(account: AccountInfo): HTMLElement {
       if (err instanceof ApiError && err.issues.length) {
         for (const i of err.issues) i.path === 'to' ? setError(to, fTo.error, i.message) : setError(from, fFrom.error, i.message);
         charts.replaceChildren();
-      } else charts.replaceChildren(h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+      } else charts.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err)));
     } finally {
       charts.setAttribute('aria-busy', 'false');
     }

@@ -1,8 +1,9 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { field, h, setError } from '../dom';
 import { t } from '../i18n';
 import type { Level, LevelsBody } from '../types';
 import { couponTemplatesCard } from './couponTemplates';
+import { fenOf } from '../money';
 
 type Col = 'name' | 'minLifetimePoints' | 'minSpendFen' | 'pointsMultiplier' | 'redPacketMultiplier' | 'vipCampaigns';
 
@@ -45,7 +46,7 @@ export function levelsPage(): HTMLElement {
         levels: rows.map(({ inputs: x }) => ({
           name: x.name.value.trim(),
           ...(n(x.minLifetimePoints) === undefined ? {} : { minLifetimePoints: n(x.minLifetimePoints) }),
-          ...(n(x.minSpendFen, 100) === undefined ? {} : { minSpendFen: Math.round(Number(x.minSpendFen.value) * 100) }),
+          ...(n(x.minSpendFen, 100) === undefined ? {} : { minSpendFen: fenOf(x.minSpendFen.value) }),
           benefits: { pointsMultiplier: n(x.pointsMultiplier) ?? 1, redPacketMultiplier: n(x.redPacketMultiplier) ?? 1, vipCampaigns: x.vipCampaigns.checked },
         })),
       };
@@ -73,6 +74,6 @@ export function levelsPage(): HTMLElement {
   void api
     .levels()
     .then(({ levels }) => renderLevels(levels))
-    .catch((err) => levelsCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, String(err instanceof Error ? err.message : err))));
+    .catch((err) => levelsCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
   return h('div', { class: 'page' }, h('h1', {}, t('navLevels')), levelsCard, couponTemplatesCard());
 }

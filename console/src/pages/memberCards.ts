@@ -1,14 +1,13 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { isKey, t, type Key } from '../i18n';
 import type { LevelHistoryResponse, MemberCoupon, Wallet } from '../types';
+import { fenOf, yuan, yuanDigits } from '../money';
 
 /** How a member card writes a time: in the account's zone, in the console's language. */
 export type TimeOf = (iso: string | undefined) => string;
 
-const yuan = (fen: number) => (fen / 100).toFixed(2);
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 function table(heads: Key[], rows: HTMLElement[], cls = ''): HTMLElement {
   return h('div', { class: 'table-wrap' }, h('table', { class: `ledger ${cls}` }, h('thead', {}, h('tr', {}, heads.map((k) => h('th', { scope: 'col' }, t(k))))), h('tbody', {}, rows)));
@@ -30,7 +29,7 @@ export function levelHistoryCard(history: LevelHistoryResponse, timeOf: TimeOf):
 
 function couponValue(c: MemberCoupon): string {
   const v = c.value;
-  return v.type === 'amount' ? t('valueAmount', { yuan: yuan(v.fen) }) : v.type === 'percent' ? t('valuePercent', { n: v.percent }) : t('valueItem', { item: v.item });
+  return v.type === 'amount' ? t('valueAmount', { yuan: yuanDigits(v.fen) }) : v.type === 'percent' ? t('valuePercent', { n: v.percent }) : t('valueItem', { item: v.item });
 }
 
 /** The member's coupons (all states); a valid one can be redeemed here, exactly once (the API guards it). */
@@ -48,7 +47,7 @@ export function couponsCard(openid: string, first: MemberCoupon[], timeOf: TimeO
       // The button is gone with the re-render: keep the keyboard user where the news is.
       status.focus();
     } catch (err) {
-      refusal.textContent = message(err);
+      refusal.textContent = errorText(err);
       if (err instanceof ApiError && err.status === 409) render((await api.coupons(openid)).coupons);
     }
   }
@@ -83,14 +82,14 @@ export function walletCard(openid: string, first: Wallet, timeOf: TimeOf): HTMLE
   const facts = h('dl', { class: 'facts' });
   const entries = h('div', {});
   const render = (w: Wallet) => {
-    const fact = (k: Key, fen: number, attr: string) => h('div', {}, h('dt', {}, t(k)), h('dd', { [attr]: fen }, `¥${yuan(fen)}`));
+    const fact = (k: Key, fen: number, attr: string) => h('div', {}, h('dt', {}, t(k)), h('dd', { [attr]: fen }, yuan(fen)));
     facts.replaceChildren(fact('walletBalance', w.balanceFen, 'data-wallet-balance'), fact('walletCredited', w.creditedFen, 'data-wallet-credited'), fact('walletWithdrawn', w.withdrawnFen, 'data-wallet-withdrawn'));
     entries.replaceChildren(
       w.entries.length
         ? table(
             ['at', 'delta', 'reason', 'walletRef'],
             w.entries.map((e) =>
-              h('tr', {}, h('td', {}, timeOf(e.at)), h('td', { class: e.deltaFen < 0 ? 'neg num' : 'pos num' }, `${e.deltaFen > 0 ? '+' : ''}${yuan(e.deltaFen)}`), h('td', {}, isKey(`walletReason_${e.reason}`) ? t(`walletReason_${e.reason}` as Key) : e.reason), h('td', { class: 'code' }, e.ref)),
+              h('tr', {}, h('td', {}, timeOf(e.at)), h('td', { class: e.deltaFen < 0 ? 'neg num' : 'pos num' }, `${e.deltaFen > 0 ? '+' : ''}${yuanDigits(e.deltaFen)}`), h('td', {}, isKey(`walletReason_${e.reason}`) ? t(`walletReason_${e.reason}` as Key) : e.reason), h('td', { class: 'code' }, e.ref)),
             ),
             'wallet',
           )
@@ -112,15 +111,15 @@ export function walletCard(openid: string, first: Wallet, timeOf: TimeOf): HTMLE
     status.textContent = '';
     submit.disabled = true;
     try {
-      const amountFen = amount.value === '' ? undefined : Math.round(Number(amount.value) * 100);
+      const amountFen = amount.value === '' ? undefined : fenOf(amount.value);
       const r = await api.withdraw(openid, { idempotencyKey: key, ...(amountFen === undefined ? {} : { amountFen }) });
       key = `console:${crypto.randomUUID()}`;
       amount.value = '';
       // The news after the new balance, so what it announces is already on the card.
       render(await api.wallet(openid));
-      status.textContent = r.status === 'created' ? t('withdrawCreated', { yuan: yuan(r.amountFen), ref: r.ref }) : t('withdrawDuplicate', { ref: r.ref });
+      status.textContent = r.status === 'created' ? t('withdrawCreated', { yuan: yuanDigits(r.amountFen), ref: r.ref }) : t('withdrawDuplicate', { ref: r.ref });
     } catch (err) {
-      setError(amount, fa.error, message(err));
+      setError(amount, fa.error, errorText(err));
       amount.focus();
     } finally {
       submit.disabled = false;

@@ -1,7 +1,7 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
-import { isKey, lang, t } from '../i18n';
+import { isKey, t, locale } from '../i18n';
 import type { AccountInfo, MemberProfile, PointsChangeBody, PointsLedgerResponse, TagChangeBody } from '../types';
 import { couponsCard, levelHistoryCard, walletCard, type TimeOf } from './memberCards';
 import { segmentBuilder } from './segmentBuilder';
@@ -11,7 +11,6 @@ import { segmentBuilder } from './segmentBuilder';
  * tags, points ledger (adjust with a reason), level history, coupons (redeem) and wallet (withdraw).
  */
 export function membersPage(account: AccountInfo, openid: string | null, go: (openid: string) => void): HTMLElement {
-  const locale = lang() === 'zh' ? 'zh-CN' : 'en-GB';
   const input = h('input', { type: 'search', name: 'openid', value: openid ?? '', autocomplete: 'off', spellcheck: 'false', required: true });
   const f = field(t('searchOpenid'), input);
   const search = h('form', { class: 'toolbar search', role: 'search' }, f.wrap, h('button', { type: 'submit', class: 'primary' }, t('search')));
@@ -61,7 +60,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
     body.replaceChildren(h('p', {}, t('loading')));
     try {
       const [profile, ledger, levels, coupons, wallet] = await Promise.all([api.member(id), api.ledger(id), api.levelHistory(id), api.coupons(id), api.wallet(id)]);
-      const timeOf: TimeOf = (iso) => timeIn(account.timeZone, iso, locale);
+      const timeOf: TimeOf = (iso) => timeIn(account.timeZone, iso, locale());
       body.replaceChildren(
         profileCard(profile, ledger),
         tagsCard(profile),
@@ -73,7 +72,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         privacyCard(id),
       );
     } catch (err) {
-      const message = err instanceof ApiError && err.status === 404 ? t('memberNotFound') : err instanceof Error ? err.message : String(err);
+      const message = err instanceof ApiError && err.status === 404 ? t('memberNotFound') : errorText(err);
       setError(input, f.error, message);
       body.replaceChildren();
     }
@@ -93,8 +92,8 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         h('div', {}, h('dt', {}, t('points')), h('dd', { 'data-balance': l.balance }, String(l.balance))),
         row('lifetimePoints', String(l.lifetimePoints)),
         row('source', m.source ?? '—'),
-        row('firstSeen', timeIn(account.timeZone, m.firstSeenAt, locale)),
-        row('lastInteraction', timeIn(account.timeZone, m.lastInteractionAt, locale)),
+        row('firstSeen', timeIn(account.timeZone, m.firstSeenAt, locale())),
+        row('lastInteraction', timeIn(account.timeZone, m.lastInteractionAt, locale())),
       ),
     );
   }
@@ -150,7 +149,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
       } catch (err) {
         if (err instanceof ApiError && err.issues.length) {
           for (const i of err.issues) i.path === 'reason' ? setError(reason, fr.error, i.message) : setError(delta, fd.error, i.message);
-        } else setError(delta, fd.error, err instanceof Error ? err.message : String(err));
+        } else setError(delta, fd.error, errorText(err));
       }
     });
     return form;
@@ -177,7 +176,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
               return h(
                 'tr',
                 {},
-                h('td', {}, timeIn(account.timeZone, e.at, locale)),
+                h('td', {}, timeIn(account.timeZone, e.at, locale())),
                 h('td', {}, isKey(kindKey) ? t(kindKey) : e.kind),
                 h('td', { class: e.delta < 0 ? 'neg num' : 'pos num' }, e.delta > 0 ? `+${e.delta}` : String(e.delta)),
                 h('td', {}, e.reason),
@@ -202,7 +201,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         a.click();
         a.remove();
       } catch (err) {
-        status.textContent = err instanceof Error ? err.message : String(err);
+        status.textContent = errorText(err);
       }
     });
     const confirm = h('input', { type: 'text', name: 'confirm', autocomplete: 'off', spellcheck: 'false' });
@@ -217,7 +216,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         const r = await api.eraseMember(id);
         body.replaceChildren(h('p', { class: 'status', role: 'status' }, t('erased', { openid: id, n: r.status === 'erased' ? r.itemsDeleted : 0 })));
       } catch (err) {
-        setError(confirm, fc.error, err instanceof Error ? err.message : String(err));
+        setError(confirm, fc.error, errorText(err));
       }
     });
     return h('section', { class: 'card privacy', 'aria-labelledby': 'privacy-title' }, h('h2', { id: 'privacy-title' }, t('privacy')), h('p', {}, exportButton), status, form);

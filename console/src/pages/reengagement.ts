@@ -1,10 +1,11 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, errorText } from '../api';
 import { field, h } from '../dom';
 import { clearFieldErrors, showFieldErrors, slotsOf } from '../formErrors';
 import { t, type Key } from '../i18n';
 import { formatKeyValues, parseKeyValues } from '../keyValues';
 import { segmentEditor } from '../segmentEditor';
 import type { AccountInfo, ApiIssue, ReengagementReport, ReengagementRule, ReengagementRuleBody } from '../types';
+import { fenOf, yuanDigits } from '../money';
 
 type TriggerType = ReengagementRule['trigger']['type'];
 const TRIGGERS: TriggerType[] = ['dormant', 'pointsExpiring', 'couponExpiring', 'levelChanged', 'streakAtRisk', 'walletUnclaimed'];
@@ -26,7 +27,6 @@ const PLACEHOLDERS: Record<TriggerType, string> = {
   walletUnclaimed: '{balance}',
 };
 const EVERYONE = JSON.stringify({ subscribed: true });
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 function triggerText(r: ReengagementRule): string {
   const tr = r.trigger;
@@ -94,7 +94,7 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
         rules = (await api.saveReengagementRules({ rules: rules.map((x) => (x.id === r.id ? { ...x, enabled: toggle.checked } : x)) })).rules;
         await render();
       } catch (err) {
-        section.append(h('p', { class: 'error', role: 'alert' }, message(err)));
+        section.append(h('p', { class: 'error', role: 'alert' }, errorText(err)));
         toggle.disabled = false;
       }
     });
@@ -124,7 +124,7 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       rules = (await api.saveReengagementRules({ rules: rules.filter((x) => x.id !== r.id) })).rules;
       await render(t('ruleDeleted', { name: r.name }));
     } catch (err) {
-      status.textContent = message(err);
+      status.textContent = errorText(err);
     }
   }
 
@@ -134,7 +134,7 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       rules = r.rules;
       await render();
     })
-    .catch((err) => section.replaceChildren(h('p', { class: 'error', role: 'alert' }, message(err))));
+    .catch((err) => section.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
   return h('div', { class: 'page reengagement-page' }, h('h1', {}, t('navReengagement')), section, form.element);
 }
 
@@ -245,7 +245,7 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     inputs.enabled.checked = r?.enabled ?? true;
     inputs['trigger.type'].value = r?.trigger.type ?? 'pointsExpiring';
     for (const p of ['days', 'withinDays', 'minStreak', 'afterDays'] as const) inputs[`trigger.${p}`].value = numberOr(tr[p]);
-    inputs['trigger.minFen'].value = tr.minFen === undefined ? '' : (tr.minFen / 100).toFixed(2);
+    inputs['trigger.minFen'].value = tr.minFen === undefined ? '' : yuanDigits(tr.minFen);
     inputs.runAt.value = r?.runAt ?? '10:00';
     audience.set(r?.segment ?? { subscribed: true });
     inputs['notice.text'].value = r?.notice.text ?? '';
@@ -265,7 +265,7 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     const v = (p: Path) => inputs[p].value.trim();
     // Empty numbers are left out: the API fills its defaults (the placeholders show them).
     const n = (p: Path) => (v(p) === '' ? undefined : Number(v(p)));
-    const params = Object.fromEntries(PARAMS[type()].map((p) => [p, p === 'minFen' ? (v('trigger.minFen') === '' ? undefined : Math.round(Number(v('trigger.minFen')) * 100)) : n(`trigger.${p}`)]));
+    const params = Object.fromEntries(PARAMS[type()].map((p) => [p, p === 'minFen' ? (v('trigger.minFen') === '' ? undefined : fenOf(v('trigger.minFen'))) : n(`trigger.${p}`)]));
     const data = parseKeyValues(inputs['notice.template.data'].value);
     const template = v('notice.template.templateId') || Object.keys(data).length ? { templateId: v('notice.template.templateId'), data, ...(v('notice.template.url') ? { url: v('notice.template.url') } : {}) } : undefined;
     const segment = audience.value();
@@ -311,7 +311,7 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
       fill(null);
       await saved(r.rules, t('ruleSaved', { name: body.name }));
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = message(err));
+      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
       // `rules.<index>.cooldownDays`: the edited rule's own refusals go under its fields.
       const own = `rules.${index}.`;
       const mine = err.issues.filter((i) => i.path.startsWith(own)).map((i) => ({ ...i, path: i.path.slice(own.length) }));
