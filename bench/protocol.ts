@@ -5,7 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
+import { callbackDeadlineMs } from '../lib/config/config';
 import { respondToFollower, type ConversationPorts } from '../lib/conversation/respondToFollower';
+import { deadlineAfter } from '../lib/deadline/deadline';
 import { bodyBytes, bodyText, json, text } from '../lib/http/response';
 import { DEFAULT_LIMITS, openPush, sealReply, type CallbackSecrets, type Mode } from '../lib/wechat/callback';
 import { buildReplyXml } from '../lib/wechat/reply';
@@ -71,7 +73,7 @@ async function ourCallback(push: Push, secrets: CallbackSecrets, ports: Conversa
   if (bodyBytes(event) > DEFAULT_LIMITS.maxBodyBytes) return json(413, { error: 'too large' });
   const opened = openPush(event.queryStringParameters ?? {}, bodyText(event), secrets, ports.clock.now());
   if (!opened.ok) return json(opened.status, { error: opened.error });
-  const { xml } = await respondToFollower(opened.message, ports);
+  const { xml } = await respondToFollower(opened.message, ports, deadlineAfter(callbackDeadlineMs()));
   const body = sealReply(xml, opened.mode, secrets, ports.clock.now());
   return body === 'success' ? text(200, 'success') : text(200, body, 'application/xml; charset=utf-8');
 }

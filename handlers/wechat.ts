@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { conversationPorts } from '../lib/app/conversation';
 import { getRuntime } from '../lib/app/runtime';
-import { callbackSecrets } from '../lib/config/config';
+import { callbackDeadlineMs, callbackSecrets } from '../lib/config/config';
+import { deadlineAfter } from '../lib/deadline/deadline';
 import { respondToFollower, type ConversationPorts } from '../lib/conversation/respondToFollower';
-import { errorBoundary } from '../lib/http/errorBoundary';
+import { callbackErrorBoundary } from '../lib/http/errorBoundary';
 import { bodyBytes, bodyText, json, text, type HttpResult } from '../lib/http/response';
 import { DEFAULT_LIMITS, openPush, sealReply, verifyUrlCheck, type CallbackSecrets } from '../lib/wechat/callback';
 
@@ -20,6 +21,8 @@ async function wire() {
 
 /** WeChat's callback: GET is the URL check, POST a follower's message or event. */
 export async function handleWeChat(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+  // The clock for the answer starts now, before a cold start loads its configuration.
+  const deadline = deadlineAfter(callbackDeadlineMs());
   const { secrets, ports } = await wire();
   const query = event.queryStringParameters ?? {};
   const now = ports.clock.now();
@@ -31,9 +34,9 @@ export async function handleWeChat(event: APIGatewayProxyEventV2): Promise<HttpR
   if (bodyBytes(event) > DEFAULT_LIMITS.maxBodyBytes) return json(413, { error: `body larger than ${DEFAULT_LIMITS.maxBodyBytes} bytes` });
   const opened = openPush(query, bodyText(event), secrets, now);
   if (!opened.ok) return json(opened.status, { error: opened.error });
-  const { xml } = await respondToFollower(opened.message, ports);
+  const { xml } = await respondToFollower(opened.message, ports, deadline);
   const body = sealReply(xml, opened.mode, secrets, ports.clock.now());
   return body === 'success' ? text(200, 'success') : text(200, body, 'application/xml; charset=utf-8');
 }
 
-export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(errorBoundary()).handler(handleWeChat);
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(callbackErrorBoundary()).handler(handleWeChat);

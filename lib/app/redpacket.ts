@@ -20,6 +20,9 @@ import { CONFIG_CACHE_MS, crmPorts } from './crm';
 import type { Runtime } from './runtime';
 import { weChatApi } from './wechatApi';
 import { payoutQueue } from './payouts';
+import { outsideDeadline } from '../deadline/deadline';
+import { queueUrlFor } from '../queue/queueUrl';
+import { sqsQueue } from '../queue/sqsQueue';
 
 /** Closing a round: the store, the prize coupon in the campaign's zone, and the winner's notice. */
 export function closeRoundPorts(rt: Runtime): CloseRoundPorts {
@@ -44,20 +47,41 @@ function campaignCache(rt: Runtime) {
 
 export function redPacketTriggers(rt: Runtime) {
   const cache = campaignCache(rt);
-  const close = closeRoundPorts(rt);
+  const closer = roundCloseQueue(rt);
   const grab: GrabPorts = {
-    rounds: close.rounds,
+    rounds: dynamoRoundStore(rt.table, rt.clock),
     levels: crmPorts(rt).levels,
     onPayoutOrdered: payoutQueue(rt),
     onWon: countDaily(rt, 'redPacketFen'),
-    // The last share is gone: close now so the luckiest grabber hears at once (the minute schedule is the backstop).
+    // The last share is gone: the closing worker closes the round (best luck, prize, notice) within
+    // seconds, off the follower's reply; the minute schedule closes it if the hand-off is lost.
     onRoundEmptied: (campaignId, day) =>
-      closeRound(close, campaignId, day).then(
-        () => undefined,
-        (err: unknown) => log.warn('closing an emptied round failed; the schedule will retry', { campaignId, day, ...describeError(err) }),
-      ),
+      closer(campaignId, day).catch((err: unknown) => log.warn('handing an emptied round to the closer failed; the schedule will close it', { campaignId, day, ...describeError(err) })),
   };
   return campaignTriggers({ campaigns: () => cache.get(), grab });
+}
+
+/** The round-closing worker's message (handlers/redpacket-close). */
+export interface RoundCloseMessage {
+  campaignId: string;
+  day: string;
+}
+
+/**
+ * Hands an emptied round to the closing worker: through SQS whenever the round-close queue is
+ * configured (AWS, or local-aws-sqs under `npm start`, see queueUrlFor); only with no queue at all
+ * (unit tests) is it closed in-process, detached from the push that emptied it and from its deadline.
+ */
+export function roundCloseQueue(rt: Runtime): (campaignId: string, day: string) => Promise<void> {
+  const url = queueUrlFor('ROUND_CLOSE');
+  if (url) {
+    const queue = sqsQueue<RoundCloseMessage>(url);
+    return (campaignId, day) => queue.send([{ campaignId, day }]);
+  }
+  const ports = closeRoundPorts(rt);
+  return async (campaignId, day) => {
+    void outsideDeadline(() => closeRound(ports, campaignId, day)).catch((err: unknown) => log.warn('closing an emptied round failed; the schedule will retry', { campaignId, day, ...describeError(err) }));
+  };
 }
 
 /** The admin side of campaigns. */

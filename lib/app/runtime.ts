@@ -16,7 +16,7 @@ export function getRuntime(): Promise<Runtime> {
   runtime ??= (async () => {
     await loadSecretsIntoEnv();
     const config = readConfig();
-    return { config, table: createTable(config.tableName, config.dynamoEndpoint), clock: systemClock };
+    return { config, table: createTable(config.tableName, config.dynamoEndpoint, config.dynamoLimits), clock: systemClock };
   })().catch((err) => {
     runtime = undefined;
     throw err;

@@ -1,3 +1,4 @@
+import { DEFAULT_DYNAMO_LIMITS, type DynamoLimits } from '../store/dynamo';
 import { decodeAesKey } from '../wechat/crypto';
 import type { CallbackSecrets } from '../wechat/callback';
 
@@ -19,6 +20,24 @@ export interface AppConfig {
   dynamoEndpoint?: string;
   /** The "prize won" service-notice template, used when a campaign names none. */
   prizeTemplateId?: string;
+  /** DynamoDB request timeouts and attempts (DYNAMODB_CONNECT_TIMEOUT_MS, DYNAMODB_REQUEST_TIMEOUT_MS, DYNAMODB_MAX_ATTEMPTS). */
+  dynamoLimits: DynamoLimits;
+}
+
+/** WeChat waits 5 s for the callback; we answer by this many ms after the push arrived, whatever storage does. */
+export const DEFAULT_CALLBACK_DEADLINE_MS = 4000;
+
+/** A whole number of ms from the environment, within bounds; the default when unset or out of bounds. */
+function ms(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
+}
+
+/** CALLBACK_DEADLINE_MS: read on every push (cheap), so it applies before the cold start's configuration is loaded. */
+export function callbackDeadlineMs(env: NodeJS.ProcessEnv = process.env): number {
+  return ms(env, 'CALLBACK_DEADLINE_MS', DEFAULT_CALLBACK_DEADLINE_MS, 500, 4500);
 }
 
 function need(env: NodeJS.ProcessEnv, name: string): string {
@@ -40,6 +59,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     timeZone: env.ACCOUNT_TIME_ZONE || 'Asia/Shanghai',
     dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,
     prizeTemplateId: env.WECHAT_PRIZE_TEMPLATE_ID || undefined,
+    dynamoLimits: {
+      connectTimeoutMs: ms(env, 'DYNAMODB_CONNECT_TIMEOUT_MS', DEFAULT_DYNAMO_LIMITS.connectTimeoutMs, 50, 60_000),
+      requestTimeoutMs: ms(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', DEFAULT_DYNAMO_LIMITS.requestTimeoutMs, 50, 300_000),
+      maxAttempts: ms(env, 'DYNAMODB_MAX_ATTEMPTS', DEFAULT_DYNAMO_LIMITS.maxAttempts, 1, 10),
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { Deadline } from '../deadline/deadline';
 import type { Member } from '../members/member';
 import type { Reply } from '../wechat/reply';
 import type { InboundMessage } from '../wechat/message';
@@ -8,6 +9,8 @@ export interface ActionContext {
   nowMs: number;
   /** Stable per push: use it as the idempotency key of any effect the action has. */
   dedupKey: string;
+  /** When the push must be answered: an action that waits or retries stops in time (see lib/deadline). */
+  deadline: Deadline;
 }
 
 /** A menu key or keyword action (SIGN_IN, MY_ACCOUNT, …). Later capabilities register theirs. */

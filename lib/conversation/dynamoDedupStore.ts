@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Table } from '../store/dynamo';
 import type { DedupState, DedupStore } from './dedupStore';
@@ -18,11 +19,14 @@ function toState(item: Record<string, unknown> | undefined): DedupState {
 export function dynamoDedupStore(table: Table): DedupStore {
   return {
     async claim(k, nowMs) {
+      // Names this claim, so an SDK retry of a put that landed but lost its answer knows the claim is
+      // its own (and does not wait for itself as if it were another delivery).
+      const claimId = randomUUID();
       try {
         await table.doc.send(
           new PutCommand({
             TableName: table.name,
-            Item: { ...key(k), state: 'pending', leaseUntil: nowMs + LEASE_MS, expiresAt: Math.floor(nowMs / 1000) + KEEP_SECONDS },
+            Item: { ...key(k), state: 'pending', claimId, leaseUntil: nowMs + LEASE_MS, expiresAt: Math.floor(nowMs / 1000) + KEEP_SECONDS },
             ConditionExpression: 'attribute_not_exists(pk) OR (#state = :pending AND leaseUntil < :now)',
             ExpressionAttributeNames: { '#state': 'state' },
             ExpressionAttributeValues: { ':pending': 'pending', ':now': nowMs },
@@ -32,8 +36,10 @@ export function dynamoDedupStore(table: Table): DedupStore {
         return { status: 'claimed' };
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
-        const old = (err as { Item?: Record<string, unknown> }).Item;
-        const found = old ? toState(unmarshallLoose(old)) : await this.read(k);
+        const raw = (err as { Item?: Record<string, unknown> }).Item;
+        const old = raw ? unmarshallLoose(raw) : undefined;
+        if (old?.claimId === claimId && old.state === 'pending') return { status: 'claimed' };
+        const found = old ? toState(old) : await this.read(k);
         // The condition failed, so the item is there (or was, a moment ago) and not ours to take.
         return found.status === 'absent' ? { status: 'pending' } : found;
       }

@@ -8,7 +8,9 @@ import type { MemberStore } from '../members/memberStore';
 import { dedupKey, type EventMessage, type InboundMessage } from '../wechat/message';
 import { buildReplyXml, type Reply } from '../wechat/reply';
 import { UNKNOWN_ACTION_REPLY, type Action, type ActionContext, type ActionRegistry } from './actions';
-import type { DedupStore } from './dedupStore';
+import { DeadlineExceeded, isDeadlineExceeded, pauseWithin, within, type Deadline } from '../deadline/deadline';
+import { describeError, log } from '../observability/log';
+import type { Claim, DedupState, DedupStore } from './dedupStore';
 import { interactionOf } from './interactionOf';
 
 export interface ConversationPorts {
@@ -32,57 +34,104 @@ export interface ConversationPorts {
   onInteraction?: (openid: string, interaction: Interaction, member: Member) => Promise<void>;
   clock: Clock;
   timeZone: string;
-  /** How long a retry waits for the first delivery of the same push to finish. */
-  waitForFirstMs?: number;
 }
 
 export const SORRY_REPLY: Reply = { type: 'text', content: '抱歉，系统有点忙，请稍后再试。' };
 
 /**
- * One push in, one reply out (`success` when there is nothing to say), exactly once: a retry of a
- * push we already answered gets the stored reply, and a retry that arrives while the first delivery
- * is still running waits for it rather than running the effects again.
+ * Kept back from the push's work for what must follow it: storing the reply (or giving the claim
+ * back) and sealing the answer. The work itself is cut off this long before the deadline.
  */
-export async function respondToFollower(message: InboundMessage, ports: ConversationPorts): Promise<{ xml: string; replayed: boolean }> {
+export const ANSWER_RESERVE_MS = 400;
+
+export interface FollowerAnswer {
+  /** The passive reply, or `success`. */
+  xml: string;
+  /** Answered from an earlier delivery of the same push (its stored reply, or by waiting for it). */
+  replayed: boolean;
+  /** Set when storage failed or the deadline came first, and the follower got the polite apology (or nothing). */
+  degraded?: 'storage' | 'deadline';
+}
+
+/**
+ * One push in, one reply out (`success` when there is nothing to say), exactly once, and always by
+ * the deadline: a retry of a push we already answered gets the stored reply, a retry that arrives
+ * while the first delivery is still running waits for it (within its own deadline) rather than
+ * running the effects again, and when storage fails or is too slow the follower gets a polite
+ * "try again" instead of WeChat's error notice.
+ */
+export async function respondToFollower(message: InboundMessage, ports: ConversationPorts, deadline: Deadline): Promise<FollowerAnswer> {
   const key = dedupKey(message);
-  const claim = await ports.dedup.claim(key, ports.clock.now());
+  const work = deadline.less(ANSWER_RESERVE_MS);
+  let claim: Claim;
+  try {
+    claim = await within(work, () => ports.dedup.claim(key, ports.clock.now()));
+  } catch (err) {
+    return apologise(message, ports, 'claiming the push', err);
+  }
   if (claim.status === 'done') return { xml: claim.reply, replayed: true };
-  if (claim.status === 'pending') return { xml: await waitForFirstDelivery(key, ports), replayed: true };
+  if (claim.status === 'pending') return waitForFirstDelivery(message, key, ports, work);
 
   let xml: string;
   try {
-    const now = ports.clock.now();
-    const system = message.kind === 'event' ? ports.systemEvents?.get(message.event) : undefined;
-    if (system) {
-      await system(message as EventMessage, now);
-      await ports.dedup.complete(key, 'success', ports.clock.now());
-      return { xml: 'success', replayed: false };
-    }
-    const interaction = interactionOf(message, now);
-    const member = await ports.members.recordInteraction(message.openid, interaction);
-    // Counting runs beside routing: the follower's reply does not wait for the daily numbers.
-    const counted = ports.onInteraction?.(message.openid, interaction, member);
-    const reply = await route({ member, message, nowMs: now, dedupKey: key }, ports);
-    await counted;
-    xml = buildReplyXml(reply, message.openid, message.toUser, now);
+    xml = await within(work, () => firstDelivery(message, key, ports, work));
   } catch (err) {
-    // Let WeChat's next retry run it again; effects are keyed on the dedup key, so nothing doubles.
-    await ports.dedup.release(key).catch(() => undefined);
-    throw err;
+    // Every effect is keyed (on this push's dedup key, the day, the round), so giving the claim back
+    // is safe even when a write landed without its answer: a WeChat retry runs the push again and
+    // finds what was done.
+    await within(deadline, () => ports.dedup.release(key)).catch((e: unknown) => log.warn('dedup claim not released; it lapses with its lease', { key, ...describeError(e) }));
+    return apologise(message, ports, 'answering the push', err);
   }
-  await ports.dedup.complete(key, xml, ports.clock.now());
+  // The follower gets the real answer even if it cannot be stored; a retry then waits, and after the
+  // claim's lease runs the push again (nothing doubles).
+  await within(deadline, () => ports.dedup.complete(key, xml, ports.clock.now())).catch((err: unknown) => log.warn('reply not stored for retries', { key, ...describeError(err) }));
   return { xml, replayed: false };
 }
 
-async function waitForFirstDelivery(key: string, ports: ConversationPorts): Promise<string> {
-  const deadline = Date.now() + (ports.waitForFirstMs ?? 3500);
-  for (let pause = 50; Date.now() < deadline; pause = Math.min(pause * 2, 400)) {
-    await new Promise((r) => setTimeout(r, pause));
-    const state = await ports.dedup.read(key);
-    if (state.status === 'done') return state.reply;
+async function firstDelivery(message: InboundMessage, key: string, ports: ConversationPorts, deadline: Deadline): Promise<string> {
+  const now = ports.clock.now();
+  const system = message.kind === 'event' ? ports.systemEvents?.get(message.event) : undefined;
+  if (system) {
+    await system(message as EventMessage, now);
+    return 'success';
   }
-  // WeChat will retry again; by then the first delivery's reply is stored.
-  return 'success';
+  const interaction = interactionOf(message, now);
+  const member = await ports.members.recordInteraction(message.openid, interaction);
+  // Counting runs beside routing: the follower's reply does not wait for the daily numbers.
+  const counted = ports.onInteraction?.(message.openid, interaction, member);
+  const reply = await route({ member, message, nowMs: now, dedupKey: key, deadline }, ports);
+  await counted;
+  return buildReplyXml(reply, message.openid, message.toUser, now);
+}
+
+/** Between polls of the first delivery's claim; a read takes a few ms, this much is kept for the last one. */
+const READ_MS = 150;
+
+async function waitForFirstDelivery(message: InboundMessage, key: string, ports: ConversationPorts, deadline: Deadline): Promise<FollowerAnswer> {
+  for (let pause = 50; await pauseWithin(deadline, pause, READ_MS); pause = Math.min(pause * 2, 400)) {
+    let state: DedupState;
+    try {
+      state = await within(deadline, () => ports.dedup.read(key));
+    } catch (err) {
+      return apologise(message, ports, 'waiting for the first delivery', err);
+    }
+    if (state.status === 'done') return { xml: state.reply, replayed: true };
+    // The first delivery gave up and said sorry; so do we.
+    if (state.status === 'absent') break;
+  }
+  return { ...apologise(message, ports, 'waiting for the first delivery', new DeadlineExceeded('the first delivery did not finish in time')), replayed: true };
+}
+
+/** Pushes whose passive reply the follower sees (a reply to unsubscribe, VIEW, LOCATION or a job report is shown to no one). */
+function followerSeesReply(message: InboundMessage): boolean {
+  return message.kind !== 'event' || message.event === 'subscribe' || message.event === 'CLICK';
+}
+
+function apologise(message: InboundMessage, ports: ConversationPorts, what: string, err: unknown): FollowerAnswer {
+  const late = isDeadlineExceeded(err);
+  log.warn(late ? `callback deadline reached while ${what}; answered with an apology` : `storage failed while ${what}; answered with an apology`, { openid: message.openid, ...describeError(err) });
+  const xml = followerSeesReply(message) ? buildReplyXml(SORRY_REPLY, message.openid, message.toUser, ports.clock.now()) : 'success';
+  return { xml, replayed: false, degraded: late ? 'deadline' : 'storage' };
 }
 
 async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Reply> {

@@ -1,5 +1,10 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { pauseWithin, currentDeadline } from '../deadline/deadline';
+import { boundByDeadline, requestHandlerOptions, retryWithinDeadline } from '../deadline/sdkClients';
 import type { WorkQueue } from './queue';
+
+/** SQS answers a send in milliseconds; a stuck one is retried or given up (and aborted at a push's deadline). */
+const SQS_TIMEOUTS = { connectTimeoutMs: 1000, requestTimeoutMs: 3000 };
 
 let client: Promise<SQSClient> | undefined;
 
@@ -10,7 +15,8 @@ let client: Promise<SQSClient> | undefined;
 function sqsClient(): Promise<SQSClient> {
   client ??= import('@aws-sdk/client-sqs').then(({ SQSClient }) => {
     const endpoint = process.env.SQS_ENDPOINT;
-    return new SQSClient(endpoint ? { endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {});
+    const local = endpoint ? { endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
+    return boundByDeadline(new SQSClient({ ...local, retryStrategy: retryWithinDeadline(), requestHandler: requestHandlerOptions(SQS_TIMEOUTS) }));
   });
   return client;
 }
@@ -27,7 +33,8 @@ export function sqsQueue<T>(queueUrl: string): WorkQueue<T> {
         let entries = messages.slice(i, i + BATCH).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), ...(opts.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.ceil(opts.delaySeconds))) } : {}) }));
         for (let attempt = 0; entries.length > 0; attempt++) {
           if (attempt > 4) throw new Error(`sqs: ${entries.length} messages could not be sent to ${queueUrl}`);
-          if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+          // Under a push's deadline a refused entry is retried only while there is time for it.
+          if (attempt > 0 && !(await pauseWithin(currentDeadline(), 50 * 2 ** attempt, 100))) throw new Error(`sqs: ${entries.length} messages not sent to ${queueUrl} before the deadline`);
           const out = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
           const failed = new Set((out.Failed ?? []).map((f) => f.Id));
           entries = entries.filter((e) => failed.has(e.Id));

@@ -1,3 +1,4 @@
+import { pauseWithin, type Deadline } from '../deadline/deadline';
 import { serviceEventIndex } from '../notices/serviceEvents';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../store/batchGet';
@@ -24,6 +25,8 @@ const LAYOUT_CHUNK = 33;
 const OPEN_LEASE_MS = 15_000;
 /** How long a grab may hold a share between locking it and its transaction. */
 const LOCK_MS = 5_000;
+/** Kept for one more read of the round when waiting for it to open under a deadline. */
+const READ_MS = 150;
 
 const toRound = (item: Record<string, unknown>): StoredRound => ({
   snapshot: item.snapshot as RoundSnapshot,
@@ -85,15 +88,16 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
 
   /**
    * Someone else is laying the round out: wait for it rather than have a crowd write the same shares.
-   * If the opener died (its lease ran out), finish the job; laying out is safe to repeat.
+   * If the opener died (its lease ran out), finish the job; laying out is safe to repeat. A grab waits
+   * no longer than its push's deadline allows, and then gets the round still `opening` (it says busy).
    */
-  async function waitForOpen(campaignId: string, day: string): Promise<StoredRound> {
+  async function waitForOpen(campaignId: string, day: string, deadline?: Deadline): Promise<StoredRound> {
     for (let attempt = 0; ; attempt++) {
       const out = await send(new GetCommand({ TableName: T, Key: roundKey(campaignId, day), ConsistentRead: true }));
       const round = toRound(out.Item!);
       if (round.status !== 'opening') return round;
-      if ((out.Item!.openLeaseUntil as number) < clock.now() || attempt >= 40) return finishOpening(roundKey(campaignId, day), round.snapshot);
-      await new Promise((r) => setTimeout(r, Math.min(250, 20 * 2 ** Math.min(attempt, 4))));
+      if ((out.Item!.openLeaseUntil as number) < clock.now() || (!deadline && attempt >= 40)) return finishOpening(roundKey(campaignId, day), round.snapshot);
+      if (!(await pauseWithin(deadline, Math.min(250, 20 * 2 ** Math.min(attempt, 4)), READ_MS))) return round;
     }
   }
 
@@ -103,10 +107,10 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       return out.Item ? toRound(out.Item) : undefined;
     },
 
-    async open(plan) {
+    async open(plan, deadline) {
       const key = roundKey(plan.campaignId, plan.day);
       const mine = await putIf(table, { ...key, snapshot: plan, status: 'opening', openLeaseUntil: clock.now() + OPEN_LEASE_MS, openedAt: new Date(clock.now()).toISOString() }, 'attribute_not_exists(pk)');
-      if (!mine) return waitForOpen(plan.campaignId, plan.day);
+      if (!mine) return waitForOpen(plan.campaignId, plan.day, deadline);
       return finishOpening(key, plan);
     },
 

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { businessDay } from '../clock/timeZone';
+import type { Deadline } from '../deadline/deadline';
 import type { Level } from '../levels/levels';
 import type { Member } from '../members/member';
 import { isLive, type CampaignRecord } from './campaignRecord';
@@ -12,7 +13,10 @@ import type { RandomInt } from './splitRound';
 export interface GrabPorts {
   rounds: RoundStore;
   levels: () => Promise<readonly Level[]>;
-  /** Told when a grab took the last share, so the round closes at once (the schedule is the backstop). */
+  /**
+   * Told when a grab took the last share, so the round closes soon (the schedule is the backstop).
+   * A hand-off (a queue message), not the closing itself: the follower's reply must not wait for it.
+   */
   onRoundEmptied?: (campaignId: string, day: string) => Promise<void>;
   /** Hands a stored payout order (transfer / redpack modes) to the payout worker; the reconciliation is the backstop. */
   onPayoutOrdered?: (ref: string) => Promise<void>;
@@ -36,6 +40,8 @@ export type GrabOutcome =
 
 /** Attempts at a free share before the grab gives up with "busy" (only under extreme contention). */
 const MAX_ATTEMPTS = 24;
+/** What a lock and a claim take at worst on a healthy table; an attempt is not started with less time left. */
+const MIN_ATTEMPT_MS = 300;
 /** Free shares read per attempt; a random one of them is tried, so a crowd spreads over them. */
 const PICK_FROM = 8;
 
@@ -45,7 +51,7 @@ export const payoutRefOf = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, index:
  * A follower asks for a red packet. Exactly once per push: the share, the member's limits, the
  * push's record and the payout are one transaction, and a retry of the same push gets the first answer.
  */
-export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, member: Member, dedupKey: string, nowMs: number): Promise<GrabOutcome> {
+export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, member: Member, dedupKey: string, nowMs: number, deadline?: Deadline): Promise<GrabOutcome> {
   const schedule = campaign.config.schedule;
   const at = roundAt(schedule, nowMs);
   const hasTomorrow = at.day < schedule.to;
@@ -55,7 +61,8 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
   if (at.state === 'ended') return { kind: 'ended-today', opensAt: schedule.daily.start, hasTomorrow };
   if (campaign.state !== 'active') return { kind: 'outside-campaign', from: schedule.from, to: schedule.to, before: false };
 
-  const round = await openRound(ports, campaign, at.roundId);
+  const round = await openRound(ports, campaign, at.roundId, deadline);
+  if (round === 'still-opening') return { kind: 'busy' };
   if (!round) return { kind: 'all-gone', opensAt: schedule.daily.start, hasTomorrow };
 
   const notEligible = whyNotEligible(round.eligibility.segment, member, nowMs);
@@ -73,6 +80,8 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
   // Shares this grab found held or gone: never tried twice, so a crowd does not hammer the last few.
   const tried = new Set<number>();
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // Not enough time left for a lock and a claim: say busy now rather than leave a claim's outcome unknown.
+    if (deadline && deadline.remainingMs() < MIN_ATTEMPT_MS) return { kind: 'busy' };
     const shard = pickShard(view.freeByShard, random);
     if (shard === undefined) return { kind: 'all-gone', opensAt: schedule.daily.start, hasTomorrow };
     const index = await pickShare(ports, round, shard, view.freeByShard[shard]!, random, tried);
@@ -124,14 +133,15 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
 // Open rounds per store (per container): their snapshot never changes, so a crowd reads it once.
 const openRounds = new WeakMap<RoundStore, Map<string, RoundSnapshot>>();
 
-async function openRound(ports: GrabPorts, campaign: CampaignRecord, day: string): Promise<RoundSnapshot | undefined> {
+async function openRound(ports: GrabPorts, campaign: CampaignRecord, day: string, deadline?: Deadline): Promise<RoundSnapshot | 'still-opening' | undefined> {
   let cache = openRounds.get(ports.rounds);
   if (!cache) openRounds.set(ports.rounds, (cache = new Map()));
   const key = `${campaign.id}#${day}`;
   const hit = cache.get(key);
   if (hit) return hit;
   let stored = await ports.rounds.get(campaign.id, day);
-  if (!stored || stored.status === 'opening') stored = await ports.rounds.open(planRound(campaign, day, ports.random));
+  if (!stored || stored.status === 'opening') stored = await ports.rounds.open(planRound(campaign, day, ports.random), deadline);
+  if (stored.status === 'opening') return 'still-opening';
   if (stored.status !== 'open') return undefined;
   if (cache.size > 100) cache.clear();
   cache.set(key, stored.snapshot);

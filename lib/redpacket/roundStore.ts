@@ -1,3 +1,4 @@
+import type { Deadline } from '../deadline/deadline';
 import type { RoundSnapshot } from './round';
 
 export type RoundStatus = 'opening' | 'open' | 'closing' | 'closed';
@@ -55,8 +56,12 @@ export interface TakenShare {
 
 export interface RoundStore {
   get(campaignId: string, day: string): Promise<StoredRound | undefined>;
-  /** Creates the round from `plan` (if nobody has) and makes sure every share is laid out; idempotent and safe to run twice at once. */
-  open(plan: RoundSnapshot): Promise<StoredRound>;
+  /**
+   * Creates the round from `plan` (if nobody has) and makes sure every share is laid out; idempotent
+   * and safe to run twice at once. While another opener lays it out, waits at most until `deadline`
+   * (then the round comes back still `opening`).
+   */
+  open(plan: RoundSnapshot, deadline?: Deadline): Promise<StoredRound>;
   view(round: RoundSnapshot, openid: string, dedupKey: string, memberDay: string): Promise<GrabView>;
   freeShares(round: RoundSnapshot, shard: number, limit: number): Promise<number[]>;
   /**

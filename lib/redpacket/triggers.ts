@@ -13,7 +13,7 @@ export interface TriggerPorts {
 /** The grab as a conversation action: the reply is the grab's outcome in words, stored for retries. */
 export function grabAction(ports: GrabPorts, campaign: CampaignRecord): Action {
   return async (ctx) => {
-    const outcome = await grabRedPacket(ports, campaign, ctx.member, ctx.dedupKey, ctx.nowMs);
+    const outcome = await grabRedPacket(ports, campaign, ctx.member, ctx.dedupKey, ctx.nowMs, ctx.deadline);
     const content = grabReply(outcome, campaign.config.name);
     if (outcome.kind === 'won') {
       await Promise.all([ports.rounds.saveReply(ctx.member.openid, ctx.dedupKey, content), ports.onWon?.(ctx.member.openid, outcome.amountFen + outcome.bonusFen, ctx.nowMs)]);

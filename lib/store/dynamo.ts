@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { boundByDeadline, DEFAULT_RETRY_POLICY, requestHandlerOptions, retryWithinDeadline, type HttpTimeouts } from '../deadline/sdkClients';
 
 /** The table and the document client every DynamoDB adapter shares. */
 export interface Table {
@@ -7,15 +8,29 @@ export interface Table {
   name: string;
 }
 
-export function createTable(name: string, endpoint?: string): Table {
+/** How long one DynamoDB request may take, and how often it is tried. */
+export interface DynamoLimits extends HttpTimeouts {
+  maxAttempts: number;
+}
+
+/**
+ * DynamoDB answers in milliseconds; a request that has not connected in 1 s or answered in 2 s is
+ * stuck (a paused or unreachable endpoint), and is retried or given up rather than waited for.
+ * Under the callback's deadline every request is also aborted when the deadline passes.
+ */
+export const DEFAULT_DYNAMO_LIMITS: DynamoLimits = { connectTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts };
+
+export function createTable(name: string, endpoint?: string, limits: DynamoLimits = DEFAULT_DYNAMO_LIMITS): Table {
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: 3,
+    maxAttempts: limits.maxAttempts,
+    retryStrategy: retryWithinDeadline({ ...DEFAULT_RETRY_POLICY, maxAttempts: limits.maxAttempts }),
+    requestHandler: requestHandlerOptions(limits),
   });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { doc, name };
+  return { doc: boundByDeadline(doc), name };
 }
 
 export function isConditionFailure(err: unknown): boolean {
