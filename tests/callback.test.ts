@@ -1,6 +1,7 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dynamoRuleStore } from '../lib/autoreply/ruleStore';
+import { loadHandlers } from './support/handlers';
 import { rule } from './support/rules';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import { decodeAesKey, decryptMessage } from '../lib/wechat/crypto';
@@ -167,10 +168,18 @@ describe('member upsert', () => {
 });
 
 describe('dedup through the handler', () => {
-  test('a retry (same CreateTime and MsgId, fresh signature) gets the same reply', async () => {
+  test('a retry (same CreateTime and MsgId, fresh signature) gets the stored reply, not a fresh one', async () => {
     const xml = textXml('o_retry', 'hi', Math.floor(Date.now() / 1000), nextMsgId());
     const first = await handleWeChat(pushEvent(xml));
+    assert.equal(replyOf(String(first.body)).Content, 'hello, level 普通, points 0');
+    // The member changes between the deliveries: running the push again would answer "points 5".
+    const { admin } = await loadHandlers();
+    const granted = await admin('POST', '/admin/members/o_retry/points', { delta: 5, reason: 'test', idempotencyKey: 'retry-test' });
+    assert.equal(granted.status, 201, JSON.stringify(granted.body));
     const second = await handleWeChat(pushEvent(xml));
     assert.equal(second.body, first.body);
+    // A new push (another MsgId) is answered afresh.
+    const fresh = await handleWeChat(pushEvent(textXml('o_retry', 'hi', Math.floor(Date.now() / 1000), nextMsgId())));
+    assert.equal(replyOf(String(fresh.body)).Content, 'hello, level 普通, points 5');
   });
 });
