@@ -23,7 +23,10 @@ export function dynamoEndpoint(): string {
  */
 export async function useTestTable(overrides: Record<string, string> = {}): Promise<Table> {
   const name = `test-${randomUUID()}`;
-  await ensureTable(dynamoEndpoint(), name);
-  Object.assign(process.env, TEST_CONFIG, { TABLE_NAME: name, DYNAMODB_ENDPOINT: dynamoEndpoint() }, overrides);
-  return createTable(name, dynamoEndpoint());
+  const endpoint = dynamoEndpoint();
+  await ensureTable(endpoint, name);
+  Object.assign(process.env, TEST_CONFIG, { TABLE_NAME: name, DYNAMODB_ENDPOINT: endpoint }, overrides);
+  // The test's own view of the table is DynamoDB Local itself, even when the handlers reach it
+  // through something else (tests/support/dynamoFaultProxy.ts).
+  return createTable(name, endpoint);
 }
