@@ -94,9 +94,9 @@ export function outsideDeadline<T>(work: () => T): T {
  */
 export async function pauseWithin(deadline: Deadline | undefined, ms: number, needMs = 0): Promise<boolean> {
   const wait = deadline ? Math.min(ms, deadline.remainingMs() - needMs) : ms;
-  if (wait < 0) return false;
+  if (wait <= 0) return false;
   await new Promise((r) => setTimeout(r, wait));
-  return !deadline || deadline.remainingMs() >= needMs;
+  return !deadline?.expired();
 }
 
 /** `signal` combined with the ambient deadline's, for a call that takes an AbortSignal. */
