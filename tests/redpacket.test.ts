@@ -11,6 +11,7 @@ import { tendRounds } from '../lib/redpacket/tendRounds';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
 import { campaignBody, scheduleCampaign } from './support/campaigns';
+import { createTestQueue, lambdaPoller, waitFor, type Poller, type TestQueue } from './support/localSqs';
 import { startStack, type Stack } from './support/stack';
 
 // Followers grab through the real protocol: sandbox follower → signed push → our callback → DynamoDB
@@ -20,22 +21,33 @@ let sandbox: Sandbox;
 let handlers: Stack['handlers'];
 let table: Table;
 
+let closeQueue: TestQueue;
+let closer: Poller;
+
 before(async () => {
-  stack = await startStack();
+  // Emptied rounds go to the round-close worker through a real queue, as deployed.
+  closeQueue = await createTestQueue('round-close', { visibilityTimeoutSeconds: 5 });
+  stack = await startStack({ env: { ROUND_CLOSE_QUEUE_URL: closeQueue.url } });
   ({ sandbox, handlers, table } = stack);
+  closer = lambdaPoller(closeQueue.url, (await import('../handlers/redpacket-close')).handler);
   const t = await handlers.admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: 'free 红烧肉', validity: { type: 'days', days: 30 } });
   assert.equal(t.status, 201);
 });
-after(() => stack?.close());
+after(async () => {
+  await closer?.stop();
+  await stack?.close();
+});
 
 async function follower(openid: string) {
   const r = await fetch(`${sandbox.url}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'event', event: 'subscribe' }) });
   assert.equal(r.status, 200);
 }
 
-async function say(openid: string, body: Record<string, unknown>): Promise<{ text: string; attempts?: { reply?: { content?: string } }[] }> {
+type Attempt = { status: number; error?: string; reply?: { content?: string } | null };
+
+async function say(openid: string, body: Record<string, unknown>): Promise<{ text: string; attempts?: Attempt[] }> {
   const r = await fetch(`${sandbox.url}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ mode: 'aes', ...body }) });
-  const json = (await r.json()) as { reply?: { content?: string }; attempts?: { reply?: { content?: string } }[]; error?: string };
+  const json = (await r.json()) as { reply?: { content?: string }; attempts?: Attempt[]; error?: string };
   assert.equal(r.status, 200, JSON.stringify(json));
   return { text: json.reply?.content ?? '', attempts: json.attempts };
 }
@@ -49,13 +61,19 @@ test('keyword and menu grabs, a retried push, a second grab, and the luckiest gr
 
   const first = await say(a, { type: 'text', content: '红包', deliveries: 3 });
   assert.match(first.text, /抢到 \d+\.\d\d 元，是第 1 位抢到的，还剩 2 个红包。已存入你的会员钱包/);
-  assert.deepEqual(first.attempts!.map((x) => x.reply?.content ?? first.text), [first.text, first.text, first.text], 'WeChat retrying the push gets the same answer');
+  // Three deliveries at once: one runs the grab, the other two wait for it and answer with its reply.
+  assert.deepEqual(first.attempts!.map((x) => [x.status, x.error, x.reply?.content]), Array(3).fill([200, undefined, first.text]), 'WeChat retrying the push gets the same answer');
   assert.match((await say(a, { type: 'text', content: '红包' })).text, /你已经抢过这一轮的红包啦（\d+\.\d\d 元）/);
   assert.match((await say(b, { type: 'click', key: 'REDPACKET' })).text, /是第 2 位抢到的，还剩 1 个红包/);
   assert.match((await say(c, { type: 'text', content: ' 红包 ' })).text, /是第 3 位抢到的，红包已全部抢完/);
   assert.match((await say(d, { type: 'text', content: '红包' })).text, /手慢了/);
 
-  // The last share closed the round: the luckiest grabber has the coupon and a customer-service message.
+  // The last share handed the round to the closer: the luckiest grabber gets the coupon and a customer-service message.
+  await waitFor(async () => {
+    const r = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body.rounds[0];
+    return r.status === 'closed' && r.prize ? true : `round ${r.status}`;
+  }, { what: 'the round-close worker to close the round' });
+  assert.equal(closer.delivered.length, 1, 'one hand-off to the round-close worker');
   const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
   const round = report.rounds[0];
   assert.equal(round.status, 'closed');
