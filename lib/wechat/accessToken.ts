@@ -1,3 +1,4 @@
+import { signalWithin } from '../deadline/deadline';
 import type { Clock } from '../clock/clock';
 import { fail, ok, type ApiResult } from './apiResult';
 
@@ -33,7 +34,7 @@ export function stableTokenFetcher(appId: string, appSecret: string, http: HttpO
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ grant_type: 'client_credential', appid: appId, secret: appSecret, force_refresh: forceRefresh }),
-        signal: AbortSignal.timeout(http.timeoutMs ?? 5000),
+        signal: signalWithin(AbortSignal.timeout(http.timeoutMs ?? 5000)),
       });
       if (res.status >= 500) return fail(-2, `HTTP ${res.status}`);
       const body = (await res.json()) as { access_token?: string; expires_in?: number; errcode?: number; errmsg?: string };

@@ -1,3 +1,4 @@
+import { signalWithin } from '../deadline/deadline';
 import type { TokenProvider } from './accessToken';
 import { apiError, fail, ok, type ApiResult } from './apiResult';
 import type { MenuDefinition } from '../menu/menu';
@@ -60,7 +61,8 @@ export function createWeChatApi(opts: WeChatApiOptions) {
         headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
         // WeChat wants literal UTF-8, not \u escapes (it counts bytes of the raw text).
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+        // Also cut off at the deadline of the push it is made for, if any (lib/deadline).
+        signal: signalWithin(AbortSignal.timeout(opts.timeoutMs ?? 5000)),
       });
       if (res.status >= 500) return fail(-2, `HTTP ${res.status}`);
       const body = (await res.json()) as Body;
