@@ -124,6 +124,17 @@ test('DynamoDB paused mid-chat (every request hangs): 营业时间 gets the apol
   assert.equal(noticesOf('f-paused'), 0);
 });
 
+test('one request that hangs: its attempt is given up after 1 s and the retry brings the answer', async () => {
+  await follow('f-one-hang');
+  const before = proxy.requests.length;
+  proxy.inject({ kind: 'hang', operations: ['PutItem'], bodyIncludes: 'DEDUP#', times: 1 });
+  const seen = await say('f-one-hang', '营业时间');
+  answered(seen, 'one hanging request');
+  assert.equal(seen.text, HOURS);
+  assert.ok(seen.ms >= 1000 && seen.ms < 3000, `one attempt timed out, the next went through (${seen.ms} ms)`);
+  assert.deepEqual(proxy.requests.slice(before, before + 2), [{ operation: 'PutItem', fault: 'hang' }, { operation: 'PutItem' }]);
+});
+
 test('DynamoDB gone (connections refused): the apology at once; then the answer', async () => {
   await follow('f-gone');
   await proxy.down();

@@ -20,7 +20,7 @@ export interface AppConfig {
   dynamoEndpoint?: string;
   /** The "prize won" service-notice template, used when a campaign names none. */
   prizeTemplateId?: string;
-  /** DynamoDB request timeouts and attempts (DYNAMODB_CONNECT_TIMEOUT_MS, DYNAMODB_REQUEST_TIMEOUT_MS, DYNAMODB_MAX_ATTEMPTS). */
+  /** DynamoDB request timeouts and attempts (DYNAMODB_CONNECT_TIMEOUT_MS, DYNAMODB_REQUEST_TIMEOUT_MS, DYNAMODB_ATTEMPT_TIMEOUT_MS, DYNAMODB_MAX_ATTEMPTS). */
   dynamoLimits: DynamoLimits;
 }
 
@@ -62,6 +62,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dynamoLimits: {
       connectTimeoutMs: ms(env, 'DYNAMODB_CONNECT_TIMEOUT_MS', DEFAULT_DYNAMO_LIMITS.connectTimeoutMs, 50, 60_000),
       requestTimeoutMs: ms(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', DEFAULT_DYNAMO_LIMITS.requestTimeoutMs, 50, 300_000),
+      attemptTimeoutMs: ms(env, 'DYNAMODB_ATTEMPT_TIMEOUT_MS', DEFAULT_DYNAMO_LIMITS.attemptTimeoutMs, 50, 4500),
       maxAttempts: ms(env, 'DYNAMODB_MAX_ATTEMPTS', DEFAULT_DYNAMO_LIMITS.maxAttempts, 1, 10),
     },
   };

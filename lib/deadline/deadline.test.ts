@@ -77,16 +77,18 @@ test('SDK retries never outlive the deadline: none when the backoff and one more
   assert.equal((await s.refreshRetryTokenForRetry(first, info('THROTTLING'))).getRetryDelay(), 100, 'outside a deadline, the policy alone');
 });
 
-test('a bounded SDK client sends with the ambient deadline\'s signal, and leaves calls outside a deadline alone', async () => {
-  const seen: (AbortSignal | undefined)[] = [];
-  const client = boundByDeadline({ send: async (_command: never, options?: { abortSignal?: AbortSignal }) => void seen.push(options?.abortSignal) });
+test('a bounded SDK client sends with the ambient deadline\'s signal and a per-attempt timeout, and leaves calls outside a deadline alone', async () => {
+  const seen: ({ abortSignal?: AbortSignal; requestTimeout?: number } | undefined)[] = [];
+  const client = boundByDeadline({ send: async (_command: never, options?: { abortSignal?: AbortSignal; requestTimeout?: number }) => void seen.push(options) }, { attemptTimeoutMs: 700 });
   await client.send(undefined as never);
-  const d = deadlineAfter(1000);
+  const d = deadlineAfter(2000);
   await within(d, () => client.send(undefined as never));
   const own = new AbortController();
-  await within(d, () => client.send(undefined as never, { abortSignal: own.signal }));
+  await within(deadlineAfter(300), () => client.send(undefined as never, { abortSignal: own.signal }));
   assert.equal(seen[0], undefined);
-  assert.equal(seen[1], d.signal);
+  assert.equal(seen[1]!.abortSignal, d.signal);
+  assert.equal(seen[1]!.requestTimeout, 700);
+  assert.ok(seen[2]!.requestTimeout! <= 300, 'never past the deadline');
   own.abort();
-  assert.equal(seen[2]!.aborted, true, 'the caller\'s own signal still aborts');
+  assert.equal(seen[2]!.abortSignal!.aborted, true, 'the caller\'s own signal still aborts');
 });

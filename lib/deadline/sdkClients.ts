@@ -56,17 +56,22 @@ export function requestHandlerOptions(t: HttpTimeouts) {
   return { connectionTimeout: t.connectTimeoutMs, requestTimeout: t.requestTimeoutMs, throwOnRequestTimeout: true };
 }
 
-type Sender = { send: (command: never, options?: { abortSignal?: AbortSignal }) => Promise<unknown> };
+type SendOptions = { abortSignal?: AbortSignal; requestTimeout?: number };
+type Sender = { send: (command: never, options?: SendOptions) => Promise<unknown> };
 
 /**
  * Makes an SDK client's `send` honour the ambient deadline (see `within`): a request made for a push
- * is aborted when the push's deadline passes, and one started after it is refused at once.
+ * is aborted when the push's deadline passes, one started after it is refused at once, and each
+ * attempt may take at most `attemptTimeoutMs` (so a stuck request leaves time for a retry). Outside
+ * a deadline the client's own timeouts apply.
  */
-export function boundByDeadline<C extends Sender>(client: C): C {
-  const send = client.send.bind(client) as (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
-  const bounded = (command: unknown, options?: { abortSignal?: AbortSignal }) => {
-    if (!currentDeadline()) return send(command, options);
-    return send(command, { ...options, abortSignal: signalWithin(options?.abortSignal) });
+export function boundByDeadline<C extends Sender>(client: C, opts: { attemptTimeoutMs: number }): C {
+  const send = client.send.bind(client) as (command: unknown, options?: SendOptions) => Promise<unknown>;
+  const bounded = (command: unknown, options?: SendOptions) => {
+    const deadline = currentDeadline();
+    if (!deadline) return send(command, options);
+    const requestTimeout = Math.max(1, Math.min(options?.requestTimeout ?? opts.attemptTimeoutMs, deadline.remainingMs()));
+    return send(command, { ...options, abortSignal: signalWithin(options?.abortSignal), requestTimeout });
   };
   client.send = bounded as unknown as C['send'];
   return client;

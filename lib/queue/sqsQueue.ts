@@ -3,8 +3,8 @@ import { pauseWithin, currentDeadline } from '../deadline/deadline';
 import { boundByDeadline, requestHandlerOptions, retryWithinDeadline } from '../deadline/sdkClients';
 import type { WorkQueue } from './queue';
 
-/** SQS answers a send in milliseconds; a stuck one is retried or given up (and aborted at a push's deadline). */
-const SQS_TIMEOUTS = { connectTimeoutMs: 1000, requestTimeoutMs: 3000 };
+/** SQS answers a send in milliseconds; a stuck one is retried or given up (under a push's deadline: 1 s an attempt, aborted at the deadline). */
+const SQS_TIMEOUTS = { connectTimeoutMs: 3000, requestTimeoutMs: 10_000 };
 
 let client: Promise<SQSClient> | undefined;
 
@@ -16,7 +16,7 @@ function sqsClient(): Promise<SQSClient> {
   client ??= import('@aws-sdk/client-sqs').then(({ SQSClient }) => {
     const endpoint = process.env.SQS_ENDPOINT;
     const local = endpoint ? { endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
-    return boundByDeadline(new SQSClient({ ...local, retryStrategy: retryWithinDeadline(), requestHandler: requestHandlerOptions(SQS_TIMEOUTS) }));
+    return boundByDeadline(new SQSClient({ ...local, retryStrategy: retryWithinDeadline(), requestHandler: requestHandlerOptions(SQS_TIMEOUTS) }), { attemptTimeoutMs: 1000 });
   });
   return client;
 }

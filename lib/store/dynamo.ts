@@ -10,27 +10,37 @@ export interface Table {
 
 /** How long one DynamoDB request may take, and how often it is tried. */
 export interface DynamoLimits extends HttpTimeouts {
+  /** Each attempt of a request made under a deadline (the callback's; one push per container). */
+  attemptTimeoutMs: number;
   maxAttempts: number;
 }
 
 /**
- * DynamoDB answers in milliseconds; a request that has not connected in 1 s or answered in 2 s is
- * stuck (a paused or unreachable endpoint), and is retried or given up rather than waited for.
- * Under the callback's deadline every request is also aborted when the deadline passes.
+ * DynamoDB answers in milliseconds. Under the callback's deadline an attempt gets 1 s (then it is
+ * retried if the deadline allows) and every request is aborted when the deadline passes. Elsewhere
+ * (workers, schedules) a request gets 3 s to connect and 10 s to answer, then it is retried or given
+ * up rather than left to hang until the function times out. Both timers include the wait for a free
+ * socket, so they are loose enough for the few dozen requests a function has in flight at once.
  */
-export const DEFAULT_DYNAMO_LIMITS: DynamoLimits = { connectTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts };
+export const DEFAULT_DYNAMO_LIMITS: DynamoLimits = { connectTimeoutMs: 3000, requestTimeoutMs: 10_000, attemptTimeoutMs: 1000, maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts };
 
-export function createTable(name: string, endpoint?: string, limits: DynamoLimits = DEFAULT_DYNAMO_LIMITS): Table {
+/**
+ * The table's client. The Lambda functions pass their configured limits (lib/app/runtime.ts); without
+ * them (scripts, tests that drive thousands of requests from one process) the SDK's own socket
+ * handling applies, and only a deadline, when there is one, bounds a request.
+ */
+export function createTable(name: string, endpoint?: string, limits?: DynamoLimits): Table {
+  const maxAttempts = limits?.maxAttempts ?? DEFAULT_DYNAMO_LIMITS.maxAttempts;
   const client = new DynamoDBClient({
     ...(endpoint ? { endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    maxAttempts: limits.maxAttempts,
-    retryStrategy: retryWithinDeadline({ ...DEFAULT_RETRY_POLICY, maxAttempts: limits.maxAttempts }),
-    requestHandler: requestHandlerOptions(limits),
+    maxAttempts,
+    retryStrategy: retryWithinDeadline({ ...DEFAULT_RETRY_POLICY, maxAttempts }),
+    ...(limits ? { requestHandler: requestHandlerOptions(limits) } : {}),
   });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
-  return { doc: boundByDeadline(doc), name };
+  return { doc: boundByDeadline(doc, { attemptTimeoutMs: limits?.attemptTimeoutMs ?? DEFAULT_DYNAMO_LIMITS.attemptTimeoutMs }), name };
 }
 
 export function isConditionFailure(err: unknown): boolean {
