@@ -5,7 +5,8 @@ import { sendPorts, sendQueue } from '../lib/app/broadcast';
 import { getRuntime } from '../lib/app/runtime';
 import { CHUNK_SIZE, sendChunk, type Chunk, type SendPorts } from '../lib/broadcast/sendChunk';
 import type { WorkQueue } from '../lib/queue/queue';
-import { describeError, log } from '../lib/observability/log';
+import { log } from '../lib/observability/log';
+import { forEachMessage } from '../lib/queue/sqsBatch';
 import { SHARDS } from '../lib/segments/shard';
 
 const chunkSchema = z.object({
@@ -35,36 +36,18 @@ export function createSendHandler(wire: () => Promise<SendWiring>) {
   return async (event: SQSEvent): Promise<SQSBatchResponse> => processChunks(await wire(), event);
 }
 
-async function processChunks(wired: SendWiring, event: SQSEvent): Promise<SQSBatchResponse> {
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    let body: unknown;
-    try {
-      body = JSON.parse(record.body);
-    } catch {
-      body = undefined;
+function processChunks(wired: SendWiring, event: SQSEvent): Promise<SQSBatchResponse> {
+  return forEachMessage(event, chunkSchema, { what: 'send chunk', fields: (c) => ({ broadcastId: c.broadcastId }) }, async (chunk) => {
+    const result = await sendChunk(wired.ports, chunk);
+    // Sent back explicitly rather than left to the visibility timeout: the backoff grows, and it
+    // works the same under serverless-offline-sqs, which deletes a batch whatever it reports.
+    if (result.kind === 'retry') {
+      const retries = chunk.retries ?? 0;
+      if (retries >= MAX_RETRIES) log.error('send chunk gave up; its members stay unsettled', { broadcastId: chunk.broadcastId, shard: chunk.shard, openids: chunk.openids.length });
+      else await wired.queue.send([{ ...chunk, retries: retries + 1 }], { delaySeconds: retryDelaySeconds(retries) });
     }
-    const chunk = chunkSchema.safeParse(body);
-    if (!chunk.success) {
-      log.warn('send message that is not a chunk dropped', { messageId: record.messageId });
-      continue;
-    }
-    try {
-      const result = await sendChunk(wired.ports, chunk.data);
-      // Sent back explicitly rather than left to the visibility timeout: the backoff grows, and it
-      // works the same under serverless-offline-sqs, which deletes a batch whatever it reports.
-      if (result.kind === 'retry') {
-        const retries = chunk.data.retries ?? 0;
-        if (retries >= MAX_RETRIES) log.error('send chunk gave up; its members stay unsettled', { broadcastId: chunk.data.broadcastId, shard: chunk.data.shard, openids: chunk.data.openids.length });
-        else await wired.queue.send([{ ...chunk.data, retries: retries + 1 }], { delaySeconds: retryDelaySeconds(retries) });
-      }
-      if (result.kind === 'hold') await wired.queue.send([chunk.data], { delaySeconds: Math.min(900, (result.untilMs - wired.ports.clock.now()) / 1000) });
-    } catch (err) {
-      log.warn('send chunk failed; SQS will redeliver it', { messageId: record.messageId, broadcastId: chunk.data.broadcastId, ...describeError(err) });
-      failures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures: failures };
+    if (result.kind === 'hold') await wired.queue.send([chunk], { delaySeconds: Math.min(900, (result.untilMs - wired.ports.clock.now()) / 1000) });
+  });
 }
 
 let wired: SendWiring | undefined;

@@ -3,7 +3,8 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { closeRoundPorts } from '../lib/app/redpacket';
 import { getRuntime } from '../lib/app/runtime';
-import { describeError, log } from '../lib/observability/log';
+import { log } from '../lib/observability/log';
+import { forEachMessage } from '../lib/queue/sqsBatch';
 import { closeRound } from '../lib/redpacket/closeRound';
 
 const messageSchema = z.object({
@@ -18,30 +19,11 @@ const messageSchema = z.object({
  * or the minute schedule closing the same round does no harm.
  */
 export async function handleRoundClose(event: SQSEvent): Promise<SQSBatchResponse> {
-  const rt = await getRuntime();
-  const ports = closeRoundPorts(rt);
-  const failures: SQSBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    let body: unknown;
-    try {
-      body = JSON.parse(record.body);
-    } catch {
-      body = undefined;
-    }
-    const message = messageSchema.safeParse(body);
-    if (!message.success) {
-      log.warn('round-close message that is not a round dropped', { messageId: record.messageId });
-      continue;
-    }
-    try {
-      const closed = await closeRound(ports, message.data.campaignId, message.data.day);
-      log.info('emptied round', { ...message.data, status: closed.status });
-    } catch (err) {
-      log.warn('closing a round failed; SQS will redeliver it', { messageId: record.messageId, ...message.data, ...describeError(err) });
-      failures.push({ itemIdentifier: record.messageId });
-    }
-  }
-  return { batchItemFailures: failures };
+  const ports = closeRoundPorts(await getRuntime());
+  return forEachMessage(event, messageSchema, { what: 'round close', fields: (m) => m }, async ({ campaignId, day }) => {
+    const closed = await closeRound(ports, campaignId, day);
+    log.info('emptied round', { campaignId, day, status: closed.status });
+  });
 }
 
 export const handler = middy<SQSEvent, SQSBatchResponse>().handler(handleRoundClose);
