@@ -124,7 +124,7 @@ test('a failed first delivery apologises and releases its claim, so the retry ru
   });
   const msg = click('o_dedup_fail');
   const first = await respondToFollower(msg, p, deadlineAfter(4000));
-  assert.equal(first.degraded, 'storage');
+  assert.equal(first.degraded, 'failed');
   assert.match(first.xml, new RegExp(SORRY_TEXT));
   assert.deepEqual(await dynamoDedupStore(table).read(dedupKey(msg)), { status: 'absent' }, 'the claim was given back');
   const retry = await respondToFollower(msg, p, deadlineAfter(4000));

@@ -49,8 +49,8 @@ export interface FollowerAnswer {
   xml: string;
   /** Answered from an earlier delivery of the same push (its stored reply, or by waiting for it). */
   replayed: boolean;
-  /** Set when storage failed or the deadline came first, and the follower got the polite apology (or nothing). */
-  degraded?: 'storage' | 'deadline';
+  /** Set when the push could not be answered (storage failed, or the deadline came first): the follower got the apology (or nothing). */
+  degraded?: 'failed' | 'deadline';
 }
 
 /**
@@ -129,9 +129,10 @@ function followerSeesReply(message: InboundMessage): boolean {
 
 function apologise(message: InboundMessage, ports: ConversationPorts, what: string, err: unknown): FollowerAnswer {
   const late = isDeadlineExceeded(err);
-  log.warn(late ? `callback deadline reached while ${what}; answered with an apology` : `storage failed while ${what}; answered with an apology`, { openid: message.openid, ...describeError(err) });
+  // Almost always storage (a throttle, a timeout, an unreachable table); the error says which.
+  log.warn(late ? `callback deadline reached while ${what}; answered with an apology` : `callback failed while ${what}; answered with an apology`, { openid: message.openid, ...describeError(err) });
   const xml = followerSeesReply(message) ? buildReplyXml(SORRY_REPLY, message.openid, message.toUser, ports.clock.now()) : 'success';
-  return { xml, replayed: false, degraded: late ? 'deadline' : 'storage' };
+  return { xml, replayed: false, degraded: late ? 'deadline' : 'failed' };
 }
 
 async function route(ctx: ActionContext, ports: ConversationPorts): Promise<Reply> {
