@@ -152,6 +152,7 @@ export interface SplitPreviewResponse {
 }
 /** GET /admin/campaigns/{id}/report */
 export type { CampaignReport, RoundReport };
+export type { BudgetProof } from '../../lib/redpacket/budget';
 // — members: segment builder, coupons, wallet, level history —
 import type { couponsOf } from '../../lib/coupons/issueCoupon';
 import type { couponListSchema, redeemSchema } from '../../lib/coupons/adminRoutes';
