@@ -96,7 +96,9 @@ export function budgetIssues(c: BudgetedCampaign, held: { reservedFen: number; d
   const issues: BudgetIssue[] = [];
   if (maxFenPerRound < base) issues.push({ path: 'budget.maxFenPerRound', message: `${maxFenPerRound} fen cannot cover ${needs} (${base} fen)` });
   const need = held.reservedFen + held.daysToFund * base;
-  if (maxFenTotal < need) {
+  // A total derived from a refused per-round cap would only repeat that refusal.
+  const totalDerivedFromRefused = issues.length > 0 && c.budget?.maxFenTotal === undefined;
+  if (maxFenTotal < need && !totalDerivedFromRefused) {
     const already = held.reservedFen ? `${held.reservedFen} fen already reserved by rounds held + ` : '';
     issues.push({ path: 'budget.maxFenTotal', message: `${maxFenTotal} fen cannot cover ${already}${held.daysToFund} day(s) × ${base} fen (${needs}) = ${need} fen` });
   }
