@@ -57,6 +57,11 @@ async function campaignNamed(name: string) {
 /** The warning shown under the field labelled `label`. */
 const warningOf = (label: string) => page.getByLabel(label, { exact: true }).locator('xpath=..').locator('.field-warning');
 
+/** Types each value into the field with that label, in order. */
+async function fillAll(fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+}
+
 async function startNew() {
   const again = form().getByRole('button', { name: '新建活动' });
   if (await again.isVisible()) await again.click();
@@ -90,9 +95,7 @@ test('the whole form: segment, per-member limits, level multipliers, prize and n
   await page.getByLabel('中奖服务通知模板 ID').fill('TPL_PRIZE');
   // A free dish has no amount on its coupon: the marketer says what it costs, and the budget counts it.
   assert.equal(await page.getByLabel('奖品价值（元）').inputValue(), '');
-  await page.getByLabel('奖品价值（元）').fill('15');
-  await page.getByLabel('每轮预算上限（元）').fill('40');
-  await page.getByLabel('活动总预算（元）').fill('250');
+  await fillAll({ '奖品价值（元）': '15', '每轮预算上限（元）': '40', '活动总预算（元）': '250' });
   // The worst case before saving: ¥12.34 of shares, ×2.5 (钻石) could ask ¥18.51 more, the ¥40 cap lets ¥12.66 through; 7 days, within ¥250.
   const worst = form().locator('.worst-case');
   await worst.locator('.worst-round[data-fen="4000"]').waitFor({ timeout: WAIT });
@@ -200,14 +203,8 @@ test('refusals inside the segment and the level multipliers land under their fie
 
 test("budget: the issue's ¥5 round at ×10 shows its worst case before saving, the cap cuts it, a coupon's amount fills the prize value, and a cap below the round and prize is refused under its field", async () => {
   await startNew();
-  await page.getByLabel('活动名称').fill('预算红包');
-  await page.getByLabel('触发关键词').fill('预算红包');
   await page.getByLabel('触发事件').selectOption(''); // the last test left the refused follow reward
-  await page.getByLabel('红包个数').fill('5');
-  await page.getByLabel('每轮总额（元）').fill('5');
-  await page.getByLabel('单个最小（元）').fill('0.10');
-  await page.getByLabel('单个最大（元）').fill('2');
-  await page.getByLabel('普通 加成倍数').fill('10');
+  await fillAll({ 活动名称: '预算红包', 触发关键词: '预算红包', 红包个数: '5', '每轮总额（元）': '5', '单个最小（元）': '0.10', '单个最大（元）': '2', '普通 加成倍数': '10' });
   const worst = form().locator('.worst-case');
   // No budget typed: the round and nothing more; the ¥45 that ×10 asks for is not paid.
   await worst.locator('.worst-round[data-fen="500"]').waitFor({ timeout: WAIT });
