@@ -130,6 +130,8 @@ async function roundReport(ports: ReportPorts, round: StoredRound): Promise<Roun
   const closed = round.status === 'closed';
   // Rounds opened before budgets existed were approved their shares only.
   const approvedFen = r.budget?.approvedFen ?? (round.unfunded ? 0 : r.totalFen);
+  // A round being laid out (a few seconds, before anyone can grab) has its items only in part: all its money is still to come.
+  const layingOut = round.status === 'opening';
   return {
     date: r.day,
     status: round.status,
@@ -148,7 +150,7 @@ async function roundReport(ports: ReportPorts, round: StoredRound): Promise<Roun
         bonusFen,
         prizeFen,
         returnedFen: returnedFen + pool.returnedFen + (closed ? prizeReserved - prizeFen : 0),
-        remainingFen: remainingFen + pool.leftFen + (closed ? 0 : prizeReserved - prizeFen),
+        remainingFen: layingOut ? approvedFen - grantedFen - bonusFen - returnedFen : remainingFen + pool.leftFen + (closed ? 0 : prizeReserved - prizeFen),
       }),
       maxFenPerRound: r.budget?.maxFenPerRound ?? r.totalFen,
       ...(round.unfunded ? { unfunded: true } : {}),
