@@ -480,6 +480,7 @@ const zh = {
   payoutState_paid: '已到账',
   payoutState_pending: '处理中',
   payoutState_failed: '失败',
+  payoutState_cancelled: '已取消',
   // — members: segment builder, coupons, wallet, level history (and the visual segment editor) —
   segMatch: '会员需满足',
   segMatchAll: '以下全部条件',
@@ -1044,6 +1045,7 @@ const en: Record<Key, string> = {
   payoutState_paid: 'paid',
   payoutState_pending: 'pending',
   payoutState_failed: 'failed',
+  payoutState_cancelled: 'cancelled',
   // — members: segment builder, coupons, wallet, level history (and the visual segment editor) —
   segMatch: 'Members must match',
   segMatchAll: 'all of these conditions',
