@@ -207,7 +207,10 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
       if (!override.ok) return { status: 400, json: { error: override.error } };
       return { status: 200, json: { notification: await notifyTransferBill(ctx, bill, override.value) } };
     }
-    const done = await settleBill(ctx, outBillNo, action);
+    const parsed = rawBody.trim() ? parseJson(rawBody) : { ok: true as const, value: {} };
+    const notify = parsed.ok ? (parsed.value as { notify?: unknown } | null)?.notify : undefined;
+    if (!parsed.ok || (notify !== undefined && typeof notify !== 'boolean')) return { status: 400, json: { error: 'body must be {} or { "notify": false } (hold the callback back)' } };
+    const done = await settleBill(ctx, outBillNo, action, { notify });
     if (!done.ok) return { status: done.status, json: { error: done.error } };
     const { fingerprint: _f, ...bill } = done.bill;
     return { status: 200, json: { bill, notification: done.notification } };
