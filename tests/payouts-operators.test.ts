@@ -49,7 +49,8 @@ test('GET /admin/payouts lists one state a page at a time; an unknown state, pai
   assert.equal(shown.sendInFlight, false);
   assert.equal((await list({})).body.payouts.length, 3, 'no state: every open order');
 
-  for (const query of [{ state: 'paid' }, { state: 'bogus' }, { state: 'held', cursor: 'not-a-cursor' }, { state: 'failed', cursor: first.body.cursor }, { limit: '0' }]) {
+  const bad: Record<string, string>[] = [{ state: 'paid' }, { state: 'bogus' }, { state: 'held', cursor: 'not-a-cursor' }, { state: 'failed', cursor: first.body.cursor }, { limit: '0' }];
+  for (const query of bad) {
     const r = await list(query);
     assert.equal(r.status, 400, JSON.stringify(query));
     assert.equal(typeof r.body.error, 'string');

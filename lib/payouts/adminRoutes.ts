@@ -47,7 +47,8 @@ export function payoutRoutes(ports: OperatorPorts): Route[] {
   ];
 }
 
-type View = (p: Payout) => ReturnType<typeof payoutView>;
+export type PayoutView = ReturnType<typeof payoutView>;
+type View = (p: Payout) => PayoutView;
 
 function retryAnswer(r: RetryResult, view: View): HttpResult {
   switch (r.status) {

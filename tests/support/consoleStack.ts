@@ -32,12 +32,13 @@ export interface ConsoleStack {
  * real admin API (handlers/admin.ts) on one origin, over DynamoDB Local with the demo config, and
  * the sandbox as WeChat. `seed` runs before the server starts (it may use the callback handler).
  */
-export async function startConsoleStack(seed?: (table: Table) => Promise<void>): Promise<ConsoleStack> {
+export async function startConsoleStack(seed?: (table: Table) => Promise<void>, opts: { pay?: boolean } = {}): Promise<ConsoleStack> {
   execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
-  // The WeChat API stand-in, for sends (nothing here pushes to a callback).
+  // The WeChat API stand-in, for sends (nothing here pushes to a callback); with `pay`, its WeChat Pay too.
   const sandbox = createSandbox({ callbackUrl: 'http://127.0.0.1:9/wechat', accountName: '味道小馆' });
   await sandbox.listen(0);
-  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
+  const pay = opts.pay ? { WECHATPAY_BASE: sandbox.url, WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_TIMEOUT_MS: '1500' } : {};
+  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url, ...pay });
   await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
   await seed?.(table);
   const { handleAdmin } = await import('../../handlers/admin');

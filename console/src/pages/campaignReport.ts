@@ -53,7 +53,7 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
       [t('budgetReturned'), yuan(r.returnedFen)],
       [t('budgetRemaining'), yuan(r.remainingFen)],
       [t('budgetBonus'), yuan(r.bonusFen)],
-      [t('payouts'), t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed })],
+      [t('payouts'), t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed }) + (r.cancelled ? t('payoutCancelledCount', { cancelled: r.cancelled }) : '')],
       [t('bestLuck'), r.bestLuck ? `${r.bestLuck.openid} ${yuan(r.bestLuck.amountFen)}` : '—'],
       [t('prize'), r.prize ? [r.prize.couponCode, r.prize.notifiedBy && t(`notifiedBy_${r.prize.notifiedBy}`), r.prize.error].filter(Boolean).join(' · ') : '—'],
     ].map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
