@@ -4,7 +4,6 @@ import type { Page } from 'playwright-core';
 import { campaignBody } from './support/campaigns';
 import { startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { eventXml, pushEvent, textXml } from './support/pushes';
-import { TEST_CONFIG } from './support/testTable';
 import { assertAccessible } from './support/accessibility';
 
 // The payouts page in headless Chromium over the real admin API, with the sandbox as WeChat Pay:
@@ -13,14 +12,7 @@ import { assertAccessible } from './support/accessibility';
 let stack: ConsoleStack;
 let page: Page;
 
-async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${stack.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json() };
-}
+const admin = (method: string, path: string, body?: unknown) => stack.admin(method, path, body);
 const pay = async (path: string, body: unknown) => assert.equal((await fetch(`${stack.sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) })).status, 200);
 const order = async (ref: string) => (await admin('GET', '/admin/payouts')).body.payouts.find((p: { ref: string }) => p.ref === ref) ?? (await admin('GET', '/admin/payouts?state=failed')).body.payouts.find((p: { ref: string }) => p.ref === ref) ?? (await admin('GET', '/admin/payouts?state=cancelled')).body.payouts.find((p: { ref: string }) => p.ref === ref);
 

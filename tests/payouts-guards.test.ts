@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { dynamoPayoutStore, type PayoutStore } from '../lib/payouts/payoutStore';
 import { processPayout } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
-import { scheduleCampaign } from './support/campaigns';
-import { HOUR, ordersOf, portsAt } from './support/payoutOrders';
+import { HOUR, ordersOf, payoutCampaign, portsAt } from './support/payoutOrders';
 import { startPayStack, type PayStack } from './support/payStack';
 
 // What keeps money right when several parties touch one order: two workers at once, an authentic
@@ -21,8 +20,7 @@ after(async () => {
   await stack?.close();
 });
 
-const campaign = (keyword: string, mode: 'transfer' | 'wallet', fen: number) =>
-  scheduleCampaign(stack.handlers.admin, { trigger: { keywords: [keyword] }, round: { packets: 1, totalFen: fen, split: 'equal', minFen: fen, maxFen: fen }, payout: { mode }, bestLuckPrize: undefined, levelMultipliers: {} });
+const campaign = (keyword: string, mode: 'transfer' | 'wallet', fen: number) => payoutCampaign(stack.handlers.admin, keyword, mode, fen);
 const store = () => dynamoPayoutStore(table);
 const requestsAfter = async (after: number) => ((await (await fetch(`${stack.sandbox.url}/sandbox/pay/requests?after=${after}`)).json()) as { requests: { seq: number; method: string; path: string }[] }).requests;
 const lastSeq = async () => (await requestsAfter(0)).at(-1)?.seq ?? 0;

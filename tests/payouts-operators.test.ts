@@ -2,8 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import type { Table } from '../lib/store/dynamo';
-import { scheduleCampaign } from './support/campaigns';
-import { HOUR, ordersOf, reconcileAt } from './support/payoutOrders';
+import { HOUR, ordersOf, payoutCampaign, reconcileAt } from './support/payoutOrders';
 import { startPayStack, type PayStack } from './support/payStack';
 
 // The operators' payout routes through the real admin handler: list held / failed / cancelled orders
@@ -22,8 +21,7 @@ after(async () => {
   await stack?.close();
 });
 
-const campaign = (keyword: string, mode: 'transfer' | 'wallet', packets: number, fen: number) =>
-  scheduleCampaign(admin, { trigger: { keywords: [keyword] }, round: { packets, totalFen: packets * fen, split: 'equal', minFen: fen, maxFen: fen }, payout: { mode }, bestLuckPrize: undefined, levelMultipliers: {} });
+const campaign = (keyword: string, mode: 'transfer' | 'wallet', packets: number, fen: number) => payoutCampaign(admin, keyword, mode, fen, packets);
 const store = () => dynamoPayoutStore(table);
 const list = (query: Record<string, string>) => admin('GET', '/admin/payouts', undefined, { query });
 const refOf = async (openid: string) => (await ordersOf(table, openid))[0]!.ref;

@@ -2,9 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import type { Table } from '../lib/store/dynamo';
-import { scheduleCampaign } from './support/campaigns';
 import { processPayout } from '../lib/payouts/processPayout';
-import { HOUR, ordersOf, portsAt, reconcileAt } from './support/payoutOrders';
+import { HOUR, ordersOf, payoutCampaign, portsAt, reconcileAt } from './support/payoutOrders';
 import { startPayStack, type PayStack } from './support/payStack';
 
 // Verified refusals of WeChat Pay, produced by the sandbox through the real protocol (signed v3
@@ -21,8 +20,7 @@ after(async () => {
   await stack?.close();
 });
 
-const campaign = (keyword: string, mode: 'transfer' | 'redpack', fen: number) =>
-  scheduleCampaign(stack.handlers.admin, { trigger: { keywords: [keyword] }, round: { packets: 1, totalFen: fen, split: 'equal', minFen: fen, maxFen: fen }, payout: { mode }, bestLuckPrize: undefined, levelMultipliers: {} });
+const campaign = (keyword: string, mode: 'transfer' | 'redpack' | 'wallet', fen: number) => payoutCampaign(stack.handlers.admin, keyword, mode, fen);
 const onlyOrder = async (openid: string) => {
   const orders = await ordersOf(table, openid);
   assert.equal(orders.length, 1, JSON.stringify(orders));
@@ -86,7 +84,7 @@ test('a final refusal fails the order with its reason; a failed withdrawal goes 
   // Operators see it under failed only: it left the open index.
   assert.ok(!(await store().listOpen(100)).payouts.some((p) => p.ref === failed.ref));
 
-  await scheduleCampaign(stack.handlers.admin, { trigger: { keywords: ['拒绝钱包'] }, round: { packets: 1, totalFen: 200, split: 'equal', minFen: 200, maxFen: 200 }, payout: { mode: 'wallet' }, bestLuckPrize: undefined, levelMultipliers: {} });
+  await campaign('拒绝钱包', 'wallet', 200);
   await stack.grab('final-b', '拒绝钱包');
   await stack.post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'refuse', code: 'PARAM_ERROR', times: 1 });
   const w = await stack.handlers.admin('POST', '/admin/members/final-b/wallet/withdraw', { idempotencyKey: 'refused-1' });

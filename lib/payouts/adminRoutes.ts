@@ -50,6 +50,13 @@ export function payoutRoutes(ports: OperatorPorts): Route[] {
 export type PayoutView = ReturnType<typeof payoutView>;
 type View = (p: Payout) => PayoutView;
 
+/** Answers retry and cancel share: WeChat Pay could not be asked, a send is in flight, the order moved on. */
+function commonAnswer(r: Extract<RetryResult | CancelResult, { status: 'unverified' | 'in-flight' | 'conflict' }>, view: View): HttpResult {
+  if (r.status === 'unverified') return json(503, { error: `could not verify the order at WeChat Pay (${r.reason}); nothing was changed, try again`, payout: view(r.payout) });
+  if (r.status === 'in-flight') return json(409, { error: 'a send to WeChat Pay is in flight; try again in a minute', payout: view(r.payout) });
+  return json(409, { error: 'the order changed meanwhile; reload it', payout: view(r.payout) });
+}
+
 function retryAnswer(r: RetryResult, view: View): HttpResult {
   switch (r.status) {
     case 'missing':
@@ -66,11 +73,9 @@ function retryAnswer(r: RetryResult, view: View): HttpResult {
     case 'still-open-at-wechat-pay':
       return json(409, { error: `WeChat Pay still has this order as ${r.wechatPayState}; a new order could pay twice`, wechatPayState: r.wechatPayState, payout: view(r.payout) });
     case 'unverified':
-      return json(503, { error: `could not verify the order at WeChat Pay (${r.reason}); nothing was changed, try again`, payout: view(r.payout) });
     case 'in-flight':
-      return json(409, { error: 'a send to WeChat Pay is in flight; try again in a minute', payout: view(r.payout) });
     case 'conflict':
-      return json(409, { error: 'the order changed meanwhile; reload it', payout: view(r.payout) });
+      return commonAnswer(r, view);
     case 'not-retryable':
       return json(409, { error: `a ${r.payout.state} order cannot be retried`, payout: view(r.payout) });
   }
@@ -87,11 +92,9 @@ function cancelAnswer(r: CancelResult, view: View): HttpResult {
     case 'exists-at-wechat-pay':
       return json(409, { error: `WeChat Pay has this order (${r.wechatPayState}); it can no longer be cancelled here`, wechatPayState: r.wechatPayState, payout: view(r.payout) });
     case 'unverified':
-      return json(503, { error: `could not verify the order at WeChat Pay (${r.reason}); nothing was changed, try again`, payout: view(r.payout) });
     case 'in-flight':
-      return json(409, { error: 'a send to WeChat Pay is in flight; try again in a minute', payout: view(r.payout) });
     case 'conflict':
-      return json(409, { error: 'the order changed meanwhile; reload it', payout: view(r.payout) });
+      return commonAnswer(r, view);
     case 'not-cancellable':
       return json(409, { error: `only held or pending orders can be cancelled; this one is ${r.payout.state}`, payout: view(r.payout) });
   }

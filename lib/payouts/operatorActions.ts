@@ -19,7 +19,8 @@ export type RetryResult =
   | { status: 'refunded-to-wallet'; payout: Payout; now: boolean }
   | { status: 'still-open-at-wechat-pay'; payout: Payout; wechatPayState: string }
   | { status: 'unverified'; payout: Payout; reason: string }
-  | { status: 'in-flight' | 'conflict' | 'not-retryable'; payout: Payout }
+  | { status: 'in-flight' | 'conflict'; payout: Payout }
+  | { status: 'not-retryable'; payout: Payout }
   | { status: 'missing' };
 
 export type CancelResult =
@@ -27,7 +28,8 @@ export type CancelResult =
   | { status: 'already-cancelled'; payout: Payout }
   | { status: 'exists-at-wechat-pay'; payout: Payout; wechatPayState: string }
   | { status: 'unverified'; payout: Payout; reason: string }
-  | { status: 'in-flight' | 'conflict' | 'not-cancellable'; payout: Payout }
+  | { status: 'in-flight' | 'conflict'; payout: Payout }
+  | { status: 'not-cancellable'; payout: Payout }
   | { status: 'missing' };
 
 /** A retry's ref, derived from the failed one: retrying the same failed order twice makes one new order. 32 (transfer) or 28 (red packet) letters and digits. */

@@ -1,5 +1,5 @@
 import type { PayClient } from '../pay/client';
-import type { CreateTransferBillResult, QueryRedpackResult, QueryTransferBillResult, RejectedOutcome, SendRedpackResult, TransferBillState } from '../pay/outcome';
+import type { CreateTransferBillResult, QueryRedpackResult, QueryTransferBillResult, RejectedOutcome, SendRedpackResult, ThrottledOutcome, TransferBillState, UnknownOutcome } from '../pay/outcome';
 import { refusalAction } from '../pay/refusals';
 import type { MemberNotice, NoticeResult } from '../notices/notifyMember';
 import { log } from '../observability/log';
@@ -98,28 +98,29 @@ async function sendTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> 
     activityName: p.campaignName.slice(0, 32),
     rewardDescription: p.source === 'withdrawal' ? '会员钱包中的红包奖励' : '抢红包活动奖励',
   });
-  switch (r.kind) {
-    case 'ok':
-      return settle(ports, p, fromTransferState(r.state), { transferBillNo: r.transferBillNo, packageInfo: r.packageInfo, failReason: r.failReason });
-    case 'unknown':
-      return retryLater(ports, p, describe(r));
-    case 'throttled':
-      return hold(ports, p, r.code, 'rate limit');
-    case 'rejected':
-      return onTransferRefusal(ports, p, r);
-  }
+  if (r.kind === 'ok') return settle(ports, p, fromTransferState(r.state), { transferBillNo: r.transferBillNo, packageInfo: r.packageInfo, failReason: r.failReason });
+  return afterSendNotOk(ports, p, 'transfer', r, async (refusal) => {
+    // The number may carry a bill already (e.g. an earlier attempt with other content): it decides.
+    const q = await ports.pay.queryTransferBill(p.ref);
+    if (q.kind === 'not-found') return hold(ports, p, refusal.code, refusal.message);
+    if (q.kind !== 'found') return retryLater(ports, p, `${refusal.code}, then the query: ${describe(q)}`);
+    if (!sameOrder(p, q)) return numberTaken(ports, p, q);
+    return settle(ports, p, fromTransferState(q.state), { transferBillNo: q.transferBillNo, failReason: q.failReason });
+  });
 }
 
-async function onTransferRefusal(ports: PayoutPorts, p: Payout, r: RejectedOutcome): Promise<PayoutStep> {
-  const action = refusalAction('transfer', r.code);
+/**
+ * Whatever a send answered other than ok: an untrusted answer is retried later (same ref), a rate
+ * limit or a refusal that can clear holds the order, a final refusal fails it, and a refusal that
+ * says the number may already carry a payment is handed to `queryFirst`.
+ */
+function afterSendNotOk(ports: PayoutPorts, p: Payout, api: 'transfer' | 'redpack', r: UnknownOutcome | ThrottledOutcome | RejectedOutcome, queryFirst: (r: RejectedOutcome) => Promise<PayoutStep>): Promise<PayoutStep> {
+  if (r.kind === 'unknown') return retryLater(ports, p, describe(r));
+  if (r.kind === 'throttled') return hold(ports, p, r.code, 'rate limit');
+  const action = refusalAction(api, r.code);
   if (action === 'hold') return hold(ports, p, r.code, r.message);
   if (action === 'final') return settle(ports, p, 'failed', { failReason: `${r.code}: ${r.message}` });
-  // The number may carry a bill already (e.g. an earlier attempt with other content): it decides.
-  const q = await ports.pay.queryTransferBill(p.ref);
-  if (q.kind === 'not-found') return hold(ports, p, r.code, r.message);
-  if (q.kind !== 'found') return retryLater(ports, p, `${r.code}, then the query: ${describe(q)}`);
-  if (!sameOrder(p, q)) return numberTaken(ports, p, q);
-  return settle(ports, p, fromTransferState(q.state), { transferBillNo: q.transferBillNo, failReason: q.failReason });
+  return queryFirst(r);
 }
 
 async function queryTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
@@ -132,27 +133,14 @@ async function queryTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep>
 
 async function sendRedpack(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
   const r: SendRedpackResult = await ports.pay.sendRedpack({ mchBillno: p.ref, openid: p.openid, amountFen: p.amountFen, sendName: (ports.sendName ?? '会员中心').slice(0, 32), wishing: '恭喜发财，大吉大利', actName: p.campaignName.slice(0, 32), remark: '抢红包活动奖励' });
-  switch (r.kind) {
-    case 'ok':
-      return settle(ports, p, 'sent');
-    case 'unknown':
-      return retryLater(ports, p, describe(r));
-    case 'throttled':
-      return hold(ports, p, r.code, 'rate limit');
-    case 'rejected':
-      return onRedpackRefusal(ports, p, r);
-  }
-}
-
-async function onRedpackRefusal(ports: PayoutPorts, p: Payout, r: RejectedOutcome): Promise<PayoutStep> {
-  const action = refusalAction('redpack', r.code);
-  if (action === 'hold') return hold(ports, p, r.code, r.message);
-  if (action === 'final') return settle(ports, p, 'failed', { failReason: `${r.code}: ${r.message}` });
-  // FATAL_ERROR: this mch_billno already carries a packet sent with other content (e.g. the send name
-  // changed between a lost answer and its retry). That packet is the payout: follow it.
-  const q = await ports.pay.queryRedpack(p.ref);
-  if (q.kind !== 'found') return retryLater(ports, p, `${r.code}, then the query: ${describe(q)}`);
-  return followRedpack(ports, p, q);
+  if (r.kind === 'ok') return settle(ports, p, 'sent');
+  return afterSendNotOk(ports, p, 'redpack', r, async (refusal) => {
+    // FATAL_ERROR: this mch_billno already carries a packet sent with other content (e.g. the send name
+    // changed between a lost answer and its retry). That packet is the payout: follow it.
+    const q = await ports.pay.queryRedpack(p.ref);
+    if (q.kind !== 'found') return retryLater(ports, p, `${refusal.code}, then the query: ${describe(q)}`);
+    return followRedpack(ports, p, q);
+  });
 }
 
 async function queryRedpack(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {

@@ -3,6 +3,8 @@ import { getRuntime } from '../../lib/app/runtime';
 import { dynamoPayoutStore, type Payout } from '../../lib/payouts/payoutStore';
 import { reconcilePayouts, type PayoutPorts } from '../../lib/payouts/processPayout';
 import type { Table } from '../../lib/store/dynamo';
+import { scheduleCampaign } from './campaigns';
+import type { AdminCall } from './handlers';
 
 /** A follower's payout orders, whatever their state (open ones, failed and cancelled ones). */
 export async function ordersOf(table: Table, openid: string): Promise<Payout[]> {
@@ -23,3 +25,8 @@ export async function reconcileAt(offsetMs: number, over: Partial<PayoutPorts> =
 }
 
 export const HOUR = 3_600_000;
+
+/** A live campaign of `packets` equal packets of `fen`, paid in `mode`, answering `keyword`; no bonus, no prize. Its id. */
+export function payoutCampaign(admin: (method: string, path: string, body?: unknown) => Promise<AdminCall>, keyword: string, mode: 'transfer' | 'redpack' | 'wallet', fen: number, packets = 1) {
+  return scheduleCampaign(admin, { trigger: { keywords: [keyword] }, round: { packets, totalFen: packets * fen, split: 'equal', minFen: fen, maxFen: fen }, payout: { mode }, bestLuckPrize: undefined, levelMultipliers: {} });
+}
