@@ -86,7 +86,12 @@ const FAILED_THERE = new Set(['FAIL', 'CANCELLED', 'FAILED', 'REFUND']);
 
 /** What WeChat Pay holds under the order's ref; only a verified answer counts. */
 async function lookUp(ports: OperatorPorts, p: Payout): Promise<AtWeChatPay> {
-  const pay = await ports.pay();
+  let pay: Awaited<ReturnType<OperatorPorts['pay']>>;
+  try {
+    pay = await ports.pay();
+  } catch (err) {
+    return { kind: 'unverified', reason: `the WeChat Pay client could not start: ${(err as Error).message}` };
+  }
   if (!pay) return { kind: 'unverified', reason: 'WeChat Pay is not configured here' };
   const q = p.mode === 'transfer' ? await pay.queryTransferBill(p.ref) : await pay.queryRedpack(p.ref);
   if (q.kind === 'not-found') return { kind: 'absent' };
