@@ -127,3 +127,16 @@ test('INVALID_REQUEST with nothing under the ref (a business rule such as the da
   await reconcileAt(HOUR);
   assert.equal((await store().get(held.ref))!.state, 'awaiting-confirmation');
 });
+
+test('a rate limit (429 FREQUENCY_LIMITED) holds the order and the reconciliation sends it later, same ref', async () => {
+  await campaign('限频红包', 'transfer', 100);
+  await stack.post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'FREQUENCY_LIMITED', times: 1 });
+  await stack.grab('rate-a', '限频红包');
+  const held = await onlyOrder('rate-a');
+  assert.equal(held.state, 'held');
+  assert.match(held.holdReason ?? '', /^FREQUENCY_LIMITED/);
+  assert.ok(held.nextAttemptAt! > Date.now(), 'not before its backoff');
+  await reconcileAt(HOUR);
+  assert.equal((await store().get(held.ref))!.state, 'awaiting-confirmation');
+  assert.equal((await billsUnder(held.ref)).length, 1);
+});
