@@ -184,3 +184,19 @@ export interface LevelHistoryResponse {
   changes: LevelChange[];
   cursor: string | null;
 }
+
+/** GET /admin/payouts?state=&cursor= and the retry / cancel answers (lib/payouts/adminRoutes.ts). */
+import type { PayoutView } from '../../lib/payouts/adminRoutes';
+import type { PayoutOrderState } from '../../lib/payouts/payoutStore';
+export type { PayoutView, PayoutOrderState };
+export interface PayoutListResponse {
+  payouts: PayoutView[];
+  cursor: string | null;
+}
+export interface PayoutActionResponse {
+  action: 'requeued' | 'reordered' | 'already-reordered' | 'refunded-to-wallet' | 'cancelled' | 'already-cancelled';
+  message?: string;
+  refundedToWallet?: boolean;
+  payout: PayoutView;
+  previous?: PayoutView;
+}

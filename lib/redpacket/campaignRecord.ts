@@ -5,13 +5,14 @@ import { roundAt, type RoundSchedule } from './roundSchedule';
 import type { RoundSplit } from './splitRound';
 import { addDays, startOfLocalDay } from '../coupons/validity';
 import { parseHhMm } from '../clock/timeZone';
+import { TRANSFER_MIN_FEN, TRANSFER_WITHOUT_NAME_MAX_FEN } from '../pay/transferLimits';
 
 export type PayoutMode = 'wallet' | 'transfer' | 'redpack';
 
 /** WeChat Pay's limits per payout mode, in fen (here, not in the zod schema, so the callback can use them without zod). */
 export const PAYOUT_LIMITS: Record<PayoutMode, { minFen: number; maxFen: number }> = {
   wallet: { minFen: 1, maxFen: 20_000_00 },
-  transfer: { minFen: 10, maxFen: 20_000_00 }, // transfer bills: at least 0.10 CNY
+  transfer: { minFen: TRANSFER_MIN_FEN, maxFen: TRANSFER_WITHOUT_NAME_MAX_FEN }, // transfer bills: 0.10 CNY up to the real-name threshold
   redpack: { minFen: 100, maxFen: 200_00 }, // classic cash red packets: 1–200 CNY
 };
 

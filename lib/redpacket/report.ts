@@ -2,7 +2,7 @@ import { budgetProof, effectiveBudget, type BudgetProof } from './budget';
 import { campaignDays, daysStillAhead, type CampaignRecord } from './campaignRecord';
 import type { RoundStore, StoredRound } from './roundStore';
 
-export type PayoutState = 'paid' | 'pending' | 'failed';
+export type PayoutState = 'paid' | 'pending' | 'failed' | 'cancelled';
 
 export interface ReportPorts {
   rounds: RoundStore;
@@ -32,6 +32,8 @@ export interface RoundReport {
   paid: number;
   pending: number;
   failed: number;
+  /** Shares whose payout an operator (or an erasure) cancelled: granted, never paid. */
+  cancelled: number;
 }
 
 export interface CampaignBudgetReport extends BudgetProof {
@@ -160,5 +162,6 @@ async function roundReport(ports: ReportPorts, round: StoredRound): Promise<Roun
     paid: winners.filter((w) => w.payout === 'paid').length,
     pending: winners.filter((w) => w.payout === 'pending').length,
     failed: winners.filter((w) => w.payout === 'failed').length,
+    cancelled: winners.filter((w) => w.payout === 'cancelled').length,
   };
 }

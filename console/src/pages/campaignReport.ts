@@ -61,7 +61,7 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
       [t('packets'), `${r.winners.length} / ${r.packets}`],
       [t('totalYuan'), yuan(r.totalFen)],
       [t('budgetPerRound'), yuan(r.budget.maxFenPerRound)],
-      [t('payouts'), t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed })],
+      [t('payouts'), t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed }) + (r.cancelled ? t('payoutCancelledCount', { cancelled: r.cancelled }) : '')],
       [t('bestLuck'), r.bestLuck ? `${r.bestLuck.openid} ${yuan(r.bestLuck.amountFen)}` : '—'],
       [t('prize'), r.prize ? [r.prize.couponCode, r.prize.notifiedBy && t(`notifiedBy_${r.prize.notifiedBy}`), r.prize.error].filter(Boolean).join(' · ') : '—'],
     ].map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
