@@ -30,7 +30,8 @@ import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 import { campaignRoutes } from '../lib/redpacket/adminRoutes';
 import { campaignAdminPorts, walletPolicyDocument } from '../lib/app/redpacket';
 import { walletRoutes } from '../lib/wallet/adminRoutes';
-import { payoutQueue } from '../lib/app/payouts';
+import { payoutOperatorPorts, payoutQueue } from '../lib/app/payouts';
+import { payoutRoutes } from '../lib/payouts/adminRoutes';
 import { dynamoWallet } from '../lib/wallet/wallet';
 import { broadcastRoutes } from '../lib/broadcast/adminRoutes';
 import { broadcastAdminPorts } from '../lib/app/broadcast';
@@ -65,6 +66,7 @@ async function wire() {
         ...couponRoutes(dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone)),
         ...campaignRoutes(campaignAdminPorts(rt)),
         ...walletRoutes({ wallet: dynamoWallet(rt.table), policy: walletPolicyDocument(rt), clock: rt.clock, onPayoutOrdered: payoutQueue(rt) }),
+        ...payoutRoutes(payoutOperatorPorts(rt)),
         ...broadcastRoutes(broadcastAdminPorts(rt)),
         ...reengageRoutes({ rules: reengagementRulesDocument(rt), touches: dynamoTouchStore(rt.table), clock: rt.clock }),
         ...menuRoutes({ ...ports, menus: dynamoMenuStore(rt.table), api: async () => weChatApi(rt) }),
