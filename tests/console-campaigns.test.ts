@@ -2,9 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { businessDay } from '../lib/clock/timeZone';
-import { campaignBody, openNowSchedule } from './support/campaigns';
+import { campaignBody, openNowSchedule, reportOnceClosed } from './support/campaigns';
 import { errorOf, startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
-import { waitFor } from './support/localSqs';
 import { eventXml, pushEvent, textXml } from './support/pushes';
 import { TEST_CONFIG } from './support/testTable';
 import { assertAccessible } from './support/accessibility';
@@ -284,11 +283,7 @@ test('report: a round grabbed by three followers through the callback, a bar per
     assert.match(String(grab.body), /抢到 \d+\.\d\d 元/);
   }
   // The last share handed the round to the closer (in-process here: no round-close queue in this stack), off the reply.
-  await waitFor(async () => {
-    const r = (await admin('GET', `/admin/campaigns/${created.body.id}/report`)).body.rounds[0];
-    return r.status === 'closed' && r.prize ? true : `round ${r.status}`;
-  }, { what: 'the emptied round to be closed' });
-  const report = (await admin('GET', `/admin/campaigns/${created.body.id}/report`)).body;
+  const report = await reportOnceClosed(admin, created.body.id);
   const round = report.rounds[0];
   assert.equal(round.status, 'closed', 'the last share closed the round');
   assert.ok(round.bestLuck && round.prize?.couponCode, 'it has a best luck, given the prize coupon');

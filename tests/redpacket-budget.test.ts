@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Sandbox } from '../sandbox/server';
-import { campaignBody, openNowSchedule, scheduleCampaign } from './support/campaigns';
+import { campaignBody, openNowSchedule, reportOnceClosed, scheduleCampaign } from './support/campaigns';
 import { startStack, type Stack } from './support/stack';
 
 // The issue's case through the real protocol: sandbox followers grab a 5-packet ¥5 round in which
@@ -59,7 +59,7 @@ test('¥5 in 5 packets with 普通 ×10 and a ¥10 budget a round: the members g
   // The bonus pool is 1,000 − 500 − 200 = 300 fen; ×10 asks for far more, so it is spent to the fen and no further.
   assert.equal(paidFen, 800, 'shares 500 + bonus 300, not the ¥50 paid before the cap');
 
-  const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
+  const report = await reportOnceClosed(handlers.admin, id);
   const round = report.rounds[0];
   assert.equal(round.status, 'closed', 'the last share closed the round');
   assert.ok(round.prize.couponCode, 'the luckiest grabber has the coupon');
@@ -79,7 +79,7 @@ test('the same round with no budget given: no room for bonuses (saved with a war
   const members = ['def-a', 'def-b', 'def-c', 'def-d', 'def-e'];
   for (const m of members) assert.doesNotMatch(await grab(m, '默认预算'), /会员加成/, 'no bonus is promised');
   assert.equal((await Promise.all(members.map(walletOf))).reduce((a, b) => a + b, 0), 500);
-  const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
+  const report = await reportOnceClosed(handlers.admin, id);
   assert.deepEqual(report.budget, { ...report.budget, approvedFen: 800, maxFenPerRound: 800, derived: true, grantedFen: 500, bonusFen: 0, prizeFen: 300, balanced: true });
 });
 

@@ -10,8 +10,8 @@ import { dynamoRoundStore } from '../lib/redpacket/dynamoRoundStore';
 import { tendRounds } from '../lib/redpacket/tendRounds';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
-import { campaignBody, scheduleCampaign } from './support/campaigns';
-import { createTestQueue, lambdaPoller, waitFor, type Poller, type TestQueue } from './support/localSqs';
+import { campaignBody, reportOnceClosed, scheduleCampaign } from './support/campaigns';
+import { createTestQueue, lambdaPoller, type Poller, type TestQueue } from './support/localSqs';
 import { startStack, type Stack } from './support/stack';
 
 // Followers grab through the real protocol: sandbox follower → signed push → our callback → DynamoDB
@@ -69,12 +69,8 @@ test('keyword and menu grabs, a retried push, a second grab, and the luckiest gr
   assert.match((await say(d, { type: 'text', content: '红包' })).text, /手慢了/);
 
   // The last share handed the round to the closer: the luckiest grabber gets the coupon and a customer-service message.
-  await waitFor(async () => {
-    const r = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body.rounds[0];
-    return r.status === 'closed' && r.prize ? true : `round ${r.status}`;
-  }, { what: 'the round-close worker to close the round' });
+  const report = await reportOnceClosed(handlers.admin, id);
   assert.equal(closer.delivered.length, 1, 'one hand-off to the round-close worker');
-  const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
   const round = report.rounds[0];
   assert.equal(round.status, 'closed');
   assert.equal(round.winners.length, 3);

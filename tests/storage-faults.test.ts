@@ -10,9 +10,9 @@ import { roundAt } from '../lib/redpacket/roundSchedule';
 import type { Table } from '../lib/store/dynamo';
 import { SERVICE_UNAVAILABLE } from '../sandbox/follower-routes';
 import type { Sandbox } from '../sandbox/server';
-import { scheduleCampaign } from './support/campaigns';
+import { reportOnceClosed, scheduleCampaign } from './support/campaigns';
 import { startDynamoFaultProxy, type DynamoFaultProxy } from './support/dynamoFaultProxy';
-import { createTestQueue, lambdaPoller, waitFor, type Poller, type TestQueue } from './support/localSqs';
+import { createTestQueue, lambdaPoller, type Poller, type TestQueue } from './support/localSqs';
 import { rule } from './support/rules';
 import { startStack, type Stack } from './support/stack';
 import { dynamoEndpoint } from './support/testTable';
@@ -282,11 +282,7 @@ test('the last grab answers at once while the round closes off the reply path (W
   assert.match(last.text!, /红包已全部抢完/);
   assert.ok(last.ms < 2000, `the reply did not wait for the closing (${last.ms} ms)`);
 
-  await waitFor(async () => {
-    const round = (await admin('GET', `/admin/campaigns/${id}/report`)).body.rounds[0];
-    return round.status === 'closed' && round.prize ? true : `round ${round.status}, prize ${JSON.stringify(round.prize)}`;
-  }, { what: 'the closer to close the round', timeoutMs: 30_000 });
-  const round = (await admin('GET', `/admin/campaigns/${id}/report`)).body.rounds[0];
+  const round = (await reportOnceClosed(admin, id)).rounds[0];
   assert.ok(closer.delivered.some((r) => r.body === JSON.stringify({ campaignId: id, day: round.date })), 'closed by the round-close worker');
   const best = round.bestLuck.openid as string;
   const coupons = (await admin('GET', `/admin/members/${best}/coupons`)).body.coupons as { code: string }[];

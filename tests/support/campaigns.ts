@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Member } from '../../lib/members/member';
 import type { CampaignRecord } from '../../lib/redpacket/campaignRecord';
 import type { AdminCall } from './handlers';
+import { waitFor } from './localSqs';
 import { businessDay, localParts } from '../../lib/clock/timeZone';
 
 /**
@@ -37,6 +38,26 @@ export async function scheduleCampaign(admin: AdminClient, over: Record<string, 
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
   return created.body.id as string;
+}
+
+/**
+ * The campaign's report once its first round is closed (and, with a prize, the prize recorded). A
+ * round emptied by a grab is closed off the follower's reply (by the round-close worker, or in-process
+ * when no queue is configured), so a test waits for it.
+ */
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any */
+export async function reportOnceClosed(admin: (method: string, path: string) => Promise<{ body: any }>, id: string, opts: { prize?: boolean } = {}): Promise<any> {
+  const withPrize = opts.prize ?? true;
+  let report: { rounds: { status: string; prize?: unknown }[] } | undefined;
+  await waitFor(
+    async () => {
+      report = (await admin('GET', `/admin/campaigns/${id}/report`)).body;
+      const r = report!.rounds[0];
+      return r?.status === 'closed' && (!withPrize || r.prize) ? true : `round ${r?.status}, prize ${JSON.stringify(r?.prize)}`;
+    },
+    { what: `campaign ${id}'s round to be closed` },
+  );
+  return report;
 }
 
 /**
