@@ -50,7 +50,7 @@ export const redPacketShares: OutsideFamily = {
   export: async (ctx) => (await takenShares(ctx)).map((s) => ({ campaignId: s.pk.split('#')[1], ...withoutKeys(s) })),
   async erase(ctx) {
     let changed = 0;
-    for (const share of await takenShares(ctx)) if (await replaceOpenid(ctx.table, share, 'openid', ctx)) changed += 1;
+    for (const share of await takenShares(ctx)) if (await replaceOpenid(ctx.table, { pk: share.pk, sk: share.sk }, 'openid', ctx)) changed += 1;
     return changed;
   },
 };
