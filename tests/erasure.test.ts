@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { closeRoundPorts } from '../lib/app/redpacket';
 import { reengagePorts } from '../lib/app/reengage';
 import { getRuntime, type Runtime } from '../lib/app/runtime';
@@ -30,7 +30,8 @@ let post: PayStack['post'];
 let rt: Runtime;
 
 before(async () => {
-  stack = await startPayStack();
+  // Imports of more than one row run as jobs (in this process), as big files do.
+  stack = await startPayStack({ IMPORT_SYNC_MAX_ROWS: '1' });
   ({ sandbox, table, post } = stack);
   admin = stack.handlers.admin;
   rt = await getRuntime();
@@ -126,6 +127,9 @@ async function exercise(p: Person, bystander: string, tag: string): Promise<{ jo
   assert.match(((await say(p.openid, { type: 'text', content: '你好' })).reply as { content: string }).content, new RegExp(p.nickname));
   await say(p.openid, { type: 'click', key: 'SIGN_IN' });
   await call('POST', `/admin/members/${p.openid}/points`, { delta: 600, reason: '到店消费', idempotencyKey: `order-${tag}` });
+  // An import job that ran to the end: its rows are kept nowhere but in the members.
+  const ran = await call('POST', '/admin/members/import', { rows: [{ phone: p.phone, channel: 'website', lifetimeSpendFen: 800 }, { phone: '13700000001', channel: 'website' }] }, [202]);
+  await waitFor(async () => ((await call('GET', `/admin/members/import/${ran.jobId}`)).state === 'done' ? true : 'running'), { what: 'the import job' });
   await call('POST', `/admin/members/${p.openid}/coupons`, { templateId: 'gift', idempotencyKey: `gift-${tag}` });
 
   // Wallet mode: one packet, so the member is the round's best luck (prize coupon and notice); then a withdrawal.
@@ -148,6 +152,9 @@ async function exercise(p: Person, bystander: string, tag: string): Promise<{ jo
   const { handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
   assert.deepEqual((await call('GET', `/admin/broadcasts/${b.id}`)).progress.sentBy, { template: 1 });
+  // Last seen days ago (outside the 48-hour window): the re-engagement notice goes as a template
+  // notice, whose job report is about no broadcast and waits (as an early report) in the member's partition.
+  await table.doc.send(new UpdateCommand({ TableName: table.name, Key: { pk: `MEMBER#${p.openid}`, sk: 'PROFILE' }, UpdateExpression: 'SET lastMessageAt = :t, lastEventAt = :t', ExpressionAttributeValues: { ':t': new Date(Date.now() - 3 * 86_400_000).toISOString() } }));
   await call('PUT', '/admin/reengagement-rules', { rules: [{ id: `level-${tag}`, name: '升级', runAt: '00:00', trigger: { type: 'levelChanged' }, notice: { text: '恭喜升级', template: { templateId: 'service-notice', data: { thing1: '升级' } } } }] });
   await runReengagement({ ...reengagePorts(rt), clock: { now: () => Date.now() } }, 30_000);
 
@@ -169,7 +176,7 @@ test('every item that names a member belongs to a registered family, the export 
   const unregistered = [...naming, ...before.filter((i) => mentions(i, [bystander]))].filter((i) => !familyOf(keyOf(i))).map((i) => `${i.pk} / ${i.sk}`);
   assert.deepEqual(unregistered, [], 'items naming a member that no family in lib/privacy/memberData.ts covers');
   const families = new Set(naming.map((i) => familyOf(keyOf(i))!.name));
-  for (const f of ['profile', 'ledger', 'idem', 'expiry', 'level', 'notice', 'tag', 'coupon', 'wallet', 'rpround', 'rpgrab', 'active', 'touch', 'dedup', 'reengaged', ...OUTSIDE_FAMILIES.map((o) => o.name)]) {
+  for (const f of ['profile', 'ledger', 'idem', 'expiry', 'level', 'notice', 'tag', 'coupon', 'wallet', 'rpround', 'rpgrab', 'active', 'touch', 'early', 'dedup', 'reengaged', ...OUTSIDE_FAMILIES.map((o) => o.name)]) {
     assert.ok(families.has(f), `the scenario leaves ${f} items naming the member (seen: ${[...families].join(', ')})`);
   }
 
@@ -208,6 +215,12 @@ test('every item that names a member belongs to a registered family, the export 
     assert.equal(o.openid, undefined);
     assert.ok(o.ref && o.amountFen > 0 && o.createdAt && o.campaignName && o.erasedAt, `an accounting line: ${JSON.stringify(o)}`);
   }
+  // The withdrawal in flight fails after the erasure: the order records it, and there is no wallet to refund.
+  await post(`/sandbox/pay/transfer-bills/${inFlight.ref}/reject`);
+  const failed = await get(payoutKey(String(inFlight.ref)).pk, 'PAYOUT');
+  assert.deepEqual([failed?.state, failed?.openid], ['failed', undefined]);
+  assert.deepEqual((await scanAll()).filter((i) => i.pk === 'MEMBER#undefined' || mentions(i, identifiers(p))), [], 'no refund to a member who is gone');
+
   const chunk = after.find((i) => i.pk === `IMPORTJOB#${jobId}` && String(i.sk).startsWith('CHUNK#'))!;
   assert.deepEqual((chunk.rows as { phone: string }[]).map((r) => r.phone), ['13700000000'], "the job's other rows stay");
 
@@ -226,6 +239,20 @@ test('every item that names a member belongs to a registered family, the export 
   const again = await call('DELETE', `/admin/members/${p.openid}`);
   assert.notEqual(again.erasureId, erased.body.erasureId);
   assert.equal((await scanAll()).filter((i) => i.openid === `erased:${again.erasureId}`).length, 1);
+});
+
+test('a share lock left by a grab that died does not name the grabber', async () => {
+  const campaign = { keyword: '锁红包', id: '' };
+  campaign.id = await scheduleCampaign(admin, { trigger: { keywords: [campaign.keyword] }, round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 }, eligibility: ELIGIBILITY, bestLuckPrize: undefined });
+  await say('o_lock_opener', { type: 'event', event: 'subscribe' });
+  await grabIn(campaign, 'o_lock_opener');
+  const rounds = closeRoundPorts(rt).rounds;
+  const round = (await rounds.get(campaign.id, (await call('GET', `/admin/campaigns/${campaign.id}`)).config.schedule.from))!.snapshot;
+  const [free] = await rounds.free(round);
+  assert.ok(await rounds.lock(round, free!.index, 'o_lock_dead|1714036504|24000000000000000001', Date.now()), 'locked, then the grab died');
+  const locked = (await scanAll()).filter((i) => i.lockedBy);
+  assert.equal(locked.length, 1);
+  assert.deepEqual(locked.filter((i) => mentions(i, ['o_lock_dead'])), []);
 });
 
 /** The requests of each step that change an item, as the fault below aims at them. */
