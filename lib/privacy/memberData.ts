@@ -31,7 +31,7 @@ export const PARTITION_FAMILIES: readonly PartitionFamily[] = [
   partitionFamily('EARLY', 'delete', "lib/broadcast/dynamoDeliveryStore.ts (a template notice's early job report)"),
   partitionFamily('DEDUP', 'delete', 'lib/conversation/dynamoDedupStore.ts (pushes answered and their replies)'),
   partitionFamily('ERASURE', 'delete', 'lib/privacy/eraseMember.ts (an erasure under way)'),
-  // Last: the profile goes after everything else, so an interrupted erasure can be run again.
+  // Deleted last of all (lib/privacy/eraseMember.ts), so an interrupted erasure can be run again.
   partitionFamily('PROFILE', 'delete', 'lib/members/dynamoMemberStore.ts, lib/import (phone, unionid, name)'),
 ];
 

@@ -1,7 +1,6 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { forgetLookups, LOOKUP_SK, lookupKey, phoneLookup, prospectId, prospectPk, unionidLookup } from '../../import/lookups';
 import { batchGet } from '../../store/batchGet';
-import { isConditionFailure } from '../../store/dynamo';
+import { deleteIfExists } from '../../store/dynamo';
 import { withoutKeys, type ErasureContext, type MemberContext, type Item, type OutsideFamily } from '../family';
 
 /** The phone and unionid the member is known by in other channels (on the profile). */
@@ -38,13 +37,9 @@ export const prospects: OutsideFamily = {
   async erase(ctx) {
     let changed = 0;
     for (const p of await prospectsOf(ctx)) {
+      // Its lookups first: once the prospect is gone, nothing would lead to them.
       await forgetLookups(ctx.table, { phone: p.phone as string | undefined, unionid: p.unionid as string | undefined }, p.pk);
-      try {
-        await ctx.table.doc.send(new DeleteCommand({ TableName: ctx.table.name, Key: { pk: p.pk, sk: p.sk }, ConditionExpression: 'attribute_exists(pk)' }));
-        changed += 1;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
+      if (await deleteIfExists(ctx.table, { pk: p.pk, sk: p.sk })) changed += 1;
     }
     return changed;
   },

@@ -1,7 +1,6 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { forgetPendingRows, pendingRowsNaming } from '../../import/importJobs';
 import { PENDING_PK } from '../../import/linkProspects';
-import { isConditionFailure } from '../../store/dynamo';
+import { deleteIfExists } from '../../store/dynamo';
 import { queryAll } from '../../store/queryAll';
 import type { MemberContext, Item, OutsideFamily } from '../family';
 import { identitiesOf } from './identities';
@@ -32,14 +31,7 @@ export const pendingLinks: OutsideFamily = {
   export: async (ctx) => (await notesOf(ctx)).map((n) => ({ notedAt: n.sk.split('#')[0] })),
   async erase(ctx) {
     let changed = 0;
-    for (const note of await notesOf(ctx)) {
-      try {
-        await ctx.table.doc.send(new DeleteCommand({ TableName: ctx.table.name, Key: { pk: note.pk, sk: note.sk }, ConditionExpression: 'attribute_exists(pk)' }));
-        changed += 1;
-      } catch (err) {
-        if (!isConditionFailure(err)) throw err;
-      }
-    }
+    for (const note of await notesOf(ctx)) if (await deleteIfExists(ctx.table, { pk: note.pk, sk: note.sk })) changed += 1;
     return changed;
   },
 };

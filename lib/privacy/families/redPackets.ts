@@ -47,7 +47,11 @@ export const redPacketShares: OutsideFamily = {
   how: "the member's RPROUND#<campaign>#<day> items list the indexes of the shares they took",
   writtenBy: 'lib/redpacket/dynamoRoundStore.ts (claim)',
   holds: (key) => key.pk.startsWith('RPSHARD#') && key.sk.startsWith('TAKEN#'),
-  export: async (ctx) => (await takenShares(ctx)).map((s) => ({ campaignId: s.pk.split('#')[1], ...withoutKeys(s) })),
+  export: async (ctx) =>
+    (await takenShares(ctx)).map((s) => {
+      const [, campaignId, day] = s.pk.split('#'); // RPSHARD#<campaign>#<day>#<shard>
+      return { campaignId, day, ...withoutKeys(s) };
+    }),
   async erase(ctx) {
     let changed = 0;
     for (const share of await takenShares(ctx)) if (await replaceOpenid(ctx.table, { pk: share.pk, sk: share.sk }, 'openid', ctx)) changed += 1;
