@@ -6,11 +6,12 @@ import { errorBoundary } from '../lib/http/errorBoundary';
 import { bodyText, json, type HttpResult } from '../lib/http/response';
 import { log } from '../lib/observability/log';
 import { TRANSFER_BILL_FINISHED, transferBillFinished } from '../lib/pay/notification';
-import { applyTransferState } from '../lib/payouts/processPayout';
+import { applyTransferNotification } from '../lib/payouts/transferNotification';
 
 /**
  * WeChat Pay's callbacks. Nothing is believed before the signature (with clock skew) and the GCM tag
- * of the resource check out; a refusal is a 4xx with WeChat Pay's `{code, message}` body, so it retries.
+ * of the resource check out, and then only if it names our merchant, the order's follower and its
+ * amount; a refusal is a 4xx with WeChat Pay's `{code, message}` body, so it retries.
  */
 export async function handlePayNotify(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const rt = await getRuntime();
@@ -24,8 +25,14 @@ export async function handlePayNotify(event: APIGatewayProxyEventV2): Promise<Ht
   if (opened.eventType !== TRANSFER_BILL_FINISHED) return json(200, { code: 'SUCCESS' });
   const bill = transferBillFinished(opened.resource);
   if (!bill) return json(400, { code: 'FAIL', message: 'the resource is not a transfer bill' });
-  const step = await applyTransferState(ports, bill.outBillNo, bill.state, bill.failReason);
-  log.info('transfer bill finished', { ref: bill.outBillNo, state: bill.state, step });
+  const outcome = await applyTransferNotification(ports, bill, pay.config.mchid);
+  if (outcome.kind === 'mismatch') {
+    // Authentic but not ours: an alarm for a person (metric filter on `alarm`), a failure for WeChat Pay.
+    log.error('ALARM pay callback does not match the order', { alarm: 'pay-callback-mismatch', ref: bill.outBillNo, fields: outcome.fields, notificationId: opened.id });
+    return json(400, { code: 'FAIL', message: `the notification does not match the order (${outcome.fields.join(', ')})` });
+  }
+  if (outcome.kind === 'unknown-order') log.warn('transfer bill finished for an order we do not have', { ref: bill.outBillNo, state: bill.state });
+  else log.info('transfer bill finished', { ref: bill.outBillNo, state: bill.state, step: outcome.step });
   return json(200, { code: 'SUCCESS' });
 }
 

@@ -8,7 +8,9 @@ import { processPayout } from '../lib/payouts/processPayout';
 /**
  * The payout worker (SQS, batches of 10, reserved concurrency keeps it under WeChat Pay's 100 QPS).
  * An order whose answer was lost is reported as a batch item failure, so SQS hands it back later;
- * the ref never changes, so a redelivery can never pay twice.
+ * the ref never changes, so a redelivery can never pay twice. A held order (refused for a reason that
+ * can clear) and a stale step (another worker has the order) are done here: the reconciliation retries
+ * held orders with backoff.
  */
 export async function handlePayouts(event: SQSEvent): Promise<SQSBatchResponse> {
   const rt = await getRuntime();

@@ -63,13 +63,15 @@ export interface PayRequestLog {
   fault?: FaultKind;
 }
 
-export const FAULT_KINDS = ['timeout', 'SYSTEM_ERROR', 'FREQUENCY_LIMITED', 'drop-after-commit'] as const;
+export const FAULT_KINDS = ['timeout', 'SYSTEM_ERROR', 'FREQUENCY_LIMITED', 'drop-after-commit', 'refuse'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface Fault {
   /** Applies to merchant API paths starting with this; every pay path when absent. */
   path?: string;
   kind: FaultKind;
+  /** `refuse` only: the refusal code answered before anything is processed (v3 `code` with its HTTP status, v2 `err_code`). */
+  code?: string;
   /** How many more requests it hits. */
   times: number;
 }
@@ -95,12 +97,12 @@ export class PayLedger {
   }
 
   /** The first fault queued for this path, used up by one. */
-  takeFault(path: string): FaultKind | undefined {
+  takeFault(path: string): Pick<Fault, 'kind' | 'code'> | undefined {
     const i = this.faults.findIndex((f) => !f.path || path.startsWith(f.path));
     if (i < 0) return undefined;
     const fault = this.faults[i]!;
     if (--fault.times <= 0) this.faults.splice(i, 1);
-    return fault.kind;
+    return { kind: fault.kind, ...(fault.code ? { code: fault.code } : {}) };
   }
 
   log(entry: Omit<PayRequestLog, 'seq'>): void {
@@ -131,5 +133,7 @@ export function parseFault(body: unknown): { ok: true; fault: Fault } | { ok: fa
   if (b.path !== undefined && (typeof b.path !== 'string' || !b.path.startsWith('/'))) return { ok: false, error: '"path" must be a path prefix starting with /' };
   const times = b.times ?? 1;
   if (!Number.isSafeInteger(times) || (times as number) < 1 || (times as number) > 1000) return { ok: false, error: '"times" must be an integer from 1 to 1000' };
-  return { ok: true, fault: { kind: b.kind as FaultKind, times: times as number, ...(b.path ? { path: b.path as string } : {}) } };
+  if (b.kind === 'refuse' && (typeof b.code !== 'string' || !/^[A-Z_]{2,40}$/.test(b.code))) return { ok: false, error: '"refuse" needs "code", an error code such as NOT_ENOUGH or SENDNUM_LIMIT' };
+  if (b.kind !== 'refuse' && b.code !== undefined) return { ok: false, error: '"code" goes only with kind "refuse"' };
+  return { ok: true, fault: { kind: b.kind as FaultKind, times: times as number, ...(b.path ? { path: b.path as string } : {}), ...(b.kind === 'refuse' ? { code: b.code as string } : {}) } };
 }

@@ -9,7 +9,10 @@ import type { NotificationAttempt, TransferBill } from './pay-ledger';
  * with the platform key. One attempt per call; `POST /sandbox/pay/transfer-bills/{no}/notify`
  * repeats it the way WeChat Pay's retries would.
  */
-export async function notifyTransferBill(ctx: PayContext, bill: TransferBill): Promise<NotificationAttempt> {
+/** Fields a test may make the callback lie about (see `POST /sandbox/pay/transfer-bills/{no}/notify`). */
+export type ResourceOverride = Partial<{ mch_id: string; transfer_amount: number; openid: string }>;
+
+export async function notifyTransferBill(ctx: PayContext, bill: TransferBill, override: ResourceOverride = {}): Promise<NotificationAttempt> {
   const id = ctx.identity();
   const url = bill.notifyUrl ?? id.notifyUrl;
   const now = ctx.state.now();
@@ -23,6 +26,7 @@ export async function notifyTransferBill(ctx: PayContext, bill: TransferBill): P
     ...(bill.failReason ? { fail_reason: bill.failReason } : {}),
     create_time: rfc3339(bill.createdAt),
     update_time: rfc3339(bill.updatedAt),
+    ...override,
   };
   const body = JSON.stringify({
     id: randomUUID(),

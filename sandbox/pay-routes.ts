@@ -8,7 +8,7 @@ import { keysView, makePayIdentity, type PayIdentity } from './pay-keys';
 import { PayLedger, parseFault, type FaultKind } from './pay-ledger';
 import { failure, getHbInfo, openRedpack, refundExpiredRedpacks, sendRedpack, type V2Fields } from './pay-redpacks';
 import { createBill, expireBills, queryBill, settleBill } from './pay-transfer-bills';
-import { notifyTransferBill } from './pay-notify';
+import { notifyTransferBill, type ResourceOverride } from './pay-notify';
 import type { SandboxState } from './state';
 
 /**
@@ -51,14 +51,15 @@ export function createSandboxPay(state: SandboxState, options: SandboxOptions): 
     void expireBills(ctx);
     refundExpiredRedpacks(ctx);
     const v2 = path.startsWith('/mmpaymkttransfers/');
-    const fault = ledger.takeFault(path);
+    const taken = ledger.takeFault(path);
+    const fault = taken?.kind;
     const log = (status: number, code?: string) => ledger.log({ at: state.now(), method, path, status, ...(code ? { code } : {}), ...(fault ? { fault } : {}) });
     if (fault === 'timeout') {
       log(0);
       return holdOpen(res);
     }
-    if (fault === 'SYSTEM_ERROR' || fault === 'FREQUENCY_LIMITED') {
-      const answer = v2 ? faultV2(fault) : faultV3(fault);
+    if (fault === 'SYSTEM_ERROR' || fault === 'FREQUENCY_LIMITED' || fault === 'refuse') {
+      const answer = v2 ? faultV2(fault, taken?.code) : faultV3(fault, taken?.code);
       log(answer.status, answer.code);
       return v2 ? sendV2(res, answer.fields as V2Fields) : sendV3(res, answer.fields as V3Answer, ctx);
     }
@@ -105,15 +106,23 @@ function answerV2(ctx: PayContext, path: string, rawBody: string): ReturnType<ty
   return { return_code: 'FAIL', return_msg: `the sandbox does not emulate ${path}` };
 }
 
-function faultV3(kind: FaultKind): { status: number; code: string; fields: V3Answer } {
-  const a = kind === 'SYSTEM_ERROR' ? v3Error(500, 'SYSTEM_ERROR', '系统异常，请使用相同参数稍后重新调用') : v3Error(429, 'FREQUENCY_LIMITED', '请求频率超过限制，请降低频率');
+/** HTTP statuses WeChat Pay answers its v3 refusal codes with (others: 400). */
+const V3_REFUSAL_STATUS: Record<string, number> = { NOT_ENOUGH: 403, NO_AUTH: 403, USER_ERROR: 403, SIGN_ERROR: 401, FREQUENCY_LIMITED: 429, SYSTEM_ERROR: 500 };
+
+function faultV3(kind: FaultKind, code?: string): { status: number; code: string; fields: V3Answer } {
+  const a =
+    kind === 'SYSTEM_ERROR'
+      ? v3Error(500, 'SYSTEM_ERROR', '系统异常，请使用相同参数稍后重新调用')
+      : kind === 'FREQUENCY_LIMITED'
+        ? v3Error(429, 'FREQUENCY_LIMITED', '请求频率超过限制，请降低频率')
+        : v3Error(V3_REFUSAL_STATUS[code!] ?? 400, code!, `沙箱按要求拒绝：${code}`);
   return { status: a.status, code: String(a.json!.code), fields: a };
 }
 
-function faultV2(kind: FaultKind): { status: number; code: string; fields: V2Fields } {
-  return kind === 'SYSTEM_ERROR'
-    ? { status: 200, code: 'SYSTEMERROR', fields: failure('SYSTEMERROR', '系统繁忙，请使用原单号以及原请求参数重试') }
-    : { status: 200, code: 'FREQ_LIMIT', fields: failure('FREQ_LIMIT', '超过频率限制，请稍后再试') };
+function faultV2(kind: FaultKind, code?: string): { status: number; code: string; fields: V2Fields } {
+  if (kind === 'SYSTEM_ERROR') return { status: 200, code: 'SYSTEMERROR', fields: failure('SYSTEMERROR', '系统繁忙，请使用原单号以及原请求参数重试') };
+  if (kind === 'FREQUENCY_LIMITED') return { status: 200, code: 'FREQ_LIMIT', fields: failure('FREQ_LIMIT', '超过频率限制，请稍后再试') };
+  return { status: 200, code: code!, fields: failure(code!, `沙箱按要求拒绝：${code}`) };
 }
 
 function sendV3(res: ServerResponse, answer: V3Answer, ctx: PayContext): void {
@@ -179,10 +188,12 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
     }
   }
   if (path === '/sandbox/pay/balance' && method === 'POST') {
+    // { balanceFen } sets the merchant's balance; { addFen } tops it up (the merchant recharging).
     const parsed = parseJson(rawBody);
-    const fen = parsed.ok ? (parsed.value as { balanceFen?: unknown } | undefined)?.balanceFen : undefined;
-    if (!Number.isSafeInteger(fen) || (fen as number) < 0) return { status: 400, json: { error: '"balanceFen" must be a non-negative integer' } };
-    ledger.balanceFen = fen as number;
+    const b = (parsed.ok ? parsed.value : undefined) as { balanceFen?: unknown; addFen?: unknown } | undefined;
+    const fen = b?.balanceFen ?? b?.addFen;
+    if (!Number.isSafeInteger(fen) || (fen as number) < 0 || (b?.balanceFen !== undefined) === (b?.addFen !== undefined)) return { status: 400, json: { error: 'give "balanceFen" (set) or "addFen" (top up), a non-negative integer' } };
+    ledger.balanceFen = b?.balanceFen !== undefined ? (fen as number) : ledger.balanceFen + (fen as number);
     return { status: 200, json: { balanceFen: ledger.balanceFen } };
   }
   const settle = SETTLE.exec(path);
@@ -192,9 +203,14 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
       const bill = ledger.transferBills.get(outBillNo);
       if (!bill) return { status: 404, json: { error: `no transfer bill ${outBillNo}` } };
       if (!['SUCCESS', 'FAIL', 'CANCELLED'].includes(bill.state)) return { status: 409, json: { error: `bill ${outBillNo} is ${bill.state}: only final states are notified` } };
-      return { status: 200, json: { notification: await notifyTransferBill(ctx, bill) } };
+      const override = parseOverride(rawBody);
+      if (!override.ok) return { status: 400, json: { error: override.error } };
+      return { status: 200, json: { notification: await notifyTransferBill(ctx, bill, override.value) } };
     }
-    const done = await settleBill(ctx, outBillNo, action);
+    const parsed = rawBody.trim() ? parseJson(rawBody) : { ok: true as const, value: {} };
+    const notify = parsed.ok ? (parsed.value as { notify?: unknown } | null)?.notify : undefined;
+    if (!parsed.ok || (notify !== undefined && typeof notify !== 'boolean')) return { status: 400, json: { error: 'body must be {} or { "notify": false } (hold the callback back)' } };
+    const done = await settleBill(ctx, outBillNo, action, { notify });
     if (!done.ok) return { status: done.status, json: { error: done.error } };
     const { fingerprint: _f, ...bill } = done.bill;
     return { status: 200, json: { bill, notification: done.notification } };
@@ -209,3 +225,21 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
   return { status: 404, json: { error: `no route for ${method} ${path}` } };
 }
 
+
+/**
+ * `POST …/notify` may carry `{ "resource": { "mch_id"?, "transfer_amount"?, "openid"? } }`: the callback
+ * then says that, still properly signed and sealed, the way a misrouted callback or a leaked key would.
+ */
+function parseOverride(rawBody: string): { ok: true; value: ResourceOverride } | { ok: false; error: string } {
+  if (!rawBody.trim()) return { ok: true, value: {} };
+  const parsed = parseJson(rawBody);
+  const r = parsed.ok ? (parsed.value as { resource?: Record<string, unknown> } | null)?.resource : undefined;
+  if (!parsed.ok || (r !== undefined && (typeof r !== 'object' || r === null || Array.isArray(r)))) return { ok: false, error: 'body must be {} or { "resource": { "mch_id"?, "transfer_amount"?, "openid"? } }' };
+  const out: ResourceOverride = {};
+  for (const [k, v] of Object.entries(r ?? {})) {
+    if ((k === 'mch_id' || k === 'openid') && typeof v === 'string') out[k] = v;
+    else if (k === 'transfer_amount' && Number.isSafeInteger(v)) out.transfer_amount = v as number;
+    else return { ok: false, error: `resource.${k}: only mch_id, openid (strings) and transfer_amount (integer) can be overridden` };
+  }
+  return { ok: true, value: out };
+}

@@ -106,16 +106,19 @@ export function queryBill(ctx: PayContext, outBillNo: string): V3Answer {
   };
 }
 
-export type Settlement = { ok: true; bill: TransferBill; notification: NotificationAttempt } | { ok: false; status: number; error: string };
+export type Settlement = { ok: true; bill: TransferBill; notification?: NotificationAttempt } | { ok: false; status: number; error: string };
 
-/** The follower confirms (the H5 page's requestMerchantTransfer) or turns the bill down. */
-export async function settleBill(ctx: PayContext, outBillNo: string, decision: 'confirm' | 'reject'): Promise<Settlement> {
+/**
+ * The follower confirms (the H5 page's requestMerchantTransfer) or turns the bill down. `notify: false`
+ * holds the callback back (WeChat Pay's is late or lost); `POST …/notify` sends it later.
+ */
+export async function settleBill(ctx: PayContext, outBillNo: string, decision: 'confirm' | 'reject', opts: { notify?: boolean } = {}): Promise<Settlement> {
   await expireBills(ctx);
   const bill = ctx.ledger.transferBills.get(outBillNo);
   if (!bill) return { ok: false, status: 404, error: `no transfer bill ${outBillNo}` };
   if (bill.state !== 'WAIT_USER_CONFIRM') return { ok: false, status: 409, error: `bill ${outBillNo} is ${bill.state}, not WAIT_USER_CONFIRM` };
   finish(ctx, bill, decision === 'confirm' ? 'SUCCESS' : 'CANCELLED');
-  return { ok: true, bill, notification: await notifyTransferBill(ctx, bill) };
+  return { ok: true, bill, ...(opts.notify === false ? {} : { notification: await notifyTransferBill(ctx, bill) }) };
 }
 
 /**

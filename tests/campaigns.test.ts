@@ -21,8 +21,9 @@ test('a campaign is created as a draft with its compliance warnings, and read ba
   assert.match(created.body.id, /^c[0-9a-z]{10}$/);
   assert.equal(created.body.status, 'draft');
   assert.equal(created.body.version, 1);
-  assert.equal(created.body.warnings.length, 1);
-  assert.equal(created.body.warnings[0].path, 'notices.prize');
+  // The notice reads like marketing; the budget (none given: shares + prize) leaves no room for the 金卡 bonus.
+  assert.deepEqual(created.body.warnings.map((w: { path: string }) => w.path), ['notices.prize', 'budget.maxFenPerRound']);
+  assert.match(created.body.warnings[1].message, /no room for level bonuses: members with a multiplier \(up to ×2\) get none; a cap of 5500 fen a round pays them all/);
   const got = await admin('GET', `/admin/campaigns/${created.body.id}`);
   assert.equal(got.body.config.round.totalFen, 2000);
   assert.ok((await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { id: string }) => c.id === created.body.id));

@@ -15,6 +15,7 @@ import { assertAccessible } from './support/accessibility';
 let stack: ConsoleStack;
 let page: Page;
 const COUPON = 'free-hongshaorou';
+const FIVE_OFF = 'five-yuan-off';
 
 async function admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const r = await fetch(`${stack.url}${path}`, {
@@ -29,6 +30,7 @@ before(async () => {
   stack = await startConsoleStack();
   page = stack.page;
   assert.equal((await admin('POST', '/admin/coupon-templates', { id: COUPON, title: 'free 红烧肉', validity: { type: 'days', days: 30 } })).status, 201);
+  assert.equal((await admin('POST', '/admin/coupon-templates', { id: FIVE_OFF, title: '满减 5 元', value: { type: 'amount', fen: 500 }, validity: { type: 'days', days: 30 } })).status, 201);
   await stack.signIn();
   await page.getByRole('link', { name: '红包活动' }).click();
   await page.getByText('还没有活动。').waitFor({ timeout: WAIT });
@@ -54,6 +56,11 @@ async function campaignNamed(name: string) {
 
 /** The warning shown under the field labelled `label`. */
 const warningOf = (label: string) => page.getByLabel(label, { exact: true }).locator('xpath=..').locator('.field-warning');
+
+/** Types each value into the field with that label, in order. */
+async function fillAll(fields: Record<string, string>) {
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
+}
 
 async function startNew() {
   const again = form().getByRole('button', { name: '新建活动' });
@@ -86,6 +93,15 @@ test('the whole form: segment, per-member limits, level multipliers, prize and n
   await page.getByLabel('手气最佳奖励（优惠券模板）').selectOption(COUPON);
   assert.deepEqual(await page.getByLabel('奖券有效期').evaluate((s: HTMLSelectElement) => Array.from(s.options, (o) => o.value)), ['endOfWeek'], 'the validities the schema allows');
   await page.getByLabel('中奖服务通知模板 ID').fill('TPL_PRIZE');
+  // A free dish has no amount on its coupon: the marketer says what it costs, and the budget counts it.
+  assert.equal(await page.getByLabel('奖品价值（元）').inputValue(), '');
+  await fillAll({ '奖品价值（元）': '15', '每轮预算上限（元）': '40', '活动总预算（元）': '250' });
+  // The worst case before saving: ¥12.34 of shares, ×2.5 (钻石) could ask ¥18.51 more, the ¥40 cap lets ¥12.66 through; 7 days, within ¥250.
+  const worst = form().locator('.worst-case');
+  await worst.locator('.worst-round[data-fen="4000"]').waitFor({ timeout: WAIT });
+  assert.match(await worst.innerText(), /每轮最多 ¥40\.00 = 红包 ¥12\.34 \+ 会员加成最多 ¥12\.66 \+ 奖品 ¥15\.00/);
+  assert.match(await worst.innerText(), /若不设上限，会员加成最多可到 ¥18\.51/);
+  assert.match(await worst.innerText(), /全活动最多 ¥250\.00：7 天 × 每轮 ¥40\.00，总预算 ¥250\.00/);
   await page.getByLabel('通知文案（每行一个：key=文字）').fill('prizeWon=限时优惠，快来领');
   assert.match(await form().innerText(), /日期和时间均按时区 Asia\/Shanghai 计算/, 'the zone is said next to the schedule');
   await page.getByRole('button', { name: '保存草稿' }).click();
@@ -100,8 +116,9 @@ test('the whole form: segment, per-member limits, level multipliers, prize and n
     round: { packets: 10, totalFen: 1234, split: 'lucky', minFen: 50, maxFen: 300 },
     eligibility: { segment, perMemberPerRound: 2, perMemberPerDay: 3 },
     levelMultipliers: { 金卡: 1.5, 钻石: 2.5 },
-    bestLuckPrize: { couponTemplateId: COUPON, validUntil: 'endOfWeek', noticeTemplateId: 'TPL_PRIZE' },
+    bestLuckPrize: { couponTemplateId: COUPON, validUntil: 'endOfWeek', noticeTemplateId: 'TPL_PRIZE', valueFen: 1500 },
     payout: { mode: 'transfer' },
+    budget: { maxFenPerRound: 4000, maxFenTotal: 25_000 },
     notices: { prizeWon: '限时优惠，快来领' },
   });
   assert.equal(saved.config.schedule.from, businessDay(Date.now(), TEST_CONFIG.ACCOUNT_TIME_ZONE));
@@ -136,6 +153,11 @@ test('the whole form: segment, per-member limits, level multipliers, prize and n
   assert.equal(await page.getByLabel('每人每天可抢次数').inputValue(), '3');
   assert.ok(await page.getByLabel('只限部分会员参与（按分群）').isChecked());
   assert.equal(await page.getByLabel('手气最佳奖励（优惠券模板）').inputValue(), COUPON);
+  assert.equal(await page.getByLabel('奖品价值（元）').inputValue(), '15.00');
+  assert.equal(await page.getByLabel('每轮预算上限（元）').inputValue(), '40.00');
+  assert.equal(await page.getByLabel('活动总预算（元）').inputValue(), '250.00');
+  // ¥15 of shares now, and 钻石 back to its own ×2: ¥15 of bonus asked, ¥10 within the cap.
+  assert.match(await form().locator('.worst-case').innerText(), /每轮最多 ¥40\.00 = 红包 ¥15\.00 \+ 会员加成最多 ¥10\.00 \+ 奖品 ¥15\.00/);
   await assertAccessible(page, 'the campaign form');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-campaigns.png', fullPage: true });
 
@@ -179,6 +201,42 @@ test('refusals inside the segment and the level multipliers land under their fie
   await startNew();
 });
 
+test("budget: the issue's ¥5 round at ×10 shows its worst case before saving, the cap cuts it, a coupon's amount fills the prize value, and a cap below the round and prize is refused under its field", async () => {
+  await startNew();
+  await page.getByLabel('触发事件').selectOption(''); // the last test left the refused follow reward
+  await fillAll({ 活动名称: '预算红包', 触发关键词: '预算红包', 红包个数: '5', '每轮总额（元）': '5', '单个最小（元）': '0.10', '单个最大（元）': '2', '普通 加成倍数': '10' });
+  const worst = form().locator('.worst-case');
+  // No budget typed: the round and nothing more; the ¥45 that ×10 asks for is not paid.
+  await worst.locator('.worst-round[data-fen="500"]').waitFor({ timeout: WAIT });
+  assert.match(await worst.innerText(), /每轮最多 ¥5\.00 = 红包 ¥5\.00 \+ 会员加成最多 ¥0\.00 \+ 奖品 ¥0\.00/);
+  assert.match(await worst.innerText(), /若不设上限，会员加成最多可到 ¥45\.00；超出预算的部分不发/);
+  assert.match(await worst.innerText(), /全活动最多 ¥35\.00：7 天 × 每轮 ¥5\.00/);
+
+  // A coupon worth ¥5 is the prize: its value fills in, and a ¥12 cap leaves ¥2 for bonuses.
+  await page.getByLabel('手气最佳奖励（优惠券模板）').selectOption(FIVE_OFF);
+  assert.equal(await page.getByLabel('奖品价值（元）').inputValue(), '5.00');
+  await page.getByLabel('每轮预算上限（元）').fill('12');
+  await worst.locator('.worst-round[data-fen="1200"]').waitFor({ timeout: WAIT });
+  assert.match(await worst.innerText(), /每轮最多 ¥12\.00 = 红包 ¥5\.00 \+ 会员加成最多 ¥2\.00 \+ 奖品 ¥5\.00/);
+  assert.match(await worst.innerText(), /全活动最多 ¥84\.00：7 天 × 每轮 ¥12\.00，总预算 ¥84\.00/);
+
+  // ¥8 cannot pay the ¥5 round and the ¥5 prize: refused under the cap, nothing saved.
+  await page.getByLabel('每轮预算上限（元）').fill('8');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  const capError = await errorOf(page, '每轮预算上限（元）');
+  await capError.filter({ hasText: '800 fen cannot cover the round\'s 500 fen of shares + the 500 fen prize (1000 fen)' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByLabel('每轮预算上限（元）').getAttribute('aria-invalid'), 'true');
+  assert.equal((await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { config: { name: string } }) => c.config.name === '预算红包'), false, 'nothing saved');
+
+  await page.getByLabel('每轮预算上限（元）').fill('12');
+  await page.getByRole('button', { name: '保存草稿' }).click();
+  await page.getByRole('status').filter({ hasText: '已保存草稿「预算红包」' }).waitFor({ timeout: WAIT });
+  const saved = await campaignNamed('预算红包');
+  assert.deepEqual(saved.config.budget, { maxFenPerRound: 1200 });
+  assert.equal(saved.config.bestLuckPrize.valueFen, 500);
+  assert.deepEqual(saved.warnings, [], 'the cap leaves room for bonuses: no warning');
+});
+
 test('split preview: the round as typed is split by the server, the sample sums to the total; an impossible round is refused under the round total', async () => {
   await startNew();
   const round = page.locator('fieldset[data-group="round"]');
@@ -212,7 +270,7 @@ test('report: a round grabbed by three followers through the callback, a bar per
   const created = await admin(
     'POST',
     '/admin/campaigns',
-    campaignBody({ name: '报告红包', trigger: { keywords: ['报告红包'] }, schedule: { ...schedule, from: yesterday }, round: { packets: 3, totalFen: 300, split: 'lucky', minFen: 10, maxFen: 200 }, bestLuckPrize: { couponTemplateId: COUPON, noticeTemplateId: 'TPL_PRIZE' } }),
+    campaignBody({ name: '报告红包', trigger: { keywords: ['报告红包'] }, schedule: { ...schedule, from: yesterday }, round: { packets: 3, totalFen: 300, split: 'lucky', minFen: 10, maxFen: 200 }, bestLuckPrize: { couponTemplateId: COUPON, noticeTemplateId: 'TPL_PRIZE', valueFen: 1500 } }),
   );
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
@@ -243,11 +301,16 @@ test('report: a round grabbed by three followers through the callback, a bar per
   assert.match(await shown.innerText(), /已到账 3，处理中 0，失败 0/);
   assert.ok((await shown.innerText()).includes(round.prize.couponCode), 'the prize coupon is shown with the round');
 
-  // Yesterday had no round: its money counts as returned, and the books still balance.
-  const balance = page.locator('.campaign-report .balance');
+  // No budget given: each day may spend its ¥3 and the ¥15 prize. The round spent both; yesterday had
+  // no round and no day is left to hold one, so its ¥18 is returned; the books prove it.
+  const roundBalance = shown.locator(`[data-round-budget="${round.date}"]`);
+  assert.equal(await roundBalance.getAttribute('data-balanced'), 'true');
+  assert.match(await roundBalance.innerText(), /批准 ¥18\.00 = 已发出 ¥3\.00 \+ 会员加成 ¥0\.00 \+ 奖品 ¥15\.00 \+ 已退回 ¥0\.00 \+ 待发出 ¥0\.00 — 账目平衡/);
+  const balance = page.locator('.campaign-report .budget .balance');
   assert.equal(await balance.getAttribute('data-balanced'), 'true');
-  assert.match(await balance.innerText(), /总预算 ¥6\.00 = 已发出 ¥3\.00 \+ 已退回 ¥3\.00 \+ 待发出 ¥0\.00 — 账目平衡/);
-  assert.deepEqual({ ...report.budget }, { ...report.budget, totalFen: 600, grantedFen: 300, returnedFen: 300, remainingFen: 0, balanced: true });
+  assert.match(await balance.innerText(), /批准 ¥36\.00 = 已发出 ¥3\.00 \+ 会员加成 ¥0\.00 \+ 奖品 ¥15\.00 \+ 已退回 ¥18\.00 \+ 待发出 ¥0\.00 — 账目平衡/);
+  assert.match(await page.locator('.campaign-report .budget').innerText(), /部分预算未设置/);
+  assert.deepEqual({ ...report.budget }, { ...report.budget, approvedFen: 3600, grantedFen: 300, prizeFen: 1500, returnedFen: 1800, remainingFen: 0, balanced: true });
   await assertAccessible(page, 'the campaign report');
   if (process.env.SCREENSHOTS === '1') await page.locator('section[aria-labelledby="campaign-report"]').screenshot({ path: 'docs/console-campaign-report.png' });
 

@@ -1,11 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { payClient } from '../lib/app/payouts';
 import { closeRoundPorts } from '../lib/app/redpacket';
 import { reengagePorts } from '../lib/app/reengage';
 import { getRuntime, type Runtime } from '../lib/app/runtime';
 import { createImportJob } from '../lib/import/importJobs';
-import { payoutKey } from '../lib/payouts/payoutKeys';
+import { CANCELLED_PAYOUTS, payoutKey } from '../lib/payouts/payoutKeys';
 import { eraseMember, type EraseResult } from '../lib/privacy/eraseMember';
 import { familyOf, OUTSIDE_FAMILIES } from '../lib/privacy/memberData';
 import { closeRound } from '../lib/redpacket/closeRound';
@@ -209,7 +210,7 @@ test('every item that names a member belongs to a registered family, the export 
   const orders = await Promise.all(exported.payouts.map((o: { ref: string }) => get(payoutKey(o.ref).pk, 'PAYOUT')));
   const cancelled = orders.find((o) => o?.state === 'cancelled')!;
   assert.equal(cancelled.cancelReason, 'member erased');
-  assert.equal(cancelled.gsi1pk, undefined, 'a cancelled order leaves the open index');
+  assert.equal(cancelled.gsi1pk, CANCELLED_PAYOUTS, 'a cancelled order leaves the open index for the cancelled list');
   const inFlight = orders.find((o) => o?.state === 'awaiting-confirmation')!;
   for (const o of [cancelled, inFlight]) {
     assert.equal(o.openid, undefined);
@@ -219,6 +220,9 @@ test('every item that names a member belongs to a registered family, the export 
   await post(`/sandbox/pay/transfer-bills/${inFlight.ref}/reject`);
   const failed = await get(payoutKey(String(inFlight.ref)).pk, 'PAYOUT');
   assert.deepEqual([failed?.state, failed?.openid], ['failed', undefined]);
+  const retried = await admin('POST', `/admin/payouts/${inFlight.ref}/retry`);
+  assert.equal(retried.status, 409, JSON.stringify(retried.body));
+  assert.match(retried.body.error, /erased member/);
   assert.deepEqual((await scanAll()).filter((i) => i.pk === 'MEMBER#undefined' || mentions(i, identifiers(p))), [], 'no refund to a member who is gone');
 
   const chunk = after.find((i) => i.pk === `IMPORTJOB#${jobId}` && String(i.sk).startsWith('CHUNK#'))!;
@@ -283,7 +287,7 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
   for (const [step, aim] of STEP_WRITES) {
     let fired = false;
     const faulty = faultyTable(table, (c) => !fired && aim(c) && (fired = true));
-    const r: EraseResult = await eraseMember(faulty, p.openid, Date.now(), 'test');
+    const r: EraseResult = await eraseMember({ table: faulty, pay: payClient }, p.openid, Date.now(), 'test');
     assert.equal(faulty.hits(), 1, `the fault for ${step} fired`);
     assert.equal(r.status, 'incomplete', `${step} failed, yet: ${JSON.stringify(r)}`);
     if (r.status !== 'incomplete') return;
@@ -294,7 +298,7 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
   // Through the admin API: a 503 naming the step, then the same DELETE finishes.
   let fired = false;
   const { privacyRoutes } = await import('../lib/privacy/adminRoutes');
-  const [, del] = privacyRoutes({ table: faultyTable(table, (c) => !fired && c.constructor.name === 'TransactWriteCommand' && (fired = true)), clock: { now: () => Date.now() } });
+  const [, del] = privacyRoutes({ table: faultyTable(table, (c) => !fired && c.constructor.name === 'TransactWriteCommand' && (fired = true)), clock: { now: () => Date.now() }, pay: payClient });
   const refused = await del!.run({ params: { openid: p.openid }, query: {}, body: undefined, rawBody: '', contentType: '' });
   assert.equal(refused.statusCode, 503);
   assert.match(String(refused.body), /profile failed \(ProvisionedThroughputExceededException\).*DELETE again/);
@@ -310,7 +314,7 @@ test('a request failing anywhere, one after another from the first: every run th
   let runs = 0;
   for (let k = 1; ; k++) {
     const faulty = faultyTable(table, (_c, n) => n === k);
-    const r = await eraseMember(faulty, p.openid, Date.now(), 'test');
+    const r = await eraseMember({ table: faulty, pay: payClient }, p.openid, Date.now(), 'test');
     runs += 1;
     if (faulty.hits() === 0) {
       assert.equal(r.status, 'erased', JSON.stringify(r));

@@ -72,6 +72,8 @@ test('limits, eligibility and the level bonus hold inside the transaction', asyn
     round: { packets: 10, totalFen: 1000, split: 'equal', minFen: 100, maxFen: 100 },
     eligibility: { segment: { level: { in: ['金卡', '钻石'] } }, perMemberPerRound: 2, perMemberPerDay: 3 },
     levelMultipliers: { 金卡: 1.5 },
+    // Room for 1,000 fen of bonuses a round: 100 in each of the 10 shards, enough for every bonus below.
+    budget: { maxFenPerRound: 2000 },
   });
   const p = ports();
   const gold = grabber('gold-1', '金卡');

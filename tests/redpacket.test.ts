@@ -61,7 +61,8 @@ test('keyword and menu grabs, a retried push, a second grab, and the luckiest gr
   assert.equal(round.status, 'closed');
   assert.equal(round.winners.length, 3);
   assert.equal(round.grantedFen, 300);
-  assert.deepEqual(report.budget, { ...report.budget, totalFen: 300, grantedFen: 300, returnedFen: 0, remainingFen: 0, balanced: true });
+  // No budget given: the round may spend its shares and the ¥15 prize, nothing more (no room for the 金卡 bonus).
+  assert.deepEqual(report.budget, { ...report.budget, approvedFen: 1800, grantedFen: 300, bonusFen: 0, prizeFen: 1500, returnedFen: 0, remainingFen: 0, balanced: true, problems: [] });
   const best = round.winners.reduce((x: { amountFen: number }, y: { amountFen: number }) => (y.amountFen > x.amountFen ? y : x));
   assert.equal(round.bestLuck.amountFen, best.amountFen);
   assert.equal(round.prize.notifiedBy, 'custom');
@@ -123,7 +124,10 @@ test('a round that ends with shares left: the schedule closes it, the rest retur
   const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
   assert.equal(report.rounds[0].totalFen, 1000);
   assert.equal(report.rounds[0].returnedFen, 800);
-  assert.deepEqual(report.budget, { ...report.budget, totalFen: 1000, grantedFen: 200, returnedFen: 800, remainingFen: 0, balanced: true });
+  // The edit raised the day's budget to 5,000 fen, but the round had reserved 1,000 when it opened:
+  // its 800 unclaimed fen and the 4,000 no round can spend any more (the only day is over) are returned.
+  assert.deepEqual(report.rounds[0].budget, { ...report.rounds[0].budget, approvedFen: 1000, grantedFen: 200, returnedFen: 800, remainingFen: 0, balanced: true });
+  assert.deepEqual(report.budget, { ...report.budget, approvedFen: 5000, reservedFen: 1000, grantedFen: 200, returnedFen: 4800, remainingFen: 0, balanced: true });
 });
 
 test('not eligible names the level; a paused campaign says so', async () => {

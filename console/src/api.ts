@@ -4,6 +4,7 @@ import type { SegmentPreviewBody, SegmentPreviewResponse } from './types';
 import type { BroadcastPreviewBody, BroadcastPreviewResponse, CouponTemplateBody, CouponTemplateCreateBody } from './types';
 import type { CampaignReport, CampaignSaveBody, SplitPreviewBody, SplitPreviewResponse } from './types';
 import type { CouponListQuery, CouponRedeemBody, LevelHistoryQuery, LevelHistoryResponse, MemberCoupon, SegmentBody, SegmentMembersResponse, Wallet, WithdrawBody, WithdrawResponse } from './types';
+import type { PayoutActionResponse, PayoutListResponse, PayoutOrderState } from './types';
 import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
@@ -107,5 +108,8 @@ export const api = {
   redeemCoupon: (code: string, body: CouponRedeemBody) => call<MemberCoupon>('POST', `/admin/coupons/${encodeURIComponent(code)}/redeem`, { body }),
   wallet: (openid: string) => call<Wallet>('GET', `${member(openid)}/wallet`),
   withdraw: (openid: string, body: WithdrawBody) => call<WithdrawResponse>('POST', `${member(openid)}/wallet/withdraw`, { body }),
+  // — payouts (held / failed orders) —
+  payouts: (state: Exclude<PayoutOrderState, 'paid'>, cursor?: string) => call<PayoutListResponse>('GET', `/admin/payouts?${qs({ state, limit: '50', ...(cursor ? { cursor } : {}) })}`),
+  payoutAction: (ref: string, action: 'retry' | 'cancel') => call<PayoutActionResponse>('POST', `/admin/payouts/${encodeURIComponent(ref)}/${action}`),
   levelHistory: (openid: string, q: LevelHistoryQuery = {}) => call<LevelHistoryResponse>('GET', `${member(openid)}/levels?${qs({ limit: String(q.limit ?? 20), ...(q.cursor ? { cursor: q.cursor } : {}) })}`),
 };

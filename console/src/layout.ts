@@ -6,6 +6,7 @@ export const ROUTES = [
   { path: '', key: 'navDashboard' },
   { path: 'members', key: 'navMembers' },
   { path: 'campaigns', key: 'navCampaigns' },
+  { path: 'payouts', key: 'navPayouts' },
   { path: 'broadcasts', key: 'navBroadcasts' },
   { path: 'reengagement', key: 'navReengagement' },
   { path: 'levels', key: 'navLevels' },

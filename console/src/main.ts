@@ -8,6 +8,7 @@ import { campaignsPage } from './pages/campaigns';
 import { dashboardPage } from './pages/dashboard';
 import { levelsPage } from './pages/levels';
 import { membersPage } from './pages/members';
+import { payoutsPage } from './pages/payouts';
 import { reengagementPage } from './pages/reengagement';
 import { signInPage } from './pages/signin';
 import type { AccountInfo } from './types';
@@ -55,6 +56,7 @@ function render() {
     path === '' ? dashboardPage(a)
     : path === 'members' ? membersPage(a, openid, (id) => navigate(`members/${encodeURIComponent(id)}`))
     : path === 'campaigns' ? campaignsPage(a)
+    : path === 'payouts' ? payoutsPage(a)
     : path === 'broadcasts' ? broadcastsPage(a)
     : path === 'reengagement' ? reengagementPage(a)
     : path === 'levels' ? levelsPage()

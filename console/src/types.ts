@@ -152,6 +152,7 @@ export interface SplitPreviewResponse {
 }
 /** GET /admin/campaigns/{id}/report */
 export type { CampaignReport, RoundReport };
+export type { BudgetProof } from '../../lib/redpacket/budget';
 // — members: segment builder, coupons, wallet, level history —
 import type { couponsOf } from '../../lib/coupons/issueCoupon';
 import type { couponListSchema, redeemSchema } from '../../lib/coupons/adminRoutes';
@@ -182,4 +183,20 @@ export type LevelHistoryQuery = z.input<typeof levelHistoryQuerySchema>;
 export interface LevelHistoryResponse {
   changes: LevelChange[];
   cursor: string | null;
+}
+
+/** GET /admin/payouts?state=&cursor= and the retry / cancel answers (lib/payouts/adminRoutes.ts). */
+import type { PayoutView } from '../../lib/payouts/adminRoutes';
+import type { PayoutOrderState } from '../../lib/payouts/payoutStore';
+export type { PayoutView, PayoutOrderState };
+export interface PayoutListResponse {
+  payouts: PayoutView[];
+  cursor: string | null;
+}
+export interface PayoutActionResponse {
+  action: 'requeued' | 'reordered' | 'already-reordered' | 'refunded-to-wallet' | 'cancelled' | 'already-cancelled';
+  message?: string;
+  refundedToWallet?: boolean;
+  payout: PayoutView;
+  previous?: PayoutView;
 }

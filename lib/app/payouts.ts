@@ -5,6 +5,7 @@ import { notifyMember } from '../notices/notifyMember';
 import { describeError, log } from '../observability/log';
 import { dynamoPayoutStore } from '../payouts/payoutStore';
 import { processPayout, type PayoutPorts } from '../payouts/processPayout';
+import type { OperatorPorts } from '../payouts/operatorActions';
 import { queueUrlFor } from '../queue/queueUrl';
 import { sqsQueue } from '../queue/sqsQueue';
 import { dynamoWallet } from '../wallet/wallet';
@@ -42,7 +43,7 @@ export async function payoutPorts(rt: Runtime): Promise<PayoutPorts | undefined>
     payouts: dynamoPayoutStore(rt.table),
     pay,
     notify: (openid, notice) => notifyMember({ members, api: weChatApi(rt), clock: rt.clock }, openid, notice),
-    refundWithdrawal: (p, nowMs) => wallet.refund(p.openid, p.ref, p.amountFen, nowMs),
+    refundWithdrawal: (p, nowMs, reason) => wallet.refund(p.openid, p.ref, p.amountFen, nowMs, reason),
     clock: rt.clock,
     confirmPageUrl: process.env.TRANSFER_CONFIRM_PAGE_URL || undefined,
     confirmTemplateId: process.env.WECHAT_TRANSFER_TEMPLATE_ID || undefined,
@@ -66,5 +67,17 @@ export function payoutQueue(rt: Runtime): (ref: string) => Promise<void> {
     const ports = await payoutPorts(rt);
     if (!ports) return log.warn('payout order stored but WeChat Pay is not configured', { ref });
     await processPayout(ports, ref).catch((err: unknown) => log.warn('payout step failed; the reconciliation will retry', { ref, ...describeError(err) }));
+  };
+}
+
+/** What the operators' payout routes need: they work (list, cancel) even where WeChat Pay is not configured. */
+export function payoutOperatorPorts(rt: Runtime): OperatorPorts {
+  const wallet = dynamoWallet(rt.table);
+  return {
+    payouts: dynamoPayoutStore(rt.table),
+    pay: payClient,
+    clock: rt.clock,
+    refundWithdrawal: (p, nowMs, reason) => wallet.refund(p.openid, p.ref, p.amountFen, nowMs, reason),
+    onPayoutOrdered: payoutQueue(rt),
   };
 }

@@ -70,6 +70,8 @@ export function campaignAdminPorts(rt: Runtime): CampaignAdminPorts {
     clock: rt.clock,
     closeRound: (campaignId, day) => closeRound(close, campaignId, day),
     changed: () => campaignCache(rt).invalidate(),
+    couponTemplate: (id) => close.coupons.templates.get(id),
+    levels: crmPorts(rt).levels,
   };
 }
 

@@ -40,7 +40,7 @@ export interface RedpackDeps {
 /** Codes that mean "this request created nothing". Anything unrecognised stays unknown: a retry with the same number is always safe. */
 const REJECTIONS = new Set([
   'NO_AUTH', 'SENDNUM_LIMIT', 'ILLEGAL_APPID', 'MONEY_LIMIT', 'SEND_FAILED', 'FATAL_ERROR', 'CA_ERROR', 'SIGN_ERROR', 'XML_ERROR', 'API_METHOD_CLOSED',
-  'NOTENOUGH', 'OPENID_ERROR', 'MSGAPPID_ERROR', 'ACCEPTMODE_ERROR', 'PARAM_ERROR', 'SENDAMOUNT_LIMIT', 'RCVDAMOUNT_LIMIT',
+  'NOTENOUGH', 'OPENID_ERROR', 'MSGAPPID_ERROR', 'ACCEPTMODE_ERROR', 'PARAM_ERROR', 'SENDAMOUNT_LIMIT', 'RCVDAMOUNT_LIMIT', 'TIME_LIMITED', 'SECOND_OVER_LIMITED',
 ]);
 const THROTTLES = new Set(['FREQ_LIMIT']);
 /** "Retry with the same number": the packet may have been sent. */

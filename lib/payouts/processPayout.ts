@@ -1,16 +1,18 @@
-import { yuan } from '../money/yuan';
 import type { PayClient } from '../pay/client';
-import type { CreateTransferBillResult, QueryRedpackResult, QueryTransferBillResult, SendRedpackResult, TransferBillState } from '../pay/outcome';
+import type { CreateTransferBillResult, QueryRedpackResult, QueryTransferBillResult, RejectedOutcome, SendRedpackResult, ThrottledOutcome, TransferBillState, UnknownOutcome } from '../pay/outcome';
+import { refusalAction } from '../pay/refusals';
 import type { MemberNotice, NoticeResult } from '../notices/notifyMember';
-import type { Payout, PayoutStore } from './payoutStore';
+import { log } from '../observability/log';
+import { askToConfirm } from './confirmNotice';
+import { isFinal, type Payout, type PayoutOrderState, type PayoutPatch, type PayoutStore } from './payoutStore';
 
 export interface PayoutPorts {
   payouts: PayoutStore;
   pay: Pick<PayClient, 'createTransferBill' | 'queryTransferBill' | 'sendRedpack' | 'queryRedpack'>;
   /** Tells the follower to confirm a transfer (link to the confirmation page). */
   notify: (openid: string, notice: MemberNotice) => Promise<NoticeResult>;
-  /** Gives a failed withdrawal back to the wallet (once). */
-  refundWithdrawal: (p: Payout, nowMs: number) => Promise<unknown>;
+  /** Gives a failed or cancelled withdrawal back to the wallet (once). */
+  refundWithdrawal: (p: Payout, nowMs: number, reason: 'withdrawal failed' | 'withdrawal cancelled') => Promise<unknown>;
   clock: { now(): number };
   /** The H5 page where the follower confirms a transfer (JS-SDK requestMerchantTransfer). */
   confirmPageUrl?: string;
@@ -19,12 +21,15 @@ export interface PayoutPorts {
   sendName?: string;
 }
 
-export type PayoutStep = Payout['state'] | 'retry-later' | 'missing';
+/** `stale`: the order moved on while this step ran (another worker, the callback, an operator); the step wrote nothing. */
+export type PayoutStep = PayoutOrderState | 'retry-later' | 'missing' | 'stale';
 
 const MAX_BACKOFF_MS = 30 * 60_000;
-const backoff = (attempts: number) => Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** Math.min(attempts, 6));
+export const backoff = (attempts: number) => Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** Math.min(attempts, 6));
+/** Longer than any send can take (rate-limit wait + the client's timeout), shorter than an operator's patience. */
+export const SEND_LEASE_MS = 2 * 60_000;
 
-function fromTransferState(s: TransferBillState): Payout['state'] {
+export function fromTransferState(s: TransferBillState): PayoutOrderState {
   if (s === 'SUCCESS') return 'paid';
   if (s === 'FAIL' || s === 'CANCELLED') return 'failed';
   if (s === 'WAIT_USER_CONFIRM') return 'awaiting-confirmation';
@@ -32,30 +37,57 @@ function fromTransferState(s: TransferBillState): Payout['state'] {
 }
 
 /**
- * One step for one order, safe to run any number of times, from the queue worker or the
- * reconciliation: a pending order is sent (always under its own ref), an order WeChat Pay has is
- * queried. An answer we cannot trust leaves the order pending for a retry under the same ref.
+ * One step for one order, safe to run any number of times and by any number of workers at once: a
+ * pending or held order is sent (always under its own ref, by whoever holds its send lease), an order
+ * WeChat Pay has is queried. Every write is conditional on what the step read.
  */
 export async function processPayout(ports: PayoutPorts, ref: string): Promise<PayoutStep> {
   const p = await ports.payouts.get(ref);
   if (!p) return 'missing';
-  if (p.state === 'paid' || p.state === 'failed') return p.state;
-  if (p.mode === 'transfer') return p.state === 'pending' ? sendTransfer(ports, p) : queryTransfer(ports, p);
-  return p.state === 'pending' ? sendRedpack(ports, p) : queryRedpack(ports, p);
+  if (isFinal(p.state)) return p.state;
+  if (p.state === 'pending' || p.state === 'held') {
+    if (!(await ports.payouts.claimSend(p, ports.clock.now(), SEND_LEASE_MS))) return 'stale';
+    return p.mode === 'transfer' ? sendTransfer(ports, p) : sendRedpack(ports, p);
+  }
+  return p.mode === 'transfer' ? queryTransfer(ports, p) : queryRedpack(ports, p);
 }
 
+/** Writes a step's outcome, only if the order is still as the step read it. */
+function record(ports: PayoutPorts, p: Payout, patch: PayoutPatch): Promise<boolean> {
+  return ports.payouts.update(p.ref, { ...patch, attempts: p.attempts + 1 }, ports.clock.now(), { state: p.state, attempts: p.attempts });
+}
+
+/** An answer we cannot trust: retry under the same ref. A held order may exist at WeChat Pay now, so it is pending again. */
 async function retryLater(ports: PayoutPorts, p: Payout, why: string): Promise<PayoutStep> {
-  const now = ports.clock.now();
-  await ports.payouts.update(p.ref, { attempts: p.attempts + 1, lastError: why, nextAttemptAt: now + backoff(p.attempts) }, now);
-  return 'retry-later';
+  const state = p.state === 'held' ? 'pending' : p.state;
+  return (await record(ports, p, { state, lastError: why, nextAttemptAt: ports.clock.now() + backoff(p.attempts) })) ? 'retry-later' : 'stale';
 }
 
-async function settle(ports: PayoutPorts, p: Payout, state: Payout['state'], extra: Partial<Payout> = {}): Promise<PayoutStep> {
+/** A verified refusal that can clear: nothing exists at WeChat Pay; the reconciliation sends it again later, same ref. */
+async function hold(ports: PayoutPorts, p: Payout, code: string, message: string): Promise<PayoutStep> {
+  const reason = message ? `${code}: ${message}` : code;
+  return (await record(ports, p, { state: 'held', holdReason: reason, lastError: reason, nextAttemptAt: ports.clock.now() + backoff(p.attempts) })) ? 'held' : 'stale';
+}
+
+async function settle(ports: PayoutPorts, p: Payout, state: PayoutOrderState, extra: PayoutPatch = {}): Promise<PayoutStep> {
   const now = ports.clock.now();
-  await ports.payouts.update(p.ref, { ...extra, state, attempts: p.attempts + 1 }, now);
-  if (state === 'failed' && p.source === 'withdrawal') await ports.refundWithdrawal(p, now);
+  if (!(await record(ports, p, { ...extra, state }))) return 'stale';
+  if (state === 'failed' && p.source === 'withdrawal') await ports.refundWithdrawal(p, now, 'withdrawal failed');
   if (state === 'awaiting-confirmation' && !p.confirmSentAt) await askToConfirm(ports, { ...p, ...extra });
   return state;
+}
+
+const describe = (r: { kind: string; code?: string; cause?: string; reason?: string }) => (r.kind === 'unknown' ? `${r.cause}: ${r.reason}` : r.code ? `${r.kind}: ${r.code}` : r.kind);
+
+/** WeChat Pay's record under our ref pays this order (same follower, same amount), not something else. */
+function sameOrder(p: Payout, found: { amountFen: number; openid?: string }): boolean {
+  // An erased member's order no longer names them (lib/payouts/payoutErasure.ts): the amount is what can be checked.
+  return found.amountFen === p.amountFen && (found.openid === undefined || !!p.erasedAt || found.openid === p.openid);
+}
+
+function numberTaken(ports: PayoutPorts, p: Payout, found: { amountFen: number; openid?: string }): Promise<PayoutStep> {
+  log.error('ALARM payout ref carries another payment at WeChat Pay', { alarm: 'payout-ref-mismatch', ref: p.ref, orderFen: p.amountFen, foundFen: found.amountFen, sameOpenid: found.openid === undefined || found.openid === p.openid });
+  return hold(ports, p, 'NUMBER_TAKEN', `WeChat Pay holds ${found.amountFen} fen${found.openid === p.openid ? '' : ' to another follower'} under this ref`);
 }
 
 async function sendTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
@@ -67,73 +99,84 @@ async function sendTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> 
     activityName: p.campaignName.slice(0, 32),
     rewardDescription: p.source === 'withdrawal' ? '会员钱包中的红包奖励' : '抢红包活动奖励',
   });
-  switch (r.kind) {
-    case 'ok':
-      return settle(ports, p, fromTransferState(r.state), { transferBillNo: r.transferBillNo, packageInfo: r.packageInfo, failReason: r.failReason });
-    case 'unknown':
-    case 'throttled':
-      return retryLater(ports, p, r.kind === 'unknown' ? `${r.cause}: ${r.reason}` : `throttled: ${r.code}`);
-    case 'rejected':
-      // INVALID_REQUEST: this ref exists with other content; what WeChat Pay holds decides.
-      if (r.code === 'INVALID_REQUEST') return queryTransfer(ports, p);
-      return settle(ports, p, 'failed', { failReason: `${r.code}: ${r.message}` });
-  }
+  if (r.kind === 'ok') return settle(ports, p, fromTransferState(r.state), { transferBillNo: r.transferBillNo, packageInfo: r.packageInfo, failReason: r.failReason });
+  return afterSendNotOk(ports, p, 'transfer', r, async (refusal) => {
+    // The number may carry a bill already (e.g. an earlier attempt with other content): it decides.
+    const q = await ports.pay.queryTransferBill(p.ref);
+    if (q.kind === 'not-found') return hold(ports, p, refusal.code, refusal.message);
+    if (q.kind !== 'found') return retryLater(ports, p, `${refusal.code}, then the query: ${describe(q)}`);
+    if (!sameOrder(p, q)) return numberTaken(ports, p, q);
+    return settle(ports, p, fromTransferState(q.state), { transferBillNo: q.transferBillNo, failReason: q.failReason });
+  });
+}
+
+/**
+ * Whatever a send answered other than ok: an untrusted answer is retried later (same ref), a rate
+ * limit or a refusal that can clear holds the order, a final refusal fails it, and a refusal that
+ * says the number may already carry a payment is handed to `queryFirst`.
+ */
+function afterSendNotOk(ports: PayoutPorts, p: Payout, api: 'transfer' | 'redpack', r: UnknownOutcome | ThrottledOutcome | RejectedOutcome, queryFirst: (r: RejectedOutcome) => Promise<PayoutStep>): Promise<PayoutStep> {
+  if (r.kind === 'unknown') return retryLater(ports, p, describe(r));
+  if (r.kind === 'throttled') return hold(ports, p, r.code, 'rate limit');
+  const action = refusalAction(api, r.code);
+  if (action === 'hold') return hold(ports, p, r.code, r.message);
+  if (action === 'final') return settle(ports, p, 'failed', { failReason: `${r.code}: ${r.message}` });
+  return queryFirst(r);
 }
 
 async function queryTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
   const r: QueryTransferBillResult = await ports.pay.queryTransferBill(p.ref);
-  switch (r.kind) {
-    case 'found':
-      return fromTransferState(r.state) === p.state ? p.state : settle(ports, p, fromTransferState(r.state), { transferBillNo: r.transferBillNo, failReason: r.failReason });
-    case 'not-found':
-      // Never created (the first call was lost before WeChat Pay saw it): send again, same ref.
-      return p.state === 'pending' ? sendTransfer(ports, p) : retryLater(ports, p, 'bill not found yet');
-    default:
-      return retryLater(ports, p, r.kind === 'unknown' ? `${r.cause}: ${r.reason}` : `${r.kind}: ${r.code}`);
-  }
+  if (r.kind !== 'found') return retryLater(ports, p, r.kind === 'not-found' ? 'bill not found yet' : describe(r));
+  if (!sameOrder(p, r)) return numberTaken(ports, p, r);
+  const state = fromTransferState(r.state);
+  return state === p.state ? p.state : settle(ports, p, state, { transferBillNo: r.transferBillNo, failReason: r.failReason });
 }
 
 async function sendRedpack(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
   const r: SendRedpackResult = await ports.pay.sendRedpack({ mchBillno: p.ref, openid: p.openid, amountFen: p.amountFen, sendName: (ports.sendName ?? '会员中心').slice(0, 32), wishing: '恭喜发财，大吉大利', actName: p.campaignName.slice(0, 32), remark: '抢红包活动奖励' });
-  switch (r.kind) {
-    case 'ok':
-      return settle(ports, p, 'sent');
-    case 'unknown':
-    case 'throttled':
-      return retryLater(ports, p, r.kind === 'unknown' ? `${r.cause}: ${r.reason}` : `throttled: ${r.code}`);
-    case 'rejected':
-      return settle(ports, p, 'failed', { failReason: `${r.code}: ${r.message}` });
-  }
+  if (r.kind === 'ok') return settle(ports, p, 'sent');
+  return afterSendNotOk(ports, p, 'redpack', r, async (refusal) => {
+    // FATAL_ERROR: this mch_billno already carries a packet sent with other content (e.g. the send name
+    // changed between a lost answer and its retry). That packet is the payout: follow it.
+    const q = await ports.pay.queryRedpack(p.ref);
+    if (q.kind !== 'found') return retryLater(ports, p, `${refusal.code}, then the query: ${describe(q)}`);
+    return followRedpack(ports, p, q);
+  });
 }
 
 async function queryRedpack(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
   const r: QueryRedpackResult = await ports.pay.queryRedpack(p.ref);
-  if (r.kind !== 'found') return retryLater(ports, p, r.kind === 'not-found' ? 'red packet not found' : r.kind);
+  if (r.kind !== 'found') return retryLater(ports, p, r.kind === 'not-found' ? 'red packet not found' : describe(r));
+  return followRedpack(ports, p, r);
+}
+
+function followRedpack(ports: PayoutPorts, p: Payout, r: Extract<QueryRedpackResult, { kind: 'found' }>): Promise<PayoutStep> | PayoutStep {
+  if (!sameOrder(p, r)) return numberTaken(ports, p, r);
   if (r.status === 'RECEIVED') return settle(ports, p, 'paid');
   if (r.status === 'REFUND' || r.status === 'FAILED') return settle(ports, p, 'failed', { failReason: r.reason ?? r.status });
-  return p.state;
-}
-
-async function askToConfirm(ports: PayoutPorts, p: Payout): Promise<void> {
-  const link = ports.confirmPageUrl ? `${ports.confirmPageUrl}?bill=${encodeURIComponent(p.ref)}` : undefined;
-  const told = await ports.notify(p.openid, {
-    text: `你的 ${yuan(p.amountFen)} 元红包已发出，请${link ? `点击 <a href="${link}">确认收款</a>` : '在微信支付消息中确认收款'}（24 小时内有效）。`,
-    template: link && ports.confirmTemplateId ? { templateId: ports.confirmTemplateId, url: link, data: { first: { value: '你有一笔红包待确认收款' }, keyword1: { value: `${yuan(p.amountFen)} 元` }, keyword2: { value: p.campaignName } } } : undefined,
-  }).catch(() => undefined);
-  if (told && 'sent' in told) await ports.payouts.update(p.ref, { confirmSentAt: new Date(ports.clock.now()).toISOString() }, ports.clock.now());
-}
-
-/** A verified callback or query said where a transfer stands. */
-export async function applyTransferState(ports: PayoutPorts, ref: string, state: TransferBillState, failReason?: string): Promise<PayoutStep> {
-  const p = await ports.payouts.get(ref);
-  if (!p) return 'missing';
-  if (p.state === 'paid' || p.state === 'failed') return p.state;
-  return settle(ports, p, fromTransferState(state), { failReason });
+  return p.state === 'sent' ? p.state : settle(ports, p, 'sent');
 }
 
 /**
- * The reconciliation: every open order whose next attempt is due is stepped again (pending ones
- * resent under their ref, the others queried), so nothing stays in an unknown state.
+ * A verified callback said where a transfer stands. It is authoritative, so a write that lost a race
+ * with a worker is read again and retried (a few times), never dropped.
+ */
+export async function applyTransferState(ports: PayoutPorts, ref: string, state: TransferBillState, failReason?: string): Promise<PayoutStep> {
+  for (let tries = 0; tries < 3; tries++) {
+    const p = await ports.payouts.get(ref);
+    if (!p) return 'missing';
+    const target = fromTransferState(state);
+    if (isFinal(p.state) || target === p.state) return p.state;
+    const step = await settle(ports, p, target, { failReason });
+    if (step !== 'stale') return step;
+  }
+  return 'stale';
+}
+
+/**
+ * The reconciliation: every open order whose next attempt is due and that no send holds is stepped
+ * again (pending and held ones resent under their ref, the others queried), so nothing stays in an
+ * unknown state and a held order is paid once its refusal clears.
  */
 export async function reconcilePayouts(ports: PayoutPorts, opts: { olderThanMs?: number; max?: number } = {}): Promise<Record<string, number>> {
   const now = ports.clock.now();
@@ -144,7 +187,7 @@ export async function reconcilePayouts(ports: PayoutPorts, opts: { olderThanMs?:
     const page = await ports.payouts.listOpen(100, start);
     for (const p of page.payouts) {
       if (seen++ >= (opts.max ?? 1000)) return counts;
-      if ((p.nextAttemptAt ?? 0) > now || Date.parse(p.updatedAt) > now - (opts.olderThanMs ?? 0)) continue;
+      if ((p.nextAttemptAt ?? 0) > now || (p.leaseUntil ?? 0) > now || Date.parse(p.updatedAt) > now - (opts.olderThanMs ?? 0)) continue;
       const step = await processPayout(ports, p.ref);
       counts[step] = (counts[step] ?? 0) + 1;
     }

@@ -2,10 +2,11 @@ import type { Clock } from '../clock/clock';
 import { json } from '../http/response';
 import { notFound, type Route } from '../http/router';
 import type { Table } from '../store/dynamo';
+import type { ErasurePorts } from './family';
 import { eraseMember } from './eraseMember';
 import { exportMember } from './exportMember';
 
-export function privacyRoutes(ports: { table: Table; clock: Clock }): Route[] {
+export function privacyRoutes(ports: { table: Table; clock: Clock; pay: ErasurePorts['pay'] }): Route[] {
   return [
     {
       // Everything we hold about one member, for a data-access request.
@@ -21,7 +22,7 @@ export function privacyRoutes(ports: { table: Table; clock: Clock }): Route[] {
       method: 'DELETE',
       path: '/admin/members/{openid}',
       run: async (req) => {
-        const r = await eraseMember(ports.table, req.params.openid!, ports.clock.now(), 'admin-api');
+        const r = await eraseMember(ports, req.params.openid!, ports.clock.now(), 'admin-api');
         switch (r.status) {
           case 'erased':
             return json(200, r);

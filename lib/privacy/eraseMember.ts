@@ -3,7 +3,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import { log } from '../observability/log';
 import { batchWriteAll } from '../store/batchWrite';
 import { cancellationCodes, putIf, type Table } from '../store/dynamo';
-import type { ErasureContext, Item } from './family';
+import type { ErasureContext, ErasurePorts, Item } from './family';
 import { OUTSIDE_FAMILIES } from './memberData';
 import { memberItems } from './memberItems';
 
@@ -55,7 +55,8 @@ const errorName = (err: unknown) => (err as { name?: string } | null)?.name || '
  * answers `incomplete` naming it; running the erasure again resumes it (every step is safe to repeat)
  * until it answers `erased`. Never `erased` while anything failed.
  */
-export async function eraseMember(table: Table, openid: string, nowMs: number, requestedBy: string): Promise<EraseResult> {
+export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: number, requestedBy: string): Promise<EraseResult> {
+  const { table } = ports;
   let items: Item[];
   let started: { erasureId: string; auditSk: string };
   try {
@@ -66,7 +67,7 @@ export async function eraseMember(table: Table, openid: string, nowMs: number, r
     return { status: 'incomplete', done: [], failed: [{ step: BEGIN_STEP, error: errorName(err) }], notRun: [...OUTSIDE_FAMILIES.map((f) => f.name), PARTITION_STEP, FINAL_STEP] };
   }
   const { erasureId, auditSk } = started;
-  const ctx: ErasureContext = { table, openid, items, profile: items.find((i) => i.sk === 'PROFILE'), pseudonym: pseudonymOf(erasureId), nowMs };
+  const ctx: ErasureContext = { table, pay: ports.pay, openid, items, profile: items.find((i) => i.sk === 'PROFILE'), pseudonym: pseudonymOf(erasureId), nowMs };
 
   const done: StepResult[] = [];
   const steps = [...OUTSIDE_FAMILIES.map((f) => ({ step: f.name, run: () => f.erase(ctx) })), { step: PARTITION_STEP, run: () => deletePartition(table, openid) }];

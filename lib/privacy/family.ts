@@ -1,3 +1,4 @@
+import type { OperatorPorts } from '../payouts/operatorActions';
 import type { Table } from '../store/dynamo';
 
 export type Item = Record<string, unknown> & { pk: string; sk: string };
@@ -16,8 +17,15 @@ export interface MemberContext {
   nowMs: number;
 }
 
+/** What erasure needs besides the table: WeChat Pay, to tell whether a payout order it would cancel exists there. */
+export interface ErasurePorts {
+  table: Table;
+  pay: OperatorPorts['pay'];
+}
+
 /** One erasure's context; the same on a rerun that resumes it. */
 export interface ErasureContext extends MemberContext {
+  pay: ErasurePorts['pay'];
   /** Stands in for the openid on items kept for the merchant's accounts: `erased:<erasure id>`, random per erasure. */
   pseudonym: string;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock/clock';
 import { json, type HttpResult } from '../http/response';
 import { notFound, withBody, type Route } from '../http/router';
+import { approveBudget, type BudgetApprovalPorts } from './approveBudget';
 import { campaignSchema } from './campaign';
 import { applyLifecycle, isLive, statusOf, type CampaignRecord, type LifecycleAction } from './campaignRecord';
 import type { CampaignStore } from './campaignStore';
@@ -11,7 +12,7 @@ import { campaignReport, type ReportPorts } from './report';
 import { roundAt } from './roundSchedule';
 import { splitRound } from './splitRound';
 
-export interface CampaignAdminPorts extends ReportPorts {
+export interface CampaignAdminPorts extends ReportPorts, Omit<BudgetApprovalPorts, 'rounds'> {
   campaigns: CampaignStore;
   clock: Clock;
   /** Closes the round open now (a campaign closed mid-round returns what is left). */
@@ -41,6 +42,9 @@ function triggerClash(c: Pick<CampaignRecord, 'id' | 'config'>, others: Campaign
   }
   return undefined;
 }
+
+/** A budget that cannot be approved: a 400 naming the field, as a schema error would. */
+const budgetRefused = (issues: { path: string; message: string }[]) => json(400, { error: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
 
 /** Schema errors first, then WeChat's rules: a refusal names the rule and the field. */
 function refused({ refusals }: ComplianceReport): HttpResult | undefined {
@@ -97,12 +101,14 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
       method: 'POST',
       path: '/admin/campaigns',
       run: (req) =>
-        withBody(saveSchema, req.body, async ({ version: _v, ...config }) => {
-          const compliance = checkCompliance(config);
+        withBody(saveSchema, req.body, async ({ version: _v, ...input }) => {
+          const compliance = checkCompliance(input);
           const no = refused(compliance);
           if (no) return no;
+          const budget = await approveBudget(ports, input, undefined, now());
+          if (!budget.ok) return budgetRefused(budget.issues);
           const at = new Date(now()).toISOString();
-          const c: CampaignRecord = { id: newId(), state: 'draft', config, version: 1, warnings: compliance.warnings, createdAt: at, updatedAt: at };
+          const c: CampaignRecord = { id: newId(), state: 'draft', config: budget.config, version: 1, warnings: [...compliance.warnings, ...budget.warnings], createdAt: at, updatedAt: at };
           if (!(await ports.campaigns.create(c))) return json(409, { error: 'campaign id collision, try again' });
           ports.changed?.();
           return json(201, view(c, now()));
@@ -120,15 +126,18 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
       method: 'PUT',
       path: '/admin/campaigns/{id}',
       run: (req) =>
-        withBody(saveSchema, req.body, async ({ version, ...config }) => {
+        withBody(saveSchema, req.body, async ({ version, ...input }) => {
           const c = await load(req.params.id!);
           if (!c) return notFound(`campaign ${req.params.id}`);
           if (c.state === 'closed') return json(409, { error: 'the campaign is closed; closed campaigns cannot change' });
           if (version !== undefined && version !== c.version) return json(409, { error: `version ${version} is stale; the campaign is at version ${c.version}` });
-          const compliance = checkCompliance(config);
+          const compliance = checkCompliance(input);
           const no = refused(compliance);
           if (no) return no;
-          const updated: CampaignRecord = { ...c, config, version: c.version + 1, warnings: compliance.warnings, updatedAt: new Date(now()).toISOString() };
+          // A live campaign's rounds reserved part of the total already: the new budget must still afford the days left.
+          const budget = await approveBudget(ports, input, c, now());
+          if (!budget.ok) return budgetRefused(budget.issues);
+          const updated: CampaignRecord = { ...c, config: budget.config, version: c.version + 1, warnings: [...compliance.warnings, ...budget.warnings], updatedAt: new Date(now()).toISOString() };
           if (c.state !== 'draft') {
             const clash = triggerClash(updated, await ports.campaigns.list(), now());
             if (clash) return json(409, { error: clash });

@@ -4,6 +4,9 @@ import { segmentSchema } from '../segments/segment';
 import { PAYOUT_LIMITS } from './campaignRecord';
 import { checkSplit } from './splitRound';
 
+/** ¥100,000,000: far above any campaign, low enough that sums of fen stay exact. */
+const MAX_BUDGET_FEN = 10_000_000_000;
+
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
 const roundSchema = z.object({
@@ -38,9 +41,16 @@ export const campaignSchema = z
       .default({ perMemberPerRound: 1, perMemberPerDay: 1 }),
     levelMultipliers: z.record(z.string().min(1).max(16), z.number().min(1).max(10)).default({}),
     bestLuckPrize: z
-      .object({ couponTemplateId: z.string().min(1).max(64), validUntil: z.literal('endOfWeek').default('endOfWeek'), noticeTemplateId: z.string().min(1).max(128).optional() })
+      .object({
+        couponTemplateId: z.string().min(1).max(64),
+        validUntil: z.literal('endOfWeek').default('endOfWeek'),
+        noticeTemplateId: z.string().min(1).max(128).optional(),
+        // What the prize costs the brand; left out, the coupon template's amount is used (a free item has none: give it here).
+        valueFen: z.number().int().min(0).max(MAX_BUDGET_FEN).optional(),
+      })
       .optional(),
     payout: z.object({ mode: z.enum(['wallet', 'transfer', 'redpack']) }),
+    budget: z.object({ maxFenPerRound: z.number().int().min(1).max(MAX_BUDGET_FEN).optional(), maxFenTotal: z.number().int().min(1).max(MAX_BUDGET_FEN).optional() }).optional(),
     mechanics: z.object({ type: z.string().min(1).max(32) }).optional(),
     notices: z.record(z.string(), z.string().max(200)).optional(),
   })

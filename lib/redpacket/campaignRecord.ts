@@ -1,16 +1,18 @@
 import type { Segment } from '../segments/match';
+import type { CampaignBudget } from './budget';
 import type { ComplianceFinding } from './compliance';
 import { roundAt, type RoundSchedule } from './roundSchedule';
 import type { RoundSplit } from './splitRound';
 import { addDays, startOfLocalDay } from '../coupons/validity';
 import { parseHhMm } from '../clock/timeZone';
+import { TRANSFER_MIN_FEN, TRANSFER_WITHOUT_NAME_MAX_FEN } from '../pay/transferLimits';
 
 export type PayoutMode = 'wallet' | 'transfer' | 'redpack';
 
 /** WeChat Pay's limits per payout mode, in fen (here, not in the zod schema, so the callback can use them without zod). */
 export const PAYOUT_LIMITS: Record<PayoutMode, { minFen: number; maxFen: number }> = {
   wallet: { minFen: 1, maxFen: 20_000_00 },
-  transfer: { minFen: 10, maxFen: 20_000_00 }, // transfer bills: at least 0.10 CNY
+  transfer: { minFen: TRANSFER_MIN_FEN, maxFen: TRANSFER_WITHOUT_NAME_MAX_FEN }, // transfer bills: 0.10 CNY up to the real-name threshold
   redpack: { minFen: 100, maxFen: 200_00 }, // classic cash red packets: 1–200 CNY
 };
 
@@ -26,8 +28,11 @@ export interface CampaignConfig {
   round: RoundSplit;
   eligibility: { segment?: Segment; perMemberPerRound: number; perMemberPerDay: number };
   levelMultipliers: Record<string, number>;
-  bestLuckPrize?: { couponTemplateId: string; validUntil: 'endOfWeek'; noticeTemplateId?: string };
+  /** `valueFen`: what the prize costs, counted by the budget (saved from the coupon template's amount when not given). */
+  bestLuckPrize?: { couponTemplateId: string; validUntil: 'endOfWeek'; noticeTemplateId?: string; valueFen?: number };
   payout: { mode: PayoutMode };
+  /** The hard budget; what is left out is derived with no bonus room (see budget.ts). */
+  budget?: CampaignBudget;
   mechanics?: { type: string };
   notices?: Record<string, string>;
 }
@@ -91,6 +96,11 @@ export function applyLifecycle(c: Pick<CampaignRecord, 'state'>, action: Lifecyc
 /** Whether a round is open now for this campaign, and which. */
 export function currentRound(c: Pick<CampaignRecord, 'config'>, nowMs: number) {
   return roundAt(c.config.schedule, nowMs);
+}
+
+/** The days of the schedule that can still hold a round: not opened yet, and their round not over. */
+export function daysStillAhead(s: Pick<RoundSchedule, 'from' | 'to' | 'timezone' | 'daily'>, opened: ReadonlySet<string>, nowMs: number): string[] {
+  return campaignDays(s).filter((day) => !opened.has(day) && nowMs < roundEndsAt(s, day));
 }
 
 /** Every business day of the campaign, from → to. */

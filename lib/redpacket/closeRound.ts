@@ -25,9 +25,9 @@ export function bestLuckOf(taken: readonly TakenShare[]): BestLuck | undefined {
 }
 
 /**
- * Closes a round once (at its end, or when its last share went): unclaimed shares go back to the
- * budget, the luckiest grabber gets the prize coupon (valid to the end of the week in the campaign's
- * zone) and is told. A closer that dies part way leaves a lease; the next run finishes the job, and
+ * Closes a round once (at its end, or when its last share went): unclaimed shares and the unused
+ * bonus pool go back to the budget (returned), the luckiest grabber gets the prize coupon (valid to
+ * the end of the week in the campaign's zone) and is told. A closer that dies part way leaves a lease; the next run finishes the job, and
  * every step is idempotent (conditional returns, a coupon keyed on the round) or done at most once
  * (the notice, claimed before it is sent).
  */
@@ -36,12 +36,12 @@ export async function closeRound(ports: CloseRoundPorts, campaignId: string, day
   if (!round) return { status: 'not-open' };
   const r = round.snapshot;
   const returnedFen = await ports.rounds.returnFreeShares(r);
+  await ports.rounds.returnBonus(r);
   const bestLuck = bestLuckOf(await ports.rounds.taken(r));
   let prize: StoredRound['prize'];
   if (bestLuck && r.bestLuckPrize) prize = await givePrize(ports, round, bestLuck);
   const closedAt = new Date(ports.clock.now()).toISOString();
-  await ports.rounds.finishClose(campaignId, day, { bestLuck, returnedFen, closedAt });
-  if (prize) await ports.rounds.recordPrize(campaignId, day, prize);
+  await ports.rounds.finishClose(campaignId, day, { bestLuck, returnedFen, closedAt, prize });
   return { status: 'closed', round: { ...round, status: 'closed', bestLuck, returnedFen, closedAt, prize } };
 }
 

@@ -6,6 +6,7 @@ import { cancellationCodes, isConditionFailure, putIf, type Table } from '../sto
 import { queryPartition } from '../store/queryPartition';
 import { payoutKey, OPEN_PAYOUTS } from '../payouts/payoutKeys';
 import { walletEntryKey, walletKey } from '../wallet/walletKeys';
+import { reserveFor, roundBudget } from './budget';
 import { sharesOfShard, shardOf, type RoundSnapshot } from './round';
 import type { BestLuck, Claim, ClaimResult, GrabView, RoundStore, StoredRound, TakenShare } from './roundStore';
 
@@ -17,6 +18,8 @@ const countKey = (r: RoundSnapshot, shard: number) => ({ pk: shardPk(r, shard), 
 const memberRoundKey = (openid: string, r: RoundSnapshot) => ({ pk: `MEMBER#${openid}`, sk: `RPROUND#${r.campaignId}#${r.day}` });
 const memberDayKey = (openid: string, day: string) => ({ pk: `MEMBER#${openid}`, sk: `RPDAY#${day}` });
 const grabKey = (openid: string, dedupKey: string) => ({ pk: `MEMBER#${openid}`, sk: `RPGRAB#${dedupKey}` });
+/** The campaign's budget ledger: what its rounds reserved from the campaign total (one write per round opened). */
+export const budgetLedgerKey = (campaignId: string) => ({ pk: `RPBUDGET#${campaignId}`, sk: 'LEDGER' });
 
 /**
  * A share's lock names its holder by a keyed hash of the grab's dedup key (which starts with the
@@ -33,6 +36,8 @@ const LAYOUT_CHUNK = 33;
 const OPEN_LEASE_MS = 15_000;
 /** How long a grab may hold a share between locking it and its transaction. */
 const LOCK_MS = 5_000;
+/** Tries at reserving a round's budget when another round of the campaign reserves at the same moment. */
+const RESERVE_ATTEMPTS = 5;
 
 const toRound = (item: Record<string, unknown>): StoredRound => ({
   snapshot: item.snapshot as RoundSnapshot,
@@ -41,6 +46,7 @@ const toRound = (item: Record<string, unknown>): StoredRound => ({
   returnedFen: item.returnedFen as number | undefined,
   closedAt: item.closedAt as string | undefined,
   prize: item.prize as StoredRound['prize'],
+  unfunded: item.unfunded as boolean | undefined,
 });
 
 export function dynamoRoundStore(table: Table, clock: { now(): number } = { now: Date.now }): RoundStore {
@@ -60,7 +66,9 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
   async function layOut(r: RoundSnapshot): Promise<void> {
     await Promise.all(
       // A counter that exists already keeps its counts.
-      Array.from({ length: r.shards }, (_, s) => putIf(table, { ...countKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0 }, 'attribute_not_exists(pk)')),
+      Array.from({ length: r.shards }, (_, s) =>
+        putIf(table, { ...countKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0, bonusLeftFen: r.budget?.bonusByShard[s] ?? 0, bonusReturnedFen: 0 }, 'attribute_not_exists(pk)'),
+      ),
     );
     const all = Array.from({ length: r.packets }, (_, i) => i);
     const chunks: number[][] = [];
@@ -106,6 +114,56 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     }
   }
 
+  /**
+   * The ledger, created on first use. A campaign with rounds from before budgets starts with their
+   * shares reserved (they had no bonus room), so the days they spent are not handed to later rounds.
+   */
+  const readLedger = async (campaignId: string) => (await send(new GetCommand({ TableName: T, Key: budgetLedgerKey(campaignId), ConsistentRead: true }))).Item?.reservedFen as number | undefined;
+  const legacyReserved = async (campaignId: string) => (await store.rounds(campaignId)).reduce((sum, r) => sum + (r.snapshot.budget || r.unfunded ? 0 : r.snapshot.totalFen), 0);
+
+  async function ledgerReserved(campaignId: string): Promise<number> {
+    const found = await readLedger(campaignId);
+    if (found !== undefined) return found;
+    const legacyFen = await legacyReserved(campaignId);
+    await putIf(table, { ...budgetLedgerKey(campaignId), reservedFen: legacyFen, legacyFen }, 'attribute_not_exists(pk)');
+    return (await readLedger(campaignId))!;
+  }
+
+  /**
+   * Creates the round item and reserves its budget from the campaign total in one transaction, so a
+   * round exists exactly when its money is reserved. False when someone else created the round.
+   */
+  async function createRound(plan: RoundSnapshot): Promise<StoredRound | false> {
+    const key = roundKey(plan.campaignId, plan.day);
+    for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+      const reserved = await ledgerReserved(plan.campaignId);
+      const approvedFen = plan.budgetPlan ? reserveFor(plan.budgetPlan, plan.totalFen, reserved) : plan.totalFen;
+      const now = clock.now();
+      if (approvedFen === undefined) {
+        const item = { ...key, snapshot: plan, status: 'closed', unfunded: true, returnedFen: 0, closedAt: new Date(now).toISOString() };
+        return (await putIf(table, item, 'attribute_not_exists(pk)')) && toRound(item);
+      }
+      const snapshot: RoundSnapshot = plan.budgetPlan ? { ...plan, budget: roundBudget(plan.budgetPlan, plan.shares, plan.shards, approvedFen) } : plan;
+      try {
+        await send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: T, Item: { ...key, snapshot, status: 'opening', openLeaseUntil: now + OPEN_LEASE_MS, openedAt: new Date(now).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Update: { TableName: T, Key: budgetLedgerKey(plan.campaignId), UpdateExpression: 'SET reservedFen = :after', ConditionExpression: 'reservedFen = :before', ExpressionAttributeValues: { ':before': reserved, ':after': reserved + approvedFen } } },
+            ],
+          }),
+        );
+        return finishOpening(key, snapshot);
+      } catch (err) {
+        const codes = cancellationCodes(err);
+        if (!codes) throw err;
+        if (codes[0] === 'ConditionalCheckFailed') return false;
+        // Another round of the campaign reserved meanwhile: read the ledger again.
+      }
+    }
+    throw new Error(`campaign ${plan.campaignId}: could not reserve the budget of round ${plan.day}`);
+  }
+
   const store: RoundStore = {
     async get(campaignId, day) {
       const out = await send(new GetCommand({ TableName: T, Key: roundKey(campaignId, day), ConsistentRead: true }));
@@ -113,11 +171,11 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async open(plan) {
-      const key = roundKey(plan.campaignId, plan.day);
-      const mine = await putIf(table, { ...key, snapshot: plan, status: 'opening', openLeaseUntil: clock.now() + OPEN_LEASE_MS, openedAt: new Date(clock.now()).toISOString() }, 'attribute_not_exists(pk)');
-      if (!mine) return waitForOpen(plan.campaignId, plan.day);
-      return finishOpening(key, plan);
+      return (await createRound(plan)) || waitForOpen(plan.campaignId, plan.day);
     },
+
+    // Read only (a report or an edit must not write): before the ledger exists it is what the old rounds spent.
+    reservedFen: async (campaignId) => (await readLedger(campaignId)) ?? legacyReserved(campaignId),
 
     async view(r, openid, dedupKey, memberDay) {
       const keys = [memberRoundKey(openid, r), memberDayKey(openid, memberDay), grabKey(openid, dedupKey), ...Array.from({ length: r.shards }, (_, s) => countKey(r, s))];
@@ -134,6 +192,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
           const c = at(countKey(r, s));
           return c ? (c.size as number) - (c.taken as number) - (c.returned as number) : 0;
         }),
+        bonusLeftByShard: Array.from({ length: r.shards }, (_, s) => (at(countKey(r, s))?.bonusLeftFen as number | undefined) ?? 0),
         earlier: earlier ? { reply: earlier.reply as string | undefined, amountFen: earlier.amountFen as number } : undefined,
       } satisfies GrabView;
     },
@@ -159,7 +218,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
         { Delete: { TableName: T, Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(c.dedupKey) } } },
         { Put: { TableName: T, Item: { ...shareKey(r, 'TAKEN', c.index), index: c.index, openid: c.openid, amountFen: c.amountFen, bonusFen: c.bonusFen, at: c.at, payoutRef: c.payoutRef } } },
-        { Update: { TableName: T, Key: countKey(r, shardOf(c.index, r.shards)), UpdateExpression: 'ADD taken :one, takenFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': c.amountFen } } },
+        { Update: { TableName: T, Key: countKey(r, shardOf(c.index, r.shards)), ...takeFromCounter(c) } },
         {
           Update: {
             TableName: T,
@@ -201,9 +260,15 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
         if (codes[5] === 'ConditionalCheckFailed') return 'duplicate';
         if (codes[3] === 'ConditionalCheckFailed') return 'round-limit';
         if (codes[4] === 'ConditionalCheckFailed') return 'day-limit';
+        if (codes[2] === 'ConditionalCheckFailed' && codes[0] !== 'ConditionalCheckFailed') return 'bonus-short';
         // The share went to someone else, or another transaction touched it at the same moment.
         return 'share-gone';
       }
+    },
+
+    async bonusLeft(r, shard) {
+      const out = await send(new GetCommand({ TableName: T, Key: countKey(r, shard), ConsistentRead: true, ProjectionExpression: 'bonusLeftFen' }));
+      return (out.Item?.bonusLeftFen as number | undefined) ?? 0;
     },
 
     async lock(r, index, holder, nowMs) {
@@ -286,6 +351,40 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       return (await store.returned(r)).reduce((sum, s) => sum + s.amountFen, 0);
     },
 
+    async returnBonus(r) {
+      const moved = await Promise.all(
+        Array.from({ length: r.shards }, async (_, s) => {
+          // One atomic update per shard: a grab racing the close either got its bonus before or finds none left.
+          const out = await send(
+            new UpdateCommand({
+              TableName: T,
+              Key: countKey(r, s),
+              UpdateExpression: 'SET bonusReturnedFen = if_not_exists(bonusReturnedFen, :zero) + bonusLeftFen, bonusLeftFen = :zero',
+              ConditionExpression: 'attribute_exists(bonusLeftFen)',
+              ExpressionAttributeValues: { ':zero': 0 },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ).catch((err: unknown) => {
+            if (isConditionFailure(err)) return undefined; // a round from before budgets: no pool
+            throw err;
+          });
+          return (out?.Attributes?.bonusReturnedFen as number | undefined) ?? 0;
+        }),
+      );
+      return moved.reduce((a, b) => a + b, 0);
+    },
+
+    async bonusPool(r) {
+      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => countKey(r, s)));
+      let leftFen = 0;
+      let returnedFen = 0;
+      for (const c of items.values()) {
+        leftFen += (c.bonusLeftFen as number | undefined) ?? 0;
+        returnedFen += (c.bonusReturnedFen as number | undefined) ?? 0;
+      }
+      return { leftFen, returnedFen };
+    },
+
     async taken(r) {
       return (await acrossShards(r, 'TAKEN#')).map((i) => ({ index: i.index, openid: i.openid, amountFen: i.amountFen, bonusFen: i.bonusFen ?? 0, at: i.at, payoutRef: i.payoutRef }) as TakenShare);
     },
@@ -301,15 +400,11 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
         new UpdateCommand({
           TableName: T,
           Key: roundKey(campaignId, day),
-          UpdateExpression: 'SET #s = :closed, returnedFen = :ret, closedAt = :at' + (result.bestLuck ? ', bestLuck = :best' : '') + ' REMOVE closeLeaseUntil',
+          UpdateExpression: 'SET #s = :closed, returnedFen = :ret, closedAt = :at' + (result.bestLuck ? ', bestLuck = :best' : '') + (result.prize ? ', prize = :prize' : '') + ' REMOVE closeLeaseUntil',
           ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':closed': 'closed', ':ret': result.returnedFen, ':at': result.closedAt, ...(result.bestLuck ? { ':best': result.bestLuck } : {}) },
+          ExpressionAttributeValues: { ':closed': 'closed', ':ret': result.returnedFen, ':at': result.closedAt, ...(result.bestLuck ? { ':best': result.bestLuck } : {}), ...(result.prize ? { ':prize': result.prize } : {}) },
         }),
       );
-    },
-
-    async recordPrize(campaignId, day, prize) {
-      await send(new UpdateCommand({ TableName: T, Key: roundKey(campaignId, day), UpdateExpression: 'SET prize = :p', ExpressionAttributeValues: { ':p': prize } }));
     },
 
     async claimPrizeNotice(campaignId, day) {
@@ -328,6 +423,16 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
   };
 
   return store;
+}
+
+/** The shard's counter in a claim: the share counted, and its bonus taken from the pool only if the pool holds it. */
+function takeFromCounter(c: Claim) {
+  if (c.bonusFen <= 0) return { UpdateExpression: 'ADD taken :one, takenFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': c.amountFen } };
+  return {
+    UpdateExpression: 'ADD taken :one, takenFen :fen, bonusLeftFen :minus',
+    ConditionExpression: 'bonusLeftFen >= :bonus',
+    ExpressionAttributeValues: { ':one': 1, ':fen': c.amountFen, ':minus': -c.bonusFen, ':bonus': c.bonusFen },
+  };
 }
 
 /** The money side of a claim, in the same transaction: a wallet credit, or a payout order for the worker. */

@@ -2,9 +2,10 @@ import { randomInt } from 'node:crypto';
 import { businessDay } from '../clock/timeZone';
 import type { Level } from '../levels/levels';
 import type { Member } from '../members/member';
+import { claimWithinBonusPool } from './bonusPool';
 import { isLive, type CampaignRecord } from './campaignRecord';
 import { whyNotEligible, type NotEligible } from './eligibility';
-import { levelBonusFen, planRound, sharesOfShard, type RoundSnapshot } from './round';
+import { levelBonusFen, planRound, sharesOfShard, shardOf, type RoundSnapshot } from './round';
 import { roundAt } from './roundSchedule';
 import type { RoundStore } from './roundStore';
 import type { RandomInt } from './splitRound';
@@ -86,11 +87,13 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
       continue;
     }
     const amountFen = round.shares[index]!;
-    const bonusFen = levelBonusFen(amountFen, multiplier, round.payoutMode);
     const payoutRef = payoutRefOf(round, index);
-    const claimed = await ports.rounds.claim(
-      { round, index, openid: member.openid, amountFen, bonusFen, at: new Date(nowMs).toISOString(), dedupKey, memberDay, payoutRef },
+    // The bonus comes out of the round's budget: it shrinks to what the share's shard has left, then stops.
+    const { result: claimed, bonusFen } = await claimWithinBonusPool(
+      ports.rounds,
+      { round, index, openid: member.openid, amountFen, bonusFen: levelBonusFen(amountFen, multiplier, round.payoutMode), at: new Date(nowMs).toISOString(), dedupKey, memberDay, payoutRef },
       limits,
+      view.bonusLeftByShard[shardOf(index, round.shards)] ?? 0,
     );
     switch (claimed) {
       case 'claimed': {

@@ -1,6 +1,7 @@
 import type { CampaignConfig, CampaignRecord, PayoutMode } from './campaignRecord';
 import { PAYOUT_LIMITS, roundEndsAt, roundStartsAt } from './campaignRecord';
 import { splitRound, type RandomInt } from './splitRound';
+import { daysBetween, effectiveBudget, prizeFenOf, type RoundBudget, type RoundBudgetPlan } from './budget';
 
 /**
  * A round as it was when it opened: its shares and every rule a grab applies. Grabs read only this,
@@ -27,6 +28,10 @@ export interface RoundSnapshot {
   notices?: Record<string, string>;
   /** The earliest moment of the next round, for the "come back" reply. */
   nextStart?: string;
+  /** The campaign's budget as the round was planned (absent on rounds planned before budgets existed). */
+  budgetPlan?: RoundBudgetPlan;
+  /** The round's part of it, fixed when it opened: absent on rounds opened before budgets existed (no bonus room). */
+  budget?: RoundBudget;
 }
 
 /**
@@ -51,6 +56,7 @@ export function sharesOfShard(r: Pick<RoundSnapshot, 'packets' | 'shards'>, shar
 export function planRound(c: Pick<CampaignRecord, 'id' | 'config'>, day: string, random?: RandomInt): RoundSnapshot {
   const { config } = c;
   const split = splitRound(config.round, random);
+  const { maxFenPerRound, maxFenTotal } = effectiveBudget(config);
   // The campaign schema refuses impossible splits, so this only fires on a corrupted record.
   if (!split.ok) throw new Error(`campaign ${c.id}: round cannot be split (${split.field}: ${split.error})`);
   return {
@@ -71,13 +77,15 @@ export function planRound(c: Pick<CampaignRecord, 'id' | 'config'>, day: string,
     bestLuckPrize: config.bestLuckPrize,
     payoutMode: config.payout.mode,
     notices: config.notices,
+    budgetPlan: { maxFenPerRound, maxFenTotal, prizeFen: prizeFenOf(config), laterDays: Math.max(0, daysBetween(day, config.schedule.to) - 1) },
   };
 }
 
 /**
- * The level bonus on top of a share: the campaign's multiplier for the level, else the level's own
- * red-packet benefit. Paid from the campaign, shown apart from the shares (which always sum to the
- * round total), and capped so the payout stays inside the mode's limit.
+ * The level bonus a share asks for: the campaign's multiplier for the level, else the level's own
+ * red-packet benefit. Paid from the round's bonus pool (what its budget leaves after the shares and
+ * the prize), shown apart from the shares (which always sum to the round total), and capped so the
+ * payout stays inside the mode's limit.
  */
 export function levelBonusFen(shareFen: number, multiplier: number, mode: PayoutMode): number {
   if (!(multiplier > 1)) return 0;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, type Table } from '../store/dynamo';
 import { OPEN_PAYOUTS, payoutKey } from '../payouts/payoutKeys';
+import { TRANSFER_MIN_FEN, TRANSFER_WITHOUT_NAME_MAX_FEN } from '../pay/transferLimits';
 import { walletEntryKey, walletKey } from './walletKeys';
 
 /** A member's red-packet wallet, in fen: credited by grabs in wallet mode, emptied by withdrawals. */
@@ -23,7 +24,9 @@ export type WithdrawResult =
   | { status: 'created'; ref: string; amountFen: number }
   | { status: 'duplicate'; ref: string }
   | { status: 'below-threshold'; balanceFen: number; withdrawMinFen: number }
-  | { status: 'insufficient'; balanceFen: number };
+  | { status: 'insufficient'; balanceFen: number }
+  /** More than a transfer without the payee's real name may carry (the whole balance, when no amount was given). */
+  | { status: 'above-limit'; amountFen: number; maxFen: number };
 
 /** The transfer's out_bill_no for a withdrawal: derived from the request, so a retried request never pays twice. */
 export const withdrawalRef = (openid: string, idempotencyKey: string) => `WD${createHash('sha256').update(`${openid}\n${idempotencyKey}`).digest('hex').slice(0, 30)}`;
@@ -48,7 +51,8 @@ export function dynamoWallet(table: Table) {
 
     /**
      * Moves `amountFen` (default: the whole balance) out of the wallet into a transfer order, in one
-     * transaction; the payout worker sends it. The balance never goes below zero.
+     * transaction; the payout worker sends it. The balance never goes below zero, and the amount stays
+     * inside what a transfer bill accepts without the payee's real name (0.10 to 1,999.99 CNY).
      */
     async withdraw(openid: string, policy: WalletPolicy, idempotencyKey: string, nowMs: number, amountFen?: number): Promise<WithdrawResult> {
       const ref = withdrawalRef(openid, idempotencyKey);
@@ -56,7 +60,9 @@ export function dynamoWallet(table: Table) {
       if (existing.Item) return { status: 'duplicate', ref };
       const { balanceFen } = await this.get(openid, 0);
       const amount = amountFen ?? balanceFen;
-      if (amount < policy.withdrawMinFen) return { status: 'below-threshold', balanceFen, withdrawMinFen: policy.withdrawMinFen };
+      const minFen = Math.max(policy.withdrawMinFen, TRANSFER_MIN_FEN);
+      if (amount < minFen) return { status: 'below-threshold', balanceFen, withdrawMinFen: minFen };
+      if (amount > TRANSFER_WITHOUT_NAME_MAX_FEN) return { status: 'above-limit', amountFen: amount, maxFen: TRANSFER_WITHOUT_NAME_MAX_FEN };
       if (amount > balanceFen) return { status: 'insufficient', balanceFen };
       const at = new Date(nowMs).toISOString();
       try {
@@ -84,8 +90,8 @@ export function dynamoWallet(table: Table) {
       }
     },
 
-    /** A withdrawal whose transfer failed for good: the money goes back to the wallet, once. */
-    async refund(openid: string, ref: string, amountFen: number, nowMs: number): Promise<boolean> {
+    /** A withdrawal whose transfer failed for good or was cancelled: the money goes back to the wallet, once. */
+    async refund(openid: string, ref: string, amountFen: number, nowMs: number, reason: 'withdrawal failed' | 'withdrawal cancelled' = 'withdrawal failed'): Promise<boolean> {
       // An erased member's order has no openid (lib/payouts/payoutErasure.ts): there is no wallet to refund to.
       if (!openid) return false;
       const at = new Date(nowMs).toISOString();
@@ -94,7 +100,7 @@ export function dynamoWallet(table: Table) {
           new TransactWriteCommand({
             TransactItems: [
               { Update: { TableName: T, Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :amt, withdrawnFen :neg SET updatedAt = :at', ExpressionAttributeValues: { ':neg': -amountFen, ':amt': amountFen, ':at': at } } },
-              { Put: { TableName: T, Item: { ...walletEntryKey(openid, at, `${ref}R`), deltaFen: amountFen, reason: 'withdrawal failed', ref, at } } },
+              { Put: { TableName: T, Item: { ...walletEntryKey(openid, at, `${ref}R`), deltaFen: amountFen, reason, ref, at } } },
               { Update: { TableName: T, Key: payoutKey(ref), UpdateExpression: 'SET refundedAt = :at', ConditionExpression: 'attribute_not_exists(refundedAt)', ExpressionAttributeValues: { ':at': at } } },
             ],
           }),

@@ -22,7 +22,8 @@ export function campaignBody(over: Record<string, unknown> = {}) {
     round: { packets: 20, totalFen: 2000, split: 'lucky', minFen: 10, maxFen: 500 },
     eligibility: { segment: { all: [{ subscribed: true }] }, perMemberPerRound: 1, perMemberPerDay: 1 },
     levelMultipliers: { 金卡: 1.5 },
-    bestLuckPrize: { couponTemplateId: 'free-hongshaorou', validUntil: 'endOfWeek' },
+    // A free dish has no money value on its coupon: the campaign says what it costs (the budget counts it).
+    bestLuckPrize: { couponTemplateId: 'free-hongshaorou', validUntil: 'endOfWeek', valueFen: 1500 },
     payout: { mode: 'wallet' },
     ...over,
   };

@@ -24,6 +24,9 @@ export interface ConsoleStack {
   signIn(): Promise<void>;
   /** Adds followers to the sandbox, so WeChat accepts what is sent to them. */
   followOnSandbox(openids: string[]): Promise<void>;
+  /** The admin API over HTTP, with the admin token: status and parsed JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  admin(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -32,12 +35,13 @@ export interface ConsoleStack {
  * real admin API (handlers/admin.ts) on one origin, over DynamoDB Local with the demo config, and
  * the sandbox as WeChat. `seed` runs before the server starts (it may use the callback handler).
  */
-export async function startConsoleStack(seed?: (table: Table) => Promise<void>): Promise<ConsoleStack> {
+export async function startConsoleStack(seed?: (table: Table) => Promise<void>, opts: { pay?: boolean } = {}): Promise<ConsoleStack> {
   execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
-  // The WeChat API stand-in, for sends (nothing here pushes to a callback).
+  // The WeChat API stand-in, for sends (nothing here pushes to a callback); with `pay`, its WeChat Pay too.
   const sandbox = createSandbox({ callbackUrl: 'http://127.0.0.1:9/wechat', accountName: '味道小馆' });
   await sandbox.listen(0);
-  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
+  const pay: Record<string, string> = opts.pay ? { WECHATPAY_BASE: sandbox.url, WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_TIMEOUT_MS: '1500' } : {};
+  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url, ...pay });
   await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
   await seed?.(table);
   const { handleAdmin } = await import('../../handlers/admin');
@@ -57,6 +61,14 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>):
       await page.getByLabel('管理令牌').fill(TEST_CONFIG.ADMIN_TOKEN);
       await page.getByRole('button', { name: '登录' }).click();
       await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+    },
+    async admin(method, path, body) {
+      const r = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: r.status, body: await r.json() };
     },
     async followOnSandbox(openids) {
       const r = await fetch(`${sandbox.url}/sandbox/followers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openids }) });

@@ -6,6 +6,7 @@ import { placeIssues } from '../formErrors';
 import { fenOf, yuan, yuanDigits } from '../money';
 import { t, type Key } from '../i18n';
 import { segmentEditor } from '../segmentEditor';
+import { worstCase } from '../../../lib/redpacket/budget';
 import type { AccountInfo, ApiIssue, CampaignBody, CampaignView, CouponTemplate, Level, SplitPreviewBody } from '../types';
 
 type Input = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
@@ -179,7 +180,29 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       control('bestLuckPrize.couponTemplateId', t('bestLuckCoupon'), h('select', { name: 'prize' }, option('', t('noPrize')), opts.templates.map((c) => option(c.id, `${c.title} (${c.id})`)))),
       control('bestLuckPrize.validUntil', t('prizeValidUntil'), h('select', { name: 'validUntil' }, (Object.keys(VALID_UNTIL) as ValidUntil[]).map((v) => option(v, t(VALID_UNTIL[v]))))),
       control('bestLuckPrize.noticeTemplateId', t('prizeNoticeTemplate'), h('input', { type: 'text', name: 'noticeTemplateId', maxlength: 128 }), t('prizeNoticeHint')),
+      control('bestLuckPrize.valueFen', t('prizeValue'), h('input', { type: 'number', name: 'prizeValue', min: 0, step: 0.01 }), t('prizeValueHint')),
     ),
+  );
+  // A coupon with an amount says what the prize is worth; another kind (a free dish) needs the marketer's figure.
+  input('bestLuckPrize.couponTemplateId').addEventListener('change', () => {
+    const v = opts.templates.find((c) => c.id === value('bestLuckPrize.couponTemplateId'))?.value;
+    input('bestLuckPrize.valueFen').value = v?.type === 'amount' ? yuanDigits(v.fen) : '';
+  });
+
+  // The budget cap, and what the campaign can cost at worst as typed (budget.ts, the same code the server approves with).
+  const worst = h('div', { class: 'worst-case', role: 'status', 'aria-live': 'polite' });
+  const budget = h(
+    'fieldset',
+    { 'data-group': 'budget' },
+    h('legend', {}, t('budgetCap')),
+    h('p', { class: 'hint' }, t('budgetCapHint')),
+    h(
+      'div',
+      { class: 'row' },
+      control('budget.maxFenPerRound', t('maxFenPerRound'), h('input', { type: 'number', name: 'maxFenPerRound', min: 0.01, step: 0.01 }), t('maxFenPerRoundHint')),
+      control('budget.maxFenTotal', t('maxFenTotal'), h('input', { type: 'number', name: 'maxFenTotal', min: 0.01, step: 0.01 }), t('maxFenTotalHint')),
+    ),
+    worst,
   );
   const notices = h('fieldset', {}, h('legend', {}, t('campaignNotices')), h('div', { class: 'row' }, control('notices', t('noticeTexts'), h('textarea', { name: 'notices', rows: 2 }), t('noticeTextsHint'))));
 
@@ -189,7 +212,7 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
   const formError = h('p', { class: 'error', role: 'alert' });
   const formWarnings = h('ul', { class: 'warnings' });
   const status = h('p', { class: 'status', role: 'status' });
-  const form = h('form', { class: 'card campaign-form', 'aria-labelledby': 'campaign-form-title' }, title, basics, trigger, schedule, round, eligibility, multipliers, prize, notices, h('div', { class: 'buttons' }, submit, newOne), formError, formWarnings, status);
+  const form = h('form', { class: 'card campaign-form', 'aria-labelledby': 'campaign-form-title' }, title, basics, trigger, schedule, round, eligibility, multipliers, prize, budget, notices, h('div', { class: 'buttons' }, submit, newOne), formError, formWarnings, status);
 
   let editing: { id: string; version: number } | undefined;
 
@@ -197,12 +220,25 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     return { packets: num(value('round.packets')), totalFen: fen(value('round.totalFen')), split: value('round.split') === 'equal' ? 'equal' : 'lucky', minFen: fen(value('round.minFen')), maxFen: fen(value('round.maxFen')) };
   }
 
-  function body(): CampaignBody {
-    const keywords = value('trigger.keywords').split(/[,，\s]+/).filter(Boolean);
+  function multipliersTyped(): Record<string, number> {
     const levelMultipliers: Record<string, number> = {};
     for (const [path, c] of controls) if (path.startsWith('levelMultipliers.') && c.input.value.trim() !== '') levelMultipliers[path.slice('levelMultipliers.'.length)] = num(c.input.value);
+    return levelMultipliers;
+  }
+
+  /** The budget fields as typed; a field left empty is left out (the server derives it). */
+  function budgetTyped(): NonNullable<CampaignBody['budget']> {
+    const caps = { maxFenPerRound: value('budget.maxFenPerRound'), maxFenTotal: value('budget.maxFenTotal') };
+    return Object.fromEntries(Object.entries(caps).filter(([, v]) => v !== '').map(([k, v]) => [k, fen(v)]));
+  }
+
+  function body(): CampaignBody {
+    const keywords = value('trigger.keywords').split(/[,，\s]+/).filter(Boolean);
+    const levelMultipliers = multipliersTyped();
     const noticeLines = value('notices').split('\n').map((l) => l.trim()).filter(Boolean);
     const couponTemplateId = value('bestLuckPrize.couponTemplateId');
+    const prizeValue = value('bestLuckPrize.valueFen');
+    const budget = budgetTyped();
     return {
       name: value('name'),
       ...(value('description') ? { description: value('description') } : {}),
@@ -212,9 +248,17 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       eligibility: { ...(restrict.checked ? { segment: segment.value() } : {}), perMemberPerRound: num(value('eligibility.perMemberPerRound')), perMemberPerDay: num(value('eligibility.perMemberPerDay')) },
       levelMultipliers,
       ...(couponTemplateId
-        ? { bestLuckPrize: { couponTemplateId, validUntil: value('bestLuckPrize.validUntil') as ValidUntil, ...(value('bestLuckPrize.noticeTemplateId') ? { noticeTemplateId: value('bestLuckPrize.noticeTemplateId') } : {}) } }
+        ? {
+            bestLuckPrize: {
+              couponTemplateId,
+              validUntil: value('bestLuckPrize.validUntil') as ValidUntil,
+              ...(value('bestLuckPrize.noticeTemplateId') ? { noticeTemplateId: value('bestLuckPrize.noticeTemplateId') } : {}),
+              ...(prizeValue !== '' ? { valueFen: fen(prizeValue) } : {}),
+            },
+          }
         : {}),
       payout: { mode: value('payout.mode') as PayoutMode },
+      ...(Object.keys(budget).length ? { budget } : {}),
       ...(value('mechanics.type') ? { mechanics: { type: value('mechanics.type') } } : {}),
       // One notice text per line, `key=text` (the key names the notice, e.g. prizeWon).
       ...(noticeLines.length ? { notices: Object.fromEntries(noticeLines.map((l) => [l.split('=')[0]!.trim(), l.slice(l.indexOf('=') + 1).trim()])) } : {}),
@@ -253,9 +297,36 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     set('bestLuckPrize.couponTemplateId', c.bestLuckPrize?.couponTemplateId);
     set('bestLuckPrize.validUntil', c.bestLuckPrize?.validUntil ?? 'endOfWeek');
     set('bestLuckPrize.noticeTemplateId', c.bestLuckPrize?.noticeTemplateId);
+    set('bestLuckPrize.valueFen', c.bestLuckPrize?.valueFen === undefined ? undefined : yuanDigits(c.bestLuckPrize.valueFen));
+    set('budget.maxFenPerRound', c.budget?.maxFenPerRound === undefined ? undefined : yuanDigits(c.budget.maxFenPerRound));
+    set('budget.maxFenTotal', c.budget?.maxFenTotal === undefined ? undefined : yuanDigits(c.budget.maxFenTotal));
     set('notices', Object.entries(c.notices ?? {}).map(([k, v]) => `${k}=${v}`).join('\n'));
     showSegment();
     showZone();
+    showWorstCase();
+  }
+
+  /** Shares + the most bonus the levels can ask for within the cap + prize, per round and for every day of the campaign. */
+  function showWorstCase() {
+    const prizeValue = value('bestLuckPrize.couponTemplateId') && value('bestLuckPrize.valueFen') !== '' ? fen(value('bestLuckPrize.valueFen')) : 0;
+    const budget = budgetTyped();
+    const c = {
+      round: roundBody(),
+      schedule: { from: value('schedule.from'), to: value('schedule.to') },
+      levelMultipliers: Object.fromEntries(Object.entries(multipliersTyped()).filter(([, m]) => Number.isFinite(m))),
+      bestLuckPrize: { valueFen: prizeValue },
+      payout: { mode: value('payout.mode') as PayoutMode },
+      budget,
+    };
+    const known = [c.round.totalFen, c.round.packets, prizeValue, ...Object.values(budget)].every(Number.isFinite) && c.schedule.from && c.schedule.to;
+    if (!known) return void worst.replaceChildren(h('p', { class: 'hint' }, t('worstUnknown')));
+    const w = worstCase(c, opts.levels);
+    worst.replaceChildren(
+      h('h4', {}, t('worstCase')),
+      h('p', { class: 'worst-round', 'data-fen': w.perRoundFen }, t('worstPerRound', { worst: yuan(w.perRoundFen), shares: yuan(w.sharesFen), bonus: yuan(w.bonusRoomFen), prize: yuan(w.prizeFen) })),
+      w.maxBonusFen > w.bonusRoomFen ? h('p', { class: 'worst-cut' }, t('worstBonusCut', { max: yuan(w.maxBonusFen) })) : '',
+      h('p', { class: 'worst-campaign', 'data-fen': w.campaignFen }, t('worstCampaign', { worst: yuan(w.campaignFen), days: w.days, perRound: yuan(w.perRoundFen), total: yuan(w.maxFenTotal) })),
+    );
   }
 
   /** The field an issue's path names: itself, the nearest field above it (`trigger.keywords.0`), or the first field inside it (`trigger`). */
@@ -367,6 +438,8 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
   }
   round.addEventListener('input', schedulePreview);
   round.addEventListener('change', schedulePreview);
+  form.addEventListener('input', showWorstCase);
+  form.addEventListener('change', showWorstCase);
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

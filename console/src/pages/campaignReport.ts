@@ -3,14 +3,26 @@ import { timeIn } from '../dates';
 import { h } from '../dom';
 import { t, locale } from '../i18n';
 import { yuan } from '../money';
-import type { AccountInfo, CampaignReport, RoundReport } from '../types';
+import type { AccountInfo, BudgetProof, CampaignReport, RoundReport } from '../types';
 
 const figure = (label: string, value: string, attrs: Record<string, string> = {}) => h('div', { class: 'figure', ...attrs }, h('dt', {}, label), h('dd', {}, value));
 
+/** `approved = granted + bonus + prize + returned + remaining`, and whether it holds (a round's or the campaign's). */
+function budgetEquation(b: BudgetProof, extra: Record<string, string> = {}): HTMLElement {
+  return h(
+    'p',
+    { class: b.balanced ? 'balance ok' : 'balance bad', 'data-balanced': String(b.balanced), ...extra },
+    t('budgetEquation', { approved: yuan(b.approvedFen), granted: yuan(b.grantedFen), bonus: yuan(b.bonusFen), prize: yuan(b.prizeFen), returned: yuan(b.returnedFen), remaining: yuan(b.remainingFen) }),
+    ' — ',
+    h('strong', {}, t(b.balanced ? 'balancedYes' : 'balancedNo')),
+  );
+}
+
 /**
- * A campaign's report (GET /admin/campaigns/{id}/report): the budget invariant
- * `total = granted + returned + remaining` and whether it holds, then every round held: its money,
- * payouts, best luck and prize, a bar per winner in grab order (best luck highlighted) and the winners.
+ * A campaign's report (GET /admin/campaigns/{id}/report): the budget proof
+ * `approved = granted + bonus + prize + returned + remaining` for the campaign and whether it holds
+ * (with the reasons when it does not), then every round held: its own proof, payouts, best luck and
+ * prize, a bar per winner in grab order (best luck highlighted) and the winners.
  */
 export function campaignReportView(account: AccountInfo, report: CampaignReport): HTMLElement {
   const b = report.budget;
@@ -21,20 +33,19 @@ export function campaignReportView(account: AccountInfo, report: CampaignReport)
     h(
       'dl',
       { class: 'figures' },
-      figure(t('budgetTotal'), yuan(b.totalFen)),
+      figure(t('budgetTotal'), yuan(b.approvedFen)),
+      figure(t('budgetPerRound'), yuan(b.maxFenPerRound)),
       figure(t('budgetGranted'), yuan(b.grantedFen)),
+      figure(t('budgetBonus'), yuan(b.bonusFen)),
+      figure(t('budgetPrize'), yuan(b.prizeFen)),
       figure(t('budgetReturned'), yuan(b.returnedFen)),
       figure(t('budgetRemaining'), yuan(b.remainingFen)),
-      figure(t('budgetBonus'), yuan(b.bonusFen)),
+      figure(t('budgetReserved'), yuan(b.reservedFen)),
     ),
+    b.derived ? h('p', { class: 'hint' }, t('budgetDerived')) : null,
     h('p', { class: 'rounds-held' }, `${t('roundsHeld')}: ${t('roundsHeldValue', { held: b.roundsHeld, notHeld: b.roundsNotHeld })}`),
-    h(
-      'p',
-      { class: b.balanced ? 'balance ok' : 'balance bad', 'data-balanced': String(b.balanced) },
-      t('budgetEquation', { total: yuan(b.totalFen), granted: yuan(b.grantedFen), returned: yuan(b.returnedFen), remaining: yuan(b.remainingFen) }),
-      ' — ',
-      h('strong', {}, t(b.balanced ? 'balancedYes' : 'balancedNo')),
-    ),
+    budgetEquation(b),
+    b.problems.length ? h('ul', { class: 'budget-problems' }, b.problems.map((p) => h('li', {}, p))) : null,
   );
   const rounds = report.rounds.length ? report.rounds.map((r) => roundView(account, r)) : [h('p', {}, t('noRounds'))];
   return h('div', { class: 'campaign-report' }, budget, h('h3', {}, t('reportRounds')), rounds);
@@ -49,11 +60,8 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
     [
       [t('packets'), `${r.winners.length} / ${r.packets}`],
       [t('totalYuan'), yuan(r.totalFen)],
-      [t('budgetGranted'), yuan(r.grantedFen)],
-      [t('budgetReturned'), yuan(r.returnedFen)],
-      [t('budgetRemaining'), yuan(r.remainingFen)],
-      [t('budgetBonus'), yuan(r.bonusFen)],
-      [t('payouts'), t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed })],
+      [t('budgetPerRound'), yuan(r.budget.maxFenPerRound)],
+      [t('payouts'), t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed }) + (r.cancelled ? t('payoutCancelledCount', { cancelled: r.cancelled }) : '')],
       [t('bestLuck'), r.bestLuck ? `${r.bestLuck.openid} ${yuan(r.bestLuck.amountFen)}` : '—'],
       [t('prize'), r.prize ? [r.prize.couponCode, r.prize.notifiedBy && t(`notifiedBy_${r.prize.notifiedBy}`), r.prize.error].filter(Boolean).join(' · ') : '—'],
     ].map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
@@ -93,5 +101,6 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
         ),
       )
     : null;
-  return h('section', { class: 'report-round', 'data-round': r.date, 'aria-label': heading }, h('h4', {}, heading), facts, chart, winners);
+  const unfunded = r.budget.unfunded ? h('p', { class: 'error' }, t('roundUnfunded')) : null;
+  return h('section', { class: 'report-round', 'data-round': r.date, 'aria-label': heading }, h('h4', {}, heading), unfunded, facts, budgetEquation(r.budget, { 'data-round-budget': r.date }), chart, winners);
 }

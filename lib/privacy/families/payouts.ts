@@ -25,7 +25,7 @@ export const payouts: OutsideFamily = {
   async erase(ctx) {
     let changed = 0;
     for (const ref of await refsOf(ctx)) {
-      const done = await erasePayout(ctx.table, ref, ctx.openid, ctx.nowMs);
+      const done = await erasePayout(ctx.table, ctx.pay, ref, ctx.openid, ctx.nowMs);
       if (done === 'cancelled' || done === 'anonymised') changed += 1;
     }
     return changed;
