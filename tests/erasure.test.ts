@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { payClient } from '../lib/app/payouts';
+import { payClient, payoutPorts } from '../lib/app/payouts';
 import { closeRoundPorts } from '../lib/app/redpacket';
 import { reengagePorts } from '../lib/app/reengage';
 import { getRuntime, type Runtime } from '../lib/app/runtime';
@@ -11,6 +11,7 @@ import { eraseMember, type EraseResult } from '../lib/privacy/eraseMember';
 import { familyOf, OUTSIDE_FAMILIES } from '../lib/privacy/memberData';
 import { closeRound } from '../lib/redpacket/closeRound';
 import { runReengagement } from '../lib/reengage/runReengagement';
+import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
 import { scheduleCampaign } from './support/campaigns';
@@ -257,6 +258,29 @@ test('a share lock left by a grab that died does not name the grabber', async ()
   const locked = (await scanAll()).filter((i) => i.lockedBy);
   assert.equal(locked.length, 1);
   assert.deepEqual(locked.filter((i) => mentions(i, ['o_lock_dead'])), []);
+});
+
+test('a pending payout WeChat Pay already has keeps the erasure incomplete until the reconciliation moved it on', async () => {
+  const campaign = { keyword: '已发红包', id: '' };
+  campaign.id = await scheduleCampaign(admin, { trigger: { keywords: [campaign.keyword] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, eligibility: ELIGIBILITY, bestLuckPrize: undefined });
+  // The bill is created at WeChat Pay, the answer is lost: the order stays pending, and a resend would need the openid.
+  await post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'drop-after-commit', times: 1 });
+  await say('o_erase_sent', { type: 'event', event: 'subscribe' });
+  await grabIn(campaign, 'o_erase_sent');
+  const [order] = (await call('GET', '/admin/members/o_erase_sent/export')).payouts;
+  assert.equal(order.state, 'pending');
+
+  const waiting = await admin('DELETE', '/admin/members/o_erase_sent');
+  assert.equal(waiting.status, 503, JSON.stringify(waiting.body));
+  assert.match(waiting.body.error, /payouts failed \(payout \w+: WeChat Pay has it \(WAIT_USER_CONFIRM\)/);
+  assert.equal((await get(payoutKey(order.ref).pk, 'PAYOUT'))?.openid, 'o_erase_sent', 'not cancelled, not anonymised: the reconciliation still sends it under its ref');
+
+  const ports = (await payoutPorts(rt))!;
+  await reconcilePayouts({ ...ports, clock: { now: () => Date.now() + 3_600_000 } });
+  const done = await call('DELETE', '/admin/members/o_erase_sent');
+  assert.deepEqual([done.status, done.erasureId], ['erased', waiting.body.erasureId]);
+  const line = (await get(payoutKey(order.ref).pk, 'PAYOUT'))!;
+  assert.deepEqual([line.state, line.openid, typeof line.erasedAt], ['awaiting-confirmation', undefined, 'string']);
 });
 
 /** The requests of each step that change an item, as the fault below aims at them. */

@@ -30,7 +30,7 @@ export function privacyRoutes(ports: { table: Table; clock: Clock; pay: ErasureP
             return notFound(`member ${req.params.openid}`);
           case 'incomplete':
             // Not erased yet: the same DELETE again resumes where this one stopped.
-            return json(503, { ...r, error: `erasure incomplete: ${r.failed.map((f) => `${f.step} failed (${f.error})`).join(', ')}; send the same DELETE again to finish it` }, { 'retry-after': '5' });
+            return json(503, { ...r, error: `erasure incomplete: ${r.failed.map((f) => `${f.step} failed (${f.detail ?? f.error})`).join(', ')}; send the same DELETE again to finish it` }, { 'retry-after': '5' });
         }
       },
     },

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { log } from '../observability/log';
+import { PayoutNotErasableYet } from '../payouts/payoutErasure';
 import { batchWriteAll } from '../store/batchWrite';
 import { cancellationCodes, putIf, type Table } from '../store/dynamo';
 import type { ErasureContext, ErasurePorts, Item } from './family';
@@ -8,7 +9,8 @@ import { OUTSIDE_FAMILIES } from './memberData';
 import { memberItems } from './memberItems';
 
 export type StepResult = { step: string; changed: number };
-export type StepFailure = { step: string; error: string };
+/** `detail` says why, when the step itself knows (a payout order not ready to erase yet). */
+export type StepFailure = { step: string; error: string; detail?: string };
 
 export type EraseResult =
   | { status: 'erased'; erasureId: string; itemsDeleted: number; steps: StepResult[] }
@@ -47,6 +49,7 @@ async function beginErasure(table: Table, openid: string, existing: Item | undef
 
 const pseudonymOf = (erasureId: string) => `erased:${erasureId}`;
 const errorName = (err: unknown) => (err as { name?: string } | null)?.name || 'Error';
+const failure = (step: string, err: unknown): StepFailure => ({ step, error: errorName(err), ...(err instanceof PayoutNotErasableYet ? { detail: err.message } : {}) });
 
 /**
  * Erasure on request (PIPL): everything that names the member, as listed in lib/privacy/memberData.ts.
@@ -64,7 +67,7 @@ export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: nu
     if (items.length === 0) return { status: 'not-found' };
     started = await beginErasure(table, openid, items.find((i) => i.sk === 'ERASURE'), nowMs, requestedBy);
   } catch (err) {
-    return { status: 'incomplete', done: [], failed: [{ step: BEGIN_STEP, error: errorName(err) }], notRun: [...OUTSIDE_FAMILIES.map((f) => f.name), PARTITION_STEP, FINAL_STEP] };
+    return { status: 'incomplete', done: [], failed: [failure(BEGIN_STEP, err)], notRun: [...OUTSIDE_FAMILIES.map((f) => f.name), PARTITION_STEP, FINAL_STEP] };
   }
   const { erasureId, auditSk } = started;
   const ctx: ErasureContext = { table, pay: ports.pay, openid, items, profile: items.find((i) => i.sk === 'PROFILE'), pseudonym: pseudonymOf(erasureId), nowMs };
@@ -75,7 +78,7 @@ export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: nu
     try {
       done.push({ step: s.step, changed: await s.run() });
     } catch (err) {
-      const failed = [{ step: s.step, error: errorName(err) }];
+      const failed = [failure(s.step, err)];
       const notRun = [...steps.slice(i + 1).map((n) => n.step), FINAL_STEP];
       return incomplete(table, auditSk, nowMs, { status: 'incomplete', erasureId, done, failed, notRun });
     }
@@ -83,7 +86,7 @@ export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: nu
   try {
     await finish(table, openid, erasureId, auditSk, done, nowMs);
   } catch (err) {
-    return incomplete(table, auditSk, nowMs, { status: 'incomplete', erasureId, done, failed: [{ step: FINAL_STEP, error: errorName(err) }], notRun: [] });
+    return incomplete(table, auditSk, nowMs, { status: 'incomplete', erasureId, done, failed: [failure(FINAL_STEP, err)], notRun: [] });
   }
   const partition = done.find((d) => d.step === PARTITION_STEP)!;
   return { status: 'erased', erasureId, itemsDeleted: partition.changed + (ctx.profile ? 1 : 0), steps: done };
