@@ -30,7 +30,7 @@ import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 import { campaignRoutes } from '../lib/redpacket/adminRoutes';
 import { campaignAdminPorts, walletPolicyDocument } from '../lib/app/redpacket';
 import { walletRoutes } from '../lib/wallet/adminRoutes';
-import { payoutOperatorPorts, payoutQueue } from '../lib/app/payouts';
+import { payClient, payoutOperatorPorts, payoutQueue } from '../lib/app/payouts';
 import { payoutRoutes } from '../lib/payouts/adminRoutes';
 import { dynamoWallet } from '../lib/wallet/wallet';
 import { broadcastRoutes } from '../lib/broadcast/adminRoutes';
@@ -60,7 +60,7 @@ async function wire() {
         ...pointsPolicyRoutes({ ...ports, policy: expiryPolicyDocument(rt) }),
         ...tagRoutes({ clock: rt.clock, tags: dynamoTagStore(rt.table) }),
         ...segmentRoutes({ clock: rt.clock, index: dynamoSegmentIndex(rt.table) }),
-        ...privacyRoutes({ ...ports, table: rt.table }),
+        ...privacyRoutes({ ...ports, table: rt.table, pay: payClient }),
         ...statsRoutes({ stats: dynamoStatsStore(rt.table) }),
         ...autoreplyRoutes({ ...ports, rules: dynamoRuleStore(rt.table) }),
         ...couponRoutes(dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone)),

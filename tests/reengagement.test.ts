@@ -7,7 +7,7 @@ import { getRuntime, type Runtime } from '../lib/app/runtime';
 import { businessDay } from '../lib/clock/timeZone';
 import { addDays } from '../lib/coupons/validity';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
-import { expiryIndexKey } from '../lib/members/planPointsChange';
+import { expiryMarker } from '../lib/members/planPointsChange';
 import { serviceEventIndex } from '../lib/notices/serviceEvents';
 import { runReengagement } from '../lib/reengage/runReengagement';
 import { batchWriteAll } from '../lib/store/batchWrite';
@@ -102,7 +102,7 @@ test('service events become notices: points expiring in 7 days, a coupon expirin
   await followers(['ev-points'], { points: 300 });
   await batchWriteAll(rt.table, [
     { PutRequest: { Item: { pk: 'MEMBER#ev-points', sk: 'PROFILE', openid: 'ev-points', subscribed: true, points: 300, pointLots: { [in7]: 120, [addDays(today, 90)]: 180 }, level: '普通', tags: [], firstSeenAt: '2026-01-01T00:00:00Z', lastInteractionAt: new Date(now - DAY).toISOString() } } },
-    { PutRequest: { Item: { ...expiryIndexKey(in7, 'ev-points') } } },
+    { PutRequest: { Item: expiryMarker(in7, 'ev-points') } },
   ]);
   await followers(['ev-coupon', 'ev-level', 'ev-wallet', 'ev-wallet-small']);
   assert.equal((await handlers.admin('POST', '/admin/coupon-templates', { id: 'tea', title: '免费奶茶', validity: { type: 'days', days: 2 } })).status, 201);

@@ -16,6 +16,7 @@ export const msgKey = (msgid: string) => ({ pk: `WXMSG#${msgid}`, sk: 'MSG' });
 /**
  * A job report that arrived before the send it describes was settled (WeChat can report a small
  * send within a second; the worker settles its chunk after the last call). It waits here and the
- * settle counts it.
+ * settle counts it. A template notice's report names its follower, so it waits in the follower's
+ * partition (erasure removes it with them); a mass send's report names no one we keep.
  */
-export const earlyReportKey = (msgid: string) => ({ pk: `WXMSG#${msgid}`, sk: 'EARLY' });
+export const earlyReportKey = (msgid: string, openid?: string) => (openid ? { pk: `MEMBER#${openid}`, sk: `EARLY#${msgid}` } : { pk: `WXMSG#${msgid}`, sk: 'EARLY' });

@@ -129,9 +129,9 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
   }
 
   /** Counts the reports that came before this settle (WeChat can be faster than the worker). */
-  async function countEarlyReports(msgids: readonly string[], nowMs: number): Promise<void> {
-    if (msgids.length === 0) return;
-    const found = await batchGet(table, msgids.map(earlyReportKey));
+  async function countEarlyReports(sends: readonly { msgid: string; openid?: string }[], nowMs: number): Promise<void> {
+    if (sends.length === 0) return;
+    const found = await batchGet(table, sends.map((s) => earlyReportKey(s.msgid, s.openid)));
     for (const item of found.values()) await countReport(item.report as JobReport, nowMs);
   }
 
@@ -224,8 +224,8 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
         }
         return { items, owners };
       });
-      const msgids = outcomes.flatMap((o) => (o.state === 'sent' && o.msgid ? [o.msgid] : []));
-      await countEarlyReports(ctx.massMsgid ? [...msgids, ctx.massMsgid] : msgids, ctx.nowMs);
+      const sends = outcomes.flatMap((o) => (o.state === 'sent' && o.msgid ? [{ msgid: o.msgid, openid: o.openid }] : []));
+      await countEarlyReports(ctx.massMsgid ? [...sends, { msgid: ctx.massMsgid }] : sends, ctx.nowMs);
     },
 
     async flagMember(openid, flag, nowMs) {
@@ -245,7 +245,10 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       // Not settled yet (or not a broadcast): park it, then look once more in case the settle
       // landed in between. Whichever side counts it, the `delivered` mark lets it count once.
       try {
-        await table.doc.send(new PutCommand({ TableName: T, Item: { ...earlyReportKey(report.msgid), report, expiresAt: Math.floor(nowMs / 1000) + EARLY_TTL_S }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        // Only a template notice's report is about its follower (a mass report's sender is not a member of ours to keep).
+        const aboutFollower = report.months.length > 0;
+        const parked = aboutFollower ? report : { ...report, openid: '' };
+        await table.doc.send(new PutCommand({ TableName: T, Item: { ...earlyReportKey(report.msgid, aboutFollower ? report.openid : undefined), report: parked, expiresAt: Math.floor(nowMs / 1000) + EARLY_TTL_S }, ConditionExpression: 'attribute_not_exists(pk)' }));
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }

@@ -8,7 +8,18 @@ const LEASE_MS = 15_000;
 /** WeChat retries within seconds; a day of memory is plenty and TTL cleans up. */
 const KEEP_SECONDS = 24 * 3600;
 
-const key = (k: string) => ({ pk: `DEDUP#${k}`, sk: 'DEDUP' });
+/**
+ * A push's dedup record lives in its follower's partition (`MEMBER#<openid>` / `DEDUP#<rest>`):
+ * it holds the reply, which may quote the member's name or points, and erasure deletes the whole
+ * partition (lib/privacy). Push keys start with `<openid>|` (lib/wechat/message.ts); any other key
+ * keeps a partition of its own.
+ */
+export function dedupItemKey(k: string): { pk: string; sk: string } {
+  const bar = k.indexOf('|');
+  if (bar <= 0) return { pk: `DEDUP#${k}`, sk: 'DEDUP' };
+  return { pk: `MEMBER#${k.slice(0, bar)}`, sk: `DEDUP#${k.slice(bar + 1)}` };
+}
+const key = dedupItemKey;
 
 function toState(item: Record<string, unknown> | undefined): DedupState {
   if (!item) return { status: 'absent' };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../store/queryAll';
 import { batchWriteAll } from '../store/batchWrite';
 import type { Level } from '../levels/levels';
 import { isConditionFailure, type Table } from '../store/dynamo';
@@ -32,6 +33,12 @@ export interface ImportJobStatus {
 
 const statusKey = (jobId: string) => ({ pk: `IMPORTJOB#${jobId}`, sk: 'STATUS' });
 const chunkKey = (jobId: string, i: number) => ({ pk: `IMPORTJOB#${jobId}`, sk: `CHUNK#${String(i).padStart(5, '0')}` });
+/**
+ * Jobs not done yet are listed on gsi1 (sparse: the key goes when the job is done). Their chunks
+ * still hold rows with phone numbers and unionids, which erasure must reach (forgetPendingRows);
+ * a chunk is deleted as soon as it is imported, so a finished job keeps no rows.
+ */
+const OPEN_JOBS = 'IMPORTJOB#OPEN';
 
 export async function createImportJob(table: Table, rows: readonly ImportRow[], rowErrors: readonly RowError[], nowMs: number): Promise<ImportJobStatus> {
   const jobId = randomUUID();
@@ -52,14 +59,15 @@ export async function createImportJob(table: Table, rows: readonly ImportRow[], 
     errors: rowErrors.slice(0, MAX_KEPT_ERRORS),
     createdAt: new Date(nowMs).toISOString(),
   };
-  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...statusKey(jobId), ...status, expiresAt } }));
+  const open = status.state === 'done' ? {} : { gsi1pk: OPEN_JOBS, gsi1sk: `${status.createdAt}#${jobId}` };
+  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...statusKey(jobId), ...status, ...open, expiresAt } }));
   return status;
 }
 
 export async function readImportJob(table: Table, jobId: string): Promise<ImportJobStatus | undefined> {
   const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: statusKey(jobId), ConsistentRead: true }));
   if (!out.Item) return undefined;
-  const { pk: _pk, sk: _sk, expiresAt: _e, ...status } = out.Item;
+  const { pk: _pk, sk: _sk, expiresAt: _e, gsi1pk: _g, gsi1sk: _s, ...status } = out.Item;
   return status as ImportJobStatus;
 }
 
@@ -111,6 +119,8 @@ export async function runImportJob(ports: JobPorts, jobId: string, deadlineMs: n
       // Another worker recorded this chunk first; its rows came back unchanged for us. Move on.
       if (!isConditionFailure(err)) throw err;
     }
+    // Imported rows are kept nowhere but in the members and prospects they went into.
+    await ports.table.doc.send(new DeleteCommand({ TableName: ports.table.name, Key: chunkKey(jobId, i) }));
   }
 }
 
@@ -119,9 +129,57 @@ async function finish(ports: JobPorts, jobId: string): Promise<void> {
     new UpdateCommand({
       TableName: ports.table.name,
       Key: statusKey(jobId),
-      UpdateExpression: 'SET #state = :done, finishedAt = :at',
+      UpdateExpression: 'SET #state = :done, finishedAt = :at REMOVE gsi1pk, gsi1sk',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':done': 'done', ':at': new Date(ports.now()).toISOString() },
     }),
   );
+}
+
+/** Who a row is about: the phone and unionid a member or prospect is known by. */
+export interface RowSubject {
+  phone?: string;
+  unionid?: string;
+}
+
+const names = (row: ImportRow, who: RowSubject) => (!!who.phone && row.phone === who.phone) || (!!who.unionid && row.unionid === who.unionid);
+
+/** The chunks of jobs not done yet that are still to be imported (earlier ones are deleted). */
+async function pendingChunks(table: Table): Promise<{ key: { pk: string; sk: string }; rows: ImportRow[] }[]> {
+  const jobs = await queryAll(table, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': OPEN_JOBS } });
+  const chunks: { key: { pk: string; sk: string }; rows: ImportRow[] }[] = [];
+  for (const job of jobs) {
+    const jobId = String(job.jobId);
+    for (let i = Number(job.nextChunk); i < Number(job.chunks); i++) {
+      const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: chunkKey(jobId, i), ConsistentRead: true }));
+      if (out.Item) chunks.push({ key: chunkKey(jobId, i), rows: (out.Item.rows ?? []) as ImportRow[] });
+    }
+  }
+  return chunks;
+}
+
+/** Rows waiting in import jobs that name this phone or unionid (for a data-access request). */
+export async function pendingRowsNaming(table: Table, who: RowSubject): Promise<ImportRow[]> {
+  if (!who.phone && !who.unionid) return [];
+  return (await pendingChunks(table)).flatMap((c) => c.rows.filter((r) => names(r, who)));
+}
+
+/**
+ * Erasure: takes the rows naming this phone or unionid out of the jobs still to run, so a queued
+ * import does not bring the person back. Returns how many rows went.
+ */
+export async function forgetPendingRows(table: Table, who: RowSubject): Promise<number> {
+  if (!who.phone && !who.unionid) return 0;
+  let removed = 0;
+  for (const chunk of await pendingChunks(table)) {
+    const kept = chunk.rows.filter((r) => !names(r, who));
+    if (kept.length === chunk.rows.length) continue;
+    try {
+      await table.doc.send(new UpdateCommand({ TableName: table.name, Key: chunk.key, UpdateExpression: 'SET #rows = :rows', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#rows': 'rows' }, ExpressionAttributeValues: { ':rows': kept } }));
+      removed += chunk.rows.length - kept.length;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err; // imported (and deleted) meanwhile
+    }
+  }
+  return removed;
 }

@@ -95,6 +95,14 @@ async function load(table: Table, view: View, rows: readonly ImportRow[]): Promi
   }
   const records = await batchGet(table, [...targets].map((pk) => ({ pk, sk: 'PROFILE' })));
   for (const pk of targets) view.records.set(pk, records.get(`${pk}|PROFILE`) ?? null);
+  // A row may give a person a new phone: the lookup of the phone they have now must be known, so
+  // it goes with the change (else it would keep pointing to them, holding a phone they no longer have).
+  const phonesNow = [...records.values()].map((r) => r.phone).filter((ph): ph is string => typeof ph === 'string').map(phoneLookup).filter((pk) => !view.lookups.has(pk));
+  const more = await batchGet(table, phonesNow.map(lookupKey));
+  for (const pk of phonesNow) {
+    const t = more.get(`${pk}|${LOOKUP_SK}`)?.targetPk;
+    view.lookups.set(pk, typeof t === 'string' ? t : null);
+  }
 }
 
 function cancelled(err: unknown): boolean {

@@ -1,18 +1,19 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { SHARDS } from '../segments/shard';
 import type { Table } from '../store/dynamo';
-import { queryPartition } from '../store/queryPartition';
+import { queryAll } from '../store/queryAll';
 import { planContext, type PointsPorts } from './grantPoints';
 import { expiredBy } from './pointLots';
 import type { MemberStore } from './memberStore';
-import { expiryIndexKey, planPointsChange, type LedgerMember } from './planPointsChange';
+import { expiryIndexPk, expiryMarkerKey, planPointsChange, type LedgerMember } from './planPointsChange';
 
-/** Members holding a lot that expires on `day`, from the expiry index (never a scan). */
+/** Members holding a lot that expires on `day`, from the expiry index on gsi1 (never a scan). */
 export async function membersWithLotsExpiring(table: Table, day: string): Promise<string[]> {
   const openids: string[] = [];
   await Promise.all(
     Array.from({ length: SHARDS }, async (_, shard) => {
-      for (const item of await queryPartition(table, `EXPIRY#${day}#${shard}`)) openids.push(String(item.sk));
+      const items = await queryAll(table, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': expiryIndexPk(day, shard) } });
+      for (const item of items) openids.push(String(item.gsi1sk));
     }),
   );
   return openids;
@@ -29,7 +30,7 @@ export function dynamoExpiryIndex(table: Table): Pick<ExpiryPorts, 'membersExpir
   return {
     membersExpiring: (day) => membersWithLotsExpiring(table, day),
     handled: async (day, openid) => {
-      await table.doc.send(new DeleteCommand({ TableName: table.name, Key: expiryIndexKey(day, openid) }));
+      await table.doc.send(new DeleteCommand({ TableName: table.name, Key: expiryMarkerKey(day, openid) }));
     },
   };
 }

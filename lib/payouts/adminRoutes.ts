@@ -77,7 +77,7 @@ function retryAnswer(r: RetryResult, view: View): HttpResult {
     case 'conflict':
       return commonAnswer(r, view);
     case 'not-retryable':
-      return json(409, { error: `a ${r.payout.state} order cannot be retried`, payout: view(r.payout) });
+      return json(409, { error: `a ${r.payout.state} order ${r.payout.erasedAt ? 'of an erased member ' : ''}cannot be retried`, payout: view(r.payout) });
   }
 }
 

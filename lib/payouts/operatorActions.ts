@@ -59,6 +59,8 @@ export async function retryPayout(ports: OperatorPorts, ref: string): Promise<Re
   }
   if (p.state !== 'failed') return { status: 'not-retryable', payout: p };
   if (p.retriedAs) return alreadyReordered(ports, p);
+  // The member was erased: nobody to pay, no wallet to refund.
+  if (p.erasedAt) return { status: 'not-retryable', payout: p };
   if (p.source === 'withdrawal') {
     if (p.refundedAt) return { status: 'refunded-to-wallet', payout: p, now: false };
     await ports.refundWithdrawal(p, now, 'withdrawal failed');

@@ -22,6 +22,7 @@ export interface Payout {
   ref: string;
   mode: 'transfer' | 'redpack';
   source?: 'withdrawal';
+  /** Absent once the member was erased (`erasedAt`): only on orders WeChat Pay has, or final ones (lib/payouts/payoutErasure.ts). */
   openid: string;
   amountFen: number;
   campaignId?: string;
@@ -46,6 +47,8 @@ export interface Payout {
   /** An operator's retry of a failed order: the new order's ref, and on the new order the old one's. */
   retriedAs?: string;
   retryOf?: string;
+  /** When the member was erased: the order stays as an accounting line without the openid. */
+  erasedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

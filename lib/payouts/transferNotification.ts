@@ -17,7 +17,8 @@ export async function applyTransferNotification(ports: PayoutPorts, bill: Transf
   const fields: ('mchid' | 'amount' | 'openid')[] = [];
   if (bill.mchid !== ourMchid) fields.push('mchid');
   if (order && bill.amountFen !== order.amountFen) fields.push('amount');
-  if (order && bill.openid !== order.openid) fields.push('openid');
+  // An erased member's order no longer names them: mchid and amount are what can be checked.
+  if (order && !order.erasedAt && bill.openid !== order.openid) fields.push('openid');
   if (fields.length) return { kind: 'mismatch', fields };
   if (!order) return { kind: 'unknown-order' };
   return { kind: 'applied', step: await applyTransferState(ports, bill.outBillNo, bill.state, bill.failReason) };

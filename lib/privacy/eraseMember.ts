@@ -1,74 +1,151 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { roundKey, shareKey } from '../redpacket/dynamoRoundStore';
+import { randomBytes } from 'node:crypto';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { log } from '../observability/log';
+import { PayoutNotErasableYet } from '../payouts/payoutErasure';
 import { batchWriteAll } from '../store/batchWrite';
-import { createHash } from 'node:crypto';
-import { isConditionFailure, type Table } from '../store/dynamo';
-import { forgetLookups } from '../import/lookups';
+import { cancellationCodes, putIf, type Table } from '../store/dynamo';
+import type { ErasureContext, ErasurePorts, Item } from './family';
+import { OUTSIDE_FAMILIES } from './memberData';
 import { memberItems } from './memberItems';
 
-export type EraseResult = { status: 'erased'; itemsDeleted: number; couponsAnonymised: number } | { status: 'not-found' };
+export type StepResult = { step: string; changed: number };
+/** `detail` says why, when the step itself knows (a payout order not ready to erase yet). */
+export type StepFailure = { step: string; error: string; detail?: string };
 
-/** A one-way fingerprint, so the audit trail can answer "was this openid erased?" without keeping it. */
-export function openidFingerprint(openid: string): string {
-  return createHash('sha256').update(`erasure:${openid}`).digest('hex');
-}
+export type EraseResult =
+  | { status: 'erased'; erasureId: string; itemsDeleted: number; steps: StepResult[] }
+  | { status: 'incomplete'; erasureId?: string; done: StepResult[]; failed: StepFailure[]; notRun: string[] }
+  | { status: 'not-found' };
+
+/** Reading the member and recording the erasure's start. */
+export const BEGIN_STEP = 'begin';
+/** The step that deletes what is left under `MEMBER#<openid>` (the profile and the marker go last, together). */
+export const PARTITION_STEP = 'memberPartition';
+export const FINAL_STEP = 'profile';
+
+const AUDIT_PK = 'AUDIT#ERASURE';
+const markerKey = (openid: string) => ({ pk: `MEMBER#${openid}`, sk: 'ERASURE' });
 
 /**
- * Red-packet shares a member took stay in the rounds (their money adds up in the report) but lose
- * the openid, found through the member's round items; so does a best-luck record naming them.
+ * An erasure under way is remembered in the member's partition (deleted with the profile, at the
+ * very end), so a rerun resumes it with the same id and pseudonym. The id is random: nothing
+ * derived from the openid is kept, and only the audit entry records it.
  */
-async function anonymiseShares(table: Table, items: Record<string, unknown>[], openid: string): Promise<void> {
-  const erased = `erased:${openidFingerprint(openid).slice(0, 16)}`;
-  for (const item of items.filter((i) => String(i.sk).startsWith('RPROUND#') && i.shareIndexes)) {
-    const round = await table.doc.send(new GetCommand({ TableName: table.name, Key: roundKey(String(item.campaignId), String(item.day)) }));
-    const snapshot = round.Item?.snapshot as { shards: number } | undefined;
-    if (!snapshot) continue;
-    const where = { campaignId: String(item.campaignId), day: String(item.day), shards: snapshot.shards };
-    for (const index of item.shareIndexes as Set<number>) {
-      await table.doc
-        .send(new UpdateCommand({ TableName: table.name, Key: shareKey(where, 'TAKEN', index), UpdateExpression: 'SET openid = :e', ConditionExpression: 'openid = :o', ExpressionAttributeValues: { ':e': erased, ':o': openid } }))
-        .catch((err: unknown) => { if (!isConditionFailure(err)) throw err; });
+async function beginErasure(table: Table, openid: string, existing: Item | undefined, nowMs: number, requestedBy: string): Promise<{ erasureId: string; auditSk: string }> {
+  let marker: Record<string, unknown> | undefined = existing;
+  if (!marker) {
+    const at = new Date(nowMs).toISOString();
+    const erasureId = randomBytes(12).toString('hex');
+    const fresh = { ...markerKey(openid), erasureId, auditSk: `${at}#${erasureId}`, startedAt: at };
+    // Another request may have started the same erasure a moment ago: then carry on with theirs.
+    marker = (await putIf(table, fresh, 'attribute_not_exists(pk)')) ? fresh : (await table.doc.send(new GetCommand({ TableName: table.name, Key: markerKey(openid), ConsistentRead: true }))).Item;
+    if (!marker) throw new Error('the erasure marker vanished while starting');
+  }
+  const erasureId = String(marker.erasureId);
+  const auditSk = String(marker.auditSk);
+  await putIf(table, { pk: AUDIT_PK, sk: auditSk, erasureId, pseudonym: pseudonymOf(erasureId), startedAt: marker.startedAt, requestedBy, status: 'incomplete' }, 'attribute_not_exists(pk)');
+  return { erasureId, auditSk };
+}
+
+const pseudonymOf = (erasureId: string) => `erased:${erasureId}`;
+const errorName = (err: unknown) => (err as { name?: string } | null)?.name || 'Error';
+const failure = (step: string, err: unknown): StepFailure => ({ step, error: errorName(err), ...(err instanceof PayoutNotErasableYet ? { detail: err.message } : {}) });
+
+/**
+ * Erasure on request (PIPL): everything that names the member, as listed in lib/privacy/memberData.ts.
+ * Items elsewhere in the table are handled first (they are found through the member's own items),
+ * then the member's partition is deleted, the profile last. A step that fails stops the run, which
+ * answers `incomplete` naming it; running the erasure again resumes it (every step is safe to repeat)
+ * until it answers `erased`. Never `erased` while anything failed.
+ */
+export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: number, requestedBy: string): Promise<EraseResult> {
+  const { table } = ports;
+  let items: Item[];
+  let started: { erasureId: string; auditSk: string };
+  try {
+    items = await memberItems(table, openid);
+    if (items.length === 0) return { status: 'not-found' };
+    started = await beginErasure(table, openid, items.find((i) => i.sk === 'ERASURE'), nowMs, requestedBy);
+  } catch (err) {
+    return { status: 'incomplete', done: [], failed: [failure(BEGIN_STEP, err)], notRun: [...OUTSIDE_FAMILIES.map((f) => f.name), PARTITION_STEP, FINAL_STEP] };
+  }
+  const { erasureId, auditSk } = started;
+  const ctx: ErasureContext = { table, pay: ports.pay, openid, items, profile: items.find((i) => i.sk === 'PROFILE'), pseudonym: pseudonymOf(erasureId), nowMs };
+
+  const done: StepResult[] = [];
+  const steps = [...OUTSIDE_FAMILIES.map((f) => ({ step: f.name, run: () => f.erase(ctx) })), { step: PARTITION_STEP, run: () => deletePartition(table, openid) }];
+  for (const [i, s] of steps.entries()) {
+    try {
+      done.push({ step: s.step, changed: await s.run() });
+    } catch (err) {
+      const failed = [failure(s.step, err)];
+      const notRun = [...steps.slice(i + 1).map((n) => n.step), FINAL_STEP];
+      return incomplete(table, auditSk, nowMs, { status: 'incomplete', erasureId, done, failed, notRun });
     }
-    if ((round.Item?.bestLuck as { openid?: string } | undefined)?.openid === openid) {
-      await table.doc.send(new UpdateCommand({ TableName: table.name, Key: roundKey(where.campaignId, where.day), UpdateExpression: 'SET bestLuck.openid = :e', ExpressionAttributeValues: { ':e': erased } }));
-    }
+  }
+  try {
+    await finish(table, openid, erasureId, auditSk, done, nowMs);
+  } catch (err) {
+    return incomplete(table, auditSk, nowMs, { status: 'incomplete', erasureId, done, failed: [failure(FINAL_STEP, err)], notRun: [] });
+  }
+  const partition = done.find((d) => d.step === PARTITION_STEP)!;
+  return { status: 'erased', erasureId, itemsDeleted: partition.changed + (ctx.profile ? 1 : 0), steps: done };
+}
+
+/** Everything under the member's partition but the profile and the marker; once more for items written meanwhile. */
+async function deletePartition(table: Table, openid: string): Promise<number> {
+  let deleted = 0;
+  for (let pass = 0; pass < 2; pass++) {
+    const rest = (await memberItems(table, openid)).filter((i) => i.sk !== 'PROFILE' && i.sk !== 'ERASURE');
+    if (rest.length === 0) break;
+    await batchWriteAll(table, rest.map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } })), { what: 'erasure' });
+    deleted += rest.length;
+  }
+  return deleted;
+}
+
+/** The profile, the marker and the audit entry's outcome in one transaction: erased, or not at all. */
+async function finish(table: Table, openid: string, erasureId: string, auditSk: string, steps: StepResult[], nowMs: number): Promise<void> {
+  const at = new Date(nowMs).toISOString();
+  try {
+    await table.doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: table.name, Key: { pk: `MEMBER#${openid}`, sk: 'PROFILE' } } },
+          { Delete: { TableName: table.name, Key: markerKey(openid), ConditionExpression: 'erasureId = :id', ExpressionAttributeValues: { ':id': erasureId } } },
+          {
+            Update: {
+              TableName: table.name,
+              Key: { pk: AUDIT_PK, sk: auditSk },
+              UpdateExpression: 'SET #status = :erased, finishedAt = :at, steps = :steps REMOVE failed',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':erased': 'erased', ':at': at, ':steps': Object.fromEntries(steps.map((s) => [s.step, s.changed])) },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (err) {
+    // The marker is gone: a concurrent run of the same erasure finished it first.
+    if (cancellationCodes(err)?.[1] === 'ConditionalCheckFailed') return;
+    throw err;
   }
 }
 
-/**
- * Erasure on request (PIPL): every item under the member's partition is deleted; coupons they held
- * and red-packet shares they took stay for the merchant's accounts but lose the openid; an audit entry records when and how much,
- * with a fingerprint instead of the openid. Dedup records (which may quote a reply) expire within a
- * day by TTL. Running it twice is harmless.
- */
-export async function eraseMember(table: Table, openid: string, nowMs: number, requestedBy: string): Promise<EraseResult> {
-  const items = await memberItems(table, openid);
-  const profile = items.find((i) => i.sk === 'PROFILE');
-  if (!profile) return { status: 'not-found' };
-  // Lookups by phone and unionid live outside the member's partition and carry the phone in their key.
-  await forgetLookups(table, { phone: profile.phone as string | undefined, unionid: profile.unionid as string | undefined }, `MEMBER#${openid}`);
-  const couponCodes = items.filter((i) => i.sk.startsWith('COUPON#')).map((i) => String(i.code ?? i.sk.split('#').pop()));
-  for (const code of couponCodes) {
-    await table.doc.send(
+/** Records on the audit entry what is missing (best effort: the marker is what a rerun resumes from). */
+async function incomplete(table: Table, auditSk: string, nowMs: number, result: Extract<EraseResult, { status: 'incomplete' }>): Promise<EraseResult> {
+  log.warn('erasure incomplete', { erasureId: result.erasureId, failed: result.failed, notRun: result.notRun });
+  await table.doc
+    .send(
       new UpdateCommand({
         TableName: table.name,
-        Key: { pk: `COUPON#${code}`, sk: 'COUPON' },
-        UpdateExpression: 'SET openid = :erased, erasedAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':erased': 'erased', ':at': new Date(nowMs).toISOString() },
+        Key: { pk: AUDIT_PK, sk: auditSk },
+        UpdateExpression: 'SET failed = :f, lastAttemptAt = :at',
+        ConditionExpression: '#status = :incomplete',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':f': result.failed, ':at': new Date(nowMs).toISOString(), ':incomplete': 'incomplete' },
       }),
-    ).catch(() => undefined); // a coupon already gone needs no anonymising
-  }
-  await anonymiseShares(table, items, openid);
-  // Profile last: if we die midway, the member still reads as present and the erasure can be rerun.
-  const ordered = [...items.filter((i) => i.sk !== 'PROFILE'), ...items.filter((i) => i.sk === 'PROFILE')];
-  await batchWriteAll(table, ordered.map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } })), { what: 'erasure' });
-  const at = new Date(nowMs).toISOString();
-  await table.doc.send(
-    new PutCommand({
-      TableName: table.name,
-      Item: { pk: 'AUDIT#ERASURE', sk: `${at}#${openidFingerprint(openid).slice(0, 16)}`, fingerprint: openidFingerprint(openid), at, requestedBy, itemsDeleted: items.length, couponsAnonymised: couponCodes.length },
-    }),
-  );
-  return { status: 'erased', itemsDeleted: items.length, couponsAnonymised: couponCodes.length };
+    )
+    .catch((err: unknown) => log.warn('could not record an incomplete erasure on its audit entry', { erasureId: result.erasureId, error: errorName(err) }));
+  return result;
 }

@@ -1,4 +1,5 @@
 import { pauseWithin, type Deadline } from '../deadline/deadline';
+import { createHmac, randomBytes } from 'node:crypto';
 import { serviceEventIndex } from '../notices/serviceEvents';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGet } from '../store/batchGet';
@@ -20,6 +21,14 @@ const memberDayKey = (openid: string, day: string) => ({ pk: `MEMBER#${openid}`,
 const grabKey = (openid: string, dedupKey: string) => ({ pk: `MEMBER#${openid}`, sk: `RPGRAB#${dedupKey}` });
 /** The campaign's budget ledger: what its rounds reserved from the campaign total (one write per round opened). */
 export const budgetLedgerKey = (campaignId: string) => ({ pk: `RPBUDGET#${campaignId}`, sk: 'LEDGER' });
+
+/**
+ * A share's lock names its holder by a keyed hash of the grab's dedup key (which starts with the
+ * openid): a lock left by a grab that died sits on a shared item until the round closes, and must
+ * not name the member there. The key is this container's; a lock only has to match within one grab.
+ */
+const LOCK_SECRET = randomBytes(32);
+const lockHolder = (dedupKey: string) => createHmac('sha256', LOCK_SECRET).update(dedupKey).digest('base64url');
 
 const KEEP_GRAB_RECORDS_S = 40 * 86_400;
 /** Shares laid out per transaction: three items each (the share and two absence checks), under the 100-item cap. */
@@ -211,7 +220,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       const r = c.round;
       const payFen = c.amountFen + c.bonusFen;
       const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-        { Delete: { TableName: T, Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': c.dedupKey } } },
+        { Delete: { TableName: T, Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(c.dedupKey) } } },
         { Put: { TableName: T, Item: { ...shareKey(r, 'TAKEN', c.index), index: c.index, openid: c.openid, amountFen: c.amountFen, bonusFen: c.bonusFen, at: c.at, payoutRef: c.payoutRef } } },
         { Update: { TableName: T, Key: countKey(r, shardOf(c.index, r.shards)), ...takeFromCounter(c) } },
         {
@@ -275,7 +284,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
             UpdateExpression: 'SET lockedBy = :me, lockedUntil = :until',
             // A holder that died keeps the share only for a few seconds.
             ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lockedBy) OR lockedUntil < :now OR lockedBy = :me)',
-            ExpressionAttributeValues: { ':me': holder, ':until': nowMs + LOCK_MS, ':now': nowMs },
+            ExpressionAttributeValues: { ':me': lockHolder(holder), ':until': nowMs + LOCK_MS, ':now': nowMs },
           }),
         );
         return true;
@@ -286,7 +295,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async unlock(r, index, holder) {
-      await send(new UpdateCommand({ TableName: T, Key: shareKey(r, 'FREE', index), UpdateExpression: 'REMOVE lockedBy, lockedUntil', ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': holder } })).catch((err: unknown) => {
+      await send(new UpdateCommand({ TableName: T, Key: shareKey(r, 'FREE', index), UpdateExpression: 'REMOVE lockedBy, lockedUntil', ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(holder) } })).catch((err: unknown) => {
         if (!isConditionFailure(err)) throw err;
       });
     },

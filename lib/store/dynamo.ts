@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { boundByDeadline, DEFAULT_RETRY_POLICY, requestHandlerOptions, retryWithinDeadline, type HttpTimeouts } from '../deadline/sdkClients';
 
 /** The table and the document client every DynamoDB adapter shares. */
@@ -58,6 +58,17 @@ export function cancellationCodes(err: unknown): string[] | undefined {
 export async function putIf(table: Table, item: Record<string, unknown>, condition: string, values?: Record<string, unknown>): Promise<boolean> {
   try {
     await table.doc.send(new PutCommand({ TableName: table.name, Item: item, ConditionExpression: condition, ExpressionAttributeValues: values }));
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** Deletes an item if it is there: false when it was not (gone already); any other failure throws. */
+export async function deleteIfExists(table: Table, key: { pk: string; sk: string }): Promise<boolean> {
+  try {
+    await table.doc.send(new DeleteCommand({ TableName: table.name, Key: key, ConditionExpression: 'attribute_exists(pk)' }));
     return true;
   } catch (err) {
     if (isConditionFailure(err)) return false;

@@ -92,6 +92,8 @@ export function dynamoWallet(table: Table) {
 
     /** A withdrawal whose transfer failed for good or was cancelled: the money goes back to the wallet, once. */
     async refund(openid: string, ref: string, amountFen: number, nowMs: number, reason: 'withdrawal failed' | 'withdrawal cancelled' = 'withdrawal failed'): Promise<boolean> {
+      // An erased member's order has no openid (lib/payouts/payoutErasure.ts): there is no wallet to refund to.
+      if (!openid) return false;
       const at = new Date(nowMs).toISOString();
       try {
         await table.doc.send(

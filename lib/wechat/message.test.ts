@@ -171,6 +171,13 @@ describe('dedupKey', () => {
     assert.ok(dedupKey(text('oA', '1714036504', '24000000000000000001')).includes('24000000000000000001'));
   });
 
+  test('every key, hashed or not, starts with the openid and a bar: the dedup record lives with the member, where erasure finds it', () => {
+    const longKey = 'https://example.com/' + '中'.repeat(3000);
+    for (const m of [event('oA', '1', 'VIEW', longKey), text('oB', '1', '9'.repeat(5000)), text('oC', '1714036504', '24000000000000000001'), event('oD', '1', 'CLICK', 'K|x')]) {
+      assert.ok(dedupKey(m).startsWith(`${m.openid}|`), dedupKey(m).slice(0, 40));
+    }
+  });
+
   test('distinct pushes get distinct keys over realistic openids, MsgIds, events and keys (property)', () => {
     const openid = fc.stringMatching(/^o[A-Za-z0-9_-]{1,27}$/);
     const time = fc.integer({ min: 0, max: 2 ** 32 }).map(String);

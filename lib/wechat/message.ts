@@ -72,12 +72,14 @@ const MAX_DEDUP_KEY_BYTES = 512;
 /**
  * WeChat's own dedup rule: MsgId alone collides across followers, events have none.
  * FromUserName + CreateTime + MsgId for messages, + Event + EventKey for events.
- * Nothing bounds EventKey or MsgId in a signed push, so a longer key is replaced by its SHA-256.
+ * Nothing bounds EventKey or MsgId in a signed push, so a longer key is replaced by its SHA-256,
+ * after the openid: a key always starts with `<openid>|`, so the dedup record lives with the member
+ * and erasure finds it (lib/conversation/dynamoDedupStore.ts).
  */
 export function dedupKey(m: InboundMessage): string {
   // Job reports (TEMPLATESENDJOBFINISH…) have no EventKey but a MsgID: two in one second differ by it.
   const jobMsgId = m.kind === 'event' ? text(m.raw.MsgID) : undefined;
   const key = m.kind === 'event' ? `${m.openid}|${m.createTime}|${m.event}|${m.eventKey}${jobMsgId ? `|${jobMsgId}` : ''}` : `${m.openid}|${m.createTime}|${m.msgId}`;
   if (Buffer.byteLength(key, 'utf8') <= MAX_DEDUP_KEY_BYTES) return key;
-  return `sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
+  return `${m.openid}|sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }
