@@ -52,7 +52,7 @@ before(async () => {
 // ---------------------------------------------------------------------------------------------
 // What a case is
 // ---------------------------------------------------------------------------------------------
-const FIELDS = ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'EventKey', 'Ticket'] as const;
+const FIELDS = ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'MsgID', 'Event', 'EventKey', 'Ticket'] as const;
 type Field = (typeof FIELDS)[number];
 
 const snippets = [
@@ -189,7 +189,8 @@ function buildDoc(d: Doc, openid: string, nowS: number): string {
     values.Event = d.kind;
     values.EventKey = d.kind === 'subscribe' && d.eventKey === '' ? 'qrscene_fuzz' : d.eventKey;
     if (d.kind === 'subscribe') values.Ticket = 'gQH47joAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2';
-    if (d.kind === 'TEMPLATESENDJOBFINISH') values.MsgId = d.msgId;
+    // Job reports spell it MsgID (and are keyed by it).
+    if (d.kind === 'TEMPLATESENDJOBFINISH') values.MsgID = d.msgId;
   } else {
     values.Content = d.content;
     values.MsgId = d.msgId;
