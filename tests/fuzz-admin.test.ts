@@ -66,11 +66,13 @@ const ROUTES: Array<[string, string, (mark: string) => unknown]> = [
   ['GET', '/admin/account', () => undefined],
   ['GET', '/admin/autoreply-rules', () => undefined],
   ['POST', '/admin/autoreply-rules', (m) => ({ id: `r-${m}`, name: `规则 ${m}`, match: { type: 'contains', pattern: `营业${m}` }, reply: { type: 'text', content: `每天营业 ${m}` }, priority: 5 })],
+  ['POST', '/admin/autoreply-rules', (m) => ({ id: `n-${m}`, match: { type: 'regex', pattern: `^菜单${m}$` }, reply: { type: 'news', articles: [{ title: `今日 ${m}`, description: `d ${m}`, picUrl: `https://example.com/p/${m}.png`, url: `https://example.com/a/${m}` }] }, activeHours: { start: '09:00', end: '21:00' }, tags: { add: [`t${m}`], remove: [] } })],
+  ['POST', '/admin/autoreply-rules', (m) => ({ id: `i-${m}`, match: { type: 'exact', pattern: `图${m}` }, reply: { type: 'image', mediaId: `media-${m}` } })],
   ['POST', '/admin/autoreply-rules/try', (m) => ({ text: `营业时间 ${m}` })],
   ['PUT', '/admin/autoreply-rules/{id}', (m) => ({ match: { type: 'exact', pattern: `x${m}` }, reply: { type: 'text', content: `y${m}` } })],
   ['DELETE', '/admin/autoreply-rules/{id}', () => undefined],
   ['GET', '/admin/menu', () => undefined],
-  ['PUT', '/admin/menu', (m) => ({ button: [{ type: 'click', name: '签到', key: `K_${m}` }, { type: 'view', name: '网站', url: `https://example.com/${m}` }] })],
+  ['PUT', '/admin/menu', (m) => ({ button: [{ type: 'click', name: '签到', key: `K_${m}` }, { type: 'view', name: '网站', url: `https://example.com/${m}` }, { name: '更多', sub_button: [{ type: 'miniprogram', name: '小程序', url: 'https://example.com', appid: 'wx1234567890abcdef', pagepath: `pages/${m}` }, { type: 'article_id', name: '文章', article_id: `a_${m}` }] }] })],
   ['POST', '/admin/menu/publish', () => undefined],
   ['GET', '/admin/members/search', () => undefined],
   ['GET', '/admin/members', () => undefined],
@@ -88,6 +90,7 @@ const ROUTES: Array<[string, string, (mark: string) => unknown]> = [
   ['POST', '/admin/coupons/{code}/redeem', () => undefined],
   ['GET', '/admin/coupon-templates', () => undefined],
   ['POST', '/admin/coupon-templates', (m) => ({ id: `t-${m}`, title: `券 ${m}`, validity: { type: 'days', days: 30 } })],
+  ['POST', '/admin/coupon-templates', (m) => ({ id: `v-${m}`, title: `菜 ${m}`, value: { type: 'item', item: `红烧肉 ${m}` }, validity: { type: 'fixed', from: '2026-12-01', to: '2026-12-31' }, description: `说明 ${m}` })],
   ['PUT', '/admin/coupon-templates/{id}', (m) => ({ title: `九折 ${m}`, value: { type: 'percent', percent: 10 }, validity: { type: 'endOfWeek' } })],
   ['DELETE', '/admin/coupon-templates/{id}', () => undefined],
   ['GET', '/admin/levels', () => undefined],
@@ -98,6 +101,7 @@ const ROUTES: Array<[string, string, (mark: string) => unknown]> = [
   ['GET', '/admin/stats/daily', () => undefined],
   ['GET', '/admin/campaigns', () => undefined],
   ['POST', '/admin/campaigns', (m) => campaignBody({ name: `红包 ${m}`, bestLuckPrize: undefined })],
+  ['POST', '/admin/campaigns', (m) => campaignBody({ name: `红包 ${m}`, description: `说明 ${m}`, bestLuckPrize: { couponTemplateId: 'fz-tea', validUntil: 'endOfWeek' }, levelMultipliers: { [`银${m}`.slice(0, 16)]: 2 }, mechanics: { type: `m${m}`.slice(0, 32) } })],
   ['GET', '/admin/campaigns/{id}', () => undefined],
   ['PUT', '/admin/campaigns/{id}', (m) => ({ ...campaignBody({ name: `改 ${m}`, bestLuckPrize: undefined }), version: 1 })],
   ['POST', '/admin/campaigns/{id}/schedule', () => undefined],
@@ -109,6 +113,9 @@ const ROUTES: Array<[string, string, (mark: string) => unknown]> = [
   ['PUT', '/admin/wallet-policy', () => ({ withdrawMinFen: 100 })],
   ['GET', '/admin/broadcasts', () => undefined],
   ['POST', '/admin/broadcasts', (m) => ({ message: { channel: 'custom', text: `hi ${m}` }, segment: { tag: `t${m}`.slice(0, 32) }, sendAt: 'now', quietHours: null })],
+  ['POST', '/admin/broadcasts', (m) => ({ name: `通知 ${m}`, message: { channel: 'template', templateId: `tpl-${m}`, data: { thing1: `活动 ${m}`, time2: { value: '2026-12-01', color: '#000000' } }, url: `https://example.com/${m}` }, segment: { any: [{ level: { in: ['普通'] } }, { source: `s${m}` }] }, sendAt: '2030-01-01T09:00', frequencyCap: { max: 2, days: 7 } })],
+  ['POST', '/admin/broadcasts', (m) => ({ message: { channel: 'mass', mediaId: `media-${m}` }, segment: { not: { tag: `t${m}` } }, sendAt: 'now', quietHours: { start: '22:00', end: '08:00' } })],
+  ['POST', '/admin/broadcasts', (m) => ({ message: { channel: 'custom', text: `hi ${m}`, outsideWindow: { templateId: `tpl-${m}`, data: { thing1: `x ${m}` } } }, segment: { all: [{ region: `上海${m}`.slice(0, 32) }, { purchaseCategory: `c${m}`.slice(0, 32) }, { birthdayMonth: { in: [1, 2] } }, { pointsBalance: { gte: 1 } }, { dormantDays: { lte: 30 } }] }, sendAt: 'now' })],
   ['GET', '/admin/broadcasts/{id}', () => undefined],
   ['POST', '/admin/broadcasts/{id}/cancel', () => undefined],
   ['POST', '/admin/broadcasts/{id}/preview', (m) => ({ openids: [`o${m}`] })],
@@ -117,6 +124,7 @@ const ROUTES: Array<[string, string, (mark: string) => unknown]> = [
   ['GET', '/admin/schemas/broadcast', () => undefined],
   ['GET', '/admin/reengagement-rules', () => undefined],
   ['PUT', '/admin/reengagement-rules', (m) => ({ rules: [{ id: `d-${m}`.toLowerCase().replace(/[^a-z0-9-]/g, '').slice(0, 40), name: `回归 ${m}`, trigger: { type: 'dormant', days: 14 }, notice: { text: `想你了 ${m}` } }] })],
+  ['PUT', '/admin/reengagement-rules', (m) => ({ rules: [{ id: 'expiring', name: `到期 ${m}`, trigger: { type: 'pointsExpiring', withinDays: 7 }, segment: { tag: `t${m}`.slice(0, 32) }, notice: { text: `{points} 积分 ${m}`, template: { templateId: `tpl-${m}`, data: { thing1: `{points} ${m}` }, url: `https://example.com/${m}` } }, benefit: { couponTemplateId: 'fz-tea' }, cooldownDays: 7, attributionDays: 7, runAt: '10:00' }] })],
   ['GET', '/admin/reengagement-rules/{id}/report', () => undefined],
   ['POST', '/admin/members/import', (m) => ({ rows: [{ phone: '+86 139-0000-0001', name: `韩${m}`, lifetimeSpendFen: 1200, channel: 'online-shop', externalId: `shop-${m}` }] })],
   ['GET', '/admin/members/import/{jobId}', () => undefined],
@@ -385,8 +393,8 @@ test(`phase B: ${BATCH * RUNS_B} mixed requests: none ≥ 500, refusals JSON, no
   assert.ok(written > 20, `${written} accepted writes found in the table`);
 });
 
-test('phase C: every field of every valid body, made huge (3,000 and 300,000 characters, 1,000 items), is refused or stored, never a 500', async () => {
-  const huge = ['x'.repeat(3000), '中'.repeat(300_000)];
+test('phase C: every field of every valid body, made huge (3,000 to 390,000 characters, 1,000 items), is refused or stored, never a 500', async () => {
+  const huge = ['x'.repeat(3000), 'x'.repeat(390_000), '中'.repeat(300_000)];
   let sent = 0;
   const statuses = new Map<number, number>();
   for (const [method, template, bodyOf] of ROUTES) {
@@ -395,12 +403,16 @@ test('phase C: every field of every valid body, made huge (3,000 and 300,000 cha
     if (body === undefined) continue;
     const path = template.replace(/\{\w+\}/g, () => SEEDED[0]!);
     for (const at of paths(body).filter((p) => p.length > 0)) {
-      for (const value of [...huge.map((h) => `${mark}${h}`), Array.from({ length: 1000 }, (_, i) => `${mark}${i}`)]) {
+      const original = at.reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], body);
+      // Huge on its own, and huge while keeping the field's shape (a URL stays a URL, a name a name).
+      const grown = typeof original === 'string' ? huge.map((h) => `${original}${h}`) : [];
+      for (const value of [...huge.map((h) => `${mark}${h}`), ...grown, Array.from({ length: 1000 }, (_, i) => `${mark}${i}`)]) {
         const copy = JSON.parse(JSON.stringify(body)) as Record<string | number, unknown>;
         const parent = at.slice(0, -1).reduce<Record<string | number, unknown>>((o, k) => o[k] as Record<string | number, unknown>, copy);
         parent[at.at(-1)!] = value;
-        const res = await handleAdmin(httpEvent(method, path, {}, JSON.stringify(copy), { authorization: AUTH, 'content-type': 'application/json' }));
-        assertSafe(res, `${method} ${template} with ${at.join('.')} = ${Array.isArray(value) ? '1000 items' : `${String(value).length} characters`}`);
+        const what = `${method} ${template} with ${at.join('.')} = ${Array.isArray(value) ? '1000 items' : `${String(value).length} characters`}`;
+        const res = await handleAdmin(httpEvent(method, path, {}, JSON.stringify(copy), { authorization: AUTH, 'content-type': 'application/json' })).catch((err: unknown) => assert.fail(`handler threw ${String(err)} for ${what}`));
+        assertSafe(res, what);
         statuses.set(res.statusCode, (statuses.get(res.statusCode) ?? 0) + 1);
         sent++;
       }
