@@ -4,7 +4,7 @@ import { join, posix } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { errorBoundary } from '../lib/http/errorBoundary';
 import { json, type HttpResult } from '../lib/http/response';
-import { decodePathParam } from '../lib/http/router';
+import { decodePathParam } from '../lib/http/pathParam';
 
 /**
  * The operator console's static files (console/dist, built by scripts/build-console.mjs and shipped

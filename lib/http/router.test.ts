@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { json } from './response';
-import { compileRoutes, decodePathParam, matchRoute, MAX_PATH_PARAM_CHARS } from './router';
+import { decodePathParam } from './pathParam';
+import { compileRoutes, matchRoute, MAX_PATH_PARAM_CHARS } from './router';
 
 const routes = compileRoutes([
   { method: 'GET', path: '/admin/members/{openid}', run: async () => json(200, {}) },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HttpResult } from './response';
 import { json } from './response';
+import { decodePathParam } from './pathParam';
 
 export interface RouteRequest {
   params: Record<string, string>;
@@ -58,15 +59,6 @@ export function matchRoute(routes: CompiledRoute[], method: string, path: string
     return { route, params };
   }
   return pathMatched ? { status: 405, error: `method ${method} not allowed here` } : { status: 404, error: 'no such endpoint' };
-}
-
-/** `%E4%B8%AD` → 中; a malformed escape (`%`, `%zz`, half a UTF-8 sequence) is undefined, not a thrown URIError. */
-export function decodePathParam(raw: string): string | undefined {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    return undefined;
-  }
 }
 
 /** A 400 whose message names the bad field, e.g. `match.pattern: too long`. */
