@@ -24,6 +24,7 @@ import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
 import type { Table } from '../lib/store/dynamo';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { campaignBody } from './support/campaigns';
+import { captureOutput } from './support/captureOutput';
 import { eventXml, httpEvent, pushEvent } from './support/pushes';
 import { TEST_CONFIG, useTestTable } from './support/testTable';
 
@@ -317,25 +318,6 @@ async function run(builtCases: Built[]) {
       }
     }),
   );
-}
-
-function captureOutput<T>(fn: () => Promise<T>): Promise<{ value: T; output: string }> {
-  const captured: string[] = [];
-  const realOut = process.stdout.write.bind(process.stdout);
-  const realErr = process.stderr.write.bind(process.stderr);
-  const tap = (real: typeof process.stdout.write) =>
-    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return (real as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
-  process.stdout.write = tap(realOut);
-  process.stderr.write = tap(realErr);
-  return fn()
-    .then((value) => ({ value, output: captured.join('') }))
-    .finally(() => {
-      process.stdout.write = realOut;
-      process.stderr.write = realErr;
-    });
 }
 
 // ---------------------------------------------------------------------------------------------
