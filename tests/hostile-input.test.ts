@@ -7,7 +7,12 @@ import assert from 'node:assert/strict';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { HttpResult } from '../lib/http/response';
+import { fixedClock } from '../lib/clock/clock';
+import { DEFAULT_LEVELS } from '../lib/levels/levels';
+import { dynamoRoundStore } from '../lib/redpacket/dynamoRoundStore';
+import { grabRedPacket } from '../lib/redpacket/grabRedPacket';
 import type { Table } from '../lib/store/dynamo';
+import { activeCampaign, grabber } from './support/campaigns';
 import { adminAuth } from './support/handlers';
 import { eventXml, httpEvent, pushEvent } from './support/pushes';
 import { useTestTable } from './support/testTable';
@@ -82,4 +87,16 @@ test('a job report whose MsgID is longer than a key can be is answered "success"
   assert.equal(ok.body, 'success');
   const parked = (await table.doc.send(new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'WXMSG#' } }))).Items ?? [];
   assert.deepEqual(parked.map((i) => i.pk), ['WXMSG#1000001625']);
+});
+
+test('a member level named like an Object.prototype member gets its own multiplier in a grab, not a function (NaN money)', async () => {
+  const NOW = Date.parse('2026-12-01T03:31:00Z'); // inside activeCampaign's 11:30–11:40 Shanghai round
+  const levels = [...DEFAULT_LEVELS, { name: 'constructor', minLifetimePoints: 90_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 2 } }, { name: 'toString', minLifetimePoints: 95_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 1 } }];
+  const ports = { rounds: dynamoRoundStore(table, fixedClock(NOW)), levels: async () => levels };
+  const c = activeCampaign('proto00001', { round: { packets: 4, totalFen: 400, split: 'equal', minFen: 100, maxFen: 100 }, levelMultipliers: {} });
+  const own = await grabRedPacket(ports, c, grabber('o_lvl_ctor', 'constructor'), 'lvl-1', NOW);
+  assert.equal(own.kind, 'won');
+  assert.equal(own.kind === 'won' && own.bonusFen, 100, "the level's own ×2");
+  const none = await grabRedPacket(ports, c, grabber('o_lvl_tostring', 'toString'), 'lvl-2', NOW);
+  assert.equal(none.kind === 'won' && none.bonusFen, 0, 'no bonus for ×1');
 });
