@@ -34,7 +34,7 @@ import { dynamoDeliveryStore } from '../lib/broadcast/dynamoDeliveryStore';
 import { CHUNK_SIZE, sendChunk, type Chunk, type ChunkResult, type SendPorts } from '../lib/broadcast/sendChunk';
 import { systemClock } from '../lib/clock/clock';
 import type { WorkQueue } from '../lib/queue/queue';
-import { dynamoRateState } from '../lib/ratelimit/dynamoRateState';
+import { dynamoRateState, type RateStateCounts } from '../lib/ratelimit/dynamoRateState';
 import { createRateLimiter, realSleep, type RateLimiter, type RateState } from '../lib/ratelimit/rateLimiter';
 import { dynamoSegmentIndex } from '../lib/segments/dynamoSegmentIndex';
 import { activityBounds } from '../lib/segments/plan';
@@ -285,15 +285,19 @@ interface RateRun {
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
-/** The rate state with its conditional writes counted (a failed swap is a worker losing a race). */
-function countingState(state: RateState, counts: { swaps: number; conflicts: number }): RateState {
+/** The rate state with its writes counted (a conflict is an idle bucket two workers woke at once). */
+function countingState(table: Table, counts: { swaps: number; conflicts: number }): RateState {
+  const seen: RateStateCounts = { writes: 0, conflicts: 0 };
+  const state = dynamoRateState(table, seen);
   return {
-    read: (name) => state.read(name),
-    async swap(name, expected, next) {
-      counts.swaps++;
-      const ok = await state.swap(name, expected, next);
-      if (!ok) counts.conflicts++;
-      return ok;
+    async advance(name, floor, cost) {
+      const before = { ...seen };
+      try {
+        return await state.advance(name, floor, cost);
+      } finally {
+        counts.swaps += seen.writes - before.writes;
+        counts.conflicts += seen.conflicts - before.conflicts;
+      }
     },
   };
 }
@@ -301,7 +305,7 @@ function countingState(state: RateState, counts: { swaps: number; conflicts: num
 /** The limiter alone: workers reserve chunks of 30 until `seconds` have passed; a send is the instant its slot comes. */
 async function limiterAlone(table: Table, rate: number, seconds: number, workers: number): Promise<RateRun> {
   const run: RateRun = { label: 'GCRA limiter alone (a send = its slot)', limited: true, limit: rate, judged: true, ceiling: 0, times: [], released: [], latencyMs: [], chunkMs: [], readMs: [], finishMs: [], rateLimited: 0, retries: 0, swaps: 0, conflicts: 0 };
-  const limiter = createRateLimiter({ state: countingState(dynamoRateState(table), run), clock: systemClock, sleep: realSleep }, `bench-alone-${Date.now()}`, async () => ({ perSecond: rate }));
+  const limiter = createRateLimiter({ state: countingState(table, run), clock: systemClock, sleep: realSleep }, `bench-alone-${Date.now()}`, async () => ({ perSecond: rate }));
   const stopAt = Date.now() + seconds * 1000;
   const worker = async () => {
     while (Date.now() < stopAt) {
@@ -428,7 +432,7 @@ async function sendRun(s: SendSetup, label: string, openids: string[], opts: { r
     },
     api,
     limiter: opts.limited
-      ? createRateLimiter({ state: countingState(dynamoRateState(s.table), run), clock: systemClock, sleep: realSleep }, `bench-send-${Date.now()}`, async () => ({ perSecond: opts.rate }))
+      ? createRateLimiter({ state: countingState(s.table, run), clock: systemClock, sleep: realSleep }, `bench-send-${Date.now()}`, async () => ({ perSecond: opts.rate }))
       : noLimiter,
     policy: async () => ({ ratePerSecond: opts.rate, massMonthlyQuota: 4 }),
     clock: systemClock,
@@ -771,9 +775,9 @@ function report(r: ReportInput): BroadcastBenchResult {
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...r.rateRuns.map(rateRow),
     '',
-    `${r.workers} workers at once, each taking chunks of ${CHUNK_SIZE} and, as \`sendChunk\` does, reserving the chunk's calls in one conditional write (\`createRateLimiter\` over \`dynamoRateState\` on DynamoDB Local: GCRA, burst 1) and starting each call at its own slot with \`waitFor\`. ` +
+    `${r.workers} workers at once, each taking chunks of ${CHUNK_SIZE} and, as \`sendChunk\` does, reserving the chunk's calls in one atomic update (\`createRateLimiter\` over \`dynamoRateState\` on DynamoDB Local: GCRA, burst 1) and starting each call at its own slot with \`waitFor\`. ` +
       `*Per second* counts are over the whole calendar seconds between the first and the last call (as the sandbox counts its ceiling); with about ${int(r.seconds)} of them p99 is the busiest second. *Within ±5 %* requires the rate over the run (as received) and every whole second of calls as the workers sent them (the instant each call left its worker, repeats after 45011 included) to be within 5 % of the limit; it decides the outcome (FAIL) for the rows whose calls meet no ceiling. The per-second columns before it are as the sandbox received the calls, jitter of the transport and of both processes included, and are reported, not judged: that is what the 45011 rows test. ` +
-      `**Limiter alone** (${int(r.rate)}/s): ${r.seconds} s of reservations, a send being the instant its slot is released (no I/O, so no baseline: without the limiter such sends have no rate to speak of); p50/p99 ms is how late a send went after its slot (timer lateness); ${int(aloneRun.conflicts)} of its ${int(aloneRun.swaps)} conditional writes lost a race to another worker and were retried. ` +
+      `**Limiter alone** (${int(r.rate)}/s): ${r.seconds} s of reservations, a send being the instant its slot is released (no I/O, so no baseline: without the limiter such sends have no rate to speak of); p50/p99 ms is how late a send went after its slot (timer lateness); ${int(aloneRun.conflicts)} of its ${int(aloneRun.swaps)} writes found the bucket idle (or woken by another worker) and took a second write. ` +
       `**sendChunk rows:** the real \`sendChunk\` (delivery read, settlement transaction, the broadcast record cached 2 s as lib/app/broadcast.ts wires it) sending a template notice to limit × ${r.seconds} s members per row (different members per row, after a 60-member warm-up) through \`createWeChatApi\` to the sandbox (\`sandbox/main.ts\` in its own process, as WeChat is elsewhere); send times are the sandbox's receipt times from its call log (\`/sandbox/calls\`), every call counted (45011 answers and their retries too); p50/p99 ms is one template call's round trip. ` +
       `Their limit is ${int(r.sendRate)}/s, not ${int(r.rate)}/s, because the whole stack on this machine does not reliably send faster than ${int(r.rate)}/s (this run's baseline: ${f(rawW.ratePerSecond, 0)}/s; trial runs while other work shared the machine stayed under 100/s): a chunk (p50 ${f(stats(rawRun.chunkMs).p50, 0)} ms without the limiter, ${f(stats(limitedRun.chunkMs).p50, 0)} ms with it) holds its delivery read (BatchGet, p50 ${f(stats(limitedRun.readMs).p50, 0)} ms), its ${CHUNK_SIZE} calls and its settlement (one TransactWrite, p50 ${f(stats(limitedRun.finishMs).p50, 0)} ms, p99 ${f(stats(limitedRun.finishMs).p99, 0)} ms) on DynamoDB Local sharing ${os.availableParallelism()} cores with the workers and the sandbox; a limit the workers cannot reach would show nothing about the limiter. ` +
       `**Baseline:** the same workers and sendChunk with a limiter that never waits, the sandbox's ceiling off: the raw rate, **${f(rawW.ratePerSecond / limW.ratePerSecond, 2)}×** the limited one, up to ${int(rawW.slidingMax)} calls in one span of 1,000 ms; ${int(overCeiling)} of its calls came in calendar seconds already past ${int(r.sendRate)} and would have been answered 45011 by a ceiling at the limit. ` +

@@ -89,7 +89,7 @@ export async function handleAdmin(event: APIGatewayProxyEventV2): Promise<HttpRe
   }
   const method = event.requestContext.http.method.toUpperCase();
   const matched = matchRoute(routes, method, event.rawPath ?? event.requestContext.http.path);
-  if ('status' in matched) return json(matched.status, { error: matched.status === 404 ? 'no such endpoint' : `method ${method} not allowed here` });
+  if ('status' in matched) return json(matched.status, { error: matched.error });
   if (bodyBytes(event) > MAX_BODY_BYTES) return json(413, { error: 'body too large' });
   const raw = bodyText(event);
   const contentType = (header(event, 'content-type') ?? '').toLowerCase();

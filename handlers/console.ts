@@ -1,7 +1,10 @@
-import { readFile } from 'node:fs/promises';
-import { join, normalize } from 'node:path';
+import middy from '@middy/core';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { HttpResult } from '../lib/http/response';
+import { errorBoundary } from '../lib/http/errorBoundary';
+import { json, type HttpResult } from '../lib/http/response';
+import { decodePathParam } from '../lib/http/pathParam';
 
 /**
  * The operator console's static files (console/dist, built by scripts/build-console.mjs and shipped
@@ -19,30 +22,61 @@ const TYPES: Record<string, string> = {
 };
 
 /**
+ * On every answer. The console is one bundle and one stylesheet from this origin that talks to the
+ * admin API on the same origin: nothing inline, nothing from elsewhere, never inside a frame (the
+ * admin token is typed into it).
+ */
+export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+/**
  * Where the built files are: CONSOLE_DIST_DIR if set; in Lambda, console/dist in the package
  * (LAMBDA_TASK_ROOT); under serverless-offline (which sets LAMBDA_TASK_ROOT to /var/task without
  * any files there) and in tests, console/dist under the working directory.
  */
-let dist: string | undefined;
-async function distDir(): Promise<string> {
-  if (!dist) {
-    const candidates = [process.env.CONSOLE_DIST_DIR, process.env.LAMBDA_TASK_ROOT && join(process.env.LAMBDA_TASK_ROOT, 'console', 'dist'), join(process.cwd(), 'console', 'dist')].filter((d): d is string => !!d);
-    for (const d of candidates) {
-      if (await readFile(join(d, 'index.html')).then(() => true, () => false)) {
-        dist = d;
-        break;
-      }
-    }
+async function distDir(): Promise<string | undefined> {
+  const candidates = [process.env.CONSOLE_DIST_DIR, process.env.LAMBDA_TASK_ROOT && join(process.env.LAMBDA_TASK_ROOT, 'console', 'dist'), join(process.cwd(), 'console', 'dist')].filter((d): d is string => !!d);
+  for (const d of candidates) {
+    if (await readFile(join(d, 'index.html')).then(() => true, () => false)) return d;
   }
-  return dist ?? join(process.cwd(), 'console', 'dist');
+  return undefined;
 }
 
-const cache = new Map<string, Buffer | null>();
+/**
+ * The built files, read once per container: the cache holds exactly what console/dist holds, so no
+ * request path can grow it (a miss is answered without touching the disk).
+ */
+let files: Promise<ReadonlyMap<string, Buffer>> | undefined;
 
-async function load(file: string): Promise<Buffer | null> {
-  const key = join(await distDir(), file);
-  if (!cache.has(key)) cache.set(key, await readFile(key).catch(() => null));
-  return cache.get(key)!;
+function builtFiles(): Promise<ReadonlyMap<string, Buffer>> {
+  files ??= (async () => {
+    const dir = await distDir();
+    const found = new Map<string, Buffer>();
+    if (!dir) return found;
+    for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const full = join(entry.parentPath, entry.name);
+      found.set(posix.normalize(full.slice(dir.length + 1).split('\\').join('/')), await readFile(full));
+    }
+    // Not built yet: look again next time rather than keep "nothing" for the container's life.
+    if (found.size === 0) files = undefined;
+    return found;
+  })().catch((err) => {
+    files = undefined;
+    throw err;
+  });
+  return files;
+}
+
+/** What the cache holds (for tests: it is console/dist, whatever was asked for). */
+export async function cachedFileNames(): Promise<string[]> {
+  return [...(await builtFiles()).keys()].sort();
 }
 
 function extension(p: string): string {
@@ -50,34 +84,38 @@ function extension(p: string): string {
   return m ? m[0].toLowerCase() : '';
 }
 
+const refusal = (statusCode: number, error: string, headers: Record<string, string> = {}): HttpResult => json(statusCode, { error }, { ...CONSOLE_HEADERS, ...headers });
+
 export async function handleConsole(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const method = event.requestContext.http.method.toUpperCase();
-  if (method !== 'GET' && method !== 'HEAD') return { statusCode: 405, headers: { allow: 'GET, HEAD' }, body: '' };
+  if (method !== 'GET' && method !== 'HEAD') return refusal(405, 'the console is read with GET', { allow: 'GET, HEAD' });
   const path = event.rawPath ?? event.requestContext.http.path;
   // /console and /console/ both get index.html (no redirect: serverless-offline hands /console/ over
   // as /console, so a redirect would loop); index.html names its assets by absolute paths.
-  const rel = normalize(decodeURIComponent(path.replace(/^\/console\/?/, ''))).replace(/^(\.\.(\/|$))+/, '');
-  const ext = extension(rel);
+  const decoded = decodePathParam(path.replace(/^\/console\/?/, ''));
+  if (decoded === undefined) return refusal(400, 'not a valid percent-encoded path');
+  const rel = posix.normalize(decoded || '.');
   // An asset (has an extension): the file or 404. Anything else is one of the app's routes.
-  const file = ext && !rel.includes('..') ? rel : 'index.html';
-  const body = await load(file);
+  const file = extension(rel) ? rel : 'index.html';
+  const built = await builtFiles();
+  const body = built.get(file);
   if (!body) {
-    if (file === 'index.html') return { statusCode: 503, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'console not built: run `node scripts/build-console.mjs`' };
-    return { statusCode: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'not found' };
+    if (built.size === 0) return { statusCode: 503, headers: { ...CONSOLE_HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body: 'console not built: run `node scripts/build-console.mjs`' };
+    return refusal(404, 'not found');
   }
   const type = TYPES[extension(file)] ?? 'application/octet-stream';
   const text = type.startsWith('text/') || type.includes('json') || type.includes('svg');
   return {
     statusCode: 200,
     headers: {
+      ...CONSOLE_HEADERS,
       'content-type': type,
       // index.html always revalidates (it names the bundle); the bundle is small, so a short cache is enough.
       'cache-control': file === 'index.html' ? 'no-cache' : 'public, max-age=300',
-      'x-content-type-options': 'nosniff',
     },
     body: method === 'HEAD' ? '' : text ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: !text && method !== 'HEAD',
   };
 }
 
-export const handler = handleConsole;
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(errorBoundary(CONSOLE_HEADERS)).handler(handleConsole);

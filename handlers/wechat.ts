@@ -8,13 +8,15 @@ import { respondToFollower, type ConversationPorts } from '../lib/conversation/r
 import { callbackErrorBoundary } from '../lib/http/errorBoundary';
 import { bodyBytes, bodyText, json, text, type HttpResult } from '../lib/http/response';
 import { DEFAULT_LIMITS, openPush, sealReply, verifyUrlCheck, type CallbackSecrets } from '../lib/wechat/callback';
+import { dynamoReplayRecord } from '../lib/wechat/dynamoReplayRecord';
+import { checkReplay, REPLAY_CHECK_TIMEOUT_MS, type ReplayRecord } from '../lib/wechat/replayRecord';
 
-let wired: { secrets: CallbackSecrets; ports: ConversationPorts } | undefined;
+let wired: { secrets: CallbackSecrets; ports: ConversationPorts; replays: ReplayRecord } | undefined;
 
 async function wire() {
   if (!wired) {
     const rt = await getRuntime();
-    wired = { secrets: callbackSecrets(rt.config), ports: conversationPorts(rt) };
+    wired = { secrets: callbackSecrets(rt.config), ports: conversationPorts(rt), replays: dynamoReplayRecord(rt.table) };
   }
   return wired;
 }
@@ -23,7 +25,7 @@ async function wire() {
 export async function handleWeChat(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   // The clock for the answer starts now, before a cold start loads its configuration.
   const deadline = deadlineAfter(callbackDeadlineMs());
-  const { secrets, ports } = await wire();
+  const { secrets, ports, replays } = await wire();
   const query = event.queryStringParameters ?? {};
   const now = ports.clock.now();
   if (event.requestContext.http.method === 'GET') {
@@ -34,6 +36,11 @@ export async function handleWeChat(event: APIGatewayProxyEventV2): Promise<HttpR
   if (bodyBytes(event) > DEFAULT_LIMITS.maxBodyBytes) return json(413, { error: `body larger than ${DEFAULT_LIMITS.maxBodyBytes} bytes` });
   const opened = openPush(query, bodyText(event), secrets, now);
   if (!opened.ok) return json(opened.status, { error: opened.error });
+  // A signed query is good for one push; WeChat's retries of that push go on to dedup. The check
+  // never takes more than a slice of what is left of the deadline (and fails open past it).
+  const timeoutMs = Math.max(0, Math.min(REPLAY_CHECK_TIMEOUT_MS, deadline.remainingMs() / 4));
+  const replay = await checkReplay(replays, opened, { replayWindowSeconds: DEFAULT_LIMITS.replayWindowSeconds, timeoutMs });
+  if (!replay.ok) return json(replay.status, { error: replay.error });
   const { xml } = await respondToFollower(opened.message, ports, deadline);
   const body = sealReply(xml, opened.mode, secrets, ports.clock.now());
   return body === 'success' ? text(200, 'success') : text(200, body, 'application/xml; charset=utf-8');

@@ -1,3 +1,4 @@
+import { messageModeOf } from '../lib/config/config';
 import type { PushMode } from './reply-decoder';
 
 /** What the sandbox pretends to be: one Official Account, its secrets, and where its callback lives. */
@@ -98,7 +99,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
     originalId: nonEmpty(env.WECHAT_ORIGINAL_ID),
     accountName: nonEmpty(env.WECHAT_ACCOUNT_NAME),
     templateIds: nonEmpty(env.WECHAT_TEMPLATE_IDS)?.split(',').map((s) => s.trim()).filter(Boolean),
-    pushMode: pushModeFromEnv(nonEmpty(env.WECHAT_PUSH_MODE)),
+    pushMode: pushModeFromEnv(nonEmpty(env.WECHAT_PUSH_MODE)) ?? accountPushMode(env),
     templateDailyQuota: countFromEnv('SANDBOX_TEMPLATE_DAILY_QUOTA', nonEmpty(env.SANDBOX_TEMPLATE_DAILY_QUOTA)),
     massMonthlyQuota: countFromEnv('SANDBOX_MASS_MONTHLY_QUOTA', nonEmpty(env.SANDBOX_MASS_MONTHLY_QUOTA)),
     sendRatePerSecond: countFromEnv('SANDBOX_SEND_RATE_PER_SECOND', nonEmpty(env.SANDBOX_SEND_RATE_PER_SECOND)),
@@ -112,6 +113,16 @@ function pushModeFromEnv(v: string | undefined): PushMode | undefined {
   if (v === undefined) return undefined;
   if (v !== 'plain' && v !== 'compat' && v !== 'aes') throw new Error(`WECHAT_PUSH_MODE must be plain, compat or aes, not ${JSON.stringify(v)}`);
   return v;
+}
+
+/**
+ * With no WECHAT_PUSH_MODE, the sandbox pushes in the mode the handlers are configured for
+ * (WECHAT_MESSAGE_MODE, safe by default when there is an EncodingAESKey), as WeChat would.
+ */
+function accountPushMode(env: NodeJS.ProcessEnv): PushMode | undefined {
+  if (!env.WECHAT_MESSAGE_MODE?.trim() && !env.WECHAT_ENCODING_AES_KEY?.trim()) return undefined;
+  const mode = messageModeOf(env);
+  return mode === 'safe' ? 'aes' : mode;
 }
 
 function countFromEnv(name: string, v: string | undefined): number | undefined {

@@ -1,3 +1,4 @@
+import { ownValue } from '../lib/records/own';
 import { randomBytes } from 'node:crypto';
 import { openSensitive } from './pay-crypto';
 import { DAY_MS, rfc3339, v3Error, yuan, type PayContext, type V3Answer } from './pay-context';
@@ -24,7 +25,7 @@ export function createBill(ctx: PayContext, body: unknown, platformSerialHeader:
   if (b.appid !== id.appid) return bad('appid', `不是商户 ${id.mchid} 绑定的 AppID`);
   if (typeof b.out_bill_no !== 'string' || !OUT_BILL_NO.test(b.out_bill_no)) return bad('out_bill_no', '须为 1–32 位数字和字母');
   if (typeof b.transfer_scene_id !== 'string') return bad('transfer_scene_id', '缺少');
-  const required = SCENES[b.transfer_scene_id];
+  const required = ownValue(SCENES, b.transfer_scene_id);
   if (!required) return v3Error(403, 'NO_AUTH', `转账场景 ${b.transfer_scene_id} 未开通（沙箱只有 1000 现金营销）`);
   if (typeof b.openid !== 'string' || !ctx.state.followers.has(b.openid)) return bad('openid', '不是该 AppID 下的用户');
   if (!Number.isSafeInteger(b.transfer_amount)) return bad('transfer_amount', '须为整数（分）');

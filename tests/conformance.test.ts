@@ -166,7 +166,7 @@ describe('published vectors', () => {
   });
 
   test('WXBizMsgCrypt sample: openPush accepts the sample request (compatible mode) at its own time', () => {
-    const secrets: CallbackSecrets = { token: sample.token, appId: sample.appId, aesKeys: [decodeAesKey(sample.encodingAesKey)] };
+    const secrets: CallbackSecrets = { token: sample.token, appId: sample.appId, aesKeys: [decodeAesKey(sample.encodingAesKey)], messageMode: 'compat' };
     const query = { signature: sample.signature, timestamp: sample.timestamp, nonce: sample.nonce, encrypt_type: 'aes', msg_signature: sample.msgSignature };
     const r = openPush(query, sample.fromXml, secrets, Number(sample.timestamp) * 1000);
     assert.ok(r.ok, JSON.stringify(r));
@@ -217,7 +217,7 @@ describe('wechat-crypto → ours', () => {
           const xml = inboundText(openid, content, msgId, now / 1000 - 1, style);
           const { query, body, encrypt } = wxAesPush(new WXBizMsgCrypt(token, aesKey, appId), token, xml, String(now / 1000));
           assert.deepEqual(decryptMessage(decodeAesKey(aesKey), encrypt), { message: xml, appId });
-          const r = openPush(query, body, { token, appId, aesKeys: [decodeAesKey(aesKey)] }, now);
+          const r = openPush(query, body, { token, appId, aesKeys: [decodeAesKey(aesKey)], messageMode: 'safe' }, now);
           assert.ok(r.ok, JSON.stringify(r));
           assert.equal(r.mode, 'aes');
           assert.ok(r.message.kind === 'text');
@@ -238,7 +238,7 @@ describe('wechat-crypto → ours', () => {
     const newKey = 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut';
     const now = 1_714_036_504_000;
     const { query, body } = wxAesPush(new WXBizMsgCrypt(token, oldKey, appId), token, inboundText('oRot', '旧钥匙', '1', now / 1000, 'cdata'), String(now / 1000));
-    const r = openPush(query, body, { token, appId, aesKeys: [decodeAesKey(newKey), decodeAesKey(oldKey)] }, now);
+    const r = openPush(query, body, { token, appId, aesKeys: [decodeAesKey(newKey), decodeAesKey(oldKey)], messageMode: 'safe' }, now);
     assert.ok(r.ok && r.message.kind === 'text' && r.message.content === '旧钥匙', JSON.stringify(r));
   });
 });
@@ -261,7 +261,7 @@ describe('ours → wechat-crypto', () => {
         const now = 1_714_036_504_321;
         const replyXml = buildReplyXml({ type: 'text', content }, 'oFollower', 'gh_account', now);
         const sealed = viaSeal
-          ? sealReply(replyXml, 'aes', { token, appId, aesKeys: [decodeAesKey(aesKey)] }, now, nonce)
+          ? sealReply(replyXml, 'aes', { token, appId, aesKeys: [decodeAesKey(aesKey)], messageMode: 'safe' }, now, nonce)
           : encryptEnvelope(decodeAesKey(aesKey), token, appId, replyXml, '1714036504', nonce);
         const env = xml2jsFlat(sealed);
         assert.deepEqual(Object.keys(env), ['Encrypt', 'MsgSignature', 'TimeStamp', 'Nonce']);
@@ -391,7 +391,7 @@ describe('our handler\'s replies, read by co-wechat', () => {
   });
 
   test('transfer_customer_service, voice, video, music via buildReplyXml + sealReply, both modes', async () => {
-    const secrets: CallbackSecrets = { token: TEST_CONFIG.WECHAT_TOKEN, appId: TEST_CONFIG.WECHAT_APPID, aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)] };
+    const secrets: CallbackSecrets = { token: TEST_CONFIG.WECHAT_TOKEN, appId: TEST_CONFIG.WECHAT_APPID, aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)], messageMode: 'compat' };
     const cases: Array<[Reply, string, (m: Record<string, unknown>) => void]> = [
       [{ type: 'transfer_customer_service' }, 'transfer_customer_service', (m) => assert.equal(m.TransInfo, undefined)],
       [{ type: 'transfer_customer_service', kfAccount: 'kf2001@gh_account' }, 'transfer_customer_service', (m) => assert.deepEqual(m.TransInfo, { KfAccount: 'kf2001@gh_account' })],
@@ -414,7 +414,7 @@ describe('our handler\'s replies, read by co-wechat', () => {
   });
 
   test('any text reply, sealed, reads back through co-wechat (property)', async () => {
-    const secrets: CallbackSecrets = { token: TEST_CONFIG.WECHAT_TOKEN, appId: TEST_CONFIG.WECHAT_APPID, aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)] };
+    const secrets: CallbackSecrets = { token: TEST_CONFIG.WECHAT_TOKEN, appId: TEST_CONFIG.WECHAT_APPID, aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)], messageMode: 'compat' };
     await fc.assert(
       fc.asyncProperty(messageText, openidArb, fc.constantFrom('plain' as const, 'aes' as const), async (content, openid, mode) => {
         const xml = buildReplyXml({ type: 'text', content }, openid, 'gh_account', Date.now());

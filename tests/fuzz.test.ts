@@ -20,6 +20,7 @@ import { decodeAesKey, encryptMessage } from '../lib/wechat/crypto';
 import { signParts } from '../lib/wechat/signature';
 import { parseXml } from '../lib/wechat/xml';
 import { httpEvent } from './support/pushes';
+import { captureOutput } from './support/captureOutput';
 import { TEST_CONFIG, useTestTable } from './support/testTable';
 
 const SEED = 20_260_123;
@@ -52,7 +53,7 @@ before(async () => {
 // ---------------------------------------------------------------------------------------------
 // What a case is
 // ---------------------------------------------------------------------------------------------
-const FIELDS = ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'EventKey', 'Ticket'] as const;
+const FIELDS = ['ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'MsgID', 'Event', 'EventKey', 'Ticket'] as const;
 type Field = (typeof FIELDS)[number];
 
 const snippets = [
@@ -189,7 +190,8 @@ function buildDoc(d: Doc, openid: string, nowS: number): string {
     values.Event = d.kind;
     values.EventKey = d.kind === 'subscribe' && d.eventKey === '' ? 'qrscene_fuzz' : d.eventKey;
     if (d.kind === 'subscribe') values.Ticket = 'gQH47joAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2';
-    if (d.kind === 'TEMPLATESENDJOBFINISH') values.MsgId = d.msgId;
+    // Job reports spell it MsgID (and are keyed by it).
+    if (d.kind === 'TEMPLATESENDJOBFINISH') values.MsgID = d.msgId;
   } else {
     values.Content = d.content;
     values.MsgId = d.msgId;
@@ -445,20 +447,9 @@ interface Outcome {
 }
 
 test(`fuzz: ${BATCH * RUNS} mutated requests against handleWeChat and DynamoDB Local`, async () => {
-  const captured: string[] = [];
-  const realOut = process.stdout.write.bind(process.stdout);
-  const realErr = process.stderr.write.bind(process.stderr);
-  const tap = (real: typeof process.stdout.write) =>
-    ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      captured.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return (real as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
-    }) as typeof process.stdout.write;
-  process.stdout.write = tap(realOut);
-  process.stderr.write = tap(realErr);
-
   const outcomes: Outcome[] = [];
-  try {
-    await fc.assert(
+  const { output: leaked } = await captureOutput(() =>
+    fc.assert(
       fc.asyncProperty(fc.array(caseArb, { minLength: BATCH, maxLength: BATCH }), async (cases) => {
         const built = cases.map(build);
         const results = await Promise.all(
@@ -486,11 +477,8 @@ test(`fuzz: ${BATCH * RUNS} mutated requests against handleWeChat and DynamoDB L
       }),
       // A failing batch shrinks (to the one case that fails, usually); bounded so a failure reports quickly.
       { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: 120_000, markInterruptAsFailure: true },
-    );
-  } finally {
-    process.stdout.write = realOut;
-    process.stderr.write = realErr;
-  }
+    ),
+  );
 
   // Enough of everything happened for the run to mean something.
   assert.ok(outcomes.length >= 3000, `${outcomes.length} requests`);
@@ -499,7 +487,6 @@ test(`fuzz: ${BATCH * RUNS} mutated requests against handleWeChat and DynamoDB L
   for (const s of ALLOWED) assert.ok(count((o) => o.status === s) > 10, `status ${s} seen ${count((o) => o.status === s)} times`);
   assert.ok(accepted > 150, `${accepted} POSTs reached the use case`);
 
-  const leaked = captured.join('');
   for (const s of SECRETS) assert.ok(!leaked.includes(s), 'a secret was written to stdout/stderr');
 
   // Refused requests left nothing behind: no item mentions their openids.

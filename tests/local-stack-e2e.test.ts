@@ -45,7 +45,7 @@ async function asFollower(openid: string, body: unknown) {
   const r = await fetch(url(ports.sandbox, `/sandbox/followers/${openid}/messages`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const text = await r.text();
   assert.equal(r.status, 200, text);
-  return JSON.parse(text) as { reply?: { content?: string } };
+  return JSON.parse(text) as { status?: number; reply?: { content?: string } | null; push?: { mode?: string } };
 }
 const portIsFree = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -105,6 +105,11 @@ test('followers follow and write through the chat API; the callback under server
   await asFollower(bob, { type: 'event', event: 'subscribe' });
   const answer = await asFollower(alice, { type: 'text', content: '你好' });
   assert.ok(answer.reply, `the account answered: ${JSON.stringify(answer)}`);
+  // .env.example sets WECHAT_MESSAGE_MODE=safe: the sandbox pushes encrypted, and a plain push is refused.
+  assert.equal(answer.push?.mode, 'aes');
+  const plain = await asFollower(alice, { type: 'text', content: '你好', mode: 'plain' });
+  assert.equal(plain.status, 401, JSON.stringify(plain));
+  assert.equal(plain.reply, null);
 });
 
 test('sign in; the dashboard charts today\'s follows from the real callback', async () => {

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { compileRules, findTextReply, findWelcome } from './engine';
 import { ruleInputSchema, type Rule } from './rule';
 import { fillPlaceholders } from './placeholders';
+import { fillFacts } from '../reengage/rule';
 
 const rule = (id: string, input: unknown): Rule => ({ ...ruleInputSchema.parse(input), id, updatedAt: '2026-01-01T00:00:00Z' });
 const text = (content: string) => ({ type: 'text', content });
@@ -86,4 +87,11 @@ test('placeholders', () => {
   const m = { openid: 'o1', points: 120, level: '金卡', nickname: '小王' };
   assert.equal(fillPlaceholders('{nickname}，你有 {points} 积分，等级 {level} {unknown}', m), '小王，你有 120 积分，等级 金卡 {unknown}');
   assert.equal(fillPlaceholders('{nickname}', { ...m, nickname: undefined }), '朋友');
+});
+
+test('placeholders are looked up as own names only: {constructor}, {toString}, {__proto__} stay as typed', () => {
+  const m = { openid: 'o1', points: 120, level: '金卡', nickname: '小王' };
+  const names = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'isPrototypeOf'];
+  for (const name of names) assert.equal(fillPlaceholders(`a {${name}} b {points}`, m), `a {${name}} b 120`, name);
+  assert.equal(fillFacts('{constructor}{points}', { points: '5' }), '{constructor}5');
 });

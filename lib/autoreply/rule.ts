@@ -6,8 +6,8 @@ import { tagNameSchema } from '../tags/tagSchemas';
 const articleSchema = z.object({
   title: z.string().min(1).max(64),
   description: z.string().max(512).optional(),
-  picUrl: z.url().optional(),
-  url: z.url().optional(),
+  picUrl: z.url().max(1024).optional(),
+  url: z.url().max(1024).optional(),
 });
 
 /** What a rule answers. `action` hands the message to a registered action (e.g. 签到 → SIGN_IN). */

@@ -4,7 +4,7 @@ import { segmentSchema } from '../segments/segment';
 
 /** Template data as operators write it: `{ "thing1": "…" }` or WeChat's `{ "thing1": { "value": "…" } }`. */
 const templateData = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a template keyword like thing1 or time2'), z.union([z.string().max(200), z.object({ value: z.string().max(200), color: z.string().optional() })]))
+  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a template keyword like thing1 or time2'), z.union([z.string().max(200), z.object({ value: z.string().max(200), color: z.string().max(32).optional() })]))
   .refine((d) => Object.keys(d).length > 0, 'give at least one template field')
   .transform((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'string' ? { value: v } : v])) as Record<string, { value: string; color?: string }>);
 

@@ -1,6 +1,6 @@
 import { DEFAULT_DYNAMO_LIMITS, type DynamoLimits } from '../store/dynamo';
 import { decodeAesKey } from '../wechat/crypto';
-import type { CallbackSecrets } from '../wechat/callback';
+import { MESSAGE_MODES, type CallbackSecrets, type MessageMode } from '../wechat/callback';
 
 /**
  * Runtime configuration, read once per cold start from the environment. Secrets arrive through the
@@ -13,6 +13,8 @@ export interface AppConfig {
   token: string;
   encodingAesKey?: string;
   previousEncodingAesKey?: string;
+  /** The account's message mode (WECHAT_MESSAGE_MODE): safe by default when an EncodingAESKey is set. */
+  messageMode: MessageMode;
   apiBase: string;
   adminToken: string;
   tableName: string;
@@ -53,6 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     token: need(env, 'WECHAT_TOKEN'),
     encodingAesKey: env.WECHAT_ENCODING_AES_KEY || undefined,
     previousEncodingAesKey: env.WECHAT_PREVIOUS_ENCODING_AES_KEY || undefined,
+    messageMode: messageModeOf(env),
     apiBase: (env.WECHAT_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),
     adminToken: env.ADMIN_TOKEN ?? '',
     tableName: env.TABLE_NAME || 'wechat-oa-crm-local',
@@ -68,7 +71,20 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/**
+ * WECHAT_MESSAGE_MODE as set on the account in WeChat's console; unset means `safe` when an
+ * EncodingAESKey is configured (the strongest mode the keys allow) and `plain` otherwise.
+ */
+export function messageModeOf(env: NodeJS.ProcessEnv): MessageMode {
+  const hasKey = !!env.WECHAT_ENCODING_AES_KEY?.trim();
+  const given = env.WECHAT_MESSAGE_MODE?.trim();
+  if (!given) return hasKey ? 'safe' : 'plain';
+  if (!(MESSAGE_MODES as readonly string[]).includes(given)) throw new Error(`configuration: WECHAT_MESSAGE_MODE must be plain, compat or safe, not ${JSON.stringify(given)}`);
+  if (given !== 'plain' && !hasKey) throw new Error(`configuration: WECHAT_MESSAGE_MODE=${given} needs WECHAT_ENCODING_AES_KEY`);
+  return given as MessageMode;
+}
+
 export function callbackSecrets(c: AppConfig): CallbackSecrets {
   const keys = [c.encodingAesKey, c.previousEncodingAesKey].filter((k): k is string => !!k).map(decodeAesKey);
-  return { token: c.token, appId: c.appId, aesKeys: keys };
+  return { token: c.token, appId: c.appId, aesKeys: keys, messageMode: c.messageMode };
 }

@@ -4,14 +4,15 @@ import { json, text } from './response';
 
 /**
  * The last line of defence of every HTTP handler: whatever escapes becomes a 500 with a JSON body
- * and a request id, the details go to the log, and no stack trace reaches the client.
+ * and a request id, the details go to the log, and no stack trace reaches the client. `headers`
+ * go on that answer too (the console's security headers).
  */
-export function errorBoundary(): MiddlewareObj {
+export function errorBoundary(headers: Readonly<Record<string, string>> = {}): MiddlewareObj {
   return {
     onError: async (request) => {
       const requestId = (request.context as { awsRequestId?: string } | undefined)?.awsRequestId ?? 'local';
       log.error('unhandled error', { requestId, ...describeError(request.error) });
-      request.response = json(500, { error: 'internal error', requestId });
+      request.response = json(500, { error: 'internal error', requestId }, { ...headers });
     },
   };
 }

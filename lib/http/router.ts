@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { HttpResult } from './response';
 import { json } from './response';
+import { decodePathParam } from './pathParam';
 
 export interface RouteRequest {
   params: Record<string, string>;
@@ -33,7 +34,13 @@ export function compileRoutes(routes: Route[]): CompiledRoute[] {
   });
 }
 
-export type Matched = { route: CompiledRoute; params: Record<string, string> } | { status: 404 | 405 };
+/**
+ * Path parameters name items (openids, ids, coupon codes, job ids) and end up in DynamoDB keys,
+ * which have a size limit: every parameter is bounded here, once, well below it.
+ */
+export const MAX_PATH_PARAM_CHARS = 128;
+
+export type Matched = { route: CompiledRoute; params: Record<string, string> } | { status: 400 | 404 | 405; error: string };
 
 export function matchRoute(routes: CompiledRoute[], method: string, path: string): Matched {
   let pathMatched = false;
@@ -43,10 +50,15 @@ export function matchRoute(routes: CompiledRoute[], method: string, path: string
     pathMatched = true;
     if (route.method !== method) continue;
     const params: Record<string, string> = {};
-    route.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+    for (const [i, name] of route.names.entries()) {
+      const value = decodePathParam(m[i + 1]!);
+      if (value === undefined) return { status: 400, error: `${name}: not a valid percent-encoded path segment` };
+      if (value.length > MAX_PATH_PARAM_CHARS) return { status: 400, error: `${name}: at most ${MAX_PATH_PARAM_CHARS} characters` };
+      params[name] = value;
+    }
     return { route, params };
   }
-  return { status: pathMatched ? 405 : 404 };
+  return pathMatched ? { status: 405, error: `method ${method} not allowed here` } : { status: 404, error: 'no such endpoint' };
 }
 
 /** A 400 whose message names the bad field, e.g. `match.pattern: too long`. */

@@ -1,3 +1,4 @@
+import { ownValue } from '../records/own';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Level } from '../levels/levels';
 import { upgradeEffects } from '../levels/upgrade';
@@ -245,13 +246,13 @@ function planRow(ports: ImportPorts, view: View, row: ImportRow): Plan | 'unchan
   if (row.phone && oldPhone !== row.phone) set.phone = row.phone;
   const oldSpend = (rec.spendByChannel ?? {}) as Record<string, number>;
   const oldSpendFen = Number(rec.spendFen ?? 0);
-  if (row.spendFen !== undefined && oldSpend[row.channel] !== row.spendFen) {
+  if (row.spendFen !== undefined && ownValue(oldSpend, row.channel) !== row.spendFen) {
     const spendByChannel = { ...oldSpend, [row.channel]: row.spendFen };
     set.spendByChannel = spendByChannel;
     set.spendFen = sum(spendByChannel);
   }
   const oldIds = (rec.externalIds ?? {}) as Record<string, string>;
-  if (row.externalId && oldIds[row.channel] !== row.externalId) set.externalIds = { ...oldIds, [row.channel]: row.externalId };
+  if (row.externalId && ownValue(oldIds, row.channel) !== row.externalId) set.externalIds = { ...oldIds, [row.channel]: row.externalId };
   const puts = lookupPuts(target);
   if (Object.keys(set).length === 0 && puts.length === 0) return 'unchanged';
 

@@ -12,8 +12,9 @@ function leaf(name: z.ZodType<string>) {
   return z.discriminatedUnion('type', [
     z.object({ type: z.enum(KEYED), name, key }),
     z.object({ type: z.literal('view'), name, url }),
-    z.object({ type: z.literal('miniprogram'), name, url, appid: z.string().min(1), pagepath: z.string().min(1) }),
-    z.object({ type: z.literal('article_id'), name, article_id: z.string().min(1) }),
+    // A mini program's AppID is wx + 16 hex digits; a page path and an article id are bounded well above any real one.
+    z.object({ type: z.literal('miniprogram'), name, url, appid: z.string().regex(/^wx[0-9a-f]{16}$/, 'a mini program AppID (wx + 16 hex digits)'), pagepath: maxBytes(1024, 'pagepath') }),
+    z.object({ type: z.literal('article_id'), name, article_id: maxBytes(256, 'article_id') }),
   ]);
 }
 

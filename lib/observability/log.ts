@@ -1,10 +1,12 @@
+import { ownValue } from '../records/own';
+
 /**
  * One JSON line per log entry (CloudWatch-friendly). Callers pass fields explicitly; nothing logs a
  * request body, a query string or configuration, so secrets and follower messages stay out of logs.
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = ORDER[(process.env.LOG_LEVEL as Level) || (process.env.NODE_ENV === 'test' ? 'error' : 'info')] ?? 20;
+const threshold = ownValue(ORDER, process.env.LOG_LEVEL || (process.env.NODE_ENV === 'test' ? 'error' : 'info')) ?? 20;
 
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;

@@ -5,23 +5,18 @@ import { fixedClock } from '../clock/clock';
 import { paced } from './paced';
 import { createRateLimiter, type RateState } from './rateLimiter';
 
-/** The stored number in memory, with the same compare-and-swap as the DynamoDB one. */
-function memoryState(): RateState & { swaps: number; conflicts: number } {
+/** The stored number in memory, with the same atomic step as the DynamoDB one. */
+function memoryState(): RateState {
   const values = new Map<string, number>();
-  const s = {
-    swaps: 0,
-    conflicts: 0,
-    read: async (name: string) => values.get(name),
-    swap: async (name: string, expected: number | undefined, next: number) => {
-      // Yield first, so concurrent reservers really interleave between read and swap.
+  return {
+    advance: async (name: string, floor: number, cost: number) => {
+      // Yield first, so concurrent reservers really interleave.
       await Promise.resolve();
-      if (values.get(name) !== expected) return (s.conflicts++, false);
-      values.set(name, next);
-      s.swaps++;
-      return true;
+      const startsAt = Math.max(values.get(name) ?? -Infinity, floor);
+      values.set(name, startsAt + cost);
+      return startsAt;
     },
   };
-  return s;
 }
 
 test('concurrent workers get disjoint slots, spaced at the limit, whatever the interleaving', async () => {

@@ -1,12 +1,13 @@
 import type { Clock } from '../clock/clock';
 
 /**
- * The shared state of one limit: the "theoretical arrival time" of GCRA, i.e. when the bucket is
- * next empty. `swap` writes `next` only if the stored value is still `expected` (undefined = none).
+ * The shared state of one limit: the "theoretical arrival time" (tat) of GCRA, i.e. when the bucket
+ * is next empty. `advance` is one atomic step: tat becomes max(tat, floor) + cost, and the old
+ * max(tat, floor) (where the reservation starts) comes back. Atomic, so concurrent reservers never
+ * race each other: each gets the next stretch of the bucket, whatever the crowd.
  */
 export interface RateState {
-  read(name: string): Promise<number | undefined>;
-  swap(name: string, expected: number | undefined, next: number): Promise<boolean>;
+  advance(name: string, floor: number, cost: number): Promise<number>;
 }
 
 export interface RateLimiterPorts {
@@ -24,21 +25,17 @@ export interface Reservation {
 
 /**
  * A token bucket shared by every worker, as GCRA over one stored number: a worker reserves `n`
- * calls in one conditional write, then makes call i at `startsAt + i·interval`. Concurrent workers
- * never get overlapping slots, so together they stay at the limit. `burst` calls may start at once
- * after an idle spell.
+ * calls in one atomic step, then makes call i at `startsAt + i·interval`. Concurrent workers never
+ * get overlapping slots, so together they stay at the limit. `burst` calls may start at once after
+ * an idle spell.
  */
 export function createRateLimiter(ports: RateLimiterPorts, name: string, limit: () => Promise<{ perSecond: number; burst?: number }>) {
   async function reserve(n: number): Promise<Reservation> {
     const { perSecond, burst = 1 } = await limit();
     const intervalMs = 1000 / perSecond;
-    for (let attempt = 0; ; attempt++) {
-      const tat = await ports.state.read(name);
-      const now = ports.clock.now();
-      const startsAt = Math.max(tat ?? 0, now - (burst - 1) * intervalMs);
-      if (await ports.state.swap(name, tat, startsAt + n * intervalMs)) return { startsAt, intervalMs };
-      if (attempt > 50) throw new Error(`rate limiter ${name}: too much contention`);
-    }
+    // After an idle spell the bucket holds `burst` calls' credit, never more.
+    const floor = ports.clock.now() - (burst - 1) * intervalMs;
+    return { startsAt: await ports.state.advance(name, floor, n * intervalMs), intervalMs };
   }
 
   /** Waits for call `i` of a reservation. */

@@ -34,6 +34,13 @@ test('impossible rounds and payout limits are refused, naming the field', () => 
   assert.match(issuesOf({ ...example, trigger: {} }).join('\n'), /^trigger/m);
 });
 
+test('compliance: a mechanics type named like an Object.prototype member is not a forbidden mechanic (and names no function as its rule)', () => {
+  for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    const r = checkCompliance(campaignSchema.parse({ ...example, mechanics: { type } }));
+    assert.deepEqual(r.refusals.filter((f) => f.path === 'mechanics.type'), [], type);
+  }
+});
+
 test('compliance: a reward for following and share-to-win mechanics are refused, naming the rule', () => {
   const follow = checkCompliance(campaignSchema.parse({ ...example, trigger: { event: 'subscribe' } }));
   assert.equal(follow.refusals[0]?.path, 'trigger.event');

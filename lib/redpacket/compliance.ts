@@ -1,3 +1,4 @@
+import { ownValue } from '../records/own';
 import { marketingWordIn, NO_MARKETING_RULE } from '../notices/marketingWording';
 
 /**
@@ -46,8 +47,9 @@ export function checkCompliance(c: CampaignForCompliance): ComplianceReport {
   if (c.trigger.event === 'subscribe') {
     refusals.push({ rule: '诱导关注：关注后领红包 (a reward for following)', path: 'trigger.event', message: 'a red packet for following the account is forbidden by WeChat; reward existing followers instead (sign-in, keyword, menu)' });
   }
-  if (c.mechanics && SHARING_MECHANICS[c.mechanics.type]) {
-    refusals.push({ rule: SHARING_MECHANICS[c.mechanics.type]!, path: 'mechanics.type', message: `${c.mechanics.type} makes followers share to win: forbidden by WeChat` });
+  const sharing = c.mechanics && ownValue(SHARING_MECHANICS, c.mechanics.type);
+  if (c.mechanics && sharing) {
+    refusals.push({ rule: sharing, path: 'mechanics.type', message: `${c.mechanics.type} makes followers share to win: forbidden by WeChat` });
   }
   for (const [path, text] of [['name', c.name], ['description', c.description ?? '']] as const) {
     for (const [pattern, rule] of SHARING_WORDS) {

@@ -1,3 +1,4 @@
+import { ownValue } from '../records/own';
 import { randomInt } from 'node:crypto';
 import { businessDay } from '../clock/timeZone';
 import type { Deadline } from '../deadline/deadline';
@@ -164,7 +165,7 @@ async function pickShare(ports: GrabPorts, round: RoundSnapshot, shard: number, 
 }
 
 async function multiplierFor(ports: GrabPorts, round: RoundSnapshot, level: string): Promise<number> {
-  const own = round.levelMultipliers[level];
+  const own = ownValue(round.levelMultipliers, level);
   if (own !== undefined) return own;
   return (await ports.levels()).find((l) => l.name === level)?.benefits.redPacketMultiplier ?? 1;
 }

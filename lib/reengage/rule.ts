@@ -1,3 +1,4 @@
+import { fillNamed } from '../autoreply/placeholders';
 import { z } from 'zod';
 import { HH_MM } from '../clock/timeZone';
 import { segmentSchema } from '../segments/segment';
@@ -65,5 +66,5 @@ export const rulesSchema = z.object({ rules: z.array(ruleSchema).max(50) }).supe
 
 /** `{points}` → the fact; unknown placeholders stay as written so a typo shows in the preview. */
 export function fillFacts(text: string, facts: Record<string, string>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => facts[name] ?? whole);
+  return fillNamed(text, facts);
 }

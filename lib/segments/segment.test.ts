@@ -145,3 +145,14 @@ test('shardOf is stable and spreads openids over the 16 shards', () => {
   // Pinned values: changing the hash would strand every index entry already written.
   assert.deepEqual(['a', 'oFoo', '吃货'].map(shardOf), [12, 14, 6]);
 });
+
+test('a segment key that names an Object.prototype member is an unknown key, not a crash', () => {
+  for (const key of ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', '__defineGetter__']) {
+    // JSON.parse makes `__proto__` an own key, as a request body would.
+    for (const value of [JSON.parse(`{"${key}": {}}`), JSON.parse(`{"all": [{"${key}": "x"}]}`), JSON.parse(`{"not": {"${key}": 1}}`)]) {
+      const r = segmentSchema.safeParse(value);
+      assert.equal(r.success, false, key);
+      assert.match(r.error!.issues.map((i) => i.message).join(' '), /unknown segment key/, key);
+    }
+  }
+});

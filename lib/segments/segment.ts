@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ownValue } from '../records/own';
 
 export type { Segment, SegmentMember } from './match';
 export { DAY_MS, dormantDaysOf, matchesSegment } from './match';
@@ -56,7 +57,7 @@ function check(value: unknown, path: (string | number)[], depth: number, out: Is
     inner.forEach((child, i) => check(child, [...path, key, i], depth + 1, out));
     return;
   }
-  const schema = (leafSchemas as Record<string, z.ZodType>)[key];
+  const schema = ownValue<z.ZodType>(leafSchemas, key);
   if (!schema) {
     out.push({ path: [...path, key], message: `unknown segment key; use one of ${KEYS.join(', ')}` });
     return;

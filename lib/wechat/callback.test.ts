@@ -14,8 +14,8 @@ const OLD_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const NOW = 1_714_036_504_000;
 const TS = String(NOW / 1000);
 
-const secrets: CallbackSecrets = { token: TOKEN, appId: APPID, aesKeys: [decodeAesKey(NEW_KEY), decodeAesKey(OLD_KEY)] };
-const plainOnly: CallbackSecrets = { token: TOKEN, appId: APPID, aesKeys: [] };
+const secrets: CallbackSecrets = { token: TOKEN, appId: APPID, aesKeys: [decodeAesKey(NEW_KEY), decodeAesKey(OLD_KEY)], messageMode: 'compat' };
+const plainOnly: CallbackSecrets = { token: TOKEN, appId: APPID, aesKeys: [], messageMode: 'plain' };
 
 /** WeChat's signature, written out here rather than taken from signature.ts. */
 function sha1Sorted(...parts: string[]): string {
@@ -231,6 +231,39 @@ describe('openPush in safe mode (encrypt_type=aes)', () => {
       }),
       { seed: SEED, numRuns: 500 },
     );
+  });
+});
+
+describe('the account\'s message mode (no downgrade through the query)', () => {
+  const safe: CallbackSecrets = { ...secrets, messageMode: 'safe' };
+
+  test('safe mode: a validly signed plain push is refused with 401; the same message encrypted is accepted', () => {
+    refused(openPush(plainQuery(), inner('oDown', 'hello'), safe, NOW), 401, /plain push to an account in safe mode/);
+    const { query, body } = aesPush(inner('oDown', 'hello'));
+    const r = openPush(query, body, safe, NOW);
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.equal(r.message.openid, 'oDown');
+  });
+
+  test('safe mode: dropping or changing encrypt_type on a compatible-mode push does not make it plain', () => {
+    const { query, encrypt } = aesPush(inner('oReal', 'real'));
+    const body = inner('oForged', 'forged').replace('</xml>', `<Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`);
+    for (const encryptType of [undefined, 'raw', 'AES', '']) {
+      refused(openPush({ ...query, encrypt_type: encryptType }, body, safe, NOW), 401, /plain push/);
+    }
+  });
+
+  test('compat mode takes both; plain mode takes plain, and encrypted pushes when it holds a key', () => {
+    const { query, body } = aesPush(inner('oBoth'));
+    for (const [mode, q, b] of [['compat', plainQuery(), inner('oBoth')], ['compat', query, body], ['plain', plainQuery(), inner('oBoth')], ['plain', query, body]] as const) {
+      const r = openPush(q, b, { ...secrets, messageMode: mode }, NOW);
+      assert.ok(r.ok, `${mode}: ${JSON.stringify(r)}`);
+      assert.equal(r.message.openid, 'oBoth');
+    }
+  });
+
+  test('a refusal for the mode comes after the signature check: an unsigned plain push is still "bad signature"', () => {
+    refused(openPush({ ...plainQuery(), signature: '0'.repeat(40) }, inner(), safe, NOW), 401, /bad signature/);
   });
 });
 

@@ -9,6 +9,20 @@ export interface CallbackSecrets {
   appId: string;
   /** Current EncodingAESKey first, then the previous one (rotation). Empty when only plain mode is used. */
   aesKeys: Buffer[];
+  /** The message mode set on the account: pushes in a weaker mode are refused (no downgrade through the query). */
+  messageMode: MessageMode;
+}
+
+/**
+ * The account's message encryption setting in WeChat's console: 明文 (plain), 兼容 (compat: plain
+ * and encrypted fields side by side, during a switch) or 安全 (safe: encrypted only).
+ */
+export type MessageMode = 'plain' | 'compat' | 'safe';
+export const MESSAGE_MODES: readonly MessageMode[] = ['plain', 'compat', 'safe'];
+
+/** Whether a push that arrived in `pushed` is acceptable to an account configured for `configured`. */
+export function acceptsPush(configured: MessageMode, pushed: Mode): boolean {
+  return pushed === 'aes' || configured === 'plain' || configured === 'compat';
 }
 
 export interface CallbackLimits {
@@ -28,7 +42,15 @@ export interface Refusal {
   error: string;
 }
 
-export type Opened = { ok: true; mode: Mode; message: InboundMessage; timestamp: string; nonce: string };
+export type Opened = {
+  ok: true;
+  mode: Mode;
+  message: InboundMessage;
+  timestamp: string;
+  nonce: string;
+  /** The push's XML as read: decrypted in safe/compatible mode, the body itself in plain mode. */
+  plaintext: string;
+};
 
 function refuse(status: Refusal['status'], error: string): Refusal {
   return { ok: false, status, error };
@@ -51,16 +73,20 @@ export function openPush(query: Query, body: string, secrets: CallbackSecrets, n
   if (!isSameSignature(signParts([secrets.token, timestamp, nonce]), signature)) return refuse(401, 'bad signature');
   if (!isInsideReplayWindow(timestamp, nowMs, limits.replayWindowSeconds)) return refuse(401, 'timestamp outside the replay window');
   const mode: Mode = query.encrypt_type === 'aes' ? 'aes' : 'plain';
+  // The query is not signed: without this, dropping encrypt_type would turn safe mode into plain.
+  if (!acceptsPush(secrets.messageMode, mode)) return refuse(401, `a ${mode} push to an account in ${secrets.messageMode} mode`);
   try {
+    let plaintext = body;
     let xml = parseXml(body).value;
     if (mode === 'aes') {
       const encrypted = xml.Encrypt;
       if (typeof encrypted !== 'string' || !encrypted) return refuse(400, 'missing Encrypt');
       if (!isSameSignature(signParts([secrets.token, timestamp, nonce, encrypted]), query.msg_signature)) return refuse(401, 'bad msg_signature');
       if (secrets.aesKeys.length === 0) return refuse(400, 'encrypted push but no EncodingAESKey configured');
-      xml = parseXml(decryptWithRotation(secrets.aesKeys, secrets.appId, encrypted)).value;
+      plaintext = decryptWithRotation(secrets.aesKeys, secrets.appId, encrypted);
+      xml = parseXml(plaintext).value;
     }
-    return { ok: true, mode, message: toInboundMessage(xml), timestamp, nonce };
+    return { ok: true, mode, message: toInboundMessage(xml), timestamp, nonce, plaintext };
   } catch (err) {
     if (err instanceof WeChatCryptoError) return refuse(err.reason === 'appid-mismatch' ? 401 : 400, `cannot decrypt: ${err.reason}`);
     if (err instanceof XmlError || err instanceof InboundFormatError) return refuse(400, `bad XML: ${err.message}`);

@@ -43,23 +43,93 @@ test('rotation: the previous key still opens messages; a foreign appid is refuse
   assert.throws(() => decryptWithRotation([oldKey], 'wxother', enc), (e: unknown) => e instanceof WeChatCryptoError && e.reason === 'appid-mismatch');
 });
 
-test('tampered or truncated ciphertext never throws anything but WeChatCryptoError (property)', () => {
-  const key = decodeAesKey('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG');
-  const enc = Buffer.from(encryptMessage(key, 'wxapp', 'a message long enough to span blocks'), 'base64');
-  fc.assert(
-    fc.property(fc.nat(enc.length - 1), fc.integer({ min: 1, max: 255 }), fc.nat(enc.length), (i, x, cut) => {
-      const bad = Buffer.from(enc);
-      bad[i] = bad[i]! ^ x;
-      for (const candidate of [bad, bad.subarray(0, cut)]) {
-        try {
-          decryptWithRotation([key], 'wxapp', candidate.toString('base64'));
-        } catch (e) {
-          assert.ok(e instanceof WeChatCryptoError, String(e));
-        }
-      }
-    }),
-    { numRuns: 500 },
+/**
+ * What a tamper with the ciphertext must do, from WeChat's plaintext layout
+ * (16 random | uint32 length | message | appid | PKCS#7 padding to 32) and how AES-CBC decrypts:
+ * flipping ciphertext byte i garbles plaintext block ⌊i/16⌋ and flips plaintext byte i+16. A tamper
+ * that reaches the length, the appid or the padding must be refused; one that only reaches the
+ * random prefix and the message cannot be told by AES-CBC (msg_signature is what guards those) and
+ * must yield a different message. No tamper may ever decrypt to the original message.
+ */
+const KEY43 = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+type Tamper = { t: 'flip'; at: number; mask: number } | { t: 'truncate'; to: number } | { t: 'append'; bytes: number[] } | { t: 'otherKey' };
+
+function outcome(key: Buffer, appId: string, ciphertext: Buffer): { refused: WeChatCryptoError['reason'] } | { message: string } {
+  try {
+    return { message: decryptWithRotation([key], appId, ciphertext.toString('base64')) };
+  } catch (e) {
+    assert.ok(e instanceof WeChatCryptoError, `only WeChatCryptoError, not ${String(e)}`);
+    return { refused: e.reason };
+  }
+}
+
+test('a tampered ciphertext is refused wherever it reaches the length, appid or padding, and never decrypts to the original (property)', () => {
+  const key = decodeAesKey(KEY43);
+  const tally = { refused: 0, garbled: 0 };
+  const tamperArb: fc.Arbitrary<Tamper> = fc.oneof(
+    { weight: 6, arbitrary: fc.record({ t: fc.constant('flip' as const), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('truncate' as const), to: fc.nat() }) },
+    { weight: 2, arbitrary: fc.record({ t: fc.constant('append' as const), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 48 }) }) },
+    { weight: 1, arbitrary: fc.constant({ t: 'otherKey' as const }) },
   );
+  fc.assert(
+    fc.property(
+      fc.string({ unit: 'grapheme', maxLength: 80 }).filter((s) => !s.includes('\uFFFD')),
+      fc.stringMatching(/^wx[0-9a-f]{16}$/),
+      fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      tamperArb,
+      (message, appId, random, tamper) => {
+        const good = Buffer.from(encryptMessage(key, appId, message, Buffer.from(random)), 'base64');
+        const msgLen = Buffer.byteLength(message, 'utf8');
+        let bad: Buffer;
+        let mustRefuse: boolean;
+        switch (tamper.t) {
+          case 'flip': {
+            const i = tamper.at % good.length;
+            bad = Buffer.from(good);
+            bad[i] = bad[i]! ^ tamper.mask;
+            const block = Math.floor(i / 16);
+            const touched = [...Array.from({ length: 16 }, (_, k) => block * 16 + k), i + 16].filter((p) => p < good.length);
+            mustRefuse = touched.some((p) => (p >= 16 && p < 20) || p >= 20 + msgLen);
+            break;
+          }
+          case 'truncate':
+            bad = good.subarray(0, tamper.to % good.length);
+            mustRefuse = true;
+            break;
+          case 'append':
+            bad = Buffer.concat([good, Buffer.from(tamper.bytes)]);
+            mustRefuse = true;
+            break;
+          case 'otherKey':
+            bad = Buffer.from(encryptMessage(decodeAesKey('ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut'), appId, message, Buffer.from(random)), 'base64');
+            mustRefuse = true;
+            break;
+        }
+        const got = outcome(key, appId, bad);
+        if ('message' in got) assert.notEqual(got.message, message, `${JSON.stringify(tamper)} decrypted to the original`);
+        if (mustRefuse) assert.ok('refused' in got, `${JSON.stringify(tamper)} on a ${good.length}-byte ciphertext (message ${msgLen} bytes) was not refused`);
+        else assert.ok('message' in got, `${JSON.stringify(tamper)} only reaches the message: AES-CBC cannot tell, so it decrypts (to another message)`);
+        tally['refused' in got ? 'refused' : 'garbled']++;
+      },
+    ),
+    { seed: 0x5eed_0c0d, numRuns: 3000 },
+  );
+  // Both branches ran many times: the property is not vacuously true.
+  assert.ok(tally.refused > 1500 && tally.garbled > 200, JSON.stringify(tally));
+});
+
+test('padding is checked byte by byte: a flip that only reaches a padding byte other than the last is refused', () => {
+  const key = decodeAesKey(KEY43);
+  // 16 random + 4 length + 0 message + 2 appid = 22 bytes, padded with ten 0x0a to 32: one block.
+  const good = Buffer.from(encryptMessage(key, 'wx', '', Buffer.alloc(16, 7)), 'base64');
+  assert.equal(good.length, 32);
+  for (let padByte = 22; padByte < 31; padByte++) {
+    // Ciphertext byte padByte-16 lies in the first block: it garbles only the random prefix and flips plaintext byte padByte.
+    const bad = Buffer.from(good);
+    bad[padByte - 16] = bad[padByte - 16]! ^ 0x40;
+    assert.deepEqual(outcome(key, 'wx', bad), { refused: 'bad-padding' }, `padding byte ${padByte}`);
+  }
 });
 
 test('EncodingAESKey must be 43 base64 characters', () => {

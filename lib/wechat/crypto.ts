@@ -24,9 +24,11 @@ function pad(buf: Buffer): Buffer {
   return Buffer.concat([buf, Buffer.alloc(n, n)]);
 }
 
+/** PKCS#7 as WXBizMsgCrypt writes it: every one of the `n` padding bytes is `n`, or the ciphertext was altered. */
 function unpad(buf: Buffer): Buffer {
   const n = buf[buf.length - 1] ?? 0;
   if (n < 1 || n > BLOCK || n > buf.length) throw new WeChatCryptoError('bad-padding');
+  for (let i = buf.length - n; i < buf.length; i++) if (buf[i] !== n) throw new WeChatCryptoError('bad-padding');
   return buf.subarray(0, buf.length - n);
 }
 

@@ -43,11 +43,14 @@ function expectXmlError(input: string, pattern?: RegExp): void {
   );
 }
 
-function parsesOrXmlError(input: string): void {
+/** Parses, or refuses with XmlError (anything else is a bug); says which. */
+function parsesOrXmlError(input: string): 'parsed' | 'refused' {
   try {
     parseXml(input);
+    return 'parsed';
   } catch (e) {
     assert.ok(e instanceof XmlError, `non-XmlError ${String(e)} for ${JSON.stringify(input.slice(0, 200))}`);
+    return 'refused';
   }
 }
 
@@ -195,6 +198,10 @@ describe('parseXml refuses what could hurt', () => {
     ['a reference to a surrogate', '<xml><A>&#xD800;</A></xml>', /bad character reference/],
     ['a reference past Unicode', '<xml><A>&#x110000;</A></xml>', /bad character reference/],
     ['capital X in a hex reference', '<xml><A>&#X41;</A></xml>', /not allowed/],
+    ['an entity named like an Object method', '<xml><A>&toString;</A></xml>', /entity &toString; is not allowed/],
+    ['an entity named valueOf', '<xml><A>&valueOf;</A></xml>', /entity &valueOf; is not allowed/],
+    ['an entity named __proto__', '<xml><A>&__proto__;</A></xml>', /entity &__proto__; is not allowed/],
+    ['an entity named constructor', '<xml><A>&constructor;</A></xml>', /reference|not allowed/],
     ['a processing instruction before the root', '<?php echo 1; ?><xml></xml>', /processing instructions|expected root/],
     ['a processing instruction inside', '<xml><?php echo 1; ?></xml>', /processing instructions/],
     ['a processing instruction after the root', '<xml></xml><?pi x?>', /processing instructions/],
@@ -221,7 +228,9 @@ describe('parseXml never throws anything but XmlError', () => {
   test('on arbitrary strings (property)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: fc.constantFrom('<', '>', '/', '!', '?', '[', ']', '&', ';', '#', 'x', 'a', '-', '"', '=', ' ', 'C', 'D', 'A', 'T'), maxLength: 60 })), (s) => {
-        parsesOrXmlError(s);
+        const got = parsesOrXmlError(s);
+        // A document is an element: without a `<` first (after a BOM and blanks) and a `>` somewhere, nothing parses.
+        if (!/^\ufeff?\s*</.test(s) || !s.includes('>')) assert.equal(got, 'refused', JSON.stringify(s));
       }),
       { seed: SEED + 4, numRuns: 3000 },
     );
@@ -237,6 +246,45 @@ describe('parseXml never throws anything but XmlError', () => {
     Articles: { item: [{ Title: 'a', Url: 'https://e.x/?a=1&b=2' }, { Title: 'b' }] },
   });
   const insertion = fc.constantFrom('<!DOCTYPE x>', '<!ENTITY a "b">', '&xxe;', '&#0;', '&#x110000;', '<?pi?>', '<![CDATA[', ']]>', '<!--', '-->', '</xml>', '<xml>', '<a>', '</a>', '<', '&', '&#', ';', '"', '<a b="', '\u0000', '\ud800');
+
+  /** [start, end) of each CDATA section's content in `doc`, as the XML grammar reads them (first `]]>` ends one). */
+  const cdataContents = (doc: string): Array<[number, number]> => {
+    const out: Array<[number, number]> = [];
+    for (let i = doc.indexOf('<![CDATA['); i >= 0; ) {
+      const end = doc.indexOf(']]>', i + 9);
+      if (end < 0) break;
+      out.push([i + 9, end]);
+      i = doc.indexOf('<![CDATA[', end + 3);
+    }
+    return out;
+  };
+  const hostile = ['<!DOCTYPE x>', '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '<!ENTITY a "b">', '&xxe;', '&toString;', '&__proto__;', '&valueOf;', '&#0;', '&#x110000;', '&#xD800;', '<?pi?>', '<?xml-stylesheet href="x"?>'];
+
+  test('a hostile construct inserted anywhere is refused unless it lands inside CDATA, where it is only text (property)', () => {
+    const seen = { refused: 0, kept: 0 };
+    const original = cdataContents(valid);
+    fc.assert(
+      fc.property(fc.nat(valid.length), fc.constantFrom(...hostile), (at, snippet) => {
+        const s = valid.slice(0, at) + snippet + valid.slice(at);
+        const asText = cdataContents(s).some(([start, end]) => at >= start && at + snippet.length <= end);
+        if (!asText) {
+          // Markup, not text: a declaration, an entity, a bad reference or an instruction.
+          assert.throws(() => parseXml(s), XmlError, `${snippet} at ${at} (${JSON.stringify(valid.slice(Math.max(0, at - 12), at + 12))}) was not refused`);
+          seen.refused++;
+          return;
+        }
+        // Well inside a CDATA section of the original: the document is still good, and keeps it as text.
+        if (!original.some(([start, end]) => at >= start && at <= end)) return void parsesOrXmlError(s);
+        const texts: string[] = [];
+        const collect = (v: unknown): void => void (typeof v === 'string' ? texts.push(v) : v && typeof v === 'object' && Object.values(v).forEach(collect));
+        collect(parseXml(s).value);
+        assert.ok(texts.some((t) => t.includes(snippet)), `${snippet} inside CDATA at ${at} is text`);
+        seen.kept++;
+      }),
+      { seed: SEED + 6, numRuns: 3000 },
+    );
+    assert.ok(seen.refused > 1000 && seen.kept > 300, JSON.stringify(seen));
+  });
 
   test('on mutated valid documents (property)', () => {
     const mutation = fc.oneof(

@@ -1,3 +1,5 @@
+import { ownValue } from '../records/own';
+
 /**
  * A small, strict XML reader for WeChat's push bodies. It knows elements, text, CDATA and comments,
  * the five predefined entities and numeric character references; it refuses DOCTYPE, custom
@@ -175,7 +177,8 @@ class Parser {
     if (end < 0 || end - this.pos > 10) this.fail('bad character reference');
     const body = this.s.slice(this.pos + 1, end);
     this.pos = end + 1;
-    if (body in PREDEFINED) return PREDEFINED[body]!;
+    const predefined = ownValue(PREDEFINED, body);
+    if (predefined !== undefined) return predefined;
     const num = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(body);
     if (!num) this.fail(`entity &${body}; is not allowed`);
     const code = num[1] !== undefined ? parseInt(num[1], 16) : Number(num[2]);

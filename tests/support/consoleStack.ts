@@ -22,6 +22,8 @@ export interface ConsoleStack {
   page: Page;
   /** Opens the console and signs in with the admin token. */
   signIn(): Promise<void>;
+  /** What the browser refused under the console's Content-Security-Policy (none, or the console breaks in production). */
+  cspViolations: string[];
   /** Adds followers to the sandbox, so WeChat accepts what is sent to them. */
   followOnSandbox(openids: string[]): Promise<void>;
   /** The admin API over HTTP, with the admin token: status and parsed JSON. */
@@ -50,7 +52,12 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (err) => console.error('[console page error]', err));
+  const cspViolations: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+  });
   return {
+    cspViolations,
     url: server.url,
     sandbox,
     table,
@@ -78,6 +85,8 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
       await browser.close();
       await server.close();
       await sandbox.close();
+      // Every console test checks that the console works under its CSP.
+      assert.deepEqual(cspViolations, [], 'the browser refused something under the console\'s Content-Security-Policy');
     },
   };
 }

@@ -7,6 +7,8 @@ export const TEST_CONFIG = {
   WECHAT_APPSECRET: 'sandbox-secret',
   WECHAT_TOKEN: 'sandbox-token',
   WECHAT_ENCODING_AES_KEY: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+  // Compatible mode takes plain and encrypted pushes, so tests can push in either; tests/message-mode.test.ts runs safe mode.
+  WECHAT_MESSAGE_MODE: 'compat',
   ADMIN_TOKEN: 'test-admin-token',
   ACCOUNT_TIME_ZONE: 'Asia/Shanghai',
 } as const;
