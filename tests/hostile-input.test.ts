@@ -80,20 +80,25 @@ test('a job report whose MsgID is longer than a key can be is answered "success"
   const res = await handleWeChat(push);
   assert.equal(res.statusCode, 200, String(res.body));
   assert.equal(res.body, 'success');
-  const items = (await table.doc.send(new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'WXMSG#' } }))).Items ?? [];
-  assert.deepEqual(items, []);
+  assert.deepEqual(await jobReportItems(), []);
   // A MsgID of WeChat's shape is still taken (parked until its send is settled).
   const ok = await handleWeChat(pushEvent(eventXml('o_hostile_1', 'TEMPLATESENDJOBFINISH', '', Math.floor(Date.now() / 1000) + 1, { MsgID: '1000001625', Status: 'success' })));
   assert.equal(ok.body, 'success');
-  const parked = (await table.doc.send(new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'WXMSG#' } }))).Items ?? [];
-  assert.deepEqual(parked.map((i) => i.pk), ['WXMSG#1000001625']);
+  // A template notice's report names its follower, so it waits in the follower's partition.
+  assert.deepEqual((await jobReportItems()).map((i) => `${i.pk}/${i.sk}`), ['MEMBER#o_hostile_1/EARLY#1000001625']);
 });
+
+/** Items a job report can leave: a mass send's under WXMSG#, a template notice's parked in its follower's partition. */
+async function jobReportItems() {
+  const out = await table.doc.send(new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :w) OR begins_with(sk, :e)', ExpressionAttributeValues: { ':w': 'WXMSG#', ':e': 'EARLY#' } }));
+  return out.Items ?? [];
+}
 
 test('a member level named like an Object.prototype member gets its own multiplier in a grab, not a function (NaN money)', async () => {
   const NOW = Date.parse('2026-12-01T03:31:00Z'); // inside activeCampaign's 11:30–11:40 Shanghai round
   const levels = [...DEFAULT_LEVELS, { name: 'constructor', minLifetimePoints: 90_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 2 } }, { name: 'toString', minLifetimePoints: 95_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 1 } }];
   const ports = { rounds: dynamoRoundStore(table, fixedClock(NOW)), levels: async () => levels };
-  const c = activeCampaign('proto00001', { round: { packets: 4, totalFen: 400, split: 'equal', minFen: 100, maxFen: 100 }, levelMultipliers: {} });
+  const c = activeCampaign('proto00001', { round: { packets: 4, totalFen: 400, split: 'equal', minFen: 100, maxFen: 100 }, levelMultipliers: {}, budget: { maxFenPerRound: 1200 } });
   const own = await grabRedPacket(ports, c, grabber('o_lvl_ctor', 'constructor'), 'lvl-1', NOW);
   assert.equal(own.kind, 'won');
   assert.equal(own.kind === 'won' && own.bonusFen, 100, "the level's own ×2");
