@@ -43,6 +43,8 @@ export interface DynamoFaultProxy {
   clear(): void;
   /** Every request seen, in order, with the fault it met. */
   readonly requests: readonly ProxiedRequest[];
+  /** The requests seen from index `from` on whose JSON body contains `text` (e.g. `DEDUP#`: the dedup claims, not the replay record). */
+  requestsWith(text: string, from?: number): ProxiedRequest[];
   down(): Promise<void>;
   up(): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
   const upstream = new URL(target);
   const faults: (DynamoFault & { left: number })[] = [];
   const requests: ProxiedRequest[] = [];
+  const bodies: string[] = [];
   const sockets = new Set<Socket>();
 
   function take(operation: string, body: string): DynamoFault | undefined {
@@ -90,6 +93,7 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
     const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
     const fault = take(operation, body.toString('utf8'));
     requests.push({ operation, ...(fault ? { fault: fault.kind } : {}) });
+    bodies.push(body.toString('utf8'));
     switch (fault?.kind) {
       case 'hang':
         return;
@@ -148,6 +152,7 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
       faults.length = 0;
     },
     requests,
+    requestsWith: (text, from = 0) => requests.slice(from).filter((_, i) => bodies[from + i]!.includes(text)),
     down: stopListening,
     async up() {
       if (listening) return;
