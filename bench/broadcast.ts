@@ -285,7 +285,7 @@ interface RateRun {
 
 const epochNow = () => performance.timeOrigin + performance.now();
 
-/** The rate state with its writes counted (a conflict is an idle bucket two workers woke at once). */
+/** The rate state with its writes counted (a conflict is a condition that failed: the bucket was idle, or another worker woke it first). */
 function countingState(table: Table, counts: { swaps: number; conflicts: number }): RateState {
   const seen: RateStateCounts = { writes: 0, conflicts: 0 };
   const state = dynamoRateState(table, seen);
@@ -771,7 +771,7 @@ function report(r: ReportInput): BroadcastBenchResult {
     '',
     `### 2. Send rate: ${r.workers} workers sharing one limit`,
     '',
-    '| row | limiter | sandbox 45011 ceiling | calls | s (first → last) | calls/s over the run | ratio vs configured | whole seconds | min/s | p50/s | p99/s | max/s | max in any 1,000 ms | sent by the workers per whole second (min–max) | 45011 answers | p50 ms | p99 ms | chunk p50 ms | chunk p99 ms | rate-state writes / lost races | within ±5 %? |',
+    '| row | limiter | sandbox 45011 ceiling | calls | s (first → last) | calls/s over the run | ratio vs configured | whole seconds | min/s | p50/s | p99/s | max/s | max in any 1,000 ms | sent by the workers per whole second (min–max) | 45011 answers | p50 ms | p99 ms | chunk p50 ms | chunk p99 ms | rate-state writes / of them failed conditions | within ±5 %? |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
     ...r.rateRuns.map(rateRow),
     '',
@@ -805,7 +805,7 @@ function report(r: ReportInput): BroadcastBenchResult {
       (dm.scan ? `The measured Scan read ${int(dm.scan.scanned)} items in ${f(dm.scan.ms / 1000, 1)} s and its filter matched the same ${int(dm.scan.matched)} members. ` : 'A real Scan is left out by default because DynamoDB Local took 45 s to page through 100,000 items in a trial run here (\`BENCH_BROADCAST_SCAN=1\` adds it, and checks its matches against the selection). ') +
       `Only ${f((100 * r.pop.dormant) / r.members, 0)} % of the members are dormant: the index reads those and nothing else, a Scan reads everyone to find them, so the gap is the table size over the dormant count and grows with the active share.`,
     '',
-    `Produced by \`node --import tsx bench/broadcast.ts --write\` (${int(r.members)} members; ${int(r.rate)}/s for the limiter alone and ${int(r.sendRate)}/s for sendChunk, ${r.seconds} s each, ${r.workers} workers; sizes from \`BENCH_BROADCAST_MEMBERS\`, \`BENCH_BROADCAST_RATE\`, \`BENCH_BROADCAST_SEND_RATE\`, \`BENCH_BROADCAST_SECONDS\`, \`BENCH_BROADCAST_WORKERS\`), which rewrites only this section; \`npm run bench\` runs the same section. The other sections above are from their own last runs.`,
+    `Produced by \`node --import tsx bench/broadcast.ts --write\` (${int(r.members)} members; ${int(r.rate)}/s for the limiter alone and ${int(r.sendRate)}/s for sendChunk, ${r.seconds} s each, ${r.workers} workers; sizes from \`BENCH_BROADCAST_MEMBERS\`, \`BENCH_BROADCAST_RATE\`, \`BENCH_BROADCAST_SEND_RATE\`, \`BENCH_BROADCAST_SECONDS\`, \`BENCH_BROADCAST_WORKERS\`), which rewrites only this section and leaves the others as their last run wrote them; \`npm run bench\` runs the same section with all the others.`,
     '',
   ];
   return { markdown: lines.join('\n'), failed };

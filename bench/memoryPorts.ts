@@ -1,7 +1,7 @@
 /**
  * In-memory stand-ins for the callback's DynamoDB ports, with the same semantics as
- * lib/conversation/dynamoDedupStore.ts, lib/members/dynamoMemberStore.ts and
- * lib/stats/dynamoStatsStore.ts (the daily counters behind `onInteraction`), and the demo rules
+ * lib/wechat/dynamoReplayRecord.ts, lib/conversation/dynamoDedupStore.ts, lib/members/dynamoMemberStore.ts
+ * and lib/stats/dynamoStatsStore.ts (the daily counters behind `onInteraction`), and the demo rules
  * (config/demo.json) compiled with compileRules behind the same 5 s cache the real wiring uses.
  * They let the protocol benchmark measure our code rather than a database.
  */
@@ -19,8 +19,25 @@ import { cacheFor } from '../lib/store/cacheFor';
 import type { StatsStore } from '../lib/stats/dailyStats';
 import { interactionCounter } from '../lib/stats/recordStats';
 import type { Rule } from '../lib/autoreply/rule';
+import type { ReplayRecord } from '../lib/wechat/replayRecord';
 
 const LEASE_MS = 15_000;
+
+/** lib/wechat/dynamoReplayRecord.ts in memory: a signed query's first use records its push's hash. */
+export function memoryReplayRecord(): ReplayRecord {
+  const used = new Map<string, string>();
+  return {
+    async use({ timestamp, nonce }, pushHash) {
+      const k = `${timestamp}#${nonce}`;
+      const old = used.get(k);
+      if (old === undefined) {
+        used.set(k, pushHash);
+        return 'first';
+      }
+      return old === pushHash ? 'same-push' : 'other-push';
+    },
+  };
+}
 
 type Entry = { state: 'pending'; leaseUntil: number } | { state: 'done'; reply: string };
 

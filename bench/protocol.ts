@@ -11,8 +11,9 @@ import { deadlineAfter } from '../lib/deadline/deadline';
 import { bodyBytes, bodyText, json, text } from '../lib/http/response';
 import { DEFAULT_LIMITS, openPush, sealReply, type CallbackSecrets, type Mode } from '../lib/wechat/callback';
 import { buildReplyXml } from '../lib/wechat/reply';
+import { checkReplay, REPLAY_CHECK_TIMEOUT_MS, type ReplayRecord } from '../lib/wechat/replayRecord';
 import { TEST_CONFIG } from '../tests/support/testTable';
-import { demoRules, memoryConversationPorts } from './memoryPorts';
+import { demoRules, memoryConversationPorts, memoryReplayRecord } from './memoryPorts';
 import { assertReply, benchSecrets, buildPushes, BENCH_TEXT, type Push } from './pushes';
 import { say, stats, timedLoop, type Stats } from './support';
 
@@ -67,13 +68,27 @@ function expectedText(): string {
   return hours.reply.content;
 }
 
-/** Mirrors handlers/wechat.ts handleWeChat's POST branch, with the ports passed in. */
-async function ourCallback(push: Push, secrets: CallbackSecrets, ports: ConversationPorts) {
+/** The callback's ports in memory: the conversation's and the replay record. */
+export interface MemoryCallbackPorts {
+  ports: ConversationPorts;
+  replays: ReplayRecord;
+}
+
+export function memoryCallbackPorts(): MemoryCallbackPorts {
+  return { ports: memoryConversationPorts(), replays: memoryReplayRecord() };
+}
+
+/** Mirrors handlers/wechat.ts handleWeChat's POST branch line for line, with the ports passed in. */
+export async function ourCallback(push: Push, secrets: CallbackSecrets, { ports, replays }: MemoryCallbackPorts) {
+  const deadline = deadlineAfter(callbackDeadlineMs());
   const event = push.event;
   if (bodyBytes(event) > DEFAULT_LIMITS.maxBodyBytes) return json(413, { error: 'too large' });
   const opened = openPush(event.queryStringParameters ?? {}, bodyText(event), secrets, ports.clock.now());
   if (!opened.ok) return json(opened.status, { error: opened.error });
-  const { xml } = await respondToFollower(opened.message, ports, deadlineAfter(callbackDeadlineMs()));
+  const timeoutMs = Math.max(0, Math.min(REPLAY_CHECK_TIMEOUT_MS, deadline.remainingMs() / 4));
+  const replay = await checkReplay(replays, opened, { replayWindowSeconds: DEFAULT_LIMITS.replayWindowSeconds, timeoutMs });
+  if (!replay.ok) return json(replay.status, { error: replay.error });
+  const { xml } = await respondToFollower(opened.message, ports, deadline);
   const body = sealReply(xml, opened.mode, secrets, ports.clock.now());
   return body === 'success' ? text(200, 'success') : text(200, body, 'application/xml; charset=utf-8');
 }
@@ -101,7 +116,7 @@ function variants(mode: Mode, secrets: CallbackSecrets, reply: string): Variant[
     const xml = buildReplyXml({ type: 'text', content: reply }, opened.message.openid, opened.message.toUser, now);
     return sealReply(xml, opened.mode, secrets, now);
   };
-  const ourRouted = async (p: Push, ports: ConversationPorts) => {
+  const ourRouted = async (p: Push, ports: MemoryCallbackPorts) => {
     const res = await ourCallback(p, secrets, ports);
     if (res.statusCode !== 200) throw new Error(`our callback answered ${res.statusCode}: ${String(res.body)}`);
     return String(res.body);
@@ -146,10 +161,10 @@ function variants(mode: Mode, secrets: CallbackSecrets, reply: string): Variant[
       side: 'ours',
       mode,
       label: 'ours, callback with in-memory ports',
-      what: 'handleWeChat POST path: openPush + respondToFollower (dedup claim/complete, member upsert, daily counters, demo rules) + sealReply',
-      check: async (pool) => assertReply('ours routed', await ourRouted(pool[0]!, memoryConversationPorts()), mode, reply),
+      what: 'handleWeChat POST path: openPush + replay record + respondToFollower (dedup claim/complete, member upsert, daily counters, demo rules) + sealReply',
+      check: async (pool) => assertReply('ours routed', await ourRouted(pool[0]!, memoryCallbackPorts()), mode, reply),
       round: async (pool) => {
-        const ports = memoryConversationPorts();
+        const ports = memoryCallbackPorts();
         return (i) => ourRouted(pool[i]!, ports);
       },
     },
@@ -158,14 +173,14 @@ function variants(mode: Mode, secrets: CallbackSecrets, reply: string): Variant[
       side: 'ours',
       mode,
       label: 'ours, WeChat retry (dedup hit)',
-      what: 'the same push again: openPush + dedup claim finds the stored reply + sealReply; no member write, no routing',
+      what: 'the same push again: openPush + replay record (same push) + dedup claim finds the stored reply + sealReply; no member write, no routing',
       check: async (pool) => {
-        const ports = memoryConversationPorts();
+        const ports = memoryCallbackPorts();
         await ourRouted(pool[0]!, ports);
         assertReply('ours retry', await ourRouted(pool[0]!, ports), mode, reply);
       },
       round: async (pool) => {
-        const ports = memoryConversationPorts();
+        const ports = memoryCallbackPorts();
         const push = pool[0]!;
         await ourRouted(push, ports); // first delivery, not measured
         return () => ourRouted(push, ports);

@@ -2,6 +2,7 @@
  * Pre-built, signed follower pushes, shared by both sides of every comparison. Each push has its own
  * MsgId (beyond 2^53, as WeChat sends them), so dedup never short-circuits unless a row says so.
  */
+import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { callbackSecrets, readConfig } from '../lib/config/config';
 import { decryptWithRotation } from '../lib/wechat/crypto';
@@ -25,12 +26,30 @@ export function benchSecrets(): CallbackSecrets {
   return callbackSecrets(readConfig({ ...TEST_CONFIG }));
 }
 
+/**
+ * Each push's nonce: a random start, then one more per push, so no two pushes of a process share
+ * timestamp + nonce (the callback's replay record would refuse the second with 401; random nonces
+ * collide now and then among thousands signed in the same second).
+ */
+let nonceSeq = randomBytes(4).readUInt32BE(0);
+const nextNonce = () => String((nonceSeq = (nonceSeq + 1) >>> 0));
+
+export interface PushOptions {
+  /** How many distinct followers send them, in turn (1,000). */
+  followers?: number;
+  /** The first push comes from the `from`th of them (0): a later batch of the same stream goes on where the last stopped. */
+  from?: number;
+  /** Follower numbers start here (0): streams with different numbers have no follower in common. */
+  firstFollower?: number;
+  text?: string;
+}
+
 /** `count` pushes from `followers` distinct openids, in plain or safe (aes) mode. */
-export function buildPushes(count: number, mode: Mode, followers = 1000, text = BENCH_TEXT): Push[] {
+export function buildPushes(count: number, mode: Mode, { followers = 1000, from = 0, firstFollower = 0, text = BENCH_TEXT }: PushOptions = {}): Push[] {
   const out: Push[] = new Array(count);
   for (let i = 0; i < count; i++) {
-    const openid = `oBench${String(i % followers).padStart(22, '0')}`; // 28 chars, like a real openid
-    const event = pushEvent(textXml(openid, text), mode);
+    const openid = `oBench${String(firstFollower + ((from + i) % followers)).padStart(22, '0')}`; // 28 chars, like a real openid
+    const event = pushEvent(textXml(openid, text), mode, { nonce: nextNonce() });
     const body = event.body ?? '';
     out[i] = { event, query: event.queryStringParameters as Record<string, string>, body, bodyBuffer: Buffer.from(body, 'utf8') };
   }

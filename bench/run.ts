@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: one run measures everything and rewrites docs/benchmarks.md.
  *   3. packages (serverless package), then DynamoDB Local is started
+ *   Node 22 (the Lambda runtime's major) is found or installed into .cache/node22 (scripts/node22.mjs)
  *   1a. protocol path in memory, ours vs co-wechat, plain and aes
- *   1b. handleWeChat end to end against DynamoDB Local
- *   2. cold start of the packaged callback in fresh node processes
+ *   1b. handleWeChat end to end against DynamoDB Local, on the bench's Node and on Node 22
+ *   2. cold start of the packaged callback in fresh node processes, on the bench's Node and on Node 22
  *   segments: bench/segments.ts's own section (items read per member returned), appended as it writes it
  *   red packets: bench/grab.ts's own section (a crowd on one round, writes per partition key, 16 shards vs 1)
  *   broadcasts: bench/broadcast.ts's own section (audience expansion, send rate under the shared limiter, dormancy reads)
@@ -18,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { startDynamoLocal } from '../scripts/dynamo-local.mjs';
 import { packageFunctions } from './bundle';
 import { benchColdStart } from './coldStart';
-import { benchFullPath, prepareTable } from './fullPath';
+import { prepareTable } from './fullPath';
+import { benchFullPathOn, benchNodes } from './nodes';
 import { benchProtocol } from './protocol';
 import { benchSegments } from './segments';
 import { benchGrab } from './grab';
@@ -76,13 +78,16 @@ try {
     say(`${name}: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return out;
   };
+  // The deployed functions run on Node 22: sections 1b and 2 run on it too (when it can be had).
+  const nodes = benchNodes(root);
+  say(nodes.node22Missing ? `no Node 22, sections 1b and 2 run on ${process.version} only: ${nodes.node22Missing}` : `sections 1b and 2 on ${nodes.nodes.map((n) => `${n.version} (${n.path})`).join(' and ')}`);
   const protocol = await section('1a: protocol path, in memory', () => benchProtocol());
   const tableName = `bench-${Date.now()}`;
-  const fullPath = await section('1b: full path against DynamoDB Local', async () => {
+  const fullPath = await section('1b: full path against DynamoDB Local', () => benchFullPathOn(nodes.nodes, dynamo.endpoint, tableName));
+  const coldStart = await section('2: cold start', async () => {
     await prepareTable(dynamo.endpoint, tableName);
-    return benchFullPath(dynamo.endpoint, tableName);
+    return benchColdStart(nodes.nodes, handlerFile, dynamo.endpoint, tableName);
   });
-  const coldStart = await section('2: cold start', () => benchColdStart(handlerFile, dynamo.endpoint, tableName));
   // bench/segments.ts (the segments' owners) starts and stops its own DynamoDB Local; its section is appended as written.
   const segments = await section('segments (bench/segments.ts)', () =>
     benchSegments().catch((err: unknown) => {
@@ -114,6 +119,7 @@ try {
     machine: machineFacts(loadAtStart),
     command: 'npm run bench',
     totalSeconds: (performance.now() - started) / 1000,
+    nodes,
     bundle,
     protocol,
     fullPath,

@@ -24,9 +24,9 @@ export function eventXml(openid: string, event: string, eventKey = '', createTim
 export type PushMode = 'plain' | 'aes' | 'compat';
 
 /** Signs (and encrypts) a push exactly as WeChat does and wraps it as an HTTP API event. */
-export function pushEvent(xml: string, mode: PushMode = 'plain', opts: { timestamp?: string; token?: string } = {}): APIGatewayProxyEventV2 {
+export function pushEvent(xml: string, mode: PushMode = 'plain', opts: { timestamp?: string; token?: string; nonce?: string } = {}): APIGatewayProxyEventV2 {
   const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
-  const nonce = String(randomBytes(4).readUInt32BE(0));
+  const nonce = opts.nonce ?? String(randomBytes(4).readUInt32BE(0));
   const token = opts.token ?? TEST_CONFIG.WECHAT_TOKEN;
   const query: Record<string, string> = { signature: signParts([token, timestamp, nonce]), timestamp, nonce };
   let body = xml;
