@@ -32,17 +32,28 @@ export function isDeadlineExceeded(err: unknown): boolean {
 }
 
 export function deadlineAt(atMs: number, now: () => number = Date.now): Deadline {
-  const controller = new AbortController();
-  const fire = () => controller.abort(new DeadlineExceeded());
-  const wait = atMs - now();
-  if (wait <= 0) fire();
-  // unref: a deadline nobody waits for any more must not keep a process (a test, a container) alive.
-  else setTimeout(fire, wait).unref();
+  // The signal (an AbortController and a timer) is made on first use only: most deadlines of a
+  // push are met without anyone listening, and a timer per deadline, pending for seconds after the
+  // push is answered, costs more than the work it guards.
+  let controller: AbortController | undefined;
+  const signal = () => {
+    if (!controller) {
+      const made = new AbortController();
+      controller = made;
+      const fire = () => made.abort(new DeadlineExceeded());
+      const wait = atMs - now();
+      if (wait <= 0) fire();
+      else setTimeout(fire, wait).unref();
+    }
+    return controller.signal;
+  };
   return {
     atMs,
     remainingMs: () => Math.max(0, atMs - now()),
     expired: () => now() >= atMs,
-    signal: controller.signal,
+    get signal() {
+      return signal();
+    },
     less: (ms) => deadlineAt(atMs - ms, now),
   };
 }
@@ -68,16 +79,18 @@ export function currentDeadline(): Deadline | undefined {
  * new ones refused), so it cannot start another effect after we answered.
  */
 export function within<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
-  if (deadline.expired()) return Promise.reject(new DeadlineExceeded());
-  let onAbort = () => undefined as void;
+  const wait = deadline.remainingMs();
+  if (wait <= 0 || deadline.expired()) return Promise.reject(new DeadlineExceeded());
+  // One timer of its own, cleared when the work settles, rather than a listener on the deadline's
+  // signal: nothing outlives the call.
+  let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    onAbort = () => reject(new DeadlineExceeded());
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => reject(new DeadlineExceeded()), wait);
   });
   const running = ambient.run(deadline, work);
   // The losing side of the race must not become an unhandled rejection.
   running.catch(() => undefined);
-  return Promise.race([running, late]).finally(() => deadline.signal.removeEventListener('abort', onAbort));
+  return Promise.race([running, late]).finally(() => clearTimeout(timer));
 }
 
 /**
