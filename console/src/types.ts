@@ -185,8 +185,8 @@ export interface LevelHistoryResponse {
   cursor: string | null;
 }
 
-/** GET /admin/payouts?state=&cursor= and the retry / cancel answers (lib/payouts/adminRoutes.ts). */
-import type { PayoutView } from '../../lib/payouts/adminRoutes';
+/** GET /admin/payouts?state=&cursor= and the retry / cancel answers (lib/payouts/operatorRequests.ts). */
+import type { PayoutView } from '../../lib/payouts/payoutView';
 import type { PayoutOrderState } from '../../lib/payouts/payoutStore';
 export type { PayoutView, PayoutOrderState };
 export interface PayoutListResponse {
