@@ -43,3 +43,10 @@ export const upstream = failure('upstream');
 export function invalidField(path: string, message: string, details?: Record<string, unknown>): Failed {
   return invalid(`${path}: ${message}`, { issues: [{ path, message }], ...details });
 }
+
+/** What a use case that creates, or returns what an earlier identical request created, answers. */
+export interface MaybeNew<T> {
+  /** Made by this call (not by an earlier one with the same key). */
+  isNew: boolean;
+  answer: T;
+}

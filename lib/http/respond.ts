@@ -1,4 +1,4 @@
-import type { Failure, FailureKind, Result } from '../result';
+import type { Failure, FailureKind, MaybeNew, Result } from '../result';
 import { json, type HttpResult } from './response';
 
 /** The one place where a failure's kind becomes an HTTP status. */
@@ -27,3 +27,6 @@ export const noContentResponse = (): HttpResult => ({ statusCode: 204, body: '' 
 export function respond<T>(result: Result<T>, onOk: (value: T) => HttpResult = okResponse): HttpResult {
   return result.ok ? onOk(result.value) : failureResponse(result.error);
 }
+
+/** 201 when the use case made something now, 200 when an earlier identical request had. */
+export const createdIfNew = <T>({ isNew, answer }: MaybeNew<T>): HttpResult => (isNew ? createdResponse(answer) : okResponse(answer));

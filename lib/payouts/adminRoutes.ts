@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createdResponse, okResponse, respond } from '../http/respond';
+import { createdIfNew, respond } from '../http/respond';
 import { withBody, type Route } from '../http/router';
 import type { OperatorPorts } from './operatorActions';
 import { cancelPayoutAsOperator, listPayouts, retryPayoutAsOperator } from './operatorRequests';
@@ -25,7 +25,7 @@ export function payoutRoutes(ports: OperatorPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/payouts/{ref}/retry',
-      run: (req) => withBody(refSchema, req.params.ref, async (ref) => respond(await retryPayoutAsOperator(ports, ref), (v) => (v.action === 'reordered' ? createdResponse(v) : okResponse(v)))),
+      run: (req) => withBody(refSchema, req.params.ref, async (ref) => respond(await retryPayoutAsOperator(ports, ref), createdIfNew)),
     },
     {
       method: 'POST',

@@ -1,4 +1,4 @@
-import { conflict, invalidField, notFound, ok, unavailable, type Failed, type Result } from '../result';
+import { conflict, invalidField, notFound, ok, unavailable, type Failed, type MaybeNew, type Result } from '../result';
 import { cancelPayout, retryPayout, type CancelResult, type OperatorPorts, type RetryResult } from './operatorActions';
 import { BadPayoutCursorError, type Payout, type PayoutOrderState } from './payoutStore';
 import { payoutView, type PayoutView } from './payoutView';
@@ -28,21 +28,21 @@ export type RetryAnswer =
   | { action: 'requeued' | 'refunded-to-wallet'; message: string; payout: PayoutView }
   | { action: 'reordered' | 'already-reordered'; message: string; payout: PayoutView; previous: PayoutView };
 
-/** An operator's retry (lib/payouts/operatorActions.ts) and what to tell them about it. */
-export async function retryPayoutAsOperator(ports: OperatorPorts, ref: string): Promise<Result<RetryAnswer>> {
+/** An operator's retry (lib/payouts/operatorActions.ts) and what to tell them about it; new when it made a new order. */
+export async function retryPayoutAsOperator(ports: OperatorPorts, ref: string): Promise<Result<MaybeNew<RetryAnswer>>> {
   const r = await retryPayout(ports, ref);
   const view: View = (p) => payoutView(p, ports.clock.now());
   switch (r.status) {
     case 'missing':
       return notFound('payout not found');
     case 'requeued':
-      return ok({ action: 'requeued', message: 'sent again under the same ref now', payout: view(r.payout) });
+      return ok({ isNew: false, answer: { action: 'requeued', message: 'sent again under the same ref now', payout: view(r.payout) } });
     case 'reordered':
     case 'already-reordered':
-      return ok({ action: r.status, message: `a new order ${r.payout.ref} pays it; ${r.previous.ref} stays failed`, payout: view(r.payout), previous: view(r.previous) });
+      return ok({ isNew: r.status === 'reordered', answer: { action: r.status, message: `a new order ${r.payout.ref} pays it; ${r.previous.ref} stays failed`, payout: view(r.payout), previous: view(r.previous) } });
     case 'refunded-to-wallet':
       return r.now
-        ? ok({ action: 'refunded-to-wallet', message: 'the money went back to the member’s wallet', payout: view(r.payout) })
+        ? ok({ isNew: false, answer: { action: 'refunded-to-wallet', message: 'the money went back to the member’s wallet', payout: view(r.payout) } })
         : conflict('this withdrawal failed and its money is back in the member’s wallet; the member can withdraw again', { action: 'refunded-to-wallet', payout: view(r.payout) });
     case 'still-open-at-wechat-pay':
       return conflict(`WeChat Pay still has this order as ${r.wechatPayState}; a new order could pay twice`, { wechatPayState: r.wechatPayState, payout: view(r.payout) });
