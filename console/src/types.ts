@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { AccountInfo } from '../../lib/admin/accountRoutes';
-import type { rangeSchema, DailyStatsResponse } from '../../lib/stats/adminRoutes';
+import type { rangeSchema } from '../../lib/stats/adminRoutes';
+import type { DailyStatsResponse } from '../../lib/stats/dailyStatsBetween';
 import type { DayNumbers } from '../../lib/stats/dailyStats';
 import type { pointsChangeSchema } from '../../lib/members/adminRoutes';
 import type { Member } from '../../lib/members/member';
