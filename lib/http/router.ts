@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import type { HttpResult } from './response';
-import { json } from './response';
 import { decodePathParam } from './pathParam';
 import { failureResponse } from './respond';
 
@@ -110,5 +109,3 @@ export async function withBody<S extends z.ZodType>(schema: S, body: unknown, th
   const parsed = schema.safeParse(body);
   return parsed.success ? then(parsed.data) : invalid(parsed.error);
 }
-
-export const notFound = (what: string) => json(404, { error: `${what} not found` });
