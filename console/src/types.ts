@@ -5,7 +5,8 @@
  */
 import type { z } from 'zod';
 import type { AccountInfo } from '../../lib/admin/accountRoutes';
-import type { rangeSchema, DailyStatsResponse } from '../../lib/stats/adminRoutes';
+import type { rangeSchema } from '../../lib/stats/adminRoutes';
+import type { DailyStatsResponse } from '../../lib/stats/dailyStatsBetween';
 import type { DayNumbers } from '../../lib/stats/dailyStats';
 import type { pointsChangeSchema } from '../../lib/members/adminRoutes';
 import type { Member } from '../../lib/members/member';
@@ -185,8 +186,8 @@ export interface LevelHistoryResponse {
   cursor: string | null;
 }
 
-/** GET /admin/payouts?state=&cursor= and the retry / cancel answers (lib/payouts/adminRoutes.ts). */
-import type { PayoutView } from '../../lib/payouts/adminRoutes';
+/** GET /admin/payouts?state=&cursor= and the retry / cancel answers (lib/payouts/operatorRequests.ts). */
+import type { PayoutView } from '../../lib/payouts/payoutView';
 import type { PayoutOrderState } from '../../lib/payouts/payoutStore';
 export type { PayoutView, PayoutOrderState };
 export interface PayoutListResponse {

@@ -1,4 +1,4 @@
-import { json } from '../http/response';
+import { okResponse } from '../http/respond';
 import type { Route } from '../http/router';
 
 /** What the console shows about the account it is signed in to: nothing secret. */
@@ -8,5 +8,5 @@ export interface AccountInfo {
 }
 
 export function accountRoutes(account: AccountInfo): Route[] {
-  return [{ method: 'GET', path: '/admin/account', run: async () => json(200, { appId: account.appId, timeZone: account.timeZone } satisfies AccountInfo) }];
+  return [{ method: 'GET', path: '/admin/account', run: async () => okResponse({ appId: account.appId, timeZone: account.timeZone } satisfies AccountInfo) }];
 }

@@ -37,3 +37,57 @@ test('unknown paths are 404, known paths with another method 405, each with an e
   // A malformed escape under the wrong method is still the method's refusal.
   assert.equal((matchRoute(routes, 'DELETE', '/admin/members/%') as { status: number }).status, 405);
 });
+
+test('a literal segment beats a parameter whatever the order of the routes', () => {
+  const run = (name: string) => async () => json(200, { name });
+  const member = { method: 'GET' as const, path: '/admin/members/{openid}', run: run('member') };
+  const search = { method: 'GET' as const, path: '/admin/members/search', run: run('search') };
+  const job = { method: 'GET' as const, path: '/admin/members/import/{jobId}', run: run('job') };
+  const levels = { method: 'GET' as const, path: '/admin/members/{openid}/levels', run: run('levels') };
+  for (const order of [[member, search, job, levels], [levels, job, search, member]]) {
+    const compiled = compileRoutes(order);
+    const at = (path: string) => {
+      const m = matchRoute(compiled, 'GET', path);
+      assert.ok('route' in m, path);
+      return { path: m.route.path, params: m.params };
+    };
+    assert.deepEqual(at('/admin/members/search'), { path: '/admin/members/search', params: {} });
+    assert.deepEqual(at('/admin/members/o1'), { path: '/admin/members/{openid}', params: { openid: 'o1' } });
+    assert.deepEqual(at('/admin/members/import/levels'), { path: '/admin/members/import/{jobId}', params: { jobId: 'levels' } });
+    assert.deepEqual(at('/admin/members/o1/levels'), { path: '/admin/members/{openid}/levels', params: { openid: 'o1' } });
+    assert.deepEqual(at('/admin/members/search/'), { path: '/admin/members/search', params: {} });
+  }
+});
+
+test('a literal route of another method does not hide a parameter route of this one', () => {
+  const compiled = compileRoutes([
+    { method: 'POST', path: '/admin/members/import', run: async () => json(202, {}) },
+    { method: 'DELETE', path: '/admin/members/{openid}', run: async () => json(200, {}) },
+  ]);
+  const m = matchRoute(compiled, 'DELETE', '/admin/members/import');
+  assert.ok('route' in m);
+  assert.deepEqual(m.params, { openid: 'import' });
+  assert.deepEqual(matchRoute(compiled, 'GET', '/admin/members/import'), { status: 405, error: 'method GET not allowed here' });
+});
+
+test('two routes of one method that match the same paths equally are refused when compiled', () => {
+  const run = async () => json(200, {});
+  assert.throws(() => compileRoutes([{ method: 'GET', path: '/admin/rules/{id}', run }, { method: 'GET', path: '/admin/rules/{ruleId}', run }]), /ambiguous routes: GET \/admin\/rules\/\{id\} and GET \/admin\/rules\/\{ruleId\}/);
+  assert.throws(() => compileRoutes([{ method: 'POST', path: '/admin/a/{x}/b', run }, { method: 'POST', path: '/admin/a/{y}/b/', run }]), /ambiguous routes/);
+  assert.throws(() => compileRoutes([{ method: 'PUT', path: '/admin/menu', run }, { method: 'PUT', path: '/admin/menu', run }]), /ambiguous routes/);
+  // Another method, another literal, or another length is not ambiguous.
+  assert.doesNotThrow(() =>
+    compileRoutes([
+      { method: 'GET', path: '/admin/rules/{id}', run },
+      { method: 'PUT', path: '/admin/rules/{id}', run },
+      { method: 'GET', path: '/admin/rules/try', run },
+      { method: 'GET', path: '/admin/rules/{id}/report', run },
+    ]),
+  );
+});
+
+test('paths match whole segments only', () => {
+  for (const path of ['//admin/members/o1', '/admin/members/o1//', '/admin//members/o1', 'admin/members/o1', '/admin/members/', '/admin/members/o1/x']) {
+    assert.deepEqual(matchRoute(routes, 'GET', path), { status: 404, error: 'no such endpoint' }, path);
+  }
+});

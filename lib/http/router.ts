@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HttpResult } from './response';
-import { json } from './response';
 import { decodePathParam } from './pathParam';
+import { failureResponse } from './respond';
 
 export interface RouteRequest {
   params: Record<string, string>;
@@ -12,6 +12,7 @@ export interface RouteRequest {
   contentType: string;
 }
 
+/** One endpoint. More fields (who may call it) can be added here and are kept by `compileRoutes`. */
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** `/admin/members/{openid}` style; a parameter matches one path segment. */
@@ -19,19 +20,54 @@ export interface Route {
   run(req: RouteRequest): Promise<HttpResult>;
 }
 
-interface CompiledRoute extends Route {
-  regex: RegExp;
-  names: string[];
+/** A path segment: a literal, or a parameter (`null`) that matches any one segment. */
+type Segment = string | null;
+
+export type CompiledRoute<R extends Route = Route> = R & { segments: Segment[]; names: string[] };
+
+/** `/a/b/` → ['a', 'b']: one leading slash, an optional trailing one. */
+function segmentsOf(path: string): string[] {
+  return path.slice(1).replace(/\/$/, '').split('/');
 }
 
-export function compileRoutes(routes: Route[]): CompiledRoute[] {
-  return routes.map((r) => {
-    const names: string[] = [];
-    const regex = new RegExp(
-      '^' + r.path.replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)')).replace(/\//g, '\\/') + '\\/?$',
-    );
-    return { ...r, regex, names };
+function compile<R extends Route>(route: R): CompiledRoute<R> {
+  const names: string[] = [];
+  const segments = segmentsOf(route.path).map((s): Segment => {
+    const param = /^\{(\w+)\}$/.exec(s);
+    if (!param) return s;
+    names.push(param[1]!);
+    return null;
   });
+  return { ...route, segments, names };
+}
+
+/**
+ * Which of two routes wins where both match a path: the first segment where they differ decides, a
+ * literal beating a parameter (`/members/import` beats `/members/{openid}`). 0: neither is more specific.
+ */
+function compareSpecificity(a: Segment[], b: Segment[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const aLiteral = a[i] !== null;
+    const bLiteral = b[i] !== null;
+    if (aLiteral !== bLiteral) return aLiteral ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Both routes match some path with the same specificity: the same literals at the same places. */
+const sameShape = (a: Segment[], b: Segment[]) => a.length === b.length && a.every((s, i) => s === b[i]);
+
+/**
+ * Compiles routes so that matching does not depend on their order; two routes of one method that
+ * would match the same paths with the same specificity are refused here, at start, not at a request.
+ */
+export function compileRoutes<R extends Route>(routes: R[]): CompiledRoute<R>[] {
+  const compiled = routes.map(compile);
+  for (const [i, a] of compiled.entries()) {
+    const twin = compiled.slice(i + 1).find((b) => b.method === a.method && sameShape(a.segments, b.segments));
+    if (twin) throw new Error(`ambiguous routes: ${a.method} ${a.path} and ${twin.method} ${twin.path} match the same paths`);
+  }
+  return compiled;
 }
 
 /**
@@ -40,31 +76,32 @@ export function compileRoutes(routes: Route[]): CompiledRoute[] {
  */
 export const MAX_PATH_PARAM_CHARS = 128;
 
-export type Matched = { route: CompiledRoute; params: Record<string, string> } | { status: 400 | 404 | 405; error: string };
+export type Matched<R extends Route = Route> = { route: CompiledRoute<R>; params: Record<string, string> } | { status: 400 | 404 | 405; error: string };
 
-export function matchRoute(routes: CompiledRoute[], method: string, path: string): Matched {
-  let pathMatched = false;
-  for (const route of routes) {
-    const m = route.regex.exec(path);
-    if (!m) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
-    const params: Record<string, string> = {};
-    for (const [i, name] of route.names.entries()) {
-      const value = decodePathParam(m[i + 1]!);
-      if (value === undefined) return { status: 400, error: `${name}: not a valid percent-encoded path segment` };
-      if (value.length > MAX_PATH_PARAM_CHARS) return { status: 400, error: `${name}: at most ${MAX_PATH_PARAM_CHARS} characters` };
-      params[name] = value;
-    }
-    return { route, params };
+const matchesPath = (segments: Segment[], parts: string[]) => segments.length === parts.length && segments.every((s, i) => (s === null ? parts[i] !== '' : s === parts[i]));
+
+export function matchRoute<R extends Route>(routes: CompiledRoute<R>[], method: string, path: string): Matched<R> {
+  if (!path.startsWith('/')) return { status: 404, error: 'no such endpoint' };
+  const parts = segmentsOf(path);
+  const onPath = routes.filter((r) => matchesPath(r.segments, parts));
+  if (onPath.length === 0) return { status: 404, error: 'no such endpoint' };
+  const route = onPath.filter((r) => r.method === method).sort((a, b) => compareSpecificity(a.segments, b.segments))[0];
+  if (!route) return { status: 405, error: `method ${method} not allowed here` };
+  const params: Record<string, string> = {};
+  const raw = parts.filter((_p, i) => route.segments[i] === null);
+  for (const [i, name] of route.names.entries()) {
+    const value = decodePathParam(raw[i]!);
+    if (value === undefined) return { status: 400, error: `${name}: not a valid percent-encoded path segment` };
+    if (value.length > MAX_PATH_PARAM_CHARS) return { status: 400, error: `${name}: at most ${MAX_PATH_PARAM_CHARS} characters` };
+    params[name] = value;
   }
-  return pathMatched ? { status: 405, error: `method ${method} not allowed here` } : { status: 404, error: 'no such endpoint' };
+  return { route, params };
 }
 
 /** A 400 whose message names the bad field, e.g. `match.pattern: too long`. */
 export function invalid(error: z.ZodError): HttpResult {
   const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-  return json(400, { error: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues });
+  return failureResponse({ kind: 'invalid', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), details: { issues } });
 }
 
 /** Parses with a zod schema and either hands the value on or answers 400. */
@@ -72,5 +109,3 @@ export async function withBody<S extends z.ZodType>(schema: S, body: unknown, th
   const parsed = schema.safeParse(body);
   return parsed.success ? then(parsed.data) : invalid(parsed.error);
 }
-
-export const notFound = (what: string) => json(404, { error: `${what} not found` });

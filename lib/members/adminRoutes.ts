@@ -3,11 +3,11 @@ import type { Clock } from '../clock/clock';
 import type { ConfigDocument } from '../store/configDocument';
 import type { ExpiryPolicy } from './pointLots';
 import { expiryPolicySchema } from './pointsPolicySchema';
-import { json } from '../http/response';
-import { notFound, withBody, type Route } from '../http/router';
-import { BadCursorError } from './dynamoPointsLedger';
-import { changePoints, type PointsPorts } from './grantPoints';
-import { serviceWindowEndsAt } from './member';
+import { createdIfNew, okResponse, respond } from '../http/respond';
+import { withBody, type Route } from '../http/router';
+import type { PointsPorts } from './grantPoints';
+import { changeMemberPoints, pointsHistory } from './memberPoints';
+import { memberProfile, setMemberAttributes } from './memberProfile';
 import type { MemberStore } from './memberStore';
 
 /** The body of POST /admin/members/{openid}/points (the console builds it from this type). */
@@ -30,60 +30,21 @@ const pageSchema = z.object({ limit: z.coerce.number().int().min(1).max(200).def
 
 export function memberRoutes(ports: { members: MemberStore; points: PointsPorts }): Route[] {
   return [
+    { method: 'GET', path: '/admin/members/{openid}', run: async (req) => respond(await memberProfile(ports, req.params.openid!)) },
     {
-      method: 'GET',
-      path: '/admin/members/{openid}',
-      run: async (req) => {
-        const member = await ports.members.get(req.params.openid!);
-        if (!member) return notFound(`member ${req.params.openid}`);
-        const windowEnds = serviceWindowEndsAt(member);
-        return json(200, { ...member, serviceWindowEndsAt: windowEnds ? new Date(windowEnds).toISOString() : null });
-      },
-    },
-    {
-      // Persona attributes (null removes one): they feed segments such as { "region": "上海" }.
       method: 'PUT',
       path: '/admin/members/{openid}/attributes',
-      run: (req) =>
-        withBody(attributesSchema, req.body, async (attributes) => {
-          const member = await ports.members.setAttributes(req.params.openid!, attributes, ports.points.clock.now());
-          return member ? json(200, member) : notFound(`member ${req.params.openid}`);
-        }),
+      run: (req) => withBody(attributesSchema, req.body, async (attributes) => respond(await setMemberAttributes({ members: ports.members, clock: ports.points.clock }, req.params.openid!, attributes))),
     },
     {
       method: 'GET',
       path: '/admin/members/{openid}/points',
-      run: (req) =>
-        withBody(pageSchema, req.query, async ({ limit, cursor }) => {
-          const member = await ports.members.get(req.params.openid!);
-          if (!member) return notFound(`member ${req.params.openid}`);
-          try {
-            const page = await ports.points.ledger.list(member.openid, { limit, cursor });
-            const m = member as typeof member & { lifetimePoints?: number };
-            return json(200, { balance: m.points, lifetimePoints: m.lifetimePoints ?? 0, ledger: page.entries, cursor: page.cursor ?? null });
-          } catch (err) {
-            if (err instanceof BadCursorError) return json(400, { error: `cursor: ${err.message}` });
-            throw err;
-          }
-        }),
+      run: (req) => withBody(pageSchema, req.query, async (page) => respond(await pointsHistory(ports, req.params.openid!, page))),
     },
     {
       method: 'POST',
       path: '/admin/members/{openid}/points',
-      run: (req) =>
-        withBody(pointsChangeSchema, req.body, async (input) => {
-          const r = await changePoints(ports.points, req.params.openid!, { ...input, kind: input.delta > 0 ? 'grant' : 'adjust' });
-          switch (r.status) {
-            case 'applied':
-              return json(201, { balance: r.member.points, level: r.member.level, entry: r.entry });
-            case 'duplicate':
-              return json(200, { duplicate: true, entry: r.entry });
-            case 'insufficient':
-              return json(409, { error: `balance ${r.balance} is too low for ${input.delta}`, balance: r.balance });
-            case 'no-member':
-              return notFound(`member ${req.params.openid}`);
-          }
-        }),
+      run: (req) => withBody(pointsChangeSchema, req.body, async (change) => respond(await changeMemberPoints(ports, req.params.openid!, change), createdIfNew)),
     },
   ];
 }
@@ -91,14 +52,14 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
 /** When earned points expire: `{ "type": "endOfNextYear" }`, `{ "type": "days", "days": 365 }` or `{ "type": "never" }`. */
 export function pointsPolicyRoutes(ports: { policy: ConfigDocument<ExpiryPolicy>; clock: Clock }): Route[] {
   return [
-    { method: 'GET', path: '/admin/points-policy', run: async () => json(200, { expiry: await ports.policy.get() }) },
+    { method: 'GET', path: '/admin/points-policy', run: async () => okResponse({ expiry: await ports.policy.get() }) },
     {
       method: 'PUT',
       path: '/admin/points-policy',
       run: (req) =>
         withBody(z.object({ expiry: expiryPolicySchema }), req.body, async ({ expiry }) => {
           await ports.policy.put(expiry, ports.clock.now());
-          return json(200, { expiry });
+          return okResponse({ expiry });
         }),
     },
   ];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { json } from '../http/response';
+import { okResponse } from '../http/respond';
 import { withBody, type Route } from '../http/router';
 import type { SegmentPorts } from '../segments/select';
 import type { Table } from '../store/dynamo';
@@ -10,13 +10,13 @@ const searchSchema = z.object({
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
 
-/** `GET /admin/members/search?q=…`: before `/admin/members/{openid}`, so `search` is never read as an openid. */
+/** `GET /admin/members/search?q=…` (a literal segment: the router never reads `search` as an openid). */
 export function memberSearchRoutes(ports: { table: Table; segments: SegmentPorts }): Route[] {
   return [
     {
       method: 'GET',
       path: '/admin/members/search',
-      run: (req) => withBody(searchSchema, req.query, async ({ q, limit }) => json(200, { q, hits: await searchMembers(ports.table, ports.segments, q, limit) })),
+      run: (req) => withBody(searchSchema, req.query, async ({ q, limit }) => okResponse({ q, hits: await searchMembers(ports.table, ports.segments, q, limit) })),
     },
   ];
 }

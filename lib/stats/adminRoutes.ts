@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { json } from '../http/response';
+import { okResponse } from '../http/respond';
 import { withBody, type Route } from '../http/router';
-import { daysBetween, toDayNumbers, type DayNumbers, type StatsStore } from './dailyStats';
+import { daysBetween, type StatsStore } from './dailyStats';
+import { dailyStatsBetween } from './dailyStatsBetween';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 /** The query of GET /admin/stats/daily (the console builds it from this type). */
@@ -10,24 +11,6 @@ export const rangeSchema = z
   .refine((r) => r.from <= r.to, { message: 'from must not be after to', path: ['from'] })
   .refine((r) => daysBetween(r.from, r.to).length <= 366, { message: 'at most 366 days at once', path: ['to'] });
 
-/** The answer of GET /admin/stats/daily. */
-export interface DailyStatsResponse {
-  from: string;
-  to: string;
-  days: DayNumbers[];
-}
-
 export function statsRoutes(ports: { stats: StatsStore }): Route[] {
-  return [
-    {
-      method: 'GET',
-      path: '/admin/stats/daily',
-      run: (req) =>
-        withBody(rangeSchema, req.query, async ({ from, to }) => {
-          const days = daysBetween(from, to);
-          const raw = await ports.stats.read(days);
-          return json(200, { from, to, days: days.map((d) => toDayNumbers(d, raw.get(d))) } satisfies DailyStatsResponse);
-        }),
-    },
-  ];
+  return [{ method: 'GET', path: '/admin/stats/daily', run: (req) => withBody(rangeSchema, req.query, async ({ from, to }) => okResponse(await dailyStatsBetween(ports, from, to))) }];
 }
