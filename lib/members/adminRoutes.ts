@@ -59,8 +59,7 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
           if (!member) return notFound(`member ${req.params.openid}`);
           try {
             const page = await ports.points.ledger.list(member.openid, { limit, cursor });
-            const m = member as typeof member & { lifetimePoints?: number };
-            return json(200, { balance: m.points, lifetimePoints: m.lifetimePoints ?? 0, ledger: page.entries, cursor: page.cursor ?? null });
+            return json(200, { balance: member.points, lifetimePoints: member.lifetimePoints ?? 0, ledger: page.entries, cursor: page.cursor ?? null });
           } catch (err) {
             if (err instanceof BadCursorError) return json(400, { error: `cursor: ${err.message}` });
             throw err;
