@@ -40,7 +40,7 @@ export async function signIn(ports: SignInPorts, openid: string): Promise<SignIn
   const [ctx, rules] = await Promise.all([planContext(ports), ports.rules()]);
   const now = ctx.nowMs;
   const day = businessDay(now, ports.timeZone);
-  let planned = { streak: 0, points: 0, bonus: 0, upgradedTo: undefined as string | undefined };
+  let planned: { streak: number; points: number; bonus: number; upgradedTo?: string } = { streak: 0, points: 0, bonus: 0, upgradedTo: undefined };
   let seen = { points: 0, streak: 0 };
   const result = await ports.ledger.apply(
     openid,

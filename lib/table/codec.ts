@@ -32,7 +32,7 @@ export const recordOf =
 export const oneOf =
   <const T extends string>(values: readonly T[]): Check<T> =>
   (v): v is T =>
-    typeof v === 'string' && (values as readonly string[]).includes(v);
+    values.some((value) => value === v);
 /**
  * A blob our code writes whole from a typed value (a campaign record, a round snapshot, a rule): an
  * object, whose inside is trusted. The type is the writer's.
@@ -90,8 +90,11 @@ export function conforms<I extends RawItem, S extends Shape>(item: I, shape: S):
 export function decode<I extends RawItem, S extends Shape>(item: I, shape: S, what: string): I & Decoded<S> {
   if (conforms(item, shape)) return item;
   const name = misfit(item, shape);
-  throw new ItemShapeError(`${what}${typeof item.pk === 'string' ? ` ${item.pk}/${String(item.sk)}` : ''}: attribute ${name} is ${item[name!] === undefined ? 'missing' : `not what it should be (${Array.isArray(item[name!]) ? 'an array' : typeof item[name!]})`}`);
+  throw new ItemShapeError(`${named(item, what)}: attribute ${name} is ${item[name!] === undefined ? 'missing' : `not what it should be (${Array.isArray(item[name!]) ? 'an array' : typeof item[name!]})`}`);
 }
+
+/** What an item is, with its key when it has one (for an error message about it). */
+export const named = (item: RawItem, what: string) => (typeof item.pk === 'string' ? `${what} ${item.pk}/${String(item.sk)}` : what);
 
 export const isTableItem = (v: unknown): v is TableItem => isObject(v) && typeof v.pk === 'string' && typeof v.sk === 'string';
 

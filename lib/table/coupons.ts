@@ -1,5 +1,5 @@
 import type { Coupon, CouponTemplate, CouponValue } from '../coupons/coupon';
-import { blob, decode, isString, oneOf, opt, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
+import { blob, decode, named, isString, oneOf, opt, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
 import type { ItemType } from './itemType';
 import { memberPk } from './members';
 
@@ -32,7 +32,7 @@ const couponShape = {
 
 /** A coupon item (by code, or the member's copy) as a Coupon. */
 export function decodeCoupon(item: RawItem): Coupon {
-  return decode(withoutKeys(item), couponShape, 'coupon');
+  return decode(withoutKeys(item), couponShape, named(item, 'coupon'));
 }
 
 /** The template a template item holds. */

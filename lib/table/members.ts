@@ -2,7 +2,7 @@ import { DEFAULT_LEVELS } from '../levels/levels';
 import type { Member } from '../members/member';
 import type { PointsEntry } from '../members/points';
 import { shardOf } from '../segments/shard';
-import { blob, decode, isBoolean, isNumber, isObject, isString, isStringArray, oneOf, opt, recordOf, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
+import { blob, decode, isBoolean, isNumber, isObject, isString, isStringArray, named, oneOf, opt, recordOf, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
 import type { ItemType } from './itemType';
 
 /**
@@ -84,7 +84,7 @@ const profileShape = {
 
 /** A member's profile item as a Member (keys off; points, level, tags and subscription defaulted). */
 export function decodeMember(item: RawItem): Member {
-  const m = decode(withoutKeys(item), profileShape, 'member profile');
+  const m = decode(withoutKeys(item), profileShape, named(item, 'member profile'));
   return { ...m, points: m.points ?? 0, level: m.level ?? DEFAULT_LEVEL, tags: m.tags ?? [], subscribed: m.subscribed ?? false };
 }
 
@@ -113,7 +113,7 @@ const pointsEntryShape = {
 
 /** A ledger entry item (or the entry an idempotency record holds) as a PointsEntry. */
 export function decodePointsEntry(item: RawItem): PointsEntry {
-  return decode(withoutKeys(item), pointsEntryShape, 'points entry');
+  return decode(withoutKeys(item), pointsEntryShape, named(item, 'points entry'));
 }
 
 /** The entry an idempotency record holds, if the item is one. */

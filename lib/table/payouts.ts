@@ -1,5 +1,5 @@
 import { PAYOUT_STATES, type Payout } from '../payouts/payout';
-import { decode, isNumber, isString, oneOf, opt, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
+import { decode, isNumber, named, isString, oneOf, opt, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
 import type { ItemType } from './itemType';
 
 /** One payout order (transfer bill or cash red packet), keyed by its merchant reference (out_bill_no / mch_billno). */
@@ -43,7 +43,7 @@ const payoutShape = {
 } satisfies ShapeOf<Payout>;
 
 export function decodePayout(item: RawItem): Payout {
-  return decode(withoutKeys(item), payoutShape, 'payout order');
+  return decode(withoutKeys(item), payoutShape, named(item, 'payout order'));
 }
 
 export const PAYOUT_ITEM_TYPES: readonly ItemType[] = [

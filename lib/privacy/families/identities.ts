@@ -2,7 +2,7 @@ import { forgetLookups, prospectId } from '../../import/lookups';
 import { batchGet } from '../../store/batchGet';
 import { deleteIfExists } from '../../store/dynamo';
 import { decodePerson, isLookupKey, isProspectPk, lookupKey, lookupTarget, memberPk, phoneLookup, profileKey, prospectPk, unionidLookup, type PersonItem } from '../../table';
-import { withoutKeys, type ErasureContext, type MemberContext, type OutsideFamily } from '../family';
+import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 
 /** The phone and unionid the member is known by in other channels (on the profile). */
 export function identitiesOf(ctx: MemberContext): { phone?: string; unionid?: string } {
