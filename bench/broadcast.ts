@@ -40,7 +40,7 @@ import { dynamoSegmentIndex } from '../lib/segments/dynamoSegmentIndex';
 import { activityBounds } from '../lib/segments/plan';
 import { DAY_MS, type Segment } from '../lib/segments/segment';
 import { selectMembers, type SegmentIndex } from '../lib/segments/select';
-import { activityKey, levelKey } from '../lib/segments/shard';
+import { activityKey, levelKey } from '../lib/table';
 import { batchWriteAll } from '../lib/store/batchWrite';
 import { cacheFor } from '../lib/store/cacheFor';
 import { createTable, type Table } from '../lib/store/dynamo';

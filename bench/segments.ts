@@ -16,7 +16,7 @@ import { systemClock } from '../lib/clock/clock';
 import { dynamoSegmentIndex } from '../lib/segments/dynamoSegmentIndex';
 import { DAY_MS, type Segment } from '../lib/segments/segment';
 import { selectMembers } from '../lib/segments/select';
-import { activityKey, levelKey, tagKey } from '../lib/segments/shard';
+import { activityKey, levelKey, tagKey } from '../lib/table';
 import { createTable, type Table } from '../lib/store/dynamo';
 import { ensureTable } from '../lib/store/ensureTable';
 

@@ -6,7 +6,7 @@ import { closeRoundPorts } from '../lib/app/redpacket';
 import { reengagePorts } from '../lib/app/reengage';
 import { getRuntime, type Runtime } from '../lib/app/runtime';
 import { createImportJob } from '../lib/import/importJobs';
-import { CANCELLED_PAYOUTS, payoutKey } from '../lib/payouts/payoutKeys';
+import { CANCELLED_PAYOUTS, payoutKey } from '../lib/table';
 import { eraseMember, type EraseResult } from '../lib/privacy/eraseMember';
 import { familyOf, OUTSIDE_FAMILIES } from '../lib/privacy/memberData';
 import { closeRound } from '../lib/redpacket/closeRound';

@@ -54,7 +54,7 @@ test('a lost answer (processed, then the connection dropped) and SYSTEM_ERROR: r
   await grab('fault-b', '故障红包');
 
   const store = dynamoPayoutStore(table);
-  const open = (await store.listOpen(100)).payouts.filter((p) => p.campaignName === '每日红烧肉红包' && ['fault-a', 'fault-b'].includes(p.openid));
+  const open = (await store.listOpen(100)).payouts.filter((p) => p.campaignName === '每日红烧肉红包' && ['fault-a', 'fault-b'].includes(p.openid ?? ''));
   assert.deepEqual(open.map((p) => p.state).sort(), ['pending', 'pending'], 'both answers were untrustworthy: the orders stay pending');
   assert.equal((await bills()).transferBills.filter((b) => open.some((p) => p.ref === b.outBillNo)).length, 1, 'the dropped call did create its bill');
 

@@ -4,7 +4,7 @@ import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SORRY_REPLY } from '../lib/conversation/respondToFollower';
 import { dynamoRuleStore } from '../lib/autoreply/ruleStore';
 import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
-import { roundKey } from '../lib/redpacket/dynamoRoundStore';
+import { roundKey } from '../lib/table';
 import { planRound } from '../lib/redpacket/round';
 import { roundAt } from '../lib/redpacket/roundSchedule';
 import type { Table } from '../lib/store/dynamo';

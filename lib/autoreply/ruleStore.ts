@@ -1,6 +1,7 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Table } from '../store/dynamo';
 import { queryPartition } from '../store/queryPartition';
+import { AUTOREPLY_PK, autoreplyRuleKey, decodeRule } from '../table';
 import type { Rule } from './rule';
 
 export interface RuleStore {
@@ -10,17 +11,15 @@ export interface RuleStore {
   remove(id: string): Promise<boolean>;
 }
 
-const PK = 'CONFIG#AUTOREPLY';
-
 export function dynamoRuleStore(table: Table): RuleStore {
   return {
-    list: async () => (await queryPartition(table, PK)).map((item) => item.rule as Rule),
+    list: async () => (await queryPartition(table, AUTOREPLY_PK)).map(decodeRule),
     async put(rule) {
-      await table.doc.send(new PutCommand({ TableName: table.name, Item: { pk: PK, sk: rule.id, rule } }));
+      await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...autoreplyRuleKey(rule.id), rule } }));
     },
     async remove(id) {
       try {
-        await table.doc.send(new DeleteCommand({ TableName: table.name, Key: { pk: PK, sk: id }, ConditionExpression: 'attribute_exists(pk)' }));
+        await table.doc.send(new DeleteCommand({ TableName: table.name, Key: autoreplyRuleKey(id), ConditionExpression: 'attribute_exists(pk)' }));
         return true;
       } catch (err) {
         if (isConditionFailure(err)) return false;

@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { putIf, type Table } from '../store/dynamo';
+import { BROADCAST_DUE as DUE, BROADCASTS_PK as PK, broadcastItem as item, broadcastKey, decodeBroadcast } from '../table';
 import type { BroadcastRecord } from './broadcast';
 
 /** Broadcasts, and the due index the dispatcher reads every minute. */
@@ -15,23 +16,15 @@ export interface BroadcastStore {
   save(b: BroadcastRecord, readVersion: number): Promise<'saved' | 'conflict'>;
 }
 
-// One partition: an account sends a few broadcasts a day, and the list is one query. Ids sort by creation.
-const PK = 'BROADCASTS';
-const DUE = 'BROADCAST#DUE';
-
-function item(b: BroadcastRecord): Record<string, unknown> {
-  return { pk: PK, sk: b.id, broadcast: b, version: b.version, ...(b.dueAt ? { gsi1pk: DUE, gsi1sk: `${b.dueAt}#${b.id}` } : {}) };
-}
-
 export function dynamoBroadcastStore(table: Table): BroadcastStore {
   return {
     async get(id) {
-      const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: { pk: PK, sk: id }, ConsistentRead: true }));
-      return out.Item?.broadcast as BroadcastRecord | undefined;
+      const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: broadcastKey(id), ConsistentRead: true }));
+      return out.Item ? decodeBroadcast(out.Item) : undefined;
     },
     async list(limit) {
       const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ScanIndexForward: false, Limit: limit }));
-      return (out.Items ?? []).map((i) => i.broadcast as BroadcastRecord);
+      return (out.Items ?? []).map(decodeBroadcast);
     },
     async due(nowIso, limit) {
       const out = await table.doc.send(

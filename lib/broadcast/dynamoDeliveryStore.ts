@@ -1,17 +1,29 @@
-import { PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { memberKey, toMember } from '../members/dynamoMemberStore';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../segments/shard';
-import { batchGet } from '../store/batchGet';
-import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
+import { batchGet, itemAt } from '../store/batchGet';
+import { isConditionFailure, type Table } from '../store/dynamo';
 import { sumCounters } from '../store/sumCounters';
+import {
+  broadcastCounterKey,
+  broadcastCounterPk,
+  decodeEarlyReport,
+  decodeMassMessage,
+  decodeMember,
+  deliveryRecordsOf,
+  earlyReportKey,
+  memberKey,
+  msgKey,
+  recordAttribute,
+  touchKey,
+  transactWrite,
+  updateExpression,
+  type JobReport,
+  type RawItem,
+  type StoredDeliveryRecord,
+  type TxWrite,
+} from '../table';
 import type { Touch } from './broadcast';
-import { counterKey, counterPk, earlyReportKey, msgKey, RECORD_PREFIX, recordAttribute, touchKey } from './deliveryKeys';
 import { isFinal, type ChunkFacts, type DeliveryRecord, type DeliveryStore, type Outcome } from './deliveryStore';
-
-type TxItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Stored = DeliveryRecord & { at?: string };
-type JobReport = Parameters<DeliveryStore['recordJobFinished']>[0];
 
 /** Touch items outlive the longest window that reads them (frequency cap ≤ 28 days: this month and the last). */
 const TOUCH_TTL_S = 70 * 86_400;
@@ -36,7 +48,7 @@ function counterName(o: Outcome): string | undefined {
   }
 }
 
-function recordOf(o: Outcome, at: string): Stored {
+function recordOf(o: Outcome, at: string): StoredDeliveryRecord {
   switch (o.state) {
     case 'sent':
       return { state: 'sent', channel: o.channel, at, ...(o.msgid ? { msgid: o.msgid } : {}) };
@@ -50,36 +62,37 @@ function recordOf(o: Outcome, at: string): Stored {
 }
 
 /** What a member's touch items say: this broadcast's record (a final one wins) and what they received. */
-function readMember(items: (Record<string, unknown> | undefined)[], attribute: string): { record?: DeliveryRecord; touches: Touch[] } {
+function readMember(items: (RawItem | undefined)[], attribute: string): { record?: DeliveryRecord; touches: Touch[] } {
   let record: DeliveryRecord | undefined;
   const touches: Touch[] = [];
   for (const item of items) {
     if (!item) continue;
-    for (const [name, value] of Object.entries(item)) {
-      if (!name.startsWith(RECORD_PREFIX)) continue;
-      const r = value as Stored;
+    for (const { broadcastId, attribute: name, record: r } of deliveryRecordsOf(item)) {
       if (name === attribute && (!record || (isFinal(r) && !isFinal(record)))) record = r;
-      if (r.state === 'sent') touches.push({ at: r.at, id: name.slice(RECORD_PREFIX.length), ...(r.channel === 'mass' ? { mass: true } : {}), ...(r.msgid ? { msgid: r.msgid } : {}) });
+      if (r.state === 'sent') touches.push({ at: r.at, id: broadcastId, ...(r.channel === 'mass' ? { mass: true } : {}), ...(r.msgid ? { msgid: r.msgid } : {}) });
     }
   }
   return { record, touches };
 }
 
-/** Runs a transaction, retrying conflicts; items whose condition failed are dropped and the rest retried. */
-async function transact(table: Table, build: (skip: Set<number>) => { items: TxItem[]; owners: number[] }): Promise<void> {
-  const skip = new Set<number>();
+/**
+ * Settles a chunk in one transaction, retrying conflicts: the writes named after a member whose
+ * condition failed (someone else settled them) are dropped and the rest retried. `build` names
+ * each member's write `member:<i>` (i its index among the outcomes); the counters are shared.
+ */
+const memberWrite = (i: number) => `member:${i}`;
+const isMemberWrite = (name: string) => name.startsWith('member:');
+
+async function transact(table: Table, build: (skip: ReadonlySet<string>) => Record<string, TxWrite | TxWrite[] | undefined>): Promise<void> {
+  const skip = new Set<string>();
   for (let attempt = 0; ; attempt++) {
-    const { items, owners } = build(skip);
-    if (!owners.some((o) => o >= 0)) return;
-    try {
-      await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (err) {
-      const codes = cancellationCodes(err);
-      if (!codes || attempt > 8) throw err;
-      codes.forEach((c, i) => c === 'ConditionalCheckFailed' && owners[i]! >= 0 && skip.add(owners[i]!));
-      await new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random())));
-    }
+    const writes = build(skip);
+    if (!Object.keys(writes).some(isMemberWrite)) return;
+    const result = await transactWrite(table, writes);
+    if (result.status === 'written') return;
+    if (attempt > 8) throw result.error;
+    for (const name of result.failed) if (isMemberWrite(name)) skip.add(name);
+    await new Promise((r) => setTimeout(r, Math.min(500, 10 * 2 ** attempt) * (0.5 + Math.random())));
   }
 }
 
@@ -91,48 +104,45 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
     const { msgid, openid } = report;
     const at = new Date(nowMs).toISOString();
     const found = await batchGet(table, [msgKey(msgid), ...report.months.map((m) => touchKey(openid, m))]);
-    const mass = found.get(`WXMSG#${msgid}|MSG`);
-    let mark: TxItem['Update'];
+    const mass = itemAt(found, msgKey(msgid));
+    let mark: TxWrite | undefined;
     let target: { broadcastId: string; shard: number } | undefined;
-    const condition = { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)' };
     if (mass) {
-      target = { broadcastId: String(mass.broadcastId), shard: Number(mass.shard) };
-      mark = { TableName: T, Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s, deliveredAt = :at', ...condition, ExpressionAttributeValues: { ':s': report.status, ':at': at } };
+      target = decodeMassMessage(mass);
+      mark = { Update: { Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s, deliveredAt = :at', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)', ExpressionAttributeValues: { ':s': report.status, ':at': at } } };
     } else {
       for (const m of report.months) {
-        const item = found.get(`MEMBER#${openid}|TOUCH#${m}`);
-        const hit = Object.entries(item ?? {}).find(([name, v]) => name.startsWith(RECORD_PREFIX) && (v as Stored).state === 'sent' && (v as { msgid?: string }).msgid === msgid);
+        const item = itemAt(found, touchKey(openid, m));
+        const hit = item && deliveryRecordsOf(item).find(({ record }) => record.state === 'sent' && record.msgid === msgid);
         if (!hit) continue;
-        target = { broadcastId: hit[0].slice(RECORD_PREFIX.length), shard: shardOf(openid) };
+        target = { broadcastId: hit.broadcastId, shard: shardOf(openid) };
         mark = {
-          TableName: T,
-          Key: touchKey(openid, m),
-          UpdateExpression: 'SET #r.delivered = :s, #r.deliveredAt = :at',
-          ConditionExpression: 'attribute_exists(#r) AND attribute_not_exists(#r.delivered)',
-          ExpressionAttributeNames: { '#r': hit[0] },
-          ExpressionAttributeValues: { ':s': report.status, ':at': at },
+          Update: {
+            Key: touchKey(openid, m),
+            UpdateExpression: 'SET #r.delivered = :s, #r.deliveredAt = :at',
+            ConditionExpression: 'attribute_exists(#r) AND attribute_not_exists(#r.delivered)',
+            ExpressionAttributeNames: { '#r': hit.attribute },
+            ExpressionAttributeValues: { ':s': report.status, ':at': at },
+          },
         };
         break;
       }
     }
     if (!target || !mark) return 'unknown-msgid';
-    const count: TxItem = {
-      Update: { TableName: T, Key: counterKey(target.broadcastId, target.shard), UpdateExpression: 'ADD delivered :ok, deliveryFailed :failed', ExpressionAttributeValues: { ':ok': report.ok, ':failed': report.failed } },
-    };
-    try {
-      await table.doc.send(new TransactWriteCommand({ TransactItems: [{ Update: mark }, count] }));
-      return 'counted';
-    } catch (err) {
-      if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return 'already';
-      throw err;
-    }
+    const written = await transactWrite(table, {
+      mark,
+      count: { Update: { Key: broadcastCounterKey(target.broadcastId, target.shard), ...updateExpression({ add: { delivered: report.ok, deliveryFailed: report.failed } }) } },
+    });
+    if (written.status === 'written') return 'counted';
+    if (written.failed.has('mark')) return 'already';
+    throw written.error;
   }
 
   /** Counts the reports that came before this settle (WeChat can be faster than the worker). */
   async function countEarlyReports(sends: readonly { msgid: string; openid?: string }[], nowMs: number): Promise<void> {
     if (sends.length === 0) return;
     const found = await batchGet(table, sends.map((s) => earlyReportKey(s.msgid, s.openid)));
-    for (const item of found.values()) await countReport(item.report as JobReport, nowMs);
+    for (const item of found.values()) await countReport(decodeEarlyReport(item), nowMs);
   }
 
   return {
@@ -142,9 +152,9 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       const facts: ChunkFacts = { records: new Map(), members: new Map(), touches: new Map() };
       const attribute = recordAttribute(chunk.broadcastId);
       for (const o of openids) {
-        const profile = found.get(`MEMBER#${o}|PROFILE`);
-        if (profile) facts.members.set(o, toMember(profile));
-        const { record, touches } = readMember(months.map((m) => found.get(`MEMBER#${o}|TOUCH#${m}`)), attribute);
+        const profile = itemAt(found, memberKey(o));
+        if (profile) facts.members.set(o, decodeMember(profile));
+        const { record, touches } = readMember(months.map((m) => itemAt(found, touchKey(o, m))), attribute);
         if (record) facts.records.set(o, record);
         facts.touches.set(o, touches);
       }
@@ -183,46 +193,30 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       const nowIso = new Date(ctx.nowMs).toISOString();
       const expires = Math.floor(ctx.nowMs / 1000);
       await transact(table, (skip) => {
-        const kept = outcomes.map((o, i) => ({ o, i })).filter(({ i }) => !skip.has(i));
-        const items: TxItem[] = [];
-        const owners: number[] = [];
+        const kept = outcomes.map((o, i) => ({ o, i })).filter(({ i }) => !skip.has(memberWrite(i)));
+        const writes: Record<string, TxWrite | undefined> = {};
         for (const { o, i } of kept) {
           const values = o.claimed ? { ':claimed': 'claimed', ':token': token } : { ':retry': 'retry', ':claimed': 'claimed', ':cutoff': ctx.nowMs - ctx.leaseMs };
-          items.push({
+          writes[memberWrite(i)] = {
             Update: {
-              TableName: T,
               Key: touchKey(o.openid, ctx.month),
               UpdateExpression: 'SET #r = :rec, expiresAt = :exp',
               ConditionExpression: o.claimed ? CLAIMED_BY_ME : CLAIMABLE,
               ExpressionAttributeNames: { ...names(attribute), ...(o.claimed ? { '#token': 'token' } : {}) },
               ExpressionAttributeValues: { ':rec': recordOf(o, nowIso), ':exp': expires + TOUCH_TTL_S, ...values },
             },
-          });
-          owners.push(i);
+          };
         }
-        const counts = new Map<string, number>();
+        const counts: Record<string, number> = {};
         for (const { o } of kept) {
           const name = counterName(o);
-          if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+          if (name) counts[name] = (counts[name] ?? 0) + 1;
         }
-        if (counts.size > 0) {
-          const counted = [...counts.keys()];
-          items.push({
-            Update: {
-              TableName: T,
-              Key: counterKey(chunk.broadcastId, chunk.shard),
-              UpdateExpression: `ADD ${counted.map((_, j) => `#c${j} :c${j}`).join(', ')}`,
-              ExpressionAttributeNames: Object.fromEntries(counted.map((n, j) => [`#c${j}`, n])),
-              ExpressionAttributeValues: Object.fromEntries(counted.map((n, j) => [`:c${j}`, counts.get(n)!])),
-            },
-          });
-          owners.push(-1);
-        }
+        if (Object.keys(counts).length > 0) writes.counters = { Update: { Key: broadcastCounterKey(chunk.broadcastId, chunk.shard), ...updateExpression({ add: counts }) } };
         if (ctx.massMsgid && kept.some(({ o }) => o.state === 'sent' && o.channel === 'mass')) {
-          items.push({ Put: { TableName: T, Item: { ...msgKey(ctx.massMsgid), broadcastId: chunk.broadcastId, shard: chunk.shard, expiresAt: expires + MSG_TTL_S } } });
-          owners.push(-1);
+          writes.mass = { Put: { Item: { ...msgKey(ctx.massMsgid), broadcastId: chunk.broadcastId, shard: chunk.shard, expiresAt: expires + MSG_TTL_S } } };
         }
-        return { items, owners };
+        return writes;
       });
       const sends = outcomes.flatMap((o) => (o.state === 'sent' && o.msgid ? [{ msgid: o.msgid, openid: o.openid }] : []));
       await countEarlyReports(ctx.massMsgid ? [...sends, { msgid: ctx.massMsgid }] : sends, ctx.nowMs);
@@ -256,6 +250,6 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       return second === 'unknown-msgid' ? 'parked' : second;
     },
 
-    counters: (broadcastId) => sumCounters(table, counterPk(broadcastId)),
+    counters: (broadcastId) => sumCounters(table, broadcastCounterPk(broadcastId)),
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Table } from '../store/dynamo';
+import { dedupItemKey, isObject, type RawItem } from '../table';
 import type { DedupState, DedupStore } from './dedupStore';
 
 /** A claim older than this belongs to a delivery that died; a later retry may take it over. */
@@ -8,20 +9,9 @@ const LEASE_MS = 15_000;
 /** WeChat retries within seconds; a day of memory is plenty and TTL cleans up. */
 const KEEP_SECONDS = 24 * 3600;
 
-/**
- * A push's dedup record lives in its follower's partition (`MEMBER#<openid>` / `DEDUP#<rest>`):
- * it holds the reply, which may quote the member's name or points, and erasure deletes the whole
- * partition (lib/privacy). Push keys start with `<openid>|` (lib/wechat/message.ts); any other key
- * keeps a partition of its own.
- */
-export function dedupItemKey(k: string): { pk: string; sk: string } {
-  const bar = k.indexOf('|');
-  if (bar <= 0) return { pk: `DEDUP#${k}`, sk: 'DEDUP' };
-  return { pk: `MEMBER#${k.slice(0, bar)}`, sk: `DEDUP#${k.slice(bar + 1)}` };
-}
 const key = dedupItemKey;
 
-function toState(item: Record<string, unknown> | undefined): DedupState {
+function toState(item: RawItem | undefined): DedupState {
   if (!item) return { status: 'absent' };
   if (item.state === 'done') return { status: 'done', reply: String(item.reply ?? '') };
   return { status: 'pending' };
@@ -47,7 +37,7 @@ export function dynamoDedupStore(table: Table): DedupStore {
         return { status: 'claimed' };
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
-        const raw = (err as { Item?: Record<string, unknown> }).Item;
+        const raw = isObject(err) && isObject(err.Item) ? err.Item : undefined;
         const old = raw ? unmarshallLoose(raw) : undefined;
         if (old?.claimId === claimId && old.state === 'pending') return { status: 'claimed' };
         const found = old ? toState(old) : await this.read(k);
@@ -90,11 +80,11 @@ export function dynamoDedupStore(table: Table): DedupStore {
 }
 
 /** The condition-failure item comes back in DynamoDB's attribute-value form. */
-function unmarshallLoose(item: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+function unmarshallLoose(item: RawItem): RawItem {
+  const out: RawItem = {};
   for (const [k, v] of Object.entries(item)) {
-    const av = v as { S?: string; N?: string; BOOL?: boolean };
-    out[k] = av.S ?? (av.N !== undefined ? Number(av.N) : av.BOOL ?? v);
+    const av = isObject(v) ? v : {};
+    out[k] = typeof av.S === 'string' ? av.S : typeof av.N === 'string' ? Number(av.N) : typeof av.BOOL === 'boolean' ? av.BOOL : v;
   }
   return out;
 }

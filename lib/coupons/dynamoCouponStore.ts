@@ -1,34 +1,23 @@
-import { serviceEventIndex } from '../notices/serviceEvents';
+import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, putIf, type Table } from '../store/dynamo';
 import { queryAll } from '../store/queryAll';
-import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { memberKey } from '../members/dynamoMemberStore';
-import { cancellationCodes, isConditionFailure, putIf, type Table } from '../store/dynamo';
 import { queryPartition } from '../store/queryPartition';
-import { couponState, type Coupon, type CouponTemplate } from './coupon';
+import { COUPON_TEMPLATES_PK, couponIssueKey, couponKey, couponTemplateKey, decodeCoupon, decodeCouponTemplate, MEMBER_COUPON_PREFIX, memberCouponKey, memberKey, memberPk, serviceEventIndex, transactWrite, type TxWrite } from '../table';
+import { couponState, type CouponTemplate } from './coupon';
 import type { CouponStore, CouponTemplateStore } from './couponStore';
 
-const TEMPLATE_PK = 'CONFIG#COUPON_TEMPLATE';
 const MAX_ATTEMPTS = 25;
-
-export const couponKey = (code: string) => ({ pk: `COUPON#${code}`, sk: 'COUPON' });
-export const memberCouponKey = (c: Pick<Coupon, 'openid' | 'issuedAt' | 'code'>) => ({ pk: `MEMBER#${c.openid}`, sk: `COUPON#${c.issuedAt}#${c.code}` });
-const issueKey = (openid: string, key: string) => ({ pk: `MEMBER#${openid}`, sk: `COUPONKEY#${key}` });
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
 
-function toCoupon(item: Record<string, unknown>): Coupon {
-  const { pk: _pk, sk: _sk, gsi1pk: _ipk, gsi1sk: _isk, ...rest } = item;
-  return rest as unknown as Coupon;
-}
-
 export function dynamoCouponTemplates(table: Table): CouponTemplateStore {
-  const key = (id: string) => ({ pk: TEMPLATE_PK, sk: id });
+  const key = couponTemplateKey;
   const put = (t: CouponTemplate, condition: string) => putIf(table, { ...key(t.id), template: t }, condition);
   return {
-    list: async () => (await queryPartition(table, TEMPLATE_PK)).map((item) => item.template as CouponTemplate),
+    list: async () => (await queryPartition(table, COUPON_TEMPLATES_PK)).map(decodeCouponTemplate),
     async get(id) {
       const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: key(id), ConsistentRead: true }));
-      return out.Item?.template as CouponTemplate | undefined;
+      return out.Item ? decodeCouponTemplate(out.Item) : undefined;
     },
     create: (t) => put(t, 'attribute_not_exists(pk)'),
     replace: (t) => put(t, 'attribute_exists(pk)'),
@@ -52,10 +41,10 @@ export function dynamoCouponTemplates(table: Table): CouponTemplateStore {
 export function dynamoCoupons(table: Table): CouponStore {
   const get = async (code: string) => {
     const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: couponKey(code), ConsistentRead: true }));
-    return out.Item ? toCoupon(out.Item) : undefined;
+    return out.Item ? decodeCoupon(out.Item) : undefined;
   };
   const byIdempotencyKey = async (openid: string, key: string) => {
-    const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: issueKey(openid, key), ConsistentRead: true }));
+    const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: couponIssueKey(openid, key), ConsistentRead: true }));
     return out.Item ? get(String(out.Item.code)) : undefined;
   };
 
@@ -64,32 +53,21 @@ export function dynamoCoupons(table: Table): CouponStore {
     byIdempotencyKey,
 
     async issue(coupon, idempotencyKey) {
-      try {
-        await table.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { ConditionCheck: { TableName: table.name, Key: memberKey(coupon.openid), ConditionExpression: 'attribute_exists(pk)' } },
-              { Put: { TableName: table.name, Item: { ...couponKey(coupon.code), ...coupon }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              // Indexed by expiry, for "coupon expiring tomorrow" notices (lib/reengage).
-              { Put: { TableName: table.name, Item: { ...memberCouponKey(coupon), ...coupon, ...serviceEventIndex('COUPONEXP', coupon.openid, coupon.validUntil) } } },
-              ...(idempotencyKey
-                ? [{ Put: { TableName: table.name, Item: { ...issueKey(coupon.openid, idempotencyKey), code: coupon.code, at: coupon.issuedAt }, ConditionExpression: 'attribute_not_exists(pk)' } }]
-                : []),
-            ],
-          }),
-        );
-        return { status: 'issued' };
-      } catch (err) {
-        const codes = cancellationCodes(err);
-        if (!codes) throw err;
-        if (codes[0] === 'ConditionalCheckFailed') return { status: 'no-member' };
-        if (idempotencyKey && codes[3] === 'ConditionalCheckFailed') {
-          const earlier = await byIdempotencyKey(coupon.openid, idempotencyKey);
-          if (earlier) return { status: 'duplicate', coupon: earlier };
-        }
-        // A code collision (one in 2⁶⁰) or a conflicting transaction: the caller tries again with a new code.
-        return { status: 'code-taken' };
+      const written = await transactWrite(table, {
+        member: { ConditionCheck: { Key: memberKey(coupon.openid), ConditionExpression: 'attribute_exists(pk)' } },
+        coupon: { Put: { Item: { ...couponKey(coupon.code), ...coupon }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        // Indexed by expiry, for "coupon expiring tomorrow" notices (lib/reengage).
+        memberCopy: { Put: { Item: { ...memberCouponKey(coupon), ...coupon, ...serviceEventIndex('COUPONEXP', coupon.openid, coupon.validUntil) } } },
+        issueKey: idempotencyKey ? { Put: { Item: { ...couponIssueKey(coupon.openid, idempotencyKey), code: coupon.code, at: coupon.issuedAt }, ConditionExpression: 'attribute_not_exists(pk)' } } : undefined,
+      });
+      if (written.status === 'written') return { status: 'issued' };
+      if (written.failed.has('member')) return { status: 'no-member' };
+      if (idempotencyKey && written.failed.has('issueKey')) {
+        const earlier = await byIdempotencyKey(coupon.openid, idempotencyKey);
+        if (earlier) return { status: 'duplicate', coupon: earlier };
       }
+      // A code collision (one in 2⁶⁰) or a conflicting transaction: the caller tries again with a new code.
+      return { status: 'code-taken' };
     },
 
     async redeem(code, nowMs, by) {
@@ -108,36 +86,18 @@ export function dynamoCoupons(table: Table): CouponStore {
           ExpressionAttributeNames: { '#status': 'status' },
         };
         const values = { ':redeemed': 'redeemed', ':now': now, ...(by ? { ':by': by } : {}) };
-        try {
-          await table.doc.send(
-            new TransactWriteCommand({
-              TransactItems: [
-                {
-                  Update: {
-                    TableName: table.name,
-                    Key: couponKey(code),
-                    ...set,
-                    ConditionExpression: '#status = :issued AND validFrom <= :now AND validUntil >= :now',
-                    ExpressionAttributeValues: { ...values, ':issued': 'issued' },
-                  },
-                },
-                ...(memberCopy
-                  ? [{ Update: { TableName: table.name, Key: memberCouponKey(coupon), ...set, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: values } }]
-                  : []),
-              ],
-            }),
-          );
-          return { status: 'redeemed', coupon: { ...coupon, status: 'redeemed', redeemedAt: now, ...(by ? { redeemedBy: by } : {}) } };
-        } catch (err) {
-          const codes = cancellationCodes(err);
-          if (!codes) throw err;
-          if (memberCopy && codes[0] !== 'ConditionalCheckFailed' && codes[1] === 'ConditionalCheckFailed') {
-            memberCopy = false;
-            continue;
-          }
-          // Someone else redeemed it (or the transactions conflicted): re-read to say which.
-          await pause(attempt);
+        const memberCopyUpdate: TxWrite | undefined = memberCopy ? { Update: { Key: memberCouponKey(coupon), ...set, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: values } } : undefined;
+        const written = await transactWrite(table, {
+          coupon: { Update: { Key: couponKey(code), ...set, ConditionExpression: '#status = :issued AND validFrom <= :now AND validUntil >= :now', ExpressionAttributeValues: { ...values, ':issued': 'issued' } } },
+          memberCopy: memberCopyUpdate,
+        });
+        if (written.status === 'written') return { status: 'redeemed', coupon: { ...coupon, status: 'redeemed', redeemedAt: now, ...(by ? { redeemedBy: by } : {}) } };
+        if (memberCopy && !written.failed.has('coupon') && written.failed.has('memberCopy')) {
+          memberCopy = false;
+          continue;
         }
+        // Someone else redeemed it (or the transactions conflicted): re-read to say which.
+        await pause(attempt);
       }
       throw new Error(`coupons: gave up redeeming ${code} after ${MAX_ATTEMPTS} attempts under contention`);
     },
@@ -145,11 +105,11 @@ export function dynamoCoupons(table: Table): CouponStore {
     async listOf(openid) {
       const items = await queryAll(table, {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-        ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':c': 'COUPON#' },
+        ExpressionAttributeValues: { ':pk': memberPk(openid), ':c': MEMBER_COUPON_PREFIX },
         ScanIndexForward: false,
         ConsistentRead: true,
       });
-      return items.map(toCoupon);
+      return items.map(decodeCoupon);
     },
   };
 }

@@ -4,6 +4,7 @@ import { queryAll } from '../store/queryAll';
 import { batchWriteAll } from '../store/batchWrite';
 import type { Level } from '../levels/levels';
 import { isConditionFailure, type Table } from '../store/dynamo';
+import { decodeChunkRows, decodeImportJob, importChunkKey as chunkKey, importJobStatusKey as statusKey, OPEN_IMPORT_JOBS as OPEN_JOBS } from '../table';
 import { importRows } from './importRows';
 import type { ImportRow, RowError } from './row';
 
@@ -31,15 +32,6 @@ export interface ImportJobStatus {
   finishedAt?: string;
 }
 
-const statusKey = (jobId: string) => ({ pk: `IMPORTJOB#${jobId}`, sk: 'STATUS' });
-const chunkKey = (jobId: string, i: number) => ({ pk: `IMPORTJOB#${jobId}`, sk: `CHUNK#${String(i).padStart(5, '0')}` });
-/**
- * Jobs not done yet are listed on gsi1 (sparse: the key goes when the job is done). Their chunks
- * still hold rows with phone numbers and unionids, which erasure must reach (forgetPendingRows);
- * a chunk is deleted as soon as it is imported, so a finished job keeps no rows.
- */
-const OPEN_JOBS = 'IMPORTJOB#OPEN';
-
 export async function createImportJob(table: Table, rows: readonly ImportRow[], rowErrors: readonly RowError[], nowMs: number): Promise<ImportJobStatus> {
   const jobId = randomUUID();
   const expiresAt = Math.floor(nowMs / 1000) + KEEP_SECONDS;
@@ -66,9 +58,7 @@ export async function createImportJob(table: Table, rows: readonly ImportRow[], 
 
 export async function readImportJob(table: Table, jobId: string): Promise<ImportJobStatus | undefined> {
   const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: statusKey(jobId), ConsistentRead: true }));
-  if (!out.Item) return undefined;
-  const { pk: _pk, sk: _sk, expiresAt: _e, gsi1pk: _g, gsi1sk: _s, ...status } = out.Item;
-  return status as ImportJobStatus;
+  return out.Item ? decodeImportJob(out.Item) : undefined;
 }
 
 export interface JobPorts {
@@ -93,7 +83,7 @@ export async function runImportJob(ports: JobPorts, jobId: string, deadlineMs: n
     if (ports.now() + minChunkMs > deadlineMs) return false;
     const i = status.nextChunk;
     const chunk = await ports.table.doc.send(new GetCommand({ TableName: ports.table.name, Key: chunkKey(jobId, i), ConsistentRead: true }));
-    const rows = (chunk.Item?.rows ?? []) as ImportRow[];
+    const rows = decodeChunkRows(chunk.Item);
     const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.now() }, rows);
     try {
       await ports.table.doc.send(
@@ -148,11 +138,10 @@ const names = (row: ImportRow, who: RowSubject) => (!!who.phone && row.phone ===
 async function pendingChunks(table: Table): Promise<{ key: { pk: string; sk: string }; rows: ImportRow[] }[]> {
   const jobs = await queryAll(table, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': OPEN_JOBS } });
   const chunks: { key: { pk: string; sk: string }; rows: ImportRow[] }[] = [];
-  for (const job of jobs) {
-    const jobId = String(job.jobId);
-    for (let i = Number(job.nextChunk); i < Number(job.chunks); i++) {
-      const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: chunkKey(jobId, i), ConsistentRead: true }));
-      if (out.Item) chunks.push({ key: chunkKey(jobId, i), rows: (out.Item.rows ?? []) as ImportRow[] });
+  for (const job of jobs.map(decodeImportJob)) {
+    for (let i = job.nextChunk; i < job.chunks; i++) {
+      const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: chunkKey(job.jobId, i), ConsistentRead: true }));
+      if (out.Item) chunks.push({ key: chunkKey(job.jobId, i), rows: decodeChunkRows(out.Item) });
     }
   }
   return chunks;

@@ -1,10 +1,10 @@
 import { ownValue } from '../records/own';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Level } from '../levels/levels';
 import { upgradeEffects } from '../levels/upgrade';
-import type { Table } from '../store/dynamo';
-import { batchGet } from '../store/batchGet';
-import { LOOKUP_SK, lookupKey, phoneLookup, prospectId, prospectPk, unionidLookup } from './lookups';
+import { errorName, type Table } from '../store/dynamo';
+import { batchGet, itemAt } from '../store/batchGet';
+import { decodePerson, isMemberPk, lookupKey, lookupTarget, openidOfMemberPk, phoneLookup, profileKey, PROSPECT_PREFIX, prospectPk, transactWrite, unionidLookup, updateExpression, versionGuard, type PersonItem, type TxWrite } from '../table';
+import { prospectId } from './lookups';
 import type { ImportRow, RowError } from './row';
 
 export interface ImportPorts {
@@ -36,10 +36,10 @@ export interface ImportOptions {
 type Rec = Record<string, unknown>;
 type Outcome = 'created' | 'merged' | 'unchanged' | RowError;
 
-/** What we know of the table, per lookup pk (→ targetPk, null = none) and per target pk (→ item, null = none). */
+/** What we know of the table, per lookup pk (→ targetPk, null = none) and per target pk (→ profile, null = none). */
 interface View {
   lookups: Map<string, string | null>;
-  records: Map<string, Rec | null>;
+  records: Map<string, PersonItem | null>;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -90,25 +90,22 @@ async function load(table: Table, view: View, rows: readonly ImportRow[]): Promi
   const found = await batchGet(table, lookupPks.map(lookupKey));
   const targets = new Set(rows.map((r) => prospectPk(prospectId(r))));
   for (const pk of lookupPks) {
-    const t = found.get(`${pk}|${LOOKUP_SK}`)?.targetPk;
-    view.lookups.set(pk, typeof t === 'string' ? t : null);
-    if (typeof t === 'string') targets.add(t);
+    const t = lookupTarget(itemAt(found, lookupKey(pk)));
+    view.lookups.set(pk, t ?? null);
+    if (t !== undefined) targets.add(t);
   }
-  const records = await batchGet(table, [...targets].map((pk) => ({ pk, sk: 'PROFILE' })));
-  for (const pk of targets) view.records.set(pk, records.get(`${pk}|PROFILE`) ?? null);
+  const records = [...(await batchGet(table, [...targets].map(profileKey))).values()].map(decodePerson);
+  for (const pk of targets) view.records.set(pk, records.find((r) => r.pk === pk) ?? null);
   // A row may give a person a new phone: the lookup of the phone they have now must be known, so
   // it goes with the change (else it would keep pointing to them, holding a phone they no longer have).
-  const phonesNow = [...records.values()].map((r) => r.phone).filter((ph): ph is string => typeof ph === 'string').map(phoneLookup).filter((pk) => !view.lookups.has(pk));
+  const phonesNow = records.flatMap((r) => (r.phone !== undefined ? [phoneLookup(r.phone)] : [])).filter((pk) => !view.lookups.has(pk));
   const more = await batchGet(table, phonesNow.map(lookupKey));
-  for (const pk of phonesNow) {
-    const t = more.get(`${pk}|${LOOKUP_SK}`)?.targetPk;
-    view.lookups.set(pk, typeof t === 'string' ? t : null);
-  }
+  for (const pk of phonesNow) view.lookups.set(pk, lookupTarget(itemAt(more, lookupKey(pk))) ?? null);
 }
 
 function cancelled(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name;
-  return name === 'TransactionCanceledException' || name === 'TransactionConflictException' || name === 'ConditionalCheckFailedException';
+  const name = errorName(err);
+  return name === 'TransactionConflictException' || name === 'ConditionalCheckFailedException';
 }
 
 /**
@@ -164,21 +161,21 @@ async function applyRow(ports: ImportPorts, view: View, row: ImportRow): Promise
     try {
       const plan = planRow(ports, view, row);
       if (plan === 'unchanged' || 'reason' in plan) return plan;
-      await ports.table.doc.send(new TransactWriteCommand({ TransactItems: plan.items }));
+      const written = await transactWrite(ports.table, plan.writes);
+      if (written.status === 'cancelled') continue; // someone else changed this person meanwhile: read again
       plan.after();
       return plan.outcome;
     } catch (err) {
-      if (cancelled(err)) continue; // someone else changed this person meanwhile: read again
-      return { row: row.row, reason: `(row): not saved (${(err as Error).name ?? 'error'}); importing the file again is safe` };
+      if (cancelled(err)) continue;
+      return { row: row.row, reason: `(row): not saved (${errorName(err) ?? 'error'}); importing the file again is safe` };
     }
   }
   return { row: row.row, reason: '(row): not saved, the member kept changing; importing the file again is safe' };
 }
 
-type Plan = { items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>; outcome: 'created' | 'merged'; after: () => void };
+type Plan = { writes: { profile: TxWrite; dropOldPhone?: TxWrite; upgrade?: TxWrite[]; lookups: TxWrite[] }; outcome: 'created' | 'merged'; after: () => void };
 
 function planRow(ports: ImportPorts, view: View, row: ImportRow): Plan | 'unchanged' | RowError {
-  const { table } = ports;
   const at = new Date(ports.nowMs).toISOString();
   const ukey = row.unionid ? unionidLookup(row.unionid) : undefined;
   const pkey = row.phone ? phoneLookup(row.phone) : undefined;
@@ -199,7 +196,6 @@ function planRow(ports: ImportPorts, view: View, row: ImportRow): Plan | 'unchan
           key: k,
           item: {
             Put: {
-              TableName: table.name,
               Item: { ...lookupKey(k), targetPk, updatedAt: at },
               ConditionExpression: seen ? 'targetPk = :seen' : 'attribute_not_exists(pk)',
               ...(seen ? { ExpressionAttributeValues: { ':seen': seen } } : {}),
@@ -210,10 +206,9 @@ function planRow(ports: ImportPorts, view: View, row: ImportRow): Plan | 'unchan
 
   if (!target) {
     const spendByChannel = row.spendFen === undefined ? {} : { [row.channel]: row.spendFen };
-    const item: Rec = {
-      pk: ownPk,
-      sk: 'PROFILE',
-      prospectId: ownPk.slice('PROSPECT#'.length),
+    const item = {
+      ...profileKey(ownPk),
+      prospectId: ownPk.slice(PROSPECT_PREFIX.length),
       ...(row.phone ? { phone: row.phone } : {}),
       ...(row.unionid ? { unionid: row.unionid } : {}),
       ...(row.name ? { name: row.name } : {}),
@@ -227,7 +222,7 @@ function planRow(ports: ImportPorts, view: View, row: ImportRow): Plan | 'unchan
     const puts = lookupPuts(ownPk);
     return {
       outcome: 'created',
-      items: [{ Put: { TableName: table.name, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, ...puts.map((p) => p.item)],
+      writes: { profile: { Put: { Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, lookups: puts.map((p) => p.item) },
       after: () => {
         view.records.set(ownPk, item);
         for (const p of puts) view.lookups.set(p.key, ownPk);
@@ -236,62 +231,45 @@ function planRow(ports: ImportPorts, view: View, row: ImportRow): Plan | 'unchan
   }
 
   const rec = view.records.get(target)!;
-  if (row.unionid && typeof rec.unionid === 'string' && rec.unionid !== row.unionid) {
+  if (row.unionid && rec.unionid !== undefined && rec.unionid !== row.unionid) {
     return { row: row.row, reason: 'unionid: this phone already belongs to someone with a different unionid' };
   }
   const set: Rec = {};
   if (row.name && rec.name !== row.name) set.name = row.name;
   if (row.unionid && rec.unionid !== row.unionid) set.unionid = row.unionid;
-  const oldPhone = typeof rec.phone === 'string' ? rec.phone : undefined;
+  const oldPhone = rec.phone;
   if (row.phone && oldPhone !== row.phone) set.phone = row.phone;
-  const oldSpend = (rec.spendByChannel ?? {}) as Record<string, number>;
-  const oldSpendFen = Number(rec.spendFen ?? 0);
+  const oldSpend = rec.spendByChannel ?? {};
+  const oldSpendFen = rec.spendFen ?? 0;
   if (row.spendFen !== undefined && ownValue(oldSpend, row.channel) !== row.spendFen) {
     const spendByChannel = { ...oldSpend, [row.channel]: row.spendFen };
     set.spendByChannel = spendByChannel;
     set.spendFen = sum(spendByChannel);
   }
-  const oldIds = (rec.externalIds ?? {}) as Record<string, string>;
+  const oldIds = rec.externalIds ?? {};
   if (row.externalId && ownValue(oldIds, row.channel) !== row.externalId) set.externalIds = { ...oldIds, [row.channel]: row.externalId };
   const puts = lookupPuts(target);
   if (Object.keys(set).length === 0 && puts.length === 0) return 'unchanged';
 
-  const items: Plan['items'] = [];
   // One phone per person, the latest imported: the old phone's lookup goes if it pointed here.
   const dropOldPhone = set.phone && oldPhone && view.lookups.get(phoneLookup(oldPhone)) === target ? phoneLookup(oldPhone) : undefined;
-  if (dropOldPhone) {
-    items.push({ Delete: { TableName: table.name, Key: lookupKey(dropOldPhone), ConditionExpression: 'targetPk = :t', ExpressionAttributeValues: { ':t': target } } });
-  }
-  if (target.startsWith('MEMBER#') && typeof set.spendFen === 'number' && set.spendFen > oldSpendFen) {
-    const openid = target.slice('MEMBER#'.length);
-    const level = typeof rec.level === 'string' ? rec.level : ports.levels[0]!.name;
-    const effects = upgradeEffects(ports.levels, { openid, level, spendFen: set.spendFen }, Number(rec.lifetimePoints ?? 0), at);
+  const upgrade: TxWrite[] = [];
+  if (isMemberPk(target) && typeof set.spendFen === 'number' && set.spendFen > oldSpendFen) {
+    const level = rec.level ?? ports.levels[0]!.name;
+    const effects = upgradeEffects(ports.levels, { openid: openidOfMemberPk(target), level, spendFen: set.spendFen }, rec.lifetimePoints ?? 0, at);
     Object.assign(set, effects.memberSet ?? {});
-    for (const Item of effects.puts ?? []) items.push({ Put: { TableName: table.name, Item } });
+    for (const Item of effects.puts ?? []) upgrade.push({ Put: { Item } });
   }
-  const version = Number(rec.version ?? 0);
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':next': version + 1, ':at': at };
-  const sets = Object.entries(set).map(([name, value], i) => {
-    names[`#a${i}`] = name;
-    values[`:a${i}`] = value;
-    return `#a${i} = :a${i}`;
-  });
-  if (version !== 0) values[':version'] = version;
-  items.unshift({
-    Update: {
-      TableName: table.name,
-      Key: { pk: target, sk: 'PROFILE' },
-      UpdateExpression: `SET ${[...sets, 'version = :next', 'updatedAt = :at'].join(', ')}`,
-      ConditionExpression: version === 0 ? 'attribute_exists(pk) AND attribute_not_exists(version)' : 'version = :version',
-      ...(sets.length ? { ExpressionAttributeNames: names } : {}),
-      ExpressionAttributeValues: values,
-    },
-  });
-  items.push(...puts.map((p) => p.item));
+  const version = rec.version ?? 0;
+  const guard = versionGuard(version, { exists: true });
   return {
     outcome: 'merged',
-    items,
+    writes: {
+      profile: { Update: { Key: profileKey(target), ...updateExpression({ set: { ...set, version: version + 1, updatedAt: at }, values: guard.values }), ConditionExpression: guard.ConditionExpression } },
+      dropOldPhone: dropOldPhone ? { Delete: { Key: lookupKey(dropOldPhone), ConditionExpression: 'targetPk = :t', ExpressionAttributeValues: { ':t': target } } } : undefined,
+      upgrade,
+      lookups: puts.map((p) => p.item),
+    },
     after: () => {
       view.records.set(target, { ...rec, ...set, version: version + 1 });
       for (const p of puts) view.lookups.set(p.key, target);

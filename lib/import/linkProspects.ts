@@ -1,17 +1,14 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../clock/clock';
 import type { Level } from '../levels/levels';
 import { upgradeEffects } from '../levels/upgrade';
 import type { Interaction } from '../members/member';
-import type { Table } from '../store/dynamo';
+import { errorName, type Table } from '../store/dynamo';
+import { decodeLinkNote, decodePerson, isProspectPk, linkNoteKey, lookupKey, lookupTarget, memberPk, openidOfMemberPk, PENDING_LINKS_PK, phoneLookup, profileKey, transactWrite, unionidLookup, updateExpression, versionGuard, type PersonItem, type TxWrite } from '../table';
 import type { ApiResult } from '../wechat/apiResult';
 import type { UserInfo } from '../wechat/api';
-import { LOOKUP_SK, lookupKey, phoneLookup, unionidLookup } from './lookups';
 import { pool } from './importRows';
 import { log } from '../observability/log';
-
-/** New subscribers waiting to be linked to an imported prospect (one partition, sorted by time). */
-export const PENDING_PK = 'LINK#PENDING';
 /** A note nobody could process (WeChat unreachable for a week) expires by TTL. */
 const PENDING_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -26,12 +23,12 @@ export function notePendingLinks(table: Table) {
       await table.doc.send(
         new PutCommand({
           TableName: table.name,
-          Item: { pk: PENDING_PK, sk: `${new Date(interaction.at).toISOString()}#${openid}`, openid, expiresAt: Math.floor(interaction.at / 1000) + PENDING_TTL_SECONDS },
+          Item: { ...linkNoteKey(new Date(interaction.at).toISOString(), openid), openid, expiresAt: Math.floor(interaction.at / 1000) + PENDING_TTL_SECONDS },
         }),
       );
     } catch (err) {
       // The hook must not throw: the follower still gets their reply; the link waits for their next follow or import.
-      log.error('could not note a follower for prospect linking', { err: (err as Error).name });
+      log.error('could not note a follower for prospect linking', { err: errorName(err) });
     }
   };
 }
@@ -57,9 +54,9 @@ export interface LinkSummary {
  */
 export async function linkPendingProspects(ports: LinkPorts, opts: { limit?: number; concurrency?: number } = {}): Promise<LinkSummary> {
   const out = await ports.table.doc.send(
-    new QueryCommand({ TableName: ports.table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PENDING_PK }, Limit: opts.limit ?? 200, ConsistentRead: true }),
+    new QueryCommand({ TableName: ports.table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PENDING_LINKS_PK }, Limit: opts.limit ?? 200, ConsistentRead: true }),
   );
-  const notes = (out.Items ?? []) as { pk: string; sk: string; openid: string }[];
+  const notes = (out.Items ?? []).map(decodeLinkNote);
   const summary: LinkSummary = { checked: notes.length, outcomes: {} };
   await pool(notes, opts.concurrency ?? 10, async (note) => {
     const outcome = await linkFollower(ports, note.openid, { pk: note.pk, sk: note.sk });
@@ -78,107 +75,92 @@ export async function linkFollower(ports: LinkPorts, openid: string, note?: { pk
   const unionid = info.value.unionid;
   if (!unionid) return 'no-unionid';
   const { table } = ports;
-  const memberPk = `MEMBER#${openid}`;
-  const get = async (pk: string, sk: string) => (await table.doc.send(new GetCommand({ TableName: table.name, Key: { pk, sk }, ConsistentRead: true }))).Item;
+  const ownPk = memberPk(openid);
+  const get = async (key: { pk: string; sk: string }) => (await table.doc.send(new GetCommand({ TableName: table.name, Key: key, ConsistentRead: true }))).Item;
+  const profile = async (pk: string) => {
+    const item = await get(profileKey(pk));
+    return item && decodePerson(item);
+  };
 
   for (let attempt = 0; attempt < 10; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
-    const member = await get(memberPk, 'PROFILE');
+    const member = await profile(ownPk);
     if (!member) return 'no-member';
     const at = new Date(ports.clock.now()).toISOString();
     const ukey = unionidLookup(unionid);
-    const lookup = await get(ukey, LOOKUP_SK);
-    const pointsTo = typeof lookup?.targetPk === 'string' ? lookup.targetPk : undefined;
-    const prospect = pointsTo?.startsWith('PROSPECT#') ? await get(pointsTo, 'PROFILE') : undefined;
-    const other = pointsTo && pointsTo !== memberPk && !prospect ? await get(pointsTo, 'PROFILE') : undefined;
+    const pointsTo = lookupTarget(await get(lookupKey(ukey)));
+    const prospect = pointsTo && isProspectPk(pointsTo) ? await profile(pointsTo) : undefined;
+    const other = pointsTo && pointsTo !== ownPk && !prospect ? await get(profileKey(pointsTo)) : undefined;
     if (other) return 'conflict'; // the unionid already belongs to another live member
     try {
-      if (!prospect) {
-        // No prospect: remember the unionid so later imports find this follower.
-        await table.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: { TableName: table.name, Key: { pk: memberPk, sk: 'PROFILE' }, UpdateExpression: 'SET unionid = :u', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':u': unionid } } },
-              {
-                Put: {
-                  TableName: table.name,
-                  Item: { ...lookupKey(ukey), targetPk: memberPk, updatedAt: at },
-                  ConditionExpression: pointsTo ? 'targetPk = :seen' : 'attribute_not_exists(pk)',
-                  ...(pointsTo ? { ExpressionAttributeValues: { ':seen': pointsTo } } : {}),
-                },
+      // No prospect: remember the unionid so later imports find this follower.
+      const written = prospect
+        ? await transactWrite(table, await mergeItems(ports, { member, prospect, unionid, at, note }))
+        : await transactWrite(table, {
+            profile: { Update: { Key: profileKey(ownPk), UpdateExpression: 'SET unionid = :u', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':u': unionid } } },
+            lookup: {
+              Put: {
+                Item: { ...lookupKey(ukey), targetPk: ownPk, updatedAt: at },
+                ConditionExpression: pointsTo ? 'targetPk = :seen' : 'attribute_not_exists(pk)',
+                ...(pointsTo ? { ExpressionAttributeValues: { ':seen': pointsTo } } : {}),
               },
-            ],
-          }),
-        );
-        return 'unionid-recorded';
-      }
-      await table.doc.send(new TransactWriteCommand({ TransactItems: await mergeItems(ports, { member, prospect, unionid, at, note }) }));
-      return 'linked';
+            },
+          });
+      if (written.status === 'written') return prospect ? 'linked' : 'unionid-recorded';
     } catch (err) {
-      const name = (err as { name?: string }).name;
-      if (name !== 'TransactionCanceledException' && name !== 'TransactionConflictException') throw err;
+      if (errorName(err) !== 'TransactionConflictException') throw err;
     }
   }
   return 'retry-later';
 }
 
-type Rec = Record<string, unknown>;
-
 /** The prospect's data joins the member (the member's own values win), its lookups move, it and the note go. */
-async function mergeItems(ports: LinkPorts, m: { member: Rec; prospect: Rec; unionid: string; at: string; note?: { pk: string; sk: string } }) {
+async function mergeItems(ports: LinkPorts, m: { member: PersonItem; prospect: PersonItem; unionid: string; at: string; note?: { pk: string; sk: string } }) {
   const { table } = ports;
   const { member, prospect, unionid, at } = m;
-  const memberPk = String(member.pk);
-  const prospectPk = String(prospect.pk);
-  const spendByChannel = { ...((prospect.spendByChannel ?? {}) as Record<string, number>), ...((member.spendByChannel ?? {}) as Record<string, number>) };
+  const memberPk = member.pk;
+  const prospectPk = prospect.pk;
+  const spendByChannel = { ...prospect.spendByChannel, ...member.spendByChannel };
   const spendFen = Object.values(spendByChannel).reduce((a, b) => a + b, 0);
-  const set: Rec = {
+  const set: Record<string, unknown> = {
     unionid,
     spendByChannel,
     spendFen,
-    externalIds: { ...((prospect.externalIds ?? {}) as Rec), ...((member.externalIds ?? {}) as Rec) },
+    externalIds: { ...prospect.externalIds, ...member.externalIds },
     mergedProspectAt: at,
   };
   const name = member.name ?? prospect.name;
   if (name) set.name = name;
   const phone = member.phone ?? prospect.phone;
   if (phone) set.phone = phone;
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [];
-  if (spendFen > Number(member.spendFen ?? 0)) {
+  const upgrade: TxWrite[] = [];
+  if (spendFen > (member.spendFen ?? 0)) {
     const levels = await ports.levels();
-    const openid = memberPk.slice('MEMBER#'.length);
-    const effects = upgradeEffects(levels, { openid, level: typeof member.level === 'string' ? member.level : levels[0]!.name, spendFen }, Number(member.lifetimePoints ?? 0), at);
+    const effects = upgradeEffects(levels, { openid: openidOfMemberPk(memberPk), level: member.level ?? levels[0]!.name, spendFen }, member.lifetimePoints ?? 0, at);
     Object.assign(set, effects.memberSet ?? {});
-    for (const Item of effects.puts ?? []) items.push({ Put: { TableName: table.name, Item } });
+    for (const Item of effects.puts ?? []) upgrade.push({ Put: { Item } });
   }
-  const version = Number(member.version ?? 0);
-  const names: Record<string, string> = {};
-  const values: Rec = { ':next': version + 1, ':at': at, ...(version ? { ':version': version } : {}) };
-  const sets = Object.entries(set).map(([k, v], i) => ((names[`#a${i}`] = k), (values[`:a${i}`] = v), `#a${i} = :a${i}`));
-  items.unshift({
-    Update: {
-      TableName: table.name,
-      Key: { pk: memberPk, sk: 'PROFILE' },
-      UpdateExpression: `SET ${[...sets, 'version = :next', 'updatedAt = :at'].join(', ')}`,
-      ConditionExpression: version ? 'version = :version' : 'attribute_exists(pk) AND attribute_not_exists(version)',
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  });
-  items.push({ Delete: { TableName: table.name, Key: { pk: prospectPk, sk: 'PROFILE' }, ConditionExpression: 'version = :pv', ExpressionAttributeValues: { ':pv': prospect.version } } });
+  const version = member.version ?? 0;
+  const guard = versionGuard(version, { exists: true });
+  const moves: TxWrite[] = [];
   // Re-point the prospect's lookups. Its phone lookup moves only if that phone is the member's
   // phone now (one phone per person); otherwise it goes, like the prospect.
   const lookups: { key: string; keep: boolean }[] = [{ key: unionidLookup(unionid), keep: true }];
   if (typeof prospect.phone === 'string') {
     const key = phoneLookup(prospect.phone);
-    const current = (await table.doc.send(new GetCommand({ TableName: table.name, Key: lookupKey(key), ConsistentRead: true }))).Item?.targetPk;
+    const current = lookupTarget((await table.doc.send(new GetCommand({ TableName: table.name, Key: lookupKey(key), ConsistentRead: true }))).Item);
     if (current === undefined || current === prospectPk || current === memberPk) lookups.push({ key, keep: set.phone === prospect.phone });
   }
   for (const { key, keep } of lookups) {
     const condition = { ConditionExpression: 'attribute_not_exists(pk) OR targetPk = :from OR targetPk = :to', ExpressionAttributeValues: { ':from': prospectPk, ':to': memberPk } };
-    items.push(keep ? { Put: { TableName: table.name, Item: { ...lookupKey(key), targetPk: memberPk, updatedAt: at }, ...condition } } : { Delete: { TableName: table.name, Key: lookupKey(key), ...condition } });
+    moves.push(keep ? { Put: { Item: { ...lookupKey(key), targetPk: memberPk, updatedAt: at }, ...condition } } : { Delete: { Key: lookupKey(key), ...condition } });
   }
-  if (m.note) items.push({ Delete: { TableName: table.name, Key: m.note } });
-  return items;
+  return {
+    member: { Update: { Key: profileKey(memberPk), ...updateExpression({ set: { ...set, version: version + 1, updatedAt: at }, values: guard.values }), ConditionExpression: guard.ConditionExpression } },
+    upgrade,
+    prospect: { Delete: { Key: profileKey(prospectPk), ConditionExpression: 'version = :pv', ExpressionAttributeValues: { ':pv': prospect.version } } },
+    lookups: moves,
+    note: m.note && { Delete: { Key: m.note } },
+  };
 }
 

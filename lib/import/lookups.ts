@@ -2,22 +2,13 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { batchWriteAll } from '../store/batchWrite';
 import { createHash } from 'node:crypto';
 import { isConditionFailure, type Table } from '../store/dynamo';
-
-/**
- * Lookup items find a person by what other channels know about them. Each points (`targetPk`) to
- * a follower's profile (`MEMBER#<openid>`) or a prospect (`PROSPECT#<id>`); both have `sk PROFILE`.
- */
-export const unionidLookup = (unionid: string) => `LOOKUP#UNIONID#${unionid}`;
-export const phoneLookup = (phone: string) => `LOOKUP#PHONE#${phone}`;
-export const LOOKUP_SK = 'LOOKUP';
-export const lookupKey = (pk: string) => ({ pk, sk: LOOKUP_SK });
+import { lookupKey, phoneLookup, unionidLookup } from '../table';
 
 /** Deterministic, so importing the same file again finds the same prospect. */
 export function prospectId(by: { unionid?: string; phone?: string }): string {
   const basis = by.unionid ? `unionid:${by.unionid}` : `phone:${by.phone}`;
   return createHash('sha256').update(basis).digest('hex').slice(0, 24);
 }
-export const prospectPk = (id: string) => `PROSPECT#${id}`;
 
 /**
  * Deletes the lookups for a phone and/or unionid. Erasure (lib/privacy/eraseMember.ts) should call

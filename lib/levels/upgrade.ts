@@ -1,6 +1,5 @@
-import { serviceEventIndex } from '../notices/serviceEvents';
 import type { PointsPlan } from '../members/pointsLedger';
-import { levelKey } from '../segments/shard';
+import { levelHistoryKey, levelKey, levelNoticeKey, serviceEventIndex } from '../table';
 import { levelFor, rankOf, type Level } from './levels';
 
 /**
@@ -11,13 +10,12 @@ import { levelFor, rankOf, type Level } from './levels';
 export function upgradeEffects(levels: readonly Level[], member: { openid: string; level: string; spendFen?: number }, lifetimePoints: number, at: string): Pick<PointsPlan, 'memberSet' | 'puts'> {
   const target = levelFor(levels, lifetimePoints, member.spendFen ?? 0);
   if (rankOf(levels, target.name) <= rankOf(levels, member.level)) return {};
-  const pk = `MEMBER#${member.openid}`;
   return {
     memberSet: { level: target.name, levelChangedAt: at, gsi1pk: levelKey(target.name, member.openid), gsi1sk: member.openid },
     puts: [
-      { pk, sk: `LEVEL#${at}`, from: member.level, to: target.name, at },
+      { ...levelHistoryKey(member.openid, at), from: member.level, to: target.name, at },
       // Pending notices are indexed by time until a re-engagement rule sends them (lib/reengage).
-      { pk, sk: `NOTICE#${at}#level-changed`, type: 'level-changed', status: 'pending', data: { from: member.level, to: target.name }, at, openid: member.openid, ...serviceEventIndex('LEVELNOTICE', member.openid, at) },
+      { ...levelNoticeKey(member.openid, at), type: 'level-changed', status: 'pending', data: { from: member.level, to: target.name }, at, openid: member.openid, ...serviceEventIndex('LEVELNOTICE', member.openid, at) },
     ],
   };
 }

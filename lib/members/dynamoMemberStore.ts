@@ -1,20 +1,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DEFAULT_LEVELS } from '../levels/levels';
-import { activityKey, levelKey } from '../segments/shard';
 import { isConditionFailure, type Table } from '../store/dynamo';
-import type { Member } from './member';
+import { activityKey, decodeMember, levelKey, memberKey, updateExpression } from '../table';
 import type { MemberStore } from './memberStore';
-
-export const memberKey = (openid: string) => ({ pk: `MEMBER#${openid}`, sk: 'PROFILE' });
 
 // The entry level: the first of the default levels (普通).
 const DEFAULT_LEVEL = DEFAULT_LEVELS[0]!.name;
-
-export function toMember(item: Record<string, unknown>): Member {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
-  const m = rest as unknown as Member;
-  return { ...m, points: m.points ?? 0, level: m.level ?? DEFAULT_LEVEL, tags: m.tags ?? [], subscribed: m.subscribed ?? false };
-}
 
 export function dynamoMemberStore(table: Table): MemberStore {
   return {
@@ -72,46 +63,22 @@ export function dynamoMemberStore(table: Table): MemberStore {
         set.push('subscribed = if_not_exists(subscribed, :true)');
         values[':true'] = true;
       }
+      const names = { '#level': 'level', ...(set.some((s) => s.includes('#source')) ? { '#source': 'source' } : {}) };
       const out = await table.doc.send(
-        new UpdateCommand({
-          TableName: table.name,
-          Key: memberKey(openid),
-          UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-          ExpressionAttributeNames: { '#level': 'level', ...(set.some((s) => s.includes('#source')) ? { '#source': 'source' } : {}) },
-          ExpressionAttributeValues: values,
-          ReturnValues: 'ALL_NEW',
-        }),
+        new UpdateCommand({ TableName: table.name, Key: memberKey(openid), ...updateExpression({ setClauses: set, remove, names, values }), ReturnValues: 'ALL_NEW' }),
       );
-      return toMember(out.Attributes ?? {});
+      return decodeMember(out.Attributes ?? {});
     },
 
     async setAttributes(openid, attributes, nowMs) {
       const entries = Object.entries(attributes).filter(([, v]) => v !== undefined);
-      const names: Record<string, string> = {};
-      const values: Record<string, unknown> = { ':at': new Date(nowMs).toISOString() };
-      const set = ['updatedAt = :at'];
-      const remove: string[] = [];
-      entries.forEach(([name, value], i) => {
-        names[`#a${i}`] = name;
-        if (value === null) remove.push(`#a${i}`);
-        else {
-          values[`:a${i}`] = value;
-          set.push(`#a${i} = :a${i}`);
-        }
-      });
+      const set = Object.fromEntries([['updatedAt', new Date(nowMs).toISOString()], ...entries.filter(([, v]) => v !== null)]);
+      const remove = entries.filter(([, v]) => v === null).map(([name]) => name);
       try {
         const out = await table.doc.send(
-          new UpdateCommand({
-            TableName: table.name,
-            Key: memberKey(openid),
-            UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ...(entries.length ? { ExpressionAttributeNames: names } : {}),
-            ExpressionAttributeValues: values,
-            ReturnValues: 'ALL_NEW',
-          }),
+          new UpdateCommand({ TableName: table.name, Key: memberKey(openid), ...updateExpression({ set, remove }), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_NEW' }),
         );
-        return toMember(out.Attributes ?? {});
+        return decodeMember(out.Attributes ?? {});
       } catch (err) {
         if (isConditionFailure(err)) return undefined;
         throw err;
@@ -120,7 +87,7 @@ export function dynamoMemberStore(table: Table): MemberStore {
 
     async get(openid) {
       const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: memberKey(openid) }));
-      return out.Item ? toMember(out.Item) : undefined;
+      return out.Item ? decodeMember(out.Item) : undefined;
     },
   };
 }

@@ -5,7 +5,8 @@ import { queryAll } from '../store/queryAll';
 import { planContext, type PointsPorts } from './grantPoints';
 import { expiredBy } from './pointLots';
 import type { MemberStore } from './memberStore';
-import { expiryIndexPk, expiryMarkerKey, planPointsChange, type LedgerMember } from './planPointsChange';
+import { expiryIndexPk, expiryMarkerKey } from '../table';
+import { planPointsChange } from './planPointsChange';
 
 /** Members holding a lot that expires on `day`, from the expiry index on gsi1 (never a scan). */
 export async function membersWithLotsExpiring(table: Table, day: string): Promise<string[]> {
@@ -44,7 +45,7 @@ export async function expirePoints(ports: ExpiryPorts, day: string): Promise<{ m
   let pointsExpired = 0;
   const ctx = await planContext(ports);
   for (const openid of await ports.membersExpiring(day)) {
-    const member = (await ports.members.get(openid)) as LedgerMember | undefined;
+    const member = await ports.members.get(openid);
     if (!member || expiredBy(member.pointLots ?? {}, day) === 0) {
       await ports.handled(day, openid);
       continue;
@@ -52,9 +53,8 @@ export async function expirePoints(ports: ExpiryPorts, day: string): Promise<{ m
     const result = await ports.ledger.apply(
       openid,
       (m) => {
-        const lm = m as LedgerMember;
-        const amount = Math.min(expiredBy(lm.pointLots ?? {}, day), lm.points);
-        return planPointsChange(ctx, lm, { delta: -amount, kind: 'expire', reason: `积分过期（${day} 到期）`, idempotencyKey: `expire:${day}` });
+        const amount = Math.min(expiredBy(m.pointLots ?? {}, day), m.points);
+        return planPointsChange(ctx, m, { delta: -amount, kind: 'expire', reason: `积分过期（${day} 到期）`, idempotencyKey: `expire:${day}` });
       },
       ctx.nowMs,
     );

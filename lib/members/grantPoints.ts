@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/clock';
 import type { Level } from '../levels/levels';
 import { DEFAULT_EXPIRY_POLICY, type ExpiryPolicy } from './pointLots';
-import { planPointsChange, type LedgerMember } from './planPointsChange';
+import { planPointsChange } from './planPointsChange';
 import type { PointsChange, PointsResult } from './points';
 import type { PointsLedger } from './pointsLedger';
 
@@ -22,5 +22,5 @@ export async function planContext(ports: PointsPorts) {
 /** A points change with its lots and level re-evaluation, as one atomic write. */
 export async function changePoints(ports: PointsPorts, openid: string, change: PointsChange): Promise<PointsResult> {
   const ctx = await planContext(ports);
-  return ports.ledger.apply(openid, (member) => planPointsChange(ctx, member as LedgerMember, change), ctx.nowMs);
+  return ports.ledger.apply(openid, (member) => planPointsChange(ctx, member, change), ctx.nowMs);
 }

@@ -26,6 +26,29 @@ export interface Member {
   openidFlagged?: boolean;
   /** The last re-engagement notice, until its attribution window closes (see lib/reengage). */
   lastTouch?: { rule: string; at: string; until: string };
+  /** When WeChat answered 40003 to a send (with openidFlagged). */
+  openidFlaggedAt?: string;
+  /** What the points ledger counts up (levels grow on it); absent until the first points change. */
+  lifetimePoints?: number;
+  /** Points per expiry day (lib/members/pointLots.ts). */
+  pointLots?: Record<string, number>;
+  levelChangedAt?: string;
+  /** Daily sign-in: the last business day signed in and the streak up to it. */
+  lastSignInDay?: string;
+  signInStreak?: number;
+  /** What other channels know the member by (imports, prospect linking); erasure finds lookups and prospects through them. */
+  phone?: string;
+  unionid?: string;
+  name?: string;
+  /** Spend per channel, in fen, as imports report it, and its sum (levels may grow on it). */
+  spendByChannel?: Record<string, number>;
+  spendFen?: number;
+  /** The member's id per channel (an import's externalId). */
+  externalIds?: Record<string, string>;
+  mergedProspectAt?: string;
+  /** The optimistic lock of every read-modify-write of the profile (points, tags, imports). */
+  version?: number;
+  updatedAt?: string;
 }
 
 export const MESSAGE_WINDOW_MS = 48 * 3600 * 1000;

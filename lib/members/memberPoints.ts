@@ -10,8 +10,7 @@ export async function pointsHistory(ports: { members: MemberStore; points: Point
   if (!member) return notFound(`member ${openid} not found`);
   try {
     const found = await ports.points.ledger.list(member.openid, page);
-    const m = member as typeof member & { lifetimePoints?: number };
-    return ok({ balance: m.points, lifetimePoints: m.lifetimePoints ?? 0, ledger: found.entries, cursor: found.cursor ?? null });
+    return ok({ balance: member.points, lifetimePoints: member.lifetimePoints ?? 0, ledger: found.entries, cursor: found.cursor ?? null });
   } catch (err) {
     if (err instanceof BadCursorError) return invalid(`cursor: ${err.message}`);
     throw err;

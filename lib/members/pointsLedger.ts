@@ -1,3 +1,4 @@
+import type { MemberPatch } from '../table';
 import type { Member } from './member';
 import type { PointsChange, PointsEntry, PointsResult } from './points';
 
@@ -10,7 +11,7 @@ export interface LedgerPage {
 export interface PointsPlan {
   change: PointsChange;
   /** Extra attributes set on the member profile in the same atomic write. */
-  memberSet?: Record<string, unknown>;
+  memberSet?: MemberPatch;
   /** Extra items written in the same atomic write (level history, a queued notice…). */
   puts?: { pk: string; sk: string; [attr: string]: unknown }[];
 }

@@ -1,7 +1,6 @@
-import { toMember } from './dynamoMemberStore';
 import type { Member } from './member';
 import { normalisePhone } from '../import/phone';
-import { lookupKey, phoneLookup, unionidLookup } from '../import/lookups';
+import { decodeMember, isMemberPk, lookupKey, lookupTarget, memberKey, openidOfMemberPk, phoneLookup, profileKey, PROSPECT_PREFIX, unionidLookup, withoutKeys } from '../table';
 import { selectMembers, type SegmentPorts } from '../segments/select';
 import { batchGet } from '../store/batchGet';
 import type { Table } from '../store/dynamo';
@@ -12,10 +11,9 @@ export interface SearchHit {
   /** A follower (`MEMBER#…`) or a prospect imported from another channel (`PROSPECT#…`). */
   kind: 'member' | 'prospect';
   id: string;
-  member: Partial<Member> & Record<string, unknown>;
+  /** A follower's profile, or what an import knows of a prospect. */
+  member: Member | Record<string, unknown>;
 }
-
-const strip = ({ pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest }: Record<string, unknown>) => rest;
 
 /**
  * What an operator types into the console's search box: an openid, a phone number (any common
@@ -26,26 +24,33 @@ export async function searchMembers(table: Table, segments: SegmentPorts, q: str
   if (!query) return [];
   const phone = normalisePhone(query);
   const lookups = [...(phone ? [{ by: 'phone' as const, pk: phoneLookup(phone) }] : []), { by: 'unionid' as const, pk: unionidLookup(query) }];
-  const found = await batchGet(table, [{ pk: `MEMBER#${query}`, sk: 'PROFILE' }, ...lookups.map((l) => lookupKey(l.pk))]);
+  const direct = memberKey(query);
+  const found = await batchGet(table, [direct, ...lookups.map((l) => lookupKey(l.pk))]);
+  const at = (k: { pk: string; sk: string }) => found.get(`${k.pk}|${k.sk}`);
   const hits: SearchHit[] = [];
-  const direct = found.get(`MEMBER#${query}|PROFILE`);
-  if (direct) hits.push({ by: 'openid', kind: 'member', id: query, member: toMember(direct) as SearchHit['member'] });
+  const profile = at(direct);
+  if (profile) hits.push({ by: 'openid', kind: 'member', id: query, member: decodeMember(profile) });
   const targets = lookups.flatMap((l) => {
-    const item = found.get(`${l.pk}|LOOKUP`);
-    return item?.targetPk ? [{ by: l.by, targetPk: String(item.targetPk) }] : [];
+    const targetPk = lookupTarget(at(lookupKey(l.pk)));
+    return targetPk ? [{ by: l.by, targetPk }] : [];
   });
   if (targets.length) {
-    const profiles = await batchGet(table, targets.map((t) => ({ pk: t.targetPk, sk: 'PROFILE' })));
+    const profiles = await batchGet(table, targets.map((t) => profileKey(t.targetPk)));
+    const pkOf = (h: SearchHit) => (h.kind === 'member' ? memberKey(h.id).pk : `${PROSPECT_PREFIX}${h.id}`);
     for (const t of targets) {
-      const item = profiles.get(`${t.targetPk}|PROFILE`);
-      if (!item || hits.some((h) => `${h.kind === 'member' ? 'MEMBER' : 'PROSPECT'}#${h.id}` === t.targetPk)) continue;
-      const [prefix, ...rest] = t.targetPk.split('#');
-      hits.push({ by: t.by, kind: prefix === 'MEMBER' ? 'member' : 'prospect', id: rest.join('#'), member: prefix === 'MEMBER' ? (toMember(item) as SearchHit['member']) : strip(item) });
+      const k = profileKey(t.targetPk);
+      const item = profiles.get(`${k.pk}|${k.sk}`);
+      if (!item || hits.some((h) => pkOf(h) === t.targetPk)) continue;
+      hits.push(
+        isMemberPk(t.targetPk)
+          ? { by: t.by, kind: 'member', id: openidOfMemberPk(t.targetPk), member: decodeMember(item) }
+          : { by: t.by, kind: 'prospect', id: t.targetPk.slice(t.targetPk.indexOf('#') + 1), member: withoutKeys(item) },
+      );
     }
   }
   if (/^[^\s#]{1,30}$/.test(query)) {
     const page = await selectMembers(segments, { tag: query }, { limit });
-    for (const m of page.members) if (!hits.some((h) => h.kind === 'member' && h.id === m.openid)) hits.push({ by: 'tag', kind: 'member', id: m.openid, member: m as SearchHit['member'] });
+    for (const m of page.members) if (!hits.some((h) => h.kind === 'member' && h.id === m.openid)) hits.push({ by: 'tag', kind: 'member', id: m.openid, member: m });
   }
   return hits.slice(0, limit);
 }

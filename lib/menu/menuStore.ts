@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '../store/dynamo';
+import { decodeMenu, MENU_KEY as KEY } from '../table';
 import type { MenuDefinition } from './menu';
 
 export interface StoredMenu {
@@ -14,13 +15,11 @@ export interface MenuStore {
   markPublished(nowMs: number): Promise<void>;
 }
 
-const KEY = { pk: 'CONFIG#MENU', sk: 'MENU' };
-
 export function dynamoMenuStore(table: Table): MenuStore {
   return {
     async get() {
       const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: KEY }));
-      return out.Item ? { menu: out.Item.menu as MenuDefinition, updatedAt: String(out.Item.updatedAt), publishedAt: out.Item.publishedAt as string | undefined } : undefined;
+      return out.Item ? decodeMenu(out.Item) : undefined;
     },
     async put(menu, nowMs) {
       const stored = { menu, updatedAt: new Date(nowMs).toISOString() };

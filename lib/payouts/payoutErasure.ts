@@ -1,7 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Table } from '../store/dynamo';
 import { cancelPayout, type OperatorPorts } from './operatorActions';
-import { payoutKey } from './payoutKeys';
+import { payoutKey } from '../table';
 import { dynamoPayoutStore } from './payoutStore';
 
 export const ERASED_REASON = 'member erased';

@@ -1,7 +1,7 @@
 import { batchGet } from '../store/batchGet';
 import type { Table } from '../store/dynamo';
 import type { PayoutState } from '../redpacket/report';
-import { payoutKey } from './payoutKeys';
+import { decodePayout, payoutKey } from '../table';
 
 /** An operator's retry chain is short; this bounds the reads if a chain were ever long. */
 const MAX_RETRY_HOPS = 5;
@@ -17,10 +17,10 @@ export function dynamoPayoutStates(table: Table) {
     let asked = new Map(refs.map((r) => [r, r])); // ref read now → the share's ref
     for (let hop = 0; hop <= MAX_RETRY_HOPS && asked.size > 0; hop++) {
       const next = new Map<string, string>();
-      for (const item of (await batchGet(table, [...asked.keys()].map(payoutKey))).values()) {
-        const share = asked.get(item.ref as string)!;
-        if (typeof item.retriedAs === 'string' && hop < MAX_RETRY_HOPS) next.set(item.retriedAs, share);
-        else out.set(share, reportState(item.state));
+      for (const order of [...(await batchGet(table, [...asked.keys()].map(payoutKey))).values()].map(decodePayout)) {
+        const share = asked.get(order.ref)!;
+        if (order.retriedAs !== undefined && hop < MAX_RETRY_HOPS) next.set(order.retriedAs, share);
+        else out.set(share, reportState(order.state));
       }
       asked = next;
     }

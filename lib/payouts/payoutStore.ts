@@ -1,57 +1,10 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, isConditionFailure, type Table } from '../store/dynamo';
-import { CANCELLED_PAYOUTS, FAILED_PAYOUTS, OPEN_PAYOUTS, payoutKey } from './payoutKeys';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, type Table } from '../store/dynamo';
+import { CANCELLED_PAYOUTS, decodePayout, FAILED_PAYOUTS, isObject, OPEN_PAYOUTS, PAYOUT_PREFIX, payoutKey, transactWrite, updateExpression } from '../table';
 
-/**
- * pending: not yet accepted by WeChat Pay, or the answer was lost (it may exist there);
- * held: WeChat Pay refused it for a reason that can clear (balance, limits); nothing exists there,
- * the reconciliation retries it with backoff under the same ref;
- * awaiting-confirmation: the follower has to confirm the transfer; processing / sent: WeChat Pay has it;
- * paid / failed / cancelled: final.
- */
-export const PAYOUT_STATES = ['pending', 'held', 'awaiting-confirmation', 'processing', 'sent', 'paid', 'failed', 'cancelled'] as const;
-export type PayoutOrderState = (typeof PAYOUT_STATES)[number];
-export const FINAL_STATES: readonly PayoutOrderState[] = ['paid', 'failed', 'cancelled'];
-export const isFinal = (s: PayoutOrderState) => FINAL_STATES.includes(s);
+import type { Payout, PayoutOrderState } from './payout';
 
-/**
- * A payout order. `ref` is the out_bill_no (transfer) or mch_billno (redpack), fixed when the order
- * is stored and never changed, whatever happens to the calls that use it.
- */
-export interface Payout {
-  ref: string;
-  mode: 'transfer' | 'redpack';
-  source?: 'withdrawal';
-  /** Absent once the member was erased (`erasedAt`): only on orders WeChat Pay has, or final ones (lib/payouts/payoutErasure.ts). */
-  openid: string;
-  amountFen: number;
-  campaignId?: string;
-  campaignName: string;
-  day?: string;
-  state: PayoutOrderState;
-  /** Steps taken; every write of a step is conditional on the state and attempts the step read. */
-  attempts: number;
-  nextAttemptAt?: number;
-  /** A send to WeChat Pay is in flight until then (set before the call, cleared by its outcome). */
-  leaseUntil?: number;
-  lastError?: string;
-  /** Why WeChat Pay refused it, while held (`NOT_ENOUGH: …`). */
-  holdReason?: string;
-  transferBillNo?: string;
-  packageInfo?: string;
-  failReason?: string;
-  confirmSentAt?: string;
-  refundedAt?: string;
-  cancelledAt?: string;
-  cancelReason?: string;
-  /** An operator's retry of a failed order: the new order's ref, and on the new order the old one's. */
-  retriedAs?: string;
-  retryOf?: string;
-  /** When the member was erased: the order stays as an accounting line without the openid. */
-  erasedAt?: string;
-  createdAt: string;
-  updatedAt: string;
-}
+export { FINAL_STATES, isFinal, PAYOUT_STATES, type Payout, type PayoutOrderState } from './payout';
 
 /** What a step read: its write only lands if the order is still exactly there. */
 export interface Expected {
@@ -63,9 +16,6 @@ export interface Expected {
 
 export type PayoutPatch = Partial<Omit<Payout, 'ref' | 'leaseUntil'>>;
 
-const STRIP = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk']);
-const toPayout = (item: Record<string, unknown>) => Object.fromEntries(Object.entries(item).filter(([k]) => !STRIP.has(k))) as unknown as Payout;
-
 export class BadPayoutCursorError extends Error {}
 
 export function dynamoPayoutStore(table: Table) {
@@ -73,13 +23,13 @@ export function dynamoPayoutStore(table: Table) {
   return {
     async get(ref: string): Promise<Payout | undefined> {
       const out = await table.doc.send(new GetCommand({ TableName: T, Key: payoutKey(ref), ConsistentRead: true }));
-      return out.Item ? toPayout(out.Item) : undefined;
+      return out.Item ? decodePayout(out.Item) : undefined;
     },
 
     /** Open orders, oldest first (the sparse index holds only orders that are not final). */
     async listOpen(limit: number, start?: Record<string, unknown>): Promise<{ payouts: Payout[]; next?: Record<string, unknown> }> {
       const out = await table.doc.send(new QueryCommand({ TableName: T, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': OPEN_PAYOUTS }, Limit: limit, ExclusiveStartKey: start }));
-      return { payouts: (out.Items ?? []).map(toPayout), next: out.LastEvaluatedKey };
+      return { payouts: (out.Items ?? []).map(decodePayout), next: out.LastEvaluatedKey };
     },
 
     /**
@@ -106,7 +56,7 @@ export function dynamoPayoutStore(table: Table) {
             ExclusiveStartKey: start,
           }),
         );
-        payouts.push(...(out.Items ?? []).map(toPayout));
+        payouts.push(...(out.Items ?? []).map(decodePayout));
         start = out.LastEvaluatedKey;
         if (!start) break;
       }
@@ -120,31 +70,14 @@ export function dynamoPayoutStore(table: Table) {
      */
     async update(ref: string, patch: PayoutPatch, nowMs: number, expect?: Expected): Promise<boolean> {
       const at = new Date(nowMs).toISOString();
-      const names: Record<string, string> = { '#state': 'state' };
       const values: Record<string, unknown> = {};
-      const sets = Object.entries({ ...patch, updatedAt: at })
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v], i) => {
-          names[`#f${i}`] = k;
-          values[`:v${i}`] = v;
-          return `#f${i} = :v${i}`;
-        });
-      const removes = ['leaseUntil'];
+      const ConditionExpression = expect ? expectation(expect, values) : notFinal(values);
       const partition = patch.state === 'failed' ? FAILED_PAYOUTS : patch.state === 'cancelled' ? CANCELLED_PAYOUTS : undefined;
-      if (partition) {
-        sets.push('gsi1pk = :ipk', 'gsi1sk = :isk');
-        Object.assign(values, { ':ipk': partition, ':isk': `${at}#${ref}` });
-      } else if (patch.state === 'paid') removes.push('gsi1pk', 'gsi1sk');
+      const index = partition ? { gsi1pk: partition, gsi1sk: `${at}#${ref}` } : {};
+      const remove = ['leaseUntil', ...(patch.state === 'paid' ? ['gsi1pk', 'gsi1sk'] : [])];
       try {
         await table.doc.send(
-          new UpdateCommand({
-            TableName: T,
-            Key: payoutKey(ref),
-            UpdateExpression: `SET ${sets.join(', ')} REMOVE ${removes.join(', ')}`,
-            ConditionExpression: expect ? expectation(expect, values) : notFinal(values),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          }),
+          new UpdateCommand({ TableName: T, Key: payoutKey(ref), ...updateExpression({ set: { ...patch, updatedAt: at, ...index }, remove, names: { '#state': 'state' }, values }), ConditionExpression }),
         );
         return true;
       } catch (err) {
@@ -187,29 +120,19 @@ export function dynamoPayoutStore(table: Table) {
       const at = new Date(nowMs).toISOString();
       // What is paid and to whom carries over; everything about the old order's calls does not.
       const order = { mode: old.mode, source: old.source, openid: old.openid, amountFen: old.amountFen, campaignId: old.campaignId, campaignName: old.campaignName, day: old.day };
-      try {
-        await table.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: T, Item: { ...payoutKey(newRef), ...order, ref: newRef, state: 'pending', attempts: 0, retryOf: old.ref, createdAt: at, updatedAt: at, gsi1pk: OPEN_PAYOUTS, gsi1sk: at }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              {
-                Update: {
-                  TableName: T,
-                  Key: payoutKey(old.ref),
-                  UpdateExpression: 'SET retriedAs = :new, updatedAt = :at',
-                  ConditionExpression: '#state = :failed AND attribute_not_exists(retriedAs)',
-                  ExpressionAttributeNames: { '#state': 'state' },
-                  ExpressionAttributeValues: { ':new': newRef, ':at': at, ':failed': 'failed' },
-                },
-              },
-            ],
-          }),
-        );
-        return 'created';
-      } catch (err) {
-        if (cancellationCodes(err)) return 'exists';
-        throw err;
-      }
+      const written = await transactWrite(table, {
+        retry: { Put: { Item: { ...payoutKey(newRef), ...order, ref: newRef, state: 'pending', attempts: 0, retryOf: old.ref, createdAt: at, updatedAt: at, gsi1pk: OPEN_PAYOUTS, gsi1sk: at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        old: {
+          Update: {
+            Key: payoutKey(old.ref),
+            UpdateExpression: 'SET retriedAs = :new, updatedAt = :at',
+            ConditionExpression: '#state = :failed AND attribute_not_exists(retriedAs)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':new': newRef, ':at': at, ':failed': 'failed' },
+          },
+        },
+      });
+      return written.status === 'written' ? 'created' : 'exists';
     },
   };
 }
@@ -234,10 +157,10 @@ function decodeCursor(cursor: string, partition: string): Record<string, unknown
   } catch {
     throw new BadPayoutCursorError('cursor is not one we issued');
   }
-  const k = key as Record<string, unknown> | null;
-  const ok = typeof k === 'object' && k !== null && !Array.isArray(k) && k.gsi1pk === partition && typeof k.gsi1sk === 'string' && typeof k.pk === 'string' && k.pk.startsWith('PAYOUT#') && k.sk === 'PAYOUT' && Object.keys(k).length === 4;
-  if (!ok) throw new BadPayoutCursorError('cursor is not one we issued (or belongs to another state)');
-  return k;
+  if (!isObject(key) || !(key.gsi1pk === partition && typeof key.gsi1sk === 'string' && typeof key.pk === 'string' && key.pk.startsWith(PAYOUT_PREFIX) && key.sk === 'PAYOUT' && Object.keys(key).length === 4)) {
+    throw new BadPayoutCursorError('cursor is not one we issued (or belongs to another state)');
+  }
+  return key;
 }
 
 export type PayoutStore = ReturnType<typeof dynamoPayoutStore>;

@@ -4,6 +4,7 @@ import { refusalAction } from '../pay/refusals';
 import type { MemberNotice, NoticeResult } from '../notices/notifyMember';
 import { log } from '../observability/log';
 import { askToConfirm } from './confirmNotice';
+import { payeeOf } from './payout';
 import { isFinal, type Payout, type PayoutOrderState, type PayoutPatch, type PayoutStore } from './payoutStore';
 
 export interface PayoutPorts {
@@ -93,7 +94,7 @@ function numberTaken(ports: PayoutPorts, p: Payout, found: { amountFen: number; 
 async function sendTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
   const r: CreateTransferBillResult = await ports.pay.createTransferBill({
     outBillNo: p.ref,
-    openid: p.openid,
+    openid: payeeOf(p),
     amountFen: p.amountFen,
     remark: p.source === 'withdrawal' ? '红包钱包提现' : `${p.campaignName}红包`,
     activityName: p.campaignName.slice(0, 32),
@@ -133,7 +134,7 @@ async function queryTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep>
 }
 
 async function sendRedpack(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
-  const r: SendRedpackResult = await ports.pay.sendRedpack({ mchBillno: p.ref, openid: p.openid, amountFen: p.amountFen, sendName: (ports.sendName ?? '会员中心').slice(0, 32), wishing: '恭喜发财，大吉大利', actName: p.campaignName.slice(0, 32), remark: '抢红包活动奖励' });
+  const r: SendRedpackResult = await ports.pay.sendRedpack({ mchBillno: p.ref, openid: payeeOf(p), amountFen: p.amountFen, sendName: (ports.sendName ?? '会员中心').slice(0, 32), wishing: '恭喜发财，大吉大利', actName: p.campaignName.slice(0, 32), remark: '抢红包活动奖励' });
   if (r.kind === 'ok') return settle(ports, p, 'sent');
   return afterSendNotOk(ports, p, 'redpack', r, async (refusal) => {
     // FATAL_ERROR: this mch_billno already carries a packet sent with other content (e.g. the send name

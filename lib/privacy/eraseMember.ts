@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { log } from '../observability/log';
 import { PayoutNotErasableYet } from '../payouts/payoutErasure';
 import { batchWriteAll } from '../store/batchWrite';
-import { cancellationCodes, putIf, type Table } from '../store/dynamo';
+import { errorName as nameOf, putIf, type Table } from '../store/dynamo';
+import { decodeErasureMarker, ERASURE_MARKER_SK, erasureAuditKey, erasureMarkerKey as markerKey, memberKey, PROFILE_SK, transactWrite } from '../table';
 import type { ErasureContext, ErasurePorts, Item } from './family';
 import { OUTSIDE_FAMILIES } from './memberData';
 import { memberItems } from './memberItems';
@@ -23,8 +24,6 @@ export const BEGIN_STEP = 'begin';
 export const PARTITION_STEP = 'memberPartition';
 export const FINAL_STEP = 'profile';
 
-const AUDIT_PK = 'AUDIT#ERASURE';
-const markerKey = (openid: string) => ({ pk: `MEMBER#${openid}`, sk: 'ERASURE' });
 
 /**
  * An erasure under way is remembered in the member's partition (deleted with the profile, at the
@@ -32,23 +31,22 @@ const markerKey = (openid: string) => ({ pk: `MEMBER#${openid}`, sk: 'ERASURE' }
  * derived from the openid is kept, and only the audit entry records it.
  */
 async function beginErasure(table: Table, openid: string, existing: Item | undefined, nowMs: number, requestedBy: string): Promise<{ erasureId: string; auditSk: string }> {
-  let marker: Record<string, unknown> | undefined = existing;
-  if (!marker) {
+  let found: Record<string, unknown> | undefined = existing;
+  if (!found) {
     const at = new Date(nowMs).toISOString();
     const erasureId = randomBytes(12).toString('hex');
     const fresh = { ...markerKey(openid), erasureId, auditSk: `${at}#${erasureId}`, startedAt: at };
     // Another request may have started the same erasure a moment ago: then carry on with theirs.
-    marker = (await putIf(table, fresh, 'attribute_not_exists(pk)')) ? fresh : (await table.doc.send(new GetCommand({ TableName: table.name, Key: markerKey(openid), ConsistentRead: true }))).Item;
-    if (!marker) throw new Error('the erasure marker vanished while starting');
+    found = (await putIf(table, fresh, 'attribute_not_exists(pk)')) ? fresh : (await table.doc.send(new GetCommand({ TableName: table.name, Key: markerKey(openid), ConsistentRead: true }))).Item;
+    if (!found) throw new Error('the erasure marker vanished while starting');
   }
-  const erasureId = String(marker.erasureId);
-  const auditSk = String(marker.auditSk);
-  await putIf(table, { pk: AUDIT_PK, sk: auditSk, erasureId, pseudonym: pseudonymOf(erasureId), startedAt: marker.startedAt, requestedBy, status: 'incomplete' }, 'attribute_not_exists(pk)');
+  const { erasureId, auditSk, startedAt } = decodeErasureMarker(found);
+  await putIf(table, { ...erasureAuditKey(auditSk), erasureId, pseudonym: pseudonymOf(erasureId), startedAt, requestedBy, status: 'incomplete' }, 'attribute_not_exists(pk)');
   return { erasureId, auditSk };
 }
 
 const pseudonymOf = (erasureId: string) => `erased:${erasureId}`;
-const errorName = (err: unknown) => (err as { name?: string } | null)?.name || 'Error';
+const errorName = (err: unknown) => nameOf(err) || 'Error';
 const failure = (step: string, err: unknown): StepFailure => ({ step, error: errorName(err), ...(err instanceof PayoutNotErasableYet ? { detail: err.message } : {}) });
 
 /**
@@ -65,12 +63,12 @@ export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: nu
   try {
     items = await memberItems(table, openid);
     if (items.length === 0) return { status: 'not-found' };
-    started = await beginErasure(table, openid, items.find((i) => i.sk === 'ERASURE'), nowMs, requestedBy);
+    started = await beginErasure(table, openid, items.find((i) => i.sk === ERASURE_MARKER_SK), nowMs, requestedBy);
   } catch (err) {
     return { status: 'incomplete', done: [], failed: [failure(BEGIN_STEP, err)], notRun: [...OUTSIDE_FAMILIES.map((f) => f.name), PARTITION_STEP, FINAL_STEP] };
   }
   const { erasureId, auditSk } = started;
-  const ctx: ErasureContext = { table, pay: ports.pay, openid, items, profile: items.find((i) => i.sk === 'PROFILE'), pseudonym: pseudonymOf(erasureId), nowMs };
+  const ctx: ErasureContext = { table, pay: ports.pay, openid, items, profile: items.find((i) => i.sk === PROFILE_SK), pseudonym: pseudonymOf(erasureId), nowMs };
 
   const done: StepResult[] = [];
   const steps = [...OUTSIDE_FAMILIES.map((f) => ({ step: f.name, run: () => f.erase(ctx) })), { step: PARTITION_STEP, run: () => deletePartition(table, openid) }];
@@ -96,7 +94,7 @@ export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: nu
 async function deletePartition(table: Table, openid: string): Promise<number> {
   let deleted = 0;
   for (let pass = 0; pass < 2; pass++) {
-    const rest = (await memberItems(table, openid)).filter((i) => i.sk !== 'PROFILE' && i.sk !== 'ERASURE');
+    const rest = (await memberItems(table, openid)).filter((i) => i.sk !== PROFILE_SK && i.sk !== ERASURE_MARKER_SK);
     if (rest.length === 0) break;
     await batchWriteAll(table, rest.map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } })), { what: 'erasure' });
     deleted += rest.length;
@@ -107,29 +105,20 @@ async function deletePartition(table: Table, openid: string): Promise<number> {
 /** The profile, the marker and the audit entry's outcome in one transaction: erased, or not at all. */
 async function finish(table: Table, openid: string, erasureId: string, auditSk: string, steps: StepResult[], nowMs: number): Promise<void> {
   const at = new Date(nowMs).toISOString();
-  try {
-    await table.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Delete: { TableName: table.name, Key: { pk: `MEMBER#${openid}`, sk: 'PROFILE' } } },
-          { Delete: { TableName: table.name, Key: markerKey(openid), ConditionExpression: 'erasureId = :id', ExpressionAttributeValues: { ':id': erasureId } } },
-          {
-            Update: {
-              TableName: table.name,
-              Key: { pk: AUDIT_PK, sk: auditSk },
-              UpdateExpression: 'SET #status = :erased, finishedAt = :at, steps = :steps REMOVE failed',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':erased': 'erased', ':at': at, ':steps': Object.fromEntries(steps.map((s) => [s.step, s.changed])) },
-            },
-          },
-        ],
-      }),
-    );
-  } catch (err) {
-    // The marker is gone: a concurrent run of the same erasure finished it first.
-    if (cancellationCodes(err)?.[1] === 'ConditionalCheckFailed') return;
-    throw err;
-  }
+  const written = await transactWrite(table, {
+    profile: { Delete: { Key: memberKey(openid) } },
+    marker: { Delete: { Key: markerKey(openid), ConditionExpression: 'erasureId = :id', ExpressionAttributeValues: { ':id': erasureId } } },
+    audit: {
+      Update: {
+        Key: erasureAuditKey(auditSk),
+        UpdateExpression: 'SET #status = :erased, finishedAt = :at, steps = :steps REMOVE failed',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':erased': 'erased', ':at': at, ':steps': Object.fromEntries(steps.map((s) => [s.step, s.changed])) },
+      },
+    },
+  });
+  // The marker is gone: a concurrent run of the same erasure finished it first.
+  if (written.status === 'cancelled' && !written.failed.has('marker')) throw written.error;
 }
 
 /** Records on the audit entry what is missing (best effort: the marker is what a rerun resumes from). */
@@ -139,7 +128,7 @@ async function incomplete(table: Table, auditSk: string, nowMs: number, result: 
     .send(
       new UpdateCommand({
         TableName: table.name,
-        Key: { pk: AUDIT_PK, sk: auditSk },
+        Key: erasureAuditKey(auditSk),
         UpdateExpression: 'SET failed = :f, lastAttemptAt = :at',
         ConditionExpression: '#status = :incomplete',
         ExpressionAttributeNames: { '#status': 'status' },

@@ -1,4 +1,5 @@
 import type { Table } from '../store/dynamo';
+import { PROFILE_SK, skSegment } from '../table';
 import { withoutKeys, type MemberContext } from './family';
 import { OUTSIDE_FAMILIES, PARTITION_FAMILIES } from './memberData';
 import { memberItems } from './memberItems';
@@ -11,14 +12,14 @@ import { memberItems } from './memberItems';
  */
 export async function exportMember(table: Table, openid: string, nowMs: number): Promise<Record<string, unknown> | undefined> {
   const items = await memberItems(table, openid);
-  const profile = items.find((i) => i.sk === 'PROFILE');
+  const profile = items.find((i) => i.sk === PROFILE_SK);
   if (!profile) return undefined;
   const ctx: MemberContext = { table, openid, items, profile, nowMs };
   const sections: Record<string, unknown[]> = {};
   for (const item of items) {
     if (item === profile) continue;
     // An item no family covers still goes out, under its sort key's first segment.
-    const name = PARTITION_FAMILIES.find((f) => f.holds(item))?.name ?? item.sk.split('#')[0]!.toLowerCase();
+    const name = PARTITION_FAMILIES.find((f) => f.holds(item))?.name ?? skSegment(item.sk).toLowerCase();
     (sections[name] ??= []).push(withoutKeys(item));
   }
   for (const family of OUTSIDE_FAMILIES) sections[family.name] = await family.export(ctx);

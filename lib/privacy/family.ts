@@ -1,7 +1,10 @@
 import type { OperatorPorts } from '../payouts/operatorActions';
 import type { Table } from '../store/dynamo';
+import { isMemberPk, type TableItem } from '../table';
 
-export type Item = Record<string, unknown> & { pk: string; sk: string };
+export { withoutKeys } from '../table';
+
+export type Item = TableItem;
 
 /** What erasure does with a family's items. */
 export type ErasureAction = 'delete' | 'anonymise' | 'accounting-line';
@@ -64,11 +67,5 @@ export type MemberItemFamily = PartitionFamily | OutsideFamily;
 
 /** A family of items in the member's partition whose sort keys start with `sk` (`sk` alone or `sk#…`). */
 export function partitionFamily(sk: string, action: ErasureAction, writtenBy: string, name = sk.toLowerCase()): PartitionFamily {
-  return { name, sk, action, writtenBy, foundBy: 'member partition', holds: (key) => key.pk.startsWith('MEMBER#') && (key.sk === sk || key.sk.startsWith(`${sk}#`)) };
-}
-
-/** The item without its table and index keys. */
-export function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ...rest } = item;
-  return rest;
+  return { name, sk, action, writtenBy, foundBy: 'member partition', holds: (key) => isMemberPk(key.pk) && (key.sk === sk || key.sk.startsWith(`${sk}#`)) };
 }

@@ -1,8 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, putIf, type Table } from '../store/dynamo';
+import { rateStateKey as key } from '../table';
 import type { RateState } from './rateLimiter';
-
-const key = (name: string) => ({ pk: `RATE#${name}`, sk: 'STATE' });
 
 /** Writes made and conditions that failed (for benchmarks: an idle bucket two workers woke at once). */
 export interface RateStateCounts {

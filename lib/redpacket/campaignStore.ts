@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { putIf, type Table } from '../store/dynamo';
 import { queryPartition } from '../store/queryPartition';
+import { CAMPAIGNS_PK, campaignKey as key, decodeCampaign } from '../table';
 import type { CampaignRecord } from './campaignRecord';
 
 /** Campaigns: few, edited by marketers, read (cached) by every grab. */
@@ -13,17 +14,14 @@ export interface CampaignStore {
   save(c: CampaignRecord, readVersion: number): Promise<'saved' | 'conflict'>;
 }
 
-// One partition for all campaigns: an account runs tens of them, and listing is one query.
-const PK = 'CAMPAIGNS';
-const key = (id: string) => ({ pk: PK, sk: id });
-
 export function dynamoCampaignStore(table: Table): CampaignStore {
   const put = (c: CampaignRecord, condition: string, values?: Record<string, unknown>) => putIf(table, { ...key(c.id), campaign: c, version: c.version }, condition, values);
   return {
-    list: async () => (await queryPartition(table, PK)).map((item) => item.campaign as CampaignRecord),
+    // One partition for all campaigns: an account runs tens of them, and listing is one query.
+    list: async () => (await queryPartition(table, CAMPAIGNS_PK)).map(decodeCampaign),
     async get(id) {
       const out = await table.doc.send(new GetCommand({ TableName: table.name, Key: key(id), ConsistentRead: true }));
-      return out.Item?.campaign as CampaignRecord | undefined;
+      return out.Item ? decodeCampaign(out.Item) : undefined;
     },
     create: (c) => put(c, 'attribute_not_exists(pk)'),
     save: async (c, readVersion) => ((await put(c, 'version = :v', { ':v': readVersion })) ? 'saved' : 'conflict'),

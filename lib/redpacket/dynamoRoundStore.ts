@@ -1,26 +1,45 @@
 import { pauseWithin, type Deadline } from '../deadline/deadline';
 import { createHmac, randomBytes } from 'node:crypto';
-import { serviceEventIndex } from '../notices/serviceEvents';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGet } from '../store/batchGet';
-import { cancellationCodes, isConditionFailure, putIf, type Table } from '../store/dynamo';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, itemAt } from '../store/batchGet';
+import { errorName, isConditionFailure, putIf, type Table } from '../store/dynamo';
 import { queryPartition } from '../store/queryPartition';
-import { payoutKey, OPEN_PAYOUTS } from '../payouts/payoutKeys';
-import { walletEntryKey, walletKey } from '../wallet/walletKeys';
+import {
+  budgetLedgerKey,
+  decode,
+  decodeBudgetLedger,
+  decodeGrab,
+  decodeMemberDay,
+  decodeMemberRound,
+  decodeRound,
+  decodeShardCounter,
+  decodeShare,
+  decodeTakenShare,
+  grabKey,
+  isNumber,
+  memberDayKey,
+  memberRoundKey,
+  OPEN_PAYOUTS,
+  opt,
+  payoutKey,
+  roundKey,
+  roundOpenLease,
+  roundsPk,
+  serviceEventIndex,
+  shardCounterKey,
+  shardPk,
+  shareKey,
+  sharePrefix,
+  transactWrite,
+  updateExpression,
+  walletEntryKey,
+  walletKey,
+  type ShareKind,
+  type TxWrite,
+} from '../table';
 import { reserveFor, roundBudget } from './budget';
 import { sharesOfShard, shardOf, type RoundSnapshot } from './round';
-import type { BestLuck, Claim, ClaimResult, GrabView, RoundStore, StoredRound, TakenShare } from './roundStore';
-
-export const roundKey = (campaignId: string, day: string) => ({ pk: `RPROUNDS#${campaignId}`, sk: day });
-export const shardPk = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, shard: number) => `RPSHARD#${r.campaignId}#${r.day}#${shard}`;
-const idx = (i: number) => String(i).padStart(5, '0');
-export const shareKey = (r: Pick<RoundSnapshot, 'campaignId' | 'day' | 'shards'>, kind: 'FREE' | 'TAKEN' | 'RETURNED', i: number) => ({ pk: shardPk(r, shardOf(i, r.shards)), sk: `${kind}#${idx(i)}` });
-const countKey = (r: RoundSnapshot, shard: number) => ({ pk: shardPk(r, shard), sk: 'COUNT' });
-const memberRoundKey = (openid: string, r: RoundSnapshot) => ({ pk: `MEMBER#${openid}`, sk: `RPROUND#${r.campaignId}#${r.day}` });
-const memberDayKey = (openid: string, day: string) => ({ pk: `MEMBER#${openid}`, sk: `RPDAY#${day}` });
-const grabKey = (openid: string, dedupKey: string) => ({ pk: `MEMBER#${openid}`, sk: `RPGRAB#${dedupKey}` });
-/** The campaign's budget ledger: what its rounds reserved from the campaign total (one write per round opened). */
-export const budgetLedgerKey = (campaignId: string) => ({ pk: `RPBUDGET#${campaignId}`, sk: 'LEDGER' });
+import type { Claim, ClaimResult, GrabView, RoundStore, StoredRound } from './roundStore';
 
 /**
  * A share's lock names its holder by a keyed hash of the grab's dedup key (which starts with the
@@ -42,35 +61,25 @@ const READ_MS = 150;
 /** Tries at reserving a round's budget when another round of the campaign reserves at the same moment. */
 const RESERVE_ATTEMPTS = 5;
 
-const toRound = (item: Record<string, unknown>): StoredRound => ({
-  snapshot: item.snapshot as RoundSnapshot,
-  status: item.status as StoredRound['status'],
-  bestLuck: item.bestLuck as BestLuck | undefined,
-  returnedFen: item.returnedFen as number | undefined,
-  closedAt: item.closedAt as string | undefined,
-  prize: item.prize as StoredRound['prize'],
-  unfunded: item.unfunded as boolean | undefined,
-});
-
 export function dynamoRoundStore(table: Table, clock: { now(): number } = { now: Date.now }): RoundStore {
   const T = table.name;
   const send = table.doc.send.bind(table.doc);
 
-  const acrossShards = async (r: RoundSnapshot, prefix: string) =>
-    (await Promise.all(Array.from({ length: r.shards }, (_, s) => queryPartition(table, shardPk(r, s), { prefix, consistent: true })))).flat();
+  const acrossShards = async (r: RoundSnapshot, kind: ShareKind) =>
+    (await Promise.all(Array.from({ length: r.shards }, (_, s) => queryPartition(table, shardPk(r, s), { prefix: sharePrefix(kind), consistent: true })))).flat();
 
   /** Lays out share i as FREE unless it was taken or returned already (so a late second opener never resurrects a share). */
-  const layoutItems = (r: RoundSnapshot, i: number) => [
-    { Put: { TableName: T, Item: { ...shareKey(r, 'FREE', i), index: i, amountFen: r.shares[i] } } },
-    { ConditionCheck: { TableName: T, Key: shareKey(r, 'TAKEN', i), ConditionExpression: 'attribute_not_exists(pk)' } },
-    { ConditionCheck: { TableName: T, Key: shareKey(r, 'RETURNED', i), ConditionExpression: 'attribute_not_exists(pk)' } },
+  const layoutItems = (r: RoundSnapshot, i: number): TxWrite[] => [
+    { Put: { Item: { ...shareKey(r, 'FREE', i), index: i, amountFen: r.shares[i] } } },
+    { ConditionCheck: { Key: shareKey(r, 'TAKEN', i), ConditionExpression: 'attribute_not_exists(pk)' } },
+    { ConditionCheck: { Key: shareKey(r, 'RETURNED', i), ConditionExpression: 'attribute_not_exists(pk)' } },
   ];
 
   async function layOut(r: RoundSnapshot): Promise<void> {
     await Promise.all(
       // A counter that exists already keeps its counts.
       Array.from({ length: r.shards }, (_, s) =>
-        putIf(table, { ...countKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0, bonusLeftFen: r.budget?.bonusByShard[s] ?? 0, bonusReturnedFen: 0 }, 'attribute_not_exists(pk)'),
+        putIf(table, { ...shardCounterKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0, bonusLeftFen: r.budget?.bonusByShard[s] ?? 0, bonusReturnedFen: 0 }, 'attribute_not_exists(pk)'),
       ),
     );
     const all = Array.from({ length: r.packets }, (_, i) => i);
@@ -78,17 +87,10 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     for (let i = 0; i < all.length; i += LAYOUT_CHUNK) chunks.push(all.slice(i, i + LAYOUT_CHUNK));
     await Promise.all(
       chunks.map(async (chunk) => {
-        try {
-          await send(new TransactWriteCommand({ TransactItems: chunk.flatMap((i) => layoutItems(r, i)) }));
-        } catch (err) {
-          if (!cancellationCodes(err)) throw err;
-          // Some share of this chunk is already taken: lay the others out one by one.
-          for (const i of chunk) {
-            await send(new TransactWriteCommand({ TransactItems: layoutItems(r, i) })).catch((e: unknown) => {
-              if (!cancellationCodes(e)) throw e;
-            });
-          }
-        }
+        const written = await transactWrite(table, { shares: chunk.flatMap((i) => layoutItems(r, i)) });
+        if (written.status === 'written') return;
+        // Some share of this chunk is already taken: lay the others out one by one (a share taken or returned stays so).
+        for (const i of chunk) await transactWrite(table, { share: layoutItems(r, i) });
       }),
     );
   }
@@ -111,9 +113,11 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
   async function waitForOpen(campaignId: string, day: string, deadline?: Deadline): Promise<StoredRound> {
     for (let attempt = 0; ; attempt++) {
       const out = await send(new GetCommand({ TableName: T, Key: roundKey(campaignId, day), ConsistentRead: true }));
-      const round = toRound(out.Item!);
+      const item = out.Item ?? {};
+      const round = decodeRound(item);
       if (round.status !== 'opening') return round;
-      if ((out.Item!.openLeaseUntil as number) < clock.now() || (!deadline && attempt >= 40)) return finishOpening(roundKey(campaignId, day), round.snapshot);
+      const lease = roundOpenLease(item);
+      if ((lease !== undefined && lease < clock.now()) || (!deadline && attempt >= 40)) return finishOpening(roundKey(campaignId, day), round.snapshot);
       if (!(await pauseWithin(deadline, Math.min(250, 20 * 2 ** Math.min(attempt, 4)), READ_MS))) return round;
     }
   }
@@ -122,7 +126,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
    * The ledger, created on first use. A campaign with rounds from before budgets starts with their
    * shares reserved (they had no bonus room), so the days they spent are not handed to later rounds.
    */
-  const readLedger = async (campaignId: string) => (await send(new GetCommand({ TableName: T, Key: budgetLedgerKey(campaignId), ConsistentRead: true }))).Item?.reservedFen as number | undefined;
+  const readLedger = async (campaignId: string) => decodeBudgetLedger((await send(new GetCommand({ TableName: T, Key: budgetLedgerKey(campaignId), ConsistentRead: true }))).Item);
   const legacyReserved = async (campaignId: string) => (await store.rounds(campaignId)).reduce((sum, r) => sum + (r.snapshot.budget || r.unfunded ? 0 : r.snapshot.totalFen), 0);
 
   async function ledgerReserved(campaignId: string): Promise<number> {
@@ -145,25 +149,16 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       const now = clock.now();
       if (approvedFen === undefined) {
         const item = { ...key, snapshot: plan, status: 'closed', unfunded: true, returnedFen: 0, closedAt: new Date(now).toISOString() };
-        return (await putIf(table, item, 'attribute_not_exists(pk)')) && toRound(item);
+        return (await putIf(table, item, 'attribute_not_exists(pk)')) && decodeRound(item);
       }
       const snapshot: RoundSnapshot = plan.budgetPlan ? { ...plan, budget: roundBudget(plan.budgetPlan, plan.shares, plan.shards, approvedFen) } : plan;
-      try {
-        await send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: T, Item: { ...key, snapshot, status: 'opening', openLeaseUntil: now + OPEN_LEASE_MS, openedAt: new Date(now).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Update: { TableName: T, Key: budgetLedgerKey(plan.campaignId), UpdateExpression: 'SET reservedFen = :after', ConditionExpression: 'reservedFen = :before', ExpressionAttributeValues: { ':before': reserved, ':after': reserved + approvedFen } } },
-            ],
-          }),
-        );
-        return finishOpening(key, snapshot);
-      } catch (err) {
-        const codes = cancellationCodes(err);
-        if (!codes) throw err;
-        if (codes[0] === 'ConditionalCheckFailed') return false;
-        // Another round of the campaign reserved meanwhile: read the ledger again.
-      }
+      const written = await transactWrite(table, {
+        round: { Put: { Item: { ...key, snapshot, status: 'opening', openLeaseUntil: now + OPEN_LEASE_MS, openedAt: new Date(now).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ledger: { Update: { Key: budgetLedgerKey(plan.campaignId), UpdateExpression: 'SET reservedFen = :after', ConditionExpression: 'reservedFen = :before', ExpressionAttributeValues: { ':before': reserved, ':after': reserved + approvedFen } } },
+      });
+      if (written.status === 'written') return finishOpening(key, snapshot);
+      if (written.failed.has('round')) return false;
+      // Another round of the campaign reserved meanwhile: read the ledger again.
     }
     throw new Error(`campaign ${plan.campaignId}: could not reserve the budget of round ${plan.day}`);
   }
@@ -171,7 +166,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
   const store: RoundStore = {
     async get(campaignId, day) {
       const out = await send(new GetCommand({ TableName: T, Key: roundKey(campaignId, day), ConsistentRead: true }));
-      return out.Item ? toRound(out.Item) : undefined;
+      return out.Item ? decodeRound(out.Item) : undefined;
     },
 
     async open(plan, deadline) {
@@ -182,22 +177,25 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     reservedFen: async (campaignId) => (await readLedger(campaignId)) ?? legacyReserved(campaignId),
 
     async view(r, openid, dedupKey, memberDay) {
-      const keys = [memberRoundKey(openid, r), memberDayKey(openid, memberDay), grabKey(openid, dedupKey), ...Array.from({ length: r.shards }, (_, s) => countKey(r, s))];
+      const keys = [memberRoundKey(openid, r), memberDayKey(openid, memberDay), grabKey(openid, dedupKey), ...Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s))];
       const items = await batchGet(table, keys);
-      const at = (k: { pk: string; sk: string }) => items.get(`${k.pk}|${k.sk}`);
-      const mr = at(keys[0]!);
-      const md = at(keys[1]!);
-      const earlier = at(keys[2]!);
+      const mr = decodeMemberRound(itemAt(items, keys[0]!));
+      const md = decodeMemberDay(itemAt(items, keys[1]!));
+      const earlier = itemAt(items, keys[2]!);
+      const counter = (s: number) => {
+        const c = itemAt(items, shardCounterKey(r, s));
+        return c && decodeShardCounter(c);
+      };
       return {
-        memberRoundGrabs: (mr?.grabs as number | undefined) ?? 0,
-        lastFen: mr?.lastFen as number | undefined,
-        memberDayGrabs: (md?.grabs as number | undefined) ?? 0,
+        memberRoundGrabs: mr.grabs ?? 0,
+        lastFen: mr.lastFen,
+        memberDayGrabs: md.grabs ?? 0,
         freeByShard: Array.from({ length: r.shards }, (_, s) => {
-          const c = at(countKey(r, s));
-          return c ? (c.size as number) - (c.taken as number) - (c.returned as number) : 0;
+          const c = counter(s);
+          return c ? c.size - c.taken - c.returned : 0;
         }),
-        bonusLeftByShard: Array.from({ length: r.shards }, (_, s) => (at(countKey(r, s))?.bonusLeftFen as number | undefined) ?? 0),
-        earlier: earlier ? { reply: earlier.reply as string | undefined, amountFen: earlier.amountFen as number } : undefined,
+        bonusLeftByShard: Array.from({ length: r.shards }, (_, s) => counter(s)?.bonusLeftFen ?? 0),
+        earlier: earlier ? decodeGrab(earlier) : undefined,
       } satisfies GrabView;
     },
 
@@ -208,71 +206,62 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
           TableName: T,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
           FilterExpression: 'attribute_not_exists(lockedBy) OR lockedUntil < :now',
-          ExpressionAttributeValues: { ':pk': shardPk(r, shard), ':p': 'FREE#', ':now': clock.now() },
+          ExpressionAttributeValues: { ':pk': shardPk(r, shard), ':p': sharePrefix('FREE'), ':now': clock.now() },
           ConsistentRead: true,
           Limit: limit,
         }),
       );
-      return (out.Items ?? []).map((i) => i.index as number);
+      return (out.Items ?? []).map((i) => decodeShare(i).index);
     },
 
     async claim(c, limits): Promise<ClaimResult> {
       const r = c.round;
       const payFen = c.amountFen + c.bonusFen;
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-        { Delete: { TableName: T, Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(c.dedupKey) } } },
-        { Put: { TableName: T, Item: { ...shareKey(r, 'TAKEN', c.index), index: c.index, openid: c.openid, amountFen: c.amountFen, bonusFen: c.bonusFen, at: c.at, payoutRef: c.payoutRef } } },
-        { Update: { TableName: T, Key: countKey(r, shardOf(c.index, r.shards)), ...takeFromCounter(c) } },
-        {
-          Update: {
-            TableName: T,
-            Key: memberRoundKey(c.openid, r),
-            // The share indexes let an erasure find the member's shares (lib/privacy).
-            UpdateExpression: 'ADD grabs :one, shareIndexes :idx SET lastFen = :fen, campaignId = :c, #d = :d',
-            ConditionExpression: 'attribute_not_exists(grabs) OR grabs < :limit',
-            ExpressionAttributeNames: { '#d': 'day' },
-            ExpressionAttributeValues: { ':one': 1, ':idx': new Set([c.index]), ':fen': payFen, ':c': r.campaignId, ':d': r.day, ':limit': limits.perRound },
-          },
-        },
-        {
-          Update: {
-            TableName: T,
-            Key: memberDayKey(c.openid, c.memberDay),
-            UpdateExpression: 'ADD grabs :one SET expiresAt = :exp',
-            ConditionExpression: 'attribute_not_exists(grabs) OR grabs < :limit',
-            ExpressionAttributeValues: { ':one': 1, ':limit': limits.perDay, ':exp': Math.floor(Date.parse(c.at) / 1000) + KEEP_GRAB_RECORDS_S },
-          },
-        },
-        {
-          Put: {
-            TableName: T,
-            Item: { ...grabKey(c.openid, c.dedupKey), campaignId: r.campaignId, day: r.day, index: c.index, amountFen: payFen, at: c.at, expiresAt: Math.floor(Date.parse(c.at) / 1000) + KEEP_GRAB_RECORDS_S },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        ...payoutItems(T, c, payFen),
-      ];
+      const expiresAt = Math.floor(Date.parse(c.at) / 1000) + KEEP_GRAB_RECORDS_S;
+      let written;
       try {
-        await send(new TransactWriteCommand({ TransactItems: items }));
-        return 'claimed';
+        written = await transactWrite(table, {
+          share: { Delete: { Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(c.dedupKey) } } },
+          taken: { Put: { Item: { ...shareKey(r, 'TAKEN', c.index), index: c.index, openid: c.openid, amountFen: c.amountFen, bonusFen: c.bonusFen, at: c.at, payoutRef: c.payoutRef } } },
+          counter: { Update: { Key: shardCounterKey(r, shardOf(c.index, r.shards)), ...takeFromCounter(c) } },
+          memberRound: {
+            Update: {
+              Key: memberRoundKey(c.openid, r),
+              // The share indexes let an erasure find the member's shares (lib/privacy).
+              UpdateExpression: 'ADD grabs :one, shareIndexes :idx SET lastFen = :fen, campaignId = :c, #d = :d',
+              ConditionExpression: 'attribute_not_exists(grabs) OR grabs < :limit',
+              ExpressionAttributeNames: { '#d': 'day' },
+              ExpressionAttributeValues: { ':one': 1, ':idx': new Set([c.index]), ':fen': payFen, ':c': r.campaignId, ':d': r.day, ':limit': limits.perRound },
+            },
+          },
+          memberDay: {
+            Update: {
+              Key: memberDayKey(c.openid, c.memberDay),
+              UpdateExpression: 'ADD grabs :one SET expiresAt = :exp',
+              ConditionExpression: 'attribute_not_exists(grabs) OR grabs < :limit',
+              ExpressionAttributeValues: { ':one': 1, ':limit': limits.perDay, ':exp': expiresAt },
+            },
+          },
+          grab: { Put: { Item: { ...grabKey(c.openid, c.dedupKey), campaignId: r.campaignId, day: r.day, index: c.index, amountFen: payFen, at: c.at, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          payout: payoutItems(c, payFen),
+        });
       } catch (err) {
-        const codes = cancellationCodes(err);
-        if (!codes) {
-          if ((err as { name?: string }).name === 'TransactionConflictException') return 'share-gone';
-          throw err;
-        }
-        if (codes[5] === 'ConditionalCheckFailed') return 'duplicate';
-        if (codes[3] === 'ConditionalCheckFailed') return 'round-limit';
-        if (codes[4] === 'ConditionalCheckFailed') return 'day-limit';
-        if (codes[2] === 'ConditionalCheckFailed' && codes[0] !== 'ConditionalCheckFailed') return 'bonus-short';
-        // The share went to someone else, or another transaction touched it at the same moment.
-        return 'share-gone';
+        if (errorName(err) === 'TransactionConflictException') return 'share-gone';
+        throw err;
       }
+      if (written.status === 'written') return 'claimed';
+      const { failed } = written;
+      if (failed.has('grab')) return 'duplicate';
+      if (failed.has('memberRound')) return 'round-limit';
+      if (failed.has('memberDay')) return 'day-limit';
+      if (failed.has('counter') && !failed.has('share')) return 'bonus-short';
+      // The share went to someone else, or another transaction touched it at the same moment.
+      return 'share-gone';
     },
 
     async bonusLeft(r, shard) {
-      const out = await send(new GetCommand({ TableName: T, Key: countKey(r, shard), ConsistentRead: true, ProjectionExpression: 'bonusLeftFen' }));
-      return (out.Item?.bonusLeftFen as number | undefined) ?? 0;
+      const out = await send(new GetCommand({ TableName: T, Key: shardCounterKey(r, shard), ConsistentRead: true, ProjectionExpression: 'bonusLeftFen' }));
+      return decode(out.Item ?? {}, { bonusLeftFen: opt(isNumber) }, 'shard counter').bonusLeftFen ?? 0;
     },
 
     async lock(r, index, holder, nowMs) {
@@ -301,12 +290,12 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async counts(r) {
-      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => countKey(r, s)));
+      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s)));
       let taken = 0;
       let returned = 0;
-      for (const c of items.values()) {
-        taken += c.taken as number;
-        returned += c.returned as number;
+      for (const c of [...items.values()].map(decodeShardCounter)) {
+        taken += c.taken;
+        returned += c.returned;
       }
       return { taken, returned };
     },
@@ -330,7 +319,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return toRound(out.Attributes!);
+        return decodeRound(out.Attributes!);
       } catch (err) {
         if (isConditionFailure(err)) return undefined;
         throw err;
@@ -338,18 +327,12 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async returnFreeShares(r) {
-      for (const item of await acrossShards(r, 'FREE#')) {
-        const i = item.index as number;
-        await send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Delete: { TableName: T, Key: shareKey(r, 'FREE', i), ConditionExpression: 'attribute_exists(pk)' } },
-              { Put: { TableName: T, Item: { ...shareKey(r, 'RETURNED', i), index: i, amountFen: r.shares[i] } } },
-              { Update: { TableName: T, Key: countKey(r, shardOf(i, r.shards)), UpdateExpression: 'ADD returned :one, returnedFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': r.shares[i] } } },
-            ],
-          }),
-        ).catch((err: unknown) => {
-          if (!cancellationCodes(err)) throw err; // grabbed at the last moment: it is taken, not returned
+      for (const { index: i } of (await acrossShards(r, 'FREE')).map(decodeShare)) {
+        // Cancelled when grabbed at the last moment: it is taken, not returned.
+        await transactWrite(table, {
+          free: { Delete: { Key: shareKey(r, 'FREE', i), ConditionExpression: 'attribute_exists(pk)' } },
+          returned: { Put: { Item: { ...shareKey(r, 'RETURNED', i), index: i, amountFen: r.shares[i] } } },
+          counter: { Update: { Key: shardCounterKey(r, shardOf(i, r.shards)), UpdateExpression: 'ADD returned :one, returnedFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': r.shares[i] } } },
         });
       }
       return (await store.returned(r)).reduce((sum, s) => sum + s.amountFen, 0);
@@ -362,7 +345,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
           const out = await send(
             new UpdateCommand({
               TableName: T,
-              Key: countKey(r, s),
+              Key: shardCounterKey(r, s),
               UpdateExpression: 'SET bonusReturnedFen = if_not_exists(bonusReturnedFen, :zero) + bonusLeftFen, bonusLeftFen = :zero',
               ConditionExpression: 'attribute_exists(bonusLeftFen)',
               ExpressionAttributeValues: { ':zero': 0 },
@@ -372,43 +355,36 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
             if (isConditionFailure(err)) return undefined; // a round from before budgets: no pool
             throw err;
           });
-          return (out?.Attributes?.bonusReturnedFen as number | undefined) ?? 0;
+          return (out?.Attributes && decodeShardCounter(out.Attributes).bonusReturnedFen) ?? 0;
         }),
       );
       return moved.reduce((a, b) => a + b, 0);
     },
 
     async bonusPool(r) {
-      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => countKey(r, s)));
+      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s)));
       let leftFen = 0;
       let returnedFen = 0;
-      for (const c of items.values()) {
-        leftFen += (c.bonusLeftFen as number | undefined) ?? 0;
-        returnedFen += (c.bonusReturnedFen as number | undefined) ?? 0;
+      for (const c of [...items.values()].map(decodeShardCounter)) {
+        leftFen += c.bonusLeftFen ?? 0;
+        returnedFen += c.bonusReturnedFen ?? 0;
       }
       return { leftFen, returnedFen };
     },
 
     async taken(r) {
-      return (await acrossShards(r, 'TAKEN#')).map((i) => ({ index: i.index, openid: i.openid, amountFen: i.amountFen, bonusFen: i.bonusFen ?? 0, at: i.at, payoutRef: i.payoutRef }) as TakenShare);
+      return (await acrossShards(r, 'TAKEN')).map(decodeTakenShare);
     },
     async returned(r) {
-      return (await acrossShards(r, 'RETURNED#')).map((i) => ({ index: i.index as number, amountFen: i.amountFen as number }));
+      return (await acrossShards(r, 'RETURNED')).map(decodeShare);
     },
     async free(r) {
-      return (await acrossShards(r, 'FREE#')).map((i) => ({ index: i.index as number, amountFen: i.amountFen as number }));
+      return (await acrossShards(r, 'FREE')).map(decodeShare);
     },
 
     async finishClose(campaignId, day, result) {
-      await send(
-        new UpdateCommand({
-          TableName: T,
-          Key: roundKey(campaignId, day),
-          UpdateExpression: 'SET #s = :closed, returnedFen = :ret, closedAt = :at' + (result.bestLuck ? ', bestLuck = :best' : '') + (result.prize ? ', prize = :prize' : '') + ' REMOVE closeLeaseUntil',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':closed': 'closed', ':ret': result.returnedFen, ':at': result.closedAt, ...(result.bestLuck ? { ':best': result.bestLuck } : {}), ...(result.prize ? { ':prize': result.prize } : {}) },
-        }),
-      );
+      const set = { status: 'closed', returnedFen: result.returnedFen, closedAt: result.closedAt, bestLuck: result.bestLuck, prize: result.prize };
+      await send(new UpdateCommand({ TableName: T, Key: roundKey(campaignId, day), ...updateExpression({ set, remove: ['closeLeaseUntil'] }) }));
     },
 
     async claimPrizeNotice(campaignId, day) {
@@ -422,7 +398,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async rounds(campaignId) {
-      return (await queryPartition(table, `RPROUNDS#${campaignId}`, { consistent: true })).map(toRound);
+      return (await queryPartition(table, roundsPk(campaignId), { consistent: true })).map(decodeRound);
     },
   };
 
@@ -440,19 +416,18 @@ function takeFromCounter(c: Claim) {
 }
 
 /** The money side of a claim, in the same transaction: a wallet credit, or a payout order for the worker. */
-function payoutItems(T: string, c: Claim, payFen: number) {
+function payoutItems(c: Claim, payFen: number): TxWrite[] {
   const r = c.round;
   if (r.payoutMode === 'wallet') {
     return [
       // The last credit is indexed by time, for "wallet balance unclaimed" notices (lib/reengage).
-      { Update: { TableName: T, Key: walletKey(c.openid), UpdateExpression: 'ADD balanceFen :fen, creditedFen :fen SET updatedAt = :at, openid = :o, gsi1pk = :ek, gsi1sk = :es', ExpressionAttributeValues: { ':fen': payFen, ':at': c.at, ':o': c.openid, ...eventValues(serviceEventIndex('WALLETCREDIT', c.openid, c.at)) } } },
-      { Put: { TableName: T, Item: { ...walletEntryKey(c.openid, c.at, c.payoutRef), deltaFen: payFen, reason: 'redpacket', ref: c.payoutRef, campaignId: r.campaignId, day: r.day, at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Update: { Key: walletKey(c.openid), UpdateExpression: 'ADD balanceFen :fen, creditedFen :fen SET updatedAt = :at, openid = :o, gsi1pk = :ek, gsi1sk = :es', ExpressionAttributeValues: { ':fen': payFen, ':at': c.at, ':o': c.openid, ...eventValues(serviceEventIndex('WALLETCREDIT', c.openid, c.at)) } } },
+      { Put: { Item: { ...walletEntryKey(c.openid, c.at, c.payoutRef), deltaFen: payFen, reason: 'redpacket', ref: c.payoutRef, campaignId: r.campaignId, day: r.day, at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } },
     ];
   }
   return [
     {
       Put: {
-        TableName: T,
         Item: { ...payoutKey(c.payoutRef), ref: c.payoutRef, mode: r.payoutMode, openid: c.openid, amountFen: payFen, campaignId: r.campaignId, campaignName: r.name, day: r.day, state: 'pending', attempts: 0, createdAt: c.at, updatedAt: c.at, gsi1pk: OPEN_PAYOUTS, gsi1sk: c.at },
         ConditionExpression: 'attribute_not_exists(pk)',
       },

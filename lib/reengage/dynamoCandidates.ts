@@ -2,7 +2,6 @@ import { DAY_MS } from '../segments/match';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { businessDay } from '../clock/timeZone';
 import { addDays, endOfLocalDay, startOfLocalDay } from '../coupons/validity';
-import { memberKey, toMember } from '../members/dynamoMemberStore';
 import type { Member } from '../members/member';
 import { membersWithLotsExpiring } from '../members/expirePoints';
 import { expiredBy } from '../members/pointLots';
@@ -12,15 +11,21 @@ import type { SegmentIndex } from '../segments/select';
 import { selectMembers } from '../segments/select';
 import { batchGet } from '../store/batchGet';
 import type { Table } from '../store/dynamo';
+import { blob, decode, decodeMember, isNumber, isString, memberKey, opt, req } from '../table';
 import type { ReengagementRule } from './rule';
 import type { Candidate } from './runReengagement';
+
+/** What the service-event index leads to: a coupon's member copy, a level notice, a wallet balance. */
+const couponEvent = { openid: req(isString), status: opt(isString), title: opt(isString), code: req(isString) };
+const levelNotice = { openid: req(isString), status: opt(isString), data: opt(blob<{ from?: string; to?: string }>()) };
+const walletEvent = { openid: req(isString), balanceFen: opt(isNumber) };
 
 /** Dormant members stay candidates for a month after they cross the threshold (the cooldown spaces the touches). */
 const DORMANCY_BAND_DAYS = 30;
 
 async function profiles(table: Table, openids: string[]): Promise<Map<string, Member>> {
   const found = await batchGet(table, openids.map(memberKey));
-  return new Map([...found.values()].map((item) => [String(item.openid), toMember(item)]));
+  return new Map([...found.values()].map((item) => decodeMember(item)).map((m) => [m.openid, m]));
 }
 
 /** Where each trigger's candidates come from: indexes only, never a scan. */
@@ -45,23 +50,24 @@ export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: st
         const day = addDays(today, t.withinDays);
         const members = await profiles(table, await membersWithLotsExpiring(table, day));
         return [...members.values()].flatMap((m) => {
-          const points = Math.min(expiredBy((m as Member & { pointLots?: Record<string, number> }).pointLots ?? {}, day), m.points);
+          const points = Math.min(expiredBy(m.pointLots ?? {}, day), m.points);
           return points > 0 ? [{ openid: m.openid, member: m, facts: { points: String(points), date: day } }] : [];
         });
       }
       case 'couponExpiring': {
         const day = addDays(today, t.withinDays);
         const items = await serviceEventsBetween(table, 'COUPONEXP', new Date(startOfLocalDay(day, timeZone)).toISOString(), new Date(endOfLocalDay(day, timeZone)).toISOString());
-        return items.filter((i) => i.status === 'issued').map((i) => ({ openid: String(i.openid), facts: { coupon: String(i.title ?? ''), date: day, code: String(i.code) } }));
+        return items.map((i) => decode(i, couponEvent, 'coupon expiry')).filter((i) => i.status === 'issued').map((i) => ({ openid: i.openid, facts: { coupon: i.title ?? '', date: day, code: i.code } }));
       }
       case 'levelChanged': {
         const items = await serviceEventsBetween(table, 'LEVELNOTICE', '', new Date(nowMs).toISOString());
         return items
+          .map((i) => decode(i, levelNotice, 'level notice'))
           .filter((i) => i.status === 'pending')
           .map((i) => {
-            const data = (i.data ?? {}) as { from?: string; to?: string };
+            const data = i.data ?? {};
             return {
-              openid: String(i.openid),
+              openid: i.openid,
               facts: { level: data.to ?? '', from: data.from ?? '' },
               // Out of the index once told (or skipped), so the minute schedule reads only new changes.
               handled: async () => {
@@ -75,16 +81,15 @@ export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: st
         const yesterday = addDays(today, -1);
         const items = await serviceEventsBetween(table, 'SIGNIN', new Date(startOfLocalDay(yesterday, timeZone)).toISOString(), new Date(endOfLocalDay(yesterday, timeZone)).toISOString());
         const members = await profiles(table, [...new Set(items.map((i) => String(i.openid)))]);
-        return [...members.values()].flatMap((m) => {
-          const s = m as Member & { lastSignInDay?: string; signInStreak?: number };
-          return s.lastSignInDay === yesterday && (s.signInStreak ?? 0) >= t.minStreak ? [{ openid: m.openid, member: m, facts: { streak: String(s.signInStreak), next: String((s.signInStreak ?? 0) + 1) } }] : [];
-        });
+        return [...members.values()].flatMap((m) =>
+          m.lastSignInDay === yesterday && (m.signInStreak ?? 0) >= t.minStreak ? [{ openid: m.openid, member: m, facts: { streak: String(m.signInStreak), next: String((m.signInStreak ?? 0) + 1) } }] : [],
+        );
       }
       case 'walletUnclaimed': {
         const from = new Date(nowMs - (t.afterDays + 1) * DAY_MS).toISOString();
         const to = new Date(nowMs - t.afterDays * DAY_MS).toISOString();
         const items = await serviceEventsBetween(table, 'WALLETCREDIT', from, to);
-        return items.filter((i) => Number(i.balanceFen ?? 0) >= t.minFen).map((i) => ({ openid: String(i.openid), facts: { balance: yuan(Number(i.balanceFen)) } }));
+        return items.map((i) => decode(i, walletEvent, 'wallet credit')).filter((i) => (i.balanceFen ?? 0) >= t.minFen).map((i) => ({ openid: i.openid, facts: { balance: yuan(Number(i.balanceFen)) } }));
       }
     }
   };

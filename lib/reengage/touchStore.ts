@@ -1,11 +1,10 @@
 import { DAY_MS } from '../segments/match';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { memberKey } from '../members/dynamoMemberStore';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Member } from '../members/member';
 import { shardOf } from '../segments/shard';
-import { cancellationCodes, putIf, type Table } from '../store/dynamo';
+import { putIf, type Table } from '../store/dynamo';
 import { sumCounters } from '../store/sumCounters';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { memberKey, reengageCounterKey, reengagedKey, reengagePk, reengageRunKey, transactWrite } from '../table';
 
 export type TouchOutcome = 'sent' | 'failed' | 'skipped';
 
@@ -22,8 +21,7 @@ export interface TouchStore {
   counters(ruleId: string): Promise<Record<string, number>>;
 }
 
-const counterKey = (ruleId: string, openid: string) => ({ pk: `REENGAGE#${ruleId}`, sk: `COUNT#${shardOf(openid)}` });
-const runKey = (ruleId: string, day: string) => ({ pk: `REENGAGE#${ruleId}`, sk: `RUN#${day}` });
+const counterKey = (ruleId: string, openid: string) => reengageCounterKey(ruleId, shardOf(openid));
 
 export function dynamoTouchStore(table: Table): TouchStore {
   const T = table.name;
@@ -31,50 +29,41 @@ export function dynamoTouchStore(table: Table): TouchStore {
     claimMember: (ruleId, openid, nowMs, cooldownDays) =>
       putIf(
         table,
-        { pk: `MEMBER#${openid}`, sk: `REENGAGED#${ruleId}`, lastAt: nowMs, expiresAt: Math.floor((nowMs + cooldownDays * DAY_MS) / 1000) + 86_400 },
+        { ...reengagedKey(openid, ruleId), lastAt: nowMs, expiresAt: Math.floor((nowMs + cooldownDays * DAY_MS) / 1000) + 86_400 },
         'attribute_not_exists(pk) OR lastAt <= :cutoff',
         { ':cutoff': nowMs - cooldownDays * DAY_MS },
       ),
 
     async recordTouch(ruleId, openid, outcome, nowMs, attributionDays) {
       const at = new Date(nowMs).toISOString();
-      const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
-        { Update: { TableName: T, Key: counterKey(ruleId, openid), UpdateExpression: 'ADD #o :one', ExpressionAttributeNames: { '#o': outcome }, ExpressionAttributeValues: { ':one': 1 } } },
-      ];
-      if (outcome === 'sent') {
-        const touch = { rule: ruleId, at, until: new Date(nowMs + attributionDays * DAY_MS).toISOString() };
-        items.push({ Update: { TableName: T, Key: memberKey(openid), UpdateExpression: 'SET lastTouch = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': touch } } });
-      }
-      await table.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      const touch = outcome === 'sent' ? { rule: ruleId, at, until: new Date(nowMs + attributionDays * DAY_MS).toISOString() } : undefined;
+      const written = await transactWrite(table, {
+        counter: { Update: { Key: counterKey(ruleId, openid), UpdateExpression: 'ADD #o :one', ExpressionAttributeNames: { '#o': outcome }, ExpressionAttributeValues: { ':one': 1 } } },
+        touch: touch && { Update: { Key: memberKey(openid), UpdateExpression: 'SET lastTouch = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': touch } } },
+      });
+      if (written.status === 'cancelled') throw written.error;
     },
 
     async attribute(member, nowMs) {
       const t = member.lastTouch;
       if (!t || Date.parse(t.until) < nowMs) return false;
-      try {
-        await table.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: { TableName: T, Key: memberKey(member.openid), UpdateExpression: 'REMOVE lastTouch', ConditionExpression: 'lastTouch.#at = :at', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':at': t.at } } },
-              { Update: { TableName: T, Key: counterKey(t.rule, member.openid), UpdateExpression: 'ADD reengaged :one', ExpressionAttributeValues: { ':one': 1 } } },
-            ],
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return false; // counted by a parallel push
-        throw err;
-      }
+      const written = await transactWrite(table, {
+        touch: { Update: { Key: memberKey(member.openid), UpdateExpression: 'REMOVE lastTouch', ConditionExpression: 'lastTouch.#at = :at', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':at': t.at } } },
+        counter: { Update: { Key: counterKey(t.rule, member.openid), UpdateExpression: 'ADD reengaged :one', ExpressionAttributeValues: { ':one': 1 } } },
+      });
+      if (written.status === 'written') return true;
+      if (written.failed.has('touch')) return false; // counted by a parallel push
+      throw written.error;
     },
 
     async isRunDone(ruleId, day) {
-      const out = await table.doc.send(new GetCommand({ TableName: T, Key: runKey(ruleId, day) }));
+      const out = await table.doc.send(new GetCommand({ TableName: T, Key: reengageRunKey(ruleId, day) }));
       return !!out.Item;
     },
     async markRunDone(ruleId, day, nowMs) {
-      await putIf(table, { ...runKey(ruleId, day), at: new Date(nowMs).toISOString(), expiresAt: Math.floor(nowMs / 1000) + 90 * 86_400 }, 'attribute_not_exists(pk)');
+      await putIf(table, { ...reengageRunKey(ruleId, day), at: new Date(nowMs).toISOString(), expiresAt: Math.floor(nowMs / 1000) + 90 * 86_400 }, 'attribute_not_exists(pk)');
     },
 
-    counters: (ruleId) => sumCounters(table, `REENGAGE#${ruleId}`),
+    counters: (ruleId) => sumCounters(table, reengagePk(ruleId)),
   };
 }

@@ -1,16 +1,18 @@
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { memberKey, toMember } from '../members/dynamoMemberStore';
+import { BatchGetCommand, QueryCommand, type BatchGetCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Member } from '../members/member';
 import type { Table } from '../store/dynamo';
+import { activityPk, decodeMember, isMemberPk, isObject, isString, levelPk, memberKey, PROFILE_SK, tagPk, type RawItem } from '../table';
 import { activityBounds, type IndexSource } from './plan';
 import { BadSegmentCursorError, type IndexKey, type IndexPage, type SegmentIndex } from './select';
 
 const INDEX = { tag: 'gsi2', level: 'gsi1', activity: 'gsi3' } as const;
 
-const partitionOf = (source: IndexSource, shard: number) =>
-  source.index === 'tag' ? `TAG#${source.tag}#${shard}` : source.index === 'level' ? `LEVEL#${source.level}#${shard}` : `ACTIVE#${shard}`;
+const partitionOf = (source: IndexSource, shard: number) => (source.index === 'tag' ? tagPk(source.tag, shard) : source.index === 'level' ? levelPk(source.level, shard) : activityPk(shard));
 
-function keyOf(item: Record<string, unknown>, gsi: string): IndexKey {
+/** A page's resume key: the table key and the index key, all strings. */
+const isIndexKey = (v: unknown): v is IndexKey => isObject(v) && Object.values(v).every(isString);
+
+function keyOf(item: RawItem, gsi: string): IndexKey {
   return { pk: String(item.pk), sk: String(item.sk), [`${gsi}pk`]: String(item[`${gsi}pk`]), [`${gsi}sk`]: String(item[`${gsi}sk`]) };
 }
 
@@ -18,7 +20,7 @@ function keyOf(item: Record<string, unknown>, gsi: string): IndexKey {
 function checkStartKey(key: IndexKey, gsi: string, partition: string): void {
   const names = Object.keys(key).sort();
   const expected = ['pk', 'sk', `${gsi}pk`, `${gsi}sk`].sort();
-  if (names.join() !== expected.join() || key[`${gsi}pk`] !== partition || !key.pk!.startsWith('MEMBER#')) {
+  if (names.join() !== expected.join() || key[`${gsi}pk`] !== partition || !isMemberPk(key.pk ?? '')) {
     throw new BadSegmentCursorError('cursor is not one we issued for this segment');
   }
 }
@@ -28,14 +30,17 @@ async function profiles(table: Table, openids: string[]): Promise<{ byOpenid: Ma
   const byOpenid = new Map<string, Member>();
   let read = 0;
   for (let i = 0; i < openids.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = [...new Set(openids.slice(i, i + 100))].map(memberKey);
+    let keys: RawItem[] | undefined = [...new Set(openids.slice(i, i + 100))].map(memberKey);
     for (let attempt = 0; keys && keys.length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-      const out = await table.doc.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: keys } } }));
+      const out: BatchGetCommandOutput = await table.doc.send(new BatchGetCommand({ RequestItems: { [table.name]: { Keys: keys } } }));
       const items = out.Responses?.[table.name] ?? [];
       read += items.length;
-      for (const item of items) byOpenid.set(String(item.openid), toMember(item));
-      keys = out.UnprocessedKeys?.[table.name]?.Keys as Record<string, unknown>[] | undefined;
+      for (const item of items) {
+        const member = decodeMember(item);
+        byOpenid.set(member.openid, member);
+      }
+      keys = out.UnprocessedKeys?.[table.name]?.Keys;
       if (attempt > 8 && keys?.length) throw new Error('segments: BatchGet kept returning unprocessed keys');
     }
   }
@@ -80,9 +85,10 @@ export function dynamoSegmentIndex(table: Table): SegmentIndex {
           return member ? [{ member, key: keyOf(i, gsi) }] : [];
         });
       } else {
-        items = raw.filter((i) => i.sk === 'PROFILE').map((i) => ({ member: toMember(i), key: keyOf(i, gsi) }));
+        items = raw.filter((i) => i.sk === PROFILE_SK).map((i) => ({ member: decodeMember(i), key: keyOf(i, gsi) }));
       }
-      return { items, itemsRead, ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey as IndexKey } : {}) };
+      const lastKey = out.LastEvaluatedKey;
+      return { items, itemsRead, ...(lastKey ? { lastKey: isIndexKey(lastKey) ? lastKey : keyOf(lastKey, gsi) } : {}) };
     },
   };
 }

@@ -13,7 +13,3 @@ export function shardOf(openid: string): number {
   }
   return h % SHARDS;
 }
-
-export const activityKey = (openid: string) => `ACTIVE#${shardOf(openid)}`;
-export const levelKey = (level: string, openid: string) => `LEVEL#${level}#${shardOf(openid)}`;
-export const tagKey = (tag: string, openid: string) => `TAG#${tag}#${shardOf(openid)}`;

@@ -5,6 +5,7 @@ import { dynamoRuleStore } from '../autoreply/ruleStore';
 import { menuSchema } from '../menu/menu';
 import { dynamoMenuStore } from '../menu/menuStore';
 import { isConditionFailure, type Table } from '../store/dynamo';
+import { DEMO_SEED_KEY } from '../table';
 
 export const demoConfigSchema = z.object({
   autoreplyRules: z.array(ruleInputSchema.extend({ id: z.string().min(1) })),
@@ -19,7 +20,7 @@ export async function loadDemoConfig(table: Table, raw: unknown, nowMs: number):
   const config = demoConfigSchema.parse(raw);
   try {
     await table.doc.send(
-      new PutCommand({ TableName: table.name, Item: { pk: 'CONFIG#SEED', sk: 'DEMO', at: new Date(nowMs).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({ TableName: table.name, Item: { ...DEMO_SEED_KEY, at: new Date(nowMs).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   } catch (err) {
     if (isConditionFailure(err)) return 'already-loaded';

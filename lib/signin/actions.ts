@@ -27,8 +27,7 @@ export interface MyAccountPorts {
 
 /** MY_ACCOUNT (menu) and 积分 / 我的 (keywords): balance, level, the way to the next one, coupons. */
 export function myAccountAction({ levels, validCoupons, timeZone }: MyAccountPorts): Action {
-  return async ({ member, nowMs }) => {
-    const m = member as typeof member & { lifetimePoints?: number; spendFen?: number; signInStreak?: number };
+  return async ({ member: m, nowMs }) => {
     const progress = progressToNext(await levels(), m.level, m.lifetimePoints ?? 0, m.spendFen ?? 0);
     const lines = [`会员等级：${m.level}`, `当前积分：${m.points}`];
     if (progress) {

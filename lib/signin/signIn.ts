@@ -1,6 +1,6 @@
 import { businessDay } from '../clock/timeZone';
 import { planContext, type PointsPorts } from '../members/grantPoints';
-import { planPointsChange, type LedgerMember } from '../members/planPointsChange';
+import { planPointsChange } from '../members/planPointsChange';
 
 export interface SignInRules {
   pointsPerDay: number;
@@ -40,12 +40,11 @@ export async function signIn(ports: SignInPorts, openid: string): Promise<SignIn
   const [ctx, rules] = await Promise.all([planContext(ports), ports.rules()]);
   const now = ctx.nowMs;
   const day = businessDay(now, ports.timeZone);
-  let planned = { streak: 0, points: 0, bonus: 0, upgradedTo: undefined as string | undefined };
+  let planned: { streak: number; points: number; bonus: number; upgradedTo?: string } = { streak: 0, points: 0, bonus: 0, upgradedTo: undefined };
   let seen = { points: 0, streak: 0 };
   const result = await ports.ledger.apply(
     openid,
-    (member) => {
-      const m = member as LedgerMember & { lastSignInDay?: string; signInStreak?: number };
+    (m) => {
       const streak = nextStreak(m.lastSignInDay, m.signInStreak, day);
       const multiplier = ctx.levels.find((l) => l.name === m.level)?.benefits.pointsMultiplier ?? 1;
       const bonus = rules.streakBonuses[streak] ?? 0;
@@ -53,7 +52,7 @@ export async function signIn(ports: SignInPorts, openid: string): Promise<SignIn
       seen = { points: m.points, streak: m.lastSignInDay === day ? (m.signInStreak ?? 1) : 0 };
       const change = { delta: points, reason: bonus ? `签到（连续 ${streak} 天，奖励 ${bonus}）` : `签到（连续 ${streak} 天）`, idempotencyKey: `signin:${day}`, kind: 'signin' as const };
       const plan = planPointsChange(ctx, m, change, { lastSignInDay: day, signInStreak: streak });
-      const upgradedTo = plan.memberSet?.level as string | undefined;
+      const upgradedTo = plan.memberSet?.level;
       planned = { streak, points, bonus, upgradedTo };
       return plan;
     },

@@ -1,6 +1,7 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { isConditionFailure, type Table } from '../store/dynamo';
+import { activeDayKey, statsPk, statsShardKey, updateExpression } from '../table';
 import type { StatsStore } from './dailyStats';
 
 /** Counter items per day are spread over this many shards: a crowd subscribing at once is fine. */
@@ -14,24 +15,9 @@ function shardOf(key: string): number {
 export function dynamoStatsStore(table: Table): StatsStore {
   return {
     async add(day, counts, spreadKey) {
-      const entries = Object.entries(counts).filter(([, v]) => v);
-      if (entries.length === 0) return;
-      const names: Record<string, string> = {};
-      const values: Record<string, number> = {};
-      const adds = entries.map(([k, v], i) => {
-        names[`#c${i}`] = k;
-        values[`:c${i}`] = v!;
-        return `#c${i} :c${i}`;
-      });
-      await table.doc.send(
-        new UpdateCommand({
-          TableName: table.name,
-          Key: { pk: `STATS#${day}`, sk: `SHARD#${shardOf(spreadKey)}` },
-          UpdateExpression: `ADD ${adds.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      const add = Object.fromEntries(Object.entries(counts).filter(([, v]) => v));
+      if (Object.keys(add).length === 0) return;
+      await table.doc.send(new UpdateCommand({ TableName: table.name, Key: statsShardKey(day, shardOf(spreadKey)), ...updateExpression({ add }) }));
     },
 
     async markActive(day, openid) {
@@ -39,7 +25,7 @@ export function dynamoStatsStore(table: Table): StatsStore {
         await table.doc.send(
           new PutCommand({
             TableName: table.name,
-            Item: { pk: `MEMBER#${openid}`, sk: `ACTIVE#${day}`, expiresAt: Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 3 * 86400 },
+            Item: { ...activeDayKey(openid, day), expiresAt: Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 3 * 86400 },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
@@ -55,7 +41,7 @@ export function dynamoStatsStore(table: Table): StatsStore {
       await Promise.all(
         days.map(async (day) => {
           const sum: Record<string, number> = {};
-          const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `STATS#${day}` } }));
+          const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': statsPk(day) } }));
           for (const item of out.Items ?? []) {
             for (const [k, v] of Object.entries(item)) if (k !== 'pk' && k !== 'sk' && typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
           }

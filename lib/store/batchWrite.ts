@@ -1,4 +1,4 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Table } from './dynamo';
 
 export type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
@@ -13,11 +13,11 @@ export async function batchWriteAll(table: Table, requests: readonly WriteReques
   let next = 0;
   const worker = async () => {
     while (next < groups.length) {
-      let pending = groups[next++]!;
+      let pending: NonNullable<BatchWriteCommandInput['RequestItems']>[string] = groups[next++]!;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 8) throw new Error(`${opts.what ?? 'batch write'}: DynamoDB kept items unprocessed`);
         const out = await table.doc.send(new BatchWriteCommand({ RequestItems: { [table.name]: pending } }));
-        pending = (out.UnprocessedItems?.[table.name] ?? []) as WriteRequest[];
+        pending = out.UnprocessedItems?.[table.name] ?? [];
         if (pending.length) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
       }
     }

@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { configDocumentKey, decodeConfigValue } from '../table/config';
 import type { Table } from './dynamo';
 
 /** One small configuration document (levels, sign-in rules…) kept as one item, with a default. */
@@ -8,11 +9,11 @@ export interface ConfigDocument<T> {
 }
 
 export function configDocument<T>(table: Table, name: string, fallback: T): ConfigDocument<T> {
-  const Key = { pk: `CONFIG#${name}`, sk: name };
+  const Key = configDocumentKey(name);
   return {
     async get() {
       const out = await table.doc.send(new GetCommand({ TableName: table.name, Key }));
-      return (out.Item?.value as T | undefined) ?? fallback;
+      return decodeConfigValue<T>(out.Item) ?? fallback;
     },
     async put(value, nowMs) {
       await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...Key, value, updatedAt: new Date(nowMs).toISOString() } }));

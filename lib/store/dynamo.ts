@@ -43,15 +43,20 @@ export function createTable(name: string, endpoint?: string, limits?: DynamoLimi
   return { doc: boundByDeadline(doc, { attemptTimeoutMs: limits?.attemptTimeoutMs ?? DEFAULT_DYNAMO_LIMITS.attemptTimeoutMs }), name };
 }
 
+/** An error's name (the SDK's exception names: `ConditionalCheckFailedException`, …), or undefined for a thrown non-object. */
+export function errorName(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'name' in err && typeof err.name === 'string' ? err.name : undefined;
+}
+
 export function isConditionFailure(err: unknown): boolean {
-  return (err as { name?: string } | null)?.name === 'ConditionalCheckFailedException';
+  return errorName(err) === 'ConditionalCheckFailedException';
 }
 
 /** The per-item reasons of a cancelled TransactWriteItems (`ConditionalCheckFailed`, `None`, …), or undefined for any other error. */
 export function cancellationCodes(err: unknown): string[] | undefined {
-  const e = err as { name?: string; CancellationReasons?: { Code?: string }[] } | null;
-  if (e?.name !== 'TransactionCanceledException') return undefined;
-  return (e.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+  if (errorName(err) !== 'TransactionCanceledException' || typeof err !== 'object' || err === null) return undefined;
+  const reasons = 'CancellationReasons' in err && Array.isArray(err.CancellationReasons) ? err.CancellationReasons : [];
+  return reasons.map((r: unknown) => (typeof r === 'object' && r !== null && 'Code' in r && typeof r.Code === 'string' ? r.Code : 'None'));
 }
 
 /** A conditional PutItem: false when the condition failed (e.g. `attribute_not_exists(pk)` on an existing item). */

@@ -1,4 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { errorName } from './dynamo';
 import { readTableDefinition } from './tableDefinition';
 
 /** Creates the table from serverless.yml's declaration if it does not exist yet (local stack, tests). */
@@ -10,7 +11,7 @@ export async function ensureTable(endpoint: string, name: string, serverlessYml 
       await client.send(new DescribeTableCommand({ TableName: name }));
       return;
     } catch (err) {
-      if ((err as { name?: string }).name !== 'ResourceNotFoundException') throw err;
+      if (errorName(err) !== 'ResourceNotFoundException') throw err;
     }
     try {
       await client.send(new CreateTableCommand(def.create(name)));

@@ -1,4 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { isObject, tableItem, type TableItem } from '../table/codec';
+import { memberPk } from '../table/members';
 import type { Table } from './dynamo';
 
 /**
@@ -9,18 +11,18 @@ import type { Table } from './dynamo';
  */
 export class BadCursorError extends Error {}
 
-export async function memberItemsPage(table: Table, openid: string, prefix: string, opts: { limit: number; cursor?: string }): Promise<{ items: Record<string, unknown>[]; cursor?: string }> {
+export async function memberItemsPage(table: Table, openid: string, prefix: string, opts: { limit: number; cursor?: string }): Promise<{ items: TableItem[]; cursor?: string }> {
   const out = await table.doc.send(
     new QueryCommand({
       TableName: table.name,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':prefix': prefix },
+      ExpressionAttributeValues: { ':pk': memberPk(openid), ':prefix': prefix },
       ScanIndexForward: false,
       Limit: opts.limit,
       ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor, openid, prefix) : undefined,
     }),
   );
-  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
+  return { items: (out.Items ?? []).map(tableItem), ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
 }
 
 function decodeCursor(cursor: string, openid: string, prefix: string): Record<string, unknown> {
@@ -30,9 +32,8 @@ function decodeCursor(cursor: string, openid: string, prefix: string): Record<st
   } catch {
     throw new BadCursorError('cursor is not one we issued');
   }
-  const k = key as { pk?: unknown; sk?: unknown };
-  if (typeof key !== 'object' || key === null || k.pk !== `MEMBER#${openid}` || typeof k.sk !== 'string' || !k.sk.startsWith(prefix) || Object.keys(key).length !== 2) {
+  if (!isObject(key) || key.pk !== memberPk(openid) || typeof key.sk !== 'string' || !key.sk.startsWith(prefix) || Object.keys(key).length !== 2) {
     throw new BadCursorError('cursor is not one we issued');
   }
-  return key as Record<string, unknown>;
+  return key;
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { cancellationCodes, type Table } from '../store/dynamo';
-import { OPEN_PAYOUTS, payoutKey } from '../payouts/payoutKeys';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Table } from '../store/dynamo';
 import { TRANSFER_MIN_FEN, TRANSFER_WITHOUT_NAME_MAX_FEN } from '../pay/transferLimits';
-import { walletEntryKey, walletKey } from './walletKeys';
+import { decodeWalletBalance, decodeWalletEntry, memberPk, OPEN_PAYOUTS, payoutKey, transactWrite, WALLET_ENTRY_PREFIX, walletEntryKey, walletKey } from '../table';
 
 /** A member's red-packet wallet, in fen: credited by grabs in wallet mode, emptied by withdrawals. */
 export interface Wallet {
@@ -38,15 +37,10 @@ export function dynamoWallet(table: Table) {
       const [w, entries] = await Promise.all([
         table.doc.send(new GetCommand({ TableName: T, Key: walletKey(openid), ConsistentRead: true })),
         limit > 0
-          ? table.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':p': 'WALLET#' }, ScanIndexForward: false, Limit: limit }))
+          ? table.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': memberPk(openid), ':p': WALLET_ENTRY_PREFIX }, ScanIndexForward: false, Limit: limit }))
           : { Items: [] },
       ]);
-      return {
-        balanceFen: (w.Item?.balanceFen as number | undefined) ?? 0,
-        creditedFen: (w.Item?.creditedFen as number | undefined) ?? 0,
-        withdrawnFen: (w.Item?.withdrawnFen as number | undefined) ?? 0,
-        entries: (entries.Items ?? []).map((e) => ({ at: e.at as string, deltaFen: e.deltaFen as number, reason: e.reason as string, ref: e.ref as string })),
-      };
+      return { ...decodeWalletBalance(w.Item), entries: (entries.Items ?? []).map(decodeWalletEntry) };
     },
 
     /**
@@ -65,51 +59,32 @@ export function dynamoWallet(table: Table) {
       if (amount > TRANSFER_WITHOUT_NAME_MAX_FEN) return { status: 'above-limit', amountFen: amount, maxFen: TRANSFER_WITHOUT_NAME_MAX_FEN };
       if (amount > balanceFen) return { status: 'insufficient', balanceFen };
       const at = new Date(nowMs).toISOString();
-      try {
-        await table.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: { TableName: T, Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :neg, withdrawnFen :amt SET updatedAt = :at', ConditionExpression: 'balanceFen >= :amt', ExpressionAttributeValues: { ':neg': -amount, ':amt': amount, ':at': at } } },
-              { Put: { TableName: T, Item: { ...walletEntryKey(openid, at, ref), deltaFen: -amount, reason: 'withdrawal', ref, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              {
-                Put: {
-                  TableName: T,
-                  Item: { ...payoutKey(ref), ref, mode: 'transfer', source: 'withdrawal', openid, amountFen: amount, campaignName: '红包钱包提现', state: 'pending', attempts: 0, createdAt: at, updatedAt: at, gsi1pk: OPEN_PAYOUTS, gsi1sk: at },
-                  ConditionExpression: 'attribute_not_exists(pk)',
-                },
-              },
-            ],
-          }),
-        );
-        return { status: 'created', ref, amountFen: amount };
-      } catch (err) {
-        const codes = cancellationCodes(err);
-        if (!codes) throw err;
-        if (codes[2] === 'ConditionalCheckFailed') return { status: 'duplicate', ref };
-        return { status: 'insufficient', balanceFen: (await this.get(openid, 0)).balanceFen };
-      }
+      const written = await transactWrite(table, {
+        balance: { Update: { Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :neg, withdrawnFen :amt SET updatedAt = :at', ConditionExpression: 'balanceFen >= :amt', ExpressionAttributeValues: { ':neg': -amount, ':amt': amount, ':at': at } } },
+        entry: { Put: { Item: { ...walletEntryKey(openid, at, ref), deltaFen: -amount, reason: 'withdrawal', ref, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        order: {
+          Put: {
+            Item: { ...payoutKey(ref), ref, mode: 'transfer', source: 'withdrawal', openid, amountFen: amount, campaignName: '红包钱包提现', state: 'pending', attempts: 0, createdAt: at, updatedAt: at, gsi1pk: OPEN_PAYOUTS, gsi1sk: at },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      });
+      if (written.status === 'written') return { status: 'created', ref, amountFen: amount };
+      if (written.failed.has('order')) return { status: 'duplicate', ref };
+      return { status: 'insufficient', balanceFen: (await this.get(openid, 0)).balanceFen };
     },
 
     /** A withdrawal whose transfer failed for good or was cancelled: the money goes back to the wallet, once. */
-    async refund(openid: string, ref: string, amountFen: number, nowMs: number, reason: 'withdrawal failed' | 'withdrawal cancelled' = 'withdrawal failed'): Promise<boolean> {
+    async refund(openid: string | undefined, ref: string, amountFen: number, nowMs: number, reason: 'withdrawal failed' | 'withdrawal cancelled' = 'withdrawal failed'): Promise<boolean> {
       // An erased member's order has no openid (lib/payouts/payoutErasure.ts): there is no wallet to refund to.
       if (!openid) return false;
       const at = new Date(nowMs).toISOString();
-      try {
-        await table.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Update: { TableName: T, Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :amt, withdrawnFen :neg SET updatedAt = :at', ExpressionAttributeValues: { ':neg': -amountFen, ':amt': amountFen, ':at': at } } },
-              { Put: { TableName: T, Item: { ...walletEntryKey(openid, at, `${ref}R`), deltaFen: amountFen, reason, ref, at } } },
-              { Update: { TableName: T, Key: payoutKey(ref), UpdateExpression: 'SET refundedAt = :at', ConditionExpression: 'attribute_not_exists(refundedAt)', ExpressionAttributeValues: { ':at': at } } },
-            ],
-          }),
-        );
-        return true;
-      } catch (err) {
-        if (cancellationCodes(err)) return false;
-        throw err;
-      }
+      const written = await transactWrite(table, {
+        balance: { Update: { Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :amt, withdrawnFen :neg SET updatedAt = :at', ExpressionAttributeValues: { ':neg': -amountFen, ':amt': amountFen, ':at': at } } },
+        entry: { Put: { Item: { ...walletEntryKey(openid, at, `${ref}R`), deltaFen: amountFen, reason, ref, at } } },
+        order: { Update: { Key: payoutKey(ref), UpdateExpression: 'SET refundedAt = :at', ConditionExpression: 'attribute_not_exists(refundedAt)', ExpressionAttributeValues: { ':at': at } } },
+      });
+      return written.status === 'written';
     },
   };
 }

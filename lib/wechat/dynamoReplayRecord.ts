@@ -1,14 +1,10 @@
-import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Table } from '../store/dynamo';
+import { isObject, replayKey as key } from '../table';
 import type { ReplayRecord } from './replayRecord';
 
-/**
- * `REPLAY#<timestamp>#<nonce hash>/REPLAY` with the push's hash and a TTL just past the replay
- * window. The nonce is hashed: it is whatever the (signed) query says, of any length. Nothing here
- * names a follower.
- */
-const key = (timestamp: string, nonce: string) => ({ pk: `REPLAY#${timestamp}#${createHash('sha256').update(nonce, 'utf8').digest('hex').slice(0, 32)}`, sk: 'REPLAY' });
+/** The push's hash on a replay record the failed condition returned (in DynamoDB's attribute-value form). */
+const pushOf = (err: unknown) => (isObject(err) && isObject(err.Item) && isObject(err.Item.push) && typeof err.Item.push.S === 'string' ? err.Item.push.S : undefined);
 
 export function dynamoReplayRecord(table: Table): ReplayRecord {
   return {
@@ -26,7 +22,7 @@ export function dynamoReplayRecord(table: Table): ReplayRecord {
         return 'first';
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
-        const old = (err as { Item?: { push?: { S?: string } } }).Item?.push?.S ?? (await earlier(table, timestamp, nonce, signal));
+        const old = pushOf(err) ?? (await earlier(table, timestamp, nonce, signal));
         return old === pushHash ? 'same-push' : 'other-push';
       }
     },

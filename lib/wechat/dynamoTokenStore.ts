@@ -1,9 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Table } from '../store/dynamo';
+import { ACCESS_TOKEN_KEY as TOKEN_KEY, ACCESS_TOKEN_LEASE_KEY as LEASE_KEY } from '../table';
 import type { StoredToken, TokenStore } from './accessToken';
-
-const TOKEN_KEY = { pk: 'CONFIG#ACCESS_TOKEN', sk: 'TOKEN' };
-const LEASE_KEY = { pk: 'CONFIG#ACCESS_TOKEN', sk: 'LEASE' };
 
 export function dynamoTokenStore(table: Table): TokenStore {
   return {

@@ -1,5 +1,5 @@
 import type { Member } from '../../lib/members/member';
-import { activityKey, levelKey, tagKey } from '../../lib/segments/shard';
+import { activityKey, levelKey, tagKey } from '../../lib/table';
 import { batchWriteAll } from '../../lib/store/batchWrite';
 import type { Table } from '../../lib/store/dynamo';
 

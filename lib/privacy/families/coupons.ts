@@ -1,11 +1,11 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { couponKey } from '../../coupons/dynamoCouponStore';
 import { batchGet } from '../../store/batchGet';
 import { isConditionFailure } from '../../store/dynamo';
-import { withoutKeys, type ErasureContext, type MemberContext, type OutsideFamily } from '../family';
+import { couponKey, isCouponKey, MEMBER_COUPON_PREFIX } from '../../table';
+import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 
 /** The codes of the coupons the member holds, from their copies in the member's partition. */
-const codesOf = (ctx: MemberContext) => [...new Set(ctx.items.filter((i) => i.sk.startsWith('COUPON#')).map((i) => String(i.code ?? i.sk.split('#').pop())))];
+const codesOf = (ctx: MemberContext) => [...new Set(ctx.items.filter((i) => i.sk.startsWith(MEMBER_COUPON_PREFIX)).map((i) => String(i.code ?? i.sk.split('#').pop())))];
 
 /**
  * A coupon by its code (`COUPON#<code>`) stays redeemable and in the shop's accounts; erasure puts
@@ -17,7 +17,7 @@ export const couponsHeld: OutsideFamily = {
   foundBy: 'owner record',
   how: "the member's copies (COUPON#<issuedAt>#<code> in their partition) name the codes",
   writtenBy: 'lib/coupons/dynamoCouponStore.ts',
-  holds: (key) => key.pk.startsWith('COUPON#') && key.sk === 'COUPON',
+  holds: isCouponKey,
   async export(ctx) {
     return [...(await batchGet(ctx.table, codesOf(ctx).map(couponKey))).values()].map(withoutKeys);
   },

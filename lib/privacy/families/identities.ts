@@ -1,12 +1,13 @@
-import { forgetLookups, LOOKUP_SK, lookupKey, phoneLookup, prospectId, prospectPk, unionidLookup } from '../../import/lookups';
+import { forgetLookups, prospectId } from '../../import/lookups';
 import { batchGet } from '../../store/batchGet';
 import { deleteIfExists } from '../../store/dynamo';
-import { withoutKeys, type ErasureContext, type MemberContext, type Item, type OutsideFamily } from '../family';
+import { decodePerson, isLookupKey, isProspectPk, lookupKey, lookupTarget, memberPk, phoneLookup, profileKey, prospectPk, unionidLookup, type PersonItem } from '../../table';
+import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 
 /** The phone and unionid the member is known by in other channels (on the profile). */
 export function identitiesOf(ctx: MemberContext): { phone?: string; unionid?: string } {
-  const phone = typeof ctx.profile?.phone === 'string' ? ctx.profile.phone : undefined;
-  const unionid = typeof ctx.profile?.unionid === 'string' ? ctx.profile.unionid : undefined;
+  if (!ctx.profile) return { phone: undefined, unionid: undefined };
+  const { phone, unionid } = decodePerson(ctx.profile);
   return { phone, unionid };
 }
 
@@ -16,14 +17,14 @@ const lookupPks = (who: { phone?: string; unionid?: string }) => [who.phone && p
  * Imported records of the same person not (yet) merged into the member: reached through the
  * lookups of the member's phone and unionid, and by the prospect id those give (it is derived from them).
  */
-async function prospectsOf(ctx: MemberContext): Promise<Item[]> {
+async function prospectsOf(ctx: MemberContext): Promise<PersonItem[]> {
   const who = identitiesOf(ctx);
   const lookups = await batchGet(ctx.table, lookupPks(who).map(lookupKey));
-  const candidates = new Set<string>([...lookups.values()].map((l) => String(l.targetPk)).filter((pk) => pk.startsWith('PROSPECT#')));
+  const candidates = new Set<string>([...lookups.values()].map((l) => String(lookupTarget(l))).filter(isProspectPk));
   if (who.unionid) candidates.add(prospectPk(prospectId({ unionid: who.unionid })));
   if (who.phone) candidates.add(prospectPk(prospectId({ phone: who.phone })));
-  const found = await batchGet(ctx.table, [...candidates].map((pk) => ({ pk, sk: 'PROFILE' })));
-  return ([...found.values()] as Item[]).filter((p) => (!!who.phone && p.phone === who.phone) || (!!who.unionid && p.unionid === who.unionid));
+  const found = await batchGet(ctx.table, [...candidates].map(profileKey));
+  return [...found.values()].map(decodePerson).filter((p) => (!!who.phone && p.phone === who.phone) || (!!who.unionid && p.unionid === who.unionid));
 }
 
 export const prospects: OutsideFamily = {
@@ -32,13 +33,13 @@ export const prospects: OutsideFamily = {
   foundBy: 'reverse index',
   how: "lookups of the member's phone and unionid (LOOKUP#PHONE#…, LOOKUP#UNIONID#…) and the prospect id derived from them",
   writtenBy: 'lib/import/importRows.ts',
-  holds: (key) => key.pk.startsWith('PROSPECT#'),
+  holds: (key) => isProspectPk(key.pk),
   export: async (ctx) => (await prospectsOf(ctx)).map(withoutKeys),
   async erase(ctx) {
     let changed = 0;
     for (const p of await prospectsOf(ctx)) {
       // Its lookups first: once the prospect is gone, nothing would lead to them.
-      await forgetLookups(ctx.table, { phone: p.phone as string | undefined, unionid: p.unionid as string | undefined }, p.pk);
+      await forgetLookups(ctx.table, { phone: p.phone, unionid: p.unionid }, p.pk);
       if (await deleteIfExists(ctx.table, { pk: p.pk, sk: p.sk })) changed += 1;
     }
     return changed;
@@ -52,10 +53,10 @@ export const lookups: OutsideFamily = {
   foundBy: 'reverse index',
   how: "the profile's phone and unionid give the lookup keys",
   writtenBy: 'lib/import/importRows.ts, lib/import/linkProspects.ts',
-  holds: (key) => key.pk.startsWith('LOOKUP#') && key.sk === LOOKUP_SK,
+  holds: isLookupKey,
   async export(ctx) {
     const found = await batchGet(ctx.table, lookupPks(identitiesOf(ctx)).map(lookupKey));
-    return [...found.values()].filter((l) => l.targetPk === `MEMBER#${ctx.openid}`).map((l) => ({ key: l.pk, updatedAt: l.updatedAt }));
+    return [...found.values()].filter((l) => lookupTarget(l) === memberPk(ctx.openid)).map((l) => ({ key: l.pk, updatedAt: l.updatedAt }));
   },
-  erase: (ctx) => forgetLookups(ctx.table, identitiesOf(ctx), `MEMBER#${ctx.openid}`),
+  erase: (ctx) => forgetLookups(ctx.table, identitiesOf(ctx), memberPk(ctx.openid)),
 };

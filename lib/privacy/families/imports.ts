@@ -1,8 +1,8 @@
 import { forgetPendingRows, pendingRowsNaming } from '../../import/importJobs';
-import { PENDING_PK } from '../../import/linkProspects';
 import { deleteIfExists } from '../../store/dynamo';
 import { queryAll } from '../../store/queryAll';
-import type { MemberContext, Item, OutsideFamily } from '../family';
+import { isImportChunkKey, PENDING_LINKS_PK as PENDING_PK } from '../../table';
+import type { MemberContext, OutsideFamily } from '../family';
 import { identitiesOf } from './identities';
 
 /** Rows of import jobs still to run that carry the member's phone or unionid (a finished chunk is deleted). */
@@ -12,14 +12,14 @@ export const pendingImportRows: OutsideFamily = {
   foundBy: 'reverse index',
   how: "import jobs not done are listed on gsi1 (IMPORTJOB#OPEN); their chunks' rows are matched by the profile's phone and unionid",
   writtenBy: 'lib/import/importJobs.ts (createImportJob)',
-  holds: (key) => key.pk.startsWith('IMPORTJOB#') && key.sk.startsWith('CHUNK#'),
+  holds: isImportChunkKey,
   export: async (ctx) => (await pendingRowsNaming(ctx.table, identitiesOf(ctx))).map((r) => ({ ...r })),
   erase: (ctx) => forgetPendingRows(ctx.table, identitiesOf(ctx)),
 };
 
 /** New followers waiting to be linked to imported prospects: one partition, a short queue, read with a filter. */
 const notesOf = async (ctx: MemberContext) =>
-  (await queryAll(ctx.table, { KeyConditionExpression: 'pk = :pk', FilterExpression: 'openid = :o', ExpressionAttributeValues: { ':pk': PENDING_PK, ':o': ctx.openid }, ConsistentRead: true })) as Item[];
+  queryAll(ctx.table, { KeyConditionExpression: 'pk = :pk', FilterExpression: 'openid = :o', ExpressionAttributeValues: { ':pk': PENDING_PK, ':o': ctx.openid }, ConsistentRead: true });
 
 export const pendingLinks: OutsideFamily = {
   name: 'pendingLinks',

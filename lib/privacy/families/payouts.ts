@@ -1,13 +1,13 @@
-import { payoutKey } from '../../payouts/payoutKeys';
+import { isPayoutKey, payoutKey, WALLET_ENTRY_PREFIX } from '../../table';
 import { erasePayout } from '../../payouts/payoutErasure';
 import { batchGet } from '../../store/batchGet';
-import { withoutKeys, type ErasureContext, type MemberContext, type OutsideFamily } from '../family';
+import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 import { takenShares } from './redPackets';
 
 /** The member's payout orders: one per share taken in transfer/redpack mode, one per withdrawal from the wallet. */
 async function refsOf(ctx: MemberContext): Promise<string[]> {
   const fromShares = (await takenShares(ctx)).map((s) => s.payoutRef);
-  const fromWallet = ctx.items.filter((i) => i.sk.startsWith('WALLET#')).map((i) => i.ref);
+  const fromWallet = ctx.items.filter((i) => i.sk.startsWith(WALLET_ENTRY_PREFIX)).map((i) => i.ref);
   return [...new Set([...fromShares, ...fromWallet].filter((r): r is string => typeof r === 'string' && r !== ''))];
 }
 
@@ -18,7 +18,7 @@ export const payouts: OutsideFamily = {
   foundBy: 'owner record',
   how: "the member's shares (payoutRef) and wallet entries (ref) name the orders",
   writtenBy: 'lib/redpacket/dynamoRoundStore.ts (payoutItems), lib/wallet/wallet.ts (withdraw)',
-  holds: (key) => key.pk.startsWith('PAYOUT#') && key.sk === 'PAYOUT',
+  holds: isPayoutKey,
   async export(ctx) {
     return [...(await batchGet(ctx.table, (await refsOf(ctx)).map(payoutKey))).values()].map(withoutKeys);
   },

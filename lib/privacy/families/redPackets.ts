@@ -1,29 +1,30 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { roundKey, shareKey } from '../../redpacket/dynamoRoundStore';
-import { batchGet } from '../../store/batchGet';
+import { batchGet, itemAt } from '../../store/batchGet';
 import { isConditionFailure, type Table } from '../../store/dynamo';
-import { withoutKeys, type ErasureContext, type MemberContext, type Item, type OutsideFamily } from '../family';
+import { decodeMemberRound, decodeRound, isRoundKey, isTakenShareKey, MEMBER_ROUND_PREFIX, roundKey, shareKey, type TableItem } from '../../table';
+import { withoutKeys, type ErasureContext, type MemberContext, type OutsideFamily } from '../family';
 
 /** The rounds the member grabbed in, from their `RPROUND#<campaign>#<day>` items (which list the share indexes). */
-async function roundsOf(ctx: MemberContext): Promise<{ mine: Item; round: Record<string, unknown> }[]> {
-  const mine = ctx.items.filter((i) => i.sk.startsWith('RPROUND#') && i.campaignId && i.day);
-  const rounds = await batchGet(ctx.table, mine.map((i) => roundKey(String(i.campaignId), String(i.day))));
+async function roundsOf(ctx: MemberContext) {
+  const mine = ctx.items.filter((i) => i.sk.startsWith(MEMBER_ROUND_PREFIX)).flatMap((item) => {
+    const { campaignId, day, shareIndexes } = decodeMemberRound(item);
+    return campaignId && day ? [{ campaignId, day, shareIndexes }] : [];
+  });
+  const rounds = await batchGet(ctx.table, mine.map((m) => roundKey(m.campaignId, m.day)));
   return mine.flatMap((m) => {
-    const k = roundKey(String(m.campaignId), String(m.day));
-    const round = rounds.get(`${k.pk}|${k.sk}`);
-    return round ? [{ mine: m, round }] : [];
+    const item = itemAt(rounds, roundKey(m.campaignId, m.day));
+    return item ? [{ mine: m, item, round: decodeRound(item) }] : [];
   });
 }
 
 /** The TAKEN share items of the member's grabs (their openid, or the pseudonym once anonymised). */
-export async function takenShares(ctx: MemberContext): Promise<Item[]> {
+export async function takenShares(ctx: MemberContext): Promise<TableItem[]> {
   const keys = (await roundsOf(ctx)).flatMap(({ mine, round }) => {
-    const shards = (round.snapshot as { shards?: number } | undefined)?.shards;
+    const shards = round.snapshot.shards;
     if (!shards) return [];
-    const where = { campaignId: String(mine.campaignId), day: String(mine.day), shards };
-    return [...((mine.shareIndexes as Set<number> | undefined) ?? [])].map((i) => shareKey(where, 'TAKEN', Number(i)));
+    return [...(mine.shareIndexes ?? [])].map((i) => shareKey({ campaignId: mine.campaignId, day: mine.day, shards }, 'TAKEN', i));
   });
-  return [...(await batchGet(ctx.table, keys)).values()] as Item[];
+  return [...(await batchGet(ctx.table, keys)).values()];
 }
 
 /** `SET <path> = pseudonym` where it still names the member; false when it does not (anonymised already). */
@@ -46,7 +47,7 @@ export const redPacketShares: OutsideFamily = {
   foundBy: 'owner record',
   how: "the member's RPROUND#<campaign>#<day> items list the indexes of the shares they took",
   writtenBy: 'lib/redpacket/dynamoRoundStore.ts (claim)',
-  holds: (key) => key.pk.startsWith('RPSHARD#') && key.sk.startsWith('TAKEN#'),
+  holds: isTakenShareKey,
   export: async (ctx) =>
     (await takenShares(ctx)).map((s) => {
       const [, campaignId, day] = s.pk.split('#'); // RPSHARD#<campaign>#<day>#<shard>
@@ -66,17 +67,17 @@ export const roundBestLuck: OutsideFamily = {
   foundBy: 'owner record',
   how: "the member's RPROUND#<campaign>#<day> items name the rounds; the round's bestLuck is checked",
   writtenBy: 'lib/redpacket/closeRound.ts (finishClose)',
-  holds: (key) => key.pk.startsWith('RPROUNDS#'),
+  holds: isRoundKey,
   async export(ctx) {
     return (await roundsOf(ctx))
-      .filter(({ round }) => (round.bestLuck as { openid?: string } | undefined)?.openid === ctx.openid)
+      .filter(({ round }) => round.bestLuck?.openid === ctx.openid)
       .map(({ mine, round }) => ({ campaignId: mine.campaignId, day: mine.day, bestLuck: round.bestLuck, prize: round.prize }));
   },
   async erase(ctx) {
     let changed = 0;
-    for (const { round } of await roundsOf(ctx)) {
-      if ((round.bestLuck as { openid?: string } | undefined)?.openid !== ctx.openid) continue;
-      if (await replaceOpenid(ctx.table, { pk: String(round.pk), sk: String(round.sk) }, 'bestLuck.openid', ctx)) changed += 1;
+    for (const { item, round } of await roundsOf(ctx)) {
+      if (round.bestLuck?.openid !== ctx.openid) continue;
+      if (await replaceOpenid(ctx.table, { pk: item.pk, sk: item.sk }, 'bestLuck.openid', ctx)) changed += 1;
     }
     return changed;
   },
