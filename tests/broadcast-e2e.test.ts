@@ -18,7 +18,7 @@ let page: Page;
 let handlers: Awaited<ReturnType<typeof loadHandlers>>;
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
+  callback = await serveHandler(async () => (await import('../handlers/wechat')).handler);
   sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, accountName: '味道小馆' });
   await sandbox.listen(0);
   await useTestTable({ WECHAT_API_BASE: sandbox.url });
@@ -55,7 +55,7 @@ test('a follower who chatted today receives the broadcast and a service notice o
     quietHours: null,
   });
   assert.equal(notice.status, 201);
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
 
   await page.locator('.msg.in .bubble', { hasText: text }).waitFor({ timeout: WAIT });

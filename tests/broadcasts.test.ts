@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dispatchBroadcasts, dispatchPorts, sendPorts } from '../lib/app/broadcast';
-import { getRuntime, type Runtime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
+import type { App } from '../lib/app/createApp';
 import { dynamoDeliveryStore } from '../lib/broadcast/dynamoDeliveryStore';
 import { sendChunk, type Chunk } from '../lib/broadcast/sendChunk';
 import { shardOf } from '../lib/segments/shard';
@@ -18,12 +19,12 @@ import { startStack, type Stack } from './support/stack';
 let stack: Stack;
 let sandbox: Sandbox;
 let handlers: Stack['handlers'];
-let rt: Runtime;
+let rt: App;
 
 before(async () => {
   stack = await startStack();
   ({ sandbox, handlers } = stack);
-  rt = await getRuntime();
+  rt = await containerApp();
   assert.equal((await handlers.admin('PUT', '/admin/send-policy', { ratePerSecond: 500, massMonthlyQuota: 4 })).status, 200);
 });
 after(() => stack?.close());
@@ -51,7 +52,7 @@ async function broadcast(body: Record<string, unknown>): Promise<string> {
 
 /** The minute schedule, run now; without a queue URL the chunks are sent in-process. */
 async function dispatchAndView(id: string) {
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
   return (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
 }

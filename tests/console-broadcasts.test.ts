@@ -43,7 +43,7 @@ async function buildSegment(legend: string, segment: { tag: string }, count: num
 const localTime = (minutes: number) => new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + minutes * 60_000);
 
 async function dispatch() {
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
 }
 
@@ -126,7 +126,7 @@ test('broadcasts: the dispatcher sends it to the three readers, the progress rea
   assert.equal(sandbox.state.inboxOf(tester).filter((e) => e.channel === 'mass').length, 1, 'only the preview');
 
   // WeChat's MASSSENDJOBFINISH reports (the sandbox queued one per mass call) reach the callback.
-  const { handleWeChat } = await import('../handlers/wechat');
+  const { handler: handleWeChat } = await import('../handlers/wechat');
   const reports = sandbox.jobs.events.filter((e) => e.kind === 'MASSSENDJOBFINISH');
   assert.ok(reports.length >= 1);
   for (const r of reports) {

@@ -264,7 +264,7 @@ test('split preview: the round as typed is split by the server, the sample sums 
 });
 
 test('report: a round grabbed by three followers through the callback, a bar per winner in grab order with best luck marked, and the budget balanced', async () => {
-  const { handleWeChat } = await import('../handlers/wechat');
+  const { handler: handleWeChat } = await import('../handlers/wechat');
   const schedule = openNowSchedule();
   const yesterday = new Date(Date.parse(`${schedule.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const created = await admin(

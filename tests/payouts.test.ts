@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { payoutPorts } from '../lib/app/payouts';
-import { getRuntime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
@@ -58,7 +58,7 @@ test('a lost answer (processed, then the connection dropped) and SYSTEM_ERROR: r
   assert.deepEqual(open.map((p) => p.state).sort(), ['pending', 'pending'], 'both answers were untrustworthy: the orders stay pending');
   assert.equal((await bills()).transferBills.filter((b) => open.some((p) => p.ref === b.outBillNo)).length, 1, 'the dropped call did create its bill');
 
-  const rt = await getRuntime();
+  const rt = await containerApp();
   const ports = (await payoutPorts(rt))!;
   const counts = await reconcilePayouts({ ...ports, clock: { now: () => Date.now() + 3_600_000 } });
   assert.equal(counts['awaiting-confirmation'], 2, JSON.stringify(counts));
@@ -102,7 +102,7 @@ test('redpack mode: a classic cash red packet, sent once under its mch_billno, p
   await liveCampaign({ trigger: { keywords: ['现金红包'] }, round: { packets: 1, totalFen: 100, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'redpack' }, bestLuckPrize: undefined });
   await post('/sandbox/pay/faults', { path: '/mmpaymkttransfers/sendredpack', kind: 'drop-after-commit', times: 1 });
   assert.match(await grab('cash-a', '现金红包'), /现金红包稍后发到这里/);
-  const rt = await getRuntime();
+  const rt = await containerApp();
   const ports = (await payoutPorts(rt))!;
   const later = { ...ports, clock: { now: () => Date.now() + 3_600_000 } };
   assert.equal((await reconcilePayouts(later)).sent, 1);

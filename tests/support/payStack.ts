@@ -24,8 +24,8 @@ export interface PayStack {
  * WeChat and WeChat Pay (its keys handed to our client), a fresh table, and the admin API.
  */
 export async function startPayStack(env: Record<string, string> = {}): Promise<PayStack> {
-  const callback = await serveHandler(async () => (await import('../../handlers/wechat')).handleWeChat);
-  const notify = await serveHandler(async () => (await import('../../handlers/pay-notify')).handlePayNotify);
+  const callback = await serveHandler(async () => (await import('../../handlers/wechat')).handler);
+  const notify = await serveHandler(async () => (await import('../../handlers/pay-notify')).handler);
   const sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, pay: { notifyUrl: `${notify.url}/pay/notify` } });
   await sandbox.listen(0);
   const table = await useTestTable({ WECHAT_API_BASE: sandbox.url, WECHATPAY_BASE: sandbox.url, WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_TIMEOUT_MS: '1500', TRANSFER_CONFIRM_PAGE_URL: 'https://example.com/confirm', ...env });
