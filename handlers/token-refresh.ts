@@ -1,11 +1,7 @@
-import { z } from 'zod';
 import { tokenRefresher } from '../lib/app/wechatApi';
 import { appHandler } from '../lib/lambda/appHandler';
-import { eventOf } from '../lib/lambda/handler';
+import { eventOption } from '../lib/lambda/handler';
 import { log } from '../lib/observability/log';
-
-/** `{ staleToken }` from a function that saw a 40001/42001; the schedule sends none. */
-const eventSchema = z.object({ staleToken: z.string().optional() });
 
 /**
  * Runs on a schedule (keeps the stored token fresh) and on demand from other functions after a
@@ -13,7 +9,7 @@ const eventSchema = z.object({ staleToken: z.string().optional() });
  * with the ApiResult as is (lib/app/createApp.ts reads it).
  */
 export const handler = appHandler(async (event: unknown, app) => {
-  const result = await tokenRefresher(app)(eventOf(eventSchema, event).staleToken);
+  const result = await tokenRefresher(app)(eventOption(event, 'staleToken'));
   if (!result.ok) log.error('access token refresh failed', { errcode: result.error.errcode, errmsg: result.error.errmsg });
   else log.info('access token ready', { expiresAt: new Date(result.value.expiresAt).toISOString() });
   return result;

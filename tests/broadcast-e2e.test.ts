@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { drained } from './support/localAws';
 import { launchChromium } from './support/browser';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { loadHandlers } from './support/handlers';
@@ -57,6 +58,7 @@ test('a follower who chatted today receives the broadcast and a service notice o
   assert.equal(notice.status, 201);
   const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
 
   await page.locator('.msg.in .bubble', { hasText: text }).waitFor({ timeout: WAIT });
   await page.locator('.msg.in', { hasText: '到店消费积分' }).waitFor({ timeout: WAIT });

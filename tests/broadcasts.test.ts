@@ -9,6 +9,7 @@ import { shardOf } from '../lib/segments/shard';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import type { WorkQueue } from '../lib/queue/queue';
 import type { Sandbox } from '../sandbox/server';
+import { drained } from './support/localAws';
 import { waitFor } from './support/localSqs';
 import { seedMembers } from './support/members';
 import type { AdminCall } from './support/handlers';
@@ -50,10 +51,11 @@ async function broadcast(body: Record<string, unknown>): Promise<string> {
   return r.body.id;
 }
 
-/** The minute schedule, run now; without a queue URL the chunks are sent in-process. */
+/** The minute schedule, run now, and the send worker through the chunks it queued. */
 async function dispatchAndView(id: string) {
   const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
   return (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
 }
 

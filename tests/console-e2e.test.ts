@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { businessDay } from '../lib/clock/timeZone';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 import type { Sandbox } from '../sandbox/server';
+import { drained } from './support/localAws';
 import { assertAccessible } from './support/accessibility';
 import { startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { httpEvent, eventXml, pushEvent } from './support/pushes';
@@ -285,6 +286,7 @@ test('broadcasts: a service notice without data is refused next to the field; sc
   // The minute schedule's dispatcher runs; the page polls and shows the progress reaching 100%.
   const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
   await page.waitForFunction(() => document.querySelector('li[data-broadcast] progress')?.getAttribute('data-percent') === '100', undefined, { timeout: WAIT });
   await page.waitForFunction(() => document.querySelector('li[data-broadcast]')?.getAttribute('data-status') === 'done', undefined, { timeout: WAIT });
   const counts = await item.locator('.counts').innerText();

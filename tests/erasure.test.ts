@@ -15,6 +15,7 @@ import { runReengagement } from '../lib/reengage/runReengagement';
 import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
+import { drained } from './support/localAws';
 import { scheduleCampaign } from './support/campaigns';
 import { faultyTable } from './support/faultyTable';
 import { waitFor } from './support/localSqs';
@@ -154,6 +155,7 @@ async function exercise(p: Person, bystander: string, tag: string): Promise<{ jo
   const b = await call('POST', '/admin/broadcasts', { message: { channel: 'template', templateId: 'service-notice', data: { thing1: '会员日' } }, segment: { tag }, sendAt: 'now', quietHours: null });
   const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
   assert.deepEqual((await call('GET', `/admin/broadcasts/${b.id}`)).progress.sentBy, { template: 1 });
   // Last seen days ago (outside the 48-hour window): the re-engagement notice goes as a template
   // notice, whose job report is about no broadcast and waits (as an early report) in the member's partition.

@@ -7,6 +7,7 @@ import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
 import { scheduleCampaign } from './support/campaigns';
+import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
 
 // Payouts against the sandbox's WeChat Pay through the real client, the real pay-notify handler and
@@ -80,6 +81,8 @@ test('a tampered callback is refused with 401 and changes nothing; a rejected tr
   assert.equal((await handlers.admin('POST', '/admin/members/wallet-a/wallet/withdraw', { idempotencyKey: 'w1' })).status, 200, 'the same request again: the same withdrawal');
   assert.equal((await handlers.admin('GET', '/admin/members/wallet-a/wallet')).body.balanceFen, 0);
   const ref = w.body.ref as string;
+  // The withdrawal's order goes through the payout queue to the worker.
+  await drained();
   assert.equal((await dynamoPayoutStore(table).get(ref))!.state, 'awaiting-confirmation');
 
   const tampered = await fetch(`${stack.notifyUrl}`, {

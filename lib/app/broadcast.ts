@@ -2,7 +2,7 @@ import { dynamoBroadcastStore } from '../broadcast/broadcastStore';
 import { DEFAULT_MASS_MONTHLY_QUOTA } from '../broadcast/broadcast';
 import { dispatchBroadcasts, type DispatchPorts } from '../broadcast/dispatchBroadcasts';
 import { dynamoDeliveryStore } from '../broadcast/dynamoDeliveryStore';
-import { sendChunk, type Chunk, type SendPolicy, type SendPorts } from '../broadcast/sendChunk';
+import type { Chunk, SendPolicy, SendPorts } from '../broadcast/sendChunk';
 import { dynamoMemberStore } from '../members/dynamoMemberStore';
 import type { WorkQueue } from '../queue/queue';
 import type { ChunkWorkerPorts } from '../broadcast/workChunk';
@@ -54,18 +54,9 @@ export function sendPorts(app: App): SendPorts {
   };
 }
 
-/**
- * The send queue: SQS in AWS and under npm start (local-aws-sqs); with no queue configured (plain
- * unit tests) the chunks are sent in-process, one after another.
- */
+/** The send queue (SQS: in AWS, under npm start and in tests), drained by the send worker. */
 export function sendQueue(app: App): WorkQueue<Chunk> {
-  if (app.config.queues.send) return app.queues.sendChunks;
-  return {
-    async send(chunks) {
-      const ports = sendPorts(app);
-      for (const chunk of chunks) await sendChunk(ports, chunk);
-    },
-  };
+  return app.queues.sendChunks;
 }
 
 function buildSendWorkerPorts(app: App): ChunkWorkerPorts {

@@ -10,7 +10,6 @@ import { tokenProvider, type StoredToken } from '../wechat/accessToken';
 import { createWeChatApi, type WeChatApi } from '../wechat/api';
 import { fail, type ApiResult } from '../wechat/apiResult';
 import { dynamoTokenStore } from '../wechat/dynamoTokenStore';
-import { tokenRefresher } from './wechatApi';
 
 /** Where background work goes: one SQS queue per kind of work, each drained by its worker. */
 export interface AppQueues {
@@ -54,7 +53,7 @@ export function createApp(config: AppConfig, overrides: AppOverrides = {}): App 
   const queue = <T>(what: string, url: string | undefined): WorkQueue<T> => (url ? sqsQueue<T>(url, sqs) : unconfiguredQueue(what));
   const invoke = lambdaInvoker({ endpoint: config.lambdaEndpoint, region: config.region });
   const requestTokenRefresh = async (staleToken: string): Promise<ApiResult<StoredToken>> => {
-    if (!config.tokenRefresherFunction) return tokenRefresher({ config, table, clock })(staleToken);
+    if (!config.tokenRefresherFunction) return fail(-1, 'no token refresher configured (TOKEN_REFRESHER_FUNCTION)');
     const out = await invoke(config.tokenRefresherFunction, { staleToken });
     // The refresher answers with its ApiResult as is (handlers/token-refresh.ts).
     return out.ok ? (out.payload as ApiResult<StoredToken>) : fail(-1, `token refresher failed: ${out.error}`);

@@ -2,9 +2,8 @@ import { createPayClient, type PayClient } from '../pay/client';
 import { loadPayConfig } from '../pay/sandboxConfig';
 import { dynamoMemberStore } from '../members/dynamoMemberStore';
 import { notifyMember } from '../notices/notifyMember';
-import { describeError, log } from '../observability/log';
 import { dynamoPayoutStore } from '../payouts/payoutStore';
-import { processPayout, type PayoutPorts } from '../payouts/processPayout';
+import type { PayoutPorts } from '../payouts/processPayout';
 import type { OperatorPorts } from '../payouts/operatorActions';
 import { dynamoWallet } from '../wallet/wallet';
 import { paced } from '../ratelimit/paced';
@@ -51,18 +50,11 @@ export async function payoutPorts(app: App): Promise<PayoutPorts | undefined> {
 }
 
 /**
- * Hands a new payout order to the worker: through SQS whenever a payout queue is configured (AWS, or
- * local-aws-sqs under `npm start`, see queueUrlFor); only with no queue at all (unit tests) does the
- * step run in-process. Either way a lost hand-off is picked up by the reconciliation schedule,
- * because the order was stored first.
+ * Hands a new payout order to the payout worker through its queue. A lost hand-off is picked up by
+ * the reconciliation schedule, because the order was stored first.
  */
 export function payoutQueue(app: App): (ref: string) => Promise<void> {
-  if (app.config.queues.payout) return (ref) => app.queues.payouts.send([{ ref }]);
-  return async (ref) => {
-    const ports = await payoutPorts(app);
-    if (!ports) return log.warn('payout order stored but WeChat Pay is not configured', { ref });
-    await processPayout(ports, ref).catch((err: unknown) => log.warn('payout step failed; the reconciliation will retry', { ref, ...describeError(err) }));
-  };
+  return (ref) => app.queues.payouts.send([{ ref }]);
 }
 
 /** What the operators' payout routes need: they work (list, cancel) even where WeChat Pay is not configured. */

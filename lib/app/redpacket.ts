@@ -19,7 +19,6 @@ import { DEFAULT_WALLET_POLICY, type WalletPolicy } from '../wallet/wallet';
 import { CONFIG_CACHE_MS, crmPorts } from './crm';
 import type { App } from './createApp';
 import { payoutQueue } from './payouts';
-import { outsideDeadline } from '../deadline/deadline';
 
 /** Closing a round: the store, the prize coupon in the campaign's zone, and the winner's notice. */
 export function closeRoundPorts(app: App): CloseRoundPorts {
@@ -57,17 +56,9 @@ export function redPacketTriggers(app: App) {
   return campaignTriggers({ campaigns: () => cache.get(), grab });
 }
 
-/**
- * Hands an emptied round to the closing worker: through SQS whenever the round-close queue is
- * configured (AWS, or local-aws-sqs under `npm start`, see queueUrlFor); only with no queue at all
- * (unit tests) is it closed in-process, detached from the push that emptied it and from its deadline.
- */
+/** Hands an emptied round to the closing worker through its queue. */
 export function roundCloseQueue(app: App): (campaignId: string, day: string) => Promise<void> {
-  if (app.config.queues.roundClose) return (campaignId, day) => app.queues.roundClose.send([{ campaignId, day }]);
-  const ports = closeRoundPorts(app);
-  return async (campaignId, day) => {
-    void outsideDeadline(() => closeRound(ports, campaignId, day)).catch((err: unknown) => log.warn('closing an emptied round failed; the schedule will retry', { campaignId, day, ...describeError(err) }));
-  };
+  return (campaignId, day) => app.queues.roundClose.send([{ campaignId, day }]);
 }
 
 /** The admin side of campaigns. */

@@ -70,20 +70,22 @@ export interface Poller {
   readonly delivered: readonly SQSRecord[];
   /** What the handler threw (the whole batch then comes back after the visibility timeout). */
   readonly errors: readonly unknown[];
+  /** Batches handed to the handler so far, and how many of them are being handled right now. */
+  readonly batches: { started: number; running: number };
   /** Stops receiving; waits for the batches being handled to finish (and be deleted). */
   stop(): Promise<void>;
 }
 
-function lambdaContext(queueName: string): Context {
-  const deadline = Date.now() + 60_000;
+export function lambdaContext(functionName: string, timeoutMs = 60_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: `poller-${queueName}`,
+    functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:poller-${queueName}`,
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
     memoryLimitInMB: '512',
     awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/poller-${queueName}`,
+    logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
@@ -127,6 +129,14 @@ function toRecord(m: Message, eventSourceARN: string, awsRegion: string): SQSRec
   };
 }
 
+export interface PollerOptions {
+  batchSize?: number;
+  concurrency?: number;
+  waitTimeSeconds?: number;
+  /** The context's time limit (the function's timeout). */
+  timeoutMs?: number;
+}
+
 /**
  * Runs `handler` on a queue like Lambda's SQS event source mapping with ReportBatchItemFailures:
  * `concurrency` loops each receive up to `batchSize` messages (a short long-poll), build a real
@@ -134,14 +144,15 @@ function toRecord(m: Message, eventSourceARN: string, awsRegion: string): SQSRec
  * failures, and the whole batch when the handler throws or names a record that is not in the batch,
  * stay in the queue and come back after the visibility timeout with a higher ApproximateReceiveCount.
  */
-export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batchSize?: number; concurrency?: number; waitTimeSeconds?: number } = {}): Poller {
-  const { batchSize = 10, concurrency = 1, waitTimeSeconds = 1 } = opts;
+export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: PollerOptions = {}): Poller {
+  const { batchSize = 10, concurrency = 1, waitTimeSeconds = 1, timeoutMs = 60_000 } = opts;
   const sqs = testSqs();
   const region = process.env.AWS_REGION || 'us-east-1';
   const queueName = queueUrl.split('/').pop()!;
   const abort = new AbortController();
   const delivered: SQSRecord[] = [];
   const errors: unknown[] = [];
+  const batches = { started: 0, running: 0 };
   let stopped = false;
   let arn: Promise<string> | undefined;
 
@@ -154,7 +165,7 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batc
     delivered.push(...records);
     let failed: Set<string>;
     try {
-      const out = await handler({ Records: records }, lambdaContext(queueName));
+      const out = await handler({ Records: records }, lambdaContext(`poller-${queueName}`, timeoutMs));
       const ids = (out?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       // Like Lambda: an identifier that is empty or not in the batch fails the whole batch.
       failed = ids.every((id) => id && records.some((r) => r.messageId === id)) ? new Set(ids) : new Set(records.map((r) => r.messageId));
@@ -192,7 +203,11 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batc
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      if (messages.length > 0) await handleBatch(messages);
+      if (messages.length > 0) {
+        batches.started += 1;
+        batches.running += 1;
+        await handleBatch(messages).finally(() => (batches.running -= 1));
+      }
     }
   }
 
@@ -200,6 +215,7 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batc
   return {
     delivered,
     errors,
+    batches,
     async stop() {
       stopped = true;
       abort.abort();
