@@ -100,9 +100,11 @@ async function jobReportsSettled() {
 
 const ELIGIBILITY = { segment: { all: [{ subscribed: true }] }, perMemberPerRound: 1, perMemberPerDay: 10 };
 
+/** A grab, and the payout worker's step on its order (off the queue). */
 async function grabIn(campaign: { id: string; keyword: string }, openid: string) {
   const said = await say(openid, { type: 'text', content: campaign.keyword });
   assert.match((said.reply as { content: string }).content, /抢到/);
+  await drained();
 }
 
 /** The round's close (best luck, prize coupon and notice), whether or not the last grab already closed it. */

@@ -171,8 +171,8 @@ async function start(opts: LocalAwsOptions): Promise<LocalAws> {
 }
 
 /**
- * Resolves once the work queued so far is done: no message visible on any worker's queue and no
- * worker busy, seen on two checks in a row with no batch started in between (a handler may queue more
+ * Resolves once the work queued so far is done: no message waiting or being handled on any worker's
+ * queue and no worker busy, seen on two checks in a row with no batch started in between (a handler may queue more
  * work for another worker). Later work does not count: a delayed message (a held broadcast chunk) and
  * a message waiting out its visibility timeout after a failure (a payout whose answer was lost, as
  * Lambda would leave it).
@@ -187,7 +187,11 @@ export async function drained(opts: { timeoutMs?: number } = {}): Promise<void> 
     for (const [queue, url] of Object.entries(aws.queues)) {
       if (!aws.workers[queue]) continue;
       const d = await queueDepth(url);
-      if (d.visible > 0) return `${queue}: ${JSON.stringify(d)}`;
+      // local-aws-sqs counts in-flight messages in ApproximateNumberOfMessages too. An in-flight
+      // message is work being done unless the worker failed it and it waits out its visibility
+      // timeout (a long poll holds the messages it took until it answers, before any batch starts).
+      const waiting = d.visible - d.inFlight + Math.max(0, d.inFlight - aws.workers[queue]!.parked());
+      if (waiting > 0) return `${queue}: ${JSON.stringify(d)}`;
     }
     return started() === before && workers.every((w) => w.batches.running === 0) ? true : 'a batch started meanwhile';
   };

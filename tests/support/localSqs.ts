@@ -28,6 +28,11 @@ export function testSqs(): SQSClient {
   return client;
 }
 
+async function queueVisibilityMs(url: string): Promise<number> {
+  const out = await testSqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }));
+  return Number(out.Attributes?.VisibilityTimeout ?? 30) * 1000;
+}
+
 export interface TestQueue {
   url: string;
   arn: string;
@@ -72,6 +77,8 @@ export interface Poller {
   readonly errors: readonly unknown[];
   /** Batches handed to the handler so far, and how many of them are being handled right now. */
   readonly batches: { started: number; running: number };
+  /** Messages the handler failed that are waiting out their visibility timeout (work for later, not lost). */
+  parked(): number;
   /** Stops receiving; waits for the batches being handled to finish (and be deleted). */
   stop(): Promise<void>;
 }
@@ -155,8 +162,17 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: Poller
   const batches = { started: 0, running: 0 };
   let stopped = false;
   let arn: Promise<string> | undefined;
+  let visibilityMs: Promise<number> | undefined;
+  /** Failed message id → when it is visible again (its visibility timeout runs from its receipt). */
+  const parked = new Map<string, number>();
+  const park = async (records: SQSRecord[], receivedAt: number) => {
+    const until = receivedAt + (await (visibilityMs ??= queueVisibilityMs(queueUrl)));
+    for (const r of records) parked.set(r.messageId, until);
+  };
 
   async function handleBatch(messages: Message[]): Promise<void> {
+    const receivedAt = Date.now();
+    for (const m of messages) parked.delete(m.MessageId!);
     // local-aws-sqs can return a message twice in one long poll when its visibility timeout runs out
     // during the wait (real SQS does not); hand each message to the handler once, with its newest receipt.
     const unique = [...new Map(messages.map((m) => [m.MessageId!, m])).values()];
@@ -171,8 +187,10 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: Poller
       failed = ids.every((id) => id && records.some((r) => r.messageId === id)) ? new Set(ids) : new Set(records.map((r) => r.messageId));
     } catch (err) {
       errors.push(err);
+      await park(records, receivedAt);
       return;
     }
+    await park(records.filter((r) => failed.has(r.messageId)), receivedAt);
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length === 0) return;
     const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
@@ -216,6 +234,7 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: Poller
     delivered,
     errors,
     batches,
+    parked: () => [...parked.values()].filter((until) => until > Date.now()).length,
     async stop() {
       stopped = true;
       abort.abort();
