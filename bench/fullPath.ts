@@ -86,7 +86,7 @@ export interface FullPathSession {
  * Reads the callback's configuration from process.env (callbackEnv), as the handler does.
  */
 export async function startFullPath(endpoint: string, opts: FullPathOptions = FULL_PATH_DEFAULTS): Promise<FullPathSession> {
-  const { handleWeChat } = await import('../handlers/wechat');
+  const { handler: handleWeChat } = await import('../handlers/wechat');
   const hours = demoRules().find((r) => r.id === 'hours')!;
   const expected = hours.reply.type === 'text' ? hours.reply.content : '';
   const secrets = benchSecrets();

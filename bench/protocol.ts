@@ -6,12 +6,12 @@
 import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { callbackDeadlineMs } from '../lib/config/config';
-import { respondToFollower, type ConversationPorts } from '../lib/conversation/respondToFollower';
+import { answerPush } from '../lib/conversation/answerPush';
+import type { ConversationPorts } from '../lib/conversation/respondToFollower';
 import { deadlineAfter } from '../lib/deadline/deadline';
-import { bodyBytes, bodyText, json, text } from '../lib/http/response';
-import { DEFAULT_LIMITS, openPush, sealReply, type CallbackSecrets, type Mode } from '../lib/wechat/callback';
+import { openPush, sealReply, type CallbackSecrets, type Mode } from '../lib/wechat/callback';
 import { buildReplyXml } from '../lib/wechat/reply';
-import { checkReplay, REPLAY_CHECK_TIMEOUT_MS, type ReplayRecord } from '../lib/wechat/replayRecord';
+import type { ReplayRecord } from '../lib/wechat/replayRecord';
 import { TEST_CONFIG } from '../tests/support/testTable';
 import { demoRules, memoryConversationPorts, memoryReplayRecord } from './memoryPorts';
 import { assertReply, benchSecrets, buildPushes, BENCH_TEXT, type Push } from './pushes';
@@ -78,19 +78,9 @@ export function memoryCallbackPorts(): MemoryCallbackPorts {
   return { ports: memoryConversationPorts(), replays: memoryReplayRecord() };
 }
 
-/** Mirrors handlers/wechat.ts handleWeChat's POST branch line for line, with the ports passed in. */
+/** The callback's POST path (lib/conversation/answerPush.ts, as handlers/wechat.ts runs it), with the ports passed in. */
 export async function ourCallback(push: Push, secrets: CallbackSecrets, { ports, replays }: MemoryCallbackPorts) {
-  const deadline = deadlineAfter(callbackDeadlineMs());
-  const event = push.event;
-  if (bodyBytes(event) > DEFAULT_LIMITS.maxBodyBytes) return json(413, { error: 'too large' });
-  const opened = openPush(event.queryStringParameters ?? {}, bodyText(event), secrets, ports.clock.now());
-  if (!opened.ok) return json(opened.status, { error: opened.error });
-  const timeoutMs = Math.max(0, Math.min(REPLAY_CHECK_TIMEOUT_MS, deadline.remainingMs() / 4));
-  const replay = await checkReplay(replays, opened, { replayWindowSeconds: DEFAULT_LIMITS.replayWindowSeconds, timeoutMs });
-  if (!replay.ok) return json(replay.status, { error: replay.error });
-  const { xml } = await respondToFollower(opened.message, ports, deadline);
-  const body = sealReply(xml, opened.mode, secrets, ports.clock.now());
-  return body === 'success' ? text(200, 'success') : text(200, body, 'application/xml; charset=utf-8');
+  return answerPush(push.event, { secrets, ports, replays }, deadlineAfter(callbackDeadlineMs()));
 }
 
 function variants(mode: Mode, secrets: CallbackSecrets, reply: string): Variant[] {
@@ -161,7 +151,7 @@ function variants(mode: Mode, secrets: CallbackSecrets, reply: string): Variant[
       side: 'ours',
       mode,
       label: 'ours, callback with in-memory ports',
-      what: 'handleWeChat POST path: openPush + replay record + respondToFollower (dedup claim/complete, member upsert, daily counters, demo rules) + sealReply',
+      what: 'the callback\'s POST path (answerPush): openPush + replay record + respondToFollower (dedup claim/complete, member upsert, daily counters, demo rules) + sealReply',
       check: async (pool) => assertReply('ours routed', await ourRouted(pool[0]!, memoryCallbackPorts()), mode, reply),
       round: async (pool) => {
         const ports = memoryCallbackPorts();

@@ -318,7 +318,7 @@ What each row does per message:
 ${onlyOneNode(r)}${fullPathTable(r)}
 
 \`handleWeChat\` end to end (imported from \`handlers/wechat.ts\`, wired to DynamoDB Local through
-\`getRuntime\`), in a child process per Node (\`bench/fullPathChild.ts\`, a table of its own each).
+\`containerApp\`), in a child process per Node (\`bench/fullPathChild.ts\`, a table of its own each).
 ${r.nodes.nodes.length > 1 ? `The children take turns, one round of every row at a time (the order rotating), so a **ratio** vs ${baseNode} is the median over rounds of ${otherNode}'s msgs/s ÷ ${baseNode}'s in the same round (> 1: ${otherNode} is faster), with the range in brackets. ` : ''}**co-wechat has no durable dedup or storage, so these rows have no co-wechat baseline**; each
 Node's baseline is its *in-memory ports* rows: 1a's mirror of the callback (\`ourCallback\`, the same
 code with in-memory replay record and stores) run in the same child, on the same followers, in the

@@ -1,10 +1,11 @@
-import middy from '@middy/core';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { consoleDistCandidates } from '../lib/config/consoleFiles';
 import { errorBoundary } from '../lib/http/errorBoundary';
 import { json, type HttpResult } from '../lib/http/response';
 import { decodePathParam } from '../lib/http/pathParam';
+import { lambdaHandler } from '../lib/lambda/handler';
 
 /**
  * The operator console's static files (console/dist, built by scripts/build-console.mjs and shipped
@@ -35,14 +36,9 @@ export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
   'cross-origin-opener-policy': 'same-origin',
 };
 
-/**
- * Where the built files are: CONSOLE_DIST_DIR if set; in Lambda, console/dist in the package
- * (LAMBDA_TASK_ROOT); under serverless-offline (which sets LAMBDA_TASK_ROOT to /var/task without
- * any files there) and in tests, console/dist under the working directory.
- */
+/** Where the built files are (lib/config/consoleFiles.ts). */
 async function distDir(): Promise<string | undefined> {
-  const candidates = [process.env.CONSOLE_DIST_DIR, process.env.LAMBDA_TASK_ROOT && join(process.env.LAMBDA_TASK_ROOT, 'console', 'dist'), join(process.cwd(), 'console', 'dist')].filter((d): d is string => !!d);
-  for (const d of candidates) {
+  for (const d of consoleDistCandidates()) {
     if (await readFile(join(d, 'index.html')).then(() => true, () => false)) return d;
   }
   return undefined;
@@ -86,7 +82,7 @@ function extension(p: string): string {
 
 const refusal = (statusCode: number, error: string, headers: Record<string, string> = {}): HttpResult => json(statusCode, { error }, { ...CONSOLE_HEADERS, ...headers });
 
-export async function handleConsole(event: APIGatewayProxyEventV2): Promise<HttpResult> {
+async function serveConsole(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const method = event.requestContext.http.method.toUpperCase();
   if (method !== 'GET' && method !== 'HEAD') return refusal(405, 'the console is read with GET', { allow: 'GET, HEAD' });
   const path = event.rawPath ?? event.requestContext.http.path;
@@ -118,4 +114,5 @@ export async function handleConsole(event: APIGatewayProxyEventV2): Promise<Http
   };
 }
 
-export const handler = middy<APIGatewayProxyEventV2, HttpResult>().use(errorBoundary(CONSOLE_HEADERS)).handler(handleConsole);
+/** The console's files; no app: nothing here reads the table. */
+export const handler = lambdaHandler(serveConsole, { boundary: errorBoundary(CONSOLE_HEADERS) });

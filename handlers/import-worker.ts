@@ -1,20 +1,25 @@
-import middy from '@middy/core';
-import type { Context } from 'aws-lambda';
-import { levelsDocument } from '../lib/app/crm';
-import { importJobStarter } from '../lib/app/importJobStarter';
-import { getRuntime } from '../lib/app/runtime';
+import { importJobPorts, importJobStarter } from '../lib/app/importJobStarter';
 import { runImportJob } from '../lib/import/importJobs';
+import { sqsWorker } from '../lib/lambda/appHandler';
 import { log } from '../lib/observability/log';
+import { importJobMessageSchema } from '../lib/queue/messages';
 
-/** Works through an import job's chunks; when its time runs short it hands the rest to a fresh invocation. */
-export async function workImportJob(event: { jobId?: string }, context: Pick<Context, 'getRemainingTimeInMillis'>) {
-  if (typeof event?.jobId !== 'string') return { error: 'jobId is required' };
-  const rt = await getRuntime();
-  const deadline = Date.now() + context.getRemainingTimeInMillis() - 30_000;
-  const done = await runImportJob({ table: rt.table, levels: () => levelsDocument(rt).get(), now: () => rt.clock.now() }, event.jobId, deadline);
-  if (!done) await importJobStarter(rt)(event.jobId);
-  log.info('import job', { jobId: event.jobId, done });
-  return { jobId: event.jobId, done };
-}
+/** Leave this much of the invocation for handing the rest of a job back to the queue. */
+const SAFETY_MS = 30_000;
 
-export const handler = middy<{ jobId?: string }>().handler(workImportJob);
+/**
+ * The import worker (SQS, one job a message): works through a job's chunks; when its time runs short
+ * it puts the job back on the queue for a fresh invocation to continue.
+ */
+export const handler = sqsWorker({
+  what: 'import job',
+  schema: importJobMessageSchema,
+  fields: (m) => m,
+  ports: (app) => ({ job: importJobPorts(app), continueJob: importJobStarter(app) }),
+  async handle({ jobId }, { job, continueJob }, _record, context) {
+    const deadline = Date.now() + (context.getRemainingTimeInMillis?.() ?? 900_000) - SAFETY_MS;
+    const done = await runImportJob(job, jobId, deadline);
+    if (!done) await continueJob(jobId);
+    log.info('import job', { jobId, done });
+  },
+});

@@ -7,7 +7,8 @@
  *   5. the operator console built into console/dist (scripts/build-console.mjs), then
  *      the handlers under serverless-offline on HTTP_PORT (3000; its Lambda endpoint on LAMBDA_PORT 3002,
  *      websockets on WEBSOCKET_PORT 3001): /wechat, /admin/* and /console/; the `sqs`
- *      events (payout worker) run from local-aws-sqs through serverless-offline-sqs
+ *      events (every worker: payouts, broadcast chunks, round closing, import jobs) run from
+ *      local-aws-sqs through serverless-offline-sqs, exactly as their queues feed them in AWS
  *   6. the demo menu published to the sandbox through the admin API
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -117,8 +118,8 @@ async function main() {
   const dynamo = await startDynamoLocal({ port: dynamoPort, dataDir: `${dataDir}/dynamodb` });
   children.push({ name: 'dynamodb', child: dynamo.child });
   const endpoint = `http://localhost:${dynamoPort}`;
-  await ensureTable(endpoint, tableName);
-  const seeded = await loadDemoConfig(createTable(tableName, endpoint), JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
+  await ensureTable(endpoint, tableName, 'serverless.yml', region);
+  const seeded = await loadDemoConfig(createTable(tableName, endpoint, undefined, region), JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
   say(seeded === 'loaded' ? 'demo configuration loaded from config/demo.json' : 'demo configuration was loaded before; table left as it is');
 
   say(`local-aws-sqs on :${sqsPort} (in memory)`);
@@ -140,7 +141,8 @@ async function main() {
   say(`handlers under serverless-offline on :${httpPort}`);
   run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort)], {
     ...common,
-    OFFLINE_LAMBDA_PORT: String(lambdaPort),
+    // Functions invoke each other (a token refresh after a 40001) through offline's Lambda endpoint.
+    LAMBDA_ENDPOINT: `http://localhost:${lambdaPort}`,
     IS_OFFLINE: 'true',
     SLS_TELEMETRY_DISABLED: '1',
     // serverless-offline-sqs polls with the AWS SDK v2, which prints an end-of-support notice.

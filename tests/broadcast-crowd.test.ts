@@ -1,9 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dispatchBroadcasts, dispatchPorts, sendPorts, sendQueue } from '../lib/app/broadcast';
-import { getRuntime, type Runtime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
+import type { App } from '../lib/app/createApp';
 import type { Chunk, SendPorts } from '../lib/broadcast/sendChunk';
-import { createSendHandler } from '../handlers/broadcast-send';
+import { sendWorker } from '../handlers/broadcast-send';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { loadHandlers } from './support/handlers';
 import { createTestQueue, lambdaPoller, waitFor, waitUntilDrained, type Poller, type TestQueue } from './support/localSqs';
@@ -19,7 +20,7 @@ let sandbox: Sandbox;
 let queue: TestQueue;
 let worker: Poller;
 let handlers: Awaited<ReturnType<typeof loadHandlers>>;
-let rt: Runtime;
+let rt: App;
 const crashes = { afterSend: 0, beforeSettling: 0 };
 
 const once = new Set<string>();
@@ -62,9 +63,9 @@ before(async () => {
   queue = await createTestQueue('send', { visibilityTimeoutSeconds: 2 });
   await useTestTable({ WECHAT_API_BASE: sandbox.url, SEND_QUEUE_URL: queue.url, BROADCAST_CLAIM_LEASE_MS: '2500' });
   handlers = await loadHandlers();
-  rt = await getRuntime();
+  rt = await containerApp();
   const ports = sendPorts(rt);
-  const handler = createSendHandler(async () => ({ ports: crashing(ports), queue: sendQueue(rt) }));
+  const handler = sendWorker(() => ({ ports: crashing(ports), queue: sendQueue(rt) }));
   worker = lambdaPoller(queue.url, async (event) => handler(event), { batchSize: 10, concurrency: 4 });
 });
 after(async () => {

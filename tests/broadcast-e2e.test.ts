@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
+import { drained } from './support/localAws';
 import { launchChromium } from './support/browser';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { loadHandlers } from './support/handlers';
@@ -18,7 +19,7 @@ let page: Page;
 let handlers: Awaited<ReturnType<typeof loadHandlers>>;
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
+  callback = await serveHandler(async () => (await import('../handlers/wechat')).handler);
   sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, accountName: '味道小馆' });
   await sandbox.listen(0);
   await useTestTable({ WECHAT_API_BASE: sandbox.url });
@@ -55,8 +56,9 @@ test('a follower who chatted today receives the broadcast and a service notice o
     quietHours: null,
   });
   assert.equal(notice.status, 201);
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
 
   await page.locator('.msg.in .bubble', { hasText: text }).waitFor({ timeout: WAIT });
   await page.locator('.msg.in', { hasText: '到店消费积分' }).waitFor({ timeout: WAIT });

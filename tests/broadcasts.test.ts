@@ -1,13 +1,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dispatchBroadcasts, dispatchPorts, sendPorts } from '../lib/app/broadcast';
-import { getRuntime, type Runtime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
+import type { App } from '../lib/app/createApp';
 import { dynamoDeliveryStore } from '../lib/broadcast/dynamoDeliveryStore';
 import { sendChunk, type Chunk } from '../lib/broadcast/sendChunk';
 import { shardOf } from '../lib/segments/shard';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import type { WorkQueue } from '../lib/queue/queue';
 import type { Sandbox } from '../sandbox/server';
+import { drained } from './support/localAws';
 import { waitFor } from './support/localSqs';
 import { seedMembers } from './support/members';
 import type { AdminCall } from './support/handlers';
@@ -18,12 +20,12 @@ import { startStack, type Stack } from './support/stack';
 let stack: Stack;
 let sandbox: Sandbox;
 let handlers: Stack['handlers'];
-let rt: Runtime;
+let rt: App;
 
 before(async () => {
   stack = await startStack();
   ({ sandbox, handlers } = stack);
-  rt = await getRuntime();
+  rt = await containerApp();
   assert.equal((await handlers.admin('PUT', '/admin/send-policy', { ratePerSecond: 500, massMonthlyQuota: 4 })).status, 200);
 });
 after(() => stack?.close());
@@ -49,10 +51,11 @@ async function broadcast(body: Record<string, unknown>): Promise<string> {
   return r.body.id;
 }
 
-/** The minute schedule, run now; without a queue URL the chunks are sent in-process. */
+/** The minute schedule, run now, and the send worker through the chunks it queued. */
 async function dispatchAndView(id: string) {
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
   return (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
 }
 

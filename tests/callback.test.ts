@@ -12,7 +12,7 @@ import { TEST_CONFIG, useTestTable } from './support/testTable';
 import type { Table } from '../lib/store/dynamo';
 
 let table: Table;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 
 before(async () => {
   table = await useTestTable();
@@ -22,7 +22,7 @@ before(async () => {
   await rules.put(rule('cdata', { match: { type: 'exact', pattern: 'cdata' }, reply: { type: 'text', content: 'tricky ]]> <xml> & end' } }));
   await rules.put(rule('menu', { match: { type: 'contains', pattern: '菜单' }, reply: { type: 'news', articles: [{ title: '今日菜单', url: 'https://example.com/m' }] } }));
   await rules.put(rule('default', { match: { type: 'default' }, reply: { type: 'text', content: '收到' } }));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
 });
 
 function replyOf(body: string): Record<string, unknown> {

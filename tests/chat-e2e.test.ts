@@ -19,12 +19,12 @@ let browser: Browser;
 let page: Page;
 
 before(async () => {
-  callback = await serveHandler(async () => (await import('../handlers/wechat')).handleWeChat);
+  callback = await serveHandler(async () => (await import('../handlers/wechat')).handler);
   sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, accountName: '味道小馆' });
   await sandbox.listen(0);
   const table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
   await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
-  const { handleAdmin } = await import('../handlers/admin');
+  const { handler: handleAdmin } = await import('../handlers/admin');
   const published = await handleAdmin(httpEvent('POST', '/admin/menu/publish', {}, undefined, { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` }));
   assert.equal(published.statusCode, 200, String(published.body));
   browser = await launchChromium();

@@ -312,7 +312,7 @@ function assertHead(m: Record<string, unknown>, openid: string, msgType: string)
   assert.ok(Number.isInteger(t) && Math.abs(t - Date.now() / 1000) < 60, `CreateTime ${String(m.CreateTime)} is in seconds`);
 }
 
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 const PREVIOUS_AES_KEY = 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut';
 
 function rule(id: string, input: unknown): Rule {
@@ -327,7 +327,7 @@ describe('our handler\'s replies, read by co-wechat', () => {
     await rules.put(rule('news', { match: { type: 'exact', pattern: 'news' }, reply: { type: 'news', articles: [{ title: '今日菜单', description: '红烧肉', picUrl: 'https://example.com/p.jpg', url: 'https://example.com/m?a=1&b=2' }, { title: 'Second' }] } }));
     await rules.put(rule('image', { match: { type: 'exact', pattern: 'image' }, reply: { type: 'image', mediaId: 'MEDIA_ID_123' } }));
     await rules.put(rule('welcome', { match: { type: 'subscribe' }, reply: { type: 'text', content: '欢迎 {nickname}' } }));
-    ({ handleWeChat } = await import('../handlers/wechat'));
+    ({ handler: handleWeChat } = await import('../handlers/wechat'));
   });
 
   /** A push for the handler, built and (in aes mode) encrypted and signed by wechat-crypto. */

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/server';
+import { drained } from './support/localAws';
 import { errorOf, startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { seedMembers } from './support/members';
 import { eventXml, pushEvent } from './support/pushes';
@@ -9,7 +10,7 @@ import { TEST_CONFIG } from './support/testTable';
 import { assertAccessible } from './support/accessibility';
 
 // The broadcasts, re-engagement and coupon-template pages in headless Chromium against the real
-// admin API, with the sandbox as WeChat; the minute dispatcher runs in-process (handleDispatch).
+// admin API, with the sandbox as WeChat; the minute dispatcher is run by hand and the send worker drains its queue.
 // SCREENSHOTS=1 refreshes docs/console-broadcasts.png, docs/console-reengagement.png and
 // docs/console-levels.png.
 const TZ = TEST_CONFIG.ACCOUNT_TIME_ZONE;
@@ -43,8 +44,9 @@ async function buildSegment(legend: string, segment: { tag: string }, count: num
 const localTime = (minutes: number) => new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + minutes * 60_000);
 
 async function dispatch() {
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
 }
 
 const item = (name: string) => page.locator('li[data-broadcast]', { hasText: name });
@@ -126,7 +128,7 @@ test('broadcasts: the dispatcher sends it to the three readers, the progress rea
   assert.equal(sandbox.state.inboxOf(tester).filter((e) => e.channel === 'mass').length, 1, 'only the preview');
 
   // WeChat's MASSSENDJOBFINISH reports (the sandbox queued one per mass call) reach the callback.
-  const { handleWeChat } = await import('../handlers/wechat');
+  const { handler: handleWeChat } = await import('../handlers/wechat');
   const reports = sandbox.jobs.events.filter((e) => e.kind === 'MASSSENDJOBFINISH');
   assert.ok(reports.length >= 1);
   for (const r of reports) {

@@ -264,7 +264,7 @@ test('split preview: the round as typed is split by the server, the sample sums 
 });
 
 test('report: a round grabbed by three followers through the callback, a bar per winner in grab order with best luck marked, and the budget balanced', async () => {
-  const { handleWeChat } = await import('../handlers/wechat');
+  const { handler: handleWeChat } = await import('../handlers/wechat');
   const schedule = openNowSchedule();
   const yesterday = new Date(Date.parse(`${schedule.from}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
   const created = await admin(
@@ -282,7 +282,7 @@ test('report: a round grabbed by three followers through the callback, a bar per
     const grab = await handleWeChat(pushEvent(textXml(openid, '报告红包')));
     assert.match(String(grab.body), /抢到 \d+\.\d\d 元/);
   }
-  // The last share handed the round to the closer (in-process here: no round-close queue in this stack), off the reply.
+  // The last share handed the round to the closer (the round-close worker), off the reply.
   const report = await reportOnceClosed(admin, created.body.id);
   const round = report.rounds[0];
   assert.equal(round.status, 'closed', 'the last share closed the round');

@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { businessDay } from '../lib/clock/timeZone';
 import { dynamoStatsStore } from '../lib/stats/dynamoStatsStore';
 import type { Sandbox } from '../sandbox/server';
+import { drained } from './support/localAws';
 import { assertAccessible } from './support/accessibility';
 import { startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { httpEvent, eventXml, pushEvent } from './support/pushes';
@@ -32,7 +33,7 @@ function dayBefore(day: string, n: number): string {
 
 before(async () => {
   stack = await startConsoleStack(async (table) => {
-    const { handleWeChat } = await import('../handlers/wechat');
+    const { handler: handleWeChat } = await import('../handlers/wechat');
     // Today: three follows, one unfollow, two sign-ins, through the real callback.
     const t = Math.floor(Date.now() / 1000);
     for (const id of [follower, `${follower}_b`, `${follower}_c`]) assert.equal((await handleWeChat(pushEvent(eventXml(id, 'subscribe', '', t)))).statusCode, 200);
@@ -283,8 +284,9 @@ test('broadcasts: a service notice without data is refused next to the field; sc
   assert.ok(await item.getByRole('button', { name: '取消 积分到账提醒' }).isVisible());
 
   // The minute schedule's dispatcher runs; the page polls and shows the progress reaching 100%.
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
   await page.waitForFunction(() => document.querySelector('li[data-broadcast] progress')?.getAttribute('data-percent') === '100', undefined, { timeout: WAIT });
   await page.waitForFunction(() => document.querySelector('li[data-broadcast]')?.getAttribute('data-status') === 'done', undefined, { timeout: WAIT });
   const counts = await item.locator('.counts').innerText();

@@ -21,7 +21,7 @@ before(async () => {
 
 after(() => stack?.close());
 
-const get = (path: string, method = 'GET') => consoleHandler.handleConsole(httpEvent(method, path));
+const get = (path: string, method = 'GET') => consoleHandler.handler(httpEvent(method, path));
 
 function assertHardened(headers: Record<string, unknown> | undefined, what: string): void {
   const h = headers ?? {};

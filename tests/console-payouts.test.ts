@@ -22,7 +22,7 @@ const refs: Record<string, string> = {};
 before(async () => {
   stack = await startConsoleStack(undefined, { pay: true });
   page = stack.page;
-  const { handleWeChat } = await import('../handlers/wechat');
+  const { handler: handleWeChat } = await import('../handlers/wechat');
   const created = await admin('POST', '/admin/campaigns', campaignBody({ name: '发放红包', trigger: { keywords: ['发放红包'] }, round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined, levelMultipliers: {} }));
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);

@@ -4,7 +4,8 @@ import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { payClient, payoutPorts } from '../lib/app/payouts';
 import { closeRoundPorts } from '../lib/app/redpacket';
 import { reengagePorts } from '../lib/app/reengage';
-import { getRuntime, type Runtime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
+import type { App } from '../lib/app/createApp';
 import { createImportJob } from '../lib/import/importJobs';
 import { CANCELLED_PAYOUTS, payoutKey } from '../lib/table';
 import { eraseMember, type EraseResult } from '../lib/privacy/eraseMember';
@@ -14,6 +15,7 @@ import { runReengagement } from '../lib/reengage/runReengagement';
 import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
+import { drained } from './support/localAws';
 import { scheduleCampaign } from './support/campaigns';
 import { faultyTable } from './support/faultyTable';
 import { waitFor } from './support/localSqs';
@@ -29,14 +31,14 @@ let sandbox: Sandbox;
 let table: Table;
 let admin: PayStack['handlers']['admin'];
 let post: PayStack['post'];
-let rt: Runtime;
+let rt: App;
 
 before(async () => {
   // Imports of more than one row run as jobs (in this process), as big files do.
   stack = await startPayStack({ IMPORT_SYNC_MAX_ROWS: '1' });
   ({ sandbox, table, post } = stack);
   admin = stack.handlers.admin;
-  rt = await getRuntime();
+  rt = await containerApp();
   const ok = async (r: Promise<{ status: number; body: unknown }>) => assert.ok([200, 201].includes((await r).status), JSON.stringify((await r).body));
   await ok(admin('POST', '/admin/autoreply-rules', { id: 'hello', match: { type: 'exact', pattern: '你好' }, reply: { type: 'text', content: '你好 {nickname}，你有 {points} 积分' } }));
   await ok(admin('POST', '/admin/coupon-templates', { id: 'gift', title: '免费奶茶', validity: { type: 'days', days: 30 } }));
@@ -98,9 +100,11 @@ async function jobReportsSettled() {
 
 const ELIGIBILITY = { segment: { all: [{ subscribed: true }] }, perMemberPerRound: 1, perMemberPerDay: 10 };
 
+/** A grab, and the payout worker's step on its order (off the queue). */
 async function grabIn(campaign: { id: string; keyword: string }, openid: string) {
   const said = await say(openid, { type: 'text', content: campaign.keyword });
   assert.match((said.reply as { content: string }).content, /抢到/);
+  await drained();
 }
 
 /** The round's close (best luck, prize coupon and notice), whether or not the last grab already closed it. */
@@ -115,8 +119,8 @@ async function exercise(p: Person, bystander: string, tag: string): Promise<{ jo
   await call('POST', '/admin/members/import', { rows: [{ unionid: p.unionid, phone: p.firstPhone, name: p.name, lifetimeSpendFen: 30000, channel: 'online-shop', externalId: `shop-${tag}` }] });
   sandbox.state.follower(p.openid, false).unionid = p.unionid;
   await say(p.openid, { type: 'event', event: 'subscribe' });
-  const { linkProspects } = await import('../handlers/link-prospects');
-  assert.equal((await linkProspects()).outcomes.linked, 1, 'the prospect merged into the follower');
+  const { handler: linkProspects } = await import('../handlers/link-prospects');
+  assert.equal((await linkProspects({})).outcomes.linked, 1, 'the prospect merged into the follower');
   // The shop knows another phone of theirs: a prospect of its own first, then tied to the unionid
   // (the member's phone moves on; the prospect keeps the phone and its lookup).
   await call('POST', '/admin/members/import', { rows: [{ phone: p.phone, channel: 'offline-store', lifetimeSpendFen: 100 }] });
@@ -151,8 +155,9 @@ async function exercise(p: Person, bystander: string, tag: string): Promise<{ jo
 
   // A broadcast template notice to the member's tag, and a re-engagement notice for the level change.
   const b = await call('POST', '/admin/broadcasts', { message: { channel: 'template', templateId: 'service-notice', data: { thing1: '会员日' } }, segment: { tag }, sendAt: 'now', quietHours: null });
-  const { handleDispatch } = await import('../handlers/broadcast-dispatch');
+  const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
+  await drained();
   assert.deepEqual((await call('GET', `/admin/broadcasts/${b.id}`)).progress.sentBy, { template: 1 });
   // Last seen days ago (outside the 48-hour window): the re-engagement notice goes as a template
   // notice, whose job report is about no broadcast and waits (as an early report) in the member's partition.
@@ -311,7 +316,7 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
   for (const [step, aim] of STEP_WRITES) {
     let fired = false;
     const faulty = faultyTable(table, (c) => !fired && aim(c) && (fired = true));
-    const r: EraseResult = await eraseMember({ table: faulty, pay: payClient }, p.openid, Date.now(), 'test');
+    const r: EraseResult = await eraseMember({ table: faulty, pay: () => payClient(rt) }, p.openid, Date.now(), 'test');
     assert.equal(faulty.hits(), 1, `the fault for ${step} fired`);
     assert.equal(r.status, 'incomplete', `${step} failed, yet: ${JSON.stringify(r)}`);
     if (r.status !== 'incomplete') return;
@@ -322,7 +327,7 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
   // Through the admin API: a 503 naming the step, then the same DELETE finishes.
   let fired = false;
   const { privacyRoutes } = await import('../lib/privacy/adminRoutes');
-  const [, del] = privacyRoutes({ table: faultyTable(table, (c) => !fired && c.constructor.name === 'TransactWriteCommand' && (fired = true)), clock: { now: () => Date.now() }, pay: payClient });
+  const [, del] = privacyRoutes({ table: faultyTable(table, (c) => !fired && c.constructor.name === 'TransactWriteCommand' && (fired = true)), clock: { now: () => Date.now() }, pay: () => payClient(rt) });
   const refused = await del!.run({ params: { openid: p.openid }, query: {}, body: undefined, rawBody: '', contentType: '' });
   assert.equal(refused.statusCode, 503);
   assert.match(String(refused.body), /profile failed \(ProvisionedThroughputExceededException\).*DELETE again/);
@@ -338,7 +343,7 @@ test('a request failing anywhere, one after another from the first: every run th
   let runs = 0;
   for (let k = 1; ; k++) {
     const faulty = faultyTable(table, (_c, n) => n === k);
-    const r = await eraseMember({ table: faulty, pay: payClient }, p.openid, Date.now(), 'test');
+    const r = await eraseMember({ table: faulty, pay: () => payClient(rt) }, p.openid, Date.now(), 'test');
     runs += 1;
     if (faulty.hits() === 0) {
       assert.equal(r.status, 'erased', JSON.stringify(r));

@@ -38,7 +38,7 @@ const AUTH = `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`;
 let table: Table;
 let sandbox: Sandbox;
 let handleAdmin: (e: APIGatewayProxyEventV2) => Promise<HttpResult>;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 
 const SEEDED = ['o_fz_1', 'o_fz_2', 'o_fz_3'];
 
@@ -47,8 +47,8 @@ before(async () => {
   await sandbox.listen(0);
   table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
   await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
-  ({ handleAdmin } = await import('../handlers/admin'));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleAdmin } = await import('../handlers/admin'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
   for (const openid of SEEDED) assert.equal((await handleWeChat(pushEvent(eventXml(openid, 'subscribe')))).statusCode, 200);
   const call = (method: string, path: string, body: unknown) => handleAdmin(httpEvent(method, path, {}, JSON.stringify(body), { authorization: AUTH, 'content-type': 'application/json' }));
   assert.equal((await call('POST', '/admin/coupon-templates', { id: 'fz-tea', title: '茶', validity: { type: 'days', days: 30 } })).statusCode, 201);

@@ -38,7 +38,7 @@ const KEY = decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY);
 const FOREIGN_KEY = decodeAesKey('ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut');
 
 let table: Table;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 
 before(async () => {
   table = await useTestTable();
@@ -47,7 +47,7 @@ before(async () => {
   await rules.put(rule('news', { match: { type: 'contains', pattern: '菜单' }, reply: { type: 'news', articles: [{ title: '今日菜单', url: 'https://example.com/m' }] } }));
   // Echoes the (fuzzed) openid back: the reply XML must survive whatever the openid holds.
   await rules.put(rule('default', { match: { type: 'default' }, reply: { type: 'text', content: '收到 {openid} ]]> &' } }));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
 });
 
 // ---------------------------------------------------------------------------------------------

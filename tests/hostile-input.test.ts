@@ -19,12 +19,12 @@ import { useTestTable } from './support/testTable';
 
 let table: Table;
 let admin: (method: string, path: string, body?: unknown, query?: Record<string, string>) => Promise<{ status: number; body: { error?: string } & Record<string, unknown> }>;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 
 before(async () => {
   table = await useTestTable();
   const { handler } = await import('../handlers/admin');
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
   admin = async (method, path, body, query = {}) => {
     // The Lambda entry point itself (middy + error boundary), so a 500 would show as one.
     const res = (await handler(httpEvent(method, path, query, body === undefined ? undefined : JSON.stringify(body), adminAuth), { awsRequestId: 't' } as Context)) as HttpResult;

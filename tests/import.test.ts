@@ -17,15 +17,15 @@ import { TEST_CONFIG, useTestTable } from './support/testTable';
 
 let table: Table;
 let sandbox: Sandbox;
-let handleAdmin: typeof import('../handlers/admin').handleAdmin;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleAdmin: typeof import('../handlers/admin').handler;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 
 before(async () => {
   table = await useTestTable();
   sandbox = createSandbox({});
   await sandbox.listen(0);
-  ({ handleAdmin } = await import('../handlers/admin'));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleAdmin } = await import('../handlers/admin'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
 });
 after(() => sandbox.close());
 

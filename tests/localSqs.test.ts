@@ -2,8 +2,11 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { sqsQueue } from '../lib/queue/sqsQueue';
-import { createTestQueue, lambdaPoller, queueDepth, testSqs, waitFor, waitUntilDrained, type Poller } from './support/localSqs';
+import { lazySqsClient, sqsQueue } from '../lib/queue/sqsQueue';
+import { createTestQueue, lambdaPoller, queueDepth, sqsEndpoint, testSqs, waitFor, waitUntilDrained, type Poller } from './support/localSqs';
+
+// The application's own SQS client (lib/queue/sqsQueue.ts), on the emulator.
+const appSqs = lazySqsClient({ endpoint: sqsEndpoint(), region: 'us-east-1' });
 
 // The poller against local-aws-sqs: it must behave like Lambda's SQS event source mapping, since the
 // queue-driven workers are tested through it.
@@ -27,7 +30,7 @@ test('a real SQSEvent; a reported failure comes back after the visibility timeou
     return { batchItemFailures: failures };
   });
   // Through the application's adapter: SendMessageBatch on the emulator at SQS_ENDPOINT.
-  await sqsQueue<string>(q.url).send(['a', 'b', 'c']);
+  await sqsQueue<string>(q.url, appSqs).send(['a', 'b', 'c']);
   await waitUntilDrained(q.url);
 
   assert.deepEqual(bodies(p).sort(), ['"a"#1', '"b"#1', '"b"#2', '"c"#1']);
@@ -65,7 +68,7 @@ test('a handler that throws, or names a record not in its batch, gets the whole 
 test('after maxReceiveCount failed receives the message moves to the dead-letter queue', async () => {
   const q = await createTestQueue('poller-dlq', { visibilityTimeoutSeconds: 2, maxReceiveCount: 2 });
   const p = poll(q.url, async (event: SQSEvent) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }));
-  await sqsQueue<{ ref: string }>(q.url).send([{ ref: 'poison' }]);
+  await sqsQueue<{ ref: string }>(q.url, appSqs).send([{ ref: 'poison' }]);
   await waitFor(async () => {
     const d = await queueDepth(q.deadLetters!.url);
     return d.visible === 1 ? true : JSON.stringify(d);
@@ -84,7 +87,7 @@ test('after maxReceiveCount failed receives the message moves to the dead-letter
 test('two loops share a queue, each message handled once when nothing fails', async () => {
   const q = await createTestQueue('poller-concurrency', { visibilityTimeoutSeconds: 5 });
   const p = poll(q.url, async () => undefined, { batchSize: 3, concurrency: 2 });
-  await sqsQueue<number>(q.url).send(Array.from({ length: 25 }, (_, i) => i));
+  await sqsQueue<number>(q.url, appSqs).send(Array.from({ length: 25 }, (_, i) => i));
   await waitUntilDrained(q.url);
   assert.equal(p.delivered.length, 25);
   assert.equal(new Set(p.delivered.map((r) => r.messageId)).size, 25);

@@ -17,7 +17,7 @@ import { rule } from './support/rules';
 import { TEST_CONFIG, useTestTable } from './support/testTable';
 
 let table: Table;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 let callback: Awaited<ReturnType<typeof serveHandler>>;
 let sandbox: Sandbox;
 
@@ -25,7 +25,7 @@ before(async () => {
   table = await useTestTable({ WECHAT_MESSAGE_MODE: 'safe' });
   await dynamoRuleStore(table).put(rule('hi', { match: { type: 'exact', pattern: 'hi' }, reply: { type: 'text', content: '你好' } }));
   await dynamoRuleStore(table).put(rule('welcome', { match: { type: 'subscribe' }, reply: { type: 'text', content: '欢迎' } }));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
   callback = await serveHandler(async () => handleWeChat);
   // What npm start gives the sandbox: the same variables as the handlers, no WECHAT_PUSH_MODE.
   const { WECHAT_PUSH_MODE: _unset, ...env } = { ...process.env, ...TEST_CONFIG, WECHAT_MESSAGE_MODE: 'safe', WECHAT_PUSH_MODE: undefined };

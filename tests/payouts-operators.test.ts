@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import type { Table } from '../lib/store/dynamo';
 import { HOUR, ordersOf, payoutCampaign, reconcileAt } from './support/payoutOrders';
+import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
 
 // The operators' payout routes through the real admin handler: list held / failed / cancelled orders
@@ -69,7 +70,9 @@ test('retry sends a held order again now, under its own ref; cancel ends a held 
   assert.equal(retried.status, 200, JSON.stringify(retried.body));
   assert.equal(retried.body.action, 'requeued');
   assert.equal(retried.body.payout.ref, a);
-  assert.equal(retried.body.payout.state, 'awaiting-confirmation', 'the worker sent it at once');
+  // Requeued: the payout worker sends it off its queue (the answer may show it before or after).
+  await drained();
+  assert.equal((await store().get(a))!.state, 'awaiting-confirmation', 'the worker sent it at once');
   assert.deepEqual(await billStates(a), ['WAIT_USER_CONFIRM']);
   assert.equal((await admin('POST', `/admin/payouts/${a}/retry`)).status, 409, 'WeChat Pay has it now');
   assert.equal((await admin('POST', `/admin/payouts/${a}/cancel`)).status, 409, 'too late to cancel');
@@ -104,6 +107,7 @@ test('a held withdrawal cancelled goes back to the member’s wallet, once; a fa
   await stack.post('/sandbox/pay/balance', { balanceFen: 0 });
   const w = await admin('POST', '/admin/members/op-w/wallet/withdraw', { idempotencyKey: 'w-held' });
   assert.equal(w.status, 201);
+  await drained();
   assert.equal((await store().get(w.body.ref))!.state, 'held');
   assert.equal((await admin('GET', '/admin/members/op-w/wallet')).body.balanceFen, 0);
 
@@ -117,6 +121,7 @@ test('a held withdrawal cancelled goes back to the member’s wallet, once; a fa
   await stack.post('/sandbox/pay/balance', { addFen: 1000 });
   await stack.post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'refuse', code: 'PARAM_ERROR', times: 1 });
   const failing = await admin('POST', '/admin/members/op-w/wallet/withdraw', { idempotencyKey: 'w-failed' });
+  await drained();
   assert.equal((await store().get(failing.body.ref))!.state, 'failed');
   const retry = await admin('POST', `/admin/payouts/${failing.body.ref}/retry`);
   assert.equal(retry.status, 409);
@@ -144,7 +149,8 @@ test('retry of a failed order makes a new linked order, only once WeChat Pay ver
   assert.notEqual(fresh.ref, old);
   assert.match(fresh.ref, /^[A-Za-z0-9]{32}$/);
   assert.deepEqual([fresh.retryOf, retried.body.previous.retriedAs, retried.body.previous.state], [old, fresh.ref, 'failed']);
-  assert.equal(fresh.state, 'awaiting-confirmation');
+  await drained();
+  assert.equal((await store().get(fresh.ref))!.state, 'awaiting-confirmation', 'the worker sent the new order');
   assert.deepEqual([fresh.openid, fresh.amountFen, fresh.campaignId], ['op-f', 100, id]);
 
   const again = await admin('POST', `/admin/payouts/${old}/retry`);

@@ -4,6 +4,7 @@ import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import type { Table } from '../lib/store/dynamo';
 import { processPayout } from '../lib/payouts/processPayout';
 import { HOUR, ordersOf, payoutCampaign, portsAt, reconcileAt } from './support/payoutOrders';
+import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
 
 // Verified refusals of WeChat Pay, produced by the sandbox through the real protocol (signed v3
@@ -89,6 +90,7 @@ test('a final refusal fails the order with its reason; a failed withdrawal goes 
   await stack.post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'refuse', code: 'PARAM_ERROR', times: 1 });
   const w = await stack.handlers.admin('POST', '/admin/members/final-b/wallet/withdraw', { idempotencyKey: 'refused-1' });
   assert.equal(w.status, 201, JSON.stringify(w.body));
+  await drained(); // the withdrawal's order, off the payout queue
   const withdrawal = (await store().get(w.body.ref))!;
   assert.equal(withdrawal.state, 'failed');
   assert.match(withdrawal.failReason ?? '', /^PARAM_ERROR: /);

@@ -1,12 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { payoutPorts } from '../lib/app/payouts';
-import { getRuntime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import { reconcilePayouts } from '../lib/payouts/processPayout';
 import type { Table } from '../lib/store/dynamo';
 import type { Sandbox } from '../sandbox/server';
 import { scheduleCampaign } from './support/campaigns';
+import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
 
 // Payouts against the sandbox's WeChat Pay through the real client, the real pay-notify handler and
@@ -58,7 +59,7 @@ test('a lost answer (processed, then the connection dropped) and SYSTEM_ERROR: r
   assert.deepEqual(open.map((p) => p.state).sort(), ['pending', 'pending'], 'both answers were untrustworthy: the orders stay pending');
   assert.equal((await bills()).transferBills.filter((b) => open.some((p) => p.ref === b.outBillNo)).length, 1, 'the dropped call did create its bill');
 
-  const rt = await getRuntime();
+  const rt = await containerApp();
   const ports = (await payoutPorts(rt))!;
   const counts = await reconcilePayouts({ ...ports, clock: { now: () => Date.now() + 3_600_000 } });
   assert.equal(counts['awaiting-confirmation'], 2, JSON.stringify(counts));
@@ -80,6 +81,8 @@ test('a tampered callback is refused with 401 and changes nothing; a rejected tr
   assert.equal((await handlers.admin('POST', '/admin/members/wallet-a/wallet/withdraw', { idempotencyKey: 'w1' })).status, 200, 'the same request again: the same withdrawal');
   assert.equal((await handlers.admin('GET', '/admin/members/wallet-a/wallet')).body.balanceFen, 0);
   const ref = w.body.ref as string;
+  // The withdrawal's order goes through the payout queue to the worker.
+  await drained();
   assert.equal((await dynamoPayoutStore(table).get(ref))!.state, 'awaiting-confirmation');
 
   const tampered = await fetch(`${stack.notifyUrl}`, {
@@ -102,7 +105,7 @@ test('redpack mode: a classic cash red packet, sent once under its mch_billno, p
   await liveCampaign({ trigger: { keywords: ['现金红包'] }, round: { packets: 1, totalFen: 100, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'redpack' }, bestLuckPrize: undefined });
   await post('/sandbox/pay/faults', { path: '/mmpaymkttransfers/sendredpack', kind: 'drop-after-commit', times: 1 });
   assert.match(await grab('cash-a', '现金红包'), /现金红包稍后发到这里/);
-  const rt = await getRuntime();
+  const rt = await containerApp();
   const ports = (await payoutPorts(rt))!;
   const later = { ...ports, clock: { now: () => Date.now() + 3_600_000 } };
   assert.equal((await reconcilePayouts(later)).sent, 1);

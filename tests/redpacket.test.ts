@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeRoundPorts } from '../lib/app/redpacket';
-import { getRuntime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
 import { localWallClock } from '../lib/coupons/validity';
 import { businessDay } from '../lib/clock/timeZone';
 import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
@@ -97,7 +97,7 @@ test('a closer that dies after telling the luckiest grabber: the next one finish
   const id = await liveCampaign({ trigger: { keywords: ['午市红包'] }, round: { packets: 5, totalFen: 500, split: 'equal', minFen: 100, maxFen: 100 } });
   await follower('crash-a');
   assert.match((await say('crash-a', { type: 'text', content: '午市红包' })).text, /抢到 1\.00 元/);
-  const rt = await getRuntime();
+  const rt = await containerApp();
   const day = (await handlers.admin('GET', `/admin/campaigns/${id}`)).body.config.schedule.from;
   let now = Date.parse((await closeRoundPorts(rt).rounds.get(id, day))!.snapshot.endsAt);
   const clock = { now: () => now };
@@ -128,7 +128,7 @@ test('a round that ends with shares left: the schedule closes it, the rest retur
   assert.equal(edited.status, 200);
   assert.match((await say('ret-b', { type: 'text', content: '福利' })).text, /抢到 1\.00 元，是第 2 位抢到的，还剩 8 个/, 'the open round keeps the shares it opened with');
 
-  const rt = await getRuntime();
+  const rt = await containerApp();
   const campaigns = await dynamoCampaignStore(table).list();
   const endsAt = Date.parse((await closeRoundPorts(rt).rounds.get(id, c.config.schedule.from))!.snapshot.endsAt);
   const tended = await tendRounds(closeRoundPorts(rt), campaigns.filter((x) => x.id === id), endsAt);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { crmPorts } from '../lib/app/crm';
 import { reengagePorts } from '../lib/app/reengage';
 import { signIn } from '../lib/signin/signIn';
-import { getRuntime, type Runtime } from '../lib/app/runtime';
+import { containerApp } from '../lib/app/containerApp';
+import type { App } from '../lib/app/createApp';
 import { businessDay } from '../lib/clock/timeZone';
 import { addDays } from '../lib/coupons/validity';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
@@ -22,12 +23,12 @@ const SH = 'Asia/Shanghai';
 let stack: Stack;
 let sandbox: Sandbox;
 let handlers: Stack['handlers'];
-let rt: Runtime;
+let rt: App;
 
 before(async () => {
   stack = await startStack({ sandbox: { jobEvents: false } });
   ({ sandbox, handlers } = stack);
-  rt = await getRuntime();
+  rt = await containerApp();
 });
 after(() => stack?.close());
 

@@ -21,12 +21,12 @@ import { rule } from './support/rules';
 import { dynamoEndpoint, TEST_CONFIG, useTestTable } from './support/testTable';
 
 let table: Table;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 
 before(async () => {
   table = await useTestTable();
   await dynamoRuleStore(table).put(rule('echo', { match: { type: 'default' }, reply: { type: 'text', content: '收到' } }));
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
 });
 
 const members = () => dynamoMemberStore(table);

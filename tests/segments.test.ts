@@ -15,7 +15,7 @@ import { httpEvent } from './support/pushes';
 import { TEST_CONFIG, useTestTable } from './support/testTable';
 
 let table: Table;
-let handleAdmin: typeof import('../handlers/admin').handleAdmin;
+let handleAdmin: typeof import('../handlers/admin').handler;
 
 const N = 200;
 const LEVELS = ['普通', '银卡', '金卡', '钻石'];
@@ -35,7 +35,7 @@ async function allMembers(): Promise<Member[]> {
 
 before(async () => {
   table = await useTestTable();
-  ({ handleAdmin } = await import('../handlers/admin'));
+  ({ handler: handleAdmin } = await import('../handlers/admin'));
   const store = dynamoMemberStore(table);
   const now = Date.now();
   // Half a day off the day boundary, so the seconds between seeding and asserting never move anyone.

@@ -8,11 +8,11 @@ import { eventXml, pushEvent, textXml } from './support/pushes';
 import { useTestTable } from './support/testTable';
 
 let table: Table;
-let handleWeChat: typeof import('../handlers/wechat').handleWeChat;
+let handleWeChat: typeof import('../handlers/wechat').handler;
 
 before(async () => {
   table = await useTestTable();
-  ({ handleWeChat } = await import('../handlers/wechat'));
+  ({ handler: handleWeChat } = await import('../handlers/wechat'));
 });
 
 async function today() {

@@ -14,7 +14,7 @@ import { dynamoTagStore } from '../tags/dynamoTagStore';
 import { describeError, log } from '../observability/log';
 import { crmPorts } from './crm';
 import { notePendingLinks } from '../import/linkProspects';
-import type { Runtime } from './runtime';
+import type { App } from './createApp';
 import { redPacketTriggers } from './redpacket';
 import { jobReportHandlers } from '../broadcast/jobReports';
 import { dynamoDeliveryStore } from '../broadcast/dynamoDeliveryStore';
@@ -25,30 +25,30 @@ import { dailyCounter } from '../stats/countDaily';
 export const RULES_CACHE_MS = 5_000;
 
 /** The callback's ports, wired to DynamoDB. Later capabilities add their actions here. */
-export function conversationPorts(rt: Runtime): ConversationPorts {
-  const ruleStore = dynamoRuleStore(rt.table);
-  const rules = cacheFor(RULES_CACHE_MS, async () => compileRules(await ruleStore.list()), rt.clock);
-  const crm = crmPorts(rt);
-  const coupons = dynamoCoupons(rt.table);
-  const tagStore = dynamoTagStore(rt.table);
+export function conversationPorts(app: App): ConversationPorts {
+  const ruleStore = dynamoRuleStore(app.table);
+  const rules = cacheFor(RULES_CACHE_MS, async () => compileRules(await ruleStore.list()), app.clock);
+  const crm = crmPorts(app);
+  const coupons = dynamoCoupons(app.table);
+  const tagStore = dynamoTagStore(app.table);
   const actions = new Map<string, Action>([
     ['SIGN_IN', signInAction(crm)],
-    ['MY_ACCOUNT', myAccountAction({ levels: crm.levels, validCoupons: (openid, now) => validCouponsOf({ coupons }, openid, now), timeZone: rt.config.timeZone })],
+    ['MY_ACCOUNT', myAccountAction({ levels: crm.levels, validCoupons: (openid, now) => validCouponsOf({ coupons }, openid, now), timeZone: app.config.timeZone })],
   ]);
   return {
-    dedup: dynamoDedupStore(rt.table),
-    members: dynamoMemberStore(rt.table),
+    dedup: dynamoDedupStore(app.table),
+    members: dynamoMemberStore(app.table),
     rules: () => rules.get(),
     actions,
-    triggers: redPacketTriggers(rt),
-    systemEvents: jobReportHandlers(dynamoDeliveryStore(rt.table), rt.config.timeZone),
+    triggers: redPacketTriggers(app),
+    systemEvents: jobReportHandlers(dynamoDeliveryStore(app.table), app.config.timeZone),
     tagMember: async (openid, change) => {
-      const result = await tagStore.change(openid, change, rt.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
+      const result = await tagStore.change(openid, change, app.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
       if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });
     },
-    onInteraction: both(interactionCounter(dynamoStatsStore(rt.table), rt.config.timeZone), notePendingLinks(rt.table), reengagedBy(rt)),
-    clock: rt.clock,
-    timeZone: rt.config.timeZone,
+    onInteraction: both(interactionCounter(dynamoStatsStore(app.table), app.config.timeZone), notePendingLinks(app.table), reengagedBy(app)),
+    clock: app.clock,
+    timeZone: app.config.timeZone,
   };
 }
 
@@ -62,9 +62,9 @@ function both(...hooks: ((...args: Parameters<InteractionHook>) => Promise<void>
 }
 
 /** A member who comes back inside a re-engagement notice's window counts for that rule (once). */
-function reengagedBy(rt: Runtime): InteractionHook {
-  const touches = dynamoTouchStore(rt.table);
-  const count = dailyCounter(dynamoStatsStore(rt.table), rt.config.timeZone, 'reengaged');
+function reengagedBy(app: App): InteractionHook {
+  const touches = dynamoTouchStore(app.table);
+  const count = dailyCounter(dynamoStatsStore(app.table), app.config.timeZone, 'reengaged');
   return async (openid, interaction, member) => {
     if (!member.lastTouch || (interaction.kind === 'event' && interaction.event === 'unsubscribe')) return;
     const counted = await touches.attribute(member, interaction.at).catch((err: unknown) => (log.warn('re-engagement attribution failed', describeError(err)), false));

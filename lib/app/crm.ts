@@ -6,34 +6,34 @@ import { cacheFor } from '../store/cacheFor';
 import { configDocument } from '../store/configDocument';
 import { dynamoStatsStore } from '../stats/dynamoStatsStore';
 import { countingLedger } from '../stats/recordStats';
-import type { Runtime } from './runtime';
+import type { App } from './createApp';
 
 /** Configuration read by hot paths is cached this long per container. */
 export const CONFIG_CACHE_MS = 5_000;
 
-export function levelsDocument(rt: Runtime) {
-  return configDocument<Level[]>(rt.table, 'LEVELS', DEFAULT_LEVELS);
+export function levelsDocument(app: App) {
+  return configDocument<Level[]>(app.table, 'LEVELS', DEFAULT_LEVELS);
 }
 
-export function expiryPolicyDocument(rt: Runtime) {
-  return configDocument<ExpiryPolicy>(rt.table, 'POINTS_POLICY', DEFAULT_EXPIRY_POLICY);
+export function expiryPolicyDocument(app: App) {
+  return configDocument<ExpiryPolicy>(app.table, 'POINTS_POLICY', DEFAULT_EXPIRY_POLICY);
 }
 
-export function signInRulesDocument(rt: Runtime) {
-  return configDocument<SignInRules>(rt.table, 'SIGNIN', DEFAULT_SIGNIN_RULES);
+export function signInRulesDocument(app: App) {
+  return configDocument<SignInRules>(app.table, 'SIGNIN', DEFAULT_SIGNIN_RULES);
 }
 
 /** Ports of the points, levels and sign-in use cases, wired to DynamoDB. */
-export function crmPorts(rt: Runtime) {
-  const levels = cacheFor(CONFIG_CACHE_MS, () => levelsDocument(rt).get(), rt.clock);
-  const signInRules = cacheFor(CONFIG_CACHE_MS, () => signInRulesDocument(rt).get(), rt.clock);
-  const expiryPolicy = cacheFor(CONFIG_CACHE_MS, () => expiryPolicyDocument(rt).get(), rt.clock);
+export function crmPorts(app: App) {
+  const levels = cacheFor(CONFIG_CACHE_MS, () => levelsDocument(app).get(), app.clock);
+  const signInRules = cacheFor(CONFIG_CACHE_MS, () => signInRulesDocument(app).get(), app.clock);
+  const expiryPolicy = cacheFor(CONFIG_CACHE_MS, () => expiryPolicyDocument(app).get(), app.clock);
   return {
-    ledger: countingLedger(dynamoPointsLedger(rt.table), dynamoStatsStore(rt.table), rt.config.timeZone),
+    ledger: countingLedger(dynamoPointsLedger(app.table), dynamoStatsStore(app.table), app.config.timeZone),
     levels: () => levels.get(),
     rules: () => signInRules.get(),
     expiryPolicy: () => expiryPolicy.get(),
-    clock: rt.clock,
-    timeZone: rt.config.timeZone,
+    clock: app.clock,
+    timeZone: app.config.timeZone,
   };
 }

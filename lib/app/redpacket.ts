@@ -17,42 +17,37 @@ import { cacheFor } from '../store/cacheFor';
 import { configDocument } from '../store/configDocument';
 import { DEFAULT_WALLET_POLICY, type WalletPolicy } from '../wallet/wallet';
 import { CONFIG_CACHE_MS, crmPorts } from './crm';
-import type { Runtime } from './runtime';
-import { weChatApi } from './wechatApi';
+import type { App } from './createApp';
 import { payoutQueue } from './payouts';
-import { outsideDeadline } from '../deadline/deadline';
-import { queueUrlFor } from '../queue/queueUrl';
-import { sqsQueue } from '../queue/sqsQueue';
 
 /** Closing a round: the store, the prize coupon in the campaign's zone, and the winner's notice. */
-export function closeRoundPorts(rt: Runtime): CloseRoundPorts {
-  const members = dynamoMemberStore(rt.table);
+export function closeRoundPorts(app: App): CloseRoundPorts {
+  const members = dynamoMemberStore(app.table);
   return {
-    rounds: dynamoRoundStore(rt.table, rt.clock),
-    coupons: dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone),
-    notify: (openid, notice) => notifyMember({ members, api: weChatApi(rt), clock: rt.clock }, openid, notice),
-    prizeTemplateId: rt.config.prizeTemplateId,
-    clock: rt.clock,
+    rounds: dynamoRoundStore(app.table, app.clock),
+    coupons: dynamoCouponPorts(app.table, app.clock, app.config.timeZone),
+    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock }, openid, notice),
+    prizeTemplateId: app.config.prizeTemplateId,
+    clock: app.clock,
   };
 }
 
 /** The callback's red-packet triggers: campaigns cached for a few seconds, grabs against the table. */
-// One cache per container, so an admin change made in this container is seen by the next grab at once.
-let cached: ReturnType<typeof cacheFor<CampaignRecord[]>> | undefined;
-function campaignCache(rt: Runtime) {
-  const campaigns = dynamoCampaignStore(rt.table);
-  cached ??= cacheFor(CONFIG_CACHE_MS, () => campaigns.list(), rt.clock);
-  return cached;
+// One cache per app, so an admin change made in this container is seen by the next grab at once.
+function campaignList(app: App) {
+  const campaigns = dynamoCampaignStore(app.table);
+  return cacheFor<CampaignRecord[]>(CONFIG_CACHE_MS, () => campaigns.list(), app.clock);
 }
+const campaignCache = (app: App) => app.once(campaignList);
 
-export function redPacketTriggers(rt: Runtime) {
-  const cache = campaignCache(rt);
-  const closer = roundCloseQueue(rt);
+export function redPacketTriggers(app: App) {
+  const cache = campaignCache(app);
+  const closer = roundCloseQueue(app);
   const grab: GrabPorts = {
-    rounds: dynamoRoundStore(rt.table, rt.clock),
-    levels: crmPorts(rt).levels,
-    onPayoutOrdered: payoutQueue(rt),
-    onWon: countDaily(rt, 'redPacketFen'),
+    rounds: dynamoRoundStore(app.table, app.clock),
+    levels: crmPorts(app).levels,
+    onPayoutOrdered: payoutQueue(app),
+    onWon: countDaily(app, 'redPacketFen'),
     // The last share is gone: the closing worker closes the round (best luck, prize, notice) within
     // seconds, off the follower's reply; the minute schedule closes it if the hand-off is lost.
     onRoundEmptied: (campaignId, day) =>
@@ -61,48 +56,30 @@ export function redPacketTriggers(rt: Runtime) {
   return campaignTriggers({ campaigns: () => cache.get(), grab });
 }
 
-/** The round-closing worker's message (handlers/redpacket-close). */
-export interface RoundCloseMessage {
-  campaignId: string;
-  day: string;
-}
-
-/**
- * Hands an emptied round to the closing worker: through SQS whenever the round-close queue is
- * configured (AWS, or local-aws-sqs under `npm start`, see queueUrlFor); only with no queue at all
- * (unit tests) is it closed in-process, detached from the push that emptied it and from its deadline.
- */
-export function roundCloseQueue(rt: Runtime): (campaignId: string, day: string) => Promise<void> {
-  const url = queueUrlFor('ROUND_CLOSE');
-  if (url) {
-    const queue = sqsQueue<RoundCloseMessage>(url);
-    return (campaignId, day) => queue.send([{ campaignId, day }]);
-  }
-  const ports = closeRoundPorts(rt);
-  return async (campaignId, day) => {
-    void outsideDeadline(() => closeRound(ports, campaignId, day)).catch((err: unknown) => log.warn('closing an emptied round failed; the schedule will retry', { campaignId, day, ...describeError(err) }));
-  };
+/** Hands an emptied round to the closing worker through its queue. */
+export function roundCloseQueue(app: App): (campaignId: string, day: string) => Promise<void> {
+  return (campaignId, day) => app.queues.roundClose.send([{ campaignId, day }]);
 }
 
 /** The admin side of campaigns. */
-export function campaignAdminPorts(rt: Runtime): CampaignAdminPorts {
-  const close = closeRoundPorts(rt);
+export function campaignAdminPorts(app: App): CampaignAdminPorts {
+  const close = closeRoundPorts(app);
   return {
-    campaigns: dynamoCampaignStore(rt.table),
+    campaigns: dynamoCampaignStore(app.table),
     rounds: close.rounds,
-    payoutStates: dynamoPayoutStates(rt.table),
-    clock: rt.clock,
+    payoutStates: dynamoPayoutStates(app.table),
+    clock: app.clock,
     closeRound: (campaignId, day) => closeRound(close, campaignId, day),
-    changed: () => campaignCache(rt).invalidate(),
+    changed: () => campaignCache(app).invalidate(),
     couponTemplate: (id) => close.coupons.templates.get(id),
-    levels: crmPorts(rt).levels,
+    levels: crmPorts(app).levels,
   };
 }
 
-export function walletPolicyDocument(rt: Runtime) {
-  return configDocument<WalletPolicy>(rt.table, 'WALLET_POLICY', DEFAULT_WALLET_POLICY);
+export function walletPolicyDocument(app: App) {
+  return configDocument<WalletPolicy>(app.table, 'WALLET_POLICY', DEFAULT_WALLET_POLICY);
 }
 
-function countDaily(rt: Runtime, counter: Counter) {
-  return dailyCounter(dynamoStatsStore(rt.table), rt.config.timeZone, counter);
+function countDaily(app: App, counter: Counter) {
+  return dailyCounter(dynamoStatsStore(app.table), app.config.timeZone, counter);
 }

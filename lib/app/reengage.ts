@@ -12,24 +12,23 @@ import { dynamoSegmentIndex } from '../segments/dynamoSegmentIndex';
 import { configDocument } from '../store/configDocument';
 import { wechatSendLimiter } from './broadcast';
 import { crmPorts } from './crm';
-import type { Runtime } from './runtime';
-import { weChatApi } from './wechatApi';
+import type { App } from './createApp';
 
-export function reengagementRulesDocument(rt: Runtime) {
-  return configDocument<ReengagementRule[]>(rt.table, 'REENGAGE_RULES', []);
+export function reengagementRulesDocument(app: App) {
+  return configDocument<ReengagementRule[]>(app.table, 'REENGAGE_RULES', []);
 }
 
-export function reengagePorts(rt: Runtime): ReengagePorts {
-  const members = dynamoMemberStore(rt.table);
-  const crm = crmPorts(rt);
-  const coupons = dynamoCouponPorts(rt.table, rt.clock, rt.config.timeZone);
+export function reengagePorts(app: App): ReengagePorts {
+  const members = dynamoMemberStore(app.table);
+  const crm = crmPorts(app);
+  const coupons = dynamoCouponPorts(app.table, app.clock, app.config.timeZone);
   // The same shared rate as broadcasts: both are outbound WeChat messages.
-  const limiter = wechatSendLimiter(rt);
+  const limiter = wechatSendLimiter(app);
   return {
-    rules: () => reengagementRulesDocument(rt).get(),
-    candidates: dynamoCandidates(rt.table, dynamoSegmentIndex(rt.table), rt.config.timeZone),
+    rules: () => reengagementRulesDocument(app).get(),
+    candidates: dynamoCandidates(app.table, dynamoSegmentIndex(app.table), app.config.timeZone),
     members,
-    touches: countingTouches(rt),
+    touches: countingTouches(app),
     async grantBenefit(openid, benefit, key): Promise<Record<string, string>> {
       if ('points' in benefit) {
         await changePoints(crm, openid, { delta: benefit.points, kind: 'grant', reason: '回访礼', idempotencyKey: key });
@@ -38,17 +37,17 @@ export function reengagePorts(rt: Runtime): ReengagePorts {
       const issued = await issueCoupon(coupons, openid, benefit.couponTemplateId, key);
       return 'coupon' in issued && issued.coupon ? { benefit: issued.coupon.title, coupon: issued.coupon.title } : {};
     },
-    notify: (openid, notice) => notifyMember({ members, api: weChatApi(rt), clock: rt.clock }, openid, notice),
+    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock }, openid, notice),
     pace: () => limiter.take(),
-    clock: rt.clock,
-    timeZone: rt.config.timeZone,
+    clock: app.clock,
+    timeZone: app.config.timeZone,
   };
 }
 
 /** The touch store, also counting notices sent into the daily numbers. */
-function countingTouches(rt: Runtime): TouchStore {
-  const touches = dynamoTouchStore(rt.table);
-  const count = dailyCounter(dynamoStatsStore(rt.table), rt.config.timeZone, 'reengagementSent');
+function countingTouches(app: App): TouchStore {
+  const touches = dynamoTouchStore(app.table);
+  const count = dailyCounter(dynamoStatsStore(app.table), app.config.timeZone, 'reengagementSent');
   return {
     ...touches,
     async recordTouch(ruleId, openid, outcome, nowMs, attributionDays) {

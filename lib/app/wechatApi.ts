@@ -1,39 +1,13 @@
-import { refreshAccessToken, stableTokenFetcher, tokenProvider, type StoredToken } from '../wechat/accessToken';
-import { createWeChatApi, type WeChatApi } from '../wechat/api';
-import { fail, type ApiResult } from '../wechat/apiResult';
+import { refreshAccessToken, stableTokenFetcher } from '../wechat/accessToken';
 import { dynamoTokenStore } from '../wechat/dynamoTokenStore';
-import type { Runtime } from './runtime';
+import type { App } from './createApp';
 
-/** The refresher use case wired to the store and WECHAT_API_BASE (used by handlers/token-refresh). */
-export function tokenRefresher(rt: Runtime) {
+/** The refresher use case wired to the store and WECHAT_API_BASE (handlers/token-refresh, the only caller of /cgi-bin/stable_token). */
+export function tokenRefresher(app: Pick<App, 'config' | 'table' | 'clock'>) {
   const ports = {
-    store: dynamoTokenStore(rt.table),
-    fetchToken: stableTokenFetcher(rt.config.appId, rt.config.appSecret, { baseUrl: rt.config.apiBase }),
-    clock: rt.clock,
+    store: dynamoTokenStore(app.table),
+    fetchToken: stableTokenFetcher(app.config.appId, app.config.appSecret, { baseUrl: app.config.apiBase }),
+    clock: app.clock,
   };
   return (stale?: string) => refreshAccessToken(ports, stale);
-}
-
-/**
- * In AWS only the token-refresh function has the whitelisted egress IP, so other functions ask it to
- * refresh (a synchronous invoke). Locally and in tests the refresher runs in-process.
- */
-function refreshRequester(rt: Runtime): (stale: string) => Promise<ApiResult<StoredToken>> {
-  const fn = process.env.TOKEN_REFRESHER_FUNCTION;
-  const inAws = !!process.env.AWS_LAMBDA_FUNCTION_NAME && !process.env.IS_OFFLINE;
-  if (!inAws || !fn) return tokenRefresher(rt);
-  return async (stale) => {
-    const { LambdaClient, InvokeCommand } = await import('@aws-sdk/client-lambda');
-    const out = await new LambdaClient({}).send(new InvokeCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify({ staleToken: stale })) }));
-    if (out.FunctionError || !out.Payload) return fail(-1, `token refresher failed: ${out.FunctionError ?? 'no payload'}`);
-    return JSON.parse(Buffer.from(out.Payload).toString('utf8')) as ApiResult<StoredToken>;
-  };
-}
-
-let api: WeChatApi | undefined;
-
-/** One API client per container, sharing one token provider. */
-export function weChatApi(rt: Runtime): WeChatApi {
-  api ??= createWeChatApi({ baseUrl: rt.config.apiBase, tokens: tokenProvider(dynamoTokenStore(rt.table), rt.clock, refreshRequester(rt)) });
-  return api;
 }

@@ -1,6 +1,9 @@
 import { DEFAULT_DYNAMO_LIMITS, type DynamoLimits } from '../store/dynamo';
 import { decodeAesKey } from '../wechat/crypto';
 import { MESSAGE_MODES, type CallbackSecrets, type MessageMode } from '../wechat/callback';
+import { queueUrlFor } from '../queue/queueUrl';
+import { paySettingsOf, type PaySettings } from './pay';
+import { loadSecretsIntoEnv } from './secrets';
 
 /**
  * Runtime configuration, read once per cold start from the environment. Secrets arrive through the
@@ -24,6 +27,33 @@ export interface AppConfig {
   prizeTemplateId?: string;
   /** DynamoDB request timeouts and attempts (DYNAMODB_CONNECT_TIMEOUT_MS, DYNAMODB_REQUEST_TIMEOUT_MS, DYNAMODB_ATTEMPT_TIMEOUT_MS, DYNAMODB_MAX_ATTEMPTS). */
   dynamoLimits: DynamoLimits;
+  /** AWS_REGION; the local emulators take any. */
+  region: string;
+  /** SQS_ENDPOINT: local-aws-sqs under `npm start` and in tests; unset in AWS. */
+  sqsEndpoint?: string;
+  /** Where every piece of background work goes (lib/queue/queueUrl.ts: from `!Ref` in AWS, from the name locally). */
+  queues: QueueUrls;
+  /** LAMBDA_ENDPOINT: serverless-offline's Lambda port under `npm start`, the tests' stand-in; unset in AWS. */
+  lambdaEndpoint?: string;
+  /** TOKEN_REFRESHER_FUNCTION: the only function that fetches access tokens (the others invoke it after a 40001). */
+  tokenRefresherFunction?: string;
+  /** WeChat Pay: where its keys come from, and how payouts are paced and announced. */
+  pay: PaySettings;
+  /** BROADCAST_CLAIM_LEASE_MS: how long a send worker holds a member it is sending to (the default in lib/broadcast). */
+  broadcastClaimLeaseMs?: number;
+  /** IMPORT_SYNC_MAX_ROWS: imports up to this many rows run in the request; larger ones become jobs. */
+  importSyncMaxRows?: number;
+}
+
+export interface QueueUrls {
+  /** Payout orders for the payout worker (PAYOUT_QUEUE_*). */
+  payout?: string;
+  /** Broadcast chunks for the send worker (SEND_QUEUE_*). */
+  send?: string;
+  /** Red-packet rounds emptied by a grab, for the closing worker (ROUND_CLOSE_QUEUE_*). */
+  roundClose?: string;
+  /** Import jobs for the import worker (IMPORT_QUEUE_*). */
+  importJobs?: string;
 }
 
 /** WeChat waits 5 s for the callback; we answer by this many ms after the push arrived, whatever storage does. */
@@ -48,6 +78,12 @@ function need(env: NodeJS.ProcessEnv, name: string): string {
   return v;
 }
 
+/** A positive number from the environment, or undefined when unset or not one. */
+function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const n = Number(env[name]);
+  return n > 0 ? n : undefined;
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     appId: need(env, 'WECHAT_APPID'),
@@ -68,7 +104,26 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       attemptTimeoutMs: ms(env, 'DYNAMODB_ATTEMPT_TIMEOUT_MS', DEFAULT_DYNAMO_LIMITS.attemptTimeoutMs, 50, 4500),
       maxAttempts: ms(env, 'DYNAMODB_MAX_ATTEMPTS', DEFAULT_DYNAMO_LIMITS.maxAttempts, 1, 10),
     },
+    region: env.AWS_REGION || 'us-east-1',
+    sqsEndpoint: env.SQS_ENDPOINT || undefined,
+    queues: {
+      payout: queueUrlFor('PAYOUT', env),
+      send: queueUrlFor('SEND', env),
+      roundClose: queueUrlFor('ROUND_CLOSE', env),
+      importJobs: queueUrlFor('IMPORT', env),
+    },
+    lambdaEndpoint: env.LAMBDA_ENDPOINT || undefined,
+    tokenRefresherFunction: env.TOKEN_REFRESHER_FUNCTION || undefined,
+    pay: paySettingsOf(env),
+    broadcastClaimLeaseMs: positive(env, 'BROADCAST_CLAIM_LEASE_MS'),
+    importSyncMaxRows: positive(env, 'IMPORT_SYNC_MAX_ROWS'),
   };
+}
+
+/** The configuration of a cold start: secrets from SSM where the environment lacks them (lib/config/secrets.ts), then the environment. */
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<AppConfig> {
+  await loadSecretsIntoEnv(env);
+  return readConfig(env);
 }
 
 /**

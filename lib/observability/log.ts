@@ -1,3 +1,5 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { logLevelFromEnv } from '../config/logLevel';
 import { ownValue } from '../records/own';
 
 /**
@@ -6,11 +8,18 @@ import { ownValue } from '../records/own';
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = ownValue(ORDER, process.env.LOG_LEVEL || (process.env.NODE_ENV === 'test' ? 'error' : 'info')) ?? 20;
+const threshold = ownValue(ORDER, logLevelFromEnv()) ?? 20;
+
+const requestFields = new AsyncLocalStorage<Record<string, unknown>>();
+
+/** Runs `work` with `fields` (the request id, the function) on every line it logs, however deep. */
+export function withLogContext<T>(fields: Record<string, unknown>, work: () => T): T {
+  return requestFields.run(fields, work);
+}
 
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
-  const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...fields });
+  const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...requestFields.getStore(), ...fields });
   (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
 }
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { payConfigFromEnv, withPayDefaults } from './config';
 import { loadPayConfig, payConfigFromSandbox } from './sandboxConfig';
+import { paySettingsOf } from '../config/pay';
 
 const FULL = {
   WECHATPAY_MCHID: '1900000109',
@@ -41,11 +42,11 @@ test('sandbox keys are taken only when asked for, and only from a loopback addre
     fetched++;
     return new Response('{}');
   }) as unknown as typeof fetch;
-  assert.equal(await loadPayConfig({ WECHATPAY_BASE: 'http://localhost:4000' }, fakeFetch), undefined);
-  await assert.rejects(loadPayConfig({ WECHATPAY_SANDBOX_KEYS: 'true' }, fakeFetch), /needs WECHATPAY_BASE/);
+  assert.equal(await loadPayConfig(paySettingsOf({ WECHATPAY_BASE: 'http://localhost:4000' }).keys, fakeFetch), undefined);
+  await assert.rejects(loadPayConfig(paySettingsOf({ WECHATPAY_SANDBOX_KEYS: 'true' }).keys, fakeFetch), /needs WECHATPAY_BASE/);
   await assert.rejects(payConfigFromSandbox('https://api.mch.weixin.qq.com', fakeFetch), /loopback/);
   await assert.rejects(payConfigFromSandbox('http://10.0.0.8:4000', fakeFetch), /loopback/);
   assert.equal(fetched, 0);
-  await assert.rejects(loadPayConfig({ WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_BASE: 'http://127.0.0.1:4000' }, fakeFetch), /gave no mchid/);
+  await assert.rejects(loadPayConfig(paySettingsOf({ WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_BASE: 'http://127.0.0.1:4000' }).keys, fakeFetch), /gave no mchid/);
   assert.equal(fetched, 1);
 });

@@ -1,4 +1,5 @@
-import { payConfigFromEnv, type PayConfigInput } from './config';
+import type { PayKeySource } from '../config/pay';
+import type { PayConfigInput } from './config';
 
 /**
  * Local development only. The sandbox (sandbox/pay-*.ts) makes its own WeChat Pay key pair at start
@@ -32,13 +33,18 @@ export async function payConfigFromSandbox(sandboxUrl: string, fetchImpl: typeof
 }
 
 /**
- * The configuration a handler uses: from the environment when WECHATPAY_MCHID is set; else, when
- * WECHATPAY_SANDBOX_KEYS=true (local stack only), from the sandbox at WECHATPAY_BASE; else undefined.
+ * The configuration WeChat Pay's client is made from (lib/config/pay.ts says where the keys are):
+ * the environment's keys, the local sandbox's, or undefined where WeChat Pay is not configured.
  */
-export async function loadPayConfig(env: NodeJS.ProcessEnv, fetchImpl: typeof fetch = fetch): Promise<PayConfigInput | undefined> {
-  const fromEnv = payConfigFromEnv(env);
-  if (fromEnv) return fromEnv;
-  if (env.WECHATPAY_SANDBOX_KEYS !== 'true') return undefined;
-  if (!env.WECHATPAY_BASE) throw new Error('pay configuration: WECHATPAY_SANDBOX_KEYS needs WECHATPAY_BASE (the sandbox URL)');
-  return payConfigFromSandbox(env.WECHATPAY_BASE, fetchImpl);
+export async function loadPayConfig(keys: PayKeySource, fetchImpl: typeof fetch = fetch): Promise<PayConfigInput | undefined> {
+  switch (keys.kind) {
+    case 'none':
+      return undefined;
+    case 'env':
+      return keys.input;
+    case 'sandbox':
+      return payConfigFromSandbox(keys.url, fetchImpl);
+    case 'invalid':
+      throw new Error(keys.error);
+  }
 }

@@ -22,6 +22,11 @@ export interface QueueDefinition {
 
 type Doc = Record<string, unknown>;
 
+/** A serverless.yml (or a file it includes), CloudFormation's short-form tags read as `{ Ref: … }`, `{ GetAtt: … }`. */
+export function loadServerlessYaml(path: string): Doc {
+  return (load(readFileSync(path, 'utf8'), { schema }) ?? {}) as Doc;
+}
+
 function lookup(doc: Doc, path: string): unknown {
   return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Doc)[key] : undefined), doc);
 }
@@ -45,7 +50,7 @@ function resolveVars(doc: Doc, value: string, stage: string, depth = 0): string 
  * the queues that redrive to them: the local stack creates exactly the queues CloudFormation deploys.
  */
 export function readQueueDefinitions(opts: { stage: string; region: string; serverlessYml?: string }): QueueDefinition[] {
-  const doc = load(readFileSync(opts.serverlessYml ?? 'serverless.yml', 'utf8'), { schema }) as Doc;
+  const doc = loadServerlessYaml(opts.serverlessYml ?? 'serverless.yml');
   const resources = (lookup(doc, 'resources.Resources') ?? {}) as Record<string, { Type?: string; Properties?: Doc }>;
   const queues = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::SQS::Queue');
   const nameOf = (logicalId: string): string => {

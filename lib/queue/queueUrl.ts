@@ -12,9 +12,9 @@ export function localQueueUrl(endpoint: string, name: string): string {
  *   (tests may point it at a queue of their own);
  * - else `<PREFIX>_QUEUE_NAME` on the emulator at SQS_ENDPOINT (npm start: serverless-offline leaves
  *   `!Ref` unresolved, so the URL is built from the endpoint, account 000000000000 and the name);
- * - else undefined: no queue is configured (plain unit tests), and callers do the work in-process.
+ * - else undefined: no queue is configured, and sending to it fails (lib/app/createApp.ts).
  */
-export function queueUrlFor(prefix: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function queueUrlFor(prefix: string, env: NodeJS.ProcessEnv): string | undefined {
   const url = env[`${prefix}_QUEUE_URL`];
   if (url && /^https?:\/\//.test(url)) return url;
   const name = env[`${prefix}_QUEUE_NAME`];

@@ -9,12 +9,16 @@ export interface BatchOptions<T> {
   fields?: (message: T) => Record<string, unknown>;
 }
 
+/** `retry-later`: not done yet, but nothing broke (e.g. a payout whose answer was lost); SQS hands it back. */
+export type MessageOutcome = void | 'retry-later';
+
 /**
  * Runs `handle` on each message of an SQS batch whose JSON body matches `schema`. A message that does
  * not is logged and dropped (a redelivery would not fix it); one whose handling throws is reported as
- * a batch item failure, so SQS hands it back after the visibility timeout (ReportBatchItemFailures).
+ * a batch item failure, and so is one it leaves for later: SQS hands it back after the visibility
+ * timeout (ReportBatchItemFailures).
  */
-export async function forEachMessage<T>(event: SQSEvent, schema: z.ZodType<T>, opts: BatchOptions<T>, handle: (message: T, record: SQSRecord) => Promise<void>): Promise<SQSBatchResponse> {
+export async function forEachMessage<T>(event: SQSEvent, schema: z.ZodType<T>, opts: BatchOptions<T>, handle: (message: T, record: SQSRecord) => Promise<MessageOutcome>): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     let body: unknown;
@@ -29,7 +33,7 @@ export async function forEachMessage<T>(event: SQSEvent, schema: z.ZodType<T>, o
       continue;
     }
     try {
-      await handle(parsed.data, record);
+      if ((await handle(parsed.data, record)) === 'retry-later') failures.push({ itemIdentifier: record.messageId });
     } catch (err) {
       log.warn(`${opts.what} failed; SQS will redeliver it`, { messageId: record.messageId, ...opts.fields?.(parsed.data), ...describeError(err) });
       failures.push({ itemIdentifier: record.messageId });

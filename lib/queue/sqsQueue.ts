@@ -6,25 +6,25 @@ import type { WorkQueue } from './queue';
 /** SQS answers a send in milliseconds; a stuck one is retried or given up (under a push's deadline: 1 s an attempt, aborted at the deadline). */
 const SQS_TIMEOUTS = { connectTimeoutMs: 3000, requestTimeoutMs: 10_000 };
 
-let client: Promise<SQSClient> | undefined;
-
 /**
- * One SQS client per container, loaded on demand (the Lambda runtime ships the SDK). SQS_ENDPOINT
- * points it at the local emulator under `npm start` and in tests.
+ * An SQS client made on first use (the Lambda runtime ships the SDK) and kept by its owner (the
+ * app). `endpoint` points it at the local emulator under `npm start` and in tests.
  */
-function sqsClient(): Promise<SQSClient> {
-  client ??= import('@aws-sdk/client-sqs').then(({ SQSClient }) => {
-    const endpoint = process.env.SQS_ENDPOINT;
-    const local = endpoint ? { endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
-    return boundByDeadline(new SQSClient({ ...local, retryStrategy: retryWithinDeadline(), requestHandler: requestHandlerOptions(SQS_TIMEOUTS) }), { attemptTimeoutMs: 1000 });
-  });
-  return client;
+export function lazySqsClient(opts: { endpoint?: string; region: string }): () => Promise<SQSClient> {
+  let client: Promise<SQSClient> | undefined;
+  return () => {
+    client ??= import('@aws-sdk/client-sqs').then(({ SQSClient }) => {
+      const local = opts.endpoint ? { endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
+      return boundByDeadline(new SQSClient({ ...local, retryStrategy: retryWithinDeadline(), requestHandler: requestHandlerOptions(SQS_TIMEOUTS) }), { attemptTimeoutMs: 1000 });
+    });
+    return client;
+  };
 }
 
 const BATCH = 10;
 
 /** JSON messages to one SQS queue, ten per SendMessageBatch, retrying the entries SQS refused. */
-export function sqsQueue<T>(queueUrl: string): WorkQueue<T> {
+export function sqsQueue<T>(queueUrl: string, sqsClient: () => Promise<SQSClient>): WorkQueue<T> {
   return {
     async send(messages, opts = {}) {
       const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');

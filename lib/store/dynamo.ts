@@ -29,10 +29,10 @@ export const DEFAULT_DYNAMO_LIMITS: DynamoLimits = { connectTimeoutMs: 3000, req
  * them (scripts, tests that drive thousands of requests from one process) the SDK's own socket
  * handling applies, and only a deadline, when there is one, bounds a request.
  */
-export function createTable(name: string, endpoint?: string, limits?: DynamoLimits): Table {
+export function createTable(name: string, endpoint?: string, limits?: DynamoLimits, region = 'us-east-1'): Table {
   const maxAttempts = limits?.maxAttempts ?? DEFAULT_DYNAMO_LIMITS.maxAttempts;
   const client = new DynamoDBClient({
-    ...(endpoint ? { endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(endpoint ? { endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
     maxAttempts,
     retryStrategy: retryWithinDeadline({ ...DEFAULT_RETRY_POLICY, maxAttempts }),
     ...(limits ? { requestHandler: requestHandlerOptions(limits) } : {}),

@@ -3,8 +3,8 @@ import { errorName } from './dynamo';
 import { readTableDefinition } from './tableDefinition';
 
 /** Creates the table from serverless.yml's declaration if it does not exist yet (local stack, tests). */
-export async function ensureTable(endpoint: string, name: string, serverlessYml = 'serverless.yml'): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+export async function ensureTable(endpoint: string, name: string, serverlessYml = 'serverless.yml', region = 'us-east-1'): Promise<void> {
+  const client = new DynamoDBClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
     const def = readTableDefinition(serverlessYml);
     try {

@@ -42,8 +42,7 @@ export async function scheduleCampaign(admin: AdminClient, over: Record<string, 
 
 /**
  * The campaign's report once its first round is closed (and, with a prize, the prize recorded). A
- * round emptied by a grab is closed off the follower's reply (by the round-close worker, or in-process
- * when no queue is configured), so a test waits for it.
+ * round emptied by a grab is closed off the follower's reply (by the round-close worker), so a test waits for it.
  */
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any */
 export async function reportOnceClosed(admin: (method: string, path: string) => Promise<{ body: any }>, id: string, opts: { prize?: boolean } = {}): Promise<any> {

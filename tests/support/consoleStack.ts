@@ -46,8 +46,8 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
   const table = await useTestTable({ WECHAT_API_BASE: sandbox.url, ...pay });
   await loadDemoConfig(table, JSON.parse(readFileSync('config/demo.json', 'utf8')), Date.now());
   await seed?.(table);
-  const { handleAdmin } = await import('../../handlers/admin');
-  const { handleConsole } = await import('../../handlers/console');
+  const { handler: handleAdmin } = await import('../../handlers/admin');
+  const { handler: handleConsole } = await import('../../handlers/console');
   const server = await serveHandler(async () => (e: APIGatewayProxyEventV2) => (e.rawPath.startsWith('/admin') ? handleAdmin(e) : handleConsole(e)));
   const browser = await launchChromium();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });

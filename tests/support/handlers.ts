@@ -16,8 +16,8 @@ export interface AdminCall {
  * for the admin API (JSON in, JSON out, bearer token unless other headers are given).
  */
 export async function loadHandlers() {
-  const { handleAdmin } = await import('../../handlers/admin');
-  const { handleWeChat } = await import('../../handlers/wechat');
+  const { handler: handleAdmin } = await import('../../handlers/admin');
+  const { handler: handleWeChat } = await import('../../handlers/wechat');
   async function admin(method: string, path: string, body?: unknown, opts: { query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<AdminCall> {
     const raw = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const res = await handleAdmin(httpEvent(method, path, opts.query ?? {}, raw, opts.headers ?? adminAuth));

@@ -28,6 +28,11 @@ export function testSqs(): SQSClient {
   return client;
 }
 
+async function queueVisibilityMs(url: string): Promise<number> {
+  const out = await testSqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['VisibilityTimeout'] }));
+  return Number(out.Attributes?.VisibilityTimeout ?? 30) * 1000;
+}
+
 export interface TestQueue {
   url: string;
   arn: string;
@@ -70,20 +75,24 @@ export interface Poller {
   readonly delivered: readonly SQSRecord[];
   /** What the handler threw (the whole batch then comes back after the visibility timeout). */
   readonly errors: readonly unknown[];
+  /** Batches handed to the handler so far, and how many of them are being handled right now. */
+  readonly batches: { started: number; running: number };
+  /** Messages the handler failed that are waiting out their visibility timeout (work for later, not lost). */
+  parked(): number;
   /** Stops receiving; waits for the batches being handled to finish (and be deleted). */
   stop(): Promise<void>;
 }
 
-function lambdaContext(queueName: string): Context {
-  const deadline = Date.now() + 60_000;
+export function lambdaContext(functionName: string, timeoutMs = 60_000): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: `poller-${queueName}`,
+    functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:poller-${queueName}`,
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
     memoryLimitInMB: '512',
     awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/poller-${queueName}`,
+    logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
@@ -127,6 +136,14 @@ function toRecord(m: Message, eventSourceARN: string, awsRegion: string): SQSRec
   };
 }
 
+export interface PollerOptions {
+  batchSize?: number;
+  concurrency?: number;
+  waitTimeSeconds?: number;
+  /** The context's time limit (the function's timeout). */
+  timeoutMs?: number;
+}
+
 /**
  * Runs `handler` on a queue like Lambda's SQS event source mapping with ReportBatchItemFailures:
  * `concurrency` loops each receive up to `batchSize` messages (a short long-poll), build a real
@@ -134,18 +151,28 @@ function toRecord(m: Message, eventSourceARN: string, awsRegion: string): SQSRec
  * failures, and the whole batch when the handler throws or names a record that is not in the batch,
  * stay in the queue and come back after the visibility timeout with a higher ApproximateReceiveCount.
  */
-export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batchSize?: number; concurrency?: number; waitTimeSeconds?: number } = {}): Poller {
-  const { batchSize = 10, concurrency = 1, waitTimeSeconds = 1 } = opts;
+export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: PollerOptions = {}): Poller {
+  const { batchSize = 10, concurrency = 1, waitTimeSeconds = 1, timeoutMs = 60_000 } = opts;
   const sqs = testSqs();
   const region = process.env.AWS_REGION || 'us-east-1';
   const queueName = queueUrl.split('/').pop()!;
   const abort = new AbortController();
   const delivered: SQSRecord[] = [];
   const errors: unknown[] = [];
+  const batches = { started: 0, running: 0 };
   let stopped = false;
   let arn: Promise<string> | undefined;
+  let visibilityMs: Promise<number> | undefined;
+  /** Failed message id → when it is visible again (its visibility timeout runs from its receipt). */
+  const parked = new Map<string, number>();
+  const park = async (records: SQSRecord[], receivedAt: number) => {
+    const until = receivedAt + (await (visibilityMs ??= queueVisibilityMs(queueUrl)));
+    for (const r of records) parked.set(r.messageId, until);
+  };
 
   async function handleBatch(messages: Message[]): Promise<void> {
+    const receivedAt = Date.now();
+    for (const m of messages) parked.delete(m.MessageId!);
     // local-aws-sqs can return a message twice in one long poll when its visibility timeout runs out
     // during the wait (real SQS does not); hand each message to the handler once, with its newest receipt.
     const unique = [...new Map(messages.map((m) => [m.MessageId!, m])).values()];
@@ -154,14 +181,16 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batc
     delivered.push(...records);
     let failed: Set<string>;
     try {
-      const out = await handler({ Records: records }, lambdaContext(queueName));
+      const out = await handler({ Records: records }, lambdaContext(`poller-${queueName}`, timeoutMs));
       const ids = (out?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
       // Like Lambda: an identifier that is empty or not in the batch fails the whole batch.
       failed = ids.every((id) => id && records.some((r) => r.messageId === id)) ? new Set(ids) : new Set(records.map((r) => r.messageId));
     } catch (err) {
       errors.push(err);
+      await park(records, receivedAt);
       return;
     }
+    await park(records.filter((r) => failed.has(r.messageId)), receivedAt);
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length === 0) return;
     const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
@@ -192,7 +221,11 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batc
         await new Promise((r) => setTimeout(r, 200));
         continue;
       }
-      if (messages.length > 0) await handleBatch(messages);
+      if (messages.length > 0) {
+        batches.started += 1;
+        batches.running += 1;
+        await handleBatch(messages).finally(() => (batches.running -= 1));
+      }
     }
   }
 
@@ -200,6 +233,8 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: { batc
   return {
     delivered,
     errors,
+    batches,
+    parked: () => [...parked.values()].filter((until) => until > Date.now()).length,
     async stop() {
       stopped = true;
       abort.abort();

@@ -1,5 +1,5 @@
 import { payoutPorts } from '../../lib/app/payouts';
-import { getRuntime } from '../../lib/app/runtime';
+import { containerApp } from '../../lib/app/containerApp';
 import { dynamoPayoutStore, type Payout } from '../../lib/payouts/payoutStore';
 import { reconcilePayouts, type PayoutPorts } from '../../lib/payouts/processPayout';
 import type { Table } from '../../lib/store/dynamo';
@@ -15,7 +15,7 @@ export async function ordersOf(table: Table, openid: string): Promise<Payout[]> 
 
 /** The real payout ports of the stack (paced client, DynamoDB Local, the sandbox), on a clock `offsetMs` ahead. */
 export async function portsAt(offsetMs = 0, over: Partial<PayoutPorts> = {}): Promise<PayoutPorts> {
-  const ports = (await payoutPorts(await getRuntime()))!;
+  const ports = (await payoutPorts(await containerApp()))!;
   return { ...ports, clock: { now: () => Date.now() + offsetMs }, ...over };
 }
 

@@ -17,7 +17,7 @@ export interface Stack {
  * pushing to it (and standing in for api.weixin.qq.com), a fresh table, and the admin API.
  */
 export async function startStack(opts: { sandbox?: SandboxOptionsInput; env?: Record<string, string> } = {}): Promise<Stack> {
-  const callback = await serveHandler(async () => (await import('../../handlers/wechat')).handleWeChat);
+  const callback = await serveHandler(async () => (await import('../../handlers/wechat')).handler);
   const sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, ...opts.sandbox });
   await sandbox.listen(0);
   const table = await useTestTable({ WECHAT_API_BASE: sandbox.url, ...opts.env });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ensureTable } from '../../lib/store/ensureTable';
 import { createTable, type Table } from '../../lib/store/dynamo';
+import { localAws, type LocalAwsOptions } from './localAws';
 
 export const TEST_CONFIG = {
   WECHAT_APPID: 'wx1234567890abcdef',
@@ -20,14 +21,16 @@ export function dynamoEndpoint(): string {
 }
 
 /**
- * A fresh table (created from serverless.yml's declaration) for one test file, and the environment
- * the handlers read, set before they are imported.
+ * A fresh table (created from serverless.yml's declaration) for one test file, the test process's
+ * queues and workers (tests/support/localAws.ts), and the environment the handlers read, set before
+ * the app is made.
  */
-export async function useTestTable(overrides: Record<string, string> = {}): Promise<Table> {
+export async function useTestTable(overrides: Record<string, string> = {}, aws: LocalAwsOptions = {}): Promise<Table> {
   const name = `test-${randomUUID()}`;
   const endpoint = dynamoEndpoint();
   await ensureTable(endpoint, name);
-  Object.assign(process.env, TEST_CONFIG, { TABLE_NAME: name, DYNAMODB_ENDPOINT: endpoint }, overrides);
+  const { env } = await localAws(aws);
+  Object.assign(process.env, TEST_CONFIG, { TABLE_NAME: name, DYNAMODB_ENDPOINT: endpoint }, env, overrides);
   // The test's own view of the table is DynamoDB Local itself, even when the handlers reach it
   // through something else (tests/support/dynamoFaultProxy.ts).
   return createTable(name, endpoint);

@@ -1,0 +1,67 @@
+import { accountRoutes } from '../admin/accountRoutes';
+import { autoreplyRoutes } from '../autoreply/adminRoutes';
+import { dynamoRuleStore } from '../autoreply/ruleStore';
+import { broadcastRoutes } from '../broadcast/adminRoutes';
+import { couponRoutes } from '../coupons/adminRoutes';
+import { dynamoCouponPorts } from '../coupons/issueCoupon';
+import { compileRoutes } from '../http/router';
+import { importRoutes } from '../import/adminRoutes';
+import { levelRoutes } from '../levels/adminRoutes';
+import { dynamoLevelHistory } from '../levels/levelHistory';
+import { memberRoutes, pointsPolicyRoutes } from '../members/adminRoutes';
+import { dynamoMemberStore } from '../members/dynamoMemberStore';
+import { memberSearchRoutes } from '../members/searchRoutes';
+import { menuRoutes } from '../menu/adminRoutes';
+import { dynamoMenuStore } from '../menu/menuStore';
+import { payoutRoutes } from '../payouts/adminRoutes';
+import { privacyRoutes } from '../privacy/adminRoutes';
+import { campaignRoutes } from '../redpacket/adminRoutes';
+import { reengageRoutes } from '../reengage/adminRoutes';
+import { dynamoTouchStore } from '../reengage/touchStore';
+import { segmentRoutes } from '../segments/adminRoutes';
+import { dynamoSegmentIndex } from '../segments/dynamoSegmentIndex';
+import { statsRoutes } from '../stats/adminRoutes';
+import { dynamoStatsStore } from '../stats/dynamoStatsStore';
+import { tagRoutes } from '../tags/adminRoutes';
+import { dynamoTagStore } from '../tags/dynamoTagStore';
+import { walletRoutes } from '../wallet/adminRoutes';
+import { dynamoWallet } from '../wallet/wallet';
+import { broadcastAdminPorts } from './broadcast';
+import type { App } from './createApp';
+import { crmPorts, expiryPolicyDocument, levelsDocument } from './crm';
+import { importJobStarter } from './importJobStarter';
+import { payClient, payoutOperatorPorts, payoutQueue } from './payouts';
+import { campaignAdminPorts, walletPolicyDocument } from './redpacket';
+import { reengagementRulesDocument } from './reengage';
+
+/** Every admin route, each route module given its ports from the app (handlers/admin.ts matches and runs them). */
+function buildAdminRoutes(app: App) {
+  const { table, clock } = app;
+  const { appId, timeZone } = app.config;
+  const zoned = { clock, timeZone };
+  const segmentIndex = dynamoSegmentIndex(table);
+  return compileRoutes([
+    ...accountRoutes({ appId, timeZone }),
+    // Before /admin/members/{openid}, so `import` is never read as an openid.
+    ...importRoutes({ table, clock, levels: () => levelsDocument(app).get(), startJob: importJobStarter(app), syncMaxRows: app.config.importSyncMaxRows }),
+    ...memberSearchRoutes({ table, segments: { clock, index: segmentIndex } }),
+    ...memberRoutes({ members: dynamoMemberStore(table), points: crmPorts(app) }),
+    ...levelRoutes({ ...zoned, levels: levelsDocument(app), history: dynamoLevelHistory(table) }),
+    ...pointsPolicyRoutes({ ...zoned, policy: expiryPolicyDocument(app) }),
+    ...tagRoutes({ clock, tags: dynamoTagStore(table) }),
+    ...segmentRoutes({ clock, index: segmentIndex }),
+    ...privacyRoutes({ ...zoned, table, pay: () => payClient(app) }),
+    ...statsRoutes({ stats: dynamoStatsStore(table) }),
+    ...autoreplyRoutes({ ...zoned, rules: dynamoRuleStore(table) }),
+    ...couponRoutes(dynamoCouponPorts(table, clock, timeZone)),
+    ...campaignRoutes(campaignAdminPorts(app)),
+    ...walletRoutes({ wallet: dynamoWallet(table), policy: walletPolicyDocument(app), clock, onPayoutOrdered: payoutQueue(app) }),
+    ...payoutRoutes(payoutOperatorPorts(app)),
+    ...broadcastRoutes(broadcastAdminPorts(app)),
+    ...reengageRoutes({ rules: reengagementRulesDocument(app), touches: dynamoTouchStore(table), clock }),
+    ...menuRoutes({ ...zoned, menus: dynamoMenuStore(table), api: async () => app.wechatApi }),
+  ]);
+}
+
+/** The admin API's routes, made once per app. */
+export const adminRoutes = (app: App) => app.once(buildAdminRoutes);
