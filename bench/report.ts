@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Mode } from '../lib/wechat/callback';
 import { CALLBACK_LIMIT_BYTES, type BundleReport } from './bundle';
 import type { ColdStartNode, ColdStartReport } from './coldStart';
-import { FOLLOWERS, FULL_PATH_DEFAULTS, type FullPathRow } from './fullPath';
+import { FOLLOWERS, FULL_PATH_DEFAULTS } from './fullPath';
 import type { BenchNodes, FullPathRun } from './nodes';
 import type { ProtocolRow } from './protocol';
 import { demoRules } from './memoryPorts';

@@ -2,7 +2,7 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { couponKey } from '../../coupons/dynamoCouponStore';
 import { batchGet } from '../../store/batchGet';
 import { isConditionFailure } from '../../store/dynamo';
-import { withoutKeys, type ErasureContext, type MemberContext, type OutsideFamily } from '../family';
+import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 
 /** The codes of the coupons the member holds, from their copies in the member's partition. */
 const codesOf = (ctx: MemberContext) => [...new Set(ctx.items.filter((i) => i.sk.startsWith('COUPON#')).map((i) => String(i.code ?? i.sk.split('#').pop())))];

@@ -1,7 +1,7 @@
 import { forgetLookups, LOOKUP_SK, lookupKey, phoneLookup, prospectId, prospectPk, unionidLookup } from '../../import/lookups';
 import { batchGet } from '../../store/batchGet';
 import { deleteIfExists } from '../../store/dynamo';
-import { withoutKeys, type ErasureContext, type MemberContext, type Item, type OutsideFamily } from '../family';
+import { withoutKeys, type MemberContext, type Item, type OutsideFamily } from '../family';
 
 /** The phone and unionid the member is known by in other channels (on the profile). */
 export function identitiesOf(ctx: MemberContext): { phone?: string; unionid?: string } {

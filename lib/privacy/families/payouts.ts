@@ -1,7 +1,7 @@
 import { payoutKey } from '../../payouts/payoutKeys';
 import { erasePayout } from '../../payouts/payoutErasure';
 import { batchGet } from '../../store/batchGet';
-import { withoutKeys, type ErasureContext, type MemberContext, type OutsideFamily } from '../family';
+import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 import { takenShares } from './redPackets';
 
 /** The member's payout orders: one per share taken in transfer/redpack mode, one per withdrawal from the wallet. */
