@@ -18,6 +18,6 @@ const res = await mod.handler(event, context);
 const tReply = performance.now();
 
 process.stdout.write(
-  JSON.stringify({ t0, tImported, tReply, statusCode: res.statusCode, body: res.body, httpCalls }) + '\n',
+  `${JSON.stringify({ t0, tImported, tReply, statusCode: res.statusCode, body: res.body, httpCalls })}\n`,
   () => process.exit(0),
 );

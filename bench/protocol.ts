@@ -64,7 +64,7 @@ interface Variant {
 
 function expectedText(): string {
   const hours = demoRules().find((r) => r.id === 'hours');
-  if (!hours || hours.reply.type !== 'text') throw new Error('config/demo.json has no text rule "hours"');
+  if (hours?.reply.type !== 'text') throw new Error('config/demo.json has no text rule "hours"');
   return hours.reply.content;
 }
 

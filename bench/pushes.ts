@@ -32,7 +32,10 @@ export function benchSecrets(): CallbackSecrets {
  * collide now and then among thousands signed in the same second).
  */
 let nonceSeq = randomBytes(4).readUInt32BE(0);
-const nextNonce = () => String((nonceSeq = (nonceSeq + 1) >>> 0));
+const nextNonce = () => {
+  nonceSeq = (nonceSeq + 1) >>> 0;
+  return String(nonceSeq);
+};
 
 export interface PushOptions {
   /** How many distinct followers send them, in turn (1,000). */

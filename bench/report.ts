@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { Mode } from '../lib/wechat/callback';
 import { CALLBACK_LIMIT_BYTES, type BundleReport } from './bundle';
 import type { ColdStartNode, ColdStartReport } from './coldStart';
-import { FOLLOWERS, FULL_PATH_DEFAULTS, type FullPathRow } from './fullPath';
+import { FOLLOWERS, FULL_PATH_DEFAULTS } from './fullPath';
 import type { BenchNodes, FullPathRun } from './nodes';
 import type { ProtocolRow } from './protocol';
 import { demoRules } from './memoryPorts';
@@ -227,7 +227,7 @@ function nodesCell(r: Results): string {
   const ran = `${r.machine.node} runs the bench and every section`;
   if (others.length) return `${ran}; 1b and 2 also on ${others.map((n) => `${n.version}, the Lambda runtime's major (nodejs22.x): ${n.how}`).join('; ')}`;
   if (r.nodes.node22Missing) return `${ran}; **Node 22, the Lambda runtime's major (nodejs22.x), could not be had in this run**: ${r.nodes.node22Missing}`;
-  return `${ran}${own && own.version.startsWith('v22.') ? ', the Lambda runtime\'s major (nodejs22.x)' : ''}`;
+  return `${ran}${own?.version.startsWith('v22.') ? ', the Lambda runtime\'s major (nodejs22.x)' : ''}`;
 }
 
 /** Said in sections 1b and 2 when they ran on one Node only. */

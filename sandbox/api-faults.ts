@@ -73,7 +73,10 @@ export class ApiFaults {
 /** Sends an API answer, or fails it the way the fault says. */
 export function sendApiAnswer(res: ServerResponse, answer: { status: number; json: unknown; fault?: TakenFault }): void {
   const { fault } = answer;
-  if (!fault) return sendJson(res, answer.status, answer.json);
+  if (!fault) {
+    sendJson(res, answer.status, answer.json);
+    return;
+  }
   later(res, fault.delayMs, () => {
     if (fault.kind === 'timeout' || fault.kind === 'drop-after-commit') return void res.destroy();
     if (fault.kind === 'http500') return sendText(res, 500, 'text/html; charset=utf-8', '<html><head><title>500 Internal Server Error</title></head><body><h1>500 Internal Server Error</h1></body></html>');
@@ -82,7 +85,10 @@ export function sendApiAnswer(res: ServerResponse, answer: { status: number; jso
 }
 
 function later(res: ServerResponse, delayMs: number, act: () => void): void {
-  if (delayMs === 0) return act();
+  if (delayMs === 0) {
+    act();
+    return;
+  }
   const timer = setTimeout(() => {
     if (!res.destroyed) act();
   }, delayMs);

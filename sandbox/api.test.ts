@@ -137,7 +137,7 @@ describe('menu', () => {
     ['unknown type', { button: [{ type: 'tap', name: 't', key: 'K' }] }, 40017],
     ['unknown sub type', { button: [{ name: '子', sub_button: [{ type: 'tap', name: 't', key: 'K' }] }] }, 40024],
     ['view without url', { button: [{ type: 'view', name: 'v' }] }, 40020],
-    ['sub view with a 1025-byte url', { button: [{ name: '子', sub_button: [{ type: 'view', name: 'v', url: 'https://e.com/' + 'a'.repeat(1011) }] }] }, 40027],
+    ['sub view with a 1025-byte url', { button: [{ name: '子', sub_button: [{ type: 'view', name: 'v', url: `https://e.com/${'a'.repeat(1011)}` }] }] }, 40027],
     ['three levels', { button: [{ name: '子', sub_button: [{ type: 'click', name: 'c', key: 'K', sub_button: [click('x', 'X')] }] }] }, 40022],
   ];
 

@@ -89,7 +89,7 @@ export function withDefaults(partial: SandboxOptionsInput = {}): SandboxOptions 
 
 /** Options from the environment, as `sandbox/main.ts` reads them. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
-  const nonEmpty = (v: string | undefined) => (v && v.trim() ? v.trim() : undefined);
+  const nonEmpty = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
   return {
     appId: nonEmpty(env.WECHAT_APPID),
     appSecret: nonEmpty(env.WECHAT_APPSECRET),

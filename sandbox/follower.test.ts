@@ -244,7 +244,7 @@ describe('replies WeChat would not accept', () => {
 
   const cases: Array<[string, 'plain' | 'aes' | 'compat', (openid: string) => { status?: number; body?: string; delayMs?: number }, RegExp]> = [
     ['a plaintext reply in safe mode', 'aes', (o) => ({ body: textReply(o) }), /safe mode needs an encrypted reply/],
-    ['an encrypted reply with a wrong MsgSignature', 'aes', (o) => ({ body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o), now(), '123').replace(/<MsgSignature><!\[CDATA\[[0-9a-f]{40}/, '<MsgSignature><![CDATA[' + '0'.repeat(40)) }), /MsgSignature/],
+    ['an encrypted reply with a wrong MsgSignature', 'aes', (o) => ({ body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o), now(), '123').replace(/<MsgSignature><!\[CDATA\[[0-9a-f]{40}/, `<MsgSignature><![CDATA[${'0'.repeat(40)}`) }), /MsgSignature/],
     ['an encrypted reply for another appid', 'compat', (o) => ({ body: encryptEnvelope(key, CONFIG.token, 'wx0000000000000000', textReply(o), now(), '123') }), /appid-mismatch/],
     ['an encrypted reply to a plain push', 'plain', (o) => ({ body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o), now(), '123') }), /plain-mode/],
     ['a reply to somebody else', 'plain', () => ({ body: textReply('oSomebodyElse') }), /ToUserName/],

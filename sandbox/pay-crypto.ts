@@ -20,7 +20,7 @@ export function parseAuthorization(header: string | undefined): Record<string, s
 }
 
 /** Lines of the signed text, each followed by a line feed. */
-const lines = (...parts: string[]) => parts.map((p) => p + '\n').join('');
+const lines = (...parts: string[]) => parts.map((p) => `${p}\n`).join('');
 
 export function verifyMerchantRequest(method: string, rawUrl: string, timestamp: string, nonce: string, body: string, signatureB64: string, merchantKey: KeyObject): boolean {
   try {

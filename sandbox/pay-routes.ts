@@ -83,7 +83,7 @@ export function createSandboxPay(state: SandboxState, options: SandboxOptions): 
 function answerV3(ctx: PayContext, req: IncomingMessage, url: URL, rawBody: string): V3Answer {
   const id = ctx.identity();
   const auth = parseAuthorization(req.headers.authorization);
-  if (!auth || !auth.mchid || !auth.serial_no || !auth.timestamp || !auth.nonce_str || !auth.signature) return v3Error(401, 'SIGN_ERROR', 'Authorization 须为 WECHATPAY2-SHA256-RSA2048 并含 mchid、nonce_str、signature、timestamp、serial_no');
+  if (!auth?.mchid || !auth.serial_no || !auth.timestamp || !auth.nonce_str || !auth.signature) return v3Error(401, 'SIGN_ERROR', 'Authorization 须为 WECHATPAY2-SHA256-RSA2048 并含 mchid、nonce_str、signature、timestamp、serial_no');
   if (auth.mchid !== id.mchid) return v3Error(401, 'SIGN_ERROR', `mchid ${auth.mchid} 不是本商户`);
   if (auth.serial_no !== id.merchantSerial) return v3Error(401, 'SIGN_ERROR', `商户证书序列号 ${auth.serial_no} 有误`);
   if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(ctx.state.now() / 1000 - Number(auth.timestamp)) > MAX_SKEW_SECONDS) return v3Error(401, 'SIGN_ERROR', 'timestamp 与微信支付服务器时间相差超过 5 分钟');

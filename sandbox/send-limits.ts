@@ -83,7 +83,10 @@ export class SendLimits {
   countMass(openid: string): void {
     const month = shanghaiMonth(this.now());
     let counts = this.massByMonth.get(month);
-    if (!counts) this.massByMonth.set(month, (counts = new Map()));
+    if (!counts) {
+      counts = new Map();
+      this.massByMonth.set(month, counts);
+    }
     counts.set(openid, (counts.get(openid) ?? 0) + 1);
   }
 

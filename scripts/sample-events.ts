@@ -13,7 +13,7 @@ loadEnvFiles(['.env', '.env.example']);
 const mode = messageModeOf(process.env) === 'plain' ? 'plain' : 'aes';
 const now = Math.floor(Date.now() / 1000);
 const follower = 'o_sample_follower';
-const save = (name: string, e: APIGatewayProxyEventV2) => writeFileSync(`events/${name}`, JSON.stringify(e, null, 2) + '\n');
+const save = (name: string, e: APIGatewayProxyEventV2) => writeFileSync(`events/${name}`, `${JSON.stringify(e, null, 2)}\n`);
 
 save('wechat-text.json', pushEvent(textXml(follower, '营业时间', now, nextMsgId()), mode, { token: process.env.WECHAT_TOKEN }));
 save('wechat-text-aes.json', pushEvent(textXml(follower, '地址', now, nextMsgId()), 'aes', { token: process.env.WECHAT_TOKEN }));

@@ -3,11 +3,12 @@
 // TypeScript). Integration tests need DynamoDB Local and an SQS: this script starts DynamoDB Local in
 // memory and local-aws-sqs, each on a free port, hands their endpoints to the tests through
 // DYNAMODB_ENDPOINT and SQS_ENDPOINT, and stops them afterwards.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startDynamoLocal } from './dynamo-local.mjs';
 import { startSqsLocal } from './sqs-local.mjs';
+import { runChecks } from './lint.mjs';
 
 const roots = ['lib', 'handlers', 'sandbox', 'tests', 'bench'];
 const filter = process.argv.slice(2);
@@ -34,13 +35,11 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// Types first: a test run on code that does not typecheck proves little.
-if (filter.length === 0) {
-  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit', '-p', '.'], { stdio: 'inherit' });
-  if (tsc.status !== 0) {
-    console.error('typecheck failed');
-    process.exit(1);
-  }
+// Lint and types first (scripts/lint.mjs): a test run on code that does not typecheck proves
+// little. Skipped when only some files are run, to keep that loop quick.
+if (filter.length === 0 && !runChecks()) {
+  console.error('lint or typecheck failed: npm run lint says the same; npm run format fixes the formatting');
+  process.exit(1);
 }
 
 const dynamo = await startDynamoLocal({ inMemory: true });

@@ -8,7 +8,7 @@ import type { Sandbox } from '../sandbox/server';
 import { drained } from './support/localAws';
 import { assertAccessible } from './support/accessibility';
 import { startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
-import { httpEvent, eventXml, pushEvent } from './support/pushes';
+import { eventXml, pushEvent } from './support/pushes';
 import { TEST_CONFIG } from './support/testTable';
 import type { AutoreplyRule } from '../console/src/types';
 

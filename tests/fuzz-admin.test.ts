@@ -364,7 +364,7 @@ test(`phase B: ${BATCH * RUNS_B} mixed requests: none ≥ 500, refusals JSON, no
   const count = (f: (o: (typeof outcomes)[number]) => boolean) => outcomes.filter(f).length;
   const statuses = [...new Set(outcomes.map((o) => o.status))].sort().map((s) => `${s}: ${count((o) => o.status === s)}`);
   // Enough of everything happened for the run to mean something.
-  for (const s of [200, 400, 401, 404]) assert.ok(count((o) => o.status === s) > 20, `status ${s} seen ${count((o) => o.status === s)} times`);
+  for (const s of [200, 400, 401, 404]) assert.ok(count((o) => o.status === s) > 20, `status ${s} seen ${count((o) => o.status === s)} times (${statuses.join(', ')})`);
   assert.ok(count((o) => o.status === 201) > 20, `${count((o) => o.status === 201)} creations`);
 
   const table = (await scanAll()).join('\n');

@@ -43,7 +43,7 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
   const text = await res.text();
-  let data: unknown = undefined;
+  let data: unknown ;
   try {
     data = text ? JSON.parse(text) : undefined;
   } catch {

@@ -35,7 +35,8 @@ export const uid = (prefix: string) => `${prefix}-${++seq}`;
 
 /** A labelled field with a place for its error (role=alert, linked by aria-describedby). */
 export function field(label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): { wrap: HTMLElement; error: HTMLElement } {
-  const id = input.id || (input.id = uid('f'));
+  if (!input.id) input.id = uid('f');
+  const id = input.id;
   const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });
   const hintEl = hint ? h('p', { class: 'hint', id: `${id}-hint` }, hint) : null;
   input.setAttribute('aria-describedby', [hintEl ? `${id}-hint` : '', `${id}-error`].filter(Boolean).join(' '));

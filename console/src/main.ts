@@ -69,7 +69,11 @@ window.addEventListener('popstate', render);
 
 async function boot() {
   const token = session.token();
-  if (token) account = await api.account(token).catch(() => (session.clear(), null));
+  if (token)
+    account = await api.account(token).catch(() => {
+      session.clear();
+      return null;
+    });
   render();
 }
 void boot();

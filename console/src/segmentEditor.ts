@@ -239,7 +239,8 @@ function notToggle(not: boolean): HTMLInputElement {
 }
 
 function checkField(label: string, box: HTMLInputElement) {
-  const id = (box.id ||= uid('seg-not'));
+  if (!box.id) box.id = uid('seg-not');
+  const id = box.id;
   return h('div', { class: 'field check' }, h('label', { for: id }, label), box);
 }
 
@@ -272,7 +273,9 @@ function conditionRow(ctx: Context, initial: Condition, onRemove: (row: RowView)
       });
       return { segment: wrapNot(not.checked, leaf, path).segment, incomplete: value.incomplete() };
     },
-    clearIssues: () => value.slots.forEach((s) => setError(s.input, s.error, null)),
+    clearIssues: () => {
+      for (const s of value.slots) setError(s.input, s.error, null);
+    },
     focus: () => kind.focus(),
     renumber(n) {
       const name = t('segCondition', { n });
@@ -288,7 +291,11 @@ function conditionRow(ctx: Context, initial: Condition, onRemove: (row: RowView)
 function rowList(ctx: Context, number: (i: number) => string) {
   const list = h('ol', { class: 'seg-rows' });
   const rows: RowView[] = [];
-  const renumber = () => rows.forEach((r, i) => r.renumber(number(i)));
+  const renumber = () => {
+    rows.forEach((r, i) => {
+      r.renumber(number(i));
+    });
+  };
   return {
     list,
     rows,
@@ -350,7 +357,7 @@ function groupRow(ctx: Context, initial: { not: boolean; mode: Mode; items: Cond
     },
     clearIssues() {
       setError(mode.select, groupError, null);
-      inner.rows.forEach((r) => r.clearIssues());
+      for (const r of inner.rows) r.clearIssues();
     },
     focus: () => mode.select.focus(),
     renumber(n) {
@@ -429,7 +436,7 @@ export function segmentEditor(opts: { legend: string; initial?: SegmentBody; onC
   }
 
   function clearIssues() {
-    rows.rows.forEach((r) => r.clearIssues());
+    for (const r of rows.rows) r.clearIssues();
     setError(top.select, general, null);
     setError(json, jsonField.error, null);
   }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Small HTTP helpers for the sandbox tests. */
+// biome-ignore lint/suspicious/noExplicitAny: a JSON answer read by tests, asserted field by field.
 export type JsonObject = Record<string, any>;
 
 export async function getJson(url: string): Promise<{ status: number; json: JsonObject }> {

@@ -169,7 +169,7 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
         renderForm(null);
         await loadRules(t('ruleSaved', { name: saved.name || saved.id }));
       } catch (err) {
-        if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
+        if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
         const at = (path: string): keyof typeof fields | undefined =>
           path === 'match' || path === 'match.type' ? 'type'
           : path === 'match.pattern' ? 'pattern'
@@ -183,7 +183,8 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
         let first: HTMLElement | null = null;
         for (const issue of err.issues) {
           const k = at(issue.path);
-          const input = k ? (setError(inputs[k], fields[k].error, issue.message), inputs[k]) : issue.path.startsWith('reply') ? reply.showIssue(issue.path, issue.message) : null;
+          if (k) setError(inputs[k], fields[k].error, issue.message);
+          const input = k ? inputs[k] : issue.path.startsWith('reply') ? reply.showIssue(issue.path, issue.message) : null;
           if (!input) continue;
           first ??= input;
           placed++;
@@ -297,7 +298,10 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
   const groups = menu.button.map((b, i) => {
     const label = t('topButtonN', { n: i + 1 });
     const path = `button.${i}`;
-    const remove = h('button', { type: 'button', 'aria-label': t('removeButtonLabel', { name: b.name || label }), disabled: menu.button.length <= 1, onclick: () => (menu.button.splice(i, 1), rerender()) }, t('delete'));
+    const remove = h('button', { type: 'button', 'aria-label': t('removeButtonLabel', { name: b.name || label }), disabled: menu.button.length <= 1, onclick: () => {
+      menu.button.splice(i, 1);
+      rerender();
+    } }, t('delete'));
     const addSub = h(
       'button',
       {
@@ -320,7 +324,10 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
         'div',
         { class: 'row sub', 'data-sub': j },
         leafFields(`${path}.sub_button.${j}`, s, subLabel, SUB_NAME, (next) => (b.sub_button[j] = next as Sub)),
-        h('button', { type: 'button', class: 'remove-sub', 'aria-label': t('removeButtonLabel', { name: s.name || subLabel }), disabled: b.sub_button.length <= 1, onclick: () => (b.sub_button.splice(j, 1), rerender()) }, t('delete')),
+        h('button', { type: 'button', class: 'remove-sub', 'aria-label': t('removeButtonLabel', { name: s.name || subLabel }), disabled: b.sub_button.length <= 1, onclick: () => {
+          b.sub_button.splice(j, 1);
+          rerender();
+        } }, t('delete')),
       );
     });
     return h(
@@ -333,7 +340,10 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
     );
   });
 
-  const addTop = h('button', { type: 'button', disabled: menu.button.length >= MAX_TOP, onclick: () => (menu.button.push({ type: 'click', name: '', key: '' }), rerender()) }, t('addTopButton'));
+  const addTop = h('button', { type: 'button', disabled: menu.button.length >= MAX_TOP, onclick: () => {
+    menu.button.push({ type: 'click', name: '', key: '' });
+    rerender();
+  } }, t('addTopButton'));
   const save = h('button', { type: 'submit', class: 'primary' }, t('saveMenu'));
   const publish = h('button', { type: 'button', disabled: !stored || dirty, 'aria-describedby': 'publish-hint' }, t('publishMenu'));
   const publishHint = h('p', { class: 'hint', id: 'publish-hint' }, t('publishSavedOnly'));
@@ -360,7 +370,7 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
       const saved = await api.saveMenu(body);
       menuEditor(card, account, saved, t('menuSaved'));
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
+      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
       let placed = 0;
       for (const issue of err.issues) {
         const c = checks.find((x) => x.path === issue.path);

@@ -256,7 +256,7 @@ function composeForm(account: AccountInfo) {
       // After the list shows it, so the news never runs ahead of the page.
       status.textContent = t('broadcastScheduled', { name: b.config.name ?? b.id }) + (b.warnings.length ? ` ${t('warnings')}: ${b.warnings.map(warningText).join('; ')}` : '');
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
+      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
       const left = showFieldErrors(slots, err.issues, fieldOf);
       const segment: ApiIssue[] = left.filter((i) => i.path === 'segment' || i.path.startsWith('segment.'));
       if (segment.length) audience.showIssues(segment);
@@ -293,7 +293,7 @@ function previewCard() {
     clearFieldErrors(slots);
     formError.textContent = '';
     results.replaceChildren();
-    if (!choice.value) return void (formError.textContent = t('previewNothing'));
+    if (!choice.value) { formError.textContent = t('previewNothing'); return; }
     try {
       const ids = openids.value.split(/[\s,，]+/).filter(Boolean);
       const r = await api.previewBroadcast(choice.value, { openids: ids });
@@ -311,7 +311,7 @@ function previewCard() {
         ),
       );
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
+      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
       const left = showFieldErrors(slots, err.issues, (p) => (p.startsWith('openids') ? 'openids' : undefined));
       if (left.length || !err.issues.length) formError.textContent = err.message;
     }

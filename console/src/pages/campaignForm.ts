@@ -456,7 +456,7 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       // After the list shows it, so the news never runs ahead of the page.
       status.textContent = t(wasNew ? 'draftSaved' : 'campaignSaved', { name: saved.config.name }) + (saved.warnings.length ? ` ${t('warningsCount', { n: saved.warnings.length })}` : '');
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = String(err));
+      if (!(err instanceof ApiError)) { formError.textContent = String(err); return; }
       const left = showIssues(err.issues);
       if (left.length || !err.issues.length) formError.textContent = left.length ? left.map((i) => `${i.path}: ${i.message}`).join('; ') : err.message;
     } finally {

@@ -58,7 +58,10 @@ export function couponTemplatesCard(): HTMLElement {
                     h(
                       'td',
                       { class: 'row-actions' },
-                      h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(c)) }, t('editCouponButton', { name: c.title })),
+                      h('button', { type: 'button', onclick: () => {
+            status.textContent = '';
+            form.edit(c);
+          } }, t('editCouponButton', { name: c.title })),
                       h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteCouponButton', { name: c.title }), onclick: () => void remove(c) }, t('delete')),
                     ),
                   ),
@@ -195,13 +198,20 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
       fill(null);
       await saved(template);
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
+      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
       // 409: the id is taken; that is about the id field.
-      if (err.status === 409) return void (setError(inputs.id, f.id.error, err.message), inputs.id.focus());
+      if (err.status === 409) {
+        setError(inputs.id, f.id.error, err.message);
+        inputs.id.focus();
+        return;
+      }
       const left = showFieldErrors(slots, err.issues, fieldOf);
       if (left.length || !err.issues.length) formError.textContent = left.length ? left.map((i) => `${i.path}: ${i.message}`).join('; ') : err.message;
     }
   });
   fill(null);
-  return { element, edit: (c: CouponTemplate) => (fill(c), inputs.title.focus()) };
+  return { element, edit: (c: CouponTemplate) => {
+      fill(c);
+      inputs.title.focus();
+    } };
 }

@@ -54,7 +54,7 @@ export function levelsPage(): HTMLElement {
         const saved = await api.saveLevels(body);
         renderLevels(saved.levels, t('levelsSaved'));
       } catch (err) {
-        if (!(err instanceof ApiError)) return void (formError.textContent = String(err));
+        if (!(err instanceof ApiError)) { formError.textContent = String(err); return; }
         let placed = 0;
         for (const issue of err.issues) {
           const m = /^levels\.(\d+)(?:\.(?:benefits\.)?(\w+))?$/.exec(issue.path);

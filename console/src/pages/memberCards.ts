@@ -1,5 +1,4 @@
 import { api, ApiError, errorText } from '../api';
-import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { isKey, t, type Key } from '../i18n';
 import type { LevelHistoryResponse, MemberCoupon, Wallet } from '../types';

@@ -43,7 +43,10 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
                 'li',
                 { 'data-hit': x.id },
                 x.kind === 'member'
-                  ? h('a', { href: `/console/members/${encodeURIComponent(x.id)}`, onclick: (ev: Event) => (ev.preventDefault(), go(x.id)) }, String(x.member.nickname ?? x.id))
+                  ? h('a', { href: `/console/members/${encodeURIComponent(x.id)}`, onclick: (ev: Event) => {
+            ev.preventDefault();
+            go(x.id);
+          } }, String(x.member.nickname ?? x.id))
                   : h('span', {}, `${x.id} · ${t('prospect')}`),
                 h('span', { class: 'by' }, ` · ${t(`by_${x.by}`)}`),
               ),

@@ -111,7 +111,10 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       h(
         'td',
         { class: 'row-actions' },
-        h('button', { type: 'button', onclick: () => ((status.textContent = ''), form.edit(r)) }, t('editRuleButton', { name: r.name })),
+        h('button', { type: 'button', onclick: () => {
+            status.textContent = '';
+            form.edit(r);
+          } }, t('editRuleButton', { name: r.name })),
         h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteRuleButton', { name: r.name }), onclick: () => void remove(r) }, t('delete')),
       ),
     );
@@ -311,7 +314,7 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
       fill(null);
       await saved(r.rules, t('ruleSaved', { name: body.name }));
     } catch (err) {
-      if (!(err instanceof ApiError)) return void (formError.textContent = errorText(err));
+      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
       // `rules.<index>.cooldownDays`: the edited rule's own refusals go under its fields.
       const own = `rules.${index}.`;
       const mine = err.issues.filter((i) => i.path.startsWith(own)).map((i) => ({ ...i, path: i.path.slice(own.length) }));
@@ -324,5 +327,8 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     }
   });
   fill(null);
-  return { element, edit: (r: ReengagementRule) => (fill(r), inputs.name.focus()) };
+  return { element, edit: (r: ReengagementRule) => {
+      fill(r);
+      inputs.name.focus();
+    } };
 }

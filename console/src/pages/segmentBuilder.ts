@@ -59,7 +59,10 @@ export function segmentBuilder(go: (openid: string) => void): HTMLElement {
             h(
               'tr',
               { 'data-member': m.openid },
-              h('td', {}, h('a', { href: `/console/members/${encodeURIComponent(m.openid)}`, onclick: (e: Event) => (e.preventDefault(), go(m.openid)) }, m.nickname ? `${m.nickname} (${m.openid})` : m.openid)),
+              h('td', {}, h('a', { href: `/console/members/${encodeURIComponent(m.openid)}`, onclick: (e: Event) => {
+            e.preventDefault();
+            go(m.openid);
+          } }, m.nickname ? `${m.nickname} (${m.openid})` : m.openid)),
               h('td', {}, m.level),
               h('td', { class: 'num' }, String(m.points)),
               h('td', {}, m.tags.join('、') || '—'),
