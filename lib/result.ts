@@ -35,6 +35,7 @@ const failure =
 export const invalid = failure('invalid');
 export const notFound = failure('not-found');
 export const conflict = failure('conflict');
+/** @public For the roles of issue 13: a person whose role does not allow the action. */
 export const forbidden = failure('forbidden');
 export const unavailable = failure('unavailable');
 export const upstream = failure('upstream');

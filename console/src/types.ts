@@ -125,7 +125,6 @@ export interface ApiIssue {
 // — broadcasts, re-engagement and coupon-template forms —
 import type { previewSchema as broadcastPreviewSchema } from '../../lib/broadcast/broadcastSchema';
 import type { PreviewResult as BroadcastPreviewResult } from '../../lib/broadcast/previewBroadcast';
-import type { SkipReason } from '../../lib/broadcast/broadcast';
 import type { ruleSchema as reengagementRuleSchema } from '../../lib/reengage/rule';
 import type { templateCreateSchema, templateInputSchema } from '../../lib/coupons/couponSchemas';
 
@@ -134,7 +133,7 @@ export type BroadcastPreviewBody = z.input<typeof broadcastPreviewSchema>;
 export interface BroadcastPreviewResponse {
   results: BroadcastPreviewResult[];
 }
-export type { BroadcastPreviewResult, SkipReason };
+export type { BroadcastPreviewResult };
 /** One rule of PUT /admin/reengagement-rules, as the form builds it. */
 export type ReengagementRuleBody = z.input<typeof reengagementRuleSchema>;
 /** POST /admin/coupon-templates; PUT /admin/coupon-templates/{id} takes the same (id may be left out). */

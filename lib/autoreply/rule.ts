@@ -34,7 +34,6 @@ export const matchSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe') }),
   z.object({ type: z.literal('default') }),
 ]);
-export type Match = z.infer<typeof matchSchema>;
 
 export const ruleInputSchema = z.object({
   name: z.string().max(64).optional(),

@@ -33,7 +33,6 @@ const massMessage = z
   .refine((m) => (m.text === undefined) !== (m.mediaId === undefined), 'give either text or mediaId');
 
 export const broadcastMessageSchema = z.discriminatedUnion('channel', [customMessage, templateMessage, massMessage]);
-export type BroadcastMessage = z.infer<typeof broadcastMessageSchema>;
 
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;

@@ -1,4 +1,4 @@
-import { invalidField, ok, type Result } from '../result';
+import { invalidField, ok } from '../result';
 import { BadCursorError } from '../store/memberItemsPage';
 import type { LevelHistoryStore } from './levelHistory';
 

@@ -68,5 +68,3 @@ export function dynamoPointsLedger(table: Table): PointsLedger {
     },
   };
 }
-
-export { BadCursorError } from '../store/memberItemsPage';

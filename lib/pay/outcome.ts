@@ -38,11 +38,6 @@ export function isTransferBillState(v: unknown): v is TransferBillState {
   return typeof v === 'string' && (TRANSFER_BILL_STATES as readonly string[]).includes(v);
 }
 
-/** SUCCESS, FAIL and CANCELLED never change again; only FAIL and CANCELLED free the number for a new bill. */
-export function isFinalTransferState(s: TransferBillState): boolean {
-  return s === 'SUCCESS' || s === 'FAIL' || s === 'CANCELLED';
-}
-
 export type CreateTransferBillResult =
   | { kind: 'ok'; state: TransferBillState; transferBillNo: string; outBillNo: string; createTime?: string; packageInfo?: string; failReason?: string }
   | UnknownOutcome

@@ -63,6 +63,3 @@ export function refusalAction(api: 'transfer' | 'redpack', code: string): Refusa
   const table = api === 'transfer' ? TRANSFER : REDPACK;
   return Object.hasOwn(table, code) ? table[code]! : 'query-first';
 }
-
-/** Every code with a known action, for the docs and the tests. */
-export const KNOWN_REFUSALS = { transfer: TRANSFER, redpack: REDPACK } as const;

@@ -4,7 +4,7 @@ import { CANCELLED_PAYOUTS, decodePayout, FAILED_PAYOUTS, isObject, OPEN_PAYOUTS
 
 import type { Payout, PayoutOrderState } from './payout';
 
-export { FINAL_STATES, isFinal, PAYOUT_STATES, type Payout, type PayoutOrderState } from './payout';
+export { isFinal, PAYOUT_STATES, type Payout, type PayoutOrderState } from './payout';
 
 /** What a step read: its write only lands if the order is still exactly there. */
 export interface Expected {

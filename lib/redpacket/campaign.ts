@@ -62,4 +62,3 @@ export const campaignSchema = z
     if (c.round.maxFen > limits.maxFen) ctx.addIssue({ code: 'custom', path: ['round', 'maxFen'], message: `${c.payout.mode} payouts are at most ${limits.maxFen} fen` });
   });
 
-export type Campaign = z.infer<typeof campaignSchema>;

@@ -1,7 +1,7 @@
 import type { Segment } from '../segments/match';
 import type { CampaignBudget } from './budget';
 import type { ComplianceFinding } from './compliance';
-import { roundAt, type RoundSchedule } from './roundSchedule';
+import { type RoundSchedule } from './roundSchedule';
 import type { RoundSplit } from './splitRound';
 import { addDays, startOfLocalDay } from '../coupons/validity';
 import { parseHhMm } from '../clock/timeZone';
@@ -91,11 +91,6 @@ export function applyLifecycle(c: Pick<CampaignRecord, 'state'>, action: Lifecyc
     case 'close':
       return { state: 'closed' };
   }
-}
-
-/** Whether a round is open now for this campaign, and which. */
-export function currentRound(c: Pick<CampaignRecord, 'config'>, nowMs: number) {
-  return roundAt(c.config.schedule, nowMs);
 }
 
 /** The days of the schedule that can still hold a round: not opened yet, and their round not over. */

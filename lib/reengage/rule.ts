@@ -54,7 +54,6 @@ export const ruleSchema = z
   });
 
 export type ReengagementRule = z.infer<typeof ruleSchema>;
-export type RuleTrigger = ReengagementRule['trigger'];
 
 export const rulesSchema = z.object({ rules: z.array(ruleSchema).max(50) }).superRefine((v, ctx) => {
   const seen = new Set<string>();
