@@ -35,7 +35,6 @@ const failure =
 export const invalid = failure('invalid');
 export const notFound = failure('not-found');
 export const conflict = failure('conflict');
-export const forbidden = failure('forbidden');
 export const unavailable = failure('unavailable');
 export const upstream = failure('upstream');
 
