@@ -5,6 +5,7 @@ import { campaignBody } from './support/campaigns';
 import { startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { eventXml, pushEvent, textXml } from './support/pushes';
 import { assertAccessible } from './support/accessibility';
+import { drained } from './support/localAws';
 
 // The payouts page in headless Chromium over the real admin API, with the sandbox as WeChat Pay:
 // followers grab through the callback while the merchant's balance is empty (held) or while WeChat
@@ -32,6 +33,8 @@ before(async () => {
     if (i === 2) await pay('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'refuse', code: 'NO_AUTH', times: 1 });
     assert.equal((await handleWeChat(pushEvent(eventXml(openid, 'subscribe')))).statusCode, 200);
     assert.match(String((await handleWeChat(pushEvent(textXml(openid, '发放红包')))).body), /抢到 1\.00 元/);
+    // The payout worker takes the order off its queue before the next grab (the fault is for the third).
+    await drained();
   }
   const listed = [...(await admin('GET', '/admin/payouts?state=held')).body.payouts, ...(await admin('GET', '/admin/payouts?state=failed')).body.payouts] as { ref: string; openid: string; state: string }[];
   for (const p of listed) refs[p.openid] = p.ref;
@@ -64,6 +67,7 @@ test('retry of a held payout after a top-up sends it under the same ref; it leav
   await page.getByRole('button', { name: `重试 ${ref}` }).click();
   await page.getByRole('status').filter({ hasText: `${ref} 已按原单号重新发送` }).waitFor({ timeout: WAIT });
   await rowOf(ref).waitFor({ state: 'detached', timeout: WAIT });
+  await drained();
   assert.equal((await order(ref)).state, 'awaiting-confirmation');
 });
 
@@ -89,6 +93,7 @@ test('retry of a failed payout makes a new order and the failed one shows what r
   const old = await order(ref);
   assert.ok(old.retriedAs, 'linked to its retry');
   assert.match(await said.innerText(), new RegExp(old.retriedAs));
+  await drained();
   assert.equal((await order(old.retriedAs)).state, 'awaiting-confirmation');
   await rowOf(ref).getByText(`已重发为 ${old.retriedAs}`).waitFor({ timeout: WAIT });
   assert.equal(await rowOf(ref).getByRole('button').count(), 0);

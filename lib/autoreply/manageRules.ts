@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { z } from 'zod';
 import type { Clock } from '../clock/clock';
 import { conflict, notFound, ok, type Result } from '../result';
 import { compileRules, findTextReply, findWelcome } from './engine';
-import type { ReplySpec, Rule, ruleInputSchema } from './rule';
+import type { ReplySpec, Rule, RuleInput } from './rule';
 import type { RuleStore } from './ruleStore';
 
 type RulePorts = { rules: RuleStore; clock: Clock };
-type RuleInput = z.infer<typeof ruleInputSchema>;
 
 const byPriority = (a: Rule, b: Rule) => a.priority - b.priority || a.id.localeCompare(b.id);
 const stamp = (ports: RulePorts, id: string, input: RuleInput): Rule => ({ ...input, id, updatedAt: new Date(ports.clock.now()).toISOString() });

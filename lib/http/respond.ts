@@ -2,7 +2,7 @@ import type { Failure, FailureKind, MaybeNew, Result } from '../result';
 import { json, type HttpResult } from './response';
 
 /** The one place where a failure's kind becomes an HTTP status. */
-export const STATUS_OF_FAILURE: Readonly<Record<FailureKind, number>> = {
+const STATUS_OF_FAILURE: Readonly<Record<FailureKind, number>> = {
   invalid: 400,
   forbidden: 403,
   'not-found': 404,

@@ -99,7 +99,7 @@ export function matchRoute<R extends Route>(routes: CompiledRoute<R>[], method: 
 }
 
 /** A 400 whose message names the bad field, e.g. `match.pattern: too long`. */
-export function invalid(error: z.ZodError): HttpResult {
+function invalid(error: z.ZodError): HttpResult {
   const issues = error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
   return failureResponse({ kind: 'invalid', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), details: { issues } });
 }

@@ -18,9 +18,9 @@ export interface ImportMembersPorts {
   startJob: (jobId: string) => Promise<void>;
 }
 
-export const DEFAULT_SYNC_MAX_ROWS = 2_000;
+const DEFAULT_SYNC_MAX_ROWS = 2_000;
 
-export const DEFAULT_BUDGET_MS = 24_000;
+const DEFAULT_BUDGET_MS = 24_000;
 
 export type ImportOutcome =
   /** Imported now: the counts, every row's error in row order, and what time left undone. */

@@ -4,8 +4,15 @@ import { changePoints, type PointsPorts } from './grantPoints';
 import type { MemberStore } from './memberStore';
 import type { PointsChange, PointsEntry } from './points';
 
+export interface PointsHistory {
+  balance: number;
+  lifetimePoints: number;
+  ledger: PointsEntry[];
+  cursor: string | null;
+}
+
 /** A member's balance, lifetime points and ledger, newest first, a page at a time. */
-export async function pointsHistory(ports: { members: MemberStore; points: PointsPorts }, openid: string, page: { limit: number; cursor?: string }) {
+export async function pointsHistory(ports: { members: MemberStore; points: PointsPorts }, openid: string, page: { limit: number; cursor?: string }): Promise<Result<PointsHistory>> {
   const member = await ports.members.get(openid);
   if (!member) return notFound(`member ${openid} not found`);
   try {

@@ -3,8 +3,19 @@ import type { ConfigDocument } from '../store/configDocument';
 import type { ReengagementRule } from './rule';
 import type { TouchStore } from './touchStore';
 
+export interface ReengagementReport {
+  rule: string;
+  attributionDays: number | null;
+  sent: number;
+  failed: number;
+  skipped: number;
+  reengaged: number;
+  /** Re-engaged members per sent notice. */
+  rate: number;
+}
+
 /** How a re-engagement rule did: notices sent, failed, skipped, members who came back. */
-export async function reengagementReport(ports: { rules: ConfigDocument<ReengagementRule[]>; touches: Pick<TouchStore, 'counters'> }, ruleId: string) {
+export async function reengagementReport(ports: { rules: ConfigDocument<ReengagementRule[]>; touches: Pick<TouchStore, 'counters'> }, ruleId: string): Promise<Result<ReengagementReport>> {
   const rule = (await ports.rules.get()).find((r) => r.id === ruleId);
   const c = await ports.touches.counters(ruleId);
   // A rule removed since still has its numbers.
@@ -18,7 +29,6 @@ export async function reengagementReport(ports: { rules: ConfigDocument<Reengage
     failed: c.failed ?? 0,
     skipped: c.skipped ?? 0,
     reengaged,
-    /** Re-engaged members per sent notice. */
     rate: sent === 0 ? 0 : Math.round((reengaged / sent) * 1000) / 1000,
   });
 }
