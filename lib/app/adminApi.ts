@@ -42,7 +42,6 @@ function buildAdminRoutes(app: App) {
   const segmentIndex = dynamoSegmentIndex(table);
   return compileRoutes([
     ...accountRoutes({ appId, timeZone }),
-    // Before /admin/members/{openid}, so `import` is never read as an openid.
     ...importRoutes({ table, clock, levels: () => levelsDocument(app).get(), startJob: importJobStarter(app), syncMaxRows: app.config.importSyncMaxRows }),
     ...memberSearchRoutes({ table, segments: { clock, index: segmentIndex } }),
     ...memberRoutes({ members: dynamoMemberStore(table), points: crmPorts(app) }),

@@ -1,4 +1,4 @@
-import { invalidField, ok } from '../result';
+import { invalidField, ok, type Result } from '../result';
 import { BadCursorError } from '../store/memberItemsPage';
 import type { LevelChange, LevelHistoryStore } from './levelHistory';
 

@@ -1,4 +1,4 @@
-import { notFound, ok } from '../result';
+import { notFound, ok, type Result } from '../result';
 import type { ConfigDocument } from '../store/configDocument';
 import type { ReengagementRule } from './rule';
 import type { TouchStore } from './touchStore';
