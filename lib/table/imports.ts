@@ -1,8 +1,8 @@
 import type { ImportJobStatus } from '../import/importJobs';
 import type { ImportRow, RowError } from '../import/row';
-import { decode, list, isNumber, isString, KEY_ATTRIBUTES, oneOf, opt, recordOf, req, tableItem, without, type RawItem, type TableItem } from './codec';
+import { decode, list, isNumber, isString, KEY_ATTRIBUTES, oneOf, opt, req, tableItem, without, type RawItem, type TableItem } from './codec';
 import type { ItemType } from './itemType';
-import { PROFILE_SK } from './members';
+import { PERSON_FIELDS, PROFILE_SK } from './members';
 
 /**
  * Lookup items find a person by what other channels know about them. Each points (`targetPk`) to
@@ -27,17 +27,7 @@ export function lookupTarget(item: RawItem | undefined): string | undefined {
  * What imports and linking read of a person's profile, follower or prospect: the identities and
  * spend they merge, the level an import may raise, and the version that guards every change.
  */
-const personShape = {
-  phone: opt(isString),
-  unionid: opt(isString),
-  name: opt(isString),
-  spendByChannel: opt(recordOf(isNumber)),
-  spendFen: opt(isNumber),
-  externalIds: opt(recordOf(isString)),
-  version: opt(isNumber),
-  level: opt(isString),
-  lifetimePoints: opt(isNumber),
-};
+const personShape = { ...PERSON_FIELDS, level: opt(isString), lifetimePoints: opt(isNumber) };
 export type PersonItem = ReturnType<typeof decodePerson>;
 export function decodePerson(item: RawItem) {
   return decode(tableItem(item), personShape, 'profile');

@@ -41,6 +41,20 @@ export const levelNoticeKey = (openid: string, at: string) => ({ pk: memberPk(op
 // The entry level: the first of the default levels (普通).
 const DEFAULT_LEVEL = DEFAULT_LEVELS[0]!.name;
 
+/**
+ * What a person's profile holds from other channels, a follower's (`MEMBER#…/PROFILE`) or an
+ * imported prospect's (`PROSPECT#…/PROFILE`), and the version every change of it is guarded by.
+ */
+export const PERSON_FIELDS = {
+  phone: opt(isString),
+  unionid: opt(isString),
+  name: opt(isString),
+  spendByChannel: opt(recordOf(isNumber)),
+  spendFen: opt(isNumber),
+  externalIds: opt(recordOf(isString)),
+  version: opt(isNumber),
+};
+
 /** The profile as stored: a Member whose points, level, tags and subscription may not be written yet. */
 type StoredProfile = Omit<Member, 'points' | 'level' | 'tags' | 'subscribed'> & Partial<Pick<Member, 'points' | 'level' | 'tags' | 'subscribed'>>;
 
@@ -71,14 +85,8 @@ const profileShape = {
   levelChangedAt: opt(isString),
   lastSignInDay: opt(isString),
   signInStreak: opt(isNumber),
-  phone: opt(isString),
-  unionid: opt(isString),
-  name: opt(isString),
-  spendByChannel: opt(recordOf(isNumber)),
-  spendFen: opt(isNumber),
-  externalIds: opt(recordOf(isString)),
+  ...PERSON_FIELDS,
   mergedProspectAt: opt(isString),
-  version: opt(isNumber),
   updatedAt: opt(isString),
 } satisfies ShapeOf<StoredProfile>;
 
