@@ -1,6 +1,7 @@
 import type { BroadcastRecord } from '../broadcast/broadcast';
 import type { DeliveryRecord, DeliveryStore } from '../broadcast/deliveryStore';
-import { blob, decode, isNumber, isObject, isString, isStringArray, ItemShapeError, req, type RawItem } from './codec';
+import { blob, decode, isNumber, isObject, isString, isStringArray, ItemShapeError, req, once, type RawItem } from './codec';
+import { counterSk } from './activity';
 import type { ItemType } from './itemType';
 import { memberPk } from './members';
 
@@ -22,7 +23,7 @@ export function decodeBroadcast(item: RawItem): BroadcastRecord {
  * never writes one hot item.
  */
 export const broadcastCounterPk = (broadcastId: string) => `BCAST#${broadcastId}`;
-export const broadcastCounterKey = (broadcastId: string, shard: number) => ({ pk: broadcastCounterPk(broadcastId), sk: `COUNT#${shard}` });
+export const broadcastCounterKey = (broadcastId: string, shard: number) => ({ pk: broadcastCounterPk(broadcastId), sk: counterSk(shard) });
 /** The touches a member received in one local month (`YYYY-MM`). */
 export const touchKey = (openid: string, month: string) => ({ pk: memberPk(openid), sk: `TOUCH#${month}` });
 export const RECORD_PREFIX = 'B_';
@@ -59,15 +60,15 @@ export function decodeMassMessage(item: RawItem): { broadcastId: string; shard: 
 }
 
 export type JobReport = Parameters<DeliveryStore['recordJobFinished']>[0];
-const reportShape = { msgid: req(isString), openid: req(isString), months: req(isStringArray), ok: req(isNumber), failed: req(isNumber), status: req(isString) };
+const reportShape = /* @__PURE__ */ once(() => ({ msgid: req(isString), openid: req(isString), months: req(isStringArray), ok: req(isNumber), failed: req(isNumber), status: req(isString) }));
 
 /** The job report an early-report item holds. */
 export function decodeEarlyReport(item: RawItem): JobReport {
   const { report } = decode(item, { report: req(isObject) }, 'early report');
-  return decode(report, reportShape, 'early report');
+  return decode(report, reportShape(), 'early report');
 }
 
-export const BROADCAST_ITEM_TYPES: readonly ItemType[] = [
+export const broadcastItemTypes = (): readonly ItemType[] => [
   { name: 'broadcast', key: 'BROADCASTS / <id>', names: [], example: broadcastKey('b'), writtenBy: 'lib/broadcast/broadcastStore.ts' },
   { name: 'broadcast counter', key: 'BCAST#<id> / COUNT#<shard>', names: [], example: broadcastCounterKey('b', 0), writtenBy: 'lib/broadcast/dynamoDeliveryStore.ts' },
   { name: 'touch', key: 'MEMBER#<openid> / TOUCH#<month>', names: ['openid'], example: touchKey('o', '2026-01'), writtenBy: 'lib/broadcast/dynamoDeliveryStore.ts (broadcasts received per month)' },

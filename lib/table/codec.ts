@@ -59,6 +59,15 @@ export interface OptionalField<T> {
 export type Field<T> = RequiredField<T> | OptionalField<T>;
 export type Shape = Record<string, Field<unknown>>;
 
+/**
+ * A value built on first use and kept. Shapes are built this way (and marked pure), so a function
+ * bundle that decodes nothing of a kind carries none of its shape.
+ */
+export function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
+}
+
 export const req = <T>(check: Check<T>): RequiredField<T> => ({ check, optional: false });
 export const opt = <T>(check: Check<T>): OptionalField<T> => ({ check, optional: true });
 

@@ -38,7 +38,7 @@ export function decodeRule(item: RawItem): Rule {
 /** The marker that the demo configuration was loaded once. */
 export const DEMO_SEED_KEY = { pk: 'CONFIG#SEED', sk: 'DEMO' };
 
-export const CONFIG_ITEM_TYPES: readonly ItemType[] = [
+export const configItemTypes = (): readonly ItemType[] => [
   { name: 'configuration document', key: 'CONFIG#<name> / <name>', names: [], example: configDocumentKey('LEVELS'), writtenBy: 'lib/store/configDocument.ts' },
   { name: 'access token', key: 'CONFIG#ACCESS_TOKEN / TOKEN | LEASE', names: [], example: ACCESS_TOKEN_KEY, writtenBy: 'lib/wechat/dynamoTokenStore.ts' },
   { name: 'menu', key: 'CONFIG#MENU / MENU', names: [], example: MENU_KEY, writtenBy: 'lib/menu/menuStore.ts' },

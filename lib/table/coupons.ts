@@ -1,5 +1,5 @@
 import type { Coupon, CouponTemplate, CouponValue } from '../coupons/coupon';
-import { blob, decode, named, isString, oneOf, opt, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
+import { blob, decode, named, isString, oneOf, opt, req, withoutKeys, once, type RawItem, type ShapeOf } from './codec';
 import type { ItemType } from './itemType';
 import { memberPk } from './members';
 
@@ -16,7 +16,7 @@ export const couponIssueKey = (openid: string, key: string) => ({ pk: memberPk(o
 export const COUPON_TEMPLATES_PK = 'CONFIG#COUPON_TEMPLATE';
 export const couponTemplateKey = (id: string) => ({ pk: COUPON_TEMPLATES_PK, sk: id });
 
-const couponShape = {
+const couponShape = /* @__PURE__ */ once(() => ({
   code: req(isString),
   templateId: req(isString),
   title: req(isString),
@@ -28,11 +28,11 @@ const couponShape = {
   status: req(oneOf(['issued', 'redeemed'])),
   redeemedAt: opt(isString),
   redeemedBy: opt(isString),
-} satisfies ShapeOf<Coupon>;
+} satisfies ShapeOf<Coupon>));
 
 /** A coupon item (by code, or the member's copy) as a Coupon. */
 export function decodeCoupon(item: RawItem): Coupon {
-  return decode(withoutKeys(item), couponShape, named(item, 'coupon'));
+  return decode(withoutKeys(item), couponShape(), named(item, 'coupon'));
 }
 
 /** The template a template item holds. */
@@ -40,7 +40,7 @@ export function decodeCouponTemplate(item: RawItem): CouponTemplate {
   return decode(item, { template: req(blob<CouponTemplate>()) }, 'coupon template').template;
 }
 
-export const COUPON_ITEM_TYPES: readonly ItemType[] = [
+export const couponItemTypes = (): readonly ItemType[] => [
   { name: 'coupon', key: 'COUPON#<code> / COUPON', names: ['openid'], example: couponKey('C'), writtenBy: 'lib/coupons/dynamoCouponStore.ts' },
   { name: "member's coupon copy", key: 'MEMBER#<openid> / COUPON#<issuedAt>#<code>', names: ['openid'], example: memberCouponKey({ openid: 'o', issuedAt: '2026-01-01T00:00:00.000Z', code: 'C' }), writtenBy: "lib/coupons/dynamoCouponStore.ts (the member's copy)" },
   { name: 'coupon issue record', key: 'MEMBER#<openid> / COUPONKEY#<key>', names: ['openid'], example: couponIssueKey('o', 'k'), writtenBy: 'lib/coupons/dynamoCouponStore.ts (idempotency of issues)' },

@@ -1,8 +1,8 @@
 import type { ImportJobStatus } from '../import/importJobs';
 import type { ImportRow, RowError } from '../import/row';
-import { decode, list, isNumber, isString, KEY_ATTRIBUTES, oneOf, opt, recordOf, req, tableItem, without, type RawItem, type TableItem } from './codec';
+import { decode, list, isNumber, isString, KEY_ATTRIBUTES, oneOf, opt, req, tableItem, without, once, type RawItem, type TableItem } from './codec';
 import type { ItemType } from './itemType';
-import { PROFILE_SK } from './members';
+import { personFields, PROFILE_SK } from './members';
 
 /**
  * Lookup items find a person by what other channels know about them. Each points (`targetPk`) to
@@ -27,20 +27,10 @@ export function lookupTarget(item: RawItem | undefined): string | undefined {
  * What imports and linking read of a person's profile, follower or prospect: the identities and
  * spend they merge, the level an import may raise, and the version that guards every change.
  */
-const personShape = {
-  phone: opt(isString),
-  unionid: opt(isString),
-  name: opt(isString),
-  spendByChannel: opt(recordOf(isNumber)),
-  spendFen: opt(isNumber),
-  externalIds: opt(recordOf(isString)),
-  version: opt(isNumber),
-  level: opt(isString),
-  lifetimePoints: opt(isNumber),
-};
+const personShape = /* @__PURE__ */ once(() => ({ ...personFields(), level: opt(isString), lifetimePoints: opt(isNumber) }));
 export type PersonItem = ReturnType<typeof decodePerson>;
 export function decodePerson(item: RawItem) {
-  return decode(tableItem(item), personShape, 'profile');
+  return decode(tableItem(item), personShape(), 'profile');
 }
 
 /** Import jobs: a status item and the rows in chunks; jobs not done are listed on gsi1. */
@@ -55,7 +45,7 @@ export const isImportChunkKey = (key: { pk: string; sk: string }) => key.pk.star
  */
 export const OPEN_IMPORT_JOBS = 'IMPORTJOB#OPEN';
 
-const jobShape = {
+const jobShape = /* @__PURE__ */ once(() => ({
   jobId: req(isString),
   state: req(oneOf(['queued', 'running', 'done'])),
   totalRows: req(isNumber),
@@ -68,11 +58,11 @@ const jobShape = {
   errors: req(list<RowError>()),
   createdAt: req(isString),
   finishedAt: opt(isString),
-};
+}));
 
 /** A job's status item as the status (without its keys and TTL). */
 export function decodeImportJob(item: RawItem): ImportJobStatus {
-  return decode(without(item, [...KEY_ATTRIBUTES, 'expiresAt']), jobShape, 'import job');
+  return decode(without(item, [...KEY_ATTRIBUTES, 'expiresAt']), jobShape(), 'import job');
 }
 
 /** The rows a chunk item holds (none when it is gone). */
@@ -87,7 +77,7 @@ export function decodeLinkNote(item: RawItem): TableItem & { openid: string } {
   return decode(tableItem(item), { openid: req(isString) }, 'link note');
 }
 
-export const IMPORT_ITEM_TYPES: readonly ItemType[] = [
+export const importItemTypes = (): readonly ItemType[] => [
   { name: 'lookup', key: 'LOOKUP#PHONE#<phone> | LOOKUP#UNIONID#<unionid> / LOOKUP', names: ['phone', 'unionid', 'openid'], example: lookupKey(phoneLookup('13900000000')), writtenBy: 'lib/import/importRows.ts, lib/import/linkProspects.ts' },
   { name: 'prospect', key: 'PROSPECT#<id> / PROFILE', names: ['phone', 'unionid'], example: prospectKey('p'), writtenBy: 'lib/import/importRows.ts' },
   { name: 'import job status', key: 'IMPORTJOB#<job> / STATUS', names: [], example: importJobStatusKey('j'), writtenBy: 'lib/import/importJobs.ts (row errors name rows by number only)' },

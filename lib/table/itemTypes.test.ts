@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MEMBER_ITEM_FAMILIES, PARTITION_FAMILIES } from '../privacy/memberData';
-import { ITEM_TYPES, MEMBER_NAMING_ITEM_TYPES, isMemberPk, skSegment } from './index';
+import { isMemberPk, itemTypes, memberNamingItemTypes, skSegment } from './index';
+
+const ITEM_TYPES = itemTypes();
+const MEMBER_NAMING_ITEM_TYPES = memberNamingItemTypes();
 
 const holders = (key: { pk: string; sk: string }) => MEMBER_ITEM_FAMILIES.filter((f) => f.holds(key)).map((f) => f.name);
 

@@ -1,35 +1,35 @@
-import { ACTIVITY_ITEM_TYPES } from './activity';
-import { BROADCAST_ITEM_TYPES } from './broadcasts';
-import { CONFIG_ITEM_TYPES } from './config';
-import { CONVERSATION_ITEM_TYPES } from './conversation';
-import { COUPON_ITEM_TYPES } from './coupons';
-import { IMPORT_ITEM_TYPES } from './imports';
+import { activityItemTypes } from './activity';
+import { broadcastItemTypes } from './broadcasts';
+import { configItemTypes } from './config';
+import { conversationItemTypes } from './conversation';
+import { couponItemTypes } from './coupons';
+import { importItemTypes } from './imports';
 import type { ItemType } from './itemType';
-import { isMemberPk, MEMBER_ITEM_TYPES } from './members';
-import { PAYOUT_ITEM_TYPES } from './payouts';
-import { PRIVACY_ITEM_TYPES } from './privacy';
-import { REDPACKET_ITEM_TYPES } from './redpackets';
-import { SEGMENT_ITEM_TYPES } from './segments';
-import { WALLET_ITEM_TYPES } from './wallet';
+import { isMemberPk, memberItemTypes } from './members';
+import { payoutItemTypes } from './payouts';
+import { privacyItemTypes } from './privacy';
+import { redpacketItemTypes } from './redpackets';
+import { segmentItemTypes } from './segments';
+import { walletItemTypes } from './wallet';
 
 /** Every kind of item the table holds, capability by capability. */
-export const ITEM_TYPES: readonly ItemType[] = [
-  ...MEMBER_ITEM_TYPES,
-  ...SEGMENT_ITEM_TYPES,
-  ...COUPON_ITEM_TYPES,
-  ...WALLET_ITEM_TYPES,
-  ...REDPACKET_ITEM_TYPES,
-  ...PAYOUT_ITEM_TYPES,
-  ...BROADCAST_ITEM_TYPES,
-  ...IMPORT_ITEM_TYPES,
-  ...CONVERSATION_ITEM_TYPES,
-  ...ACTIVITY_ITEM_TYPES,
-  ...PRIVACY_ITEM_TYPES,
-  ...CONFIG_ITEM_TYPES,
+export const itemTypes = (): readonly ItemType[] => [
+  ...memberItemTypes(),
+  ...segmentItemTypes(),
+  ...couponItemTypes(),
+  ...walletItemTypes(),
+  ...redpacketItemTypes(),
+  ...payoutItemTypes(),
+  ...broadcastItemTypes(),
+  ...importItemTypes(),
+  ...conversationItemTypes(),
+  ...activityItemTypes(),
+  ...privacyItemTypes(),
+  ...configItemTypes(),
 ];
 
 /** The item types that name a member (openid, phone or unionid): erasure and export must cover each. */
-export const MEMBER_NAMING_ITEM_TYPES = ITEM_TYPES.filter((t) => t.names.length > 0);
+export const memberNamingItemTypes = () => itemTypes().filter((t) => t.names.length > 0);
 
 /** The first segment of a sort key: `LEDGER` for `LEDGER#…`, `PROFILE` for `PROFILE`. */
 export const skSegment = (sk: string) => sk.split('#')[0]!;
@@ -40,7 +40,7 @@ export const skSegment = (sk: string) => sk.split('#')[0]!;
  */
 export function memberPartitionKinds(): { sk: string; writtenBy: string }[] {
   const kinds = new Map<string, string[]>();
-  for (const t of ITEM_TYPES) {
+  for (const t of itemTypes()) {
     if (!isMemberPk(t.example.pk)) continue;
     const sk = skSegment(t.example.sk);
     const writers = kinds.get(sk) ?? [];

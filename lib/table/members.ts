@@ -2,7 +2,7 @@ import { DEFAULT_LEVELS } from '../levels/levels';
 import type { Member } from '../members/member';
 import type { PointsEntry } from '../members/points';
 import { shardOf } from '../segments/shard';
-import { blob, decode, isBoolean, isNumber, isObject, isString, isStringArray, named, oneOf, opt, recordOf, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
+import { blob, decode, isBoolean, isNumber, isObject, isString, isStringArray, named, oneOf, opt, recordOf, req, withoutKeys, once, type RawItem, type ShapeOf } from './codec';
 import type { ItemType } from './itemType';
 
 /**
@@ -38,13 +38,24 @@ export const LEVEL_HISTORY_PREFIX = 'LEVEL#';
 export const levelHistoryKey = (openid: string, at: string) => ({ pk: memberPk(openid), sk: `${LEVEL_HISTORY_PREFIX}${at}` });
 export const levelNoticeKey = (openid: string, at: string) => ({ pk: memberPk(openid), sk: `NOTICE#${at}#level-changed` });
 
-// The entry level: the first of the default levels (普通).
-const DEFAULT_LEVEL = DEFAULT_LEVELS[0]!.name;
+/**
+ * What a person's profile holds from other channels, a follower's (`MEMBER#…/PROFILE`) or an
+ * imported prospect's (`PROSPECT#…/PROFILE`), and the version every change of it is guarded by.
+ */
+export const personFields = () => ({
+  phone: opt(isString),
+  unionid: opt(isString),
+  name: opt(isString),
+  spendByChannel: opt(recordOf(isNumber)),
+  spendFen: opt(isNumber),
+  externalIds: opt(recordOf(isString)),
+  version: opt(isNumber),
+});
 
 /** The profile as stored: a Member whose points, level, tags and subscription may not be written yet. */
 type StoredProfile = Omit<Member, 'points' | 'level' | 'tags' | 'subscribed'> & Partial<Pick<Member, 'points' | 'level' | 'tags' | 'subscribed'>>;
 
-const profileShape = {
+const profileShape = /* @__PURE__ */ once(() => ({
   openid: req(isString),
   subscribed: opt(isBoolean),
   subscribedAt: opt(isString),
@@ -71,21 +82,16 @@ const profileShape = {
   levelChangedAt: opt(isString),
   lastSignInDay: opt(isString),
   signInStreak: opt(isNumber),
-  phone: opt(isString),
-  unionid: opt(isString),
-  name: opt(isString),
-  spendByChannel: opt(recordOf(isNumber)),
-  spendFen: opt(isNumber),
-  externalIds: opt(recordOf(isString)),
+  ...personFields(),
   mergedProspectAt: opt(isString),
-  version: opt(isNumber),
   updatedAt: opt(isString),
-} satisfies ShapeOf<StoredProfile>;
+} satisfies ShapeOf<StoredProfile>));
 
 /** A member's profile item as a Member (keys off; points, level, tags and subscription defaulted). */
 export function decodeMember(item: RawItem): Member {
-  const m = decode(withoutKeys(item), profileShape, named(item, 'member profile'));
-  return { ...m, points: m.points ?? 0, level: m.level ?? DEFAULT_LEVEL, tags: m.tags ?? [], subscribed: m.subscribed ?? false };
+  const m = decode(withoutKeys(item), profileShape(), named(item, 'member profile'));
+  // A profile not levelled yet is at the entry level: the first of the default levels (普通).
+  return { ...m, points: m.points ?? 0, level: m.level ?? DEFAULT_LEVELS[0]!.name, tags: m.tags ?? [], subscribed: m.subscribed ?? false };
 }
 
 /** Attributes a points change may set on the profile beside the balance (level, lots, streak) and the level index. */
@@ -101,7 +107,7 @@ export function versionGuard(version: number, opts: { exists?: boolean } = {}): 
 }
 
 const pointsKinds = ['grant', 'redeem', 'expire', 'signin', 'adjust'] as const;
-const pointsEntryShape = {
+const pointsEntryShape = /* @__PURE__ */ once(() => ({
   openid: req(isString),
   at: req(isString),
   balanceAfter: req(isNumber),
@@ -109,11 +115,11 @@ const pointsEntryShape = {
   reason: req(isString),
   idempotencyKey: req(isString),
   kind: req(oneOf(pointsKinds)),
-} satisfies ShapeOf<PointsEntry>;
+} satisfies ShapeOf<PointsEntry>));
 
 /** A ledger entry item (or the entry an idempotency record holds) as a PointsEntry. */
 export function decodePointsEntry(item: RawItem): PointsEntry {
-  return decode(withoutKeys(item), pointsEntryShape, named(item, 'points entry'));
+  return decode(withoutKeys(item), pointsEntryShape(), named(item, 'points entry'));
 }
 
 /** The entry an idempotency record holds, if the item is one. */
@@ -121,7 +127,7 @@ export function decodeIdempotencyRecord(item: RawItem | undefined): PointsEntry 
   return item && isObject(item.entry) ? decodePointsEntry(item.entry) : undefined;
 }
 
-export const MEMBER_ITEM_TYPES: readonly ItemType[] = [
+export const memberItemTypes = (): readonly ItemType[] => [
   { name: 'member profile', key: 'MEMBER#<openid> / PROFILE', names: ['openid', 'phone', 'unionid'], example: memberKey('o'), writtenBy: 'lib/members/dynamoMemberStore.ts, lib/import (phone, unionid, name)' },
   { name: 'points ledger entry', key: 'MEMBER#<openid> / LEDGER#<at>#<key>', names: ['openid'], example: ledgerEntryKey('o', '2026-01-01T00:00:00.000Z', 'k'), writtenBy: 'lib/members/dynamoPointsLedger.ts' },
   { name: 'points idempotency record', key: 'MEMBER#<openid> / IDEM#<key>', names: ['openid'], example: pointsIdempotencyKey('o', 'k'), writtenBy: 'lib/members/dynamoPointsLedger.ts (idempotency records of points changes)' },

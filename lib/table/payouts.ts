@@ -1,5 +1,5 @@
 import { PAYOUT_STATES, type Payout } from '../payouts/payout';
-import { decode, isNumber, named, isString, oneOf, opt, req, withoutKeys, type RawItem, type ShapeOf } from './codec';
+import { decode, isNumber, named, isString, oneOf, opt, req, withoutKeys, once, type RawItem, type ShapeOf } from './codec';
 import type { ItemType } from './itemType';
 
 /** One payout order (transfer bill or cash red packet), keyed by its merchant reference (out_bill_no / mch_billno). */
@@ -13,7 +13,7 @@ export const OPEN_PAYOUTS = 'PAYOUT#OPEN';
 export const FAILED_PAYOUTS = 'PAYOUT#FAILED';
 export const CANCELLED_PAYOUTS = 'PAYOUT#CANCELLED';
 
-const payoutShape = {
+const payoutShape = /* @__PURE__ */ once(() => ({
   ref: req(isString),
   mode: req(oneOf(['transfer', 'redpack'])),
   source: opt(oneOf(['withdrawal'])),
@@ -40,12 +40,12 @@ const payoutShape = {
   erasedAt: opt(isString),
   createdAt: req(isString),
   updatedAt: req(isString),
-} satisfies ShapeOf<Payout>;
+} satisfies ShapeOf<Payout>));
 
 export function decodePayout(item: RawItem): Payout {
-  return decode(withoutKeys(item), payoutShape, named(item, 'payout order'));
+  return decode(withoutKeys(item), payoutShape(), named(item, 'payout order'));
 }
 
-export const PAYOUT_ITEM_TYPES: readonly ItemType[] = [
+export const payoutItemTypes = (): readonly ItemType[] => [
   { name: 'payout order', key: 'PAYOUT#<ref> / PAYOUT', names: ['openid'], example: payoutKey('R'), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (payoutItems), lib/wallet/wallet.ts (withdraw)' },
 ];

@@ -16,7 +16,7 @@ export function decodeErasureMarker(item: RawItem): { erasureId: string; auditSk
   return { erasureId: m.erasureId, auditSk: m.auditSk, startedAt: m.startedAt };
 }
 
-export const PRIVACY_ITEM_TYPES: readonly ItemType[] = [
+export const privacyItemTypes = (): readonly ItemType[] => [
   { name: 'erasure marker', key: 'MEMBER#<openid> / ERASURE', names: ['openid'], example: erasureMarkerKey('o'), writtenBy: 'lib/privacy/eraseMember.ts (an erasure under way)' },
   { name: 'erasure audit entry', key: 'AUDIT#ERASURE / <startedAt>#<erasure id>', names: [], example: erasureAuditKey('2026-01-01T00:00:00.000Z#e'), writtenBy: 'lib/privacy/eraseMember.ts (pseudonym only)' },
 ];

@@ -1,7 +1,7 @@
 import type { CampaignRecord } from '../redpacket/campaignRecord';
 import { shardOf, type RoundSnapshot } from '../redpacket/round';
 import type { BestLuck, StoredRound, TakenShare } from '../redpacket/roundStore';
-import { blob, decode, isBoolean, isNumber, isNumberSet, isString, oneOf, opt, req, type RawItem } from './codec';
+import { blob, decode, isBoolean, isNumber, isNumberSet, isString, oneOf, opt, req, once, type RawItem } from './codec';
 import type { ItemType } from './itemType';
 import { memberPk } from './members';
 
@@ -34,7 +34,7 @@ export function decodeCampaign(item: RawItem): CampaignRecord {
 }
 
 const ROUND_STATUSES = ['opening', 'open', 'closing', 'closed'] as const;
-const roundShape = {
+const roundShape = /* @__PURE__ */ once(() => ({
   snapshot: req(blob<RoundSnapshot>()),
   status: req(oneOf(ROUND_STATUSES)),
   bestLuck: opt(blob<BestLuck>()),
@@ -44,16 +44,16 @@ const roundShape = {
   unfunded: opt(isBoolean),
   /** Until when the first opener lays the round out (while `opening`). */
   openLeaseUntil: opt(isNumber),
-};
+}));
 
 export function decodeRound(item: RawItem): StoredRound {
-  const r = decode(item, roundShape, 'round');
+  const r = decode(item, roundShape(), 'round');
   return { snapshot: r.snapshot, status: r.status, bestLuck: r.bestLuck, returnedFen: r.returnedFen, closedAt: r.closedAt, prize: r.prize, unfunded: r.unfunded };
 }
 
 /** Until when the round's opener holds it (undefined when nobody does). */
 export function roundOpenLease(item: RawItem): number | undefined {
-  return decode(item, roundShape, 'round').openLeaseUntil;
+  return decode(item, roundShape(), 'round').openLeaseUntil;
 }
 
 /** A shard's counter: shares laid out, taken and returned, and its bonus pool (absent on rounds from before budgets). */
@@ -91,7 +91,7 @@ export function decodeBudgetLedger(item: RawItem | undefined): number | undefine
   return decode(item ?? {}, { reservedFen: opt(isNumber) }, 'budget ledger').reservedFen;
 }
 
-export const REDPACKET_ITEM_TYPES: readonly ItemType[] = [
+export const redpacketItemTypes = (): readonly ItemType[] => [
   { name: 'campaign', key: 'CAMPAIGNS / <id>', names: [], example: campaignKey('c'), writtenBy: 'lib/redpacket/campaignStore.ts' },
   { name: 'round', key: 'RPROUNDS#<campaign> / <day>', names: ['openid'], example: roundKey('c', '2026-01-01'), writtenBy: 'lib/redpacket/dynamoRoundStore.ts, lib/redpacket/closeRound.ts (bestLuck names the luckiest grabber)' },
   { name: 'free share', key: 'RPSHARD#<campaign>#<day>#<shard> / FREE#<index>', names: [], example: shareKey({ campaignId: 'c', day: '2026-01-01', shards: 4 }, 'FREE', 3), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (a lock names its holder by a keyed hash only)' },
