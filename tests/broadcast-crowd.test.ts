@@ -24,7 +24,11 @@ let rt: App;
 const crashes = { afterSend: 0, beforeSettling: 0 };
 
 const once = new Set<string>();
-const firstTime = (key: string) => (once.has(key) ? false : (once.add(key), true));
+const firstTime = (key: string) => {
+  if (once.has(key)) return false;
+  once.add(key);
+  return true;
+};
 
 /** The real worker's ports with crashes (a thrown error, as when Lambda dies) at the dangerous points. */
 function crashing(ports: SendPorts): SendPorts {

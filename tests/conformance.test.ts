@@ -103,7 +103,7 @@ const encodingAesKeyArb = fc.stringMatching(/^[A-Za-z0-9]{42}[AQgw]$/); // the 4
 /** An XML text node written independently of our buildXml: either entity-escaped or as split CDATA. */
 function xmlText(s: string, style: 'entities' | 'cdata'): string {
   if (style === 'entities') return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-  return '<![CDATA[' + s.split(']]>').join(']]]]><![CDATA[>') + ']]>';
+  return `<![CDATA[${s.split(']]>').join(']]]]><![CDATA[>')}]]>`;
 }
 
 function inboundText(openid: string, content: string, msgId: string, createTime: number, style: 'entities' | 'cdata'): string {
@@ -212,7 +212,7 @@ describe('wechat-crypto → ours', () => {
         encodingAesKeyArb,
         fc.constantFrom('entities' as const, 'cdata' as const),
         (content, openid, msgId, appId, aesKey, style) => {
-          const token = 'tok' + appId.slice(2, 8);
+          const token = `tok${appId.slice(2, 8)}`;
           const now = 1_714_036_504_000;
           const xml = inboundText(openid, content, msgId, now / 1000 - 1, style);
           const { query, body, encrypt } = wxAesPush(new WXBizMsgCrypt(token, aesKey, appId), token, xml, String(now / 1000));
@@ -257,7 +257,7 @@ describe('ours → wechat-crypto', () => {
   test('encryptEnvelope and sealReply: co-wechat\'s xml2js reads the envelope, wechat-crypto verifies MsgSignature and decrypts (property)', () => {
     fc.assert(
       fc.property(messageText, appIdArb, encodingAesKeyArb, fc.stringMatching(/^[0-9A-Za-z]{1,16}$/), fc.boolean(), (content, appId, aesKey, nonce, viaSeal) => {
-        const token = 'tk-' + nonce;
+        const token = `tk-${nonce}`;
         const now = 1_714_036_504_321;
         const replyXml = buildReplyXml({ type: 'text', content }, 'oFollower', 'gh_account', now);
         const sealed = viaSeal

@@ -255,7 +255,10 @@ test('re-engagement: a dormancy rule without a benefit is refused under its fiel
 
   // Deleting asks first, naming the rule; then the list is saved without it.
   let asked = '';
-  page.once('dialog', (d) => ((asked = d.message()), void d.accept()));
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.accept();
+  });
   await page.getByRole('button', { name: '删除 回访有礼' }).click();
   await page.getByRole('status').filter({ hasText: '已删除规则「回访有礼」' }).waitFor({ timeout: WAIT });
   assert.match(asked, /回访有礼/);
@@ -307,7 +310,10 @@ test('coupon templates: refused under their fields, created, edited and deleted'
 
   // Deleting asks first (issued coupons keep their copy; a prize naming it no longer issues).
   let asked = '';
-  page.once('dialog', (d) => ((asked = d.message()), void d.accept()));
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.accept();
+  });
   await row.getByRole('button', { name: '删除 满 50 减 5' }).click();
   await page.getByRole('status').filter({ hasText: '已删除优惠券模板「满 50 减 5」' }).waitFor({ timeout: WAIT });
   assert.match(asked, /满 50 减 5.*已发出的券不受影响/);

@@ -241,7 +241,7 @@ test('campaigns: a follow reward is refused next to its field, then the draft is
   await page.getByLabel('活动名称').fill('每日红烧肉红包');
   await page.getByLabel('触发事件').selectOption('subscribe');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  const refusal = page.locator('#' + (await page.getByLabel('触发事件').getAttribute('id')) + '-error');
+  const refusal = page.locator(`#${await page.getByLabel('触发事件').getAttribute('id')}-error`);
   await refusal.filter({ hasText: '诱导关注' }).waitFor({ timeout: WAIT });
   assert.equal(await page.getByLabel('触发事件').getAttribute('aria-invalid'), 'true');
   assert.ok(await page.getByLabel('触发事件').evaluate((el) => el === document.activeElement), 'focus moves to the refused field');
@@ -250,8 +250,8 @@ test('campaigns: a follow reward is refused next to its field, then the draft is
   // Classic cash red packets start at 1 CNY: the schema's refusal lands under the smallest packet.
   await page.getByLabel('发放方式').selectOption('redpack');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await page.locator('#' + (await page.getByLabel('单个最小（元）').getAttribute('id')) + '-error').filter({ hasText: 'redpack payouts start at 100 fen' }).waitFor({ timeout: WAIT });
-  assert.equal(await page.locator('#' + (await page.getByLabel('触发事件').getAttribute('id')) + '-error').innerText(), '', 'the earlier refusal is gone');
+  await page.locator(`#${await page.getByLabel('单个最小（元）').getAttribute('id')}-error`).filter({ hasText: 'redpack payouts start at 100 fen' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator(`#${await page.getByLabel('触发事件').getAttribute('id')}-error`).innerText(), '', 'the earlier refusal is gone');
   await page.getByLabel('发放方式').selectOption('wallet');
   await page.getByRole('button', { name: '保存草稿' }).click();
   await page.getByRole('status').filter({ hasText: '已保存草稿「每日红烧肉红包」' }).waitFor({ timeout: WAIT });
@@ -273,7 +273,7 @@ test('broadcasts: a service notice without data is refused next to the field; sc
   await page.getByLabel('模板 ID').fill('points-changed');
   await page.getByLabel('避开夜间（22:00–08:00）').uncheck();
   await page.getByRole('button', { name: '安排群发' }).click();
-  const dataError = page.locator('#' + (await page.getByLabel('模板数据').getAttribute('id')) + '-error');
+  const dataError = page.locator(`#${await page.getByLabel('模板数据').getAttribute('id')}-error`);
   await dataError.filter({ hasText: 'give at least one template field' }).waitFor({ timeout: WAIT });
 
   await page.getByLabel('模板数据').fill('thing1=到店消费积分\nnumber2=120');
@@ -324,7 +324,7 @@ test('levels: a threshold that does not grow is refused under its field; a fixed
   assert.equal(await page.getByLabel('名称（2）').inputValue(), '银卡');
   await second.fill('0');
   await page.getByRole('button', { name: '保存等级' }).click();
-  await page.locator('#' + (await second.getAttribute('id')) + '-error').filter({ hasText: 'thresholds must grow' }).waitFor({ timeout: WAIT });
+  await page.locator(`#${await second.getAttribute('id')}-error`).filter({ hasText: 'thresholds must grow' }).waitFor({ timeout: WAIT });
   await second.fill('600');
   await page.getByRole('button', { name: '保存等级' }).click();
   await page.getByRole('status').filter({ hasText: '等级已保存' }).waitFor({ timeout: WAIT });
@@ -349,7 +349,7 @@ test('auto-replies: a bad pattern is refused under its field, a keyword rule is 
   await page.getByLabel('回复内容').fill('本店招牌：红烧肉，每天限量 50 份。');
   await page.getByLabel('优先级').fill('8');
   await page.getByRole('button', { name: '保存规则' }).click();
-  const patternError = page.locator('#' + (await page.getByLabel('关键词或正则').getAttribute('id')) + '-error');
+  const patternError = page.locator(`#${await page.getByLabel('关键词或正则').getAttribute('id')}-error`);
   await patternError.filter({ hasText: 'not a valid RE2 regular expression' }).waitFor({ timeout: WAIT });
   assert.equal(await page.getByLabel('关键词或正则').getAttribute('aria-invalid'), 'true');
 
@@ -410,7 +410,7 @@ test('auto-replies: a news reply with two articles, active hours and a tag; a ba
   await page.getByLabel('每天结束').fill('14:00');
   await page.getByLabel('回复后打上标签').fill('新品关注');
   await page.getByRole('button', { name: '保存规则' }).click();
-  const linkError = page.locator('#' + (await first.getByLabel('原文链接').getAttribute('id')) + '-error');
+  const linkError = page.locator(`#${await first.getByLabel('原文链接').getAttribute('id')}-error`);
   await linkError.filter({ hasText: /URL/i }).waitFor({ timeout: WAIT });
   assert.ok(await first.getByLabel('原文链接').evaluate((el) => el === document.activeElement), 'focus moves to the refused field');
 
@@ -452,7 +452,7 @@ test('menu: limits checked as you type, the API refusal under its field; a renam
   const name = page.getByLabel('名称（主菜单 1）');
   await name.waitFor({ timeout: WAIT });
   assert.equal(await name.inputValue(), '签到');
-  const nameError = page.locator('#' + (await name.getAttribute('id')) + '-error');
+  const nameError = page.locator(`#${await name.getAttribute('id')}-error`);
   await name.fill('每日签到领积分');
   await nameError.filter({ hasText: '最多 16 字节（现在 21）' }).waitFor({ timeout: WAIT });
   await page.getByRole('button', { name: '保存菜单' }).click();
@@ -467,7 +467,7 @@ test('menu: limits checked as you type, the API refusal under its field; a renam
   const url = page.getByLabel('网址（子菜单 2.2）');
   await url.fill('not a url');
   await page.getByRole('button', { name: '保存菜单' }).click();
-  await page.locator('#' + (await url.getAttribute('id')) + '-error').filter({ hasText: /./ }).waitFor({ timeout: WAIT });
+  await page.locator(`#${await url.getAttribute('id')}-error`).filter({ hasText: /./ }).waitFor({ timeout: WAIT });
   assert.equal(await url.getAttribute('aria-invalid'), 'true');
   await url.fill('https://example.com/benefits');
   await page.getByRole('button', { name: '保存菜单' }).click();

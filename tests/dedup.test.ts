@@ -108,7 +108,10 @@ test('a retry whose first delivery is still running at its deadline apologises i
 
 test('the same MsgId from two followers is two pushes', async () => {
   let runs = 0;
-  const p = ports(async () => ((runs += 1), { type: 'text', content: 'ok' }));
+  const p = ports(async () => {
+    runs += 1;
+    return { type: 'text', content: 'ok' };
+  });
   const t = Math.floor(Date.now() / 1000);
   await respondToFollower(click('o_dedup_a', t), p, deadlineAfter(4000));
   await respondToFollower(click('o_dedup_b', t), p, deadlineAfter(4000));

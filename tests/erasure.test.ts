@@ -315,19 +315,28 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
   let erasureId: string | undefined;
   for (const [step, aim] of STEP_WRITES) {
     let fired = false;
-    const faulty = faultyTable(table, (c) => !fired && aim(c) && (fired = true));
+    const faulty = faultyTable(table, (c) => {
+      if (fired || !aim(c)) return false;
+      fired = true;
+      return true;
+    });
     const r: EraseResult = await eraseMember({ table: faulty, pay: () => payClient(rt) }, p.openid, Date.now(), 'test');
     assert.equal(faulty.hits(), 1, `the fault for ${step} fired`);
     assert.equal(r.status, 'incomplete', `${step} failed, yet: ${JSON.stringify(r)}`);
     if (r.status !== 'incomplete') return;
     assert.deepEqual(r.failed, [{ step, error: 'ProvisionedThroughputExceededException' }]);
-    if (step !== 'begin') assert.equal(r.erasureId, (erasureId ??= r.erasureId), 'a rerun resumes the same erasure');
+    erasureId ??= r.erasureId;
+      if (step !== 'begin') assert.equal(r.erasureId, erasureId, 'a rerun resumes the same erasure');
     assert.ok(await get(`MEMBER#${p.openid}`, 'PROFILE'), `after ${step} failed the profile is still there`);
   }
   // Through the admin API: a 503 naming the step, then the same DELETE finishes.
   let fired = false;
   const { privacyRoutes } = await import('../lib/privacy/adminRoutes');
-  const [, del] = privacyRoutes({ table: faultyTable(table, (c) => !fired && c.constructor.name === 'TransactWriteCommand' && (fired = true)), clock: { now: () => Date.now() }, pay: () => payClient(rt) });
+  const [, del] = privacyRoutes({ table: faultyTable(table, (c) => {
+        if (fired || c.constructor.name !== 'TransactWriteCommand') return false;
+        fired = true;
+        return true;
+      }), clock: { now: () => Date.now() }, pay: () => payClient(rt) });
   const refused = await del!.run({ params: { openid: p.openid }, query: {}, body: undefined, rawBody: '', contentType: '' });
   assert.equal(refused.statusCode, 503);
   assert.match(String(refused.body), /profile failed \(ProvisionedThroughputExceededException\).*DELETE again/);

@@ -172,7 +172,9 @@ const bodyPlanArb = (mark: string): fc.Arbitrary<BodyPlan> =>
 /** Leaves of a JSON value, as paths. */
 function paths(v: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   out.push(at);
-  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...at, i], out));
+  if (Array.isArray(v)) v.forEach((x, i) => {
+    paths(x, [...at, i], out);
+  });
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...at, k], out);
   return out;
 }

@@ -172,7 +172,7 @@ const docArb = fc.record({
 type Doc = typeof docArb extends fc.Arbitrary<infer T> ? T : never;
 
 function xmlText(s: string, cdata: boolean): string {
-  if (cdata) return '<![CDATA[' + s.split(']]>').join(']]]]><![CDATA[>') + ']]>';
+  if (cdata) return `<![CDATA[${s.split(']]>').join(']]]]><![CDATA[>')}]]>`;
   return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
@@ -374,7 +374,7 @@ function build(c: Case): Built {
         delete query[m.key];
         break;
       case 'garbageSignature':
-        query.signature = m.value === query.signature ? m.value + '0' : m.value;
+        query.signature = m.value === query.signature ? `${m.value}0` : m.value;
         break;
       case 'wrongToken':
         query.signature = signParts(['not-the-token', timestamp, nonce]);
@@ -389,7 +389,7 @@ function build(c: Case): Built {
         query.signature = signParts([token, m.value, nonce]);
         break;
       case 'garbageMsgSignature':
-        query.msg_signature = m.value === query.msg_signature ? m.value + '0' : m.value;
+        query.msg_signature = m.value === query.msg_signature ? `${m.value}0` : m.value;
         break;
       case 'garbageNonce':
         query.nonce = m.value;
@@ -403,7 +403,7 @@ function build(c: Case): Built {
         query.signature = query.signature!.toUpperCase();
         break;
       case 'leadingZeroTimestamp':
-        query.timestamp = '0' + timestamp;
+        query.timestamp = `0${timestamp}`;
         query.signature = signParts([token, query.timestamp, nonce]);
         if (query.msg_signature) query.msg_signature = signParts([token, query.timestamp, nonce, encryptOf(body, '')]);
         break;
@@ -416,7 +416,7 @@ function build(c: Case): Built {
   const event = httpEvent(c.method, '/wechat', query, c.method === 'POST' ? body : undefined);
   if (c.base64 && c.method === 'POST') {
     let b64 = Buffer.from(body, 'utf8').toString('base64');
-    if (c.base64 === 'mangled') b64 = b64.slice(0, Math.floor(b64.length / 2)) + '!@#$%^' + b64.slice(Math.floor(b64.length / 2) + 3);
+    if (c.base64 === 'mangled') b64 = `${b64.slice(0, Math.floor(b64.length / 2))}!@#$%^${b64.slice(Math.floor(b64.length / 2) + 3)}`;
     event.body = b64;
     event.isBase64Encoded = true;
   }

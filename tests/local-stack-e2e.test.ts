@@ -148,7 +148,7 @@ test('campaigns: a reward for following is refused next to its field, then the d
   await page.getByLabel('活动名称').fill('周末红包雨');
   await page.getByLabel('触发事件').selectOption('subscribe');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  const refusal = page.locator('#' + (await page.getByLabel('触发事件').getAttribute('id')) + '-error');
+  const refusal = page.locator(`#${await page.getByLabel('触发事件').getAttribute('id')}-error`);
   await refusal.filter({ hasText: '诱导关注' }).waitFor({ timeout: WAIT });
   await page.getByLabel('触发事件').selectOption('');
   await page.getByRole('button', { name: '保存草稿' }).click();

@@ -80,7 +80,10 @@ test('an authentic callback that does not match the order (amount, follower, mer
 
   const logged: string[] = [];
   const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array) => (logged.push(String(chunk)), true)) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    logged.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
   try {
     for (const resource of [{ transfer_amount: 10_000 }, { openid: 'oSomebodyElse' }, { mch_id: '1900000000' }]) {
       const sent = (await stack.post(`/sandbox/pay/transfer-bills/${order.ref}/notify`, { resource })) as { notification: { status: number } };

@@ -137,7 +137,7 @@ test('ledger and balance agree under random operations with injected crashes (pr
         for (const op of ops) {
           const change = { delta: op.delta, reason: 'prop', idempotencyKey: `k${op.key}`, kind: 'adjust' as const };
           crash = op.crash;
-          let result;
+          let result: Awaited<ReturnType<typeof changePoints>>;
           try {
             result = await changePoints(p, openid, change);
           } catch (err) {

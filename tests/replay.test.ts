@@ -130,7 +130,10 @@ describe('the DynamoDB replay record', () => {
       doc: {
         send: (_cmd: unknown, o?: { abortSignal?: AbortSignal }) =>
           new Promise((_, reject) => {
-            o?.abortSignal?.addEventListener('abort', () => ((aborted = true), reject(new Error('aborted'))));
+            o?.abortSignal?.addEventListener('abort', () => {
+          aborted = true;
+          reject(new Error('aborted'));
+        });
           }),
       },
     } as unknown as Table;

@@ -43,7 +43,10 @@ export function conversationPorts(app: App): ConversationPorts {
     triggers: redPacketTriggers(app),
     systemEvents: jobReportHandlers(dynamoDeliveryStore(app.table), app.config.timeZone),
     tagMember: async (openid, change) => {
-      const result = await tagStore.change(openid, change, app.clock.now()).catch((err: unknown) => (log.warn('tagging by rule failed', describeError(err)), undefined));
+      const result = await tagStore.change(openid, change, app.clock.now()).catch((err: unknown) => {
+        log.warn('tagging by rule failed', describeError(err));
+        return undefined;
+      });
       if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });
     },
     onInteraction: both(interactionCounter(dynamoStatsStore(app.table), app.config.timeZone), notePendingLinks(app.table), reengagedBy(app)),
@@ -67,7 +70,10 @@ function reengagedBy(app: App): InteractionHook {
   const count = dailyCounter(dynamoStatsStore(app.table), app.config.timeZone, 'reengaged');
   return async (openid, interaction, member) => {
     if (!member.lastTouch || (interaction.kind === 'event' && interaction.event === 'unsubscribe')) return;
-    const counted = await touches.attribute(member, interaction.at).catch((err: unknown) => (log.warn('re-engagement attribution failed', describeError(err)), false));
+    const counted = await touches.attribute(member, interaction.at).catch((err: unknown) => {
+      log.warn('re-engagement attribution failed', describeError(err));
+      return false;
+    });
     if (counted) await count(openid, 1, interaction.at);
   };
 }

@@ -15,7 +15,11 @@ function memoryBroadcasts(): BroadcastStore & { byId: Map<string, BroadcastRecor
     get: async (id) => byId.get(id),
     list: async (limit) => [...byId.values()].reverse().slice(0, limit),
     due: async () => [],
-    create: async (b) => (byId.has(b.id) ? false : (byId.set(b.id, b), true)),
+    create: async (b) => {
+      if (byId.has(b.id)) return false;
+      byId.set(b.id, b);
+      return true;
+    },
     async save(b, readVersion) {
       store.beforeSave?.();
       if (byId.get(b.id)?.version !== readVersion) return 'conflict';

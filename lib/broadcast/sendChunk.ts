@@ -166,6 +166,7 @@ async function withRetries<T>(ports: SendPorts, idempotent: boolean, call: () =>
   return result;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: customer-service sends answer ApiResult<void>, template sends a msgid.
 function settle(c: Claimed, result: ApiResult<{ msgid?: string } | void>, channel: SendChannel): Outcome {
   if (result.ok) return { openid: c.openid, claimed: !!c.claimed, state: 'sent', channel, ...(result.value?.msgid ? { msgid: result.value.msgid } : {}) };
   return settleError(c, result.error, channel);

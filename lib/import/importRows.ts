@@ -60,7 +60,10 @@ export async function pool<T>(items: readonly T[], n: number, fn: (item: T) => P
  */
 export function groupRows(rows: readonly ImportRow[]): ImportRow[][] {
   const parent = rows.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  const find = (i: number): number => {
+    if (parent[i] !== i) parent[i] = find(parent[i]!);
+    return parent[i]!;
+  };
   const owner = new Map<string, number>();
   rows.forEach((r, i) => {
     for (const key of [r.unionid && `u:${r.unionid}`, r.phone && `p:${r.phone}`]) {

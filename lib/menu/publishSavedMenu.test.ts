@@ -11,7 +11,9 @@ function memoryMenus(): MenuStore & { stored?: StoredMenu } {
   const store: MenuStore & { stored?: StoredMenu } = {
     get: async () => store.stored,
     put: async (menu, nowMs) => (store.stored = { menu, updatedAt: new Date(nowMs).toISOString() }),
-    markPublished: async (nowMs) => void (store.stored = { ...store.stored!, publishedAt: new Date(nowMs).toISOString() }),
+    markPublished: async (nowMs) => {
+      store.stored = { ...store.stored!, publishedAt: new Date(nowMs).toISOString() };
+    },
   };
   return store;
 }

@@ -20,7 +20,7 @@ export function withLogContext<T>(fields: Record<string, unknown>, work: () => T
 function write(level: Level, message: string, fields?: Record<string, unknown>): void {
   if (ORDER[level] < threshold) return;
   const line = JSON.stringify({ level, message, time: new Date().toISOString(), ...requestFields.getStore(), ...fields });
-  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+  (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
 }
 
 export const log = {

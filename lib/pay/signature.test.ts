@@ -74,10 +74,10 @@ test('verifyWechatpaySignature: key id, all four headers, ±300 s, the exact bod
   assert.match((check(wechatpayHeaders(body, NOW + 301_000)) as { error: string }).error, /301 s away/);
   assert.match((check(wechatpayHeaders(body, NOW, { serial: 'PUB_KEY_ID_0000000000000000000000000000' })) as { error: string }).error, /not with the configured public key/);
   assert.equal(check(wechatpayHeaders(body, NOW, { key: k.merchantKey })).ok, false);
-  assert.equal(check(wechatpayHeaders(body, NOW), body + ' ').ok, false);
+  assert.equal(check(wechatpayHeaders(body, NOW), `${body} `).ok, false);
   assert.equal(check(wechatpayHeaders(body, NOW, { timestamp: 'abc' })).ok, false);
   const { 'Wechatpay-Nonce': _n, ...noNonce } = wechatpayHeaders(body, NOW);
   assert.equal(check(noNonce).ok, false);
   // WeChat Pay sends deliberately broken signatures now and then to see that merchants check them.
-  assert.equal(check({ ...wechatpayHeaders(body, NOW), 'Wechatpay-Signature': 'WECHATPAY/SIGNTEST/' + 'A'.repeat(300) }).ok, false);
+  assert.equal(check({ ...wechatpayHeaders(body, NOW), 'Wechatpay-Signature': `WECHATPAY/SIGNTEST/${'A'.repeat(300)}` }).ok, false);
 });

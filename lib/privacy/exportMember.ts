@@ -20,7 +20,8 @@ export async function exportMember(table: Table, openid: string, nowMs: number):
     if (item === profile) continue;
     // An item no family covers still goes out, under its sort key's first segment.
     const name = PARTITION_FAMILIES.find((f) => f.holds(item))?.name ?? skSegment(item.sk).toLowerCase();
-    (sections[name] ??= []).push(withoutKeys(item));
+    sections[name] ??= [];
+    sections[name].push(withoutKeys(item));
   }
   for (const family of OUTSIDE_FAMILIES) sections[family.name] = await family.export(ctx);
   return { exportedAt: new Date(nowMs).toISOString(), profile: withoutKeys(profile), ...sections };

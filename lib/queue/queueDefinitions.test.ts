@@ -37,9 +37,11 @@ test('a queue without a QueueName, or a dead-letter target that is not a declare
   };
   assert.throws(() => readQueueDefinitions({ stage: 'x', region: 'r', serverlessYml: yml('    Q:\n      Type: AWS::SQS::Queue\n      Properties: { VisibilityTimeout: 5 }\n') }), /Q needs a QueueName/);
   assert.throws(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${…} variables, as text.
     () => readQueueDefinitions({ stage: 'x', region: 'r', serverlessYml: yml("    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        QueueName: ${self:service}-${sls:stage}-q\n        RedrivePolicy: { deadLetterTargetArn: !GetAtt Nope.Arn, maxReceiveCount: 2 }\n") }),
     /Nope needs a QueueName/,
   );
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${…} variables, as text.
   const ok = readQueueDefinitions({ stage: 'x', region: 'r', serverlessYml: yml("    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        QueueName: ${self:service}-${sls:stage}-q\n        RedrivePolicy: { deadLetterTargetArn: !GetAtt D.Arn, maxReceiveCount: 2 }\n    D:\n      Type: AWS::SQS::Queue\n      Properties: { QueueName: '${self:service}-${sls:stage}-d' }\n") });
   assert.deepEqual(ok.map((d) => d.name), ['s-x-d', 's-x-q']);
 });

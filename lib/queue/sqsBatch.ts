@@ -10,6 +10,7 @@ export interface BatchOptions<T> {
 }
 
 /** `retry-later`: not done yet, but nothing broke (e.g. a payout whose answer was lost); SQS hands it back. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing (void) means done.
 export type MessageOutcome = void | 'retry-later';
 
 /**

@@ -154,7 +154,9 @@ export function roundBudget(plan: RoundBudgetPlan, shares: readonly number[], sh
  */
 export function splitBonusPool(shares: readonly number[], shards: number, pool: number): number[] {
   const sums = Array.from({ length: shards }, () => 0n);
-  shares.forEach((f, i) => (sums[i % shards]! += BigInt(f)));
+  shares.forEach((f, i) => {
+    sums[i % shards]! += BigInt(f);
+  });
   const total = sums.reduce((a, b) => a + b, 0n);
   if (pool <= 0 || total === 0n) return sums.map(() => 0);
   const big = BigInt(pool);

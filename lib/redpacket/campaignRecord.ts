@@ -1,7 +1,7 @@
 import type { Segment } from '../segments/match';
 import type { CampaignBudget } from './budget';
 import type { ComplianceFinding } from './compliance';
-import { type RoundSchedule } from './roundSchedule';
+import type { RoundSchedule } from './roundSchedule';
 import type { RoundSplit } from './splitRound';
 import { addDays, startOfLocalDay } from '../coupons/validity';
 import { parseHhMm } from '../clock/timeZone';

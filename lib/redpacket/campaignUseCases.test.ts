@@ -15,8 +15,16 @@ function memoryCampaigns(): CampaignStore & { byId: Map<string, CampaignRecord> 
     byId,
     list: async () => [...byId.values()],
     get: async (id) => byId.get(id),
-    create: async (c) => (byId.has(c.id) ? false : (byId.set(c.id, c), true)),
-    save: async (c, readVersion) => (byId.get(c.id)?.version === readVersion ? (byId.set(c.id, c), 'saved') : 'conflict'),
+    create: async (c) => {
+      if (byId.has(c.id)) return false;
+      byId.set(c.id, c);
+      return true;
+    },
+    save: async (c, readVersion) => {
+      if (byId.get(c.id)?.version !== readVersion) return 'conflict';
+      byId.set(c.id, c);
+      return 'saved';
+    },
   };
 }
 

@@ -218,7 +218,7 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       const r = c.round;
       const payFen = c.amountFen + c.bonusFen;
       const expiresAt = Math.floor(Date.parse(c.at) / 1000) + KEEP_GRAB_RECORDS_S;
-      let written;
+      let written: Awaited<ReturnType<typeof transactWrite>>;
       try {
         written = await transactWrite(table, {
           share: { Delete: { Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(c.dedupKey) } } },

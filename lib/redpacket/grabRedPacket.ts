@@ -139,7 +139,10 @@ const openRounds = new WeakMap<RoundStore, Map<string, RoundSnapshot>>();
 
 async function openRound(ports: GrabPorts, campaign: CampaignRecord, day: string, deadline?: Deadline): Promise<RoundSnapshot | 'still-opening' | undefined> {
   let cache = openRounds.get(ports.rounds);
-  if (!cache) openRounds.set(ports.rounds, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    openRounds.set(ports.rounds, cache);
+  }
   const key = `${campaign.id}#${day}`;
   const hit = cache.get(key);
   if (hit) return hit;

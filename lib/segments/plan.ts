@@ -51,7 +51,9 @@ function planOf(segment: Segment): Partial | undefined {
     const seen = new Set<string>();
     const sources = parts.flatMap((p) => p!.sources).filter((s) => {
       const k = JSON.stringify(s);
-      return seen.has(k) ? false : (seen.add(k), true);
+      if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
     });
     if (parts.length === 1) return parts[0];
     return { sources, rank: Math.max(...parts.map((p) => p!.rank)) + 0.5, driver: 'union' };

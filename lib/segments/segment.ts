@@ -49,12 +49,17 @@ function check(value: unknown, path: (string | number)[], depth: number, out: Is
       out.push({ path: [...path, key], message: `segments nest at most ${MAX_SEGMENT_DEPTH} deep` });
       return;
     }
-    if (key === 'not') return check(inner, [...path, key], depth + 1, out);
+    if (key === 'not') {
+      check(inner, [...path, key], depth + 1, out);
+      return;
+    }
     if (!Array.isArray(inner) || inner.length === 0 || inner.length > MAX_SEGMENT_CHILDREN) {
       out.push({ path: [...path, key], message: `expected a list of 1–${MAX_SEGMENT_CHILDREN} segments` });
       return;
     }
-    inner.forEach((child, i) => check(child, [...path, key, i], depth + 1, out));
+    inner.forEach((child, i) => {
+      check(child, [...path, key, i], depth + 1, out);
+    });
     return;
   }
   const schema = ownValue<z.ZodType>(leafSchemas, key);

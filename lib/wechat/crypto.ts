@@ -14,7 +14,7 @@ export class WeChatCryptoError extends Error {
 
 export function decodeAesKey(encodingAesKey: string): Buffer {
   if (!/^[A-Za-z0-9+/]{43}$/.test(encodingAesKey)) throw new WeChatCryptoError('bad-key');
-  const key = Buffer.from(encodingAesKey + '=', 'base64');
+  const key = Buffer.from(`${encodingAesKey}=`, 'base64');
   if (key.length !== 32) throw new WeChatCryptoError('bad-key');
   return key;
 }

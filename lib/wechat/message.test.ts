@@ -157,22 +157,22 @@ describe('dedupKey', () => {
   });
 
   test('a key never grows past what a DynamoDB key holds, whatever a signed push carries; still exact for retries', () => {
-    const longKey = 'https://example.com/' + '中'.repeat(3000); // 9 KB of EventKey
+    const longKey = `https://example.com/${'中'.repeat(3000)}`; // 9 KB of EventKey
     const a = dedupKey(event('oA', '1', 'VIEW', longKey));
     assert.ok(Buffer.byteLength(a, 'utf8') <= 1024, `${Buffer.byteLength(a, 'utf8')} bytes`);
     assert.equal(dedupKey(event('oA', '1', 'VIEW', longKey)), a, 'a retry gets the same key');
-    assert.notEqual(dedupKey(event('oA', '1', 'VIEW', longKey + 'x')), a);
+    assert.notEqual(dedupKey(event('oA', '1', 'VIEW', `${longKey}x`)), a);
     assert.notEqual(dedupKey(event('oB', '1', 'VIEW', longKey)), a);
     const hugeMsgId = '9'.repeat(5000);
     const t = dedupKey(text('oA', '1', hugeMsgId));
     assert.ok(Buffer.byteLength(t, 'utf8') <= 1024);
-    assert.notEqual(t, dedupKey(text('oA', '1', hugeMsgId + '9')));
+    assert.notEqual(t, dedupKey(text('oA', '1', `${hugeMsgId}9`)));
     // Ordinary keys keep WeChat's readable form.
     assert.ok(dedupKey(text('oA', '1714036504', '24000000000000000001')).includes('24000000000000000001'));
   });
 
   test('every key, hashed or not, starts with the openid and a bar: the dedup record lives with the member, where erasure finds it', () => {
-    const longKey = 'https://example.com/' + '中'.repeat(3000);
+    const longKey = `https://example.com/${'中'.repeat(3000)}`;
     for (const m of [event('oA', '1', 'VIEW', longKey), text('oB', '1', '9'.repeat(5000)), text('oC', '1714036504', '24000000000000000001'), event('oD', '1', 'CLICK', 'K|x')]) {
       assert.ok(dedupKey(m).startsWith(`${m.openid}|`), dedupKey(m).slice(0, 40));
     }

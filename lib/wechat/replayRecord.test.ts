@@ -17,7 +17,10 @@ function memoryRecord(): ReplayRecord & { kept: Map<string, { hash: string; unti
     async use({ timestamp, nonce }, pushHash, keepUntilS): Promise<QueryUse> {
       const k = `${timestamp}|${nonce}`;
       const old = kept.get(k);
-      if (!old) return (kept.set(k, { hash: pushHash, until: keepUntilS }), 'first');
+      if (!old) {
+        kept.set(k, { hash: pushHash, until: keepUntilS });
+        return 'first';
+      }
       return old.hash === pushHash ? 'same-push' : 'other-push';
     },
   };

@@ -188,6 +188,7 @@ class Parser {
 }
 
 // Characters XML 1.0 does not allow anywhere, even in CDATA (a strict reader would reject the reply).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters XML 1.0 forbids, which is what it finds.
 const NOT_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text as XML can carry it: each character XML 1.0 forbids becomes U+FFFD. */

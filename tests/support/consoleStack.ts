@@ -93,5 +93,5 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
 
 /** The element that shows the error of the field labelled `label` (fields link it by id). */
 export async function errorOf(page: Page, label: string) {
-  return page.locator('#' + (await page.getByLabel(label, { exact: true }).getAttribute('id')) + '-error');
+  return page.locator(`#${await page.getByLabel(label, { exact: true }).getAttribute('id')}-error`);
 }

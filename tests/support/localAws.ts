@@ -105,7 +105,10 @@ async function startInvokeApi(functions: Map<string, FunctionDef>, invocations: 
     for await (const c of req) chunks.push(c as Buffer);
     invocations[def.name] = (invocations[def.name] ?? 0) + 1;
     let handler = handlers.get(name);
-    if (!handler) handlers.set(name, (handler = loadHandler(def)));
+    if (!handler) {
+      handler = loadHandler(def);
+      handlers.set(name, handler);
+    }
     try {
       const text = Buffer.concat(chunks).toString('utf8');
       const out = await (await handler)(text ? JSON.parse(text) : {}, lambdaContext(name, def.timeoutSeconds * 1000));

@@ -68,6 +68,7 @@ export async function createTestQueue(name: string, opts: { visibilityTimeoutSec
   return { url: QueueUrl!, arn: await queueArn(QueueUrl!), name: base, deadLetters };
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: Lambda's SQS handlers may return nothing.
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void | undefined>;
 
 export interface Poller {
@@ -166,7 +167,8 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: Poller
   /** Failed message id → when it is visible again (its visibility timeout runs from its receipt). */
   const parked = new Map<string, number>();
   const park = async (records: SQSRecord[], receivedAt: number) => {
-    const until = receivedAt + (await (visibilityMs ??= queueVisibilityMs(queueUrl)));
+    visibilityMs ??= queueVisibilityMs(queueUrl);
+    const until = receivedAt + (await visibilityMs);
     for (const r of records) parked.set(r.messageId, until);
   };
 
@@ -176,7 +178,8 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: Poller
     // local-aws-sqs can return a message twice in one long poll when its visibility timeout runs out
     // during the wait (real SQS does not); hand each message to the handler once, with its newest receipt.
     const unique = [...new Map(messages.map((m) => [m.MessageId!, m])).values()];
-    const eventSourceARN = await (arn ??= queueArn(queueUrl));
+    arn ??= queueArn(queueUrl);
+    const eventSourceARN = await arn;
     const records = unique.map((m) => toRecord(m, eventSourceARN, region));
     delivered.push(...records);
     let failed: Set<string>;
