@@ -55,7 +55,9 @@ export async function packageFunctions(root: string, tmp: string): Promise<Bundl
   say(`bundle: npx ${args.join(' ')}`);
   const { ms } = await runCommand('npx', args, { cwd: root, env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' } });
   const packages: PackageSize[] = [];
-  for (const name of readdirSync(out).filter((f) => f.endsWith('.zip')).sort()) {
+  for (const name of readdirSync(out)
+    .filter((f) => f.endsWith('.zip'))
+    .sort()) {
     const fn = name.replace(/\.zip$/, '');
     const dir = join(tmp, 'unzipped', fn);
     unzip(join(out, name), dir);

@@ -74,7 +74,10 @@ function driver(node: BenchNode, handlerFile: string, env: Record<string, string
   const event = pushEvent(textXml(openid, BENCH_TEXT), mode);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawnTracked(node.path, [DRIVER, handlerFile], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv({ ...env, BENCH_EVENT: JSON.stringify(event) }) });
+    const child = spawnTracked(node.path, [DRIVER, handlerFile], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: childEnv({ ...env, BENCH_EVENT: JSON.stringify(event) }),
+    });
     let out = '';
     let err = '';
     let wallMs: number | undefined;

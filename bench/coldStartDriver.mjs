@@ -17,7 +17,4 @@ const context = { awsRequestId: 'bench-cold-start', functionName: 'wechat', getR
 const res = await mod.handler(event, context);
 const tReply = performance.now();
 
-process.stdout.write(
-  `${JSON.stringify({ t0, tImported, tReply, statusCode: res.statusCode, body: res.body, httpCalls })}\n`,
-  () => process.exit(0),
-);
+process.stdout.write(`${JSON.stringify({ t0, tImported, tReply, statusCode: res.statusCode, body: res.body, httpCalls })}\n`, () => process.exit(0));

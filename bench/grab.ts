@@ -39,7 +39,8 @@ interface Row {
   calls: number;
 }
 
-const campaign = (packets: number) => activeCampaign(`bench${packets}`, { name: 'bench', round: { packets, totalFen: packets * 100, split: 'lucky', minFen: 10, maxFen: 500 } });
+const campaign = (packets: number) =>
+  activeCampaign(`bench${packets}`, { name: 'bench', round: { packets, totalFen: packets * 100, split: 'lucky', minFen: 10, maxFen: 500 } });
 
 /** Counts the writes each partition key receives, from the commands as sent. */
 function countWrites(table: Table) {

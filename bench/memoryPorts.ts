@@ -43,7 +43,8 @@ type Entry = { state: 'pending'; leaseUntil: number } | { state: 'done'; reply: 
 
 export function memoryDedupStore(): DedupStore & { size(): number } {
   const items = new Map<string, Entry>();
-  const toState = (e: Entry | undefined): DedupState => (!e ? { status: 'absent' } : e.state === 'done' ? { status: 'done', reply: e.reply } : { status: 'pending' });
+  const toState = (e: Entry | undefined): DedupState =>
+    !e ? { status: 'absent' } : e.state === 'done' ? { status: 'done', reply: e.reply } : { status: 'pending' };
   return {
     async claim(k, nowMs) {
       const e = items.get(k);
@@ -111,7 +112,9 @@ export function memoryMemberStore(): MemberStore {
       const old = items.get(openid);
       if (!old) return undefined;
       const next: Record<string, unknown> = { ...old };
-      for (const [k, v] of Object.entries(attributes)) if (v === null) delete next[k]; else if (v !== undefined) next[k] = v;
+      for (const [k, v] of Object.entries(attributes))
+        if (v === null) delete next[k];
+        else if (v !== undefined) next[k] = v;
       items.set(openid, next as unknown as Member);
       return next as unknown as Member;
     },

@@ -124,7 +124,12 @@ function results(nodes: BenchNode[], node22Missing?: string): Results {
 test('1b and 2 side by side: each row names its Node; Node 22 against Node 20 in the same rounds', () => {
   const md = markdownReport(results([NODE20, NODE22]));
   assert.match(md, /\| plain \| handleWeChat \+ DynamoDB Local, new message \| Node 20 \(v20\.20\.2\) \| 100 \| 1 \(baseline\) \|/);
-  assert.match(md, new RegExp(`\\| plain \\| handleWeChat \\+ DynamoDB Local, new message \\| Node 22 \\(v${NODE22_VERSION.replaceAll('.', '\\.')}\\) \\| 125 \\| \\*\\*1\\.25\\*\\* \\(1\\.25–1\\.25\\) \\|`));
+  assert.match(
+    md,
+    new RegExp(
+      `\\| plain \\| handleWeChat \\+ DynamoDB Local, new message \\| Node 22 \\(v${NODE22_VERSION.replaceAll('.', '\\.')}\\) \\| 125 \\| \\*\\*1\\.25\\*\\* \\(1\\.25–1\\.25\\) \\|`,
+    ),
+  );
   assert.match(md, /\| measure \(ms\) \| p50 Node 20 \| p99 Node 20 \| p50 Node 22 \| p99 Node 22 \| what it is \|/);
   assert.match(md, /\*\*Node 22 ÷ Node 20\*\*, spawn → reply line, run by run: \*\*0\.90×\*\* \(0\.90–0\.90\)/);
   assert.match(md, /the Lambda runtime's major \(nodejs22\.x\)/);

@@ -37,7 +37,12 @@ export function benchNodes(root: string): BenchNodes {
   }
   if (!got.ok) return { nodes: [own], node22Missing: got.reason };
   if (got.version === own.version) return { nodes: [{ ...own, how: `${own.how} (already Node ${NODE22_VERSION})` }] };
-  return { nodes: [own, { path: got.path, version: got.version, how: `the npm package \`node@${NODE22_VERSION}\`, installed into .cache/node22 by scripts/node22.mjs` }] };
+  return {
+    nodes: [
+      own,
+      { path: got.path, version: got.version, how: `the npm package \`node@${NODE22_VERSION}\`, installed into .cache/node22 by scripts/node22.mjs` },
+    ],
+  };
 }
 
 export function majorOf(version: string): string {
@@ -115,7 +120,12 @@ class Child {
  * share MsgIds), warms up alone, then the children take turns round by round, the order rotating,
  * so that the machine's drift falls on both alike.
  */
-export async function benchFullPathOn(nodes: BenchNode[], endpoint: string, tablePrefix: string, opts: FullPathOptions = FULL_PATH_DEFAULTS): Promise<FullPathRun[]> {
+export async function benchFullPathOn(
+  nodes: BenchNode[],
+  endpoint: string,
+  tablePrefix: string,
+  opts: FullPathOptions = FULL_PATH_DEFAULTS,
+): Promise<FullPathRun[]> {
   // The children are tracked: stopAll() ends any still running when this throws.
   const children: Child[] = [];
   for (const [k, node] of nodes.entries()) {

@@ -151,7 +151,7 @@ function variants(mode: Mode, secrets: CallbackSecrets, reply: string): Variant[
       side: 'ours',
       mode,
       label: 'ours, callback with in-memory ports',
-      what: 'the callback\'s POST path (answerPush): openPush + replay record + respondToFollower (dedup claim/complete, member upsert, daily counters, demo rules) + sealReply',
+      what: "the callback's POST path (answerPush): openPush + replay record + respondToFollower (dedup claim/complete, member upsert, daily counters, demo rules) + sealReply",
       check: async (pool) => assertReply('ours routed', await ourRouted(pool[0]!, memoryCallbackPorts()), mode, reply),
       round: async (pool) => {
         const ports = memoryCallbackPorts();

@@ -53,13 +53,20 @@ export interface Results {
   extraSections: string[];
 }
 
-function table(head: string[], rows: string[][], right = (h: string) => /^(msgs|p50|p99|ratio|n\b|zip|unzip|bytes|share|runs|DynamoDB|of|vs)/i.test(h)): string {
+function table(
+  head: string[],
+  rows: string[][],
+  right = (h: string) => /^(msgs|p50|p99|ratio|n\b|zip|unzip|bytes|share|runs|DynamoDB|of|vs)/i.test(h),
+): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map((h) => (right(h) ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
 /** Ratio of `ours` over the baseline, median of the per-round ratios (rounds are interleaved), and their range. */
-export function roundRatio(ours: { roundRates: number[]; msgsPerSec: number }, base: { roundRates: number[]; msgsPerSec: number }): { median: number; min: number; max: number; aggregate: number } {
+export function roundRatio(
+  ours: { roundRates: number[]; msgsPerSec: number },
+  base: { roundRates: number[]; msgsPerSec: number },
+): { median: number; min: number; max: number; aggregate: number } {
   const k = Math.min(ours.roundRates.length, base.roundRates.length);
   const rs = Array.from({ length: k }, (_, i) => ours.roundRates[i]! / base.roundRates[i]!);
   return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs), aggregate: ours.msgsPerSec / base.msgsPerSec };
@@ -94,7 +101,10 @@ function protocolTable(r: Results): string {
       ]);
     }
   }
-  return table(['mode', 'variant', 'msgs/s', 'ratio vs co-wechat, string body (round range)', 'ratio vs co-wechat + raw-body', 'p50 µs', 'p99 µs', 'n msgs'], rows);
+  return table(
+    ['mode', 'variant', 'msgs/s', 'ratio vs co-wechat, string body (round range)', 'ratio vs co-wechat + raw-body', 'p50 µs', 'p99 µs', 'n msgs'],
+    rows,
+  );
 }
 
 /** `v22.23.3` → `Node 22` where one Node per major ran, else the full version. */
@@ -116,24 +126,41 @@ function fullPathTable(r: Results): string {
       const mem = run.rows.find((x) => x.kind === 'memory' && x.mode === f.mode && x.retry === f.retry)!;
       const over = f.kind === 'memory' ? 'baseline' : `+${fmt(f.latencyMs.p50 - mem.latencyMs.p50, 2)} ms (${fmt(f.latencyMs.p50 / mem.latencyMs.p50, 0)}×)`;
       const vsBase = run === base ? ['1 (baseline)'] : [ratioCell(roundRatio(f, base.rows.find((x) => x.id === f.id)!))];
-      rows.push([f.mode, f.label, `${nodeName(r, run.node.version)} (${run.node.version})`, fmtInt(f.msgsPerSec), ...(others.length ? vsBase : []), ...ms(f.latencyMs, 2), f.kind === 'memory' ? '–' : fmt(f.dynamoCallsPerMessage, 3), over, fmtInt(f.n)]);
+      rows.push([
+        f.mode,
+        f.label,
+        `${nodeName(r, run.node.version)} (${run.node.version})`,
+        fmtInt(f.msgsPerSec),
+        ...(others.length ? vsBase : []),
+        ...ms(f.latencyMs, 2),
+        f.kind === 'memory' ? '–' : fmt(f.dynamoCallsPerMessage, 3),
+        over,
+        fmtInt(f.n),
+      ]);
     }
   }
   const vsHead = others.length ? [`ratio vs ${nodeName(r, base.node.version)} (round range)`] : [];
-  return table(['mode', 'row', 'Node', 'msgs/s', ...vsHead, 'p50 ms', 'p99 ms', 'DynamoDB calls/msg', 'p50 over the in-memory row (same Node, same run)', 'n msgs'], rows);
+  return table(
+    ['mode', 'row', 'Node', 'msgs/s', ...vsHead, 'p50 ms', 'p99 ms', 'DynamoDB calls/msg', 'p50 over the in-memory row (same Node, same run)', 'n msgs'],
+    rows,
+  );
 }
 
 /** DynamoDB requests per message by operation, per DynamoDB row and Node. */
 function callsTable(r: Results): string {
   const ops = [...new Set(r.fullPath.flatMap((run) => run.rows.flatMap((f) => Object.keys(f.callsByOperation))))].sort();
-  const rows = r.fullPath[0]!.rows
-    .filter((f) => f.kind === 'dynamo')
-    .flatMap((want) =>
-      r.fullPath.map((run) => {
-        const f = run.rows.find((x) => x.id === want.id)!;
-        return [f.mode, f.label.replace('handleWeChat + DynamoDB Local, ', ''), nodeName(r, run.node.version), ...ops.map((op) => fmt(f.callsByOperation[op] ?? 0, 3)), fmt(f.dynamoCallsPerMessage, 3)];
-      }),
-    );
+  const rows = r.fullPath[0]!.rows.filter((f) => f.kind === 'dynamo').flatMap((want) =>
+    r.fullPath.map((run) => {
+      const f = run.rows.find((x) => x.id === want.id)!;
+      return [
+        f.mode,
+        f.label.replace('handleWeChat + DynamoDB Local, ', ''),
+        nodeName(r, run.node.version),
+        ...ops.map((op) => fmt(f.callsByOperation[op] ?? 0, 3)),
+        fmt(f.dynamoCallsPerMessage, 3),
+      ];
+    }),
+  );
   return table(['mode', 'row', 'Node', ...ops, 'DynamoDB calls/msg'], rows, (h) => ops.includes(h) || h.startsWith('DynamoDB'));
 }
 
@@ -162,7 +189,11 @@ function coldTable(r: Results): string {
       row('driver code starts (since process start)', (c) => c.driverStartMs, "`performance.now()` at the driver's first line"),
       row('**(a) import of the bundled handler**', (c) => c.importMs, '`await import(handlers/wechat.mjs)` alone'),
       row('module imported (since process start)', (c) => c.importedSinceStartMs, ''),
-      row('first invocation', (c) => c.firstInvokeMs, `config, DynamoDB client, ${per.map((c) => fmt(c.httpCallsPerColdStart, 1)).join(' / ')} DynamoDB requests (the rules and campaigns queries + a new follower's first message as in 1b)`),
+      row(
+        'first invocation',
+        (c) => c.firstInvokeMs,
+        `config, DynamoDB client, ${per.map((c) => fmt(c.httpCallsPerColdStart, 1)).join(' / ')} DynamoDB requests (the rules and campaigns queries + a new follower's first message as in 1b)`,
+      ),
       row('**(b) first reply (since process start)**', (c) => c.firstReplySinceStartMs, ''),
       row('first reply, spawn → reply line (parent clock)', (c) => c.firstReplyWallMs, `${timesBare} (p50/p50)`),
     ],
@@ -202,7 +233,16 @@ function compositionTable(r: Results): string {
 
 export function stdoutReport(r: Results): string {
   return [
-    `\nBenchmarks — ${r.machine.date}, nproc ${r.machine.nproc}, ${r.machine.cpu}, Node ${r.machine.node}${r.nodes.nodes.length > 1 ? ` (1b and 2 also on ${r.nodes.nodes.slice(1).map((n) => n.version).join(', ')})` : r.nodes.node22Missing ? ' (no Node 22 for 1b and 2)' : ''}, load ${r.machine.load} (${fmt(r.totalSeconds, 0)} s)\n`,
+    `\nBenchmarks — ${r.machine.date}, nproc ${r.machine.nproc}, ${r.machine.cpu}, Node ${r.machine.node}${
+      r.nodes.nodes.length > 1
+        ? ` (1b and 2 also on ${r.nodes.nodes
+            .slice(1)
+            .map((n) => n.version)
+            .join(', ')})`
+        : r.nodes.node22Missing
+          ? ' (no Node 22 for 1b and 2)'
+          : ''
+    }, load ${r.machine.load} (${fmt(r.totalSeconds, 0)} s)\n`,
     '1a. Protocol path, in memory: ours vs co-wechat',
     protocolTable(r),
     `\n1b. Full path: handleWeChat against DynamoDB Local, on ${r.nodes.nodes.map((n) => n.version).join(' and ')}`,
@@ -227,7 +267,7 @@ function nodesCell(r: Results): string {
   const ran = `${r.machine.node} runs the bench and every section`;
   if (others.length) return `${ran}; 1b and 2 also on ${others.map((n) => `${n.version}, the Lambda runtime's major (nodejs22.x): ${n.how}`).join('; ')}`;
   if (r.nodes.node22Missing) return `${ran}; **Node 22, the Lambda runtime's major (nodejs22.x), could not be had in this run**: ${r.nodes.node22Missing}`;
-  return `${ran}${own?.version.startsWith('v22.') ? ', the Lambda runtime\'s major (nodejs22.x)' : ''}`;
+  return `${ran}${own?.version.startsWith('v22.') ? ", the Lambda runtime's major (nodejs22.x)" : ''}`;
 }
 
 /** Said in sections 1b and 2 when they ran on one Node only. */

@@ -80,7 +80,11 @@ try {
   };
   // The deployed functions run on Node 22: sections 1b and 2 run on it too (when it can be had).
   const nodes = benchNodes(root);
-  say(nodes.node22Missing ? `no Node 22, sections 1b and 2 run on ${process.version} only: ${nodes.node22Missing}` : `sections 1b and 2 on ${nodes.nodes.map((n) => `${n.version} (${n.path})`).join(' and ')}`);
+  say(
+    nodes.node22Missing
+      ? `no Node 22, sections 1b and 2 run on ${process.version} only: ${nodes.node22Missing}`
+      : `sections 1b and 2 on ${nodes.nodes.map((n) => `${n.version} (${n.path})`).join(' and ')}`,
+  );
   const protocol = await section('1a: protocol path, in memory', () => benchProtocol());
   const tableName = `bench-${Date.now()}`;
   const fullPath = await section('1b: full path against DynamoDB Local', () => benchFullPathOn(nodes.nodes, dynamo.endpoint, tableName));

@@ -62,9 +62,19 @@ function seedItems(n: number, nowMs: number): Record<string, unknown>[] {
     const at = new Date(nowMs - ago).toISOString();
     const level = diamond ? '钻石' : '普通';
     items.push({
-      pk: `MEMBER#${openid}`, sk: 'PROFILE', openid, subscribed: true, firstSeenAt: at, lastInteractionAt: at, points: i % 500, level,
+      pk: `MEMBER#${openid}`,
+      sk: 'PROFILE',
+      openid,
+      subscribed: true,
+      firstSeenAt: at,
+      lastInteractionAt: at,
+      points: i % 500,
+      level,
       tags: tagged ? ['VIP'] : [],
-      gsi3pk: activityKey(openid), gsi3sk: at, gsi1pk: levelKey(level, openid), gsi1sk: openid,
+      gsi3pk: activityKey(openid),
+      gsi3sk: at,
+      gsi1pk: levelKey(level, openid),
+      gsi1sk: openid,
     });
     if (tagged) items.push({ pk: `MEMBER#${openid}`, sk: 'TAG#VIP', gsi2pk: tagKey('VIP', openid), gsi2sk: openid, openid, tag: 'VIP', at });
   }
@@ -72,7 +82,11 @@ function seedItems(n: number, nowMs: number): Record<string, unknown>[] {
 }
 
 function batchWrite(table: Table, items: Record<string, unknown>[]): Promise<void> {
-  return batchWriteAll(table, items.map((Item) => ({ PutRequest: { Item } })), { parallel: 16, what: 'segment bench seeding' });
+  return batchWriteAll(
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    { parallel: 16, what: 'segment bench seeding' },
+  );
 }
 
 async function measure(table: Table, members: number, tableItems: number, name: string, segment: Segment): Promise<Row> {
@@ -102,7 +116,8 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 /** Seeds two fresh tables on DynamoDB Local, selects segments in each, returns a markdown section. */
 export async function benchSegments(members = Number(process.env.BENCH_SEGMENT_MEMBERS ?? 20_000)): Promise<string> {
   const sizes = [Math.floor(members / 4), members];
-  if (sizes[0]! < 2 * SPECIAL) throw new Error(`benchSegments: at least ${int(8 * SPECIAL)} members, so the smaller table holds the ${int(SPECIAL)} special ones among others`);
+  if (sizes[0]! < 2 * SPECIAL)
+    throw new Error(`benchSegments: at least ${int(8 * SPECIAL)} members, so the smaller table holds the ${int(SPECIAL)} special ones among others`);
   const dynamo = (await startDynamoLocal({ inMemory: true })) as { endpoint: string; stop(): Promise<void> };
   const rows: Row[] = [];
   const seeding: string[] = [];
@@ -130,7 +145,10 @@ export async function benchSegments(members = Number(process.env.BENCH_SEGMENT_M
     '',
     '| members in table | items a Scan would read | segment | members returned | items read | items read per member returned | ms |',
     '|---:|---:|---|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${int(r.members)} | ${int(r.tableItems)} | ${r.segment} | ${int(r.returned)} | ${int(r.itemsRead)} | ${r.returned ? (r.itemsRead / r.returned).toFixed(2) : '–'} | ${int(r.ms)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${int(r.members)} | ${int(r.tableItems)} | ${r.segment} | ${int(r.returned)} | ${int(r.itemsRead)} | ${r.returned ? (r.itemsRead / r.returned).toFixed(2) : '–'} | ${int(r.ms)} |`,
+    ),
     '',
     'The dormant selection queries the 16 activity shards with `gsi3sk <= now − 14 days` and reads only those members; a tag reads one tag item and one profile per member (2.00); a level reads the profiles in its 16 shards. ' +
       'For `all` the tag (the most selective index) drives and dormancy filters in memory, so it reads the tagged members, not the dormant ones.',

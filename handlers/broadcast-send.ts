@@ -10,7 +10,13 @@ import { sendChunkMessageSchema } from '../lib/queue/messages';
  * `ports` lets a test wrap the worker's ports (to crash it mid-chunk).
  */
 export function sendWorker(ports: (app: App) => ChunkWorkerPorts = sendWorkerPorts) {
-  return sqsWorker({ what: 'send chunk', schema: sendChunkMessageSchema, fields: (c) => ({ broadcastId: c.broadcastId }), ports, handle: (chunk, p) => workChunk(chunk, p) });
+  return sqsWorker({
+    what: 'send chunk',
+    schema: sendChunkMessageSchema,
+    fields: (c) => ({ broadcastId: c.broadcastId }),
+    ports,
+    handle: (chunk, p) => workChunk(chunk, p),
+  });
 }
 
 export const handler = sendWorker();

@@ -39,7 +39,13 @@ export const CONSOLE_HEADERS: Readonly<Record<string, string>> = {
 /** Where the built files are (lib/config/consoleFiles.ts). */
 async function distDir(): Promise<string | undefined> {
   for (const d of consoleDistCandidates()) {
-    if (await readFile(join(d, 'index.html')).then(() => true, () => false)) return d;
+    if (
+      await readFile(join(d, 'index.html')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return d;
   }
   return undefined;
 }
@@ -58,7 +64,15 @@ function builtFiles(): Promise<ReadonlyMap<string, Buffer>> {
     for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
       if (!entry.isFile()) continue;
       const full = join(entry.parentPath, entry.name);
-      found.set(posix.normalize(full.slice(dir.length + 1).split('\\').join('/')), await readFile(full));
+      found.set(
+        posix.normalize(
+          full
+            .slice(dir.length + 1)
+            .split('\\')
+            .join('/'),
+        ),
+        await readFile(full),
+      );
     }
     // Not built yet: look again next time rather than keep "nothing" for the container's life.
     if (found.size === 0) files = undefined;
@@ -80,7 +94,8 @@ function extension(p: string): string {
   return m ? m[0].toLowerCase() : '';
 }
 
-const refusal = (statusCode: number, error: string, headers: Record<string, string> = {}): HttpResult => json(statusCode, { error }, { ...CONSOLE_HEADERS, ...headers });
+const refusal = (statusCode: number, error: string, headers: Record<string, string> = {}): HttpResult =>
+  json(statusCode, { error }, { ...CONSOLE_HEADERS, ...headers });
 
 async function serveConsole(event: APIGatewayProxyEventV2): Promise<HttpResult> {
   const method = event.requestContext.http.method.toUpperCase();
@@ -96,7 +111,12 @@ async function serveConsole(event: APIGatewayProxyEventV2): Promise<HttpResult> 
   const built = await builtFiles();
   const body = built.get(file);
   if (!body) {
-    if (built.size === 0) return { statusCode: 503, headers: { ...CONSOLE_HEADERS, 'content-type': 'text/plain; charset=utf-8' }, body: 'console not built: run `node scripts/build-console.mjs`' };
+    if (built.size === 0)
+      return {
+        statusCode: 503,
+        headers: { ...CONSOLE_HEADERS, 'content-type': 'text/plain; charset=utf-8' },
+        body: 'console not built: run `node scripts/build-console.mjs`',
+      };
     return refusal(404, 'not found');
   }
   const type = TYPES[extension(file)] ?? 'application/octet-stream';

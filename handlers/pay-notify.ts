@@ -27,7 +27,12 @@ export const handler = appHandler(
     const outcome = await applyTransferNotification(ports, bill, pay.config.mchid);
     if (outcome.kind === 'mismatch') {
       // Authentic but not ours: an alarm for a person (metric filter on `alarm`), a failure for WeChat Pay.
-      log.error('ALARM pay callback does not match the order', { alarm: 'pay-callback-mismatch', ref: bill.outBillNo, fields: outcome.fields, notificationId: opened.id });
+      log.error('ALARM pay callback does not match the order', {
+        alarm: 'pay-callback-mismatch',
+        ref: bill.outBillNo,
+        fields: outcome.fields,
+        notificationId: opened.id,
+      });
       return json(400, { code: 'FAIL', message: `the notification does not match the order (${outcome.fields.join(', ')})` });
     }
     if (outcome.kind === 'unknown-order') log.warn('transfer bill finished for an order we do not have', { ref: bill.outBillNo, state: bill.state });

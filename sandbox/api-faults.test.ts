@@ -15,9 +15,13 @@ let now = START;
 let sandbox: Sandbox;
 let token = '';
 
-sandboxForTests(() => startStubCallback(() => ({ body: 'success' })), { clock: () => now, jobEvents: false }, (s) => {
-  sandbox = s;
-});
+sandboxForTests(
+  () => startStubCallback(() => ({ body: 'success' })),
+  { clock: () => now, jobEvents: false },
+  (s) => {
+    sandbox = s;
+  },
+);
 beforeEach(async () => {
   now = START;
   await postJson(`${sandbox.url}/sandbox/reset`, {});
@@ -30,7 +34,11 @@ const notice = (touser: string, extra: JsonObject = {}) => ({ touser, template_i
 /** One API call as a client makes it, giving up after `timeoutMs` like lib/wechat/api.ts does after 5 s. */
 async function call(path: string, body: unknown, timeoutMs = 2000): Promise<{ status: number; json?: JsonObject; text?: string; error?: string }> {
   try {
-    const res = await fetch(`${sandbox.url}${path}?access_token=${token}`, { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${sandbox.url}${path}?access_token=${token}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     const text = await res.text();
     return res.headers.get('content-type')?.startsWith('application/json') ? { status: res.status, json: JSON.parse(text) } : { status: res.status, text };
   } catch (err) {
@@ -53,7 +61,14 @@ describe('faults that fail the call (nothing is done)', () => {
     }
     assert.equal((await call(TEMPLATE, notice('oAnn'))).json!.errcode, 0);
     assert.equal((await received('oAnn', 'template')).length, 1);
-    assert.deepEqual((await calls(TEMPLATE)).map((c) => [c.errcode, c.fault]), [[-1, 'busy'], [-1, 'busy'], [0, undefined]]);
+    assert.deepEqual(
+      (await calls(TEMPLATE)).map((c) => [c.errcode, c.fault]),
+      [
+        [-1, 'busy'],
+        [-1, 'busy'],
+        [0, undefined],
+      ],
+    );
     assert.deepEqual(await pending(), []);
   });
 
@@ -64,7 +79,10 @@ describe('faults that fail the call (nothing is done)', () => {
     assert.match(failed.text!, /500 Internal Server Error/);
     assert.equal((await received('oAnn', 'mass')).length, 0);
     assert.equal((await getJson(`${sandbox.url}/sandbox/limits`)).json.usage.massThisMonth.oAnn, undefined, 'no quota used');
-    assert.deepEqual((await calls(MASS)).map((c) => [c.errcode, c.fault]), [[-1, 'http500']]);
+    assert.deepEqual(
+      (await calls(MASS)).map((c) => [c.errcode, c.fault]),
+      [[-1, 'http500']],
+    );
   });
 
   test('timeout: no answer before the client gives up; with delayMs the socket is dropped', async () => {
@@ -77,7 +95,10 @@ describe('faults that fail the call (nothing is done)', () => {
     assert.equal(dropped.status, 0);
     assert.equal(dropped.error, 'TypeError', 'fetch failed: the socket was closed without an answer');
     assert.equal((await received('oAnn', 'template')).length, 0);
-    assert.deepEqual((await calls(TEMPLATE)).map((c) => c.fault), ['timeout', 'timeout']);
+    assert.deepEqual(
+      (await calls(TEMPLATE)).map((c) => c.fault),
+      ['timeout', 'timeout'],
+    );
   });
 
   test('openid: only calls addressed to that follower (touser, or in a mass list) fail', async () => {
@@ -86,7 +107,10 @@ describe('faults that fail the call (nothing is done)', () => {
     assert.equal((await call(TEMPLATE, notice('oAnn'))).json!.errcode, 0);
     assert.equal((await call(TEMPLATE, notice('oBen'))).json!.errcode, -1);
     assert.equal((await call(MASS, { touser: ['oAnn', 'oBen'], msgtype: 'text', text: { content: '会员日' } })).json!.errcode, -1);
-    assert.deepEqual((await pending()).map((f) => [f.path, f.count]), [[TEMPLATE, 4]]);
+    assert.deepEqual(
+      (await pending()).map((f) => [f.path, f.count]),
+      [[TEMPLATE, 4]],
+    );
   });
 });
 
@@ -102,7 +126,13 @@ describe('drop-after-commit: done, but the answer is lost', () => {
     const retry = await call(TEMPLATE, notice('oAnn', { client_msg_id: 'points-7' }));
     assert.deepEqual(retry.json, { errcode: 0, errmsg: 'ok', msgid: delivered.msgid });
     assert.equal((await received('oAnn', 'template')).length, 1, 'not delivered twice');
-    assert.deepEqual((await calls(TEMPLATE)).map((c) => [c.errcode, c.fault]), [[0, 'drop-after-commit'], [0, undefined]]);
+    assert.deepEqual(
+      (await calls(TEMPLATE)).map((c) => [c.errcode, c.fault]),
+      [
+        [0, 'drop-after-commit'],
+        [0, undefined],
+      ],
+    );
   });
 
   test('mass: the retry with the same clientmsgid is refused with 45065 and the msg_id of the job that went out', async () => {
@@ -119,7 +149,15 @@ describe('drop-after-commit: done, but the answer is lost', () => {
 
 describe('the faults control', () => {
   test('validates, lists pending faults, clears them; reset clears them too', async () => {
-    for (const bad of [{ kind: 'busy' }, { path: 'cgi-bin/x', kind: 'busy' }, { path: TEMPLATE, kind: 'slow' }, { path: TEMPLATE, kind: 'busy', count: 0 }, { path: TEMPLATE, kind: 'timeout', delayMs: -1 }, { path: TEMPLATE, kind: 'busy', openid: 7 }, []]) {
+    for (const bad of [
+      { kind: 'busy' },
+      { path: 'cgi-bin/x', kind: 'busy' },
+      { path: TEMPLATE, kind: 'slow' },
+      { path: TEMPLATE, kind: 'busy', count: 0 },
+      { path: TEMPLATE, kind: 'timeout', delayMs: -1 },
+      { path: TEMPLATE, kind: 'busy', openid: 7 },
+      [],
+    ]) {
       const res = await fault(bad);
       assert.equal(res.status, 400, JSON.stringify(bad));
       assert.equal(typeof res.json.error, 'string');
@@ -127,7 +165,10 @@ describe('the faults control', () => {
     const added = await fault({ path: TEMPLATE, kind: 'timeout', count: 3, openid: 'oAnn' });
     assert.deepEqual({ ...added.json.fault, id: 0 }, { id: 0, path: TEMPLATE, kind: 'timeout', count: 3, openid: 'oAnn', delayMs: 30_000 });
     await fault({ path: MASS, kind: 'http500' });
-    assert.deepEqual((await pending()).map((f) => f.kind), ['timeout', 'http500']);
+    assert.deepEqual(
+      (await pending()).map((f) => f.kind),
+      ['timeout', 'http500'],
+    );
     const cleared = await fetch(`${sandbox.url}/sandbox/faults`, { method: 'DELETE' });
     assert.deepEqual(await cleared.json(), { faults: [] });
     assert.deepEqual(await pending(), []);

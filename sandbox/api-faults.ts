@@ -45,15 +45,25 @@ export class ApiFaults {
   add(body: unknown): { ok: true; fault: ApiFault } | { ok: false; error: string } {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, error: 'body must be { path, kind, count?, openid?, delayMs? }' };
     const b = body as Record<string, unknown>;
-    if (typeof b.path !== 'string' || !b.path.startsWith('/cgi-bin/')) return { ok: false, error: '"path" must be an API path such as /cgi-bin/message/template/send' };
+    if (typeof b.path !== 'string' || !b.path.startsWith('/cgi-bin/'))
+      return { ok: false, error: '"path" must be an API path such as /cgi-bin/message/template/send' };
     if (!(API_FAULT_KINDS as readonly unknown[]).includes(b.kind)) return { ok: false, error: `"kind" must be one of ${API_FAULT_KINDS.join(', ')}` };
     const kind = b.kind as ApiFaultKind;
     const count = b.count ?? 1;
-    if (!Number.isSafeInteger(count) || (count as number) < 1 || (count as number) > 1000) return { ok: false, error: '"count" must be a whole number from 1 to 1000' };
+    if (!Number.isSafeInteger(count) || (count as number) < 1 || (count as number) > 1000)
+      return { ok: false, error: '"count" must be a whole number from 1 to 1000' };
     if (b.openid !== undefined && (typeof b.openid !== 'string' || b.openid === '')) return { ok: false, error: '"openid" must be a non-empty string' };
     const delayMs = b.delayMs ?? DEFAULT_DELAY_MS[kind];
-    if (!Number.isSafeInteger(delayMs) || (delayMs as number) < 0 || (delayMs as number) > MAX_DELAY_MS) return { ok: false, error: `"delayMs" must be a whole number of ms from 0 to ${MAX_DELAY_MS}` };
-    const fault: ApiFault = { id: this.nextId++, path: b.path, kind, count: count as number, ...(b.openid ? { openid: b.openid as string } : {}), delayMs: delayMs as number };
+    if (!Number.isSafeInteger(delayMs) || (delayMs as number) < 0 || (delayMs as number) > MAX_DELAY_MS)
+      return { ok: false, error: `"delayMs" must be a whole number of ms from 0 to ${MAX_DELAY_MS}` };
+    const fault: ApiFault = {
+      id: this.nextId++,
+      path: b.path,
+      kind,
+      count: count as number,
+      ...(b.openid ? { openid: b.openid as string } : {}),
+      delayMs: delayMs as number,
+    };
     this.list.push(fault);
     return { ok: true, fault };
   }
@@ -79,7 +89,13 @@ export function sendApiAnswer(res: ServerResponse, answer: { status: number; jso
   }
   later(res, fault.delayMs, () => {
     if (fault.kind === 'timeout' || fault.kind === 'drop-after-commit') return void res.destroy();
-    if (fault.kind === 'http500') return sendText(res, 500, 'text/html; charset=utf-8', '<html><head><title>500 Internal Server Error</title></head><body><h1>500 Internal Server Error</h1></body></html>');
+    if (fault.kind === 'http500')
+      return sendText(
+        res,
+        500,
+        'text/html; charset=utf-8',
+        '<html><head><title>500 Internal Server Error</title></head><body><h1>500 Internal Server Error</h1></body></html>',
+      );
     sendJson(res, answer.status, answer.json);
   });
 }

@@ -88,10 +88,12 @@ function answer(req: ApiRequest, parsed: ReturnType<typeof parseJson>, deps: Api
     if (bad) return { status: 200, json: { ...wxError(bad) } };
   }
   if (route.post && req.method !== 'POST') return { status: 200, json: { ...wxError(43002) } };
-  if (route.send && !deps.limits.admitSendCall()) return { status: 200, json: err(45011, `more than ${deps.limits.settings.sendRatePerSecond} send calls this second`) };
+  if (route.send && !deps.limits.admitSendCall())
+    return { status: 200, json: err(45011, `more than ${deps.limits.settings.sendRatePerSecond} send calls this second`) };
   if (!parsed.ok) return { status: 200, json: { ...wxError(47001, parsed.error) } };
   const body = parsed.value;
-  if (route.post && (typeof body !== 'object' || body === null || Array.isArray(body))) return { status: 200, json: { ...wxError(47001, 'body must be a JSON object') } };
+  if (route.post && (typeof body !== 'object' || body === null || Array.isArray(body)))
+    return { status: 200, json: { ...wxError(47001, 'body must be a JSON object') } };
   return { status: 200, json: route.handle(req, (body ?? {}) as Json, deps) };
 }
 

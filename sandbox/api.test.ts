@@ -15,29 +15,42 @@ let now = START;
 let sandbox: Sandbox;
 let callback: Awaited<ReturnType<typeof startStubCallback>>;
 
-sandboxForTests(() => startStubCallback(() => ({ body: 'success' })), { clock: () => now }, (s, c) => {
-  sandbox = s;
-  callback = c;
-});
+sandboxForTests(
+  () => startStubCallback(() => ({ body: 'success' })),
+  { clock: () => now },
+  (s, c) => {
+    sandbox = s;
+    callback = c;
+  },
+);
 beforeEach(async () => {
   now = START;
   await postJson(`${sandbox.url}/sandbox/reset`, {});
 });
 
-const tokenUrl = (appid = APPID, secret = SECRET, grant = 'client_credential') => `${sandbox.url}/cgi-bin/token?grant_type=${grant}&appid=${appid}&secret=${secret}`;
+const tokenUrl = (appid = APPID, secret = SECRET, grant = 'client_credential') =>
+  `${sandbox.url}/cgi-bin/token?grant_type=${grant}&appid=${appid}&secret=${secret}`;
 async function fetchToken(): Promise<string> {
   const { json } = await getJson(tokenUrl());
   assert.equal(typeof json.access_token, 'string', JSON.stringify(json));
   return json.access_token as string;
 }
 async function stable(force?: boolean): Promise<JsonObject> {
-  return (await postJson(`${sandbox.url}/cgi-bin/stable_token`, { grant_type: 'client_credential', appid: APPID, secret: SECRET, ...(force === undefined ? {} : { force_refresh: force }) })).json;
+  return (
+    await postJson(`${sandbox.url}/cgi-bin/stable_token`, {
+      grant_type: 'client_credential',
+      appid: APPID,
+      secret: SECRET,
+      ...(force === undefined ? {} : { force_refresh: force }),
+    })
+  ).json;
 }
 /** errcode of a cheap authenticated call (menu/get answers 46003 when the token is fine and no menu exists). */
 async function tokenVerdict(token: string): Promise<number> {
   return (await getJson(`${sandbox.url}/cgi-bin/menu/get?access_token=${encodeURIComponent(token)}`)).json.errcode as number;
 }
-const api = (path: string, token: string, body: unknown) => postJson(`${sandbox.url}${path}?access_token=${encodeURIComponent(token)}`, body).then((r) => r.json);
+const api = (path: string, token: string, body: unknown) =>
+  postJson(`${sandbox.url}${path}?access_token=${encodeURIComponent(token)}`, body).then((r) => r.json);
 /** An API call with a freshly fetched token, for tests that move the clock by days. */
 const send = async (path: string, body: unknown) => api(path, await fetchToken(), body);
 const follower = (openid: string, body: unknown) => postJson(`${sandbox.url}/sandbox/followers/${openid}/messages`, body);
@@ -177,11 +190,21 @@ describe('customer-service messages', () => {
     assert.equal((await follower('oAlice', { type: 'text', content: '在吗' })).status, 200);
     now += 47 * HOUR;
     assert.deepEqual(await send('/cgi-bin/message/custom/send', text('oAlice', '在的')), { errcode: 0, errmsg: 'ok' });
-    const news = { touser: 'oAlice', msgtype: 'news', news: { articles: [{ title: '会员日', description: '满减', url: 'https://e.com/a', picurl: 'https://e.com/p.jpg' }] } };
+    const news = {
+      touser: 'oAlice',
+      msgtype: 'news',
+      news: { articles: [{ title: '会员日', description: '满减', url: 'https://e.com/a', picurl: 'https://e.com/p.jpg' }] },
+    };
     assert.equal((await send('/cgi-bin/message/custom/send', news)).errcode, 0);
     const inbox = (await getJson(`${sandbox.url}/sandbox/followers/oAlice/inbox`)).json.entries as JsonObject[];
     const custom = inbox.filter((e) => e.channel === 'custom');
-    assert.deepEqual(custom.map((e) => [e.direction, e.msgType, e.content ?? e.articles[0].title]), [['in', 'text', '在的'], ['in', 'news', '会员日']]);
+    assert.deepEqual(
+      custom.map((e) => [e.direction, e.msgType, e.content ?? e.articles[0].title]),
+      [
+        ['in', 'text', '在的'],
+        ['in', 'news', '会员日'],
+      ],
+    );
   });
 
   test('45015 once 48 hours passed since the last message, click, subscribe or scan; VIEW does not reopen it', async () => {
@@ -301,7 +324,11 @@ describe('user/info and the call log', () => {
     const { calls } = (await getJson(`${sandbox.url}/sandbox/calls`)).json;
     assert.deepEqual(
       calls.map((c: JsonObject) => [c.method, c.path, c.errcode]),
-      [['GET', '/cgi-bin/token', 0], ['POST', '/cgi-bin/message/custom/send', 40003], ['POST', '/cgi-bin/menu/create', 40016]],
+      [
+        ['GET', '/cgi-bin/token', 0],
+        ['POST', '/cgi-bin/message/custom/send', 40003],
+        ['POST', '/cgi-bin/menu/create', 40016],
+      ],
     );
     assert.deepEqual(calls[1].body, { touser: 'oNobody', msgtype: 'text', text: { content: 'x' } });
     const filtered = (await getJson(`${sandbox.url}/sandbox/calls?path=/cgi-bin/menu/create`)).json.calls;

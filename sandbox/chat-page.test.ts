@@ -33,12 +33,24 @@ before(async () => {
   browser = await chromium.launch({
     executablePath,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 760, height: 880 }, deviceScaleFactor: 1 });
   // The machine is offline: article pictures from example.com are answered locally.
   await page.route('https://example.com/**', (route) =>
-    route.fulfill({ contentType: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="400" height="200" fill="#e9b44c"/><circle cx="320" cy="60" r="90" fill="#f3d27f"/></svg>' }),
+    route.fulfill({
+      contentType: 'image/svg+xml',
+      body: '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="200"><rect width="400" height="200" fill="#e9b44c"/><circle cx="320" cy="60" r="90" fill="#f3d27f"/></svg>',
+    }),
   );
   page.on('pageerror', (err) => pageErrors.push(err.message));
   page.on('console', (msg) => {
@@ -57,7 +69,13 @@ async function publishMenu(): Promise<void> {
   const menu = {
     button: [
       { type: 'click', name: '签到', key: 'SIGN_IN' },
-      { name: '会员', sub_button: [{ type: 'click', name: '我的积分', key: 'MY_POINTS' }, { type: 'view', name: '会员中心', url: 'https://example.com/member' }] },
+      {
+        name: '会员',
+        sub_button: [
+          { type: 'click', name: '我的积分', key: 'MY_POINTS' },
+          { type: 'view', name: '会员中心', url: 'https://example.com/member' },
+        ],
+      },
       { type: 'view', name: '点餐', url: 'https://example.com/order' },
     ],
   };
@@ -111,7 +129,12 @@ test('a follower follows, chats, taps the menu and receives a template message o
     touser: openid,
     template_id: 'POINTS_EXPIRING',
     url: 'https://example.com/points',
-    data: { first: { value: '你的积分即将过期' }, keyword1: { value: '300 分' }, keyword2: { value: '2025-06-30', color: '#fa5151' }, remark: { value: '到店消费可抵扣现金' } },
+    data: {
+      first: { value: '你的积分即将过期' },
+      keyword1: { value: '300 分' },
+      keyword2: { value: '2025-06-30', color: '#fa5151' },
+      remark: { value: '到店消费可抵扣现金' },
+    },
   });
   assert.equal(sent.json.errcode, 0);
   const card = page.locator('.card.template', { hasText: 'POINTS_EXPIRING' });
@@ -121,10 +144,14 @@ test('a follower follows, chats, taps the menu and receives a template message o
 
   assert.deepEqual(callback.refused, []);
   assert.deepEqual(pageErrors, []);
-  await page.waitForFunction(() => {
-    const list = document.getElementById('messages')!;
-    return list.scrollTop + list.clientHeight >= list.scrollHeight - 2;
-  }, undefined, { timeout: WAIT });
+  await page.waitForFunction(
+    () => {
+      const list = document.getElementById('messages')!;
+      return list.scrollTop + list.clientHeight >= list.scrollHeight - 2;
+    },
+    undefined,
+    { timeout: WAIT },
+  );
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/sandbox-chat.png' });
 
   // A mass message (openid list) shows up as a bubble tagged 群发消息; its MASSSENDJOBFINISH reaches the callback.

@@ -98,7 +98,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): SandboxOptionsInput {
     callbackUrl: nonEmpty(env.CALLBACK_URL),
     originalId: nonEmpty(env.WECHAT_ORIGINAL_ID),
     accountName: nonEmpty(env.WECHAT_ACCOUNT_NAME),
-    templateIds: nonEmpty(env.WECHAT_TEMPLATE_IDS)?.split(',').map((s) => s.trim()).filter(Boolean),
+    templateIds: nonEmpty(env.WECHAT_TEMPLATE_IDS)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     pushMode: pushModeFromEnv(nonEmpty(env.WECHAT_PUSH_MODE)) ?? accountPushMode(env),
     templateDailyQuota: countFromEnv('SANDBOX_TEMPLATE_DAILY_QUOTA', nonEmpty(env.SANDBOX_TEMPLATE_DAILY_QUOTA)),
     massMonthlyQuota: countFromEnv('SANDBOX_MASS_MONTHLY_QUOTA', nonEmpty(env.SANDBOX_MASS_MONTHLY_QUOTA)),

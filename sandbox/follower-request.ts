@@ -58,7 +58,12 @@ function action(body: Record<string, unknown>): FollowerAction {
       const ticket = optionalString(body, 'ticket');
       const out: FollowerAction = { type: 'event', event, ...(eventKey !== undefined ? { eventKey } : {}), ...(ticket ? { ticket } : {}) };
       if (event === 'LOCATION') {
-        return { ...out, latitude: optionalNumber(body, 'latitude') ?? 23.137466, longitude: optionalNumber(body, 'longitude') ?? 113.352425, precision: optionalNumber(body, 'precision') ?? 119.385040 };
+        return {
+          ...out,
+          latitude: optionalNumber(body, 'latitude') ?? 23.137466,
+          longitude: optionalNumber(body, 'longitude') ?? 113.352425,
+          precision: optionalNumber(body, 'precision') ?? 119.38504,
+        };
       }
       return out;
     }
@@ -74,7 +79,8 @@ export function parseFollowerRequest(body: unknown, defaultMode: PushMode = 'pla
     const mode = body.mode ?? defaultMode;
     if (!MODES.includes(mode as PushMode)) throw new Refused(`"mode" must be one of ${MODES.join(', ')}`);
     const deliveries = body.deliveries ?? 1;
-    if (typeof deliveries !== 'number' || !Number.isInteger(deliveries) || deliveries < 1 || deliveries > 4) throw new Refused('"deliveries" must be an integer from 1 to 4');
+    if (typeof deliveries !== 'number' || !Number.isInteger(deliveries) || deliveries < 1 || deliveries > 4)
+      throw new Refused('"deliveries" must be an integer from 1 to 4');
     return { ok: true, value: { action: action(body), mode: mode as PushMode, deliveries } };
   } catch (err) {
     if (err instanceof Refused) return { ok: false, error: err.message };

@@ -88,7 +88,8 @@ function changeSettings(openid: string, rawBody: string, state: SandboxState): A
   if (!follower) return { status: 404, json: { error: `the sandbox has never seen ${openid}` } };
   const parsed = parseJson(rawBody);
   const body = parsed.ok ? parsed.value : undefined;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { status: 400, json: { error: 'body must be a JSON object like {"blocksTemplates": true}' } };
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return { status: 400, json: { error: 'body must be a JSON object like {"blocksTemplates": true}' } };
   for (const [key, value] of Object.entries(body)) {
     if (key !== 'blocksTemplates') return { status: 400, json: { error: `unknown setting ${JSON.stringify(key)}: the sandbox knows blocksTemplates` } };
     if (typeof value !== 'boolean') return { status: 400, json: { error: '"blocksTemplates" must be true or false' } };
@@ -122,14 +123,28 @@ async function sendAsFollower(openid: string, req: FollowerRequest, deps: Follow
   const plainXml = buildPushXml({ toUser: options.originalId, openid, createTime, msgId }, action);
   const sent = state.append(openid, outEntry(action));
 
-  const target = { options, aesKey: deps.aesKey, now: () => state.now(), openid, plainXml, mode: req.mode, pushKind: action.type === 'text' ? ('message' as const) : ('event' as const) };
+  const target = {
+    options,
+    aesKey: deps.aesKey,
+    now: () => state.now(),
+    openid,
+    plainXml,
+    mode: req.mode,
+    pushKind: action.type === 'text' ? ('message' as const) : ('event' as const),
+  };
   const attempts = await Promise.all(Array.from({ length: req.deliveries }, () => deliverPush(target)));
   const shown = pick(attempts);
   sent.delivery = { status: shown.status, ...(shown.error ? { error: shown.error } : {}) };
 
   const unsubscribing = action.type === 'event' && action.event === 'unsubscribe';
   if (shown.error && !unsubscribing) {
-    state.append(openid, { direction: 'in', channel: 'system', msgType: 'notice', content: SERVICE_UNAVAILABLE, delivery: { status: shown.status, error: shown.error } });
+    state.append(openid, {
+      direction: 'in',
+      channel: 'system',
+      msgType: 'notice',
+      content: SERVICE_UNAVAILABLE,
+      delivery: { status: shown.status, error: shown.error },
+    });
   } else if (shown.reply && !unsubscribing && shown.reply.msgType !== 'transfer_customer_service') {
     const { createTime: _replyTime, ...shownReply } = shown.reply;
     state.append(openid, { direction: 'in', channel: 'passive', ...shownReply });

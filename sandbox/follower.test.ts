@@ -46,7 +46,12 @@ describe('pushes accepted by co-wechat, replies decoded by the sandbox', () => {
       assert.equal(sub.json.error, undefined, sub.json.error);
       assert.match(sub.json.reply.content, /^欢迎关注/);
       assert.deepEqual(
-        { type: lastReceived().message.MsgType, event: lastReceived().message.Event, key: lastReceived().message.EventKey, ticket: lastReceived().message.Ticket },
+        {
+          type: lastReceived().message.MsgType,
+          event: lastReceived().message.Event,
+          key: lastReceived().message.EventKey,
+          ticket: lastReceived().message.Ticket,
+        },
         { type: 'event', event: 'subscribe', key: 'qrscene_spring', ticket: 'gQFT8DwAAAAAAAAAAS5odHRw' },
       );
 
@@ -78,8 +83,10 @@ describe('pushes accepted by co-wechat, replies decoded by the sandbox', () => {
           assert.equal(r.query.encrypt_type, 'aes');
           assert.match(r.query.msg_signature!, /^[0-9a-f]{40}$/);
         }
-        if (mode === 'aes') assert.match(r.xml, /^<xml><ToUserName><!\[CDATA\[gh_5a4b3c2d1e0f\]\]><\/ToUserName><Encrypt><!\[CDATA\[[A-Za-z0-9+/]+=*\]\]><\/Encrypt><\/xml>$/);
-        if (mode === 'compat') assert.match(r.xml, /<FromUserName><!\[CDATA\[o[^\]]+\]\]><\/FromUserName>.*<Encrypt><!\[CDATA\[[A-Za-z0-9+/]+=*\]\]><\/Encrypt><\/xml>$/);
+        if (mode === 'aes')
+          assert.match(r.xml, /^<xml><ToUserName><!\[CDATA\[gh_5a4b3c2d1e0f\]\]><\/ToUserName><Encrypt><!\[CDATA\[[A-Za-z0-9+/]+=*\]\]><\/Encrypt><\/xml>$/);
+        if (mode === 'compat')
+          assert.match(r.xml, /<FromUserName><!\[CDATA\[o[^\]]+\]\]><\/FromUserName>.*<Encrypt><!\[CDATA\[[A-Za-z0-9+/]+=*\]\]><\/Encrypt><\/xml>$/);
       }
     });
   }
@@ -91,7 +98,12 @@ describe('pushes accepted by co-wechat, replies decoded by the sandbox', () => {
       assert.equal(res.json.error, undefined, `${mode}: ${res.json.error}`);
       assert.equal(res.json.reply.msgType, 'news');
       assert.deepEqual(res.json.reply.articles, [
-        { title: '本周会员日：满 100 减 20', description: '周五至周日，到店出示会员码即可使用。', picUrl: 'https://example.com/cover.jpg', url: 'https://example.com/member-day' },
+        {
+          title: '本周会员日：满 100 减 20',
+          description: '周五至周日，到店出示会员码即可使用。',
+          picUrl: 'https://example.com/cover.jpg',
+          url: 'https://example.com/member-day',
+        },
       ]);
       const shown = (await inbox(openid)).find((e) => e.channel === 'passive')!;
       assert.deepEqual(shown.articles, res.json.reply.articles);
@@ -101,7 +113,10 @@ describe('pushes accepted by co-wechat, replies decoded by the sandbox', () => {
   test("co-wechat's millisecond CreateTime in replies is flagged, since WeChat expects seconds", async () => {
     const res = await push(freshOpenid(), { type: 'text', content: 'hi' });
     assert.ok(res.json.reply.createTime > 1e12, 'co-wechat writes Date.getTime()');
-    assert.ok(res.json.warnings.some((w: string) => w.includes('milliseconds')), JSON.stringify(res.json.warnings));
+    assert.ok(
+      res.json.warnings.some((w: string) => w.includes('milliseconds')),
+      JSON.stringify(res.json.warnings),
+    );
   });
 
   test('the URL check (GET with echostr) is answered by co-wechat', async () => {
@@ -116,7 +131,10 @@ describe('the push document is exactly what WeChat sends', () => {
     const t0 = Math.floor(Date.now() / 1000);
     const res = await push(openid, { type: 'text', content: '积分' });
     const { xml } = lastReceived();
-    const m = /^<xml><ToUserName><!\[CDATA\[(gh_[0-9a-f]{12})\]\]><\/ToUserName><FromUserName><!\[CDATA\[(o\w+)\]\]><\/FromUserName><CreateTime>(\d+)<\/CreateTime><MsgType><!\[CDATA\[text\]\]><\/MsgType><Content><!\[CDATA\[积分\]\]><\/Content><MsgId>(\d+)<\/MsgId><\/xml>$/.exec(xml);
+    const m =
+      /^<xml><ToUserName><!\[CDATA\[(gh_[0-9a-f]{12})\]\]><\/ToUserName><FromUserName><!\[CDATA\[(o\w+)\]\]><\/FromUserName><CreateTime>(\d+)<\/CreateTime><MsgType><!\[CDATA\[text\]\]><\/MsgType><Content><!\[CDATA\[积分\]\]><\/Content><MsgId>(\d+)<\/MsgId><\/xml>$/.exec(
+        xml,
+      );
     assert.ok(m, xml);
     assert.equal(m[2], openid);
     assert.ok(Math.abs(Number(m[3]) - t0) <= 5, `CreateTime ${m[3]} is seconds`);
@@ -140,7 +158,10 @@ describe('the push document is exactly what WeChat sends', () => {
     await push(openid, { type: 'event', event: 'LOCATION', latitude: 31.2304, longitude: 121.4737, precision: 30 });
     const { xml, message } = lastReceived();
     assert.doesNotMatch(xml, /MsgId/);
-    assert.match(xml, /<Event><!\[CDATA\[LOCATION\]\]><\/Event><Latitude>31\.230400<\/Latitude><Longitude>121\.473700<\/Longitude><Precision>30\.000000<\/Precision><\/xml>$/);
+    assert.match(
+      xml,
+      /<Event><!\[CDATA\[LOCATION\]\]><\/Event><Latitude>31\.230400<\/Latitude><Longitude>121\.473700<\/Longitude><Precision>30\.000000<\/Precision><\/xml>$/,
+    );
     assert.equal(message.Latitude, '31.230400');
   });
 });
@@ -153,12 +174,20 @@ describe('the follower phone', () => {
     const all = await inbox(openid);
     assert.deepEqual(
       all.map((e) => [e.direction, e.channel, e.msgType, e.event ?? e.content.slice(0, 4)]),
-      [['out', 'push', 'event', 'subscribe'], ['in', 'passive', 'text', '欢迎关注'], ['out', 'push', 'text', '一'], ['in', 'passive', 'text', '收到：一']],
+      [
+        ['out', 'push', 'event', 'subscribe'],
+        ['in', 'passive', 'text', '欢迎关注'],
+        ['out', 'push', 'text', '一'],
+        ['in', 'passive', 'text', '收到：一'],
+      ],
     );
     assert.ok(all.every((e, i) => i === 0 || e.seq > all[i - 1]!.seq));
     assert.equal(all[0]!.delivery.status, 200);
     const newer = await inbox(openid, all[1]!.seq);
-    assert.deepEqual(newer.map((e) => e.seq), [all[2]!.seq, all[3]!.seq]);
+    assert.deepEqual(
+      newer.map((e) => e.seq),
+      [all[2]!.seq, all[3]!.seq],
+    );
     assert.deepEqual(await inbox(openid, all[3]!.seq), []);
     const listed = (await getJson(`${sandbox.url}/sandbox/followers`)).json.followers as JsonObject[];
     assert.equal(listed.find((f) => f.openid === openid)?.subscribed, true);
@@ -225,7 +254,8 @@ describe('the follower phone', () => {
 describe('replies WeChat would not accept', () => {
   const key = decodeAesKey(CONFIG.encodingAESKey);
   const now = () => String(Math.floor(Date.now() / 1000));
-  const textReply = (to: string, content = 'ok') => buildXml({ ToUserName: to, FromUserName: ORIGINAL_ID, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'text', Content: content });
+  const textReply = (to: string, content = 'ok') =>
+    buildXml({ ToUserName: to, FromUserName: ORIGINAL_ID, CreateTime: Math.floor(Date.now() / 1000), MsgType: 'text', Content: content });
   let stub: Awaited<ReturnType<typeof startStubCallback>>;
   let strict: Sandbox;
   let answer: (openid: string) => { status?: number; body?: string; delayMs?: number } = () => ({});
@@ -240,13 +270,34 @@ describe('replies WeChat would not accept', () => {
     await stub.close();
   });
   const send = (openid: string, body: JsonObject) => postJson(`${strict.url}/sandbox/followers/${openid}/messages`, body);
-  const shown = async (openid: string) => ((await getJson(`${strict.url}/sandbox/followers/${openid}/inbox`)).json.entries as JsonObject[]).filter((e) => e.direction === 'in');
+  const shown = async (openid: string) =>
+    ((await getJson(`${strict.url}/sandbox/followers/${openid}/inbox`)).json.entries as JsonObject[]).filter((e) => e.direction === 'in');
 
   const cases: Array<[string, 'plain' | 'aes' | 'compat', (openid: string) => { status?: number; body?: string; delayMs?: number }, RegExp]> = [
     ['a plaintext reply in safe mode', 'aes', (o) => ({ body: textReply(o) }), /safe mode needs an encrypted reply/],
-    ['an encrypted reply with a wrong MsgSignature', 'aes', (o) => ({ body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o), now(), '123').replace(/<MsgSignature><!\[CDATA\[[0-9a-f]{40}/, `<MsgSignature><![CDATA[${'0'.repeat(40)}`) }), /MsgSignature/],
-    ['an encrypted reply for another appid', 'compat', (o) => ({ body: encryptEnvelope(key, CONFIG.token, 'wx0000000000000000', textReply(o), now(), '123') }), /appid-mismatch/],
-    ['an encrypted reply to a plain push', 'plain', (o) => ({ body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o), now(), '123') }), /plain-mode/],
+    [
+      'an encrypted reply with a wrong MsgSignature',
+      'aes',
+      (o) => ({
+        body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o), now(), '123').replace(
+          /<MsgSignature><!\[CDATA\[[0-9a-f]{40}/,
+          `<MsgSignature><![CDATA[${'0'.repeat(40)}`,
+        ),
+      }),
+      /MsgSignature/,
+    ],
+    [
+      'an encrypted reply for another appid',
+      'compat',
+      (o) => ({ body: encryptEnvelope(key, CONFIG.token, 'wx0000000000000000', textReply(o), now(), '123') }),
+      /appid-mismatch/,
+    ],
+    [
+      'an encrypted reply to a plain push',
+      'plain',
+      (o) => ({ body: encryptEnvelope(key, CONFIG.token, CONFIG.appid, textReply(o), now(), '123') }),
+      /plain-mode/,
+    ],
     ['a reply to somebody else', 'plain', () => ({ body: textReply('oSomebodyElse') }), /ToUserName/],
     ['a reply that is not XML', 'plain', () => ({ body: '<xml><Content>unclosed' }), /not valid XML/],
     ['HTTP 500', 'plain', () => ({ status: 500, body: 'boom' }), /HTTP 500/],
@@ -261,7 +312,10 @@ describe('replies WeChat would not accept', () => {
       assert.match(res.json.error ?? '', expected);
       assert.equal(res.json.reply, null);
       const lines = await shown(openid);
-      assert.deepEqual(lines.map((e) => [e.channel, e.content]), [['system', SERVICE_UNAVAILABLE]]);
+      assert.deepEqual(
+        lines.map((e) => [e.channel, e.content]),
+        [['system', SERVICE_UNAVAILABLE]],
+      );
     });
   }
 
@@ -273,7 +327,10 @@ describe('replies WeChat would not accept', () => {
     assert.deepEqual(res.json.attempts.map((a: JsonObject) => a.status).sort(), [200, 503]);
     assert.equal(res.json.error, undefined);
     assert.equal(res.json.reply.content, '第二次才答');
-    assert.deepEqual((await shown(openid)).map((e) => [e.channel, e.content]), [['passive', '第二次才答']]);
+    assert.deepEqual(
+      (await shown(openid)).map((e) => [e.channel, e.content]),
+      [['passive', '第二次才答']],
+    );
   });
 
   test('a valid encrypted reply from our own lib is accepted; success and an empty body show nothing', async () => {
@@ -289,6 +346,9 @@ describe('replies WeChat would not accept', () => {
       assert.equal(res.json.reply, null);
       assert.equal(res.json.error, undefined);
     }
-    assert.deepEqual((await shown(openid)).map((e) => e.content), ['加密回复']);
+    assert.deepEqual(
+      (await shown(openid)).map((e) => e.content),
+      ['加密回复'],
+    );
   });
 });

@@ -16,10 +16,14 @@ let now = START;
 let sandbox: Sandbox;
 let callback: SignedCallback;
 
-sandboxForTests(() => startSignedCallback(SECRETS), { clock: () => now, pushMode: 'aes', originalId: ORIGINAL_ID }, (s, c) => {
-  sandbox = s;
-  callback = c;
-});
+sandboxForTests(
+  () => startSignedCallback(SECRETS),
+  { clock: () => now, pushMode: 'aes', originalId: ORIGINAL_ID },
+  (s, c) => {
+    sandbox = s;
+    callback = c;
+  },
+);
 beforeEach(async () => {
   now = START;
   callback.release();
@@ -39,10 +43,13 @@ const template = (touser: string) => send('/cgi-bin/message/template/send', { to
 const events = async (query = '') => (await getJson(`${sandbox.url}/sandbox/job-events${query}`)).json.events as JsonObject[];
 /** Polls until the events of `query` are all delivered or failed (and there are `count` of them). */
 const settled = (query: string, count = 1) =>
-  waitFor(async () => {
-    const list = await events(query);
-    return list.length === count && list.every((e) => e.delivery === 'delivered' || e.delivery === 'failed') ? list : undefined;
-  }, `${count} settled job event(s) for ${query || 'all'}`);
+  waitFor(
+    async () => {
+      const list = await events(query);
+      return list.length === count && list.every((e) => e.delivery === 'delivered' || e.delivery === 'failed') ? list : undefined;
+    },
+    `${count} settled job event(s) for ${query || 'all'}`,
+  );
 const openedFor = (msgid: number) => callback.received.filter((p) => p.fields.MsgID === String(msgid));
 
 describe('TEMPLATESENDJOBFINISH', () => {
@@ -91,7 +98,10 @@ describe('TEMPLATESENDJOBFINISH', () => {
       const list = await events();
       return list.filter((e) => e.delivery === 'sending').length === 4 ? list : undefined;
     }, 'four deliveries in flight');
-    assert.deepEqual(stuck.map((e) => e.delivery), ['sending', 'sending', 'sending', 'sending', 'pending', 'pending']);
+    assert.deepEqual(
+      stuck.map((e) => e.delivery),
+      ['sending', 'sending', 'sending', 'sending', 'pending', 'pending'],
+    );
     callback.release();
     assert.ok((await settled('', 6)).every((e) => e.delivery === 'delivered'));
   });
@@ -100,7 +110,10 @@ describe('TEMPLATESENDJOBFINISH', () => {
     const msgids: number[] = [];
     for (let i = 0; i < 12; i++) msgids.push((await template(['oAnn', 'oBen', 'oCat'][i % 3]!)).msgid);
     const list = await settled('?kind=TEMPLATESENDJOBFINISH', 12);
-    assert.deepEqual(list.map((e) => e.msgid), msgids);
+    assert.deepEqual(
+      list.map((e) => e.msgid),
+      msgids,
+    );
     assert.ok(list.every((e, i) => i === 0 || e.seq > list[i - 1]!.seq));
     assert.ok(list.every((e) => e.delivery === 'delivered'));
     assert.deepEqual(new Set(callback.received.map((p) => Number(p.fields.MsgID))), new Set(msgids));
@@ -154,7 +167,11 @@ describe('turning job events off', () => {
     const { msgid } = await template('oCat');
     const list = await settled('');
     assert.equal(list[0]!.msgid, msgid);
-    assert.deepEqual(callback.received.map((p) => p.fields.MsgID), [String(msgid)], 'the calls made while off never reached the callback');
+    assert.deepEqual(
+      callback.received.map((p) => p.fields.MsgID),
+      [String(msgid)],
+      'the calls made while off never reached the callback',
+    );
   });
 
   test('plain mode when the account is set to it; ?after= and a bad query', async () => {
@@ -163,7 +180,9 @@ describe('turning job events off', () => {
     try {
       await postJson(`${plain.url}/sandbox/followers`, { openids: ['oDan'] });
       const { json: token } = await getJson(`${plain.url}/cgi-bin/token?grant_type=client_credential&appid=${SECRETS.appId}&secret=sandbox-secret`);
-      const tpl = (await postJson(`${plain.url}/cgi-bin/message/template/send?access_token=${token.access_token}`, { touser: 'oDan', template_id: 'T', data: {} })).json;
+      const tpl = (
+        await postJson(`${plain.url}/cgi-bin/message/template/send?access_token=${token.access_token}`, { touser: 'oDan', template_id: 'T', data: {} })
+      ).json;
       const list = await waitFor(async () => {
         const e = (await getJson(`${plain.url}/sandbox/job-events?after=0`)).json.events as JsonObject[];
         return e[0]?.delivery === 'delivered' ? e : undefined;
@@ -195,14 +214,21 @@ describe('job events read by an independent callback (co-wechat)', () => {
           const e = (await getJson(`${other.url}/sandbox/job-events`)).json.events as JsonObject[];
           return e.length === 2 && e.every((x) => x.delivery !== 'pending' && x.delivery !== 'sending') ? e : undefined;
         }, 'two settled events');
-        assert.deepEqual(list.map((e) => e.delivery), ['delivered', 'delivered'], JSON.stringify(list.map((e) => e.attempt)));
+        assert.deepEqual(
+          list.map((e) => e.delivery),
+          ['delivered', 'delivered'],
+          JSON.stringify(list.map((e) => e.attempt)),
+        );
         assert.deepEqual(coWechat.refused, []);
         const byEvent = new Map(coWechat.received.map((r) => [r.message.Event, r]));
         const t = byEvent.get('TEMPLATESENDJOBFINISH')!.message as unknown as Record<string, string>;
         assert.deepEqual([t.FromUserName, t.MsgID, t.Status], ['oEve', String(tpl.msgid), 'success']);
         const m = byEvent.get('MASSSENDJOBFINISH')!;
         const mm = m.message as unknown as Record<string, string>;
-        assert.deepEqual([mm.FromUserName, mm.MsgID, mm.Status, mm.TotalCount, mm.FilterCount, mm.SentCount, mm.ErrorCount], ['oFay', String(mass.msg_id), 'send success', '2', '2', '2', '0']);
+        assert.deepEqual(
+          [mm.FromUserName, mm.MsgID, mm.Status, mm.TotalCount, mm.FilterCount, mm.SentCount, mm.ErrorCount],
+          ['oFay', String(mass.msg_id), 'send success', '2', '2', '2', '0'],
+        );
         assert.equal(m.query.encrypt_type, mode === 'plain' ? undefined : 'aes');
       } finally {
         await other.close();

@@ -75,17 +75,34 @@ export class JobEvents {
   }
 
   list(filter: { after?: number; kind?: string; msgid?: number }): JobEvent[] {
-    return this.events.filter((e) => e.seq > (filter.after ?? 0) && (!filter.kind || e.kind === filter.kind) && (filter.msgid === undefined || e.msgid === filter.msgid));
+    return this.events.filter(
+      (e) => e.seq > (filter.after ?? 0) && (!filter.kind || e.kind === filter.kind) && (filter.msgid === undefined || e.msgid === filter.msgid),
+    );
   }
 
   private enqueue(kind: JobEventKind, msgid: number, openid: string, status: string, counts?: MassCounts): void {
     if (!this.deps.enabled()) return;
     const { state, options } = this.deps;
     const at = state.now();
-    const fields: Array<[string, string | number]> = [['MsgID', msgid], ['Status', status]];
-    if (counts) fields.push(['TotalCount', counts.totalCount], ['FilterCount', counts.filterCount], ['SentCount', counts.sentCount], ['ErrorCount', counts.errorCount]);
+    const fields: Array<[string, string | number]> = [
+      ['MsgID', msgid],
+      ['Status', status],
+    ];
+    if (counts)
+      fields.push(['TotalCount', counts.totalCount], ['FilterCount', counts.filterCount], ['SentCount', counts.sentCount], ['ErrorCount', counts.errorCount]);
     const xml = buildJobEventXml({ toUser: options.originalId, openid, createTime: Math.floor(at / 1000) }, kind, fields);
-    const event: JobEvent = { seq: ++this.seq, kind, msgid, openid, status, ...(counts ? { counts } : {}), at, mode: options.pushMode, xml, delivery: 'pending' };
+    const event: JobEvent = {
+      seq: ++this.seq,
+      kind,
+      msgid,
+      openid,
+      status,
+      ...(counts ? { counts } : {}),
+      at,
+      mode: options.pushMode,
+      xml,
+      delivery: 'pending',
+    };
     this.events.push(event);
     if (this.events.length > MAX_KEPT) this.events.splice(0, this.events.length - MAX_KEPT);
     this.queue.push(event);

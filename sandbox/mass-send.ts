@@ -32,7 +32,8 @@ export function massSend(body: Json, { state, limits, jobs }: MassDeps): Json {
   if (list.length > MAX_OPENIDS) return err(40130, `at most ${MAX_OPENIDS} openids`);
   const message = massMessage(body);
   if (!message.ok) return message.error;
-  if (body.send_ignore_reprint !== undefined && body.send_ignore_reprint !== 0 && body.send_ignore_reprint !== 1) return err(47001, 'send_ignore_reprint must be 0 or 1');
+  if (body.send_ignore_reprint !== undefined && body.send_ignore_reprint !== 0 && body.send_ignore_reprint !== 1)
+    return err(47001, 'send_ignore_reprint must be 0 or 1');
   const clientMsgId = body.clientmsgid;
   if (clientMsgId !== undefined && (typeof clientMsgId !== 'string' || Buffer.byteLength(clientMsgId) > CLIENTMSGID_MAX_BYTES)) {
     return err(47001, `clientmsgid must be a string of at most ${CLIENTMSGID_MAX_BYTES} bytes`);
@@ -49,7 +50,10 @@ export function massSend(body: Json, { state, limits, jobs }: MassDeps): Json {
     if (!follower) unknown++;
     else if (follower.subscribed && limits.hasMassQuota(openid)) ready.push(openid);
   }
-  if (ready.length === 0) return unknown === openids.length ? err(40003, 'no openid of the list follows the account') : err(45028, 'nobody in the list can receive another mass message this month');
+  if (ready.length === 0)
+    return unknown === openids.length
+      ? err(40003, 'no openid of the list follows the account')
+      : err(45028, 'nobody in the list can receive another mass message this month');
 
   const msgId = state.newMsgId();
   for (const openid of ready) {
@@ -82,7 +86,8 @@ function massMessage(body: Json): { ok: true; entry: NewInboxEntry } | { ok: fal
   const refuse = (code: ErrCode, detail: string) => ({ ok: false as const, error: err(code, detail) });
   const type = body.msgtype;
   const part = typeof type === 'string' ? body[type] : undefined;
-  if ((type !== 'text' && type !== 'mpnews') || !isObject(part)) return refuse(40008, 'the sandbox emulates mass msgtype text and mpnews, each with its object');
+  if ((type !== 'text' && type !== 'mpnews') || !isObject(part))
+    return refuse(40008, 'the sandbox emulates mass msgtype text and mpnews, each with its object');
   const base = { direction: 'in' as const, channel: 'mass' as const, msgType: type };
   if (type === 'text') {
     if (typeof part.content !== 'string' || part.content === '') return refuse(44004, 'text.content is empty');

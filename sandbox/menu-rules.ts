@@ -20,7 +20,10 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class MenuRejected extends Error {
-  constructor(readonly errcode: ErrCode, readonly detail: string) {
+  constructor(
+    readonly errcode: ErrCode,
+    readonly detail: string,
+  ) {
     super(detail);
   }
 }
@@ -70,11 +73,13 @@ function checkAction(b: Record<string, unknown>, name: string, at: string, codes
   if (typeof type !== 'string' || !ALL_TYPES.has(type)) throw new MenuRejected(codes.type, `${at}.type ${JSON.stringify(type)} is not a menu button type`);
   const out: MenuButton = { type, name, sub_button: [] };
   if (KEY_TYPES.has(type)) {
-    if (typeof b.key !== 'string' || b.key.length === 0 || bytes(b.key) > LIMITS.key) throw new MenuRejected(codes.key, `${at}.key must be 1–${LIMITS.key} bytes`);
+    if (typeof b.key !== 'string' || b.key.length === 0 || bytes(b.key) > LIMITS.key)
+      throw new MenuRejected(codes.key, `${at}.key must be 1–${LIMITS.key} bytes`);
     out.key = b.key;
   }
   if (URL_TYPES.has(type)) {
-    if (typeof b.url !== 'string' || b.url.length === 0 || bytes(b.url) > LIMITS.url) throw new MenuRejected(codes.url, `${at}.url must be 1–${LIMITS.url} bytes`);
+    if (typeof b.url !== 'string' || b.url.length === 0 || bytes(b.url) > LIMITS.url)
+      throw new MenuRejected(codes.url, `${at}.url must be 1–${LIMITS.url} bytes`);
     out.url = b.url;
   }
   if (type === 'miniprogram') {

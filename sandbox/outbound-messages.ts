@@ -73,7 +73,8 @@ function customArticle(a: Record<string, unknown>): Article {
 
 export function templateMessage(body: Record<string, unknown>, knownTemplateIds: readonly string[]): Converted {
   const templateId = str(body.template_id);
-  if (!templateId || (knownTemplateIds.length > 0 && !knownTemplateIds.includes(templateId))) return fail(40037, 'template_id is not a template of this account');
+  if (!templateId || (knownTemplateIds.length > 0 && !knownTemplateIds.includes(templateId)))
+    return fail(40037, 'template_id is not a template of this account');
   if (!isObject(body.data)) return fail(47001, 'data must be an object of {"keyword": {"value": "…"}}');
   const data: Record<string, { value: string; color?: string }> = {};
   for (const [k, v] of Object.entries(body.data)) {

@@ -31,7 +31,11 @@ before(async () => {
   await sandbox.listen(0);
   pay = await clientFor(sandbox);
   receiver.client = pay;
-  browser = await chromium.launch({ executablePath, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 });
 after(async () => {
   await browser?.close();
@@ -41,8 +45,33 @@ after(async () => {
 
 test('a transfer and a red packet show as red packet bubbles; taking them ends the bills', async () => {
   sandbox.state.follower(OPENID, true);
-  assert.equal((await pay.createTransferBill({ outBillNo: 'chat1', openid: OPENID, amountFen: 888, remark: '午餐手气红包', activityName: '每日午餐红包', rewardDescription: '第 1 轮' })).kind, 'ok');
-  assert.equal((await pay.sendRedpack({ mchBillno: 'chat2', openid: OPENID, amountFen: 166, sendName: '味道小馆', wishing: '恭喜发财，大吉大利', actName: '每日午餐红包', remark: '—' })).kind, 'ok');
+  assert.equal(
+    (
+      await pay.createTransferBill({
+        outBillNo: 'chat1',
+        openid: OPENID,
+        amountFen: 888,
+        remark: '午餐手气红包',
+        activityName: '每日午餐红包',
+        rewardDescription: '第 1 轮',
+      })
+    ).kind,
+    'ok',
+  );
+  assert.equal(
+    (
+      await pay.sendRedpack({
+        mchBillno: 'chat2',
+        openid: OPENID,
+        amountFen: 166,
+        sendName: '味道小馆',
+        wishing: '恭喜发财，大吉大利',
+        actName: '每日午餐红包',
+        remark: '—',
+      })
+    ).kind,
+    'ok',
+  );
 
   const page = await browser.newPage({ viewport: { width: 760, height: 880 } });
   const errors: string[] = [];

@@ -22,7 +22,15 @@ export function parseAuthorization(header: string | undefined): Record<string, s
 /** Lines of the signed text, each followed by a line feed. */
 const lines = (...parts: string[]) => parts.map((p) => `${p}\n`).join('');
 
-export function verifyMerchantRequest(method: string, rawUrl: string, timestamp: string, nonce: string, body: string, signatureB64: string, merchantKey: KeyObject): boolean {
+export function verifyMerchantRequest(
+  method: string,
+  rawUrl: string,
+  timestamp: string,
+  nonce: string,
+  body: string,
+  signatureB64: string,
+  merchantKey: KeyObject,
+): boolean {
   try {
     return verify('sha256', Buffer.from(lines(method, rawUrl, timestamp, nonce, body)), merchantKey, Buffer.from(signatureB64, 'base64'));
   } catch {
@@ -43,7 +51,13 @@ export function platformSignature(body: string, nowMs: number, platformKey: KeyO
   const timestamp = String(Math.floor(nowMs / 1000));
   const nonce = randomBytes(16).toString('hex').toUpperCase();
   const signature = sign('sha256', Buffer.from(lines(timestamp, nonce, body)), platformKey).toString('base64');
-  return { 'Wechatpay-Timestamp': timestamp, 'Wechatpay-Nonce': nonce, 'Wechatpay-Signature': signature, 'Wechatpay-Serial': publicKeyId, 'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048' };
+  return {
+    'Wechatpay-Timestamp': timestamp,
+    'Wechatpay-Nonce': nonce,
+    'Wechatpay-Signature': signature,
+    'Wechatpay-Serial': publicKeyId,
+    'Wechatpay-Signature-Type': 'WECHATPAY2-SHA256-RSA2048',
+  };
 }
 
 /** A callback resource: AES-256-GCM, 12-character nonce, ciphertext and tag concatenated in base64. */
@@ -58,7 +72,9 @@ export function sealResource(plaintext: string, apiV3Key: string, associatedData
 /** A sensitive field the merchant encrypted with the platform public key (RSA-OAEP, SHA-1). */
 export function openSensitive(ciphertextB64: string, platformKey: KeyObject): string | null {
   try {
-    return privateDecrypt({ key: platformKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(ciphertextB64, 'base64')).toString('utf8');
+    return privateDecrypt({ key: platformKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(ciphertextB64, 'base64')).toString(
+      'utf8',
+    );
   } catch {
     return null;
   }

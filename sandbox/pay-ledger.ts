@@ -130,10 +130,21 @@ export function parseFault(body: unknown): { ok: true; fault: Fault } | { ok: fa
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, error: 'body must be { path?, kind, times }' };
   const b = body as Record<string, unknown>;
   if (!(FAULT_KINDS as readonly unknown[]).includes(b.kind)) return { ok: false, error: `"kind" must be one of ${FAULT_KINDS.join(', ')}` };
-  if (b.path !== undefined && (typeof b.path !== 'string' || !b.path.startsWith('/'))) return { ok: false, error: '"path" must be a path prefix starting with /' };
+  if (b.path !== undefined && (typeof b.path !== 'string' || !b.path.startsWith('/')))
+    return { ok: false, error: '"path" must be a path prefix starting with /' };
   const times = b.times ?? 1;
-  if (!Number.isSafeInteger(times) || (times as number) < 1 || (times as number) > 1000) return { ok: false, error: '"times" must be an integer from 1 to 1000' };
-  if (b.kind === 'refuse' && (typeof b.code !== 'string' || !/^[A-Z_]{2,40}$/.test(b.code))) return { ok: false, error: '"refuse" needs "code", an error code such as NOT_ENOUGH or SENDNUM_LIMIT' };
+  if (!Number.isSafeInteger(times) || (times as number) < 1 || (times as number) > 1000)
+    return { ok: false, error: '"times" must be an integer from 1 to 1000' };
+  if (b.kind === 'refuse' && (typeof b.code !== 'string' || !/^[A-Z_]{2,40}$/.test(b.code)))
+    return { ok: false, error: '"refuse" needs "code", an error code such as NOT_ENOUGH or SENDNUM_LIMIT' };
   if (b.kind !== 'refuse' && b.code !== undefined) return { ok: false, error: '"code" goes only with kind "refuse"' };
-  return { ok: true, fault: { kind: b.kind as FaultKind, times: times as number, ...(b.path ? { path: b.path as string } : {}), ...(b.kind === 'refuse' ? { code: b.code as string } : {}) } };
+  return {
+    ok: true,
+    fault: {
+      kind: b.kind as FaultKind,
+      times: times as number,
+      ...(b.path ? { path: b.path as string } : {}),
+      ...(b.kind === 'refuse' ? { code: b.code as string } : {}),
+    },
+  };
 }

@@ -44,7 +44,12 @@ export async function notifyTransferBill(ctx: PayContext, bill: TransferBill, ov
     attempt = { at: now, url, status: res.status, ...(res.status === 200 || res.status === 204 ? {} : { error: `callback answered HTTP ${res.status}` }) };
   } catch (err) {
     const e = err as Error;
-    attempt = { at: now, url, status: 0, error: e.name === 'TimeoutError' ? `no answer within ${ctx.callbackTimeoutMs} ms` : `cannot reach ${url}: ${e.message}` };
+    attempt = {
+      at: now,
+      url,
+      status: 0,
+      error: e.name === 'TimeoutError' ? `no answer within ${ctx.callbackTimeoutMs} ms` : `cannot reach ${url}: ${e.message}`,
+    };
   }
   bill.notifications.push(attempt);
   return attempt;

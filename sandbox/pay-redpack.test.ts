@@ -29,7 +29,13 @@ beforeEach(async () => {
 
 let n = 0;
 const packet = (amountFen = 188, mchBillno = `1900000109202506020${String(++n).padStart(8, '0')}`): RedpackInput => ({
-  mchBillno, openid: OPENID, amountFen, sendName: '味道小馆', wishing: '午餐愉快', actName: '每日午餐红包', remark: '每天 11:30 开抢',
+  mchBillno,
+  openid: OPENID,
+  amountFen,
+  sendName: '味道小馆',
+  wishing: '午餐愉快',
+  actName: '每日午餐红包',
+  remark: '每天 11:30 开抢',
 });
 const outcome = async (p: Promise<Awaited<ReturnType<PayClient['sendRedpack']>>>) => {
   const r = await p;
@@ -43,7 +49,10 @@ test('sent: the packet lands in the chat; the follower opens it; gethbinfo follo
   const sent = await pay.sendRedpack(p);
   assert.equal(sent.kind, 'ok');
   const bubble = sandbox.state.inboxOf(OPENID).find((e) => e.channel === 'redpacket')!;
-  assert.deepEqual([bubble.msgType, bubble.title, bubble.content, bubble.amountFen, bubble.payment], ['redpacket', '味道小馆', '午餐愉快', 188, { kind: 'redpack', billNo: p.mchBillno, state: 'SENT' }]);
+  assert.deepEqual(
+    [bubble.msgType, bubble.title, bubble.content, bubble.amountFen, bubble.payment],
+    ['redpacket', '味道小馆', '午餐愉快', 188, { kind: 'redpack', billNo: p.mchBillno, state: 'SENT' }],
+  );
   const q = await pay.queryRedpack(p.mchBillno);
   assert.equal(q.kind === 'found' && q.status, 'SENT');
   assert.equal(q.kind === 'found' && q.detailId, sent.kind === 'ok' && sent.sendListId);
@@ -51,7 +60,13 @@ test('sent: the packet lands in the chat; the follower opens it; gethbinfo follo
   now += 60_000;
   assert.equal((await postJson(`${sandbox.url}/sandbox/pay/redpacks/${p.mchBillno}/open`, {})).status, 200);
   const opened = await pay.queryRedpack(p.mchBillno);
-  assert.deepEqual(opened.kind === 'found' && [opened.status, opened.openid, opened.amountFen, opened.sendTime, opened.receivedTime], ['RECEIVED', OPENID, 188, '2025-06-02 11:30:00', '2025-06-02 11:31:00']);
+  assert.deepEqual(opened.kind === 'found' && [opened.status, opened.openid, opened.amountFen, opened.sendTime, opened.receivedTime], [
+    'RECEIVED',
+    OPENID,
+    188,
+    '2025-06-02 11:30:00',
+    '2025-06-02 11:31:00',
+  ]);
   assert.equal((await postJson(`${sandbox.url}/sandbox/pay/redpacks/${p.mchBillno}/open`, {})).status, 409);
   assert.deepEqual(await pay.queryRedpack('190000010920250602999999999'), { kind: 'not-found' });
 });

@@ -125,7 +125,14 @@ export function openRedpack(ctx: PayContext, mchBillno: string): { ok: true; pac
   if (p.status !== 'SENT') return { ok: false, status: 409, error: `red packet ${mchBillno} is ${p.status}, not SENT` };
   p.status = 'RECEIVED';
   p.receivedAt = ctx.state.now();
-  ctx.state.append(p.openid, { direction: 'in', channel: 'redpacket', msgType: 'redpacket-status', content: `你领取了${p.sendName}的红包 ${yuan(p.amountFen)}`, amountFen: p.amountFen, payment: { kind: 'redpack', billNo: p.mchBillno, state: p.status } });
+  ctx.state.append(p.openid, {
+    direction: 'in',
+    channel: 'redpacket',
+    msgType: 'redpacket-status',
+    content: `你领取了${p.sendName}的红包 ${yuan(p.amountFen)}`,
+    amountFen: p.amountFen,
+    payment: { kind: 'redpack', billNo: p.mchBillno, state: p.status },
+  });
   return { ok: true, packet: p };
 }
 
@@ -137,7 +144,14 @@ export function refundExpiredRedpacks(ctx: PayContext): void {
     p.status = 'REFUND';
     p.refundedAt = now;
     ctx.ledger.balanceFen += p.amountFen;
-    ctx.state.append(p.openid, { direction: 'in', channel: 'redpacket', msgType: 'redpacket-status', content: `红包超过 24 小时未领取，${yuan(p.amountFen)} 已退回`, amountFen: p.amountFen, payment: { kind: 'redpack', billNo: p.mchBillno, state: p.status } });
+    ctx.state.append(p.openid, {
+      direction: 'in',
+      channel: 'redpacket',
+      msgType: 'redpacket-status',
+      content: `红包超过 24 小时未领取，${yuan(p.amountFen)} 已退回`,
+      amountFen: p.amountFen,
+      payment: { kind: 'redpack', billNo: p.mchBillno, state: p.status },
+    });
   }
 }
 

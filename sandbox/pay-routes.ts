@@ -53,7 +53,8 @@ export function createSandboxPay(state: SandboxState, options: SandboxOptions): 
     const v2 = path.startsWith('/mmpaymkttransfers/');
     const taken = ledger.takeFault(path);
     const fault = taken?.kind;
-    const log = (status: number, code?: string) => ledger.log({ at: state.now(), method, path, status, ...(code ? { code } : {}), ...(fault ? { fault } : {}) });
+    const log = (status: number, code?: string) =>
+      ledger.log({ at: state.now(), method, path, status, ...(code ? { code } : {}), ...(fault ? { fault } : {}) });
     if (fault === 'timeout') {
       log(0);
       return holdOpen(res);
@@ -83,12 +84,15 @@ export function createSandboxPay(state: SandboxState, options: SandboxOptions): 
 function answerV3(ctx: PayContext, req: IncomingMessage, url: URL, rawBody: string): V3Answer {
   const id = ctx.identity();
   const auth = parseAuthorization(req.headers.authorization);
-  if (!auth?.mchid || !auth.serial_no || !auth.timestamp || !auth.nonce_str || !auth.signature) return v3Error(401, 'SIGN_ERROR', 'Authorization 须为 WECHATPAY2-SHA256-RSA2048 并含 mchid、nonce_str、signature、timestamp、serial_no');
+  if (!auth?.mchid || !auth.serial_no || !auth.timestamp || !auth.nonce_str || !auth.signature)
+    return v3Error(401, 'SIGN_ERROR', 'Authorization 须为 WECHATPAY2-SHA256-RSA2048 并含 mchid、nonce_str、signature、timestamp、serial_no');
   if (auth.mchid !== id.mchid) return v3Error(401, 'SIGN_ERROR', `mchid ${auth.mchid} 不是本商户`);
   if (auth.serial_no !== id.merchantSerial) return v3Error(401, 'SIGN_ERROR', `商户证书序列号 ${auth.serial_no} 有误`);
-  if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(ctx.state.now() / 1000 - Number(auth.timestamp)) > MAX_SKEW_SECONDS) return v3Error(401, 'SIGN_ERROR', 'timestamp 与微信支付服务器时间相差超过 5 分钟');
+  if (!/^\d{1,12}$/.test(auth.timestamp) || Math.abs(ctx.state.now() / 1000 - Number(auth.timestamp)) > MAX_SKEW_SECONDS)
+    return v3Error(401, 'SIGN_ERROR', 'timestamp 与微信支付服务器时间相差超过 5 分钟');
   const method = req.method ?? 'GET';
-  if (!verifyMerchantRequest(method, req.url ?? '/', auth.timestamp, auth.nonce_str, rawBody, auth.signature, id.merchantPublicKey)) return v3Error(401, 'SIGN_ERROR', '签名错误');
+  if (!verifyMerchantRequest(method, req.url ?? '/', auth.timestamp, auth.nonce_str, rawBody, auth.signature, id.merchantPublicKey))
+    return v3Error(401, 'SIGN_ERROR', '签名错误');
   const path = url.pathname;
   if (path === TRANSFER_BILLS && method === 'POST') {
     const parsed = parseJson(rawBody);
@@ -107,7 +111,14 @@ function answerV2(ctx: PayContext, path: string, rawBody: string): ReturnType<ty
 }
 
 /** HTTP statuses WeChat Pay answers its v3 refusal codes with (others: 400). */
-const V3_REFUSAL_STATUS: Record<string, number> = { NOT_ENOUGH: 403, NO_AUTH: 403, USER_ERROR: 403, SIGN_ERROR: 401, FREQUENCY_LIMITED: 429, SYSTEM_ERROR: 500 };
+const V3_REFUSAL_STATUS: Record<string, number> = {
+  NOT_ENOUGH: 403,
+  NO_AUTH: 403,
+  USER_ERROR: 403,
+  SIGN_ERROR: 401,
+  FREQUENCY_LIMITED: 429,
+  SYSTEM_ERROR: 500,
+};
 
 function faultV3(kind: FaultKind, code?: string): { status: number; code: string; fields: V3Answer } {
   const a =
@@ -166,7 +177,12 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
     const strip = <T extends { fingerprint: string }>({ fingerprint: _f, ...rest }: T) => rest;
     return {
       status: 200,
-      json: { balanceFen: ledger.balanceFen, transferBills: [...ledger.transferBills.values()].map(strip), redpacks: [...ledger.redpacks.values()].map(strip), expiredNow: notifications.length },
+      json: {
+        balanceFen: ledger.balanceFen,
+        transferBills: [...ledger.transferBills.values()].map(strip),
+        redpacks: [...ledger.redpacks.values()].map(strip),
+        expiredNow: notifications.length,
+      },
     };
   }
   if (path === '/sandbox/pay/requests' && method === 'GET') {
@@ -192,7 +208,8 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
     const parsed = parseJson(rawBody);
     const b = (parsed.ok ? parsed.value : undefined) as { balanceFen?: unknown; addFen?: unknown } | undefined;
     const fen = b?.balanceFen ?? b?.addFen;
-    if (!Number.isSafeInteger(fen) || (fen as number) < 0 || (b?.balanceFen !== undefined) === (b?.addFen !== undefined)) return { status: 400, json: { error: 'give "balanceFen" (set) or "addFen" (top up), a non-negative integer' } };
+    if (!Number.isSafeInteger(fen) || (fen as number) < 0 || (b?.balanceFen !== undefined) === (b?.addFen !== undefined))
+      return { status: 400, json: { error: 'give "balanceFen" (set) or "addFen" (top up), a non-negative integer' } };
     ledger.balanceFen = b?.balanceFen !== undefined ? (fen as number) : ledger.balanceFen + (fen as number);
     return { status: 200, json: { balanceFen: ledger.balanceFen } };
   }
@@ -202,14 +219,16 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
     if (action === 'notify') {
       const bill = ledger.transferBills.get(outBillNo);
       if (!bill) return { status: 404, json: { error: `no transfer bill ${outBillNo}` } };
-      if (!['SUCCESS', 'FAIL', 'CANCELLED'].includes(bill.state)) return { status: 409, json: { error: `bill ${outBillNo} is ${bill.state}: only final states are notified` } };
+      if (!['SUCCESS', 'FAIL', 'CANCELLED'].includes(bill.state))
+        return { status: 409, json: { error: `bill ${outBillNo} is ${bill.state}: only final states are notified` } };
       const override = parseOverride(rawBody);
       if (!override.ok) return { status: 400, json: { error: override.error } };
       return { status: 200, json: { notification: await notifyTransferBill(ctx, bill, override.value) } };
     }
     const parsed = rawBody.trim() ? parseJson(rawBody) : { ok: true as const, value: {} };
     const notify = parsed.ok ? (parsed.value as { notify?: unknown } | null)?.notify : undefined;
-    if (!parsed.ok || (notify !== undefined && typeof notify !== 'boolean')) return { status: 400, json: { error: 'body must be {} or { "notify": false } (hold the callback back)' } };
+    if (!parsed.ok || (notify !== undefined && typeof notify !== 'boolean'))
+      return { status: 400, json: { error: 'body must be {} or { "notify": false } (hold the callback back)' } };
     const done = await settleBill(ctx, outBillNo, action, { notify });
     if (!done.ok) return { status: done.status, json: { error: done.error } };
     const { fingerprint: _f, ...bill } = done.bill;
@@ -225,7 +244,6 @@ async function control(ctx: PayContext, method: string, path: string, query: URL
   return { status: 404, json: { error: `no route for ${method} ${path}` } };
 }
 
-
 /**
  * `POST …/notify` may carry `{ "resource": { "mch_id"?, "transfer_amount"?, "openid"? } }`: the callback
  * then says that, still properly signed and sealed, the way a misrouted callback or a leaked key would.
@@ -234,7 +252,8 @@ function parseOverride(rawBody: string): { ok: true; value: ResourceOverride } |
   if (!rawBody.trim()) return { ok: true, value: {} };
   const parsed = parseJson(rawBody);
   const r = parsed.ok ? (parsed.value as { resource?: Record<string, unknown> } | null)?.resource : undefined;
-  if (!parsed.ok || (r !== undefined && (typeof r !== 'object' || r === null || Array.isArray(r)))) return { ok: false, error: 'body must be {} or { "resource": { "mch_id"?, "transfer_amount"?, "openid"? } }' };
+  if (!parsed.ok || (r !== undefined && (typeof r !== 'object' || r === null || Array.isArray(r))))
+    return { ok: false, error: 'body must be {} or { "resource": { "mch_id"?, "transfer_amount"?, "openid"? } }' };
   const out: ResourceOverride = {};
   for (const [k, v] of Object.entries(r ?? {})) {
     if ((k === 'mch_id' || k === 'openid') && typeof v === 'string') out[k] = v;

@@ -45,8 +45,10 @@ export async function startNotifyReceiver(): Promise<NotifyReceiver> {
     const chunks: Buffer[] = [];
     for await (const c of req as AsyncIterable<Buffer>) chunks.push(c);
     const body = Buffer.concat(chunks).toString('utf8');
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0]! : v ?? '']));
-    const opened: PayNotification = receiver.client ? receiver.client.openPayNotification({ headers, body }) : { ok: false, status: 401, error: 'no client yet' };
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v[0]! : (v ?? '')]));
+    const opened: PayNotification = receiver.client
+      ? receiver.client.openPayNotification({ headers, body })
+      : { ok: false, status: 401, error: 'no client yet' };
     receiver.received.push({ headers, body, opened });
     if (opened.ok) {
       res.writeHead(204).end();

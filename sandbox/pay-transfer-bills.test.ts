@@ -38,7 +38,14 @@ beforeEach(async () => {
   sandbox.state.follower(OPENID, true);
 });
 
-const bill = (outBillNo: string, amountFen = 888) => ({ outBillNo, openid: OPENID, amountFen, remark: '午餐红包', activityName: '每日午餐红包', rewardDescription: '第 1 轮手气红包' });
+const bill = (outBillNo: string, amountFen = 888) => ({
+  outBillNo,
+  openid: OPENID,
+  amountFen,
+  remark: '午餐红包',
+  activityName: '每日午餐红包',
+  rewardDescription: '第 1 轮手气红包',
+});
 const bills = async () => (await getJson(`${sandbox.url}/sandbox/pay/bills`)).json;
 const fault = (body: JsonObject) => postJson(`${sandbox.url}/sandbox/pay/faults`, body);
 const settle = (outBillNo: string, action: 'confirm' | 'reject' | 'notify') => postJson(`${sandbox.url}/sandbox/pay/transfer-bills/${outBillNo}/${action}`, {});
@@ -56,13 +63,23 @@ describe('keys', () => {
   });
 
   test('a merchant key given in the options is used, and no private key is handed out', async () => {
-    const own = createSandbox({ clock: () => now, pay: { merchantPublicKeyPem: testKeys().merchantPublicPem, merchantSerial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1', apiV3Key: 'test-apiv3-key-0123456789abcdef!', mchid: '1900000109' } });
+    const own = createSandbox({
+      clock: () => now,
+      pay: {
+        merchantPublicKeyPem: testKeys().merchantPublicPem,
+        merchantSerial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+        apiV3Key: 'test-apiv3-key-0123456789abcdef!',
+        mchid: '1900000109',
+      },
+    });
     await own.listen(0);
     try {
       const { json: keys } = await getJson(`${own.url}/sandbox/pay/keys`);
       assert.equal(keys.merchantPrivateKeyPem, null);
       own.state.follower(OPENID, true);
-      const client = createPayClient(testConfig({ baseUrl: own.url, platformPublicKeyId: keys.platformPublicKeyId, platformPublicKeyPem: keys.platformPublicKeyPem, clock: () => now }));
+      const client = createPayClient(
+        testConfig({ baseUrl: own.url, platformPublicKeyId: keys.platformPublicKeyId, platformPublicKeyPem: keys.platformPublicKeyPem, clock: () => now }),
+      );
       const created = await client.createTransferBill(bill('own1'));
       assert.equal(created.kind, 'ok');
     } finally {
@@ -79,8 +96,14 @@ describe('a transfer bill, end to end', () => {
     assert.equal(created.state, 'WAIT_USER_CONFIRM');
     assert.ok(created.packageInfo);
     assert.deepEqual(await pay.queryTransferBill('rp20250602a1'), {
-      kind: 'found', state: 'WAIT_USER_CONFIRM', transferBillNo: created.transferBillNo, outBillNo: 'rp20250602a1', amountFen: 888, openid: OPENID,
-      createTime: '2025-06-02T11:30:00+08:00', updateTime: '2025-06-02T11:30:00+08:00',
+      kind: 'found',
+      state: 'WAIT_USER_CONFIRM',
+      transferBillNo: created.transferBillNo,
+      outBillNo: 'rp20250602a1',
+      amountFen: 888,
+      openid: OPENID,
+      createTime: '2025-06-02T11:30:00+08:00',
+      updateTime: '2025-06-02T11:30:00+08:00',
     });
 
     now += 60_000;
@@ -95,13 +118,25 @@ describe('a transfer bill, end to end', () => {
     if (!got.opened.ok) return;
     assert.equal(got.opened.eventType, 'MCHTRANSFER.BILL.FINISHED');
     assert.deepEqual(transferBillFinished(got.opened.resource), {
-      outBillNo: 'rp20250602a1', transferBillNo: created.transferBillNo, state: 'SUCCESS', amountFen: 888, openid: OPENID, mchid: sandbox.options.pay.mchid, updateTime: '2025-06-02T11:31:00+08:00',
+      outBillNo: 'rp20250602a1',
+      transferBillNo: created.transferBillNo,
+      state: 'SUCCESS',
+      amountFen: 888,
+      openid: OPENID,
+      mchid: sandbox.options.pay.mchid,
+      updateTime: '2025-06-02T11:31:00+08:00',
     });
     const queried = await pay.queryTransferBill('rp20250602a1');
     assert.equal(queried.kind === 'found' ? queried.state : queried.kind, 'SUCCESS', 'a query after the confirmation says SUCCESS');
     // The follower saw the packet and the money arrive.
     const inbox = sandbox.state.inboxOf(OPENID).filter((e) => e.channel === 'redpacket');
-    assert.deepEqual(inbox.map((e) => [e.msgType, e.amountFen, e.payment?.state]), [['redpacket', 888, 'WAIT_USER_CONFIRM'], ['redpacket-status', 888, 'SUCCESS']]);
+    assert.deepEqual(
+      inbox.map((e) => [e.msgType, e.amountFen, e.payment?.state]),
+      [
+        ['redpacket', 888, 'WAIT_USER_CONFIRM'],
+        ['redpacket-status', 888, 'SUCCESS'],
+      ],
+    );
     assert.equal((await settle('rp20250602a1', 'confirm')).status, 409);
   });
 
@@ -184,7 +219,10 @@ describe('idempotency and retries', () => {
     assert.deepEqual(await pay.queryTransferBill('rp20250602h1'), { kind: 'throttled', code: 'FREQUENCY_LIMITED' });
     assert.equal((await pay.queryTransferBill('rp20250602h1')).kind, 'found');
     const { json } = await getJson(`${sandbox.url}/sandbox/pay/requests`);
-    assert.deepEqual(json.requests.map((r: JsonObject) => r.fault ?? r.status), [200, 'FREQUENCY_LIMITED', 'FREQUENCY_LIMITED', 200]);
+    assert.deepEqual(
+      json.requests.map((r: JsonObject) => r.fault ?? r.status),
+      [200, 'FREQUENCY_LIMITED', 'FREQUENCY_LIMITED', 200],
+    );
   });
 
   test('a bad fault is refused', async () => {
@@ -221,7 +259,10 @@ describe('what WeChat Pay refuses', () => {
     const late = createPayClient({ ...config, clock: () => now - 301_000 });
     assert.equal((await late.createTransferBill(bill('rp8'))).kind, 'unknown');
     const { json } = await getJson(`${sandbox.url}/sandbox/pay/requests`);
-    assert.deepEqual(json.requests.map((r: JsonObject) => `${r.status} ${r.code}`), ['401 SIGN_ERROR', '401 SIGN_ERROR']);
+    assert.deepEqual(
+      json.requests.map((r: JsonObject) => `${r.status} ${r.code}`),
+      ['401 SIGN_ERROR', '401 SIGN_ERROR'],
+    );
     const res = await fetch(`${sandbox.url}/v3/fund-app/mch-transfer/transfer-bills`, { method: 'POST', body: '{}' });
     assert.equal(res.status, 401);
     assert.match(res.headers.get('wechatpay-serial') ?? '', /^PUB_KEY_ID_/);
@@ -231,8 +272,14 @@ describe('what WeChat Pay refuses', () => {
   test('an API the sandbox does not emulate answers a signed 404, never a fake success', async () => {
     const c = pay.config;
     const call = createV3Transport({
-      baseUrl: c.baseUrl, mchid: c.mchid, merchantSerial: c.merchantSerial, merchantKey: createPrivateKey(c.merchantPrivateKeyPem),
-      platform: { publicKeyId: c.platformPublicKeyId, publicKey: createPublicKey(c.platformPublicKeyPem) }, timeoutMs: 2000, now: () => now, fetch,
+      baseUrl: c.baseUrl,
+      mchid: c.mchid,
+      merchantSerial: c.merchantSerial,
+      merchantKey: createPrivateKey(c.merchantPrivateKeyPem),
+      platform: { publicKeyId: c.platformPublicKeyId, publicKey: createPublicKey(c.platformPublicKeyPem) },
+      timeoutMs: 2000,
+      now: () => now,
+      fetch,
     });
     const answer = await call('POST', '/v3/pay/transactions/jsapi', { amount: { total: 1 } });
     assert.equal(answer.kind, 'not-found');
@@ -253,7 +300,12 @@ test('a tampered callback is refused by lib/pay even when re-signed with the pla
   const timestamp = String(Math.floor(now / 1000));
   const nonce = newNonce();
   const platform = sandbox.pay.identity();
-  const headers = { 'wechatpay-timestamp': timestamp, 'wechatpay-nonce': nonce, 'wechatpay-serial': platform.platformPublicKeyId, 'wechatpay-signature': rsaSign(responseMessage(timestamp, nonce, body), platform.platformKey) };
+  const headers = {
+    'wechatpay-timestamp': timestamp,
+    'wechatpay-nonce': nonce,
+    'wechatpay-serial': platform.platformPublicKeyId,
+    'wechatpay-signature': rsaSign(responseMessage(timestamp, nonce, body), platform.platformKey),
+  };
   const res = await fetch(receiver.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   assert.equal(res.status, 401);
   const refused = receiver.received[1]!.opened;

@@ -31,7 +31,8 @@ export function createBill(ctx: PayContext, body: unknown, platformSerialHeader:
   if (!Number.isSafeInteger(b.transfer_amount)) return bad('transfer_amount', '须为整数（分）');
   const amount = b.transfer_amount as number;
   if (amount < MIN_FEN) return bad('transfer_amount', `最低 ${MIN_FEN} 分（0.1 元）`);
-  if (typeof b.transfer_remark !== 'string' || b.transfer_remark.length === 0 || [...b.transfer_remark].length > 32) return bad('transfer_remark', '须为 1–32 个字符');
+  if (typeof b.transfer_remark !== 'string' || b.transfer_remark.length === 0 || [...b.transfer_remark].length > 32)
+    return bad('transfer_remark', '须为 1–32 个字符');
   if (b.notify_url !== undefined && (typeof b.notify_url !== 'string' || !/^https?:\/\/\S+$/.test(b.notify_url))) return bad('notify_url', '须为 URL');
   if (b.user_recv_perception !== undefined && typeof b.user_recv_perception !== 'string') return bad('user_recv_perception', '须为字符串');
   const infos = reportInfos(b.transfer_scene_report_infos, required);
@@ -44,7 +45,17 @@ export function createBill(ctx: PayContext, body: unknown, platformSerialHeader:
     userName = opened;
   } else if (amount >= NAME_FROM_FEN) return bad('user_name', '转账金额 ≥ 2000 元时必填');
 
-  const fingerprint = JSON.stringify([b.appid, b.openid, amount, b.transfer_remark, b.transfer_scene_id, infos, b.notify_url ?? null, userName ?? null, b.user_recv_perception ?? null]);
+  const fingerprint = JSON.stringify([
+    b.appid,
+    b.openid,
+    amount,
+    b.transfer_remark,
+    b.transfer_scene_id,
+    infos,
+    b.notify_url ?? null,
+    userName ?? null,
+    b.user_recv_perception ?? null,
+  ]);
   const earlier = ctx.ledger.transferBills.get(b.out_bill_no);
   if (earlier) {
     // The same request again (a retry) gets the same bill; other content under the same number is refused.
@@ -142,8 +153,20 @@ function finish(ctx: PayContext, bill: TransferBill, state: TransferState, failR
   bill.updatedAt = ctx.state.now();
   if (failReason) bill.failReason = failReason;
   if (state !== 'SUCCESS') ctx.ledger.balanceFen += bill.amountFen;
-  const text = state === 'SUCCESS' ? `已收款 ${yuan(bill.amountFen)}` : state === 'CANCELLED' ? `已拒收 ${yuan(bill.amountFen)}，款项退回商户` : `超过 24 小时未收款，${yuan(bill.amountFen)} 已退回商户`;
-  ctx.state.append(bill.openid, { direction: 'in', channel: 'redpacket', msgType: 'redpacket-status', content: text, amountFen: bill.amountFen, payment: { kind: 'transfer', billNo: bill.outBillNo, state } });
+  const text =
+    state === 'SUCCESS'
+      ? `已收款 ${yuan(bill.amountFen)}`
+      : state === 'CANCELLED'
+        ? `已拒收 ${yuan(bill.amountFen)}，款项退回商户`
+        : `超过 24 小时未收款，${yuan(bill.amountFen)} 已退回商户`;
+  ctx.state.append(bill.openid, {
+    direction: 'in',
+    channel: 'redpacket',
+    msgType: 'redpacket-status',
+    content: text,
+    amountFen: bill.amountFen,
+    payment: { kind: 'transfer', billNo: bill.outBillNo, state },
+  });
 }
 
 function created(bill: TransferBill): Record<string, unknown> {
@@ -162,7 +185,8 @@ function reportInfos(value: unknown, required: string[]): Array<{ info_type: str
   const out: Array<{ info_type: string; info_content: string }> = [];
   for (const item of value) {
     const i = item as Record<string, unknown> | null;
-    if (typeof i?.info_type !== 'string' || typeof i.info_content !== 'string' || i.info_content.trim() === '') return '每项须有 info_type 和非空的 info_content';
+    if (typeof i?.info_type !== 'string' || typeof i.info_content !== 'string' || i.info_content.trim() === '')
+      return '每项须有 info_type 和非空的 info_content';
     out.push({ info_type: i.info_type, info_content: i.info_content });
   }
   const missing = required.filter((t) => !out.some((i) => i.info_type === t));

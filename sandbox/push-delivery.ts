@@ -58,7 +58,8 @@ export async function deliverPush(t: PushTarget): Promise<PushAttempt> {
     status = res.status;
     raw = await res.text();
   } catch (err) {
-    const reason = (err as Error).name === 'TimeoutError' ? `no answer within ${options.callbackTimeoutMs} ms` : `cannot reach ${options.callbackUrl}: ${describe(err)}`;
+    const reason =
+      (err as Error).name === 'TimeoutError' ? `no answer within ${options.callbackTimeoutMs} ms` : `cannot reach ${options.callbackUrl}: ${describe(err)}`;
     return { status, raw, reply: null, error: reason, warnings: [], query };
   }
   if (status < 200 || status > 299) return { status, raw, reply: null, error: `callback answered HTTP ${status}`, warnings: [], query };

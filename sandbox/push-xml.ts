@@ -7,7 +7,15 @@ import { cdata } from '../lib/wechat/xml';
  */
 export type FollowerAction =
   | { type: 'text'; content: string }
-  | { type: 'event'; event: 'subscribe' | 'unsubscribe' | 'SCAN' | 'LOCATION' | 'VIEW' | 'CLICK'; eventKey?: string; ticket?: string; latitude?: number; longitude?: number; precision?: number };
+  | {
+      type: 'event';
+      event: 'subscribe' | 'unsubscribe' | 'SCAN' | 'LOCATION' | 'VIEW' | 'CLICK';
+      eventKey?: string;
+      ticket?: string;
+      latitude?: number;
+      longitude?: number;
+      precision?: number;
+    };
 
 export interface PushHead {
   /** The account's original id (gh_…). */

@@ -89,7 +89,14 @@ function readReply(xml: XmlObject, ctx: ReplyContext, warnings: string[]): Reply
     case 'music': {
       const m = obj(xml.Music);
       return {
-        reply: { ...base, title: text(m.Title), description: text(m.Description), musicUrl: text(m.MusicUrl), hqMusicUrl: text(m.HQMusicUrl), thumbMediaId: text(m.ThumbMediaId) },
+        reply: {
+          ...base,
+          title: text(m.Title),
+          description: text(m.Description),
+          musicUrl: text(m.MusicUrl),
+          hqMusicUrl: text(m.HQMusicUrl),
+          thumbMediaId: text(m.ThumbMediaId),
+        },
         warnings,
       };
     }

@@ -21,7 +21,13 @@ export async function handleControls(method: string, path: string, query: URLSea
     return {
       status: 200,
       json: {
-        account: { appId: options.appId, originalId: options.originalId, name: options.accountName, callbackUrl: options.callbackUrl, pushMode: options.pushMode },
+        account: {
+          appId: options.appId,
+          originalId: options.originalId,
+          name: options.accountName,
+          callbackUrl: options.callbackUrl,
+          pushMode: options.pushMode,
+        },
         now: state.now(),
         menu: state.menu ? { button: state.menu } : null,
         followers: [...state.followers.values()],

@@ -16,7 +16,13 @@ export interface SendControlDeps {
 
 type Answer = { status: number; json: unknown };
 
-export function handleSendControls(method: string, path: string, query: URLSearchParams, rawBody: string, { limits, jobs, faults }: SendControlDeps): Answer | null {
+export function handleSendControls(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  rawBody: string,
+  { limits, jobs, faults }: SendControlDeps,
+): Answer | null {
   if (path === '/sandbox/limits') {
     if (method === 'GET') return { status: 200, json: limits.view() };
     if (method !== 'POST') return { status: 405, json: { error: 'GET or POST /sandbox/limits' } };

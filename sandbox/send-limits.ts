@@ -109,14 +109,16 @@ export class SendLimits {
 
   /** Applies `POST /sandbox/limits`: any of the four settings; nothing changes when one is bad. */
   update(body: unknown): { ok: true } | { ok: false; error: string } {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, error: 'body must be a JSON object like {"templateDailyQuota": 10}' };
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return { ok: false, error: 'body must be a JSON object like {"templateDailyQuota": 10}' };
     const next = { ...this.settings };
     for (const [key, value] of Object.entries(body)) {
       switch (key) {
         case 'templateDailyQuota':
         case 'massMonthlyQuota':
         case 'sendRatePerSecond':
-          if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > MAX_COUNT) return { ok: false, error: `"${key}" must be a whole number from 0 to ${MAX_COUNT}` };
+          if (!Number.isSafeInteger(value) || (value as number) < 0 || (value as number) > MAX_COUNT)
+            return { ok: false, error: `"${key}" must be a whole number from 0 to ${MAX_COUNT}` };
           next[key] = value as number;
           break;
         case 'jobEvents':

@@ -21,10 +21,14 @@ let now = JUNE_1_SHANGHAI;
 let sandbox: Sandbox;
 let callback: Awaited<ReturnType<typeof startStubCallback>>;
 
-sandboxForTests(() => startStubCallback(() => ({ body: 'success' })), { clock: () => now }, (s, c) => {
-  sandbox = s;
-  callback = c;
-});
+sandboxForTests(
+  () => startStubCallback(() => ({ body: 'success' })),
+  { clock: () => now },
+  (s, c) => {
+    sandbox = s;
+    callback = c;
+  },
+);
 beforeEach(async () => {
   now = JUNE_1_SHANGHAI;
   await postJson(`${sandbox.url}/sandbox/reset`, {});
@@ -62,7 +66,10 @@ describe('mass/send to a list of openids', () => {
     assert.equal(twice.errmsg, 'send job submission success');
     assert.ok(Number.isSafeInteger(twice.msg_id), `msg_id ${twice.msg_id}`);
     const got = await received('oAnn', 'mass');
-    assert.deepEqual(got.map((e) => [e.direction, e.msgType, e.content, e.msgid]), [['in', 'text', '六月会员日', twice.msg_id]]);
+    assert.deepEqual(
+      got.map((e) => [e.direction, e.msgType, e.content, e.msgid]),
+      [['in', 'text', '六月会员日', twice.msg_id]],
+    );
     assert.deepEqual(await received('oBen', 'mass'), []);
   });
 
@@ -71,7 +78,10 @@ describe('mass/send to a list of openids', () => {
     const news = await send(MASS, { touser: ['oAnn', 'oBen'], msgtype: 'mpnews', mpnews: { media_id: 'MEDIA_JUNE' }, send_ignore_reprint: 0 });
     assert.equal(news.errcode, 0);
     assert.ok(Number.isSafeInteger(news.msg_data_id), `msg_data_id ${news.msg_data_id}`);
-    assert.deepEqual((await received('oBen', 'mass')).map((e) => [e.msgType, e.mediaId]), [['mpnews', 'MEDIA_JUNE']]);
+    assert.deepEqual(
+      (await received('oBen', 'mass')).map((e) => [e.msgType, e.mediaId]),
+      [['mpnews', 'MEDIA_JUNE']],
+    );
     assert.equal((await send(MASS, massText(['oAnn', 'oBen']))).msg_data_id, undefined);
     assert.equal((await send(MASS, { touser: ['oAnn', 'oBen'], msgtype: 'image', image: { media_id: 'M' } })).errcode, 40008);
     assert.equal((await send(MASS, { touser: ['oAnn', 'oBen'], msgtype: 'text', text: { content: '' } })).errcode, 44004);
@@ -169,7 +179,11 @@ describe('template messages: the daily quota', () => {
     const over = await send(TEMPLATE, notice('oAnn'));
     assert.equal(over.errcode, 45009);
     assert.match(over.errmsg, /^reach max api daily quota limit/);
-    assert.deepEqual(await send(TEMPLATE, notice('oAnn', { client_msg_id: 'points-1' })), { errcode: 0, errmsg: 'ok', msgid: a.msgid }, 'the dedup answer still comes');
+    assert.deepEqual(
+      await send(TEMPLATE, notice('oAnn', { client_msg_id: 'points-1' })),
+      { errcode: 0, errmsg: 'ok', msgid: a.msgid },
+      'the dedup answer still comes',
+    );
     assert.equal((await received('oAnn', 'template')).length, 1);
     assert.equal((await limits()).usage.templatesToday, 2);
 
@@ -203,12 +217,19 @@ describe('the per-second ceiling over custom/send, template/send and mass/send',
     assert.equal((await getJson(`${sandbox.url}/cgi-bin/user/info?access_token=x`)).json.errcode, 40001, 'other APIs are not limited');
     assert.equal((await limits()).usage.sendCallsThisSecond, 3);
     const got = await inbox('oAnn');
-    assert.deepEqual(got.filter((e) => e.direction === 'in').map((e) => e.channel), ['custom', 'template', 'mass']);
+    assert.deepEqual(
+      got.filter((e) => e.direction === 'in').map((e) => e.channel),
+      ['custom', 'template', 'mass'],
+    );
 
     now += 1; // the next second
     assert.equal((await send(TEMPLATE, notice('oAnn'))).errcode, 0);
     const calls = (await getJson(`${sandbox.url}/sandbox/calls?path=${MASS}`)).json.calls as JsonObject[];
-    assert.deepEqual(calls.map((c) => c.errcode), [0, 45011], 'refused calls stay in the call log');
+    assert.deepEqual(
+      calls.map((c) => c.errcode),
+      [0, 45011],
+      'refused calls stay in the call log',
+    );
   });
 
   test('0 means no ceiling (the default)', async () => {
@@ -246,12 +267,24 @@ describe('POST /sandbox/limits', () => {
   });
 
   test('options set the defaults that reset restores', async () => {
-    const strict = createSandbox({ callbackUrl: callback.url, clock: () => now, templateDailyQuota: 1, massMonthlyQuota: 2, sendRatePerSecond: 5, jobEvents: false });
+    const strict = createSandbox({
+      callbackUrl: callback.url,
+      clock: () => now,
+      templateDailyQuota: 1,
+      massMonthlyQuota: 2,
+      sendRatePerSecond: 5,
+      jobEvents: false,
+    });
     await strict.listen(0);
     try {
       await postJson(`${strict.url}/sandbox/limits`, { templateDailyQuota: 9 });
       await postJson(`${strict.url}/sandbox/reset`, {});
-      assert.deepEqual((await getJson(`${strict.url}/sandbox/limits`)).json.limits, { templateDailyQuota: 1, massMonthlyQuota: 2, sendRatePerSecond: 5, jobEvents: false });
+      assert.deepEqual((await getJson(`${strict.url}/sandbox/limits`)).json.limits, {
+        templateDailyQuota: 1,
+        massMonthlyQuota: 2,
+        sendRatePerSecond: 5,
+        jobEvents: false,
+      });
     } finally {
       await strict.close();
     }
@@ -264,7 +297,11 @@ describe('follower controls for sends', () => {
     assert.equal((await postJson(`${sandbox.url}/sandbox/followers`, { openids: [] })).status, 400);
     assert.deepEqual((await addFollowers(['oAnn', 'oAnn', 'oBen'])).json, { created: 2, existing: 0 });
     assert.deepEqual((await addFollowers(['oAnn', 'oCat'])).json, { created: 1, existing: 1 });
-    const info = (await getJson(`${sandbox.url}/cgi-bin/user/info?access_token=${(await getJson(`${sandbox.url}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${SECRET}`)).json.access_token}&openid=oAnn`)).json;
+    const info = (
+      await getJson(
+        `${sandbox.url}/cgi-bin/user/info?access_token=${(await getJson(`${sandbox.url}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${SECRET}`)).json.access_token}&openid=oAnn`,
+      )
+    ).json;
     assert.equal(info.subscribe, 1);
 
     const settings = (openid: string, body: unknown) => postJson(`${sandbox.url}/sandbox/followers/${openid}/settings`, body);

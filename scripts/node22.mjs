@@ -53,7 +53,11 @@ export function node22({ root = ROOT, npm: npmCommand = 'npm', log = (line) => p
       return { ok: false, reason: `npm install node@${NODE22_VERSION} failed (${why}): ${`${npm.stderr ?? ''}`.trim().split('\n').slice(-3).join(' / ')}` };
     }
     const got = versionOf(binIn(tmp));
-    if (got !== want) return { ok: false, reason: `npm install node@${NODE22_VERSION} left no working binary at node_modules/node/bin/node (it answered ${got ?? 'nothing'}; were install scripts disabled?)` };
+    if (got !== want)
+      return {
+        ok: false,
+        reason: `npm install node@${NODE22_VERSION} left no working binary at node_modules/node/bin/node (it answered ${got ?? 'nothing'}; were install scripts disabled?)`,
+      };
     rmSync(dir, { recursive: true, force: true });
     renameSync(tmp, dir);
     log(`installed ${got} at ${binIn(dir)}`);

@@ -130,24 +130,52 @@ async function main() {
   const queues = await ensureQueues(sqs.endpoint, readQueueDefinitions({ stage: 'local', region }), region);
   say(`queues: ${Object.keys(queues).join(', ')}`);
 
-  const common = { DYNAMODB_ENDPOINT: endpoint, SQS_ENDPOINT: sqs.endpoint, TABLE_NAME: tableName, AWS_REGION: region, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+  const common = {
+    DYNAMODB_ENDPOINT: endpoint,
+    SQS_ENDPOINT: sqs.endpoint,
+    TABLE_NAME: tableName,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  };
   say(`WeChat sandbox on :${sandboxPort}`);
-  run('sandbox', process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], { ...common, SANDBOX_PORT: String(sandboxPort), CALLBACK_URL: env.CALLBACK_URL ?? `http://localhost:${httpPort}/wechat` });
+  run('sandbox', process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
+    ...common,
+    SANDBOX_PORT: String(sandboxPort),
+    CALLBACK_URL: env.CALLBACK_URL ?? `http://localhost:${httpPort}/wechat`,
+  });
   await waitForHttp(`http://localhost:${sandboxPort}/sandbox/state`, 'the sandbox', 30_000);
 
   say('building the console (console/src → console/dist)');
   await buildConsole();
 
   say(`handlers under serverless-offline on :${httpPort}`);
-  run('offline', process.execPath, ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', 'local', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), '--websocketPort', String(websocketPort)], {
-    ...common,
-    // Functions invoke each other (a token refresh after a 40001) through offline's Lambda endpoint.
-    LAMBDA_ENDPOINT: `http://localhost:${lambdaPort}`,
-    IS_OFFLINE: 'true',
-    SLS_TELEMETRY_DISABLED: '1',
-    // serverless-offline-sqs polls with the AWS SDK v2, which prints an end-of-support notice.
-    AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
-  });
+  run(
+    'offline',
+    process.execPath,
+    [
+      'node_modules/serverless/bin/serverless.js',
+      'offline',
+      'start',
+      '--stage',
+      'local',
+      '--httpPort',
+      String(httpPort),
+      '--lambdaPort',
+      String(lambdaPort),
+      '--websocketPort',
+      String(websocketPort),
+    ],
+    {
+      ...common,
+      // Functions invoke each other (a token refresh after a 40001) through offline's Lambda endpoint.
+      LAMBDA_ENDPOINT: `http://localhost:${lambdaPort}`,
+      IS_OFFLINE: 'true',
+      SLS_TELEMETRY_DISABLED: '1',
+      // serverless-offline-sqs polls with the AWS SDK v2, which prints an end-of-support notice.
+      AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1',
+    },
+  );
   await waitForHttp(`http://localhost:${httpPort}/admin/menu`, 'serverless-offline', 120_000);
 
   const published = await fetch(`http://localhost:${httpPort}/admin/menu/publish`, { method: 'POST', headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } });
@@ -157,7 +185,9 @@ async function main() {
   say(`chat page:   http://localhost:${sandboxPort}/   (chat as a follower)`);
   say(`callback:    http://localhost:${httpPort}/wechat`);
   say(`SQS:         ${sqs.endpoint}   (queues ${Object.values(queues).join(', ')})`);
-  say(`admin API:   http://localhost:${httpPort}/admin/*   (Authorization: Bearer ${env.ADMIN_TOKEN === 'sandbox-admin-token' ? 'sandbox-admin-token' : '<ADMIN_TOKEN>'})`);
+  say(
+    `admin API:   http://localhost:${httpPort}/admin/*   (Authorization: Bearer ${env.ADMIN_TOKEN === 'sandbox-admin-token' ? 'sandbox-admin-token' : '<ADMIN_TOKEN>'})`,
+  );
   say(`console:     http://localhost:${httpPort}/console/   (sign in with the admin token)`);
   say('Ctrl-C stops everything.');
 }

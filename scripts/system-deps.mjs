@@ -20,7 +20,10 @@ const isRoot = process.getuid?.() === 0;
 if (isRoot && has('apt-get', ['--version'])) {
   console.log(`[system-deps] installing ${packages.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (r.status !== 0) {
       console.error(`[system-deps] apt-get ${args[0]} failed`);

@@ -32,17 +32,31 @@ describe('admin API is closed without the token', () => {
 
 describe('auto-reply rules', () => {
   test('create, list, replace, delete; the callback answers with the new rule', async () => {
-    const created = await admin('POST', '/admin/autoreply-rules', { id: 'opening', match: { type: 'contains', pattern: '营业' }, reply: { type: 'text', content: '每天 10:00–22:00 营业' }, priority: 5 });
+    const created = await admin('POST', '/admin/autoreply-rules', {
+      id: 'opening',
+      match: { type: 'contains', pattern: '营业' },
+      reply: { type: 'text', content: '每天 10:00–22:00 营业' },
+      priority: 5,
+    });
     assert.equal(created.status, 201);
     assert.equal(created.body.id, 'opening');
-    assert.equal((await admin('POST', '/admin/autoreply-rules', { id: 'opening', match: { type: 'exact', pattern: 'x' }, reply: { type: 'text', content: 'x' } })).status, 409);
+    assert.equal(
+      (await admin('POST', '/admin/autoreply-rules', { id: 'opening', match: { type: 'exact', pattern: 'x' }, reply: { type: 'text', content: 'x' } })).status,
+      409,
+    );
     const list = await admin('GET', '/admin/autoreply-rules');
-    assert.deepEqual(list.body.rules.map((r: { id: string }) => r.id), ['opening']);
+    assert.deepEqual(
+      list.body.rules.map((r: { id: string }) => r.id),
+      ['opening'],
+    );
 
     const res = await handleWeChat(pushEvent(textXml('o_admin_1', '你们几点营业？')));
     assert.match(String(res.body), /每天 10:00–22:00 营业/);
 
-    const replaced = await admin('PUT', '/admin/autoreply-rules/opening', { match: { type: 'contains', pattern: '营业' }, reply: { type: 'text', content: '全天营业' } });
+    const replaced = await admin('PUT', '/admin/autoreply-rules/opening', {
+      match: { type: 'contains', pattern: '营业' },
+      reply: { type: 'text', content: '全天营业' },
+    });
     assert.equal(replaced.status, 200);
     assert.equal(replaced.body.reply.content, '全天营业');
     assert.equal((await admin('PUT', '/admin/autoreply-rules/missing', { match: { type: 'default' }, reply: { type: 'text', content: 'x' } })).status, 404);
@@ -57,7 +71,11 @@ describe('auto-reply rules', () => {
     const noReply = await admin('POST', '/admin/autoreply-rules', { match: { type: 'exact', pattern: 'x' } });
     assert.equal(noReply.status, 400);
     assert.match(noReply.body.error, /^reply/);
-    const badHours = await admin('POST', '/admin/autoreply-rules', { match: { type: 'exact', pattern: 'x' }, reply: { type: 'text', content: 'x' }, activeHours: { start: '25:00', end: '08:00' } });
+    const badHours = await admin('POST', '/admin/autoreply-rules', {
+      match: { type: 'exact', pattern: 'x' },
+      reply: { type: 'text', content: 'x' },
+      activeHours: { start: '25:00', end: '08:00' },
+    });
     assert.match(badHours.body.error, /activeHours\.start/);
     const notJson = await admin('POST', '/admin/autoreply-rules', '{not json');
     assert.equal(notJson.status, 400);
@@ -65,8 +83,18 @@ describe('auto-reply rules', () => {
   });
 
   test('try a message: shows which rule answers, honouring priority', async () => {
-    await admin('POST', '/admin/autoreply-rules', { id: 'broad', match: { type: 'contains', pattern: '红包' }, reply: { type: 'text', content: 'broad' }, priority: 50 });
-    await admin('POST', '/admin/autoreply-rules', { id: 'narrow', match: { type: 'regex', pattern: '^抢红包$' }, reply: { type: 'text', content: 'narrow' }, priority: 10 });
+    await admin('POST', '/admin/autoreply-rules', {
+      id: 'broad',
+      match: { type: 'contains', pattern: '红包' },
+      reply: { type: 'text', content: 'broad' },
+      priority: 50,
+    });
+    await admin('POST', '/admin/autoreply-rules', {
+      id: 'narrow',
+      match: { type: 'regex', pattern: '^抢红包$' },
+      reply: { type: 'text', content: 'narrow' },
+      priority: 10,
+    });
     assert.equal((await admin('POST', '/admin/autoreply-rules/try', { text: '抢红包' })).body.ruleId, 'narrow');
     assert.equal((await admin('POST', '/admin/autoreply-rules/try', { text: '今天有红包吗' })).body.ruleId, 'broad');
     assert.equal((await admin('POST', '/admin/autoreply-rules/try', { text: 'nothing' })).body.ruleId, null);
@@ -75,7 +103,18 @@ describe('auto-reply rules', () => {
 
 describe('menu', () => {
   test('a valid menu is saved and read back', async () => {
-    const menu = { button: [{ type: 'click', name: '签到', key: 'SIGN_IN' }, { name: '会员', sub_button: [{ type: 'click', name: '我的账户', key: 'MY_ACCOUNT' }, { type: 'view', name: '官网', url: 'https://example.com' }] }] };
+    const menu = {
+      button: [
+        { type: 'click', name: '签到', key: 'SIGN_IN' },
+        {
+          name: '会员',
+          sub_button: [
+            { type: 'click', name: '我的账户', key: 'MY_ACCOUNT' },
+            { type: 'view', name: '官网', url: 'https://example.com' },
+          ],
+        },
+      ],
+    };
     assert.equal((await admin('PUT', '/admin/menu', menu)).status, 200);
     assert.deepEqual((await admin('GET', '/admin/menu')).body.menu, menu);
   });
@@ -90,7 +129,12 @@ describe('menu', () => {
     assert.match((await admin('PUT', '/admin/menu', longName)).body.error, /button\.0\.name.*16 bytes/);
     const longKey = { button: [{ type: 'click', name: 'k', key: 'K'.repeat(129) }] };
     assert.match((await admin('PUT', '/admin/menu', longKey)).body.error, /key is at most 128 bytes/);
-    const dupKeys = { button: [{ type: 'click', name: 'a', key: 'K' }, { type: 'click', name: 'b', key: 'K' }] };
+    const dupKeys = {
+      button: [
+        { type: 'click', name: 'a', key: 'K' },
+        { type: 'click', name: 'b', key: 'K' },
+      ],
+    };
     assert.match((await admin('PUT', '/admin/menu', dupKeys)).body.error, /used twice/);
   });
 });

@@ -82,13 +82,24 @@ test('a 10,000-member broadcast arrives exactly once per eligible member through
   const openids = Array.from({ length: MEMBERS }, (_, i) => `oCrowd${String(i).padStart(5, '0')}`);
   const unsubscribed = Array.from({ length: 50 }, (_, i) => `oGone${i}`);
   const otherLevel = Array.from({ length: 50 }, (_, i) => `oGold${i}`);
-  await seedMembers(rt.table, [...openids.map((openid) => ({ openid })), ...unsubscribed.map((openid) => ({ openid, subscribed: false })), ...otherLevel.map((openid) => ({ openid, level: '金卡' }))], now);
+  await seedMembers(
+    rt.table,
+    [
+      ...openids.map((openid) => ({ openid })),
+      ...unsubscribed.map((openid) => ({ openid, subscribed: false })),
+      ...otherLevel.map((openid) => ({ openid, level: '金卡' })),
+    ],
+    now,
+  );
   for (let i = 0; i < openids.length; i += 5000) {
     const r = await fetch(`${sandbox.url}/sandbox/followers`, { method: 'POST', body: JSON.stringify({ openids: openids.slice(i, i + 5000) }) });
     assert.equal(r.status, 200, await r.text());
   }
   // WeChat commits 30 sends but the answers are lost: the worker must repeat them with the same client_msg_id.
-  const fault = await fetch(`${sandbox.url}/sandbox/faults`, { method: 'POST', body: JSON.stringify({ path: '/cgi-bin/message/template/send', kind: 'drop-after-commit', count: 30 }) });
+  const fault = await fetch(`${sandbox.url}/sandbox/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ path: '/cgi-bin/message/template/send', kind: 'drop-after-commit', count: 30 }),
+  });
   assert.equal(fault.status, 200, await fault.text());
   assert.equal((await handlers.admin('PUT', '/admin/send-policy', { ratePerSecond: 2000, massMonthlyQuota: 4 })).status, 200);
 
@@ -109,10 +120,13 @@ test('a 10,000-member broadcast arrives exactly once per eligible member through
   const dispatched = await dispatchBroadcasts(twice, 60_000);
   assert.equal(dispatched.queued[id], MEMBERS, 'unsubscribed members and other levels are not the audience');
 
-  await waitFor(async () => {
-    const p = (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
-    return p.status === 'done' ? true : JSON.stringify({ status: p.status, ...p.progress });
-  }, { timeoutMs: 330_000, intervalMs: 500, what: 'the broadcast to finish' });
+  await waitFor(
+    async () => {
+      const p = (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
+      return p.status === 'done' ? true : JSON.stringify({ status: p.status, ...p.progress });
+    },
+    { timeoutMs: 330_000, intervalMs: 500, what: 'the broadcast to finish' },
+  );
   await waitUntilDrained(queue.url, { timeoutMs: 30_000 });
 
   const got = new Map<string, number>();
@@ -123,9 +137,26 @@ test('a 10,000-member broadcast arrives exactly once per eligible member through
   assert.equal([...unsubscribed, ...otherLevel].filter((o) => got.has(o)).length, 0);
 
   const view = (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
-  assert.deepEqual({ audience: view.progress.audience, sent: view.progress.sent, sentBy: view.progress.sentBy, skipped: view.progress.skipped, failed: view.progress.failed, pending: view.progress.pending, percent: view.progress.percent }, {
-    audience: MEMBERS, sent: MEMBERS, sentBy: { template: MEMBERS }, skipped: {}, failed: {}, pending: 0, percent: 100,
-  });
+  assert.deepEqual(
+    {
+      audience: view.progress.audience,
+      sent: view.progress.sent,
+      sentBy: view.progress.sentBy,
+      skipped: view.progress.skipped,
+      failed: view.progress.failed,
+      pending: view.progress.pending,
+      percent: view.progress.percent,
+    },
+    {
+      audience: MEMBERS,
+      sent: MEMBERS,
+      sentBy: { template: MEMBERS },
+      skipped: {},
+      failed: {},
+      pending: 0,
+      percent: 100,
+    },
+  );
   assert.ok(crashes.afterSend > 5 && crashes.beforeSettling > 5, `crashes were injected (${JSON.stringify(crashes)})`);
   assert.ok(worker.delivered.length >= 2 * view.expansion.chunks, 'every chunk was delivered at least twice');
 });

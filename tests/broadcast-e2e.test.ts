@@ -46,7 +46,13 @@ test('a follower who chatted today receives the broadcast and a service notice o
   await page.locator('.msg.out .bubble', { hasText: '周末营业吗？' }).waitFor({ timeout: WAIT });
 
   const text = '本周六门店营业时间调整为 10:00–20:00，欢迎光临';
-  const custom = await handlers.admin('POST', '/admin/broadcasts', { name: '营业时间调整', message: { channel: 'custom', text }, segment: { subscribed: true }, sendAt: 'now', quietHours: null });
+  const custom = await handlers.admin('POST', '/admin/broadcasts', {
+    name: '营业时间调整',
+    message: { channel: 'custom', text },
+    segment: { subscribed: true },
+    sendAt: 'now',
+    quietHours: null,
+  });
   assert.equal(custom.status, 201, JSON.stringify(custom.body));
   const notice = await handlers.admin('POST', '/admin/broadcasts', {
     name: '积分到账',

@@ -41,7 +41,11 @@ const inbox = (openid: string, channel?: string) => sandbox.state.inboxOf(openid
 
 /** Members in our table and followers in the sandbox, without pushes (they last interacted days ago). */
 async function followers(openids: string[], tag: string) {
-  await seedMembers(rt.table, openids.map((openid) => ({ openid, tags: [tag], lastInteractionAt: new Date(Date.now() - 5 * 86_400_000).toISOString() })), Date.now());
+  await seedMembers(
+    rt.table,
+    openids.map((openid) => ({ openid, tags: [tag], lastInteractionAt: new Date(Date.now() - 5 * 86_400_000).toISOString() })),
+    Date.now(),
+  );
   await sandboxPost('/sandbox/followers', { openids });
 }
 
@@ -60,7 +64,11 @@ async function dispatchAndView(id: string) {
 }
 
 test('bad broadcasts are refused with the field named; marketing wording in a notice is warned about', async () => {
-  const past = await handlers.admin('POST', '/admin/broadcasts', { message: { channel: 'custom', text: 'hi' }, segment: { tag: 'x' }, sendAt: '2020-01-01T09:00' });
+  const past = await handlers.admin('POST', '/admin/broadcasts', {
+    message: { channel: 'custom', text: 'hi' },
+    segment: { tag: 'x' },
+    sendAt: '2020-01-01T09:00',
+  });
   assert.equal(past.status, 400);
   assert.match(past.body.error, /^sendAt: .*in the past/);
   const channel = await handlers.admin('POST', '/admin/broadcasts', { message: { channel: 'sms', text: 'hi' }, segment: { tag: 'x' }, sendAt: 'now' });
@@ -73,10 +81,17 @@ test('bad broadcasts are refused with the field named; marketing wording in a no
   const schema = await handlers.admin('GET', '/admin/schemas/broadcast');
   assert.ok(schema.body.properties.message && schema.body.properties.quietHours);
 
-  const ad = await handlers.admin('POST', '/admin/broadcasts', { message: { channel: 'template', templateId: 't', data: { thing1: '双十二大促，全场限时折扣' } }, segment: { tag: 'x' }, sendAt: '2099-01-01T09:00' });
+  const ad = await handlers.admin('POST', '/admin/broadcasts', {
+    message: { channel: 'template', templateId: 't', data: { thing1: '双十二大促，全场限时折扣' } },
+    segment: { tag: 'x' },
+    sendAt: '2099-01-01T09:00',
+  });
   assert.equal(ad.status, 201);
   assert.equal(ad.body.status, 'scheduled');
-  assert.deepEqual(ad.body.warnings.map((w: { path: string }) => w.path), ['message.data.thing1']);
+  assert.deepEqual(
+    ad.body.warnings.map((w: { path: string }) => w.path),
+    ['message.data.thing1'],
+  );
   assert.equal((await handlers.admin('GET', '/admin/broadcasts')).body.broadcasts[0].id, ad.body.id, 'the list is newest first');
 });
 
@@ -92,9 +107,22 @@ test('customer-service broadcasts: inside the window sent, outside skipped, 4300
   const id = await broadcast({ message: { channel: 'custom', text: '您预约的门店明天营业时间有变' }, segment: { tag: 'cs' } });
   const view = await dispatchAndView(id);
   assert.equal(view.status, 'done');
-  assert.deepEqual({ audience: view.progress.audience, sentBy: view.progress.sentBy, skipped: view.progress.skipped, failed: view.progress.failed, percent: view.progress.percent }, {
-    audience: 4, sentBy: { custom: 1 }, skipped: { 'outside-window': 1, unsubscribed: 1 }, failed: { 40003: 1 }, percent: 100,
-  });
+  assert.deepEqual(
+    {
+      audience: view.progress.audience,
+      sentBy: view.progress.sentBy,
+      skipped: view.progress.skipped,
+      failed: view.progress.failed,
+      percent: view.progress.percent,
+    },
+    {
+      audience: 4,
+      sentBy: { custom: 1 },
+      skipped: { 'outside-window': 1, unsubscribed: 1 },
+      failed: { 40003: 1 },
+      percent: 100,
+    },
+  );
   assert.equal(inbox(inside, 'custom').at(-1)?.content, '您预约的门店明天营业时间有变');
   assert.equal(inbox(outside).length, 0);
   const members = dynamoMemberStore(rt.table);
@@ -104,17 +132,27 @@ test('customer-service broadcasts: inside the window sent, outside skipped, 4300
   // The same message with a notice for those outside the window; flagged and unsubscribed members get nothing.
   const before = (await members.get(outside))!.lastInteractionAt;
   const id2 = await broadcast({
-    message: { channel: 'custom', text: '门店营业时间有变', outsideWindow: { templateId: 'store-notice', data: { thing1: '门店营业时间调整', time2: '12月1日' } } },
+    message: {
+      channel: 'custom',
+      text: '门店营业时间有变',
+      outsideWindow: { templateId: 'store-notice', data: { thing1: '门店营业时间调整', time2: '12月1日' } },
+    },
     segment: { tag: 'cs' },
   });
   const view2 = await dispatchAndView(id2);
-  assert.deepEqual({ audience: view2.progress.audience, sentBy: view2.progress.sentBy, skipped: view2.progress.skipped }, { audience: 3, sentBy: { custom: 1, template: 1 }, skipped: { 'flagged-openid': 1 } });
+  assert.deepEqual(
+    { audience: view2.progress.audience, sentBy: view2.progress.sentBy, skipped: view2.progress.skipped },
+    { audience: 3, sentBy: { custom: 1, template: 1 }, skipped: { 'flagged-openid': 1 } },
+  );
   assert.equal(inbox(outside, 'template').length, 1);
   // WeChat reports the notice's delivery to the callback (TEMPLATESENDJOBFINISH); it counts once.
-  await waitFor(async () => {
-    const v = (await handlers.admin('GET', `/admin/broadcasts/${id2}`)).body;
-    return v.progress.delivered === 1 ? true : `delivered ${v.progress.delivered}`;
-  }, { what: 'the delivery report' });
+  await waitFor(
+    async () => {
+      const v = (await handlers.admin('GET', `/admin/broadcasts/${id2}`)).body;
+      return v.progress.delivered === 1 ? true : `delivered ${v.progress.delivered}`;
+    },
+    { what: 'the delivery report' },
+  );
   assert.equal((await members.get(outside))!.lastInteractionAt, before, 'a job report is not the member interacting');
 });
 
@@ -122,19 +160,41 @@ test('a mass send reaches a follower at most 4 times a month; a frequency cap sk
   const ids = ['mass-a', 'mass-b', 'mass-c'];
   await followers(ids, 'mass');
   const views: AdminCall['body'][] = [];
-  for (let i = 1; i <= 5; i++) views.push(await dispatchAndView(await broadcast({ message: { channel: 'mass', text: `第${i}期会员月刊` }, segment: { tag: 'mass' } })));
-  assert.deepEqual(views.map((v) => v.progress.sentBy.mass ?? 0), [3, 3, 3, 3, 0]);
+  for (let i = 1; i <= 5; i++)
+    views.push(await dispatchAndView(await broadcast({ message: { channel: 'mass', text: `第${i}期会员月刊` }, segment: { tag: 'mass' } })));
+  assert.deepEqual(
+    views.map((v) => v.progress.sentBy.mass ?? 0),
+    [3, 3, 3, 3, 0],
+  );
   assert.deepEqual(views[4].progress.skipped, { 'mass-quota': 3 });
-  assert.deepEqual(inbox('mass-a', 'mass').map((e) => e.content), ['第1期会员月刊', '第2期会员月刊', '第3期会员月刊', '第4期会员月刊']);
+  assert.deepEqual(
+    inbox('mass-a', 'mass').map((e) => e.content),
+    ['第1期会员月刊', '第2期会员月刊', '第3期会员月刊', '第4期会员月刊'],
+  );
   // WeChat's MASSSENDJOBFINISH for the first send reaches the callback and counts its deliveries once.
-  await waitFor(async () => {
-    const v = (await handlers.admin('GET', `/admin/broadcasts/${views[0].id}`)).body;
-    return v.progress.delivered === 3 ? true : `delivered ${v.progress.delivered}`;
-  }, { what: 'the mass send report' });
+  await waitFor(
+    async () => {
+      const v = (await handlers.admin('GET', `/admin/broadcasts/${views[0].id}`)).body;
+      return v.progress.delivered === 3 ? true : `delivered ${v.progress.delivered}`;
+    },
+    { what: 'the mass send report' },
+  );
 
-  const capped = await dispatchAndView(await broadcast({ message: { channel: 'template', templateId: 't', data: { thing1: '积分变动' } }, segment: { tag: 'mass' }, frequencyCap: { max: 4, days: 7 } }));
+  const capped = await dispatchAndView(
+    await broadcast({
+      message: { channel: 'template', templateId: 't', data: { thing1: '积分变动' } },
+      segment: { tag: 'mass' },
+      frequencyCap: { max: 4, days: 7 },
+    }),
+  );
   assert.deepEqual(capped.progress.skipped, { 'frequency-cap': 3 }, 'four broadcasts this week already');
-  const roomy = await dispatchAndView(await broadcast({ message: { channel: 'template', templateId: 't', data: { thing1: '积分变动' } }, segment: { tag: 'mass' }, frequencyCap: { max: 5, days: 7 } }));
+  const roomy = await dispatchAndView(
+    await broadcast({
+      message: { channel: 'template', templateId: 't', data: { thing1: '积分变动' } },
+      segment: { tag: 'mass' },
+      frequencyCap: { max: 5, days: 7 },
+    }),
+  );
   assert.deepEqual(roomy.progress.sentBy, { template: 3 });
 });
 
@@ -149,8 +209,18 @@ test('a delivery report that comes before the worker settled its chunk is parked
   assert.equal(await store.recordJobFinished(massReport, now), 'parked');
 
   const ctx = { nowMs: now, leaseMs: 60_000, month };
-  await store.finish({ broadcastId: 'early-t', shard: shardOf('early-a') }, [{ openid: 'early-a', claimed: false, state: 'sent', channel: 'template', msgid: 'early-t1' }], 'token', ctx);
-  await store.finish({ broadcastId: 'early-m', shard: shardOf('early-b') }, ['early-b', 'early-c', 'early-d'].map((openid) => ({ openid, claimed: false, state: 'sent' as const, channel: 'mass' as const })), 'token', { ...ctx, massMsgid: 'early-m1' });
+  await store.finish(
+    { broadcastId: 'early-t', shard: shardOf('early-a') },
+    [{ openid: 'early-a', claimed: false, state: 'sent', channel: 'template', msgid: 'early-t1' }],
+    'token',
+    ctx,
+  );
+  await store.finish(
+    { broadcastId: 'early-m', shard: shardOf('early-b') },
+    ['early-b', 'early-c', 'early-d'].map((openid) => ({ openid, claimed: false, state: 'sent' as const, channel: 'mass' as const })),
+    'token',
+    { ...ctx, massMsgid: 'early-m1' },
+  );
   assert.deepEqual(await store.counters('early-t'), { 'sent.template': 1, delivered: 1, deliveryFailed: 0 });
   assert.deepEqual(await store.counters('early-m'), { 'sent.mass': 3, delivered: 2, deliveryFailed: 1 });
   // Late copies of the same reports count nothing more.
@@ -161,7 +231,12 @@ test('a delivery report that comes before the worker settled its chunk is parked
 
 test('quiet hours hold a due broadcast until 08:00 in the account zone; a later sendAt waits for its time', async () => {
   await followers(['quiet-a'], 'quiet');
-  const id = await broadcast({ message: { channel: 'template', templateId: 't', data: { thing1: '订单已发货' } }, segment: { tag: 'quiet' }, sendAt: '2099-03-01T23:00', quietHours: { start: '22:00', end: '08:00' } });
+  const id = await broadcast({
+    message: { channel: 'template', templateId: 't', data: { thing1: '订单已发货' } },
+    segment: { tag: 'quiet' },
+    sendAt: '2099-03-01T23:00',
+    quietHours: { start: '22:00', end: '08:00' },
+  });
   const b = (await handlers.admin('GET', `/admin/broadcasts/${id}`)).body;
   assert.equal(b.sendAt, '2099-03-01T15:00:00.000Z', '23:00 in Shanghai');
   const at = (iso: string) => ({ ...dispatchPorts(rt), clock: { now: () => Date.parse(iso) } });
@@ -210,17 +285,36 @@ test('45009 holds the broadcast until tomorrow and it resumes then; cancel stops
   for (const c of chunks2) await sendChunk(ports, c);
   const cancelled = await handlers.admin('POST', `/admin/broadcasts/${id2}/cancel`);
   assert.equal(cancelled.status, 200);
-  assert.deepEqual({ status: cancelled.body.status, sent: cancelled.body.progress.sent, skipped: cancelled.body.progress.skipped, pending: cancelled.body.progress.pending }, { status: 'cancelled', sent: 3, skipped: { cancelled: 5 }, pending: 0 });
+  assert.deepEqual(
+    { status: cancelled.body.status, sent: cancelled.body.progress.sent, skipped: cancelled.body.progress.skipped, pending: cancelled.body.progress.pending },
+    { status: 'cancelled', sent: 3, skipped: { cancelled: 5 }, pending: 0 },
+  );
   await sandboxPost('/sandbox/limits', { templateDailyQuota: 100_000 });
   offset = Date.parse(v.holdUntil) - Date.now() + 1000;
-  for (const c of chunks2) assert.equal((await sendChunk({ ...ports, broadcasts: { ...ports.broadcasts, get: (x) => import('../lib/broadcast/broadcastStore').then((m) => m.dynamoBroadcastStore(rt.table).get(x)) } }, c)).kind, 'done');
+  for (const c of chunks2)
+    assert.equal(
+      (
+        await sendChunk(
+          {
+            ...ports,
+            broadcasts: { ...ports.broadcasts, get: (x) => import('../lib/broadcast/broadcastStore').then((m) => m.dynamoBroadcastStore(rt.table).get(x)) },
+          },
+          c,
+        )
+      ).kind,
+      'done',
+    );
   assert.equal(ids.flatMap((o) => inbox(o, 'template').filter((e) => e.data?.thing1?.value === '积分过期提醒')).length, 3, 'nothing more after the cancel');
   assert.equal((await handlers.admin('POST', `/admin/broadcasts/${id}/cancel`)).status, 409, 'a finished broadcast cannot be cancelled');
 });
 
 test('preview sends to test openids only, on the channel each would get, and counts nothing', async () => {
   await followers(['prev-a', 'prev-b'], 'prev');
-  const id = await broadcast({ message: { channel: 'template', templateId: 't', data: { thing1: '预览' } }, segment: { tag: 'prev' }, sendAt: '2099-01-01T10:00' });
+  const id = await broadcast({
+    message: { channel: 'template', templateId: 't', data: { thing1: '预览' } },
+    segment: { tag: 'prev' },
+    sendAt: '2099-01-01T10:00',
+  });
   const r = await handlers.admin('POST', `/admin/broadcasts/${id}/preview`, { openids: ['prev-a'] });
   assert.equal(r.status, 200);
   assert.deepEqual(r.body.results, [{ openid: 'prev-a', channel: 'template', result: 'sent' }]);
@@ -233,7 +327,10 @@ test('preview sends to test openids only, on the channel each would get, and cou
   const mass = await broadcast({ message: { channel: 'mass', text: '十二月会员月刊' }, segment: { tag: 'prev' }, sendAt: '2099-01-01T10:00' });
   const m = await handlers.admin('POST', `/admin/broadcasts/${mass}/preview`, { openids: ['prev-b'] });
   assert.deepEqual(m.body.results, [{ openid: 'prev-b', channel: 'mass', result: 'sent' }]);
-  assert.deepEqual(inbox('prev-b', 'mass').map((e) => e.content), ['十二月会员月刊']);
+  assert.deepEqual(
+    inbox('prev-b', 'mass').map((e) => e.content),
+    ['十二月会员月刊'],
+  );
   assert.equal(sandbox.limits.massReceivedThisMonth('prev-b'), 0);
 });
 

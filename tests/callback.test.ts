@@ -20,7 +20,9 @@ before(async () => {
   await rules.put(rule('welcome', { match: { type: 'subscribe' }, reply: { type: 'text', content: '欢迎 {nickname}！' } }));
   await rules.put(rule('hi', { match: { type: 'exact', pattern: 'hi' }, reply: { type: 'text', content: 'hello, level {level}, points {points}' } }));
   await rules.put(rule('cdata', { match: { type: 'exact', pattern: 'cdata' }, reply: { type: 'text', content: 'tricky ]]> <xml> & end' } }));
-  await rules.put(rule('menu', { match: { type: 'contains', pattern: '菜单' }, reply: { type: 'news', articles: [{ title: '今日菜单', url: 'https://example.com/m' }] } }));
+  await rules.put(
+    rule('menu', { match: { type: 'contains', pattern: '菜单' }, reply: { type: 'news', articles: [{ title: '今日菜单', url: 'https://example.com/m' }] } }),
+  );
   await rules.put(rule('default', { match: { type: 'default' }, reply: { type: 'text', content: '收到' } }));
   ({ handler: handleWeChat } = await import('../handlers/wechat'));
 });
@@ -32,7 +34,9 @@ function replyOf(body: string): Record<string, unknown> {
 describe('GET URL check', () => {
   test('answers echostr for a good signature', async () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
-    const res = await handleWeChat(httpEvent('GET', '/wechat', { signature: signParts([TEST_CONFIG.WECHAT_TOKEN, timestamp, '42']), timestamp, nonce: '42', echostr: 'echo-123' }));
+    const res = await handleWeChat(
+      httpEvent('GET', '/wechat', { signature: signParts([TEST_CONFIG.WECHAT_TOKEN, timestamp, '42']), timestamp, nonce: '42', echostr: 'echo-123' }),
+    );
     assert.equal(res.statusCode, 200);
     assert.equal(res.body, 'echo-123');
   });

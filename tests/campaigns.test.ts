@@ -22,8 +22,14 @@ test('a campaign is created as a draft with its compliance warnings, and read ba
   assert.equal(created.body.status, 'draft');
   assert.equal(created.body.version, 1);
   // The notice reads like marketing; the budget (none given: shares + prize) leaves no room for the 金卡 bonus.
-  assert.deepEqual(created.body.warnings.map((w: { path: string }) => w.path), ['notices.prize', 'budget.maxFenPerRound']);
-  assert.match(created.body.warnings[1].message, /no room for level bonuses: members with a multiplier \(up to ×2\) get none; a cap of 5500 fen a round pays them all/);
+  assert.deepEqual(
+    created.body.warnings.map((w: { path: string }) => w.path),
+    ['notices.prize', 'budget.maxFenPerRound'],
+  );
+  assert.match(
+    created.body.warnings[1].message,
+    /no room for level bonuses: members with a multiplier \(up to ×2\) get none; a cap of 5500 fen a round pays them all/,
+  );
   const got = await admin('GET', `/admin/campaigns/${created.body.id}`);
   assert.equal(got.body.config.round.totalFen, 2000);
   assert.ok((await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { id: string }) => c.id === created.body.id));
@@ -58,10 +64,20 @@ test('the JSON Schema is published, and a sample split can be previewed', async 
   const schema = await admin('GET', '/admin/schemas/campaign');
   assert.equal(schema.status, 200);
   assert.deepEqual(schema.body.properties.round.properties.split.enum, ['lucky', 'equal']);
-  const preview = await admin('POST', '/admin/campaigns/preview-split', { round: { packets: 5, totalFen: 100, split: 'lucky', minFen: 10, maxFen: 50 }, samples: 2 });
+  const preview = await admin('POST', '/admin/campaigns/preview-split', {
+    round: { packets: 5, totalFen: 100, split: 'lucky', minFen: 10, maxFen: 50 },
+    samples: 2,
+  });
   assert.equal(preview.status, 200);
-  for (const s of preview.body.samples) assert.equal(s.reduce((a: number, b: number) => a + b, 0), 100);
-  assert.equal((await admin('POST', '/admin/campaigns/preview-split', { round: { packets: 5, totalFen: 10, split: 'lucky', minFen: 10, maxFen: 50 } })).status, 400);
+  for (const s of preview.body.samples)
+    assert.equal(
+      s.reduce((a: number, b: number) => a + b, 0),
+      100,
+    );
+  assert.equal(
+    (await admin('POST', '/admin/campaigns/preview-split', { round: { packets: 5, totalFen: 10, split: 'lucky', minFen: 10, maxFen: 50 } })).status,
+    400,
+  );
 });
 
 test('lifecycle through the API, with stale saves and trigger clashes refused', async () => {

@@ -62,7 +62,9 @@ test('follow, sign in from the menu, sign in again by keyword, and read my accou
   await account.waitFor({ timeout: WAIT });
   assert.match(await account.innerText(), /当前积分：10[\s\S]*距离「银卡」：再得 490 积分/);
 
-  const inbox = (await (await fetch(`${sandbox.url}/sandbox/followers/${openid}/inbox`)).json()) as { entries?: { channel: string; direction: string }[] } | { channel: string; direction: string }[];
+  const inbox = (await (await fetch(`${sandbox.url}/sandbox/followers/${openid}/inbox`)).json()) as
+    | { entries?: { channel: string; direction: string }[] }
+    | { channel: string; direction: string }[];
   const entries = Array.isArray(inbox) ? inbox : (inbox.entries ?? []);
   assert.equal(entries.filter((e) => e.direction === 'in' && e.channel === 'passive').length, 4, 'four replies, each once');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/chat-signin.png' });

@@ -122,7 +122,13 @@ function inboundText(openid: string, content: string, msgId: string, createTime:
 /** A push as WeChat sends it in safe mode, encrypted and signed by wechat-crypto. */
 function wxAesPush(crypt: WXBizMsgCrypt, token: string, xml: string, timestamp: string, nonce = String(randomBytes(4).readUInt32BE(0))) {
   const encrypt = crypt.encrypt(xml);
-  const query = { signature: sha1Sorted(token, timestamp, nonce), timestamp, nonce, encrypt_type: 'aes', msg_signature: crypt.getSignature(timestamp, nonce, encrypt) };
+  const query = {
+    signature: sha1Sorted(token, timestamp, nonce),
+    timestamp,
+    nonce,
+    encrypt_type: 'aes',
+    msg_signature: crypt.getSignature(timestamp, nonce, encrypt),
+  };
   const body = `<xml><ToUserName><![CDATA[gh_account]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
   return { query, body, encrypt };
 }
@@ -155,7 +161,10 @@ describe('published vectors', () => {
   test('WXBizMsgCrypt sample: signParts reproduces msg_signature and signature; wechat-crypto agrees', () => {
     assert.equal(signParts([sample.token, sample.timestamp, sample.nonce, sample.encrypt]), sample.msgSignature);
     assert.equal(signParts([sample.token, sample.timestamp, sample.nonce]), sample.signature);
-    assert.equal(new WXBizMsgCrypt(sample.token, sample.encodingAesKey, sample.appId).getSignature(sample.timestamp, sample.nonce, sample.encrypt), sample.msgSignature);
+    assert.equal(
+      new WXBizMsgCrypt(sample.token, sample.encodingAesKey, sample.appId).getSignature(sample.timestamp, sample.nonce, sample.encrypt),
+      sample.msgSignature,
+    );
   });
 
   test('WXBizMsgCrypt sample: decrypts to the published plaintext and appid, as wechat-crypto does', () => {
@@ -237,7 +246,12 @@ describe('wechat-crypto → ours', () => {
     const oldKey = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
     const newKey = 'ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut';
     const now = 1_714_036_504_000;
-    const { query, body } = wxAesPush(new WXBizMsgCrypt(token, oldKey, appId), token, inboundText('oRot', '旧钥匙', '1', now / 1000, 'cdata'), String(now / 1000));
+    const { query, body } = wxAesPush(
+      new WXBizMsgCrypt(token, oldKey, appId),
+      token,
+      inboundText('oRot', '旧钥匙', '1', now / 1000, 'cdata'),
+      String(now / 1000),
+    );
     const r = openPush(query, body, { token, appId, aesKeys: [decodeAesKey(newKey), decodeAesKey(oldKey)], messageMode: 'safe' }, now);
     assert.ok(r.ok && r.message.kind === 'text' && r.message.content === '旧钥匙', JSON.stringify(r));
   });
@@ -254,23 +268,30 @@ describe('ours → wechat-crypto', () => {
     );
   });
 
-  test('encryptEnvelope and sealReply: co-wechat\'s xml2js reads the envelope, wechat-crypto verifies MsgSignature and decrypts (property)', () => {
+  test("encryptEnvelope and sealReply: co-wechat's xml2js reads the envelope, wechat-crypto verifies MsgSignature and decrypts (property)", () => {
     fc.assert(
-      fc.property(messageText, appIdArb, encodingAesKeyArb, fc.stringMatching(/^[0-9A-Za-z]{1,16}$/), fc.boolean(), (content, appId, aesKey, nonce, viaSeal) => {
-        const token = `tk-${nonce}`;
-        const now = 1_714_036_504_321;
-        const replyXml = buildReplyXml({ type: 'text', content }, 'oFollower', 'gh_account', now);
-        const sealed = viaSeal
-          ? sealReply(replyXml, 'aes', { token, appId, aesKeys: [decodeAesKey(aesKey)], messageMode: 'safe' }, now, nonce)
-          : encryptEnvelope(decodeAesKey(aesKey), token, appId, replyXml, '1714036504', nonce);
-        const env = xml2jsFlat(sealed);
-        assert.deepEqual(Object.keys(env), ['Encrypt', 'MsgSignature', 'TimeStamp', 'Nonce']);
-        assert.equal(env.TimeStamp, '1714036504');
-        assert.equal(env.Nonce, nonce);
-        const crypt = new WXBizMsgCrypt(token, aesKey, appId);
-        assert.equal(crypt.getSignature(env.TimeStamp!, env.Nonce!, env.Encrypt!), env.MsgSignature);
-        assert.deepEqual(crypt.decrypt(env.Encrypt!), { message: replyXml, id: appId });
-      }),
+      fc.property(
+        messageText,
+        appIdArb,
+        encodingAesKeyArb,
+        fc.stringMatching(/^[0-9A-Za-z]{1,16}$/),
+        fc.boolean(),
+        (content, appId, aesKey, nonce, viaSeal) => {
+          const token = `tk-${nonce}`;
+          const now = 1_714_036_504_321;
+          const replyXml = buildReplyXml({ type: 'text', content }, 'oFollower', 'gh_account', now);
+          const sealed = viaSeal
+            ? sealReply(replyXml, 'aes', { token, appId, aesKeys: [decodeAesKey(aesKey)], messageMode: 'safe' }, now, nonce)
+            : encryptEnvelope(decodeAesKey(aesKey), token, appId, replyXml, '1714036504', nonce);
+          const env = xml2jsFlat(sealed);
+          assert.deepEqual(Object.keys(env), ['Encrypt', 'MsgSignature', 'TimeStamp', 'Nonce']);
+          assert.equal(env.TimeStamp, '1714036504');
+          assert.equal(env.Nonce, nonce);
+          const crypt = new WXBizMsgCrypt(token, aesKey, appId);
+          assert.equal(crypt.getSignature(env.TimeStamp!, env.Nonce!, env.Encrypt!), env.MsgSignature);
+          assert.deepEqual(crypt.decrypt(env.Encrypt!), { message: replyXml, id: appId });
+        },
+      ),
       { seed: SEED + 2, numRuns: 300 },
     );
   });
@@ -319,12 +340,23 @@ function rule(id: string, input: unknown): Rule {
   return { ...ruleInputSchema.parse(input), id, updatedAt: new Date().toISOString() };
 }
 
-describe('our handler\'s replies, read by co-wechat', () => {
+describe("our handler's replies, read by co-wechat", () => {
   before(async () => {
     const table = await useTestTable({ WECHAT_PREVIOUS_ENCODING_AES_KEY: PREVIOUS_AES_KEY });
     const rules = dynamoRuleStore(table);
     await rules.put(rule('text', { match: { type: 'exact', pattern: 'text' }, reply: { type: 'text', content: '中文 😀 ]]> <b>&amp;</b> end' } }));
-    await rules.put(rule('news', { match: { type: 'exact', pattern: 'news' }, reply: { type: 'news', articles: [{ title: '今日菜单', description: '红烧肉', picUrl: 'https://example.com/p.jpg', url: 'https://example.com/m?a=1&b=2' }, { title: 'Second' }] } }));
+    await rules.put(
+      rule('news', {
+        match: { type: 'exact', pattern: 'news' },
+        reply: {
+          type: 'news',
+          articles: [
+            { title: '今日菜单', description: '红烧肉', picUrl: 'https://example.com/p.jpg', url: 'https://example.com/m?a=1&b=2' },
+            { title: 'Second' },
+          ],
+        },
+      }),
+    );
     await rules.put(rule('image', { match: { type: 'exact', pattern: 'image' }, reply: { type: 'image', mediaId: 'MEDIA_ID_123' } }));
     await rules.put(rule('welcome', { match: { type: 'subscribe' }, reply: { type: 'text', content: '欢迎 {nickname}' } }));
     ({ handler: handleWeChat } = await import('../handlers/wechat'));
@@ -335,7 +367,13 @@ describe('our handler\'s replies, read by co-wechat', () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const nonce = String(randomBytes(4).readUInt32BE(0));
     if (mode === 'plain') return httpEvent('POST', '/wechat', { signature: sha1Sorted(TEST_CONFIG.WECHAT_TOKEN, timestamp, nonce), timestamp, nonce }, xml);
-    const { query, body } = wxAesPush(new WXBizMsgCrypt(TEST_CONFIG.WECHAT_TOKEN, aesKey, TEST_CONFIG.WECHAT_APPID), TEST_CONFIG.WECHAT_TOKEN, xml, timestamp, nonce);
+    const { query, body } = wxAesPush(
+      new WXBizMsgCrypt(TEST_CONFIG.WECHAT_TOKEN, aesKey, TEST_CONFIG.WECHAT_APPID),
+      TEST_CONFIG.WECHAT_TOKEN,
+      xml,
+      timestamp,
+      nonce,
+    );
     return httpEvent('POST', '/wechat', query, body);
   }
 
@@ -391,12 +429,25 @@ describe('our handler\'s replies, read by co-wechat', () => {
   });
 
   test('transfer_customer_service, voice, video, music via buildReplyXml + sealReply, both modes', async () => {
-    const secrets: CallbackSecrets = { token: TEST_CONFIG.WECHAT_TOKEN, appId: TEST_CONFIG.WECHAT_APPID, aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)], messageMode: 'compat' };
+    const secrets: CallbackSecrets = {
+      token: TEST_CONFIG.WECHAT_TOKEN,
+      appId: TEST_CONFIG.WECHAT_APPID,
+      aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)],
+      messageMode: 'compat',
+    };
     const cases: Array<[Reply, string, (m: Record<string, unknown>) => void]> = [
       [{ type: 'transfer_customer_service' }, 'transfer_customer_service', (m) => assert.equal(m.TransInfo, undefined)],
-      [{ type: 'transfer_customer_service', kfAccount: 'kf2001@gh_account' }, 'transfer_customer_service', (m) => assert.deepEqual(m.TransInfo, { KfAccount: 'kf2001@gh_account' })],
+      [
+        { type: 'transfer_customer_service', kfAccount: 'kf2001@gh_account' },
+        'transfer_customer_service',
+        (m) => assert.deepEqual(m.TransInfo, { KfAccount: 'kf2001@gh_account' }),
+      ],
       [{ type: 'voice', mediaId: 'V1' }, 'voice', (m) => assert.deepEqual(m.Voice, { MediaId: 'V1' })],
-      [{ type: 'video', mediaId: 'M1', title: '标题', description: 'd' }, 'video', (m) => assert.deepEqual(m.Video, { MediaId: 'M1', Title: '标题', Description: 'd' })],
+      [
+        { type: 'video', mediaId: 'M1', title: '标题', description: 'd' },
+        'video',
+        (m) => assert.deepEqual(m.Video, { MediaId: 'M1', Title: '标题', Description: 'd' }),
+      ],
       [
         { type: 'music', title: 'Song', musicUrl: 'https://e.x/a.mp3', thumbMediaId: 'TH' },
         'music',
@@ -414,7 +465,12 @@ describe('our handler\'s replies, read by co-wechat', () => {
   });
 
   test('any text reply, sealed, reads back through co-wechat (property)', async () => {
-    const secrets: CallbackSecrets = { token: TEST_CONFIG.WECHAT_TOKEN, appId: TEST_CONFIG.WECHAT_APPID, aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)], messageMode: 'compat' };
+    const secrets: CallbackSecrets = {
+      token: TEST_CONFIG.WECHAT_TOKEN,
+      appId: TEST_CONFIG.WECHAT_APPID,
+      aesKeys: [decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY)],
+      messageMode: 'compat',
+    };
     await fc.assert(
       fc.asyncProperty(messageText, openidArb, fc.constantFrom('plain' as const, 'aes' as const), async (content, openid, mode) => {
         const xml = buildReplyXml({ type: 'text', content }, openid, 'gh_account', Date.now());
@@ -439,7 +495,7 @@ describe('our handler\'s replies, read by co-wechat', () => {
   });
 });
 
-describe('co-wechat\'s replies, read by ours', () => {
+describe("co-wechat's replies, read by ours", () => {
   const now = () => String(Math.floor(Date.now() / 1000));
 
   async function coWechatReply(mode: 'plain' | 'aes', answer: unknown, openid = 'oCoUser'): Promise<string> {
@@ -476,14 +532,23 @@ describe('co-wechat\'s replies, read by ours', () => {
       assert.equal(t.MsgType, 'text');
       assert.equal(t.Content, '中文 😀 <b>&</b>');
 
-      const n = oursRead(await coWechatReply(mode, [{ title: '菜单', description: 'd', picUrl: 'https://e.x/p', url: 'https://e.x/?a=1&b=2' }, { title: 'B', description: '', url: '' }]), mode);
+      const n = oursRead(
+        await coWechatReply(mode, [
+          { title: '菜单', description: 'd', picUrl: 'https://e.x/p', url: 'https://e.x/?a=1&b=2' },
+          { title: 'B', description: '', url: '' },
+        ]),
+        mode,
+      );
       assert.equal(n.MsgType, 'news');
       assert.equal(n.ArticleCount, '2');
       const items = (n.Articles as XmlObject).item as XmlObject[];
       assert.deepEqual({ ...items[0] }, { Title: '菜单', Description: 'd', PicUrl: 'https://e.x/p', Url: 'https://e.x/?a=1&b=2' });
       assert.deepEqual({ ...items[1] }, { Title: 'B', Description: '', PicUrl: '', Url: '' });
 
-      const mu = oursRead(await coWechatReply(mode, { title: 'Song', description: 'D', musicUrl: 'https://e.x/a.mp3', hqMusicUrl: 'https://e.x/hq.mp3' }), mode);
+      const mu = oursRead(
+        await coWechatReply(mode, { title: 'Song', description: 'D', musicUrl: 'https://e.x/a.mp3', hqMusicUrl: 'https://e.x/hq.mp3' }),
+        mode,
+      );
       assert.equal(mu.MsgType, 'music');
       assert.deepEqual({ ...(mu.Music as XmlObject) }, { Title: 'Song', Description: 'D', MusicUrl: 'https://e.x/a.mp3', HQMusicUrl: 'https://e.x/hq.mp3' });
 

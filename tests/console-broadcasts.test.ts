@@ -41,7 +41,8 @@ async function buildSegment(legend: string, segment: { tag: string }, count: num
 }
 
 /** A local HH:MM in the account's time zone, `minutes` from now. */
-const localTime = (minutes: number) => new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + minutes * 60_000);
+const localTime = (minutes: number) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.now() + minutes * 60_000);
 
 async function dispatch() {
   const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
@@ -109,21 +110,34 @@ test('broadcasts: a mass send to a segment built in the editor; the frequency ca
   assert.deepEqual(await sent.locator('td').allInnerTexts(), [tester, '群发', '已发送']);
   assert.equal(await page.locator('tr[data-preview="o_stranger"]').getAttribute('data-result'), 'failed');
   assert.match(await page.locator('tr[data-preview="o_stranger"]').innerText(), /openid 无效 \(40003\)/);
-  assert.deepEqual(sandbox.state.inboxOf(tester).filter((e) => e.channel === 'mass').map((e) => e.content), ['十二月会员月刊：新菜上市']);
+  assert.deepEqual(
+    sandbox.state
+      .inboxOf(tester)
+      .filter((e) => e.channel === 'mass')
+      .map((e) => e.content),
+    ['十二月会员月刊：新菜上市'],
+  );
   const { progress, status } = await admin<{ status: string; progress: { sent: number; queued: number } }>(`/admin/broadcasts/${massId}`);
   assert.equal(status, 'scheduled');
   assert.deepEqual([progress.sent, progress.queued], [0, 0], 'a preview is not a send');
   await noSidewaysScrolling();
 });
 
-test('broadcasts: the dispatcher sends it to the three readers, the progress reaches 100% by channel, and WeChat\'s job reports show as delivered', async () => {
+test("broadcasts: the dispatcher sends it to the three readers, the progress reaches 100% by channel, and WeChat's job reports show as delivered", async () => {
   await dispatch();
   const mass = item('十二月会员月刊');
   await page.waitForFunction((id) => document.querySelector(`li[data-broadcast="${id}"]`)?.getAttribute('data-status') === 'done', massId, { timeout: WAIT });
   assert.equal(await mass.locator('progress').getAttribute('data-percent'), '100');
   assert.equal(await mass.locator('.counts').innerText(), '100% · 对象 3 · 已发送 3 · 跳过 0 · 失败 0');
   assert.equal(await mass.locator('[data-count="sent.mass"]').innerText(), '群发 3');
-  for (const openid of readers) assert.deepEqual(sandbox.state.inboxOf(openid).filter((e) => e.channel === 'mass').map((e) => e.content), ['十二月会员月刊：新菜上市']);
+  for (const openid of readers)
+    assert.deepEqual(
+      sandbox.state
+        .inboxOf(openid)
+        .filter((e) => e.channel === 'mass')
+        .map((e) => e.content),
+      ['十二月会员月刊：新菜上市'],
+    );
   assert.equal(sandbox.state.inboxOf('o_other').filter((e) => e.channel === 'mass').length, 0, 'outside the segment');
   assert.equal(sandbox.state.inboxOf(tester).filter((e) => e.channel === 'mass').length, 1, 'only the preview');
 
@@ -132,7 +146,14 @@ test('broadcasts: the dispatcher sends it to the three readers, the progress rea
   const reports = sandbox.jobs.events.filter((e) => e.kind === 'MASSSENDJOBFINISH');
   assert.ok(reports.length >= 1);
   for (const r of reports) {
-    const xml = eventXml(r.openid, 'MASSSENDJOBFINISH', '', Math.floor(Date.now() / 1000), { MsgID: String(r.msgid), Status: r.status, TotalCount: String(r.counts!.totalCount), FilterCount: String(r.counts!.filterCount), SentCount: String(r.counts!.sentCount), ErrorCount: String(r.counts!.errorCount) });
+    const xml = eventXml(r.openid, 'MASSSENDJOBFINISH', '', Math.floor(Date.now() / 1000), {
+      MsgID: String(r.msgid),
+      Status: r.status,
+      TotalCount: String(r.counts!.totalCount),
+      FilterCount: String(r.counts!.filterCount),
+      SentCount: String(r.counts!.sentCount),
+      ErrorCount: String(r.counts!.errorCount),
+    });
     assert.equal((await handleWeChat(pushEvent(xml))).statusCode, 200);
   }
   // A finished broadcast is not polled: open the page again.
@@ -227,13 +248,23 @@ test('re-engagement: a dormancy rule without a benefit is refused under its fiel
   let [rule] = (await admin<{ rules: RuleView[] }>('/admin/reengagement-rules')).rules;
   assert.deepEqual(
     { id: rule!.id, trigger: rule!.trigger, benefit: rule!.benefit, cooldownDays: rule!.cooldownDays, notice: rule!.notice, segment: rule!.segment },
-    { id: 'come-back', trigger: { type: 'dormant', days: 30 }, benefit: { points: 50 }, cooldownDays: 14, notice: { text: '好久不见！送你 {points} 积分，已到账。', template: { templateId: 'points-changed', data: { thing1: '回访礼积分到账', number2: '{points}' } } }, segment: undefined },
+    {
+      id: 'come-back',
+      trigger: { type: 'dormant', days: 30 },
+      benefit: { points: 50 },
+      cooldownDays: 14,
+      notice: {
+        text: '好久不见！送你 {points} 积分，已到账。',
+        template: { templateId: 'points-changed', data: { thing1: '回访礼积分到账', number2: '{points}' } },
+      },
+      segment: undefined,
+    },
   );
 
   // Edit: the form fills with the rule (its id fixed); a bad cooldown is refused, then the change saved.
   await row.getByRole('button', { name: '编辑 回访有礼' }).click();
   await page.getByRole('heading', { name: '编辑规则「回访有礼」' }).waitFor({ timeout: WAIT });
-  assert.equal(await page.getByRole('status').filter({ hasText: '已保存规则' }).count(), 0, 'the last save\'s message is gone');
+  assert.equal(await page.getByRole('status').filter({ hasText: '已保存规则' }).count(), 0, "the last save's message is gone");
   assert.equal(await page.getByLabel('规则 ID').inputValue(), 'come-back');
   assert.equal(await page.getByLabel('规则 ID').getAttribute('readonly'), '');
   assert.equal(await page.getByLabel('奖励积分').inputValue(), '50');
@@ -247,7 +278,10 @@ test('re-engagement: a dormancy rule without a benefit is refused under its fiel
   const rules = (await admin<{ rules: RuleView[] }>('/admin/reengagement-rules')).rules;
   assert.equal(rules.length, 1, 'edited in place, not added');
   [rule] = rules;
-  assert.deepEqual({ cooldownDays: rule!.cooldownDays, segment: rule!.segment, benefit: rule!.benefit, enabled: rule!.enabled }, { cooldownDays: 21, segment: { tag: '月刊' }, benefit: { points: 50 }, enabled: true });
+  assert.deepEqual(
+    { cooldownDays: rule!.cooldownDays, segment: rule!.segment, benefit: rule!.benefit, enabled: rule!.enabled },
+    { cooldownDays: 21, segment: { tag: '月刊' }, benefit: { points: 50 }, enabled: true },
+  );
   assert.equal(await page.getByRole('heading', { name: '新建召回规则' }).count(), 1, 'the form is back to a new rule');
   await noSidewaysScrolling();
   await assertAccessible(page, 'the re-engagement rule form');
@@ -285,10 +319,13 @@ test('coupon templates: refused under their fields, created, edited and deleted'
   await page.getByRole('status').filter({ hasText: '已保存优惠券「满 50 减 5」' }).waitFor({ timeout: WAIT });
   const row = page.locator('tr[data-template="five-off"]');
   assert.deepEqual((await row.locator('td').allInnerTexts()).slice(0, 4), ['five-off', '满 50 减 5', '¥5.00', '30 天']);
-  assert.deepEqual(await admin<{ value: unknown; validity: unknown }>('/admin/coupon-templates/five-off').then((c) => [c.value, c.validity]), [{ type: 'amount', fen: 500 }, { type: 'days', days: 30 }]);
+  assert.deepEqual(await admin<{ value: unknown; validity: unknown }>('/admin/coupon-templates/five-off').then((c) => [c.value, c.validity]), [
+    { type: 'amount', fen: 500 },
+    { type: 'days', days: 30 },
+  ]);
 
   await row.getByRole('button', { name: '编辑 满 50 减 5' }).click();
-  assert.equal(await page.getByRole('status').filter({ hasText: '已保存优惠券' }).count(), 0, 'the last save\'s message is gone');
+  assert.equal(await page.getByRole('status').filter({ hasText: '已保存优惠券' }).count(), 0, "the last save's message is gone");
   assert.equal(await page.getByLabel('优惠券 ID').getAttribute('readonly'), '');
   assert.equal(await page.getByLabel('立减（元）').inputValue(), '5.00');
   await page.getByLabel('立减（元）').fill('8');
@@ -303,7 +340,10 @@ test('coupon templates: refused under their fields, created, edited and deleted'
   await page.getByRole('status').filter({ hasText: '已保存优惠券「满 50 减 5」' }).waitFor({ timeout: WAIT });
   assert.deepEqual((await row.locator('td').allInnerTexts()).slice(2, 4), ['¥8.00', '2026-12-01 – 2026-12-31']);
   const saved = await admin<{ title: string; value: unknown; validity: unknown }>('/admin/coupon-templates/five-off');
-  assert.deepEqual([saved.title, saved.value, saved.validity], ['满 50 减 5', { type: 'amount', fen: 800 }, { type: 'fixed', from: '2026-12-01', to: '2026-12-31' }]);
+  assert.deepEqual(
+    [saved.title, saved.value, saved.validity],
+    ['满 50 减 5', { type: 'amount', fen: 800 }, { type: 'fixed', from: '2026-12-01', to: '2026-12-31' }],
+  );
   await noSidewaysScrolling();
   await assertAccessible(page, 'levels and coupon templates');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-levels.png', fullPage: true });

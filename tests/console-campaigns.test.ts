@@ -30,7 +30,17 @@ before(async () => {
   stack = await startConsoleStack();
   page = stack.page;
   assert.equal((await admin('POST', '/admin/coupon-templates', { id: COUPON, title: 'free 红烧肉', validity: { type: 'days', days: 30 } })).status, 201);
-  assert.equal((await admin('POST', '/admin/coupon-templates', { id: FIVE_OFF, title: '满减 5 元', value: { type: 'amount', fen: 500 }, validity: { type: 'days', days: 30 } })).status, 201);
+  assert.equal(
+    (
+      await admin('POST', '/admin/coupon-templates', {
+        id: FIVE_OFF,
+        title: '满减 5 元',
+        value: { type: 'amount', fen: 500 },
+        validity: { type: 'days', days: 30 },
+      })
+    ).status,
+    201,
+  );
   await stack.signIn();
   await page.getByRole('link', { name: '红包活动' }).click();
   await page.getByText('还没有活动。').waitFor({ timeout: WAIT });
@@ -48,7 +58,9 @@ async function typeSegment(segment: unknown) {
 }
 
 async function campaignNamed(name: string) {
-  const { campaigns } = (await admin('GET', '/admin/campaigns')).body as { campaigns: { id: string; version: number; state: string; config: any; warnings: unknown[] }[] };
+  const { campaigns } = (await admin('GET', '/admin/campaigns')).body as {
+    campaigns: { id: string; version: number; state: string; config: any; warnings: unknown[] }[];
+  };
   const found = campaigns.find((c) => c.config.name === name);
   assert.ok(found, `campaign ${name} listed`);
   return found;
@@ -85,13 +97,19 @@ test('the whole form: segment, per-member limits, level multipliers, prize and n
   const levels = segmentBox().getByRole('group', { name: '条件 2', exact: true });
   await levels.getByLabel('类型').selectOption('level');
   for (const level of ['金卡', '钻石']) await levels.getByRole('checkbox', { name: level }).check();
-  await segmentBox().getByText(/符合条件的会员：\d+ 位/).waitFor({ timeout: WAIT });
+  await segmentBox()
+    .getByText(/符合条件的会员：\d+ 位/)
+    .waitFor({ timeout: WAIT });
   await page.getByLabel('每人每轮可抢次数').fill('2');
   await page.getByLabel('每人每天可抢次数').fill('3');
   await page.getByLabel('金卡 加成倍数').fill('1.5');
   await page.getByLabel('钻石 加成倍数').fill('2.5');
   await page.getByLabel('手气最佳奖励（优惠券模板）').selectOption(COUPON);
-  assert.deepEqual(await page.getByLabel('奖券有效期').evaluate((s: HTMLSelectElement) => Array.from(s.options, (o) => o.value)), ['endOfWeek'], 'the validities the schema allows');
+  assert.deepEqual(
+    await page.getByLabel('奖券有效期').evaluate((s: HTMLSelectElement) => Array.from(s.options, (o) => o.value)),
+    ['endOfWeek'],
+    'the validities the schema allows',
+  );
   await page.getByLabel('中奖服务通知模板 ID').fill('TPL_PRIZE');
   // A free dish has no amount on its coupon: the marketer says what it costs, and the budget counts it.
   assert.equal(await page.getByLabel('奖品价值（元）').inputValue(), '');
@@ -190,7 +208,11 @@ test('refusals inside the segment and the level multipliers land under their fie
   await page.waitForFunction(() => document.activeElement?.getAttribute('name') === 'multiplier-金卡', undefined, { timeout: WAIT });
   assert.match(await multiplierError.innerText(), /10/);
   assert.equal((await segmentBox().getByRole('alert').allInnerTexts()).join(''), '', 'the segment is accepted now');
-  assert.equal((await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { config: { name: string } }) => c.config.name === '分群写错的活动'), false, 'nothing saved');
+  assert.equal(
+    (await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { config: { name: string } }) => c.config.name === '分群写错的活动'),
+    false,
+    'nothing saved',
+  );
 
   // A follow reward (WeChat's rule, not the schema) lands under the trigger event in the same way.
   await page.getByLabel('金卡 加成倍数').fill('');
@@ -204,7 +226,15 @@ test('refusals inside the segment and the level multipliers land under their fie
 test("budget: the issue's ¥5 round at ×10 shows its worst case before saving, the cap cuts it, a coupon's amount fills the prize value, and a cap below the round and prize is refused under its field", async () => {
   await startNew();
   await page.getByLabel('触发事件').selectOption(''); // the last test left the refused follow reward
-  await fillAll({ 活动名称: '预算红包', 触发关键词: '预算红包', 红包个数: '5', '每轮总额（元）': '5', '单个最小（元）': '0.10', '单个最大（元）': '2', '普通 加成倍数': '10' });
+  await fillAll({
+    活动名称: '预算红包',
+    触发关键词: '预算红包',
+    红包个数: '5',
+    '每轮总额（元）': '5',
+    '单个最小（元）': '0.10',
+    '单个最大（元）': '2',
+    '普通 加成倍数': '10',
+  });
   const worst = form().locator('.worst-case');
   // No budget typed: the round and nothing more; the ¥45 that ×10 asks for is not paid.
   await worst.locator('.worst-round[data-fen="500"]').waitFor({ timeout: WAIT });
@@ -224,9 +254,13 @@ test("budget: the issue's ¥5 round at ×10 shows its worst case before saving, 
   await page.getByLabel('每轮预算上限（元）').fill('8');
   await page.getByRole('button', { name: '保存草稿' }).click();
   const capError = await errorOf(page, '每轮预算上限（元）');
-  await capError.filter({ hasText: '800 fen cannot cover the round\'s 500 fen of shares + the 500 fen prize (1000 fen)' }).waitFor({ timeout: WAIT });
+  await capError.filter({ hasText: "800 fen cannot cover the round's 500 fen of shares + the 500 fen prize (1000 fen)" }).waitFor({ timeout: WAIT });
   assert.equal(await page.getByLabel('每轮预算上限（元）').getAttribute('aria-invalid'), 'true');
-  assert.equal((await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { config: { name: string } }) => c.config.name === '预算红包'), false, 'nothing saved');
+  assert.equal(
+    (await admin('GET', '/admin/campaigns')).body.campaigns.some((c: { config: { name: string } }) => c.config.name === '预算红包'),
+    false,
+    'nothing saved',
+  );
 
   await page.getByLabel('每轮预算上限（元）').fill('12');
   await page.getByRole('button', { name: '保存草稿' }).click();
@@ -245,10 +279,19 @@ test('split preview: the round as typed is split by the server, the sample sums 
   await page.getByLabel('单个最小（元）').fill('0.10');
   await page.getByLabel('单个最大（元）').fill('5');
   await round.locator('.split-sum[data-sum-fen="2000"]').waitFor({ timeout: WAIT });
-  await page.waitForFunction(() => document.querySelectorAll('fieldset[data-group="round"] .split-preview rect.bar').length === 20, undefined, { timeout: WAIT });
+  await page.waitForFunction(() => document.querySelectorAll('fieldset[data-group="round"] .split-preview rect.bar').length === 20, undefined, {
+    timeout: WAIT,
+  });
   const shares = (await round.locator('.split-preview rect.bar').evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))) as number[];
-  assert.equal(shares.reduce((a, b) => a + b, 0), 2000, 'the sample shares sum to the total');
-  assert.ok(shares.every((f) => f >= 10 && f <= 500), 'every share within min and max');
+  assert.equal(
+    shares.reduce((a, b) => a + b, 0),
+    2000,
+    'the sample shares sum to the total',
+  );
+  assert.ok(
+    shares.every((f) => f >= 10 && f <= 500),
+    'every share within min and max',
+  );
   assert.match(await round.locator('.split-sum').innerText(), /每次合计 ¥20\.00/);
 
   // 20 packets of at most ¥0.50 hold ¥10: refused next to the round's total, no chart.
@@ -270,7 +313,13 @@ test('report: a round grabbed by three followers through the callback, a bar per
   const created = await admin(
     'POST',
     '/admin/campaigns',
-    campaignBody({ name: '报告红包', trigger: { keywords: ['报告红包'] }, schedule: { ...schedule, from: yesterday }, round: { packets: 3, totalFen: 300, split: 'lucky', minFen: 10, maxFen: 200 }, bestLuckPrize: { couponTemplateId: COUPON, noticeTemplateId: 'TPL_PRIZE', valueFen: 1500 } }),
+    campaignBody({
+      name: '报告红包',
+      trigger: { keywords: ['报告红包'] },
+      schedule: { ...schedule, from: yesterday },
+      round: { packets: 3, totalFen: 300, split: 'lucky', minFen: 10, maxFen: 200 },
+      bestLuckPrize: { couponTemplateId: COUPON, noticeTemplateId: 'TPL_PRIZE', valueFen: 1500 },
+    }),
   );
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
@@ -293,11 +342,26 @@ test('report: a round grabbed by three followers through the callback, a bar per
   await page.getByRole('heading', { name: '活动报告：报告红包' }).waitFor({ timeout: WAIT });
   const shown: Locator = page.locator(`.report-round[data-round="${round.date}"]`);
   await shown.waitFor({ timeout: WAIT });
-  const bars = (await shown.locator('svg rect.bar').evaluateAll((rs) => rs.map((r) => ({ key: r.getAttribute('data-key'), fen: Number(r.getAttribute('data-value')), best: r.getAttribute('data-highlight') === 'true' })))) as { key: string; fen: number; best: boolean }[];
+  const bars = (await shown
+    .locator('svg rect.bar')
+    .evaluateAll((rs) =>
+      rs.map((r) => ({ key: r.getAttribute('data-key'), fen: Number(r.getAttribute('data-value')), best: r.getAttribute('data-highlight') === 'true' })),
+    )) as { key: string; fen: number; best: boolean }[];
   assert.equal(bars.length, 3, 'one bar per winner');
-  assert.deepEqual(bars.map((b) => [b.key, b.fen]), round.winners.map((w: { openid: string; amountFen: number }) => [w.openid, w.amountFen]), 'in grab order');
-  assert.equal(bars.reduce((a, b) => a + b.fen, 0), 300);
-  assert.deepEqual(bars.filter((b) => b.best).map((b) => b.key), [round.bestLuck.openid], 'best luck highlighted, once');
+  assert.deepEqual(
+    bars.map((b) => [b.key, b.fen]),
+    round.winners.map((w: { openid: string; amountFen: number }) => [w.openid, w.amountFen]),
+    'in grab order',
+  );
+  assert.equal(
+    bars.reduce((a, b) => a + b.fen, 0),
+    300,
+  );
+  assert.deepEqual(
+    bars.filter((b) => b.best).map((b) => b.key),
+    [round.bestLuck.openid],
+    'best luck highlighted, once',
+  );
   assert.equal(await shown.locator('table.winners tbody tr').count(), 3);
   assert.match(await shown.innerText(), /已到账 3，处理中 0，失败 0/);
   assert.ok((await shown.innerText()).includes(round.prize.couponCode), 'the prize coupon is shown with the round');
@@ -311,9 +375,13 @@ test('report: a round grabbed by three followers through the callback, a bar per
   assert.equal(await balance.getAttribute('data-balanced'), 'true');
   assert.match(await balance.innerText(), /批准 ¥36\.00 = 已发出 ¥3\.00 \+ 会员加成 ¥0\.00 \+ 奖品 ¥15\.00 \+ 已退回 ¥18\.00 \+ 待发出 ¥0\.00 — 账目平衡/);
   assert.match(await page.locator('.campaign-report .budget').innerText(), /部分预算未设置/);
-  assert.deepEqual({ ...report.budget }, { ...report.budget, approvedFen: 3600, grantedFen: 300, prizeFen: 1500, returnedFen: 1800, remainingFen: 0, balanced: true });
+  assert.deepEqual(
+    { ...report.budget },
+    { ...report.budget, approvedFen: 3600, grantedFen: 300, prizeFen: 1500, returnedFen: 1800, remainingFen: 0, balanced: true },
+  );
   await assertAccessible(page, 'the campaign report');
-  if (process.env.SCREENSHOTS === '1') await page.locator('section[aria-labelledby="campaign-report"]').screenshot({ path: 'docs/console-campaign-report.png' });
+  if (process.env.SCREENSHOTS === '1')
+    await page.locator('section[aria-labelledby="campaign-report"]').screenshot({ path: 'docs/console-campaign-report.png' });
 
   // On a phone the report (chart, winners table) fits without sideways scrolling.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -36,7 +36,8 @@ before(async () => {
     const { handler: handleWeChat } = await import('../handlers/wechat');
     // Today: three follows, one unfollow, two sign-ins, through the real callback.
     const t = Math.floor(Date.now() / 1000);
-    for (const id of [follower, `${follower}_b`, `${follower}_c`]) assert.equal((await handleWeChat(pushEvent(eventXml(id, 'subscribe', '', t)))).statusCode, 200);
+    for (const id of [follower, `${follower}_b`, `${follower}_c`])
+      assert.equal((await handleWeChat(pushEvent(eventXml(id, 'subscribe', '', t)))).statusCode, 200);
     await handleWeChat(pushEvent(eventXml(follower, 'CLICK', 'SIGN_IN', t + 1)));
     await handleWeChat(pushEvent(eventXml(`${follower}_b`, 'CLICK', 'SIGN_IN', t + 1)));
     await handleWeChat(pushEvent(eventXml(`${follower}_c`, 'unsubscribe', '', t + 2)));
@@ -45,7 +46,11 @@ before(async () => {
     const stats = dynamoStatsStore(table);
     const history = [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8];
     for (const [i, n] of history.entries()) {
-      await stats.add(dayBefore(today, history.length - i), { newFollowers: n, unfollows: i % 3, activeMembers: n + 4, signIns: Math.floor(n / 2), redPacketFen: n * 150, reengagementSent: 4, reengaged: i % 5 }, `seed-${i}`);
+      await stats.add(
+        dayBefore(today, history.length - i),
+        { newFollowers: n, unfollows: i % 3, activeMembers: n + 4, signIns: Math.floor(n / 2), redPacketFen: n * 150, reengagementSent: 4, reengaged: i % 5 },
+        `seed-${i}`,
+      );
     }
   });
   ({ sandbox, page } = stack);
@@ -102,14 +107,26 @@ test('sign in (a wrong token first), the dashboard charts the daily numbers, the
   const chart = page.getByRole('img', { name: '关注人数变化' });
   await chart.waitFor({ timeout: WAIT });
   const points = async (series: string) =>
-    chart.locator(`[data-series="${series}"] circle`).evaluateAll((els) => els.map((e) => ({ day: e.getAttribute('data-day'), value: Number(e.getAttribute('data-value')) })));
+    chart
+      .locator(`[data-series="${series}"] circle`)
+      .evaluateAll((els) => els.map((e) => ({ day: e.getAttribute('data-day'), value: Number(e.getAttribute('data-value')) })));
   const gained = await points('newFollowers');
   assert.equal(gained.length, 14);
   assert.deepEqual(gained.at(-1), { day: today, value: 3 });
-  assert.deepEqual(gained.slice(0, 13).map((p) => p.value), [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8]);
-  assert.deepEqual((await points('netGrowth')).slice(0, 3).map((p) => p.value), [5, 7, 0]);
+  assert.deepEqual(
+    gained.slice(0, 13).map((p) => p.value),
+    [5, 8, 2, 12, 7, 9, 4, 11, 6, 10, 3, 14, 8],
+  );
+  assert.deepEqual(
+    (await points('netGrowth')).slice(0, 3).map((p) => p.value),
+    [5, 7, 0],
+  );
   assert.ok(await chart.locator('text.day-label', { hasText: today.slice(5) }).count(), 'today is labelled on the x axis');
-  const values = (name: string) => page.getByRole('img', { name, exact: true }).locator('circle').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  const values = (name: string) =>
+    page
+      .getByRole('img', { name, exact: true })
+      .locator('circle')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
   assert.equal((await values('签到次数')).at(-1), 2);
   // Red-packet spend in yuan (fen on the wire), the re-engagement rate in percent.
   assert.deepEqual((await values('红包支出')).slice(0, 3), [7.5, 12, 3]);
@@ -148,7 +165,11 @@ test('every nav entry opens its page; at a phone width every page stays inside t
   await page.setViewportSize({ width: 390, height: 844 });
   await page.getByRole('link', { name: '数据概览' }).click();
   await page.getByRole('img', { name: '关注人数变化' }).waitFor({ timeout: WAIT });
-  const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth, nav: getComputedStyle(document.querySelector('.nav ul')!).flexDirection }));
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    screen: window.innerWidth,
+    nav: getComputedStyle(document.querySelector('.nav ul')!).flexDirection,
+  }));
   assert.ok(widths.page <= widths.screen, `no sideways scrolling on a phone: ${JSON.stringify(widths)}`);
   assert.equal(widths.nav, 'row', 'the nav becomes a strip on top');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-phone.png' });
@@ -201,11 +222,18 @@ test('members: look a follower up, adjust points with a reason from the keyboard
   }
   await page.getByRole('button', { name: '移除标签「vip」' }).click();
   await page.getByRole('button', { name: '移除标签「vip」' }).waitFor({ state: 'detached', timeout: WAIT });
-  assert.deepEqual((await tags.allInnerTexts()).map((x) => x.replace('×', '').trim()), ['常客']);
+  assert.deepEqual(
+    (await tags.allInnerTexts()).map((x) => x.replace('×', '').trim()),
+    ['常客'],
+  );
   const stored = await fetch(`${server.url}/admin/members/${follower}`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } });
   assert.deepEqual(((await stored.json()) as { tags: string[] }).tags, ['常客']);
   // Search by tag: two members carry it, so the list of hits, each opening its member.
-  const tagged = await fetch(`${server.url}/admin/members/${follower}_b/tags`, { method: 'PUT', headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ add: ['常客'] }) });
+  const tagged = await fetch(`${server.url}/admin/members/${follower}_b/tags`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ add: ['常客'] }),
+  });
   assert.equal(tagged.status, 200);
   await page.getByLabel('openid、手机号、unionid 或标签').fill('常客');
   await page.getByLabel('openid、手机号、unionid 或标签').press('Enter');
@@ -230,7 +258,10 @@ test('members: export a member as JSON, and erase one only after typing its open
   assert.ok(await erase.isDisabled(), 'another openid does not unlock it');
   await page.getByLabel(`输入 ${gone} 以确认`).fill(gone);
   await erase.click();
-  await page.getByRole('status').filter({ hasText: `已删除 ${gone}` }).waitFor({ timeout: WAIT });
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已删除 ${gone}` })
+    .waitFor({ timeout: WAIT });
   const after = await fetch(`${server.url}/admin/members/${gone}`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } });
   assert.equal(after.status, 404);
 });
@@ -250,7 +281,10 @@ test('campaigns: a follow reward is refused next to its field, then the draft is
   // Classic cash red packets start at 1 CNY: the schema's refusal lands under the smallest packet.
   await page.getByLabel('发放方式').selectOption('redpack');
   await page.getByRole('button', { name: '保存草稿' }).click();
-  await page.locator(`#${await page.getByLabel('单个最小（元）').getAttribute('id')}-error`).filter({ hasText: 'redpack payouts start at 100 fen' }).waitFor({ timeout: WAIT });
+  await page
+    .locator(`#${await page.getByLabel('单个最小（元）').getAttribute('id')}-error`)
+    .filter({ hasText: 'redpack payouts start at 100 fen' })
+    .waitFor({ timeout: WAIT });
   assert.equal(await page.locator(`#${await page.getByLabel('触发事件').getAttribute('id')}-error`).innerText(), '', 'the earlier refusal is gone');
   await page.getByLabel('发放方式').selectOption('wallet');
   await page.getByRole('button', { name: '保存草稿' }).click();
@@ -259,12 +293,20 @@ test('campaigns: a follow reward is refused next to its field, then the draft is
   assert.equal(await row.locator('[data-status]').getAttribute('data-status'), 'draft');
   assert.match(await row.innerText(), /20 × ¥20\.00/);
   await row.getByRole('button', { name: '发布 每日红烧肉红包' }).click();
-  await page.waitForFunction(() => ['scheduled', 'running'].includes(document.querySelector('tr[data-campaign] [data-status]')?.getAttribute('data-status') ?? ''), undefined, { timeout: WAIT });
+  await page.waitForFunction(
+    () => ['scheduled', 'running'].includes(document.querySelector('tr[data-campaign] [data-status]')?.getAttribute('data-status') ?? ''),
+    undefined,
+    { timeout: WAIT },
+  );
 });
 
 test('broadcasts: a service notice without data is refused next to the field; scheduled, its progress reaches 100%', async () => {
   // The two members still following are followers on the sandbox too (so WeChat accepts the notices).
-  const added = await fetch(`${sandbox.url}/sandbox/followers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openids: [follower, `${follower}_b`] }) });
+  const added = await fetch(`${sandbox.url}/sandbox/followers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ openids: [follower, `${follower}_b`] }),
+  });
   assert.equal(added.status, 200);
   await page.getByRole('link', { name: '群发' }).click();
   await page.getByText('还没有群发。').waitFor({ timeout: WAIT });
@@ -298,8 +340,20 @@ test('broadcasts: a service notice without data is refused next to the field; sc
 test('re-engagement: each rule with its trigger and report; switching one off saves the rules', async () => {
   const auth = { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}`, 'content-type': 'application/json' };
   const rules = [
-    { id: 'level-up', name: '升级祝贺', trigger: { type: 'levelChanged' }, runAt: '10:00', notice: { text: '恭喜升级', template: { templateId: 'level-changed', data: { thing1: '恭喜升级' } } } },
-    { id: 'streak', name: '签到提醒', trigger: { type: 'streakAtRisk', minStreak: 5 }, runAt: '20:00', notice: { text: '别忘了签到', template: { templateId: 'streak', data: { thing1: '别忘了签到' } } } },
+    {
+      id: 'level-up',
+      name: '升级祝贺',
+      trigger: { type: 'levelChanged' },
+      runAt: '10:00',
+      notice: { text: '恭喜升级', template: { templateId: 'level-changed', data: { thing1: '恭喜升级' } } },
+    },
+    {
+      id: 'streak',
+      name: '签到提醒',
+      trigger: { type: 'streakAtRisk', minStreak: 5 },
+      runAt: '20:00',
+      notice: { text: '别忘了签到', template: { templateId: 'streak', data: { thing1: '别忘了签到' } } },
+    },
   ];
   const put = await fetch(`${server.url}/admin/reengagement-rules`, { method: 'PUT', headers: auth, body: JSON.stringify({ rules }) });
   assert.equal(put.status, 200, await put.text());
@@ -313,7 +367,13 @@ test('re-engagement: each rule with its trigger and report; switching one off sa
   ]);
   assert.equal(saving.status(), 200);
   const saved = (await (await fetch(`${server.url}/admin/reengagement-rules`, { headers: auth })).json()) as { rules: { id: string; enabled: boolean }[] };
-  assert.deepEqual(saved.rules.map((r) => [r.id, r.enabled]), [['level-up', true], ['streak', false]]);
+  assert.deepEqual(
+    saved.rules.map((r) => [r.id, r.enabled]),
+    [
+      ['level-up', true],
+      ['streak', false],
+    ],
+  );
   assert.equal(await page.locator('tr[data-rule="streak"] input').isChecked(), false);
 });
 
@@ -324,11 +384,16 @@ test('levels: a threshold that does not grow is refused under its field; a fixed
   assert.equal(await page.getByLabel('名称（2）').inputValue(), '银卡');
   await second.fill('0');
   await page.getByRole('button', { name: '保存等级' }).click();
-  await page.locator(`#${await second.getAttribute('id')}-error`).filter({ hasText: 'thresholds must grow' }).waitFor({ timeout: WAIT });
+  await page
+    .locator(`#${await second.getAttribute('id')}-error`)
+    .filter({ hasText: 'thresholds must grow' })
+    .waitFor({ timeout: WAIT });
   await second.fill('600');
   await page.getByRole('button', { name: '保存等级' }).click();
   await page.getByRole('status').filter({ hasText: '等级已保存' }).waitFor({ timeout: WAIT });
-  const saved = (await (await fetch(`${server.url}/admin/levels`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } })).json()) as { levels: { name: string; minLifetimePoints?: number }[] };
+  const saved = (await (await fetch(`${server.url}/admin/levels`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } })).json()) as {
+    levels: { name: string; minLifetimePoints?: number }[];
+  };
   assert.equal(saved.levels[1]?.minLifetimePoints, 600);
   await page.getByRole('heading', { name: '优惠券模板' }).waitFor({ timeout: WAIT });
 });
@@ -341,7 +406,10 @@ test('auto-replies: a bad pattern is refused under its field, a keyword rule is 
   const order = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-rule')));
   assert.equal(order[0], 'welcome');
   const priorities = await rows.locator('td.num').allInnerTexts();
-  assert.deepEqual(priorities.map(Number), [...priorities.map(Number)].sort((a, b) => a - b));
+  assert.deepEqual(
+    priorities.map(Number),
+    [...priorities.map(Number)].sort((a, b) => a - b),
+  );
 
   await page.getByLabel('规则名称').fill('招牌菜');
   await page.getByLabel('匹配方式').selectOption('regex');
@@ -382,7 +450,9 @@ test('auto-replies: a bad pattern is refused under its field, a keyword rule is 
   page.once('dialog', (d) => void d.accept());
   await row.getByRole('button', { name: '删除 招牌菜' }).click();
   await page.getByRole('status').filter({ hasText: '已删除规则「招牌菜」' }).waitFor({ timeout: WAIT });
-  const left = (await (await fetch(`${server.url}/admin/autoreply-rules`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } })).json()) as { rules: { id: string }[] };
+  const left = (await (await fetch(`${server.url}/admin/autoreply-rules`, { headers: { authorization: `Bearer ${TEST_CONFIG.ADMIN_TOKEN}` } })).json()) as {
+    rules: { id: string }[];
+  };
   assert.ok(!left.rules.some((r) => r.id === id));
   // Put it back for the screenshot and the rest.
   await page.getByLabel('规则名称').fill('招牌菜');
@@ -418,14 +488,22 @@ test('auto-replies: a news reply with two articles, active hours and a tag; a ba
   // The second article from the keyboard: the button, then straight into its title.
   await page.getByRole('button', { name: '添加图文' }).focus();
   await page.keyboard.press('Enter');
-  assert.ok(await page.getByRole('group', { name: '第 2 篇图文' }).getByLabel('标题').evaluate((el) => el === document.activeElement));
+  assert.ok(
+    await page
+      .getByRole('group', { name: '第 2 篇图文' })
+      .getByLabel('标题')
+      .evaluate((el) => el === document.activeElement),
+  );
   await page.keyboard.type('限时套餐');
   await page.keyboard.press('Enter');
   await page.getByRole('status').filter({ hasText: '已保存规则「新品推荐」' }).waitFor({ timeout: WAIT });
   const row = page.locator('tr[data-rule]', { hasText: '新品推荐' });
   assert.equal(await row.locator('td.reply').innerText(), '图文：秋季新品、限时套餐');
   assert.match(await row.locator('td').nth(2).innerText(), /11:00–14:00/);
-  const stored = async () => ((await (await fetch(`${server.url}/admin/autoreply-rules`, { headers: auth })).json()) as { rules: AutoreplyRule[] }).rules.find((r) => r.name === '新品推荐')!;
+  const stored = async () =>
+    ((await (await fetch(`${server.url}/admin/autoreply-rules`, { headers: auth })).json()) as { rules: AutoreplyRule[] }).rules.find(
+      (r) => r.name === '新品推荐',
+    )!;
   const saved = await stored();
   assert.deepEqual(saved.reply, { type: 'news', articles: [{ title: '秋季新品', url: 'https://example.com/autumn' }, { title: '限时套餐' }] });
   assert.deepEqual(saved.activeHours, { start: '11:00', end: '14:00' });
@@ -467,7 +545,10 @@ test('menu: limits checked as you type, the API refusal under its field; a renam
   const url = page.getByLabel('网址（子菜单 2.2）');
   await url.fill('not a url');
   await page.getByRole('button', { name: '保存菜单' }).click();
-  await page.locator(`#${await url.getAttribute('id')}-error`).filter({ hasText: /./ }).waitFor({ timeout: WAIT });
+  await page
+    .locator(`#${await url.getAttribute('id')}-error`)
+    .filter({ hasText: /./ })
+    .waitFor({ timeout: WAIT });
   assert.equal(await url.getAttribute('aria-invalid'), 'true');
   await url.fill('https://example.com/benefits');
   await page.getByRole('button', { name: '保存菜单' }).click();
@@ -477,7 +558,10 @@ test('menu: limits checked as you type, the API refusal under its field; a renam
   assert.match(await page.locator('[data-menu-times]').innerText(), /发布于 /);
   // The WeChat sandbox holds the published menu.
   const published = sandbox.state.menu as { name: string }[] | null;
-  assert.deepEqual(published?.map((b) => b.name), ['每日签到', '会员', '抢红包']);
+  assert.deepEqual(
+    published?.map((b) => b.name),
+    ['每日签到', '会员', '抢红包'],
+  );
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-autoreplies.png', fullPage: true });
   // A phone's width: the page (rules, preview and editor) stays inside the screen.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -55,7 +55,13 @@ test('every answer carries the CSP, X-Frame-Options and nosniff; refusals are JS
 });
 
 test('traversal gets nothing but the built files', async () => {
-  for (const path of ['/console/..%2f..%2fpackage.json', '/console/../../package.json', '/console/%2e%2e/%2e%2e/.env.example', '/console/..%5c..%5cpackage.json', '/console//etc/passwd.txt']) {
+  for (const path of [
+    '/console/..%2f..%2fpackage.json',
+    '/console/../../package.json',
+    '/console/%2e%2e/%2e%2e/.env.example',
+    '/console/..%5c..%5cpackage.json',
+    '/console//etc/passwd.txt',
+  ]) {
     const res = await get(path);
     assert.ok(res.statusCode === 404 || (res.statusCode === 200 && /<!doctype html>/i.test(String(res.body))), `${path}: ${res.statusCode}`);
     assert.doesNotMatch(String(res.body), /"name": "wechat-oa-crm"|WECHAT_TOKEN/);
@@ -63,7 +69,10 @@ test('traversal gets nothing but the built files', async () => {
 });
 
 test('the file cache holds console/dist, however many different paths are asked for', async () => {
-  const dist = readdirSync('console/dist', { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+  const dist = readdirSync('console/dist', { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
   await get('/console/');
   assert.deepEqual(await consoleHandler.cachedFileNames(), dist);
   for (let i = 0; i < 3000; i++) await get(`/console/missing-${i}.js`);
@@ -73,7 +82,11 @@ test('the file cache holds console/dist, however many different paths are asked 
 
 test('an error inside is a JSON 500 with the headers and no stack trace (the error boundary)', async () => {
   const broken = { rawPath: '/console/' } as unknown as APIGatewayProxyEventV2; // no requestContext: the handler throws
-  const res = (await consoleHandler.handler(broken, { awsRequestId: 'req-1' } as Context)) as { statusCode: number; body: string; headers: Record<string, unknown> };
+  const res = (await consoleHandler.handler(broken, { awsRequestId: 'req-1' } as Context)) as {
+    statusCode: number;
+    body: string;
+    headers: Record<string, unknown>;
+  };
   assert.equal(res.statusCode, 500);
   assert.deepEqual(JSON.parse(res.body), { error: 'internal error', requestId: 'req-1' });
   assertHardened(res.headers, 'the boundary');
@@ -87,7 +100,9 @@ test('in Chromium: the console signs in and every page renders under the CSP, an
   assert.ok(links.length >= 5, `${links.length} pages`);
   for (const link of links) {
     await link.click();
-    await page.waitForFunction((href) => location.pathname === new URL(href, location.href).pathname, String(await link.getAttribute('href')), { timeout: WAIT });
+    await page.waitForFunction((href) => location.pathname === new URL(href, location.href).pathname, String(await link.getAttribute('href')), {
+      timeout: WAIT,
+    });
     // Each page fetches its data from the admin API (connect-src) and draws it.
     await page.waitForLoadState('networkidle', { timeout: WAIT });
   }

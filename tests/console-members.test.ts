@@ -38,7 +38,8 @@ before(async () => {
     const { admin, handleWeChat } = await loadHandlers();
     // The member page's member: follows through the callback, then 600 + 1,500 points: 普通 → 银卡 → 金卡
     // (the red packet in between, while a silver member's share is not multiplied).
-    const grant = async (delta: number) => assert.equal((await admin('POST', `/admin/members/${detail}/points`, { delta, reason: '到店消费', idempotencyKey: `seed-${delta}` })).status, 201);
+    const grant = async (delta: number) =>
+      assert.equal((await admin('POST', `/admin/members/${detail}/points`, { delta, reason: '到店消费', idempotencyKey: `seed-${delta}` })).status, 201);
     assert.equal((await handleWeChat(pushEvent(eventXml(detail, 'subscribe')))).statusCode, 200);
     await grant(600);
     // Two coupons from one template.
@@ -49,7 +50,12 @@ before(async () => {
       codes.push(issued.body.code as string);
     }
     // 3 yuan into the wallet: a wallet-mode red packet grabbed with its keyword.
-    await scheduleCampaign(admin, { trigger: { keywords: ['钱包红包'] }, round: { packets: 1, totalFen: 300, split: 'equal', minFen: 300, maxFen: 300 }, payout: { mode: 'wallet' }, bestLuckPrize: undefined });
+    await scheduleCampaign(admin, {
+      trigger: { keywords: ['钱包红包'] },
+      round: { packets: 1, totalFen: 300, split: 'equal', minFen: 300, maxFen: 300 },
+      payout: { mode: 'wallet' },
+      bestLuckPrize: undefined,
+    });
     assert.equal((await handleWeChat(pushEvent(textXml(detail, '钱包红包')))).statusCode, 200);
     assert.equal((await admin('GET', `/admin/members/${detail}/wallet`)).body.balanceFen, 300);
     await grant(1500);
@@ -60,7 +66,11 @@ before(async () => {
 
 after(() => stack?.close());
 
-const count = (n: number) => page.getByRole('status').filter({ hasText: `符合条件的会员：${n} 位` }).waitFor({ timeout: WAIT });
+const count = (n: number) =>
+  page
+    .getByRole('status')
+    .filter({ hasText: `符合条件的会员：${n} 位` })
+    .waitFor({ timeout: WAIT });
 const row = (name: string) => page.getByRole('group', { name, exact: true });
 const memberRows = () => page.locator('table.segment-list tbody tr');
 
@@ -102,7 +112,11 @@ test('segments: tag + level built visually, the count and the member list follow
   await row('条件 2').getByRole('checkbox', { name: '金卡' }).check();
   await count(3);
   await page.waitForFunction(() => document.querySelectorAll('table.segment-list tbody tr').length === 3, null, { timeout: WAIT });
-  assert.deepEqual((await memberRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-member')))).sort(), ['seg_gold_1', 'seg_gold_2', 'seg_gold_3']);
+  assert.deepEqual((await memberRows().evaluateAll((rows) => rows.map((r) => r.getAttribute('data-member')))).sort(), [
+    'seg_gold_1',
+    'seg_gold_2',
+    'seg_gold_3',
+  ]);
 
   // Silver too → four; "any of" → the tag or gold/silver: six tagged, two untagged gold (one unfollowed), the member page's gold member.
   await row('条件 2').getByRole('checkbox', { name: '银卡' }).check();
@@ -120,7 +134,9 @@ test('segments: tag + level built visually, the count and the member list follow
   await row('条件 3').getByLabel('至少').fill('500');
   await row('条件 3').getByLabel('至多').fill('100');
   const refused = await errorIn(row('条件 3'), '至少');
-  await page.waitForFunction((id) => document.getElementById(id)?.textContent === 'gte must not be above lte', (await refused.getAttribute('id'))!, { timeout: WAIT });
+  await page.waitForFunction((id) => document.getElementById(id)?.textContent === 'gte must not be above lte', (await refused.getAttribute('id'))!, {
+    timeout: WAIT,
+  });
   assert.equal(await row('条件 3').getByLabel('至少').getAttribute('aria-invalid'), 'true');
   assert.equal(await page.locator('.segment-count').innerText(), '');
   await page.getByRole('button', { name: '删除条件 3' }).click();
@@ -214,7 +230,13 @@ test('member page: level history, coupons (one redeemed here), the wallet (a ref
   await page.getByRole('heading', { name: '等级变化' }).waitFor({ timeout: WAIT });
   const levels = page.locator('table.level-history tbody tr');
   assert.deepEqual(
-    await levels.evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).slice(1).map((td) => td.textContent))),
+    await levels.evaluateAll((rows) =>
+      rows.map((r) =>
+        Array.from(r.querySelectorAll('td'))
+          .slice(1)
+          .map((td) => td.textContent),
+      ),
+    ),
     [
       ['银卡', '金卡'],
       ['普通', '银卡'],
@@ -228,7 +250,10 @@ test('member page: level history, coupons (one redeemed here), the wallet (a ref
   assert.equal(await coupons.first().locator('td').nth(2).innerText(), '免费 柠檬茶');
   const code = codes[0]!;
   await page.getByRole('button', { name: `核销 ${code}` }).click();
-  await page.getByRole('status').filter({ hasText: `已核销 ${code}` }).waitFor({ timeout: WAIT });
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已核销 ${code}` })
+    .waitFor({ timeout: WAIT });
   assert.equal(await page.locator(`tr[data-coupon="${code}"]`).getAttribute('data-state'), 'redeemed');
   assert.equal(await page.locator(`tr[data-coupon="${code}"] td`).nth(4).innerText(), '已核销');
   assert.equal(await page.getByRole('button', { name: `核销 ${code}` }).count(), 0);
@@ -258,7 +283,11 @@ test('member page: level history, coupons (one redeemed here), the wallet (a ref
 });
 
 test('segments: a segment of 45 members is listed a page at a time with "load more", each member once', async () => {
-  await seedMembers(stack.table, Array.from({ length: 45 }, (_, i) => ({ openid: `seg_big_${String(i).padStart(2, '0')}`, tags: ['大客户'] })), Date.now());
+  await seedMembers(
+    stack.table,
+    Array.from({ length: 45 }, (_, i) => ({ openid: `seg_big_${String(i).padStart(2, '0')}`, tags: ['大客户'] })),
+    Date.now(),
+  );
   await page.getByRole('link', { name: '会员' }).click();
   await page.getByRole('heading', { name: '按条件筛选会员' }).waitFor({ timeout: WAIT });
   await row('条件 1').getByLabel('类型').selectOption('tag');
@@ -270,7 +299,10 @@ test('segments: a segment of 45 members is listed a page at a time with "load mo
   assert.equal(await listed.count(), 20);
   await page.getByRole('button', { name: '加载更多' }).click();
   await note.filter({ hasText: '已显示 40 位，还有更多' }).waitFor({ timeout: WAIT });
-  assert.ok(await page.getByRole('button', { name: '加载更多' }).evaluate((el) => el === document.activeElement), 'focus stays on the button for the next page');
+  assert.ok(
+    await page.getByRole('button', { name: '加载更多' }).evaluate((el) => el === document.activeElement),
+    'focus stays on the button for the next page',
+  );
   await page.keyboard.press('Enter');
   await note.filter({ hasText: '共 45 位' }).waitFor({ timeout: WAIT });
   assert.equal(await page.getByRole('button', { name: '加载更多' }).count(), 0, 'nothing more to load');

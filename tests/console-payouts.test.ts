@@ -14,8 +14,12 @@ let stack: ConsoleStack;
 let page: Page;
 
 const admin = (method: string, path: string, body?: unknown) => stack.admin(method, path, body);
-const pay = async (path: string, body: unknown) => assert.equal((await fetch(`${stack.sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) })).status, 200);
-const order = async (ref: string) => (await admin('GET', '/admin/payouts')).body.payouts.find((p: { ref: string }) => p.ref === ref) ?? (await admin('GET', '/admin/payouts?state=failed')).body.payouts.find((p: { ref: string }) => p.ref === ref) ?? (await admin('GET', '/admin/payouts?state=cancelled')).body.payouts.find((p: { ref: string }) => p.ref === ref);
+const pay = async (path: string, body: unknown) =>
+  assert.equal((await fetch(`${stack.sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) })).status, 200);
+const order = async (ref: string) =>
+  (await admin('GET', '/admin/payouts')).body.payouts.find((p: { ref: string }) => p.ref === ref) ??
+  (await admin('GET', '/admin/payouts?state=failed')).body.payouts.find((p: { ref: string }) => p.ref === ref) ??
+  (await admin('GET', '/admin/payouts?state=cancelled')).body.payouts.find((p: { ref: string }) => p.ref === ref);
 
 const followers = ['o_pay_held_a', 'o_pay_held_b', 'o_pay_failed'].map((id) => `${id}_${Date.now()}`);
 const refs: Record<string, string> = {};
@@ -24,7 +28,18 @@ before(async () => {
   stack = await startConsoleStack(undefined, { pay: true });
   page = stack.page;
   const { handler: handleWeChat } = await import('../handlers/wechat');
-  const created = await admin('POST', '/admin/campaigns', campaignBody({ name: '发放红包', trigger: { keywords: ['发放红包'] }, round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined, levelMultipliers: {} }));
+  const created = await admin(
+    'POST',
+    '/admin/campaigns',
+    campaignBody({
+      name: '发放红包',
+      trigger: { keywords: ['发放红包'] },
+      round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 },
+      payout: { mode: 'transfer' },
+      bestLuckPrize: undefined,
+      levelMultipliers: {},
+    }),
+  );
   assert.equal(created.status, 201, JSON.stringify(created.body));
   assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
   await stack.followOnSandbox(followers);
@@ -36,9 +51,16 @@ before(async () => {
     // The payout worker takes the order off its queue before the next grab (the fault is for the third).
     await drained();
   }
-  const listed = [...(await admin('GET', '/admin/payouts?state=held')).body.payouts, ...(await admin('GET', '/admin/payouts?state=failed')).body.payouts] as { ref: string; openid: string; state: string }[];
+  const listed = [...(await admin('GET', '/admin/payouts?state=held')).body.payouts, ...(await admin('GET', '/admin/payouts?state=failed')).body.payouts] as {
+    ref: string;
+    openid: string;
+    state: string;
+  }[];
   for (const p of listed) refs[p.openid] = p.ref;
-  assert.deepEqual(followers.map((f) => listed.find((p) => p.openid === f)?.state), ['held', 'held', 'failed']);
+  assert.deepEqual(
+    followers.map((f) => listed.find((p) => p.openid === f)?.state),
+    ['held', 'held', 'failed'],
+  );
   await stack.signIn();
   await page.getByRole('link', { name: '红包发放' }).click();
   await page.getByRole('heading', { name: '红包发放', level: 1 }).waitFor({ timeout: WAIT });
@@ -57,7 +79,13 @@ test('held and failed payouts are listed with the refusal WeChat Pay gave', asyn
   assert.match(held, /NOT_ENOUGH/);
   assert.match(held, /¥1\.00/);
   assert.match(await failedList().locator(`tr[data-payout="${refs[followers[2]!]}"]`).innerText(), /NO_AUTH/);
-  assert.equal(await failedList().getByRole('button', { name: /^取消 / }).count(), 0, 'a failed order cannot be cancelled');
+  assert.equal(
+    await failedList()
+      .getByRole('button', { name: /^取消 / })
+      .count(),
+    0,
+    'a failed order cannot be cancelled',
+  );
   await assertAccessible(page, 'the payouts page');
 });
 
@@ -65,7 +93,10 @@ test('retry of a held payout after a top-up sends it under the same ref; it leav
   const ref = refs[followers[0]!]!;
   await pay('/sandbox/pay/balance', { addFen: 10_000 });
   await page.getByRole('button', { name: `重试 ${ref}` }).click();
-  await page.getByRole('status').filter({ hasText: `${ref} 已按原单号重新发送` }).waitFor({ timeout: WAIT });
+  await page
+    .getByRole('status')
+    .filter({ hasText: `${ref} 已按原单号重新发送` })
+    .waitFor({ timeout: WAIT });
   await rowOf(ref).waitFor({ state: 'detached', timeout: WAIT });
   await drained();
   assert.equal((await order(ref)).state, 'awaiting-confirmation');
@@ -79,7 +110,10 @@ test('cancel of a held payout asks first, then ends it for good', async () => {
     void d.accept();
   });
   await page.getByRole('button', { name: `取消 ${ref}` }).click();
-  await page.getByRole('status').filter({ hasText: `${ref} 已取消` }).waitFor({ timeout: WAIT });
+  await page
+    .getByRole('status')
+    .filter({ hasText: `${ref} 已取消` })
+    .waitFor({ timeout: WAIT });
   assert.match(asked, new RegExp(`取消单号 ${ref}（¥1\\.00 元）`));
   await rowOf(ref).waitFor({ state: 'detached', timeout: WAIT });
   assert.equal((await order(ref)).state, 'cancelled');

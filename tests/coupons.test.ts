@@ -44,9 +44,16 @@ test('templates: create, read, list, replace, delete; bad bodies are 400s naming
   assert.deepEqual(got.body.value, { type: 'amount', fen: 500 });
   assert.equal(got.body.description, '满50减5');
   const list = await admin('GET', '/admin/coupon-templates');
-  assert.deepEqual(list.body.templates.map((t: { id: string }) => t.id).filter((id: string) => ['five-off', 'free-hongshaorou'].includes(id)), ['five-off', 'free-hongshaorou']);
+  assert.deepEqual(
+    list.body.templates.map((t: { id: string }) => t.id).filter((id: string) => ['five-off', 'free-hongshaorou'].includes(id)),
+    ['five-off', 'free-hongshaorou'],
+  );
 
-  const put = await admin('PUT', '/admin/coupon-templates/five-off', { title: '九折', value: { type: 'percent', percent: 10 }, validity: { type: 'fixed', from: '2026-12-01', to: '2026-12-31' } });
+  const put = await admin('PUT', '/admin/coupon-templates/five-off', {
+    title: '九折',
+    value: { type: 'percent', percent: 10 },
+    validity: { type: 'fixed', from: '2026-12-01', to: '2026-12-31' },
+  });
   assert.equal(put.status, 200);
   assert.equal((await admin('GET', '/admin/coupon-templates/five-off')).body.title, '九折');
   assert.equal((await admin('PUT', '/admin/coupon-templates/nope', { title: 'x', validity: { type: 'endOfWeek' } })).status, 404);
@@ -54,10 +61,19 @@ test('templates: create, read, list, replace, delete; bad bodies are 400s naming
   assert.equal(mismatch.status, 400);
   assert.match(mismatch.body.error, /^id:/);
 
-  const bad = await admin('POST', '/admin/coupon-templates', { id: 'Bad Id', title: '', validity: { type: 'days', days: 0 }, value: { type: 'amount', fen: -1 } });
+  const bad = await admin('POST', '/admin/coupon-templates', {
+    id: 'Bad Id',
+    title: '',
+    validity: { type: 'days', days: 0 },
+    value: { type: 'amount', fen: -1 },
+  });
   assert.equal(bad.status, 400);
   for (const field of ['id', 'title', 'validity.days', 'value.fen']) assert.match(bad.body.error, new RegExp(`(^|; )${field.replace('.', '\\.')}:`), field);
-  const backwards = await admin('POST', '/admin/coupon-templates', { id: 'backwards', title: 'x', validity: { type: 'fixed', from: '2026-12-31', to: '2026-12-01' } });
+  const backwards = await admin('POST', '/admin/coupon-templates', {
+    id: 'backwards',
+    title: 'x',
+    validity: { type: 'fixed', from: '2026-12-31', to: '2026-12-01' },
+  });
   assert.equal(backwards.status, 400);
   assert.match(backwards.body.error, /validity\.to:/);
   const unknownKind = await admin('POST', '/admin/coupon-templates', { id: 'weekly', title: 'x', validity: { type: 'weekly' } });
@@ -154,7 +170,12 @@ test('20 concurrent redeems of one code: exactly one 200 and nineteen 409s', asy
     assert.equal(r.body.coupon.redeemedBy, winner.redeemedBy);
   }
   const items = await table.doc.send(
-    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)', ExpressionAttributeValues: { ':pk': 'MEMBER#o_cpn_race', ':c': 'COUPON#' }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':pk': 'MEMBER#o_cpn_race', ':c': 'COUPON#' },
+      ConsistentRead: true,
+    }),
   );
   assert.equal(items.Items?.[0]?.redeemedBy, winner.redeemedBy, 'the member item records the same redemption');
 });
@@ -174,7 +195,10 @@ test('expired and not-yet-valid coupons are 409s and stay unredeemed', async () 
   assert.equal(early.status, 409);
   assert.equal(early.body.reason, 'not-yet-valid');
   const valid = (await admin('GET', '/admin/members/o_cpn_expired/coupons')).body.coupons;
-  assert.deepEqual(valid.map((c: { code: string; state: string }) => [c.code, c.state]), [[future.code, 'not-yet-valid']]);
+  assert.deepEqual(
+    valid.map((c: { code: string; state: string }) => [c.code, c.state]),
+    [[future.code, 'not-yet-valid']],
+  );
   const all = (await admin('GET', '/admin/members/o_cpn_expired/coupons', undefined, { status: 'all' })).body.coupons;
   assert.ok(all.every((c: { status: string }) => c.status === 'issued'));
 });
@@ -198,11 +222,18 @@ test('use cases: issueCoupon (for campaign prizes) and validCouponsOf with a mov
   assert.equal((await issueCoupon(ports, 'o_cpn_uc', 'nope')).status, 'no-template');
 
   const now = clock.now();
-  assert.deepEqual((await validCouponsOf(ports, 'o_cpn_uc', now)).map((c) => c.templateId), ['two-days', 'sunday-test'], 'soonest to expire first');
+  assert.deepEqual(
+    (await validCouponsOf(ports, 'o_cpn_uc', now)).map((c) => c.templateId),
+    ['two-days', 'sunday-test'],
+    'soonest to expire first',
+  );
   // Wednesday in Shanghai: the two-day coupon has expired, the week one is still good.
   clock.set(Date.parse('2026-12-02T02:00:00Z'));
   assert.equal(businessDay(clock.now(), 'Asia/Shanghai'), '2026-12-02');
-  assert.deepEqual((await validCouponsOf(ports, 'o_cpn_uc', clock.now())).map((c) => c.templateId), ['sunday-test']);
+  assert.deepEqual(
+    (await validCouponsOf(ports, 'o_cpn_uc', clock.now())).map((c) => c.templateId),
+    ['sunday-test'],
+  );
   const code = week.status === 'issued' ? week.coupon.code : '';
   assert.equal((await redeemCoupon(ports, code, 'till')).status, 'redeemed');
   assert.deepEqual(await validCouponsOf(ports, 'o_cpn_uc', clock.now()), []);
@@ -216,7 +247,9 @@ test('use cases: issueCoupon (for campaign prizes) and validCouponsOf with a mov
 test('10 concurrent issues with one idempotency key make one coupon', async () => {
   await newMember('o_cpn_dupes');
   await template('dupes', { type: 'days', days: 3 });
-  const results = await Promise.all(Array.from({ length: 10 }, () => admin('POST', '/admin/members/o_cpn_dupes/coupons', { templateId: 'dupes', idempotencyKey: 'prize-7' })));
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () => admin('POST', '/admin/members/o_cpn_dupes/coupons', { templateId: 'dupes', idempotencyKey: 'prize-7' })),
+  );
   assert.equal(results.filter((r) => r.status === 201).length, 1);
   assert.ok(results.every((r) => r.status === 201 || r.status === 200));
   assert.equal(new Set(results.map((r) => r.body.code)).size, 1);
@@ -228,9 +261,18 @@ test("a coupon whose member's copy is gone (erased member) still redeems once", 
   await template('erased', { type: 'days', days: 3 });
   const { body: c } = await admin('POST', '/admin/members/o_cpn_erased/coupons', { templateId: 'erased' });
   await table.doc.send(new DeleteCommand({ TableName: table.name, Key: { pk: 'MEMBER#o_cpn_erased', sk: `COUPON#${c.issuedAt}#${c.code}` } }));
-  await table.doc.send(new UpdateCommand({ TableName: table.name, Key: { pk: `COUPON#${c.code}`, sk: 'COUPON' }, UpdateExpression: 'SET openid = :e', ExpressionAttributeValues: { ':e': 'erased' } }));
+  await table.doc.send(
+    new UpdateCommand({
+      TableName: table.name,
+      Key: { pk: `COUPON#${c.code}`, sk: 'COUPON' },
+      UpdateExpression: 'SET openid = :e',
+      ExpressionAttributeValues: { ':e': 'erased' },
+    }),
+  );
   assert.equal((await admin('POST', `/admin/coupons/${c.code}/redeem`, {})).status, 200);
   assert.equal((await admin('POST', `/admin/coupons/${c.code}/redeem`, {})).status, 409);
-  const stub = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#erased' } }));
+  const stub = await table.doc.send(
+    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#erased' } }),
+  );
   assert.equal(stub.Items?.length, 0, 'no item is created for the erased member');
 });

@@ -40,7 +40,13 @@ before(async () => {
   admin = stack.handlers.admin;
   rt = await containerApp();
   const ok = async (r: Promise<{ status: number; body: unknown }>) => assert.ok([200, 201].includes((await r).status), JSON.stringify((await r).body));
-  await ok(admin('POST', '/admin/autoreply-rules', { id: 'hello', match: { type: 'exact', pattern: '你好' }, reply: { type: 'text', content: '你好 {nickname}，你有 {points} 积分' } }));
+  await ok(
+    admin('POST', '/admin/autoreply-rules', {
+      id: 'hello',
+      match: { type: 'exact', pattern: '你好' },
+      reply: { type: 'text', content: '你好 {nickname}，你有 {points} 积分' },
+    }),
+  );
   await ok(admin('POST', '/admin/coupon-templates', { id: 'gift', title: '免费奶茶', validity: { type: 'days', days: 30 } }));
   await ok(admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: '免费红烧肉', validity: { type: 'days', days: 7 } }));
 });
@@ -91,11 +97,14 @@ async function call(method: string, path: string, body?: unknown, expect: number
 
 /** Every job report the sandbox queued has reached the callback (or failed): nothing more is on its way. */
 async function jobReportsSettled() {
-  await waitFor(async () => {
-    const { events } = (await (await fetch(`${sandbox.url}/sandbox/job-events`)).json()) as { events: { delivery: string }[] };
-    const open = events.filter((e) => e.delivery !== 'delivered' && e.delivery !== 'failed').length;
-    return open === 0 ? true : `${open} job reports on their way`;
-  }, { what: 'job reports' });
+  await waitFor(
+    async () => {
+      const { events } = (await (await fetch(`${sandbox.url}/sandbox/job-events`)).json()) as { events: { delivery: string }[] };
+      const open = events.filter((e) => e.delivery !== 'delivered' && e.delivery !== 'failed').length;
+      return open === 0 ? true : `${open} job reports on their way`;
+    },
+    { what: 'job reports' },
+  );
 }
 
 const ELIGIBILITY = { segment: { all: [{ subscribed: true }] }, perMemberPerRound: 1, perMemberPerDay: 10 };
@@ -116,7 +125,9 @@ async function closeToday(campaign: { id: string }) {
 /** Everything a member can do or have done to them, through the product's own entry points. */
 async function exercise(p: Person, bystander: string, tag: string): Promise<{ jobId: string }> {
   // Imported before following: a prospect with phone, unionid and name.
-  await call('POST', '/admin/members/import', { rows: [{ unionid: p.unionid, phone: p.firstPhone, name: p.name, lifetimeSpendFen: 30000, channel: 'online-shop', externalId: `shop-${tag}` }] });
+  await call('POST', '/admin/members/import', {
+    rows: [{ unionid: p.unionid, phone: p.firstPhone, name: p.name, lifetimeSpendFen: 30000, channel: 'online-shop', externalId: `shop-${tag}` }],
+  });
   sandbox.state.follower(p.openid, false).unionid = p.unionid;
   await say(p.openid, { type: 'event', event: 'subscribe' });
   const { handler: linkProspects } = await import('../handlers/link-prospects');
@@ -134,41 +145,92 @@ async function exercise(p: Person, bystander: string, tag: string): Promise<{ jo
   await say(p.openid, { type: 'click', key: 'SIGN_IN' });
   await call('POST', `/admin/members/${p.openid}/points`, { delta: 600, reason: '到店消费', idempotencyKey: `order-${tag}` });
   // An import job that ran to the end: its rows are kept nowhere but in the members.
-  const ran = await call('POST', '/admin/members/import', { rows: [{ phone: p.phone, channel: 'website', lifetimeSpendFen: 800 }, { phone: '13700000001', channel: 'website' }] }, [202]);
+  const ran = await call(
+    'POST',
+    '/admin/members/import',
+    {
+      rows: [
+        { phone: p.phone, channel: 'website', lifetimeSpendFen: 800 },
+        { phone: '13700000001', channel: 'website' },
+      ],
+    },
+    [202],
+  );
   await waitFor(async () => ((await call('GET', `/admin/members/import/${ran.jobId}`)).state === 'done' ? true : 'running'), { what: 'the import job' });
   await call('POST', `/admin/members/${p.openid}/coupons`, { templateId: 'gift', idempotencyKey: `gift-${tag}` });
 
   // Wallet mode: one packet, so the member is the round's best luck (prize coupon and notice); then a withdrawal.
   const wallet = { keyword: `钱包${tag}`, id: '' };
-  wallet.id = await scheduleCampaign(admin, { trigger: { keywords: [wallet.keyword] }, round: { packets: 1, totalFen: 300, split: 'equal', minFen: 300, maxFen: 300 }, payout: { mode: 'wallet' }, eligibility: ELIGIBILITY });
+  wallet.id = await scheduleCampaign(admin, {
+    trigger: { keywords: [wallet.keyword] },
+    round: { packets: 1, totalFen: 300, split: 'equal', minFen: 300, maxFen: 300 },
+    payout: { mode: 'wallet' },
+    eligibility: ELIGIBILITY,
+  });
   await grabIn(wallet, p.openid);
   await closeToday(wallet);
   await call('POST', `/admin/members/${p.openid}/wallet/withdraw`, { idempotencyKey: `wd-${tag}` });
 
   // Transfer mode: WeChat Pay fails the member's bill once (the order stays pending); the bystander's goes through.
   const transfer = { keyword: `转账${tag}`, id: '' };
-  transfer.id = await scheduleCampaign(admin, { trigger: { keywords: [transfer.keyword] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined, eligibility: ELIGIBILITY });
+  transfer.id = await scheduleCampaign(admin, {
+    trigger: { keywords: [transfer.keyword] },
+    round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 },
+    payout: { mode: 'transfer' },
+    bestLuckPrize: undefined,
+    eligibility: ELIGIBILITY,
+  });
   await post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'SYSTEM_ERROR', times: 1 });
   await grabIn(transfer, p.openid);
   await grabIn(transfer, bystander);
   await closeToday(transfer);
 
   // A broadcast template notice to the member's tag, and a re-engagement notice for the level change.
-  const b = await call('POST', '/admin/broadcasts', { message: { channel: 'template', templateId: 'service-notice', data: { thing1: '会员日' } }, segment: { tag }, sendAt: 'now', quietHours: null });
+  const b = await call('POST', '/admin/broadcasts', {
+    message: { channel: 'template', templateId: 'service-notice', data: { thing1: '会员日' } },
+    segment: { tag },
+    sendAt: 'now',
+    quietHours: null,
+  });
   const { handler: handleDispatch } = await import('../handlers/broadcast-dispatch');
   await handleDispatch({});
   await drained();
   assert.deepEqual((await call('GET', `/admin/broadcasts/${b.id}`)).progress.sentBy, { template: 1 });
   // Last seen days ago (outside the 48-hour window): the re-engagement notice goes as a template
   // notice, whose job report is about no broadcast and waits (as an early report) in the member's partition.
-  await table.doc.send(new UpdateCommand({ TableName: table.name, Key: { pk: `MEMBER#${p.openid}`, sk: 'PROFILE' }, UpdateExpression: 'SET lastMessageAt = :t, lastEventAt = :t', ExpressionAttributeValues: { ':t': new Date(Date.now() - 3 * 86_400_000).toISOString() } }));
-  await call('PUT', '/admin/reengagement-rules', { rules: [{ id: `level-${tag}`, name: '升级', runAt: '00:00', trigger: { type: 'levelChanged' }, notice: { text: '恭喜升级', template: { templateId: 'service-notice', data: { thing1: '升级' } } } }] });
+  await table.doc.send(
+    new UpdateCommand({
+      TableName: table.name,
+      Key: { pk: `MEMBER#${p.openid}`, sk: 'PROFILE' },
+      UpdateExpression: 'SET lastMessageAt = :t, lastEventAt = :t',
+      ExpressionAttributeValues: { ':t': new Date(Date.now() - 3 * 86_400_000).toISOString() },
+    }),
+  );
+  await call('PUT', '/admin/reengagement-rules', {
+    rules: [
+      {
+        id: `level-${tag}`,
+        name: '升级',
+        runAt: '00:00',
+        trigger: { type: 'levelChanged' },
+        notice: { text: '恭喜升级', template: { templateId: 'service-notice', data: { thing1: '升级' } } },
+      },
+    ],
+  });
   await runReengagement({ ...reengagePorts(rt), clock: { now: () => Date.now() } }, 30_000);
 
   // Followed again (a link note waits for the linker), and named in an import job not run yet.
   await say(p.openid, { type: 'event', event: 'unsubscribe' });
   await say(p.openid, { type: 'event', event: 'subscribe' });
-  const job = await createImportJob(table, [{ row: 1, phone: p.phone, channel: 'offline-store', spendFen: 5000 }, { row: 2, phone: '13700000000', channel: 'offline-store' }], [], Date.now());
+  const job = await createImportJob(
+    table,
+    [
+      { row: 1, phone: p.phone, channel: 'offline-store', spendFen: 5000 },
+      { row: 2, phone: '13700000000', channel: 'offline-store' },
+    ],
+    [],
+    Date.now(),
+  );
   await jobReportsSettled();
   return { jobId: job.jobId };
 }
@@ -183,7 +245,25 @@ test('every item that names a member belongs to a registered family, the export 
   const unregistered = [...naming, ...before.filter((i) => mentions(i, [bystander]))].filter((i) => !familyOf(keyOf(i))).map((i) => `${i.pk} / ${i.sk}`);
   assert.deepEqual(unregistered, [], 'items naming a member that no family in lib/privacy/memberData.ts covers');
   const families = new Set(naming.map((i) => familyOf(keyOf(i))!.name));
-  for (const f of ['profile', 'ledger', 'idem', 'expiry', 'level', 'notice', 'tag', 'coupon', 'wallet', 'rpround', 'rpgrab', 'active', 'touch', 'early', 'dedup', 'reengaged', ...OUTSIDE_FAMILIES.map((o) => o.name)]) {
+  for (const f of [
+    'profile',
+    'ledger',
+    'idem',
+    'expiry',
+    'level',
+    'notice',
+    'tag',
+    'coupon',
+    'wallet',
+    'rpround',
+    'rpgrab',
+    'active',
+    'touch',
+    'early',
+    'dedup',
+    'reengaged',
+    ...OUTSIDE_FAMILIES.map((o) => o.name),
+  ]) {
     assert.ok(families.has(f), `the scenario leaves ${f} items naming the member (seen: ${[...families].join(', ')})`);
   }
 
@@ -194,8 +274,14 @@ test('every item that names a member belongs to a registered family, the export 
   assert.equal(exported.couponsHeld.length, 2, 'the gift and the best-luck prize');
   assert.equal(exported.redPacketShares.length, 2);
   assert.deepEqual(exported.payouts.map((o: { state: string }) => o.state).sort(), ['awaiting-confirmation', 'pending']);
-  assert.ok(exported.dedup.some((d: { reply?: string }) => d.reply?.includes(p.nickname)), 'a stored reply quoting the nickname');
-  assert.deepEqual(exported.pendingImportRows.map((r: { phone: string }) => r.phone), [p.phone]);
+  assert.ok(
+    exported.dedup.some((d: { reply?: string }) => d.reply?.includes(p.nickname)),
+    'a stored reply quoting the nickname',
+  );
+  assert.deepEqual(
+    exported.pendingImportRows.map((r: { phone: string }) => r.phone),
+    [p.phone],
+  );
   assert.equal(exported.prospects[0].phone, p.phone);
 
   const erased = await admin('DELETE', `/admin/members/${p.openid}`);
@@ -204,15 +290,25 @@ test('every item that names a member belongs to a registered family, the export 
   const pseudonym = `erased:${erased.body.erasureId}`;
 
   const after = await scanAll();
-  assert.deepEqual(after.filter((i) => mentions(i, identifiers(p))).map((i) => `${i.pk} / ${i.sk}`), [], 'nothing names the erased member');
-  assert.ok(after.filter((i) => mentions(i, [bystander])).length >= naming.filter((i) => familyOf(keyOf(i))?.name === 'redPacketShares').length, 'the bystander keeps their items');
+  assert.deepEqual(
+    after.filter((i) => mentions(i, identifiers(p))).map((i) => `${i.pk} / ${i.sk}`),
+    [],
+    'nothing names the erased member',
+  );
+  assert.ok(
+    after.filter((i) => mentions(i, [bystander])).length >= naming.filter((i) => familyOf(keyOf(i))?.name === 'redPacketShares').length,
+    'the bystander keeps their items',
+  );
   const bystanderShares = after.filter((i) => String(i.sk).startsWith('TAKEN#') && i.openid === bystander);
   assert.equal(bystanderShares.length, 1, "the bystander's share still names them");
 
   // What stays for the shop's accounts, under a pseudonym that leads only to the audit entry.
   // (best luck twice: alone in the wallet round, first of two equal shares in the transfer round)
   const anonymised = after.filter((i) => mentions(i, [pseudonym]));
-  assert.deepEqual(anonymised.map((i) => familyOf(keyOf(i))?.name ?? String(i.pk)).sort(), ['AUDIT#ERASURE', 'couponsHeld', 'couponsHeld', 'redPacketShares', 'redPacketShares', 'roundBestLuck', 'roundBestLuck'].sort());
+  assert.deepEqual(
+    anonymised.map((i) => familyOf(keyOf(i))?.name ?? String(i.pk)).sort(),
+    ['AUDIT#ERASURE', 'couponsHeld', 'couponsHeld', 'redPacketShares', 'redPacketShares', 'roundBestLuck', 'roundBestLuck'].sort(),
+  );
   const orders = await Promise.all(exported.payouts.map((o: { ref: string }) => get(payoutKey(o.ref).pk, 'PAYOUT')));
   const cancelled = orders.find((o) => o?.state === 'cancelled')!;
   assert.equal(cancelled.cancelReason, 'member erased');
@@ -229,10 +325,18 @@ test('every item that names a member belongs to a registered family, the export 
   const retried = await admin('POST', `/admin/payouts/${inFlight.ref}/retry`);
   assert.equal(retried.status, 409, JSON.stringify(retried.body));
   assert.match(retried.body.error, /erased member/);
-  assert.deepEqual((await scanAll()).filter((i) => i.pk === 'MEMBER#undefined' || mentions(i, identifiers(p))), [], 'no refund to a member who is gone');
+  assert.deepEqual(
+    (await scanAll()).filter((i) => i.pk === 'MEMBER#undefined' || mentions(i, identifiers(p))),
+    [],
+    'no refund to a member who is gone',
+  );
 
   const chunk = after.find((i) => i.pk === `IMPORTJOB#${jobId}` && String(i.sk).startsWith('CHUNK#'))!;
-  assert.deepEqual((chunk.rows as { phone: string }[]).map((r) => r.phone), ['13700000000'], "the job's other rows stay");
+  assert.deepEqual(
+    (chunk.rows as { phone: string }[]).map((r) => r.phone),
+    ['13700000000'],
+    "the job's other rows stay",
+  );
 
   const audit = after.find((i) => i.pk === 'AUDIT#ERASURE' && i.erasureId === erased.body.erasureId)!;
   assert.deepEqual([audit.status, audit.pseudonym, audit.requestedBy], ['erased', pseudonym, 'admin-api']);
@@ -253,7 +357,12 @@ test('every item that names a member belongs to a registered family, the export 
 
 test('a share lock left by a grab that died does not name the grabber', async () => {
   const campaign = { keyword: '锁红包', id: '' };
-  campaign.id = await scheduleCampaign(admin, { trigger: { keywords: [campaign.keyword] }, round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 }, eligibility: ELIGIBILITY, bestLuckPrize: undefined });
+  campaign.id = await scheduleCampaign(admin, {
+    trigger: { keywords: [campaign.keyword] },
+    round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 },
+    eligibility: ELIGIBILITY,
+    bestLuckPrize: undefined,
+  });
   await say('o_lock_opener', { type: 'event', event: 'subscribe' });
   await grabIn(campaign, 'o_lock_opener');
   const rounds = closeRoundPorts(rt).rounds;
@@ -262,12 +371,21 @@ test('a share lock left by a grab that died does not name the grabber', async ()
   assert.ok(await rounds.lock(round, free!.index, 'o_lock_dead|1714036504|24000000000000000001', Date.now()), 'locked, then the grab died');
   const locked = (await scanAll()).filter((i) => i.lockedBy);
   assert.equal(locked.length, 1);
-  assert.deepEqual(locked.filter((i) => mentions(i, ['o_lock_dead'])), []);
+  assert.deepEqual(
+    locked.filter((i) => mentions(i, ['o_lock_dead'])),
+    [],
+  );
 });
 
 test('a pending payout WeChat Pay already has keeps the erasure incomplete until the reconciliation moved it on', async () => {
   const campaign = { keyword: '已发红包', id: '' };
-  campaign.id = await scheduleCampaign(admin, { trigger: { keywords: [campaign.keyword] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, eligibility: ELIGIBILITY, bestLuckPrize: undefined });
+  campaign.id = await scheduleCampaign(admin, {
+    trigger: { keywords: [campaign.keyword] },
+    round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 },
+    payout: { mode: 'transfer' },
+    eligibility: ELIGIBILITY,
+    bestLuckPrize: undefined,
+  });
   // The bill is created at WeChat Pay, the answer is lost: the order stays pending, and a resend would need the openid.
   await post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'drop-after-commit', times: 1 });
   await say('o_erase_sent', { type: 'event', event: 'subscribe' });
@@ -278,7 +396,11 @@ test('a pending payout WeChat Pay already has keeps the erasure incomplete until
   const waiting = await admin('DELETE', '/admin/members/o_erase_sent');
   assert.equal(waiting.status, 503, JSON.stringify(waiting.body));
   assert.match(waiting.body.error, /payouts failed \(payout \w+: WeChat Pay has it \(WAIT_USER_CONFIRM\)/);
-  assert.equal((await get(payoutKey(order.ref).pk, 'PAYOUT'))?.openid, 'o_erase_sent', 'not cancelled, not anonymised: the reconciliation still sends it under its ref');
+  assert.equal(
+    (await get(payoutKey(order.ref).pk, 'PAYOUT'))?.openid,
+    'o_erase_sent',
+    'not cancelled, not anonymised: the reconciliation still sends it under its ref',
+  );
 
   const ports = (await payoutPorts(rt))!;
   await reconcilePayouts({ ...ports, clock: { now: () => Date.now() + 3_600_000 } });
@@ -300,7 +422,12 @@ const STEP_WRITES: [step: string, aim: (c: Command) => boolean][] = [
   ['payouts', writes('UpdateCommand', (pk) => pk.startsWith('PAYOUT#'))],
   ['prospects', writes('DeleteCommand', (pk) => pk.startsWith('PROSPECT#'))],
   // (the prospects step deletes its prospect's lookups too: this aims at those pointing to the member)
-  ['lookups', (c) => writes('DeleteCommand', (pk) => pk.startsWith('LOOKUP#'))(c) && String((c.input.ExpressionAttributeValues as Record<string, unknown>)?.[':pk']).startsWith('MEMBER#')],
+  [
+    'lookups',
+    (c) =>
+      writes('DeleteCommand', (pk) => pk.startsWith('LOOKUP#'))(c) &&
+      String((c.input.ExpressionAttributeValues as Record<string, unknown>)?.[':pk']).startsWith('MEMBER#'),
+  ],
   ['pendingImportRows', writes('UpdateCommand', (pk) => pk.startsWith('IMPORTJOB#'))],
   ['pendingLinks', writes('DeleteCommand', (pk) => pk === 'LINK#PENDING')],
   ['memberPartition', (c) => c.constructor.name === 'BatchWriteCommand'],
@@ -310,7 +437,11 @@ const STEP_WRITES: [step: string, aim: (c: Command) => boolean][] = [
 test('a throttled write in any step makes erasure answer incomplete (the member still there); a rerun resumes it to erased', async () => {
   const p = person('fault', 2);
   await exercise(p, 'o_erase_bystander2', 'fault');
-  assert.deepEqual(STEP_WRITES.map(([s]) => s), ['begin', ...OUTSIDE_FAMILIES.map((f) => f.name), 'memberPartition', 'profile'], 'every step is aimed at');
+  assert.deepEqual(
+    STEP_WRITES.map(([s]) => s),
+    ['begin', ...OUTSIDE_FAMILIES.map((f) => f.name), 'memberPartition', 'profile'],
+    'every step is aimed at',
+  );
 
   let erasureId: string | undefined;
   for (const [step, aim] of STEP_WRITES) {
@@ -326,24 +457,31 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
     if (r.status !== 'incomplete') return;
     assert.deepEqual(r.failed, [{ step, error: 'ProvisionedThroughputExceededException' }]);
     erasureId ??= r.erasureId;
-      if (step !== 'begin') assert.equal(r.erasureId, erasureId, 'a rerun resumes the same erasure');
+    if (step !== 'begin') assert.equal(r.erasureId, erasureId, 'a rerun resumes the same erasure');
     assert.ok(await get(`MEMBER#${p.openid}`, 'PROFILE'), `after ${step} failed the profile is still there`);
   }
   // Through the admin API: a 503 naming the step, then the same DELETE finishes.
   let fired = false;
   const { privacyRoutes } = await import('../lib/privacy/adminRoutes');
-  const [, del] = privacyRoutes({ table: faultyTable(table, (c) => {
-        if (fired || c.constructor.name !== 'TransactWriteCommand') return false;
-        fired = true;
-        return true;
-      }), clock: { now: () => Date.now() }, pay: () => payClient(rt) });
+  const [, del] = privacyRoutes({
+    table: faultyTable(table, (c) => {
+      if (fired || c.constructor.name !== 'TransactWriteCommand') return false;
+      fired = true;
+      return true;
+    }),
+    clock: { now: () => Date.now() },
+    pay: () => payClient(rt),
+  });
   const refused = await del!.run({ params: { openid: p.openid }, query: {}, body: undefined, rawBody: '', contentType: '' });
   assert.equal(refused.statusCode, 503);
   assert.match(String(refused.body), /profile failed \(ProvisionedThroughputExceededException\).*DELETE again/);
 
   const done = await call('DELETE', `/admin/members/${p.openid}`);
   assert.deepEqual([done.status, done.erasureId], ['erased', erasureId]);
-  assert.deepEqual((await scanAll()).filter((i) => mentions(i, identifiers(p))).map((i) => `${i.pk} / ${i.sk}`), []);
+  assert.deepEqual(
+    (await scanAll()).filter((i) => mentions(i, identifiers(p))).map((i) => `${i.pk} / ${i.sk}`),
+    [],
+  );
 });
 
 test('a request failing anywhere, one after another from the first: every run that met a failure answers incomplete, and the last one erased', async () => {
@@ -362,5 +500,8 @@ test('a request failing anywhere, one after another from the first: every run th
     assert.ok(k < 500, 'erasure keeps making progress');
   }
   assert.ok(runs > 20, `${runs} runs`);
-  assert.deepEqual((await scanAll()).filter((i) => mentions(i, identifiers(p))).map((i) => `${i.pk} / ${i.sk}`), []);
+  assert.deepEqual(
+    (await scanAll()).filter((i) => mentions(i, identifiers(p))).map((i) => `${i.pk} / ${i.sk}`),
+    [],
+  );
 });

@@ -26,17 +26,57 @@ before(async () => {
 });
 
 const segmentArb = fc.oneof(
-  fc.constantFrom('app.js', 'styles.css', 'index.html', 'members', 'campaigns', 'o_123', '..', '.', '', '%2e%2e', '%2F', '%5c', '%00', '%', '%zz', '%E4%B8', '%C0%80', '%ED%A0%80', '__proto__', 'constructor', 'toString.js', 'hasOwnProperty', '.env', 'package.json', 'x.JS', 'app.js.map', ';', '?', '#', '中文', '😀', '%F0%9F%98%80'),
+  fc.constantFrom(
+    'app.js',
+    'styles.css',
+    'index.html',
+    'members',
+    'campaigns',
+    'o_123',
+    '..',
+    '.',
+    '',
+    '%2e%2e',
+    '%2F',
+    '%5c',
+    '%00',
+    '%',
+    '%zz',
+    '%E4%B8',
+    '%C0%80',
+    '%ED%A0%80',
+    '__proto__',
+    'constructor',
+    'toString.js',
+    'hasOwnProperty',
+    '.env',
+    'package.json',
+    'x.JS',
+    'app.js.map',
+    ';',
+    '?',
+    '#',
+    '中文',
+    '😀',
+    '%F0%9F%98%80',
+  ),
   fc.string({ maxLength: 12 }).map(encodeURIComponent),
   fc.string({ unit: 'binary', maxLength: 8 }),
   fc.integer({ min: 200, max: 20_000 }).map((n) => 'a'.repeat(n)),
 );
 const caseArb = fc.record({
-  method: fc.oneof({ weight: 8, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'get', 'TRACE') }),
+  method: fc.oneof(
+    { weight: 8, arbitrary: fc.constant('GET') },
+    { weight: 1, arbitrary: fc.constantFrom('HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'get', 'TRACE') },
+  ),
   prefix: fc.constantFrom('/console/', '/console', '/console//', '/console/./', '/console/../', '/CONSOLE/'),
   segments: fc.array(segmentArb, { maxLength: 5 }),
   ext: fc.constantFrom('', '', '.js', '.css', '.html', '.png', '.json', '.svg', '.map', '.txt'),
-  headers: fc.dictionary(fc.constantFrom('accept', 'range', 'if-none-match', 'accept-encoding', 'cookie', 'authorization', '__proto__', 'x-forwarded-proto', 'host'), fc.string({ maxLength: 40 }), { maxKeys: 4 }),
+  headers: fc.dictionary(
+    fc.constantFrom('accept', 'range', 'if-none-match', 'accept-encoding', 'cookie', 'authorization', '__proto__', 'x-forwarded-proto', 'host'),
+    fc.string({ maxLength: 40 }),
+    { maxKeys: 4 },
+  ),
 });
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
@@ -68,7 +108,10 @@ test('fuzz: 4,000 requests to the console handler', async () => {
         assert.equal(res.statusCode, 200, what);
         if (event.requestContext.http.method.toUpperCase() === 'HEAD') continue;
         const served = res.isBase64Encoded ? Buffer.from(String(res.body), 'base64') : Buffer.from(String(res.body), 'utf8');
-        assert.ok([...dist.values()].some((f) => f.equals(served)), `${what} served something that is not a built file`);
+        assert.ok(
+          [...dist.values()].some((f) => f.equals(served)),
+          `${what} served something that is not a built file`,
+        );
       }
     }),
     { seed: SEED, numRuns: 40 },

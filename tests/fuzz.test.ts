@@ -44,7 +44,9 @@ before(async () => {
   table = await useTestTable();
   const rules = dynamoRuleStore(table);
   await rules.put(rule('welcome', { match: { type: 'subscribe' }, reply: { type: 'text', content: '欢迎 {nickname}' } }));
-  await rules.put(rule('news', { match: { type: 'contains', pattern: '菜单' }, reply: { type: 'news', articles: [{ title: '今日菜单', url: 'https://example.com/m' }] } }));
+  await rules.put(
+    rule('news', { match: { type: 'contains', pattern: '菜单' }, reply: { type: 'news', articles: [{ title: '今日菜单', url: 'https://example.com/m' }] } }),
+  );
   // Echoes the (fuzzed) openid back: the reply XML must survive whatever the openid holds.
   await rules.put(rule('default', { match: { type: 'default' }, reply: { type: 'text', content: '收到 {openid} ]]> &' } }));
   ({ handler: handleWeChat } = await import('../handlers/wechat'));
@@ -102,7 +104,13 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: snippetArb }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('nest' as const), at: fc.nat(), depth: fc.integer({ min: 2, max: 3000 }), closed: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 64 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('prepend' as const), text: fc.constantFrom(snippets[0]!, snippets[1]!, '<?xml version="1.0"?>', '<!-- c -->', '\ufeff', '  ') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('prepend' as const),
+      text: fc.constantFrom(snippets[0]!, snippets[1]!, '<?xml version="1.0"?>', '<!-- c -->', '\ufeff', '  '),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('duplicate' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 200 }) }) },
 );
 
@@ -155,16 +163,50 @@ const textArb = fc.oneof(
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map(String);
 
 const docArb = fc.record({
-  kind: fc.constantFrom('text', 'text', 'text', 'subscribe', 'unsubscribe', 'CLICK', 'VIEW', 'SCAN', 'LOCATION', 'TEMPLATESENDJOBFINISH', 'image', 'voice', 'location', 'link', 'wrongType'),
+  kind: fc.constantFrom(
+    'text',
+    'text',
+    'text',
+    'subscribe',
+    'unsubscribe',
+    'CLICK',
+    'VIEW',
+    'SCAN',
+    'LOCATION',
+    'TEMPLATESENDJOBFINISH',
+    'image',
+    'voice',
+    'location',
+    'link',
+    'wrongType',
+  ),
   content: textArb,
-  eventKey: fc.oneof(fc.constant(''), fc.constantFrom('qrscene_summer', 'qrscene_', 'MY_ACCOUNT', 'NO_SUCH_KEY', 'https://example.com/?a=1&b=2'), fc.string({ unit: 'binary', maxLength: 120 })),
+  eventKey: fc.oneof(
+    fc.constant(''),
+    fc.constantFrom('qrscene_summer', 'qrscene_', 'MY_ACCOUNT', 'NO_SUCH_KEY', 'https://example.com/?a=1&b=2'),
+    fc.string({ unit: 'binary', maxLength: 120 }),
+  ),
   // 64-bit MsgIds (beyond 2^53), longer digit strings, and garbage.
-  msgId: fc.oneof({ weight: 4, arbitrary: u64 }, { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String) }, { weight: 1, arbitrary: fc.string({ maxLength: 30 }) }),
-  createTime: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: -5, max: 5 }).map((d) => ({ delta: d })) }, { weight: 1, arbitrary: fc.constantFrom('-1', '1.5', '9007199254740993', '1e9', '', 'now', '0x10').map((raw) => ({ raw })) }),
+  msgId: fc.oneof(
+    { weight: 4, arbitrary: u64 },
+    { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: 10n ** 30n }).map(String) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
+  ),
+  createTime: fc.oneof(
+    { weight: 6, arbitrary: fc.integer({ min: -5, max: 5 }).map((d) => ({ delta: d })) },
+    { weight: 1, arbitrary: fc.constantFrom('-1', '1.5', '9007199254740993', '1e9', '', 'now', '0x10').map((raw) => ({ raw })) },
+  ),
   wrongType: fc.oneof(fc.constantFrom('TEXT', 'event ', 'miniprogrampage', 'file', ''), fc.string({ maxLength: 40 })),
   drop: fc.oneof({ weight: 8, arbitrary: fc.constant([] as Field[]) }, { weight: 2, arbitrary: fc.subarray([...FIELDS], { minLength: 1, maxLength: 2 }) }),
   repeat: sometimes(fc.constantFrom<Field>('FromUserName', 'MsgType', 'Content', 'Event', 'CreateTime'), 12),
-  huge: sometimes(fc.record({ field: fc.constantFrom<Field>(...FIELDS), length: fc.integer({ min: 600, max: 24_000 }), unit: fc.constantFrom('x', '中', '😀', '&amp;', '<a/>') }), 10),
+  huge: sometimes(
+    fc.record({
+      field: fc.constantFrom<Field>(...FIELDS),
+      length: fc.integer({ min: 600, max: 24_000 }),
+      unit: fc.constantFrom('x', '中', '😀', '&amp;', '<a/>'),
+    }),
+    10,
+  ),
   nest: sometimes(fc.integer({ min: 2, max: 60 }), 12),
   hugeAttribute: sometimes(fc.integer({ min: 100, max: 80_000 }), 14),
   cdataStyle: fc.boolean(),
@@ -226,10 +268,16 @@ type QueryMutation =
   | { q: 'extraParam'; value: string };
 const hexish = fc.oneof(fc.stringMatching(/^[0-9a-f]{40}$/), fc.string({ maxLength: 60 }), fc.constant(''));
 const queryMutationArb: fc.Arbitrary<QueryMutation> = fc.oneof(
-  fc.record({ q: fc.constant('drop' as const), key: fc.constantFrom('signature' as const, 'timestamp' as const, 'nonce' as const, 'msg_signature' as const, 'encrypt_type' as const) }),
+  fc.record({
+    q: fc.constant('drop' as const),
+    key: fc.constantFrom('signature' as const, 'timestamp' as const, 'nonce' as const, 'msg_signature' as const, 'encrypt_type' as const),
+  }),
   fc.record({ q: fc.constant('garbageSignature' as const), value: hexish }),
   fc.record({ q: fc.constant('wrongToken' as const) }),
-  fc.record({ q: fc.constant('staleTimestamp' as const), ageSeconds: fc.oneof(fc.integer({ min: 301, max: 10 ** 9 }), fc.integer({ min: -(10 ** 9), max: -301 })) }),
+  fc.record({
+    q: fc.constant('staleTimestamp' as const),
+    ageSeconds: fc.oneof(fc.integer({ min: 301, max: 10 ** 9 }), fc.integer({ min: -(10 ** 9), max: -301 })),
+  }),
   fc.record({ q: fc.constant('garbageTimestamp' as const), value: fc.string({ maxLength: 20 }).filter((s) => /\D/.test(s)) }),
   fc.record({ q: fc.constant('garbageMsgSignature' as const), value: hexish }),
   fc.record({ q: fc.constant('garbageNonce' as const), value: fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }) }),
@@ -240,7 +288,13 @@ const queryMutationArb: fc.Arbitrary<QueryMutation> = fc.oneof(
 );
 
 /** Damage to the ciphertext itself (safe mode), signed afterwards so it reaches decryption. */
-type CipherMutation = { c: 'flip'; at: number; mask: number } | { c: 'truncate'; at: number } | { c: 'append'; bytes: number } | { c: 'notBase64'; text: string } | { c: 'wrongAppId' } | { c: 'wrongKey' };
+type CipherMutation =
+  | { c: 'flip'; at: number; mask: number }
+  | { c: 'truncate'; at: number }
+  | { c: 'append'; bytes: number }
+  | { c: 'notBase64'; text: string }
+  | { c: 'wrongAppId' }
+  | { c: 'wrongKey' };
 const cipherMutationArb: fc.Arbitrary<CipherMutation> = fc.oneof(
   fc.record({ c: fc.constant('flip' as const), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }),
   fc.record({ c: fc.constant('truncate' as const), at: fc.nat() }),

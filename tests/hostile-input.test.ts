@@ -18,7 +18,12 @@ import { eventXml, httpEvent, pushEvent } from './support/pushes';
 import { useTestTable } from './support/testTable';
 
 let table: Table;
-let admin: (method: string, path: string, body?: unknown, query?: Record<string, string>) => Promise<{ status: number; body: { error?: string } & Record<string, unknown> }>;
+let admin: (
+  method: string,
+  path: string,
+  body?: unknown,
+  query?: Record<string, string>,
+) => Promise<{ status: number; body: { error?: string } & Record<string, unknown> }>;
 let handleWeChat: typeof import('../handlers/wechat').handler;
 
 before(async () => {
@@ -27,7 +32,9 @@ before(async () => {
   ({ handler: handleWeChat } = await import('../handlers/wechat'));
   admin = async (method, path, body, query = {}) => {
     // The Lambda entry point itself (middy + error boundary), so a 500 would show as one.
-    const res = (await handler(httpEvent(method, path, query, body === undefined ? undefined : JSON.stringify(body), adminAuth), { awsRequestId: 't' } as Context)) as HttpResult;
+    const res = (await handler(httpEvent(method, path, query, body === undefined ? undefined : JSON.stringify(body), adminAuth), {
+      awsRequestId: 't',
+    } as Context)) as HttpResult;
     return { status: res.statusCode, body: JSON.parse(String(res.body)) };
   };
   assert.equal((await handleWeChat(pushEvent(eventXml('o_hostile_1', 'subscribe')))).statusCode, 200);
@@ -82,23 +89,42 @@ test('a job report whose MsgID is longer than a key can be is answered "success"
   assert.equal(res.body, 'success');
   assert.deepEqual(await jobReportItems(), []);
   // A MsgID of WeChat's shape is still taken (parked until its send is settled).
-  const ok = await handleWeChat(pushEvent(eventXml('o_hostile_1', 'TEMPLATESENDJOBFINISH', '', Math.floor(Date.now() / 1000) + 1, { MsgID: '1000001625', Status: 'success' })));
+  const ok = await handleWeChat(
+    pushEvent(eventXml('o_hostile_1', 'TEMPLATESENDJOBFINISH', '', Math.floor(Date.now() / 1000) + 1, { MsgID: '1000001625', Status: 'success' })),
+  );
   assert.equal(ok.body, 'success');
   // A template notice's report names its follower, so it waits in the follower's partition.
-  assert.deepEqual((await jobReportItems()).map((i) => `${i.pk}/${i.sk}`), ['MEMBER#o_hostile_1/EARLY#1000001625']);
+  assert.deepEqual(
+    (await jobReportItems()).map((i) => `${i.pk}/${i.sk}`),
+    ['MEMBER#o_hostile_1/EARLY#1000001625'],
+  );
 });
 
 /** Items a job report can leave: a mass send's under WXMSG#, a template notice's parked in its follower's partition. */
 async function jobReportItems() {
-  const out = await table.doc.send(new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :w) OR begins_with(sk, :e)', ExpressionAttributeValues: { ':w': 'WXMSG#', ':e': 'EARLY#' } }));
+  const out = await table.doc.send(
+    new ScanCommand({
+      TableName: table.name,
+      FilterExpression: 'begins_with(pk, :w) OR begins_with(sk, :e)',
+      ExpressionAttributeValues: { ':w': 'WXMSG#', ':e': 'EARLY#' },
+    }),
+  );
   return out.Items ?? [];
 }
 
 test('a member level named like an Object.prototype member gets its own multiplier in a grab, not a function (NaN money)', async () => {
   const NOW = Date.parse('2026-12-01T03:31:00Z'); // inside activeCampaign's 11:30–11:40 Shanghai round
-  const levels = [...DEFAULT_LEVELS, { name: 'constructor', minLifetimePoints: 90_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 2 } }, { name: 'toString', minLifetimePoints: 95_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 1 } }];
+  const levels = [
+    ...DEFAULT_LEVELS,
+    { name: 'constructor', minLifetimePoints: 90_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 2 } },
+    { name: 'toString', minLifetimePoints: 95_000, benefits: { pointsMultiplier: 1, vipCampaigns: false, redPacketMultiplier: 1 } },
+  ];
   const ports = { rounds: dynamoRoundStore(table, fixedClock(NOW)), levels: async () => levels };
-  const c = activeCampaign('proto00001', { round: { packets: 4, totalFen: 400, split: 'equal', minFen: 100, maxFen: 100 }, levelMultipliers: {}, budget: { maxFenPerRound: 1200 } });
+  const c = activeCampaign('proto00001', {
+    round: { packets: 4, totalFen: 400, split: 'equal', minFen: 100, maxFen: 100 },
+    levelMultipliers: {},
+    budget: { maxFenPerRound: 1200 },
+  });
   const own = await grabRedPacket(ports, c, grabber('o_lvl_ctor', 'constructor'), 'lvl-1', NOW);
   assert.equal(own.kind, 'won');
   assert.equal(own.kind === 'won' && own.bonusFen, 100, "the level's own ×2");

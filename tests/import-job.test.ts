@@ -33,7 +33,10 @@ test('a large import answers 202 at once with a job, finishes in the background,
   const done = await untilDone(accepted.body.jobId);
   assert.equal(done.created, 1_500);
   assert.equal(done.errorCount, 2);
-  assert.deepEqual(done.errors.map((e: { row: number }) => e.row), [1501, 1502]);
+  assert.deepEqual(
+    done.errors.map((e: { row: number }) => e.row),
+    [1501, 1502],
+  );
   assert.match(done.errors[0].reason, /phone/);
 
   const again = await handlers.admin('POST', '/admin/members/import', { rows });

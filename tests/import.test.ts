@@ -48,8 +48,17 @@ async function follow(openid: string) {
 
 function linkPorts() {
   const store = dynamoTokenStore(table);
-  const refresh = (stale?: string) => refreshAccessToken({ store, fetchToken: stableTokenFetcher(TEST_CONFIG.WECHAT_APPID, TEST_CONFIG.WECHAT_APPSECRET, { baseUrl: sandbox.url }), clock: systemClock }, stale);
-  return { table, api: createWeChatApi({ baseUrl: sandbox.url, tokens: tokenProvider(store, systemClock, refresh) }), levels: async () => DEFAULT_LEVELS, clock: systemClock };
+  const refresh = (stale?: string) =>
+    refreshAccessToken(
+      { store, fetchToken: stableTokenFetcher(TEST_CONFIG.WECHAT_APPID, TEST_CONFIG.WECHAT_APPSECRET, { baseUrl: sandbox.url }), clock: systemClock },
+      stale,
+    );
+  return {
+    table,
+    api: createWeChatApi({ baseUrl: sandbox.url, tokens: tokenProvider(store, systemClock, refresh) }),
+    levels: async () => DEFAULT_LEVELS,
+    clock: systemClock,
+  };
 }
 
 /** A follower in the sandbox whose account is bound to an Open Platform account (user/info gives a unionid). */
@@ -93,11 +102,15 @@ test('JSON rows: counts, bad rows with 1-based numbers, good rows kept; the same
 });
 
 test('CSV with a BOM, CRLF, quoted commas and line breaks, spend in yuan; re-import unchanged', async () => {
-  const csv = '\uFEFFphone,unionid,name,lifetimeSpend,channel\r\n13900000101,,"李, 雷",120.50,offline-store\r\n,u_csv_1,"多行\r\n名字",0,website\r\n139000001,,坏号码,1,website\r\n13900000102,,,abc,website\r\n';
+  const csv =
+    '\uFEFFphone,unionid,name,lifetimeSpend,channel\r\n13900000101,,"李, 雷",120.50,offline-store\r\n,u_csv_1,"多行\r\n名字",0,website\r\n139000001,,坏号码,1,website\r\n13900000102,,,abc,website\r\n';
   const first = await importCsv(csv);
   assert.equal(first.status, 200);
   assert.equal(first.body.created, 2);
-  assert.deepEqual(first.body.errors.map((e: { row: number }) => e.row), [3, 4]);
+  assert.deepEqual(
+    first.body.errors.map((e: { row: number }) => e.row),
+    [3, 4],
+  );
   assert.match(first.body.errors[1].reason, /^lifetimeSpend:/);
   const p = await get((await lookup(phoneLookup('13900000101')))!, 'PROFILE');
   assert.equal(p?.name, '李, 雷');
@@ -132,7 +145,14 @@ test('merges into a follower by unionid and then by phone; spend reaching 500 �
   assert.equal(m?.spendFen, 50000);
   assert.equal(m?.level, '银卡');
   assert.ok(Number(m?.version) >= 2, 'the profile version moved (points ledger and tags see the change)');
-  const items = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#o_imp_follower' }, ConsistentRead: true }));
+  const items = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'MEMBER#o_imp_follower' },
+      ConsistentRead: true,
+    }),
+  );
   const sks = (items.Items ?? []).map((i) => String(i.sk));
   assert.ok(sks.some((s) => s.startsWith('LEVEL#')));
   assert.ok(sks.some((s) => s.startsWith('NOTICE#') && s.endsWith('level-changed')));
@@ -147,16 +167,26 @@ test('merges into a follower by unionid and then by phone; spend reaching 500 �
 });
 
 test('a prospect who follows later is merged by the linker; the prospect and the note disappear', async () => {
-  const r = await importJson([{ unionid: 'u_later_1', phone: '13900000301', name: '张伟', lifetimeSpendFen: 250000, channel: 'online-shop', externalId: 'A-77' }]);
+  const r = await importJson([
+    { unionid: 'u_later_1', phone: '13900000301', name: '张伟', lifetimeSpendFen: 250000, channel: 'online-shop', externalId: 'A-77' },
+  ]);
   assert.equal(r.body.created, 1);
   const prospectPk = (await lookup(unionidLookup('u_later_1')))!;
   assert.match(prospectPk, /^PROSPECT#/);
 
   sandboxFollower('o_imp_later', 'u_later_1');
   await follow('o_imp_later');
-  const notes = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PENDING_PK }, ConsistentRead: true }));
-  assert.ok((notes.Items ?? []).some((n) => n.openid === 'o_imp_later' && typeof n.expiresAt === 'number'), 'the callback noted the subscribe');
-  assert.ok(!sandbox.state.calls.some((c) => c.path === '/cgi-bin/user/info' && (c as { query?: Record<string, string> }).query?.openid === 'o_imp_later'), 'no outbound call from the callback');
+  const notes = await table.doc.send(
+    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PENDING_PK }, ConsistentRead: true }),
+  );
+  assert.ok(
+    (notes.Items ?? []).some((n) => n.openid === 'o_imp_later' && typeof n.expiresAt === 'number'),
+    'the callback noted the subscribe',
+  );
+  assert.ok(
+    !sandbox.state.calls.some((c) => c.path === '/cgi-bin/user/info' && (c as { query?: Record<string, string> }).query?.openid === 'o_imp_later'),
+    'no outbound call from the callback',
+  );
 
   const summary = await linkPendingProspects(linkPorts());
   assert.equal(summary.outcomes.linked, 1);
@@ -170,10 +200,16 @@ test('a prospect who follows later is merged by the linker; the prospect and the
   assert.equal(await get(prospectPk, 'PROFILE'), undefined, 'the prospect is gone');
   assert.equal(await lookup(unionidLookup('u_later_1')), 'MEMBER#o_imp_later');
   assert.equal(await lookup(phoneLookup('13900000301')), 'MEMBER#o_imp_later');
-  const left = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PENDING_PK }, ConsistentRead: true }));
+  const left = await table.doc.send(
+    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PENDING_PK }, ConsistentRead: true }),
+  );
   assert.equal((left.Items ?? []).length, 0, 'every note was handled');
   // Importing the original row again now merges nothing new into the member.
-  assert.equal((await importJson([{ unionid: 'u_later_1', phone: '13900000301', name: '张伟', lifetimeSpendFen: 250000, channel: 'online-shop', externalId: 'A-77' }])).body.unchanged, 1);
+  assert.equal(
+    (await importJson([{ unionid: 'u_later_1', phone: '13900000301', name: '张伟', lifetimeSpendFen: 250000, channel: 'online-shop', externalId: 'A-77' }]))
+      .body.unchanged,
+    1,
+  );
 });
 
 test('erasure leaves nothing under the member and removes the lookups that pointed to them', async () => {
@@ -185,10 +221,20 @@ test('erasure leaves nothing under the member and removes the lookups that point
   assert.ok(before?.phone && before?.unionid);
   const res = await handleAdmin(httpEvent('DELETE', '/admin/members/o_imp_erase', {}, undefined, auth));
   assert.equal(res.statusCode, 200);
-  const under = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#o_imp_erase' }, ConsistentRead: true }));
+  const under = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'MEMBER#o_imp_erase' },
+      ConsistentRead: true,
+    }),
+  );
   assert.equal(under.Count, 0);
   const scan = await table.doc.send(new ScanCommand({ TableName: table.name, ConsistentRead: true }));
-  assert.ok(!(scan.Items ?? []).some((i) => String(i.pk).startsWith('LOOKUP#') && (i.targetPk === 'MEMBER#o_imp_erase' || String(i.pk).includes(String(before.phone)))), 'no lookup points to the erased member or holds their phone');
+  assert.ok(
+    !(scan.Items ?? []).some((i) => String(i.pk).startsWith('LOOKUP#') && (i.targetPk === 'MEMBER#o_imp_erase' || String(i.pk).includes(String(before.phone)))),
+    'no lookup points to the erased member or holds their phone',
+  );
   // After erasure the same person imported again is a new prospect, not the erased member.
   await follow('o_imp_erase2');
   sandboxFollower('o_imp_erase2', 'u_erase_2');
@@ -199,7 +245,12 @@ test('erasure leaves nothing under the member and removes the lookups that point
 });
 
 test('2,000 rows in one request (sent again while time runs out), re-imported unchanged', async () => {
-  const rows = Array.from({ length: 2000 }, (_, i) => ({ phone: `137${String(i).padStart(8, '0')}`, ...(i % 2 ? { unionid: `u_bulk_${i}` } : {}), lifetimeSpendFen: i, channel: i % 3 ? 'online-shop' : 'offline-store' }));
+  const rows = Array.from({ length: 2000 }, (_, i) => ({
+    phone: `137${String(i).padStart(8, '0')}`,
+    ...(i % 2 ? { unionid: `u_bulk_${i}` } : {}),
+    lifetimeSpendFen: i,
+    channel: i % 3 ? 'online-shop' : 'offline-store',
+  }));
   // Every 10th row repeats an earlier person in another channel.
   for (let i = 0; i < 2000; i += 10) rows[i + 1] = { phone: rows[i]!.phone, lifetimeSpendFen: 7, channel: 'website' };
   // On a slow machine one call may run out of its time budget and say how many rows are left; the

@@ -23,13 +23,21 @@ test('every queue serverless.yml declares exists, each worker queue has its work
   assert.deepEqual(Object.keys(aws.workers).sort(), ['ImportQueue', 'PayoutQueue', 'RoundCloseQueue', 'SendQueue']);
   assert.ok(aws.queues.PayoutDeadLetters && aws.queues.ImportDeadLetters, 'dead-letter queues too');
   const app = await containerApp();
-  assert.deepEqual(app.config.queues, { payout: aws.queues.PayoutQueue, send: aws.queues.SendQueue, roundClose: aws.queues.RoundCloseQueue, importJobs: aws.queues.ImportQueue });
+  assert.deepEqual(app.config.queues, {
+    payout: aws.queues.PayoutQueue,
+    send: aws.queues.SendQueue,
+    roundClose: aws.queues.RoundCloseQueue,
+    importJobs: aws.queues.ImportQueue,
+  });
 
   // A job that does not exist: the import worker takes the message, finds nothing to do, and it is gone.
   const before = aws.workers.ImportQueue!.delivered.length;
   await app.queues.importJobs.send([{ jobId: 'no-such-job' }]);
   await drained();
-  assert.deepEqual(aws.workers.ImportQueue!.delivered.slice(before).map((r) => r.body), ['{"jobId":"no-such-job"}']);
+  assert.deepEqual(
+    aws.workers.ImportQueue!.delivered.slice(before).map((r) => r.body),
+    ['{"jobId":"no-such-job"}'],
+  );
   const depth = await queueDepth(aws.queues.ImportQueue!);
   assert.equal(depth.visible + depth.inFlight + depth.delayed, 0);
 });

@@ -42,7 +42,11 @@ async function freePort(): Promise<number> {
 
 const url = (port: number, path: string) => `http://localhost:${port}${path}`;
 async function asFollower(openid: string, body: unknown) {
-  const r = await fetch(url(ports.sandbox, `/sandbox/followers/${openid}/messages`), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(url(ports.sandbox, `/sandbox/followers/${openid}/messages`), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await r.text();
   assert.equal(r.status, 200, text);
   return JSON.parse(text) as { status?: number; reply?: { content?: string } | null; push?: { mode?: string } };
@@ -55,7 +59,14 @@ const portIsFree = (port: number) =>
   });
 
 before(async () => {
-  ports = { dynamo: await freePort(), sqs: await freePort(), sandbox: await freePort(), http: await freePort(), lambda: await freePort(), websocket: await freePort() };
+  ports = {
+    dynamo: await freePort(),
+    sqs: await freePort(),
+    sandbox: await freePort(),
+    http: await freePort(),
+    lambda: await freePort(),
+    websocket: await freePort(),
+  };
   dataDir = mkdtempSync(join(tmpdir(), 'stack-e2e-'));
   // Only what a developer's shell has: the stack reads the rest from .env.example.
   const { PATH, HOME, JAVA_HOME } = process.env;
@@ -82,7 +93,10 @@ before(async () => {
   });
   stack.stdout!.on('data', (d: Buffer) => (output += String(d)));
   stack.stderr!.on('data', (d: Buffer) => (output += String(d)));
-  await waitFor(() => (output.includes('Ctrl-C stops everything.') ? true : stack.exitCode !== null ? `npm start exited ${stack.exitCode}:\n${output}` : 'starting'), { timeoutMs: 180_000, intervalMs: 250, what: 'npm start' });
+  await waitFor(
+    () => (output.includes('Ctrl-C stops everything.') ? true : stack.exitCode !== null ? `npm start exited ${stack.exitCode}:\n${output}` : 'starting'),
+    { timeoutMs: 180_000, intervalMs: 250, what: 'npm start' },
+  );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   page.on('pageerror', (err) => console.error('[console page error]', err));
@@ -112,7 +126,7 @@ test('followers follow and write through the chat API; the callback under server
   assert.equal(plain.reply, null);
 });
 
-test('sign in; the dashboard charts today\'s follows from the real callback', async () => {
+test("sign in; the dashboard charts today's follows from the real callback", async () => {
   await page.goto(url(ports.http, '/console/'));
   await page.getByLabel('管理令牌').fill(TOKEN);
   await page.getByRole('button', { name: '登录' }).click();
@@ -137,7 +151,10 @@ test('members: a points adjustment shows in the ledger', async () => {
   await page.getByLabel('变动').fill('30');
   await page.getByLabel('原因').fill('到店补偿');
   await page.getByLabel('原因').press('Enter');
-  await page.getByRole('status').filter({ hasText: `已调整，当前余额 ${before + 30}` }).waitFor({ timeout: WAIT });
+  await page
+    .getByRole('status')
+    .filter({ hasText: `已调整，当前余额 ${before + 30}` })
+    .waitFor({ timeout: WAIT });
   const first = await page.locator('table.ledger tbody tr').first().locator('td').allInnerTexts();
   assert.deepEqual(first.slice(2), ['+30', '到店补偿', String(before + 30)]);
   await assertAccessible(page, 'members');
@@ -173,10 +190,14 @@ test('broadcasts: sent by the dispatcher and the queue worker; the progress bar 
   const invoked = await lambda.send(new InvokeCommand({ FunctionName: 'wechat-oa-crm-local-broadcastDispatch', Payload: new TextEncoder().encode('{}') }));
   assert.equal(invoked.FunctionError, undefined, new TextDecoder().decode(invoked.Payload));
   const item = page.locator('li[data-broadcast]', { hasText: '周六延长营业' });
-  await page.waitForFunction(() => document.querySelector('li[data-broadcast] progress')?.getAttribute('data-percent') === '100', undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => document.querySelector('li[data-broadcast] progress')?.getAttribute('data-percent') === '100', undefined, {
+    timeout: 60_000,
+  });
   assert.match(await item.locator('.counts').innerText(), /^100% · 对象 2 · 已发送 2 · 跳过 0 · 失败 0$/);
   for (const openid of [alice, bob]) {
-    const inbox = (await (await fetch(url(ports.sandbox, `/sandbox/followers/${openid}/inbox`))).json()) as { entries: { direction: string; content?: string }[] };
+    const inbox = (await (await fetch(url(ports.sandbox, `/sandbox/followers/${openid}/inbox`))).json()) as {
+      entries: { direction: string; content?: string }[];
+    };
     assert.equal(inbox.entries.filter((e) => e.direction === 'in' && e.content === '本周六门店营业到 22:00').length, 1, `${openid} got it once`);
   }
 });

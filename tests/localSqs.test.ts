@@ -62,17 +62,26 @@ test('a handler that throws, or names a record not in its batch, gets the whole 
   assert.deepEqual(bodies(p), ['x#1', 'x#2', 'x#3']);
   assert.equal(p.errors.length, 1);
   assert.match(String(p.errors[0]), /worker crashed/);
-  assert.deepEqual(p.delivered[0]!.messageAttributes.kind, { dataType: 'String', stringValue: 'test', binaryValue: undefined, stringListValues: [], binaryListValues: [] });
+  assert.deepEqual(p.delivered[0]!.messageAttributes.kind, {
+    dataType: 'String',
+    stringValue: 'test',
+    binaryValue: undefined,
+    stringListValues: [],
+    binaryListValues: [],
+  });
 });
 
 test('after maxReceiveCount failed receives the message moves to the dead-letter queue', async () => {
   const q = await createTestQueue('poller-dlq', { visibilityTimeoutSeconds: 2, maxReceiveCount: 2 });
   const p = poll(q.url, async (event: SQSEvent) => ({ batchItemFailures: event.Records.map((r) => ({ itemIdentifier: r.messageId })) }));
   await sqsQueue<{ ref: string }>(q.url, appSqs).send([{ ref: 'poison' }]);
-  await waitFor(async () => {
-    const d = await queueDepth(q.deadLetters!.url);
-    return d.visible === 1 ? true : JSON.stringify(d);
-  }, { what: 'the message in the dead-letter queue' });
+  await waitFor(
+    async () => {
+      const d = await queueDepth(q.deadLetters!.url);
+      return d.visible === 1 ? true : JSON.stringify(d);
+    },
+    { what: 'the message in the dead-letter queue' },
+  );
   await waitUntilDrained(q.url);
 
   assert.deepEqual(bodies(p), ['{"ref":"poison"}#1', '{"ref":"poison"}#2']);

@@ -66,10 +66,14 @@ test('safe mode: a compatible-mode push (plain fields + Encrypt, encrypt_type=ae
   assert.equal(await members().get('o_mode_down'), undefined);
 });
 
-test('the sandbox set up like npm start pushes in safe mode and gets replies; a tester choosing plain sees WeChat\'s notice', async () => {
+test("the sandbox set up like npm start pushes in safe mode and gets replies; a tester choosing plain sees WeChat's notice", async () => {
   assert.equal(sandbox.options.pushMode, 'aes');
   const post = async (openid: string, body: unknown) => {
-    const r = await fetch(`${sandbox.url}/sandbox/followers/${openid}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const r = await fetch(`${sandbox.url}/sandbox/followers/${openid}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return (await r.json()) as { status: number; reply: { content?: string } | null; error?: string; push: { mode: string } };
   };
   const followed = await post('o_mode_sandbox', { type: 'event', event: 'subscribe' });
@@ -81,7 +85,7 @@ test('the sandbox set up like npm start pushes in safe mode and gets replies; a 
   assert.ok(plain.error, 'the sandbox says why WeChat would show its notice');
 });
 
-test('the sandbox\'s push mode follows WECHAT_MESSAGE_MODE unless WECHAT_PUSH_MODE says otherwise', () => {
+test("the sandbox's push mode follows WECHAT_MESSAGE_MODE unless WECHAT_PUSH_MODE says otherwise", () => {
   const key = { WECHAT_ENCODING_AES_KEY: TEST_CONFIG.WECHAT_ENCODING_AES_KEY };
   assert.equal(optionsFromEnv(key).pushMode, 'aes', 'safe is the default with a key');
   assert.equal(optionsFromEnv({ ...key, WECHAT_MESSAGE_MODE: 'compat' }).pushMode, 'compat');

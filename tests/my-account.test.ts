@@ -19,7 +19,10 @@ test('my account: balance, level, progress to the next level and valid coupons',
   const t = Math.floor(Date.now() / 1000);
   await handlers.handleWeChat(pushEvent(eventXml(openid, 'subscribe', '', t)));
   assert.match(content((await handlers.handleWeChat(pushEvent(eventXml(openid, 'CLICK', 'SIGN_IN', t + 1)))).body), /签到成功！\+10 积分/);
-  assert.equal((await handlers.admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: 'free 红烧肉', validity: { type: 'endOfWeek' } })).status, 201);
+  assert.equal(
+    (await handlers.admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: 'free 红烧肉', validity: { type: 'endOfWeek' } })).status,
+    201,
+  );
   const issued = (await handlers.admin('POST', `/admin/members/${openid}/coupons`, { templateId: 'free-hongshaorou' })).body;
   const reply = content((await handlers.handleWeChat(pushEvent(eventXml(openid, 'CLICK', 'MY_ACCOUNT', t + 2)))).body);
   assert.match(reply, /会员等级：普通/);

@@ -23,7 +23,9 @@ after(async () => {
 
 const campaign = (keyword: string, mode: 'transfer' | 'wallet', fen: number) => payoutCampaign(stack.handlers.admin, keyword, mode, fen);
 const store = () => dynamoPayoutStore(table);
-const requestsAfter = async (after: number) => ((await (await fetch(`${stack.sandbox.url}/sandbox/pay/requests?after=${after}`)).json()) as { requests: { seq: number; method: string; path: string }[] }).requests;
+const requestsAfter = async (after: number) =>
+  ((await (await fetch(`${stack.sandbox.url}/sandbox/pay/requests?after=${after}`)).json()) as { requests: { seq: number; method: string; path: string }[] })
+    .requests;
 const lastSeq = async () => (await requestsAfter(0)).at(-1)?.seq ?? 0;
 const confirmLinks = async (openid: string, ref: string) => {
   const inbox = (await (await fetch(`${stack.sandbox.url}/sandbox/followers/${openid}/inbox`)).json()) as { entries: { channel: string; content?: string }[] };
@@ -60,7 +62,11 @@ test('two workers step the same order at once: one sends it and the follower get
   const seq = await lastSeq();
   const steps = await Promise.all([processPayout(together, order.ref), processPayout(together, order.ref)]);
   assert.equal(await confirmLinks('stale-a', order.ref), 1, 'one confirm link, from the worker whose step landed');
-  assert.deepEqual((await requestsAfter(seq)).map((r) => `${r.method} ${r.path}`), ['POST /v3/fund-app/mch-transfer/transfer-bills'], 'the stale worker never called WeChat Pay');
+  assert.deepEqual(
+    (await requestsAfter(seq)).map((r) => `${r.method} ${r.path}`),
+    ['POST /v3/fund-app/mch-transfer/transfer-bills'],
+    'the stale worker never called WeChat Pay',
+  );
   assert.deepEqual(steps.sort(), ['awaiting-confirmation', 'stale']);
   const after = (await store().get(order.ref))!;
   assert.equal(after.state, 'awaiting-confirmation');
@@ -93,8 +99,18 @@ test('an authentic callback that does not match the order (amount, follower, mer
   } finally {
     process.stderr.write = write;
   }
-  const alarms = logged.flatMap((l) => l.split('\n')).filter((l) => l.includes('"pay-callback-mismatch"')).map((l) => JSON.parse(l) as { level: string; ref: string; fields: string[] });
-  assert.deepEqual(alarms.map((a) => [a.level, a.ref, a.fields.join()]), [['error', order.ref, 'amount'], ['error', order.ref, 'openid'], ['error', order.ref, 'mchid']]);
+  const alarms = logged
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.includes('"pay-callback-mismatch"'))
+    .map((l) => JSON.parse(l) as { level: string; ref: string; fields: string[] });
+  assert.deepEqual(
+    alarms.map((a) => [a.level, a.ref, a.fields.join()]),
+    [
+      ['error', order.ref, 'amount'],
+      ['error', order.ref, 'openid'],
+      ['error', order.ref, 'mchid'],
+    ],
+  );
 
   // WeChat Pay's genuine callback still moves it.
   const genuine = (await stack.post(`/sandbox/pay/transfer-bills/${order.ref}/notify`)) as { notification: { status: number } };
@@ -115,7 +131,10 @@ test('a withdrawal stays within what a transfer bill takes without a real name (
   for (const amountFen of [200_000, 9]) {
     const r = await admin('POST', '/admin/members/rich-a/wallet/withdraw', { idempotencyKey: `a${amountFen}`, amountFen });
     assert.equal(r.status, 400, String(amountFen));
-    assert.deepEqual(r.body.issues.map((i: { path: string }) => i.path), ['amountFen']);
+    assert.deepEqual(
+      r.body.issues.map((i: { path: string }) => i.path),
+      ['amountFen'],
+    );
   }
   for (const withdrawMinFen of [5, 200_000]) assert.equal((await admin('PUT', '/admin/wallet-policy', { withdrawMinFen })).status, 400, String(withdrawMinFen));
   assert.deepEqual(await ordersOf(table, 'rich-a'), [], 'nothing refused became an order');

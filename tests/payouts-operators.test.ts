@@ -48,7 +48,13 @@ test('GET /admin/payouts lists one state a page at a time; an unknown state, pai
   assert.equal(shown.sendInFlight, false);
   assert.equal((await list({})).body.payouts.length, 3, 'no state: every open order');
 
-  const bad: Record<string, string>[] = [{ state: 'paid' }, { state: 'bogus' }, { state: 'held', cursor: 'not-a-cursor' }, { state: 'failed', cursor: first.body.cursor }, { limit: '0' }];
+  const bad: Record<string, string>[] = [
+    { state: 'paid' },
+    { state: 'bogus' },
+    { state: 'held', cursor: 'not-a-cursor' },
+    { state: 'failed', cursor: first.body.cursor },
+    { limit: '0' },
+  ];
   for (const query of bad) {
     const r = await list(query);
     assert.equal(r.status, 400, JSON.stringify(query));
@@ -88,10 +94,16 @@ test('retry sends a held order again now, under its own ref; cancel ends a held 
 
   const cancelled = await admin('POST', `/admin/payouts/${b}/cancel`, { reason: '活动规则变更' });
   assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
-  assert.deepEqual([cancelled.body.action, cancelled.body.payout.state, cancelled.body.payout.cancelReason, cancelled.body.refundedToWallet], ['cancelled', 'cancelled', '活动规则变更', false]);
+  assert.deepEqual(
+    [cancelled.body.action, cancelled.body.payout.state, cancelled.body.payout.cancelReason, cancelled.body.refundedToWallet],
+    ['cancelled', 'cancelled', '活动规则变更', false],
+  );
   assert.equal((await admin('POST', `/admin/payouts/${b}/cancel`)).body.action, 'already-cancelled');
   assert.equal((await admin('POST', `/admin/payouts/${b}/retry`)).status, 409, 'cancelled is final');
-  assert.deepEqual((await list({ state: 'cancelled' })).body.payouts.map((p: { ref: string }) => p.ref), [b]);
+  assert.deepEqual(
+    (await list({ state: 'cancelled' })).body.payouts.map((p: { ref: string }) => p.ref),
+    [b],
+  );
   assert.ok(!(await list({})).body.payouts.some((p: { ref: string }) => p.ref === b), 'it left the open orders');
   await reconcileAt(HOUR);
   assert.deepEqual(await billStates(b), [], 'the reconciliation never sends a cancelled order');

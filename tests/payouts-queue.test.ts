@@ -40,12 +40,20 @@ async function ordersOf(openid: string) {
 
 /** Waits until the worker was handed `ref` and the queue has nothing left, visible or in flight. */
 async function handled(ref: string) {
-  await waitFor(() => (worker.delivered.some((r) => r.body === JSON.stringify({ ref })) ? true : `delivered: ${worker.delivered.map((r) => r.body).join(', ')}`), { what: `the worker to get ${ref}` });
+  await waitFor(
+    () => (worker.delivered.some((r) => r.body === JSON.stringify({ ref })) ? true : `delivered: ${worker.delivered.map((r) => r.body).join(', ')}`),
+    { what: `the worker to get ${ref}` },
+  );
   await waitUntilDrained(queue.url);
 }
 
 test('transfer mode through the queue: the grab answers at once, the worker creates the bill and sends the confirm link; the signed callback marks it paid', async () => {
-  await scheduleCampaign(handlers.admin, { trigger: { keywords: ['队列红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined });
+  await scheduleCampaign(handlers.admin, {
+    trigger: { keywords: ['队列红包'] },
+    round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 },
+    payout: { mode: 'transfer' },
+    bestLuckPrize: undefined,
+  });
   assert.match(await grab('queue-a', '队列红包'), /抢到 1\.00 元.*确认收款/);
   const [order] = await ordersOf('queue-a');
   assert.ok(order, 'the order was stored with the grab');
@@ -59,14 +67,22 @@ test('transfer mode through the queue: the grab answers at once, the worker crea
   assert.equal(bill.amountFen, 100);
   assert.equal((await dynamoPayoutStore(table).get(order.ref))!.state, 'awaiting-confirmation');
   const inbox = (await (await fetch(`${sandbox.url}/sandbox/followers/queue-a/inbox`)).json()) as { entries: { channel: string; content?: string }[] };
-  assert.ok(inbox.entries.some((e) => e.channel === 'custom' && e.content?.includes(`https://example.com/confirm?bill=${order.ref}`)), 'the follower got the confirm link');
+  assert.ok(
+    inbox.entries.some((e) => e.channel === 'custom' && e.content?.includes(`https://example.com/confirm?bill=${order.ref}`)),
+    'the follower got the confirm link',
+  );
 
   await post(`/sandbox/pay/transfer-bills/${order.ref}/confirm`);
   assert.equal((await dynamoPayoutStore(table).get(order.ref))!.state, 'paid');
 });
 
 test('a lost answer: the worker reports the order as a batch item failure, SQS hands it back after the visibility timeout, the retry keeps the out_bill_no', async () => {
-  await scheduleCampaign(handlers.admin, { trigger: { keywords: ['重投红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined });
+  await scheduleCampaign(handlers.admin, {
+    trigger: { keywords: ['重投红包'] },
+    round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 },
+    payout: { mode: 'transfer' },
+    bestLuckPrize: undefined,
+  });
   await post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'drop-after-commit', times: 1 });
   await grab('queue-b', '重投红包');
   const [order] = await ordersOf('queue-b');
@@ -87,7 +103,12 @@ test('a lost answer: the worker reports the order as a batch item failure, SQS h
 });
 
 test('a withdrawal from the admin API goes through the same queue to the worker', async () => {
-  await scheduleCampaign(handlers.admin, { trigger: { keywords: ['提现红包'] }, round: { packets: 1, totalFen: 200, split: 'equal', minFen: 200, maxFen: 200 }, payout: { mode: 'wallet' }, bestLuckPrize: undefined });
+  await scheduleCampaign(handlers.admin, {
+    trigger: { keywords: ['提现红包'] },
+    round: { packets: 1, totalFen: 200, split: 'equal', minFen: 200, maxFen: 200 },
+    payout: { mode: 'wallet' },
+    bestLuckPrize: undefined,
+  });
   await grab('queue-c', '提现红包');
   const w = await handlers.admin('POST', '/admin/members/queue-c/wallet/withdraw', { idempotencyKey: 'q1' });
   assert.equal(w.status, 201, JSON.stringify(w.body));

@@ -39,7 +39,10 @@ test('NOT_ENOUGH holds the order; the reconciliation retries it with backoff, an
   assert.match(held.holdReason ?? '', /^NOT_ENOUGH: /);
   assert.deepEqual(await billsUnder(held.ref), [], 'a refusal created nothing at WeChat Pay');
   const listed = await stack.handlers.admin('GET', '/admin/payouts', undefined, { query: { state: 'held' } });
-  assert.deepEqual(listed.body.payouts.map((p: { ref: string }) => p.ref), [held.ref]);
+  assert.deepEqual(
+    listed.body.payouts.map((p: { ref: string }) => p.ref),
+    [held.ref],
+  );
 
   // Not due yet: the reconciliation leaves it alone.
   await reconcileAt(0);
@@ -70,7 +73,10 @@ test('a follower over the daily red-packet count (SENDNUM_LIMIT) is held, then s
   assert.match(held.holdReason ?? '', /^SENDNUM_LIMIT/);
   await reconcileAt(HOUR);
   assert.equal((await store().get(held.ref))!.state, 'sent');
-  assert.deepEqual((await stack.bills()).redpacks.filter((r) => r.mchBillno === held.ref).map((r) => r.status), ['SENT']);
+  assert.deepEqual(
+    (await stack.bills()).redpacks.filter((r) => r.mchBillno === held.ref).map((r) => r.status),
+    ['SENT'],
+  );
 });
 
 test('a final refusal fails the order with its reason; a failed withdrawal goes back to the wallet', async () => {
@@ -110,7 +116,9 @@ test('FATAL_ERROR (the mch_billno carries a packet sent with other content) is q
   const seq = (await (await fetch(`${stack.sandbox.url}/sandbox/pay/requests`)).json()) as { requests: { seq: number }[] };
   const after = seq.requests.at(-1)!.seq;
   assert.equal(await processPayout(await portsAt(HOUR, { sendName: '新店名' }), lost.ref), 'sent');
-  const { requests } = (await (await fetch(`${stack.sandbox.url}/sandbox/pay/requests?after=${after}`)).json()) as { requests: { path: string; code?: string }[] };
+  const { requests } = (await (await fetch(`${stack.sandbox.url}/sandbox/pay/requests?after=${after}`)).json()) as {
+    requests: { path: string; code?: string }[];
+  };
   assert.deepEqual(
     requests.map((r) => `${r.path} ${r.code ?? 'ok'}`),
     ['/mmpaymkttransfers/sendredpack FATAL_ERROR', '/mmpaymkttransfers/gethbinfo ok'],

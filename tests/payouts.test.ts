@@ -31,14 +31,22 @@ after(async () => {
 const liveCampaign = (over: Record<string, unknown>) => scheduleCampaign(handlers.admin, over);
 
 test('transfer mode: the bill waits for the follower, who is sent the confirm link; the signed callback marks it paid', async () => {
-  const id = await liveCampaign({ trigger: { keywords: ['转账红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined });
+  const id = await liveCampaign({
+    trigger: { keywords: ['转账红包'] },
+    round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 },
+    payout: { mode: 'transfer' },
+    bestLuckPrize: undefined,
+  });
   assert.match(await grab('pay-a', '转账红包'), /抢到 1\.00 元.*确认收款/);
   const bill = (await bills()).transferBills.find((b) => b.state === 'WAIT_USER_CONFIRM')!;
   assert.equal(bill.amountFen, 100);
   const order = (await dynamoPayoutStore(table).get(bill.outBillNo))!;
   assert.equal(order.state, 'awaiting-confirmation');
   const inbox = (await (await fetch(`${sandbox.url}/sandbox/followers/pay-a/inbox`)).json()) as { entries: { channel: string; content?: string }[] };
-  assert.ok(inbox.entries.some((e) => e.channel === 'custom' && e.content?.includes(`https://example.com/confirm?bill=${bill.outBillNo}`)), 'the follower got the confirm link');
+  assert.ok(
+    inbox.entries.some((e) => e.channel === 'custom' && e.content?.includes(`https://example.com/confirm?bill=${bill.outBillNo}`)),
+    'the follower got the confirm link',
+  );
 
   await post(`/sandbox/pay/transfer-bills/${bill.outBillNo}/confirm`);
   // The sandbox posts the signed, encrypted callback to our handler before it answers the confirm.
@@ -48,7 +56,12 @@ test('transfer mode: the bill waits for the follower, who is sent the confirm li
 });
 
 test('a lost answer (processed, then the connection dropped) and SYSTEM_ERROR: retries keep the out_bill_no, one bill each', async () => {
-  await liveCampaign({ trigger: { keywords: ['故障红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'transfer' }, bestLuckPrize: undefined });
+  await liveCampaign({
+    trigger: { keywords: ['故障红包'] },
+    round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 },
+    payout: { mode: 'transfer' },
+    bestLuckPrize: undefined,
+  });
   await post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'drop-after-commit', times: 1 });
   await grab('fault-a', '故障红包');
   await post('/sandbox/pay/faults', { path: '/v3/fund-app/mch-transfer/transfer-bills', kind: 'SYSTEM_ERROR', times: 1 });
@@ -70,7 +83,12 @@ test('a lost answer (processed, then the connection dropped) and SYSTEM_ERROR: r
 
 test('a tampered callback is refused with 401 and changes nothing; a rejected transfer fails and a withdrawal is refunded', async () => {
   // Withdraw: 200 fen credited in wallet mode, then a withdrawal turns it into a transfer order.
-  await liveCampaign({ trigger: { keywords: ['钱包红包'] }, round: { packets: 1, totalFen: 200, split: 'equal', minFen: 200, maxFen: 200 }, payout: { mode: 'wallet' }, bestLuckPrize: undefined });
+  await liveCampaign({
+    trigger: { keywords: ['钱包红包'] },
+    round: { packets: 1, totalFen: 200, split: 'equal', minFen: 200, maxFen: 200 },
+    payout: { mode: 'wallet' },
+    bestLuckPrize: undefined,
+  });
   await grab('wallet-a', '钱包红包');
   assert.equal((await handlers.admin('GET', '/admin/members/wallet-a/wallet')).body.balanceFen, 200);
   const below = await handlers.admin('POST', '/admin/members/wallet-a/wallet/withdraw', { idempotencyKey: 'w0', amountFen: 50 });
@@ -78,7 +96,11 @@ test('a tampered callback is refused with 401 and changes nothing; a rejected tr
   assert.match(below.body.error, /at least 100 fen/);
   const w = await handlers.admin('POST', '/admin/members/wallet-a/wallet/withdraw', { idempotencyKey: 'w1' });
   assert.equal(w.status, 201, JSON.stringify(w.body));
-  assert.equal((await handlers.admin('POST', '/admin/members/wallet-a/wallet/withdraw', { idempotencyKey: 'w1' })).status, 200, 'the same request again: the same withdrawal');
+  assert.equal(
+    (await handlers.admin('POST', '/admin/members/wallet-a/wallet/withdraw', { idempotencyKey: 'w1' })).status,
+    200,
+    'the same request again: the same withdrawal',
+  );
   assert.equal((await handlers.admin('GET', '/admin/members/wallet-a/wallet')).body.balanceFen, 0);
   const ref = w.body.ref as string;
   // The withdrawal's order goes through the payout queue to the worker.
@@ -87,8 +109,18 @@ test('a tampered callback is refused with 401 and changes nothing; a rejected tr
 
   const tampered = await fetch(`${stack.notifyUrl}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'wechatpay-serial': 'PUB_KEY_ID_x', 'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)), 'wechatpay-nonce': 'n', 'wechatpay-signature': 'AAAA' },
-    body: JSON.stringify({ id: 'x', event_type: 'MCHTRANSFER.BILL.FINISHED', resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: 'AAAA', nonce: 'n', associated_data: 'mch_payment' } }),
+    headers: {
+      'content-type': 'application/json',
+      'wechatpay-serial': 'PUB_KEY_ID_x',
+      'wechatpay-timestamp': String(Math.floor(Date.now() / 1000)),
+      'wechatpay-nonce': 'n',
+      'wechatpay-signature': 'AAAA',
+    },
+    body: JSON.stringify({
+      id: 'x',
+      event_type: 'MCHTRANSFER.BILL.FINISHED',
+      resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: 'AAAA', nonce: 'n', associated_data: 'mch_payment' },
+    }),
   });
   assert.equal(tampered.status, 401);
   assert.equal(((await tampered.json()) as { code: string }).code, 'FAIL');
@@ -102,7 +134,12 @@ test('a tampered callback is refused with 401 and changes nothing; a rejected tr
 });
 
 test('redpack mode: a classic cash red packet, sent once under its mch_billno, paid when opened', async () => {
-  await liveCampaign({ trigger: { keywords: ['现金红包'] }, round: { packets: 1, totalFen: 100, split: 'equal', minFen: 100, maxFen: 100 }, payout: { mode: 'redpack' }, bestLuckPrize: undefined });
+  await liveCampaign({
+    trigger: { keywords: ['现金红包'] },
+    round: { packets: 1, totalFen: 100, split: 'equal', minFen: 100, maxFen: 100 },
+    payout: { mode: 'redpack' },
+    bestLuckPrize: undefined,
+  });
   await post('/sandbox/pay/faults', { path: '/mmpaymkttransfers/sendredpack', kind: 'drop-after-commit', times: 1 });
   assert.match(await grab('cash-a', '现金红包'), /现金红包稍后发到这里/);
   const rt = await containerApp();

@@ -18,7 +18,15 @@ test('points earned in a year expire at the end of the next; spending drains the
   const members = dynamoMemberStore(table);
   await members.recordInteraction('o_expiry_1', { kind: 'event', at: Date.now(), event: 'subscribe' });
   const clock = fixedClock(Date.parse('2026-03-01T04:00:00Z'));
-  const ports = { ledger: dynamoPointsLedger(table), levels: async () => DEFAULT_LEVELS, expiryPolicy: async () => ({ type: 'endOfNextYear' as const }), timeZone: 'Asia/Shanghai', clock, members, ...dynamoExpiryIndex(table) };
+  const ports = {
+    ledger: dynamoPointsLedger(table),
+    levels: async () => DEFAULT_LEVELS,
+    expiryPolicy: async () => ({ type: 'endOfNextYear' as const }),
+    timeZone: 'Asia/Shanghai',
+    clock,
+    members,
+    ...dynamoExpiryIndex(table),
+  };
   await changePoints(ports, 'o_expiry_1', { delta: 100, reason: 'order 2026', idempotencyKey: 'o2026', kind: 'grant' }); // lot 2027-12-31
   clock.set(Date.parse('2027-05-01T04:00:00Z'));
   await changePoints(ports, 'o_expiry_1', { delta: 40, reason: 'order 2027', idempotencyKey: 'o2027', kind: 'grant' }); // lot 2028-12-31

@@ -31,7 +31,14 @@ function ports(t: Table = table, clock = fixedClock(Date.parse('2026-11-23T02:00
 }
 
 async function ledgerItems(openid: string) {
-  const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':l': 'LEDGER#' }, ConsistentRead: true }));
+  const out = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :l)',
+      ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':l': 'LEDGER#' },
+      ConsistentRead: true,
+    }),
+  );
   return out.Items ?? [];
 }
 
@@ -53,7 +60,10 @@ test('admin: grant, same key again changes nothing, overdraw is 409, ledger page
   assert.equal(page1.body.ledger.length, 3);
   assert.equal(page1.body.ledger[0].delta, 40, 'newest first');
   const page2 = await admin('GET', '/admin/members/o_pts_admin/points', undefined, { limit: '3', cursor: page1.body.cursor });
-  assert.deepEqual(page2.body.ledger.map((e: { delta: number }) => e.delta), [50]);
+  assert.deepEqual(
+    page2.body.ledger.map((e: { delta: number }) => e.delta),
+    [50],
+  );
   assert.equal(page2.body.cursor, null);
 
   const forged = Buffer.from(JSON.stringify({ pk: 'MEMBER#someone_else', sk: 'LEDGER#x' })).toString('base64url');
@@ -72,7 +82,9 @@ test('reaching a threshold upgrades the level, records it and queues a notice, a
   assert.equal(r.status === 'applied' && r.member.level, '银卡');
   const m = await dynamoMemberStore(table).get('o_pts_level');
   assert.equal(m?.level, '银卡');
-  const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#o_pts_level' } }));
+  const out = await table.doc.send(
+    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MEMBER#o_pts_level' } }),
+  );
   const sks = (out.Items ?? []).map((i) => String(i.sk));
   assert.ok(sks.some((s) => s.startsWith('LEVEL#')));
   assert.ok(sks.some((s) => s.startsWith('NOTICE#') && s.endsWith('level-changed')));
@@ -98,9 +110,15 @@ test('admin: the level history lists upgrades newest first, pages with a cursor,
     cursor: null,
   });
   const page1 = await admin('GET', '/admin/members/o_pts_history/levels', undefined, { limit: '1' });
-  assert.deepEqual(page1.body.changes.map((c: { to: string }) => c.to), ['金卡']);
+  assert.deepEqual(
+    page1.body.changes.map((c: { to: string }) => c.to),
+    ['金卡'],
+  );
   const page2 = await admin('GET', '/admin/members/o_pts_history/levels', undefined, { limit: '1', cursor: page1.body.cursor });
-  assert.deepEqual(page2.body.changes.map((c: { to: string }) => c.to), ['银卡']);
+  assert.deepEqual(
+    page2.body.changes.map((c: { to: string }) => c.to),
+    ['银卡'],
+  );
 
   const forged = Buffer.from(JSON.stringify({ pk: 'MEMBER#o_pts_level', sk: 'LEVEL#x' })).toString('base64url');
   assert.equal((await admin('GET', '/admin/members/o_pts_history/levels', undefined, { cursor: forged })).status, 400);
@@ -118,19 +136,31 @@ test('ledger and balance agree under random operations with injected crashes (pr
   const crashes = { before: 0, after: 0 };
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.record({ delta: fc.integer({ min: -80, max: 100 }).filter((d) => d !== 0), key: fc.integer({ min: 0, max: 12 }), crash: fc.constantFrom('none', 'before', 'after') }), { minLength: 1, maxLength: 15 }),
+      fc.array(
+        fc.record({
+          delta: fc.integer({ min: -80, max: 100 }).filter((d) => d !== 0),
+          key: fc.integer({ min: 0, max: 12 }),
+          crash: fc.constantFrom('none', 'before', 'after'),
+        }),
+        { minLength: 1, maxLength: 15 },
+      ),
       async (ops) => {
         const openid = `o_prop_${run++}`;
         await newMember(openid);
         // A table whose transactional write can "crash": before it is sent, or after it committed but before the caller hears back.
         let crash: 'none' | 'before' | 'after' = 'none';
         const send = table.doc.send.bind(table.doc) as (c: unknown) => Promise<unknown>;
-        const flaky = { ...table, doc: { send: async (cmd: { constructor: { name: string } }) => {
-          if (cmd.constructor.name === 'TransactWriteCommand' && crash === 'before') throw new InjectedCrash('crash before write');
-          const out = await send(cmd);
-          if (cmd.constructor.name === 'TransactWriteCommand' && crash === 'after') throw new InjectedCrash('crash after write');
-          return out;
-        } } } as unknown as Table;
+        const flaky = {
+          ...table,
+          doc: {
+            send: async (cmd: { constructor: { name: string } }) => {
+              if (cmd.constructor.name === 'TransactWriteCommand' && crash === 'before') throw new InjectedCrash('crash before write');
+              const out = await send(cmd);
+              if (cmd.constructor.name === 'TransactWriteCommand' && crash === 'after') throw new InjectedCrash('crash after write');
+              return out;
+            },
+          },
+        } as unknown as Table;
         const p = ports(flaky);
         const applied = new Map<string, number>();
         let model = 0;
@@ -182,7 +212,9 @@ test('a crowd: simultaneous sign-ins award once, simultaneous grants all land', 
   await newMember('o_pts_crowd');
   const p = { ...ports(), rules: async () => DEFAULT_SIGNIN_RULES, timeZone: 'Asia/Shanghai' };
   const signIns = Array.from({ length: 10 }, () => signIn(p, 'o_pts_crowd'));
-  const grants = Array.from({ length: 15 }, (_, i) => changePoints(p, 'o_pts_crowd', { delta: 3, reason: 'crowd', idempotencyKey: `crowd-${i}`, kind: 'grant' }));
+  const grants = Array.from({ length: 15 }, (_, i) =>
+    changePoints(p, 'o_pts_crowd', { delta: 3, reason: 'crowd', idempotencyKey: `crowd-${i}`, kind: 'grant' }),
+  );
   const [signInResults, grantResults] = await Promise.all([Promise.all(signIns), Promise.all(grants)]);
   assert.equal(signInResults.filter((r) => r.status === 'signed-in').length, 1);
   assert.equal(signInResults.filter((r) => r.status === 'already').length, 9);
@@ -205,7 +237,10 @@ test('sign-in streaks across business days, with the day-7 bonus', async () => {
   }
   const firsts = results.filter((r) => r.status === 'signed-in');
   assert.equal(firsts.length, 8, 'the 01:00 sign-in is already the next business day');
-  assert.deepEqual(firsts.map((r) => r.status === 'signed-in' && r.streak), [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(
+    firsts.map((r) => r.status === 'signed-in' && r.streak),
+    [1, 2, 3, 4, 5, 6, 7, 8],
+  );
   const day7 = firsts[6]!;
   assert.equal(day7.status === 'signed-in' && day7.bonus, 50);
 });

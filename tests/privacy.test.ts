@@ -41,9 +41,13 @@ test('export holds everything we keep; erase removes it, keeps an audit entry, a
   assert.equal((await admin('GET', `/admin/members/${openid}/points`)).status, 404);
   assert.equal((await admin('DELETE', `/admin/members/${openid}`)).status, 404);
 
-  const left = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}` } }));
+  const left = await table.doc.send(
+    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}` } }),
+  );
   assert.equal(left.Count, 0, 'nothing left under the member');
-  const audit = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT#ERASURE' } }));
+  const audit = await table.doc.send(
+    new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'AUDIT#ERASURE' } }),
+  );
   const entry = (audit.Items ?? []).find((i) => i.erasureId === erased.body.erasureId);
   assert.equal(entry?.status, 'erased', 'an audit entry remains, under the id the erasure answered with');
   assert.ok(!JSON.stringify(audit.Items).includes(openid), 'the audit trail does not keep the openid');
@@ -54,7 +58,25 @@ test('daily numbers through the admin API, with a 400 for a bad range', async ()
   const body = res.body;
   assert.equal(res.status, 200);
   assert.equal(body.days.length, 30);
-  assert.deepEqual(Object.keys(body.days[0]).sort(), ['activeMembers', 'day', 'levelUpgrades', 'netGrowth', 'newFollowers', 'newFollowersBySource', 'pointsIssued', 'pointsRedeemed', 'signIns', 'unfollows', 'redPacketSpendFen', 'reengagementSent', 'reengaged', 'reengagementRate'].sort());
+  assert.deepEqual(
+    Object.keys(body.days[0]).sort(),
+    [
+      'activeMembers',
+      'day',
+      'levelUpgrades',
+      'netGrowth',
+      'newFollowers',
+      'newFollowersBySource',
+      'pointsIssued',
+      'pointsRedeemed',
+      'signIns',
+      'unfollows',
+      'redPacketSpendFen',
+      'reengagementSent',
+      'reengaged',
+      'reengagementRate',
+    ].sort(),
+  );
   const bad = await admin('GET', '/admin/stats/daily', undefined, { from: '2026-12-01', to: '2026-11-01' });
   assert.equal(bad.status, 400);
   assert.match(bad.body.error, /from/);

@@ -22,7 +22,9 @@ before(async () => {
 
 /** `instances` limiters on one stored bucket, each through its own DynamoDB client. */
 function limiters(name: string, instances: number, limit: { perSecond: number; burst: number }): RateLimiter[] {
-  return Array.from({ length: instances }, () => createRateLimiter({ state: dynamoRateState(createTable(table.name, dynamoEndpoint())), clock: systemClock, sleep: realSleep }, name, async () => limit));
+  return Array.from({ length: instances }, () =>
+    createRateLimiter({ state: dynamoRateState(createTable(table.name, dynamoEndpoint())), clock: systemClock, sleep: realSleep }, name, async () => limit),
+  );
 }
 
 /** The most slots inside any window of `windowMs` (slots sorted). */

@@ -31,7 +31,12 @@ function ports(nowMs: number) {
   const clock = fixedClock(nowMs);
   const rounds = dynamoRoundStore(table, clock);
   // These rounds have no prize, so nobody is ever notified.
-  const close: CloseRoundPorts = { rounds, coupons: dynamoCouponPorts(table, clock, 'Asia/Shanghai'), notify: async () => assert.fail('no prize, no notice'), clock };
+  const close: CloseRoundPorts = {
+    rounds,
+    coupons: dynamoCouponPorts(table, clock, 'Asia/Shanghai'),
+    notify: async () => assert.fail('no prize, no notice'),
+    clock,
+  };
   return { grab: { rounds, levels: async () => DEFAULT_LEVELS }, close, report: { rounds, payoutStates: async () => new Map() } };
 }
 
@@ -39,7 +44,11 @@ type Won = Extract<GrabOutcome, { kind: 'won' }>;
 const wonOf = (outcomes: GrabOutcome[]) => outcomes.filter((o): o is Won => o.kind === 'won');
 
 test('1,000 followers at ×10 grab a 100-packet round with a 3,000 fen bonus pool at once: bonuses stop at the pool, wallets hold exactly what was granted, and the report proves it after the close', async () => {
-  const c = activeCampaign('bcrowd0001', { round: { packets: 100, totalFen: 10_000, split: 'lucky', minFen: 10, maxFen: 500 }, levelMultipliers: { 钻石: 10 }, budget: { maxFenPerRound: 13_000 } });
+  const c = activeCampaign('bcrowd0001', {
+    round: { packets: 100, totalFen: 10_000, split: 'lucky', minFen: 10, maxFen: 500 },
+    levelMultipliers: { 钻石: 10 },
+    budget: { maxFenPerRound: 13_000 },
+  });
   const now = at('2026-12-01');
   const p = ports(now);
   await p.grab.rounds.open(planRound(c, '2026-12-01'));
@@ -58,16 +67,33 @@ test('1,000 followers at ×10 grab a 100-packet round with a 3,000 fen bonus poo
 
   const winners = crowd.filter((_, i) => outcomes[i]!.kind === 'won');
   const wallets = await Promise.all(winners.map((m) => dynamoWallet(table).get(m.openid, 0)));
-  assert.equal(wallets.reduce((a, w) => a + w.balanceFen, 0), shares + bonus, 'the wallets hold exactly what the grabs were told');
+  assert.equal(
+    wallets.reduce((a, w) => a + w.balanceFen, 0),
+    shares + bonus,
+    'the wallets hold exactly what the grabs were told',
+  );
 
   // Before the close the unspent pool is still remaining; after it, returned.
   const round = (await p.grab.rounds.get(c.id, '2026-12-01'))!;
   const before = (await campaignReport(p.report, c, now)).rounds[0]!.budget;
-  assert.deepEqual(before, { approvedFen: 13_000, grantedFen: 10_000, bonusFen: bonus, prizeFen: 0, returnedFen: 0, remainingFen: 3000 - bonus, balanced: true, maxFenPerRound: 13_000 });
+  assert.deepEqual(before, {
+    approvedFen: 13_000,
+    grantedFen: 10_000,
+    bonusFen: bonus,
+    prizeFen: 0,
+    returnedFen: 0,
+    remainingFen: 3000 - bonus,
+    balanced: true,
+    maxFenPerRound: 13_000,
+  });
   assert.equal((await closeRound(p.close, c.id, '2026-12-01')).status, 'closed');
   const report = await campaignReport(p.report, c, now);
   assert.deepEqual(report.rounds[0]!.budget, { ...before, returnedFen: 3000 - bonus, remainingFen: 0 });
-  assert.equal(report.rounds[0]!.winners.reduce((a, w) => a + w.bonusFen, 0), bonus, "the report's bonuses are the ones paid");
+  assert.equal(
+    report.rounds[0]!.winners.reduce((a, w) => a + w.bonusFen, 0),
+    bonus,
+    "the report's bonuses are the ones paid",
+  );
   assert.deepEqual(await p.grab.rounds.bonusPool(round.snapshot), { leftFen: 0, returnedFen: 3000 - bonus });
   assert.equal(report.budget.balanced, true, report.budget.problems.join('; '));
   assert.equal(report.budget.reservedFen, 13_000);
@@ -84,21 +110,41 @@ test('a campaign total tighter than its days at their cap: each round reserves i
   const paidByDay: number[] = [];
   for (const day of ['2026-12-01', '2026-12-02', '2026-12-03']) {
     const p = ports(at(day));
-    const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => grabRedPacket(p.grab, c, grabber(`bt-${day}-${i}`, '钻石'), `bt-${day}-${i}`, at(day))));
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => grabRedPacket(p.grab, c, grabber(`bt-${day}-${i}`, '钻石'), `bt-${day}-${i}`, at(day))),
+    );
     const won = wonOf(outcomes);
     assert.equal(won.length, 10);
     paidByDay.push(won.reduce((a, o) => a + o.amountFen + o.bonusFen, 0));
     assert.equal((await closeRound(p.close, c.id, day)).status, 'closed');
   }
   const report = await campaignReport(ports(at('2026-12-03') + 3_600_000).report, c, at('2026-12-03') + 3_600_000);
-  assert.deepEqual(report.rounds.map((r) => r.budget.approvedFen), [1200, 1200, 1200], 'the 600 fen of room, evened out over the three days');
+  assert.deepEqual(
+    report.rounds.map((r) => r.budget.approvedFen),
+    [1200, 1200, 1200],
+    'the 600 fen of room, evened out over the three days',
+  );
   assert.deepEqual(paidByDay, [1200, 1200, 1200], '×10 spends every round to its budget and no further');
-  assert.deepEqual(report.budget, { ...report.budget, approvedFen: 3600, reservedFen: 3600, unreservedFen: 0, grantedFen: 3000, bonusFen: 600, returnedFen: 0, remainingFen: 0, balanced: true, problems: [] });
+  assert.deepEqual(report.budget, {
+    ...report.budget,
+    approvedFen: 3600,
+    reservedFen: 3600,
+    unreservedFen: 0,
+    grantedFen: 3000,
+    bonusFen: 600,
+    returnedFen: 0,
+    remainingFen: 0,
+    balanced: true,
+    problems: [],
+  });
 });
 
 test('a round opened before budgets existed keeps no bonus room; the campaign ledger counts it, so later rounds do not spend its day twice', async () => {
   // An old campaign (no budget) whose first round was planned by the code before budgets: no budget in its snapshot.
-  const c: CampaignRecord = activeCampaign('blegacy001', { round: { packets: 5, totalFen: 500, split: 'equal', minFen: 100, maxFen: 100 }, levelMultipliers: { 普通: 10 } });
+  const c: CampaignRecord = activeCampaign('blegacy001', {
+    round: { packets: 5, totalFen: 500, split: 'equal', minFen: 100, maxFen: 100 },
+    levelMultipliers: { 普通: 10 },
+  });
   const day1 = '2026-12-01';
   const { budgetPlan: _, ...oldPlan } = planRound(c, day1);
   await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...roundKey(c.id, day1), snapshot: oldPlan, status: 'opening', openLeaseUntil: 0 } }));
@@ -114,6 +160,12 @@ test('a round opened before budgets existed keeps no bonus room; the campaign le
   assert.equal(second.kind === 'won' && second.bonusFen, 0);
   assert.equal(await p2.grab.rounds.reservedFen(c.id), 1000);
   const report = await campaignReport(p2.report, c, at(day2));
-  assert.deepEqual(report.rounds.map((r) => [r.budget.approvedFen, r.budget.balanced]), [[500, true], [500, true]]);
+  assert.deepEqual(
+    report.rounds.map((r) => [r.budget.approvedFen, r.budget.balanced]),
+    [
+      [500, true],
+      [500, true],
+    ],
+  );
   assert.deepEqual(report.budget, { ...report.budget, approvedFen: 31 * 500, reservedFen: 1000, grantedFen: 200, bonusFen: 0, balanced: true, problems: [] });
 });

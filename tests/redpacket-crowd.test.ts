@@ -33,7 +33,11 @@ test('2,000 followers at once on 20 packets: exactly 20 win, nobody twice, every
   const won = outcomes.filter(([, , o]) => o.kind === 'won') as [string, string, Extract<GrabOutcome, { kind: 'won' }>][];
   assert.equal(won.length, 20, 'exactly as many winners as packets');
   assert.equal(new Set(won.map(([openid]) => openid)).size, 20, 'nobody wins twice');
-  assert.equal(won.reduce((a, [, , o]) => a + o.amountFen, 0), 2000, 'the shares add up to the round total');
+  assert.equal(
+    won.reduce((a, [, , o]) => a + o.amountFen, 0),
+    2000,
+    'the shares add up to the round total',
+  );
   const kinds = new Set(outcomes.map(([, , o]) => o.kind));
   assert.deepEqual([...kinds].sort(), ['all-gone', 'won'], 'losers are told "all gone", never an error or "busy"');
 
@@ -46,12 +50,19 @@ test('2,000 followers at once on 20 packets: exactly 20 win, nobody twice, every
   const round = (await p.rounds.get(c.id, '2026-12-01'))!;
   const taken = await p.rounds.taken(round.snapshot);
   assert.equal(taken.length, 20);
-  assert.deepEqual(taken.map((t) => t.index).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i), 'every share handed out exactly once');
+  assert.deepEqual(
+    taken.map((t) => t.index).sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, i) => i),
+    'every share handed out exactly once',
+  );
   assert.deepEqual(await p.rounds.counts(round.snapshot), { taken: 20, returned: 0 });
   const report = await campaignReport({ rounds: p.rounds, payoutStates: async () => new Map() }, c, NOW);
   assert.equal(report.rounds[0]!.grantedFen, 2000);
   assert.equal(report.rounds[0]!.remainingFen, 0);
-  assert.deepEqual(report.rounds[0]!.winners.map((w) => w.rank), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(
+    report.rounds[0]!.winners.map((w) => w.rank),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
 });
 
 test('a round nobody opened yet: 100 grabbers at once open it once and share it exactly', async () => {
@@ -60,7 +71,10 @@ test('a round nobody opened yet: 100 grabbers at once open it once and share it 
   const outcomes = await Promise.all(Array.from({ length: 100 }, (_, i) => grabRedPacket(p, c, grabber(`lazy-${i}`), `lazy-${i}`, NOW)));
   const won = outcomes.filter((o) => o.kind === 'won');
   assert.equal(won.length, 30);
-  assert.equal(won.reduce((a, o) => a + (o.kind === 'won' ? o.amountFen : 0), 0), 3000);
+  assert.equal(
+    won.reduce((a, o) => a + (o.kind === 'won' ? o.amountFen : 0), 0),
+    3000,
+  );
   const round = (await p.rounds.get(c.id, '2026-12-01'))!;
   assert.equal(round.status, 'open');
   assert.equal((await p.rounds.taken(round.snapshot)).length, 30);
@@ -105,6 +119,11 @@ test('outside the round: not started, ended, outside the dates, paused', async (
   const m = grabber('t-1');
   assert.deepEqual(await grabRedPacket(p, c, m, 'k1', Date.parse('2026-12-01T03:29:00Z')), { kind: 'not-started', opensAt: '11:30' });
   assert.deepEqual(await grabRedPacket(p, c, m, 'k2', Date.parse('2026-12-01T03:40:00Z')), { kind: 'ended-today', opensAt: '11:30', hasTomorrow: true });
-  assert.deepEqual(await grabRedPacket(p, c, m, 'k3', Date.parse('2026-11-30T03:31:00Z')), { kind: 'outside-campaign', from: '2026-12-01', to: '2026-12-31', before: true });
+  assert.deepEqual(await grabRedPacket(p, c, m, 'k3', Date.parse('2026-11-30T03:31:00Z')), {
+    kind: 'outside-campaign',
+    from: '2026-12-01',
+    to: '2026-12-31',
+    before: true,
+  });
   assert.deepEqual(await grabRedPacket(p, { ...c, state: 'paused' }, m, 'k4', NOW), { kind: 'paused' });
 });

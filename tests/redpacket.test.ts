@@ -62,7 +62,11 @@ test('keyword and menu grabs, a retried push, a second grab, and the luckiest gr
   const first = await say(a, { type: 'text', content: '红包', deliveries: 3 });
   assert.match(first.text, /抢到 \d+\.\d\d 元，是第 1 位抢到的，还剩 2 个红包。已存入你的会员钱包/);
   // Three deliveries at once: one runs the grab, the other two wait for it and answer with its reply.
-  assert.deepEqual(first.attempts!.map((x) => [x.status, x.error, x.reply?.content]), Array(3).fill([200, undefined, first.text]), 'WeChat retrying the push gets the same answer');
+  assert.deepEqual(
+    first.attempts!.map((x) => [x.status, x.error, x.reply?.content]),
+    Array(3).fill([200, undefined, first.text]),
+    'WeChat retrying the push gets the same answer',
+  );
   assert.match((await say(a, { type: 'text', content: '红包' })).text, /你已经抢过这一轮的红包啦（\d+\.\d\d 元）/);
   assert.match((await say(b, { type: 'click', key: 'REDPACKET' })).text, /是第 2 位抢到的，还剩 1 个红包/);
   assert.match((await say(c, { type: 'text', content: ' 红包 ' })).text, /是第 3 位抢到的，红包已全部抢完/);
@@ -76,18 +80,33 @@ test('keyword and menu grabs, a retried push, a second grab, and the luckiest gr
   assert.equal(round.winners.length, 3);
   assert.equal(round.grantedFen, 300);
   // No budget given: the round may spend its shares and the ¥15 prize, nothing more (no room for the 金卡 bonus).
-  assert.deepEqual(report.budget, { ...report.budget, approvedFen: 1800, grantedFen: 300, bonusFen: 0, prizeFen: 1500, returnedFen: 0, remainingFen: 0, balanced: true, problems: [] });
+  assert.deepEqual(report.budget, {
+    ...report.budget,
+    approvedFen: 1800,
+    grantedFen: 300,
+    bonusFen: 0,
+    prizeFen: 1500,
+    returnedFen: 0,
+    remainingFen: 0,
+    balanced: true,
+    problems: [],
+  });
   const best = round.winners.reduce((x: { amountFen: number }, y: { amountFen: number }) => (y.amountFen > x.amountFen ? y : x));
   assert.equal(round.bestLuck.amountFen, best.amountFen);
   assert.equal(round.prize.notifiedBy, 'custom');
-  const inbox = (await (await fetch(`${sandbox.url}/sandbox/followers/${round.bestLuck.openid}/inbox`)).json()) as { entries: { channel: string; content?: string }[] };
-  assert.ok(inbox.entries.some((e) => e.channel === 'custom' && e.content?.includes('手气最佳') && e.content.includes(round.prize.couponCode)), 'told by a customer-service message');
+  const inbox = (await (await fetch(`${sandbox.url}/sandbox/followers/${round.bestLuck.openid}/inbox`)).json()) as {
+    entries: { channel: string; content?: string }[];
+  };
+  assert.ok(
+    inbox.entries.some((e) => e.channel === 'custom' && e.content?.includes('手气最佳') && e.content.includes(round.prize.couponCode)),
+    'told by a customer-service message',
+  );
   const coupons = (await handlers.admin('GET', `/admin/members/${round.bestLuck.openid}/coupons`)).body.coupons;
   const prize = coupons.find((x: { code: string }) => x.code === round.prize.couponCode);
   const tz = campaignBody().schedule.timezone;
   const until = localWallClock(Date.parse(prize.validUntil), tz);
   assert.equal(new Date(`${until.slice(0, 10)}T00:00:00Z`).getUTCDay(), 0, 'valid until Sunday');
-  assert.match(until, /T23:59:59\.999$/, 'the end of Sunday in the campaign zone, not the template\'s 30 days');
+  assert.match(until, /T23:59:59\.999$/, "the end of Sunday in the campaign zone, not the template's 30 days");
 
   const wallet = (await handlers.admin('GET', `/admin/members/${a}/wallet`)).body;
   assert.equal(wallet.balanceFen, round.winners.find((w: { openid: string }) => w.openid === a).amountFen);
@@ -120,32 +139,76 @@ test('a closer that dies after telling the luckiest grabber: the next one finish
 });
 
 test('a round that ends with shares left: the schedule closes it, the rest returns to the budget; edits never touch an open round', async () => {
-  const id = await liveCampaign({ trigger: { keywords: ['福利'] }, round: { packets: 10, totalFen: 1000, split: 'equal', minFen: 100, maxFen: 100 }, bestLuckPrize: undefined });
+  const id = await liveCampaign({
+    trigger: { keywords: ['福利'] },
+    round: { packets: 10, totalFen: 1000, split: 'equal', minFen: 100, maxFen: 100 },
+    bestLuckPrize: undefined,
+  });
   for (const f of ['ret-a', 'ret-b']) await follower(f);
   assert.match((await say('ret-a', { type: 'text', content: '福利' })).text, /抢到 1\.00 元/);
   const c = (await handlers.admin('GET', `/admin/campaigns/${id}`)).body;
-  const edited = await handlers.admin('PUT', `/admin/campaigns/${id}`, { ...c.config, round: { packets: 5, totalFen: 5000, split: 'equal', minFen: 1000, maxFen: 1000 }, version: c.version });
+  const edited = await handlers.admin('PUT', `/admin/campaigns/${id}`, {
+    ...c.config,
+    round: { packets: 5, totalFen: 5000, split: 'equal', minFen: 1000, maxFen: 1000 },
+    version: c.version,
+  });
   assert.equal(edited.status, 200);
-  assert.match((await say('ret-b', { type: 'text', content: '福利' })).text, /抢到 1\.00 元，是第 2 位抢到的，还剩 8 个/, 'the open round keeps the shares it opened with');
+  assert.match(
+    (await say('ret-b', { type: 'text', content: '福利' })).text,
+    /抢到 1\.00 元，是第 2 位抢到的，还剩 8 个/,
+    'the open round keeps the shares it opened with',
+  );
 
   const rt = await containerApp();
   const campaigns = await dynamoCampaignStore(table).list();
   const endsAt = Date.parse((await closeRoundPorts(rt).rounds.get(id, c.config.schedule.from))!.snapshot.endsAt);
-  const tended = await tendRounds(closeRoundPorts(rt), campaigns.filter((x) => x.id === id), endsAt);
+  const tended = await tendRounds(
+    closeRoundPorts(rt),
+    campaigns.filter((x) => x.id === id),
+    endsAt,
+  );
   assert.deepEqual(tended.closed, [`${id}/${c.config.schedule.from}`]);
-  assert.deepEqual((await tendRounds(closeRoundPorts(rt), campaigns.filter((x) => x.id === id), endsAt + 60_000)).closed, [], 'a rerun is a no-op');
+  assert.deepEqual(
+    (
+      await tendRounds(
+        closeRoundPorts(rt),
+        campaigns.filter((x) => x.id === id),
+        endsAt + 60_000,
+      )
+    ).closed,
+    [],
+    'a rerun is a no-op',
+  );
 
   const report = (await handlers.admin('GET', `/admin/campaigns/${id}/report`)).body;
   assert.equal(report.rounds[0].totalFen, 1000);
   assert.equal(report.rounds[0].returnedFen, 800);
   // The edit raised the day's budget to 5,000 fen, but the round had reserved 1,000 when it opened:
   // its 800 unclaimed fen and the 4,000 no round can spend any more (the only day is over) are returned.
-  assert.deepEqual(report.rounds[0].budget, { ...report.rounds[0].budget, approvedFen: 1000, grantedFen: 200, returnedFen: 800, remainingFen: 0, balanced: true });
-  assert.deepEqual(report.budget, { ...report.budget, approvedFen: 5000, reservedFen: 1000, grantedFen: 200, returnedFen: 4800, remainingFen: 0, balanced: true });
+  assert.deepEqual(report.rounds[0].budget, {
+    ...report.rounds[0].budget,
+    approvedFen: 1000,
+    grantedFen: 200,
+    returnedFen: 800,
+    remainingFen: 0,
+    balanced: true,
+  });
+  assert.deepEqual(report.budget, {
+    ...report.budget,
+    approvedFen: 5000,
+    reservedFen: 1000,
+    grantedFen: 200,
+    returnedFen: 4800,
+    remainingFen: 0,
+    balanced: true,
+  });
 });
 
 test('not eligible names the level; a paused campaign says so', async () => {
-  const id = await liveCampaign({ trigger: { keywords: ['金卡红包'] }, eligibility: { segment: { level: { in: ['金卡', '钻石'] } }, perMemberPerRound: 1, perMemberPerDay: 1 } });
+  const id = await liveCampaign({
+    trigger: { keywords: ['金卡红包'] },
+    eligibility: { segment: { level: { in: ['金卡', '钻石'] } }, perMemberPerRound: 1, perMemberPerDay: 1 },
+  });
   await follower('plain-member');
   assert.match((await say('plain-member', { type: 'text', content: '金卡红包' })).text, /仅限 金卡、钻石 会员参加/);
   assert.equal((await handlers.admin('POST', `/admin/campaigns/${id}/pause`)).status, 200);
@@ -155,7 +218,12 @@ test('not eligible names the level; a paused campaign says so', async () => {
 test("an erased member's shares stay in the round (the money adds up) but no longer name them", async () => {
   const id = await liveCampaign({ trigger: { keywords: ['隐私红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 10, maxFen: 200 } });
   await follower('rp-erase');
-  const today = () => handlers.admin('GET', '/admin/stats/daily', undefined, { query: { from: businessDay(Date.now(), 'Asia/Shanghai'), to: businessDay(Date.now(), 'Asia/Shanghai') } }).then((r) => r.body.days[0].redPacketSpendFen as number);
+  const today = () =>
+    handlers
+      .admin('GET', '/admin/stats/daily', undefined, {
+        query: { from: businessDay(Date.now(), 'Asia/Shanghai'), to: businessDay(Date.now(), 'Asia/Shanghai') },
+      })
+      .then((r) => r.body.days[0].redPacketSpendFen as number);
   const spentBefore = await today();
   assert.match((await say('rp-erase', { type: 'text', content: '隐私红包' })).text, /抢到 1\.00 元/);
   assert.equal((await today()) - spentBefore, 100, 'the daily numbers count the money won');

@@ -30,7 +30,9 @@ before(async () => {
 });
 
 const members = () => dynamoMemberStore(table);
-const replayItems = async () => ((await table.doc.send(new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'REPLAY#' } }))).Items ?? []);
+const replayItems = async () =>
+  (await table.doc.send(new ScanCommand({ TableName: table.name, FilterExpression: 'begins_with(pk, :p)', ExpressionAttributeValues: { ':p': 'REPLAY#' } })))
+    .Items ?? [];
 
 describe('the callback', () => {
   test('the same query with another body → 401, and the second push has no effect', async () => {
@@ -60,7 +62,13 @@ describe('the callback', () => {
     const key = decodeAesKey(TEST_CONFIG.WECHAT_ENCODING_AES_KEY);
     const sealed = (random: Buffer) => {
       const encrypt = String(parseXml(encryptEnvelope(key, TEST_CONFIG.WECHAT_TOKEN, TEST_CONFIG.WECHAT_APPID, xml, timestamp, nonce, random)).value.Encrypt);
-      const query = { signature: signParts([TEST_CONFIG.WECHAT_TOKEN, timestamp, nonce]), timestamp, nonce, encrypt_type: 'aes', msg_signature: signParts([TEST_CONFIG.WECHAT_TOKEN, timestamp, nonce, encrypt]) };
+      const query = {
+        signature: signParts([TEST_CONFIG.WECHAT_TOKEN, timestamp, nonce]),
+        timestamp,
+        nonce,
+        encrypt_type: 'aes',
+        msg_signature: signParts([TEST_CONFIG.WECHAT_TOKEN, timestamp, nonce, encrypt]),
+      };
       return httpEvent('POST', '/wechat', query, buildXml({ ToUserName: 'gh_account', Encrypt: encrypt }));
     };
     const a = await handleWeChat(sealed(randomBytes(16)));
@@ -78,7 +86,10 @@ describe('the callback', () => {
     assert.equal(items.length, before + 1);
     const timestamp = Number(push.queryStringParameters!.timestamp);
     const mine = items.filter((i) => String(i.pk).startsWith(`REPLAY#${timestamp}#`));
-    assert.ok(mine.some((i) => i.expiresAt === timestamp + 300 + 60), JSON.stringify(mine));
+    assert.ok(
+      mine.some((i) => i.expiresAt === timestamp + 300 + 60),
+      JSON.stringify(mine),
+    );
     assert.ok(!JSON.stringify(items).includes('o_replay'), 'no openid in replay items');
   });
 
@@ -131,9 +142,9 @@ describe('the DynamoDB replay record', () => {
         send: (_cmd: unknown, o?: { abortSignal?: AbortSignal }) =>
           new Promise((_, reject) => {
             o?.abortSignal?.addEventListener('abort', () => {
-          aborted = true;
-          reject(new Error('aborted'));
-        });
+              aborted = true;
+              reject(new Error('aborted'));
+            });
           }),
       },
     } as unknown as Table;

@@ -50,7 +50,15 @@ before(async () => {
         const level = LEVELS[n % 7 === 0 ? 3 : n % 4 === 0 ? 2 : n % 3 === 0 ? 1 : 0]!;
         if (level !== '普通') {
           // The index attributes an upgrade writes (lib/levels/upgrade.ts), set directly.
-          await table.doc.send(new UpdateCommand({ TableName: table.name, Key: memberKey(openid), UpdateExpression: 'SET #l = :l, gsi1pk = :pk, points = :p', ExpressionAttributeNames: { '#l': 'level' }, ExpressionAttributeValues: { ':l': level, ':pk': levelKey(level, openid), ':p': (n * 37) % 900 } }));
+          await table.doc.send(
+            new UpdateCommand({
+              TableName: table.name,
+              Key: memberKey(openid),
+              UpdateExpression: 'SET #l = :l, gsi1pk = :pk, points = :p',
+              ExpressionAttributeNames: { '#l': 'level' },
+              ExpressionAttributeValues: { ':l': level, ':pk': levelKey(level, openid), ':p': (n * 37) % 900 },
+            }),
+          );
         }
         const tags = TAGS.filter((_, t) => (n + t) % (t + 2) === 0);
         if (tags.length) assert.equal((await admin('PUT', `/admin/members/${openid}/tags`, { add: tags })).status, 200);
@@ -101,7 +109,10 @@ test('an indexed segment reads about the members it returns, not the table', asy
 test('GET /admin/members pages through a segment, returning each member once', async () => {
   const members = await allMembers();
   for (const segment of [{ dormantDays: { gte: 14 } }, { any: [{ tag: 'VIP' }, { tag: '辣' }] }, { subscribed: true }] as Segment[]) {
-    const expected = members.filter((m) => matchesSegment(segment, m, Date.now())).map((m) => m.openid).sort();
+    const expected = members
+      .filter((m) => matchesSegment(segment, m, Date.now()))
+      .map((m) => m.openid)
+      .sort();
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
@@ -143,7 +154,11 @@ test('bad segments and cursors are 400s naming the problem', async () => {
   assert.match(unknown.body.error, /segment\.colour: unknown segment key/);
   const page = await admin('GET', '/admin/members', undefined, { segment: JSON.stringify({ tag: '吃货' }), limit: '3' });
   assert.ok(page.body.cursor);
-  assert.equal((await admin('GET', '/admin/members', undefined, { segment: JSON.stringify({ tag: '辣' }), cursor: page.body.cursor })).status, 400, 'a cursor belongs to its segment');
+  assert.equal(
+    (await admin('GET', '/admin/members', undefined, { segment: JSON.stringify({ tag: '辣' }), cursor: page.body.cursor })).status,
+    400,
+    'a cursor belongs to its segment',
+  );
   assert.equal((await admin('GET', '/admin/members', undefined, { cursor: 'garbage' })).status, 400);
 });
 
@@ -155,8 +170,18 @@ test('tags: add and remove move the profile and the tag index together; 20 at mo
   const r2 = await admin('PUT', `/admin/members/${openid}/tags`, { add: ['素食'], remove: ['辣'] });
   assert.deepEqual(r2.body.tags, ['吃货', '素食']);
   assert.deepEqual((await dynamoMemberStore(table).get(openid))?.tags, ['吃货', '素食']);
-  const items = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':t': 'TAG#' }, ConsistentRead: true }));
-  assert.deepEqual((items.Items ?? []).map((i) => [i.sk, i.gsi2pk, i.gsi2sk]).sort(), [['TAG#吃货', `TAG#吃货#${shardOf(openid)}`, openid], ['TAG#素食', `TAG#素食#${shardOf(openid)}`, openid]]);
+  const items = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+      ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':t': 'TAG#' },
+      ConsistentRead: true,
+    }),
+  );
+  assert.deepEqual((items.Items ?? []).map((i) => [i.sk, i.gsi2pk, i.gsi2sk]).sort(), [
+    ['TAG#吃货', `TAG#吃货#${shardOf(openid)}`, openid],
+    ['TAG#素食', `TAG#素食#${shardOf(openid)}`, openid],
+  ]);
 
   const many = Array.from({ length: 18 }, (_, i) => `t${i}`);
   assert.equal((await admin('PUT', `/admin/members/${openid}/tags`, { add: many })).body.tags.length, 20);

@@ -44,7 +44,10 @@ before(async () => {
   const rules = dynamoRuleStore(table);
   await rules.put(rule('hours', { match: { type: 'exact', pattern: '营业时间' }, reply: { type: 'text', content: HOURS } }));
   await rules.put(rule('signin', { match: { type: 'exact', pattern: '签到' }, reply: { type: 'action', action: 'SIGN_IN' } }));
-  assert.equal((await admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: 'free 红烧肉', validity: { type: 'days', days: 30 } })).status, 201);
+  assert.equal(
+    (await admin('POST', '/admin/coupon-templates', { id: 'free-hongshaorou', title: 'free 红烧肉', validity: { type: 'days', days: 30 } })).status,
+    201,
+  );
   const { handler } = await import('../handlers/redpacket-close');
   closer = lambdaPoller(closeQueue.url, handler);
 });
@@ -106,7 +109,14 @@ async function ledgerOf(openid: string): Promise<{ balance: number; kinds: strin
 }
 
 async function itemsOf(openid: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':p': prefix }, ConsistentRead: true }));
+  const out = await table.doc.send(
+    new QueryCommand({
+      TableName: table.name,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+      ExpressionAttributeValues: { ':pk': `MEMBER#${openid}`, ':p': prefix },
+      ConsistentRead: true,
+    }),
+  );
   return out.Items ?? [];
 }
 
@@ -155,7 +165,11 @@ test('two ProvisionedThroughputExceeded answers: the SDK retries carry the push 
   answered(seen, 'throttled twice');
   assert.equal(seen.text, HOURS);
   const log = proxy.requestsWith('DEDUP#', before);
-  assert.deepEqual(log.slice(0, 3), [{ operation: 'PutItem', fault: 'provisioned' }, { operation: 'PutItem', fault: 'provisioned' }, { operation: 'PutItem' }], 'the claim was retried until it went through');
+  assert.deepEqual(
+    log.slice(0, 3),
+    [{ operation: 'PutItem', fault: 'provisioned' }, { operation: 'PutItem', fault: 'provisioned' }, { operation: 'PutItem' }],
+    'the claim was retried until it went through',
+  );
 });
 
 test('throttled for good (ThrottlingException), 500s, dropped connections: the apology after the SDK gave up, well before the deadline', async () => {
@@ -195,7 +209,7 @@ test('a dedup claim whose answer was lost: the SDK retry finds the claim is its 
   proxy.inject({ kind: 'lose-answer', operations: ['PutItem'], bodyIncludes: 'DEDUP#', times: 1 });
   const seen = await say('f-lost-claim', '营业时间');
   answered(seen, 'lost claim answer');
-  assert.equal(seen.text, HOURS, 'not an apology: the claim that landed is this delivery\'s own');
+  assert.equal(seen.text, HOURS, "not an apology: the claim that landed is this delivery's own");
   assert.ok(proxy.requests.some((r) => r.fault === 'lose-answer'));
 });
 
@@ -231,13 +245,20 @@ test('WeChat retrying while DynamoDB is slow: the retries wait for the first del
   proxy.inject({ kind: 'delay', delayMs: 150 });
   const seen = await say('f-retrying', '签到', { deliveries: 3 });
   answered(seen, 'retried');
-  assert.deepEqual(seen.attempts!.map((a) => a.reply?.content?.split('\n')[0]), ['签到成功！+10 积分', '签到成功！+10 积分', '签到成功！+10 积分']);
+  assert.deepEqual(
+    seen.attempts!.map((a) => a.reply?.content?.split('\n')[0]),
+    ['签到成功！+10 积分', '签到成功！+10 积分', '签到成功！+10 积分'],
+  );
   proxy.clear();
   assert.deepEqual(await ledgerOf('f-retrying'), { balance: 10, kinds: ['signin'] });
 });
 
 test('a grab whose transaction landed after the deadline: the apology, then "already grabbed" with the amount; the wallet is credited once', async () => {
-  const id = await scheduleCampaign(admin, { trigger: { keywords: ['慢红包'] }, round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 }, bestLuckPrize: undefined });
+  const id = await scheduleCampaign(admin, {
+    trigger: { keywords: ['慢红包'] },
+    round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 },
+    bestLuckPrize: undefined,
+  });
   await follow('f-grab-late');
   proxy.inject({ kind: 'slow-answer', operations: ['TransactWriteItems'], bodyIncludes: 'RPGRAB#', delayMs: 6000 });
   const late = await say('f-grab-late', '慢红包');
@@ -256,14 +277,29 @@ test('a grab whose transaction landed after the deadline: the apology, then "alr
 });
 
 test('a round another grab is still laying out: the grab says busy by the deadline instead of waiting ~9 s', async () => {
-  const id = await scheduleCampaign(admin, { trigger: { keywords: ['开场红包'] }, round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 }, bestLuckPrize: undefined });
+  const id = await scheduleCampaign(admin, {
+    trigger: { keywords: ['开场红包'] },
+    round: { packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 },
+    bestLuckPrize: undefined,
+  });
   await follow('f-opening');
   const campaign = (await dynamoCampaignStore(table).get(id))!;
   const at = roundAt(campaign.config.schedule, Date.now());
   assert.equal(at.state, 'open');
   const day = (at as { roundId: string }).roundId;
   // Another opener holds the round's lease and is still writing its shares.
-  await table.doc.send(new PutCommand({ TableName: table.name, Item: { ...roundKey(id, day), snapshot: planRound(campaign, day), status: 'opening', openLeaseUntil: Date.now() + 60_000, openedAt: new Date().toISOString() } }));
+  await table.doc.send(
+    new PutCommand({
+      TableName: table.name,
+      Item: {
+        ...roundKey(id, day),
+        snapshot: planRound(campaign, day),
+        status: 'opening',
+        openLeaseUntil: Date.now() + 60_000,
+        openedAt: new Date().toISOString(),
+      },
+    }),
+  );
   const seen = await say('f-opening', '开场红包');
   answered(seen, 'round opening');
   assert.match(seen.text!, /抢红包的人太多啦/);
@@ -271,11 +307,17 @@ test('a round another grab is still laying out: the grab says busy by the deadli
 });
 
 test('the last grab answers at once while the round closes off the reply path (WeChat API hanging); one prize coupon even when the closer loses an answer', async () => {
-  const id = await scheduleCampaign(admin, { trigger: { keywords: ['收尾红包'] }, round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 } });
+  const id = await scheduleCampaign(admin, {
+    trigger: { keywords: ['收尾红包'] },
+    round: { packets: 2, totalFen: 200, split: 'equal', minFen: 100, maxFen: 100 },
+  });
   for (const f of ['f-last-a', 'f-last-b']) await follow(f);
   assert.match((await say('f-last-a', '收尾红包')).text!, /抢到 1\.00 元/);
   // Telling the luckiest grabber would hang for WeChat's whole timeout, and the prize coupon's write loses its answer once.
-  const fault = await fetch(`${sandbox.url}/sandbox/faults`, { method: 'POST', body: JSON.stringify({ path: '/cgi-bin/message/custom/send', kind: 'timeout', count: 5 }) });
+  const fault = await fetch(`${sandbox.url}/sandbox/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ path: '/cgi-bin/message/custom/send', kind: 'timeout', count: 5 }),
+  });
   assert.equal(fault.status, 200);
   proxy.inject({ kind: 'lose-answer', operations: ['TransactWriteItems'], bodyIncludes: 'COUPON#', times: 1 });
   const last = await say('f-last-b', '收尾红包');
@@ -284,7 +326,10 @@ test('the last grab answers at once while the round closes off the reply path (W
   assert.ok(last.ms < 2000, `the reply did not wait for the closing (${last.ms} ms)`);
 
   const round = (await reportOnceClosed(admin, id)).rounds[0];
-  assert.ok(closer.delivered.some((r) => r.body === JSON.stringify({ campaignId: id, day: round.date })), 'closed by the round-close worker');
+  assert.ok(
+    closer.delivered.some((r) => r.body === JSON.stringify({ campaignId: id, day: round.date })),
+    'closed by the round-close worker',
+  );
   const best = round.bestLuck.openid as string;
   const coupons = (await admin('GET', `/admin/members/${best}/coupons`)).body.coupons as { code: string }[];
   assert.equal(coupons.length, 1, 'one prize coupon');
@@ -292,8 +337,11 @@ test('the last grab answers at once while the round closes off the reply path (W
   assert.equal((await admin('GET', `/admin/members/${best}/wallet`)).body.balanceFen, 100);
 });
 
-test('nobody saw WeChat\'s error notice', () => {
+test("nobody saw WeChat's error notice", () => {
   const everyone = [...sandbox.state.followers.keys()];
   assert.ok(everyone.length >= 10);
-  assert.deepEqual(everyone.filter((f) => noticesOf(f) > 0), []);
+  assert.deepEqual(
+    everyone.filter((f) => noticesOf(f) > 0),
+    [],
+  );
 });

@@ -25,12 +25,18 @@ beforeEach(async () => {
 });
 
 const tokenCalls = (force?: boolean) =>
-  sandbox.state.calls.filter((c) => c.path === '/cgi-bin/stable_token' && (force === undefined || Boolean((c.body as { force_refresh?: boolean }).force_refresh) === force)).length;
+  sandbox.state.calls.filter(
+    (c) => c.path === '/cgi-bin/stable_token' && (force === undefined || Boolean((c.body as { force_refresh?: boolean }).force_refresh) === force),
+  ).length;
 
 /** One Lambda container: its own provider and API client over the shared table. */
 function container() {
   const store = dynamoTokenStore(table);
-  const refresherPorts = { store, fetchToken: stableTokenFetcher(TEST_CONFIG.WECHAT_APPID, TEST_CONFIG.WECHAT_APPSECRET, { baseUrl: sandbox.url }), clock: systemClock };
+  const refresherPorts = {
+    store,
+    fetchToken: stableTokenFetcher(TEST_CONFIG.WECHAT_APPID, TEST_CONFIG.WECHAT_APPSECRET, { baseUrl: sandbox.url }),
+    clock: systemClock,
+  };
   const refresh = (stale?: string) => refreshAccessToken(refresherPorts, stale);
   return { refresh, api: createWeChatApi({ baseUrl: sandbox.url, tokens: tokenProvider(store, systemClock, refresh) }) };
 }
@@ -68,7 +74,10 @@ test('40001 after the token was replaced: 30 concurrent calls in 3 containers sh
   assert.equal(forced.status, 200);
   const before = tokenCalls();
   const results = await Promise.all(containers.flatMap((c) => Array.from({ length: 10 }, () => c.api.deleteMenu())));
-  assert.ok(results.every((r) => r.ok), JSON.stringify(results.find((r) => !r.ok)));
+  assert.ok(
+    results.every((r) => r.ok),
+    JSON.stringify(results.find((r) => !r.ok)),
+  );
   const fetches = tokenCalls() - before;
   assert.ok(fetches >= 1 && fetches <= containers.length, `stable_token calls: ${fetches}`);
   assert.equal(tokenCalls(true), 1, 'only the test itself forced a refresh');
@@ -87,12 +96,20 @@ test('publishMenu sends the saved menu to /cgi-bin/menu/create and records it', 
   const { api, refresh } = container();
   await refresh();
   const menus = dynamoMenuStore(table);
-  const menu = { button: [{ type: 'click' as const, name: '签到', key: 'SIGN_IN' }, { name: '会员', sub_button: [{ type: 'click' as const, name: '我的账户', key: 'MY_ACCOUNT' }] }] };
+  const menu = {
+    button: [
+      { type: 'click' as const, name: '签到', key: 'SIGN_IN' },
+      { name: '会员', sub_button: [{ type: 'click' as const, name: '我的账户', key: 'MY_ACCOUNT' }] },
+    ],
+  };
   await menus.put(menu, Date.now());
   const result = await publishMenu({ menus, api, clock: systemClock });
   assert.ok(result.ok);
   const got = await api.getMenu();
   assert.ok(got.ok);
-  assert.deepEqual(got.value.menu?.button.map((b) => b.name), ['签到', '会员']);
+  assert.deepEqual(
+    got.value.menu?.button.map((b) => b.name),
+    ['签到', '会员'],
+  );
   assert.ok((await menus.get())?.publishedAt);
 });

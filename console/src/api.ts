@@ -3,9 +3,37 @@ import type { CouponTemplate, Level, LevelsBody, ReengagementReport, Reengagemen
 import type { SegmentPreviewBody, SegmentPreviewResponse } from './types';
 import type { BroadcastPreviewBody, BroadcastPreviewResponse, CouponTemplateBody, CouponTemplateCreateBody } from './types';
 import type { CampaignReport, CampaignSaveBody, SplitPreviewBody, SplitPreviewResponse } from './types';
-import type { CouponListQuery, CouponRedeemBody, LevelHistoryQuery, LevelHistoryResponse, MemberCoupon, SegmentBody, SegmentMembersResponse, Wallet, WithdrawBody, WithdrawResponse } from './types';
+import type {
+  CouponListQuery,
+  CouponRedeemBody,
+  LevelHistoryQuery,
+  LevelHistoryResponse,
+  MemberCoupon,
+  SegmentBody,
+  SegmentMembersResponse,
+  Wallet,
+  WithdrawBody,
+  WithdrawResponse,
+} from './types';
 import type { PayoutActionResponse, PayoutListResponse, PayoutOrderState } from './types';
-import type { AccountInfo, ApiIssue, EraseResult, MemberSearchResponse, BroadcastBody, BroadcastView, CampaignBody, CampaignView, DailyStatsQuery, DailyStatsResponse, MemberProfile, PointsChangeBody, PointsChangeResponse, PointsLedgerResponse, TagChangeBody, TagChangeResponse } from './types';
+import type {
+  AccountInfo,
+  ApiIssue,
+  EraseResult,
+  MemberSearchResponse,
+  BroadcastBody,
+  BroadcastView,
+  CampaignBody,
+  CampaignView,
+  DailyStatsQuery,
+  DailyStatsResponse,
+  MemberProfile,
+  PointsChangeBody,
+  PointsChangeResponse,
+  PointsLedgerResponse,
+  TagChangeBody,
+  TagChangeResponse,
+} from './types';
 
 /** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
 const TOKEN_KEY = 'console.adminToken';
@@ -43,7 +71,7 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
   const text = await res.text();
-  let data: unknown ;
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : undefined;
   } catch {
@@ -73,7 +101,8 @@ export const api = {
   changePoints: (openid: string, body: PointsChangeBody) => call<PointsChangeResponse>('POST', `${member(openid)}/points`, { body }),
   campaigns: () => call<{ campaigns: CampaignView[] }>('GET', '/admin/campaigns'),
   createCampaign: (body: CampaignBody) => call<CampaignView>('POST', '/admin/campaigns', { body }),
-  campaignAction: (id: string, action: 'schedule' | 'pause' | 'resume' | 'close') => call<CampaignView>('POST', `/admin/campaigns/${encodeURIComponent(id)}/${action}`),
+  campaignAction: (id: string, action: 'schedule' | 'pause' | 'resume' | 'close') =>
+    call<CampaignView>('POST', `/admin/campaigns/${encodeURIComponent(id)}/${action}`),
   broadcasts: () => call<{ broadcasts: BroadcastView[] }>('GET', '/admin/broadcasts'),
   createBroadcast: (body: BroadcastBody) => call<BroadcastView>('POST', '/admin/broadcasts', { body }),
   cancelBroadcast: (id: string) => call<BroadcastView>('POST', `/admin/broadcasts/${encodeURIComponent(id)}/cancel`),
@@ -95,7 +124,8 @@ export const api = {
   previewSegment: (body: SegmentPreviewBody) => call<SegmentPreviewResponse>('POST', '/admin/segments/preview', { body }),
   changeTags: (openid: string, body: TagChangeBody) => call<TagChangeResponse>('PUT', `${member(openid)}/tags`, { body }),
   // — broadcasts (preview), coupon templates —
-  previewBroadcast: (id: string, body: BroadcastPreviewBody) => call<BroadcastPreviewResponse>('POST', `/admin/broadcasts/${encodeURIComponent(id)}/preview`, { body }),
+  previewBroadcast: (id: string, body: BroadcastPreviewBody) =>
+    call<BroadcastPreviewResponse>('POST', `/admin/broadcasts/${encodeURIComponent(id)}/preview`, { body }),
   createCouponTemplate: (body: CouponTemplateCreateBody) => call<CouponTemplate>('POST', '/admin/coupon-templates', { body }),
   updateCouponTemplate: (id: string, body: CouponTemplateBody) => call<CouponTemplate>('PUT', `/admin/coupon-templates/${encodeURIComponent(id)}`, { body }),
   // — campaigns page —
@@ -103,13 +133,17 @@ export const api = {
   previewSplit: (body: SplitPreviewBody) => call<SplitPreviewResponse>('POST', '/admin/campaigns/preview-split', { body }),
   campaignReport: (id: string) => call<CampaignReport>('GET', `/admin/campaigns/${encodeURIComponent(id)}/report`),
   // — members: segment builder, coupons, wallet, level history —
-  segmentMembers: (segment: SegmentBody, limit = 20, cursor?: string) => call<SegmentMembersResponse>('GET', `/admin/members?${qs({ segment: JSON.stringify(segment), limit: String(limit), ...(cursor ? { cursor } : {}) })}`),
-  coupons: (openid: string, q: CouponListQuery = { status: 'all' }) => call<{ coupons: MemberCoupon[] }>('GET', `${member(openid)}/coupons?${qs({ status: q.status ?? 'valid' })}`),
+  segmentMembers: (segment: SegmentBody, limit = 20, cursor?: string) =>
+    call<SegmentMembersResponse>('GET', `/admin/members?${qs({ segment: JSON.stringify(segment), limit: String(limit), ...(cursor ? { cursor } : {}) })}`),
+  coupons: (openid: string, q: CouponListQuery = { status: 'all' }) =>
+    call<{ coupons: MemberCoupon[] }>('GET', `${member(openid)}/coupons?${qs({ status: q.status ?? 'valid' })}`),
   redeemCoupon: (code: string, body: CouponRedeemBody) => call<MemberCoupon>('POST', `/admin/coupons/${encodeURIComponent(code)}/redeem`, { body }),
   wallet: (openid: string) => call<Wallet>('GET', `${member(openid)}/wallet`),
   withdraw: (openid: string, body: WithdrawBody) => call<WithdrawResponse>('POST', `${member(openid)}/wallet/withdraw`, { body }),
   // — payouts (held / failed orders) —
-  payouts: (state: Exclude<PayoutOrderState, 'paid'>, cursor?: string) => call<PayoutListResponse>('GET', `/admin/payouts?${qs({ state, limit: '50', ...(cursor ? { cursor } : {}) })}`),
+  payouts: (state: Exclude<PayoutOrderState, 'paid'>, cursor?: string) =>
+    call<PayoutListResponse>('GET', `/admin/payouts?${qs({ state, limit: '50', ...(cursor ? { cursor } : {}) })}`),
   payoutAction: (ref: string, action: 'retry' | 'cancel') => call<PayoutActionResponse>('POST', `/admin/payouts/${encodeURIComponent(ref)}/${action}`),
-  levelHistory: (openid: string, q: LevelHistoryQuery = {}) => call<LevelHistoryResponse>('GET', `${member(openid)}/levels?${qs({ limit: String(q.limit ?? 20), ...(q.cursor ? { cursor: q.cursor } : {}) })}`),
+  levelHistory: (openid: string, q: LevelHistoryQuery = {}) =>
+    call<LevelHistoryResponse>('GET', `${member(openid)}/levels?${qs({ limit: String(q.limit ?? 20), ...(q.cursor ? { cursor: q.cursor } : {}) })}`),
 };

@@ -59,17 +59,41 @@ export function lineChart(title: string, days: string[], series: Series[]): HTML
     svg.appendChild(g);
   }
 
-  const legend = h('ul', { class: 'legend' }, series.map((x) => h('li', { class: x.tone }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), x.label)));
+  const legend = h(
+    'ul',
+    { class: 'legend' },
+    series.map((x) => h('li', { class: x.tone }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), x.label)),
+  );
   // Visually hidden in a div: tables ignore overflow, so hiding the table itself would still stretch the page.
   const table = h(
     'div',
     { class: 'visually-hidden' },
     h(
-    'table',
-    {},
-    h('caption', {}, title),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, ''), series.map((x) => h('th', { scope: 'col' }, x.label)))),
-    h('tbody', {}, days.map((d, i) => h('tr', {}, h('th', { scope: 'row' }, d), series.map((x) => h('td', {}, String(x.values[i] ?? 0)))))),
+      'table',
+      {},
+      h('caption', {}, title),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'col' }, ''),
+          series.map((x) => h('th', { scope: 'col' }, x.label)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        days.map((d, i) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, d),
+            series.map((x) => h('td', {}, String(x.values[i] ?? 0))),
+          ),
+        ),
+      ),
     ),
   );
   const fig = h('figure', { class: 'chart-card' }, h('figcaption', {}, title), svg, legend, table);
@@ -113,7 +137,15 @@ export function barChart(title: string, bars: Bar[], opts: { format?: (v: number
   bars.forEach((b, i) => {
     const x = left + i * slot + slot * 0.15;
     const height = Math.max(b.value > 0 ? 1 : 0, y(0) - y(b.value));
-    const rect = s('rect', { x: x.toFixed(1), y: (y(0) - height).toFixed(1), width: Math.max(1, slot * 0.7).toFixed(1), height: height.toFixed(1), class: b.highlight ? 'bar highlight' : 'bar', 'data-key': b.key, 'data-value': b.value });
+    const rect = s('rect', {
+      x: x.toFixed(1),
+      y: (y(0) - height).toFixed(1),
+      width: Math.max(1, slot * 0.7).toFixed(1),
+      height: height.toFixed(1),
+      class: b.highlight ? 'bar highlight' : 'bar',
+      'data-key': b.key,
+      'data-value': b.value,
+    });
     if (b.highlight) rect.setAttribute('data-highlight', 'true');
     rect.appendChild(s('title', {}, b.title ?? `${b.label}: ${format(b.value)}`));
     svg.appendChild(rect);
@@ -121,7 +153,9 @@ export function barChart(title: string, bars: Bar[], opts: { format?: (v: number
   });
 
   const highlighted = bars.some((b) => b.highlight) && opts.highlightLabel;
-  const legend = highlighted ? h('ul', { class: 'legend' }, h('li', { class: 'bar-highlight' }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), opts.highlightLabel!)) : null;
+  const legend = highlighted
+    ? h('ul', { class: 'legend' }, h('li', { class: 'bar-highlight' }, h('span', { class: 'swatch', 'aria-hidden': 'true' }), opts.highlightLabel!))
+    : null;
   const table = h(
     'div',
     { class: 'visually-hidden' },
@@ -130,7 +164,18 @@ export function barChart(title: string, bars: Bar[], opts: { format?: (v: number
       {},
       h('caption', {}, title),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, opts.label ?? ''), h('th', { scope: 'col' }, title))),
-      h('tbody', {}, bars.map((b) => h('tr', {}, h('th', { scope: 'row' }, b.label), h('td', {}, `${format(b.value)}${b.highlight && opts.highlightLabel ? ` (${opts.highlightLabel})` : ''}`)))),
+      h(
+        'tbody',
+        {},
+        bars.map((b) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, b.label),
+            h('td', {}, `${format(b.value)}${b.highlight && opts.highlightLabel ? ` (${opts.highlightLabel})` : ''}`),
+          ),
+        ),
+      ),
     ),
   );
   return h('figure', { class: 'chart-card' }, h('figcaption', {}, title), svg, legend, table);

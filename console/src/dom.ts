@@ -34,7 +34,11 @@ let seq = 0;
 export const uid = (prefix: string) => `${prefix}-${++seq}`;
 
 /** A labelled field with a place for its error (role=alert, linked by aria-describedby). */
-export function field(label: string, input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, hint?: string): { wrap: HTMLElement; error: HTMLElement } {
+export function field(
+  label: string,
+  input: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement,
+  hint?: string,
+): { wrap: HTMLElement; error: HTMLElement } {
   if (!input.id) input.id = uid('f');
   const id = input.id;
   const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });

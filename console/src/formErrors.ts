@@ -14,7 +14,11 @@ export function clearFieldErrors<K extends string>(slots: FieldSlots<K>): void {
  * the first refused field in page order (not in the order the server listed them). Returns the
  * issues no field took, for a message on the form as a whole.
  */
-export function placeIssues<T>(issues: readonly ApiIssue[], targetOf: (path: string) => T | undefined, show: (target: T, issues: ApiIssue[]) => HTMLElement | undefined): ApiIssue[] {
+export function placeIssues<T>(
+  issues: readonly ApiIssue[],
+  targetOf: (path: string) => T | undefined,
+  show: (target: T, issues: ApiIssue[]) => HTMLElement | undefined,
+): ApiIssue[] {
   const byTarget = new Map<T, ApiIssue[]>();
   const left: ApiIssue[] = [];
   for (const issue of issues) {

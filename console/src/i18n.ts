@@ -579,7 +579,8 @@ const zh = {
   levelFrom: '原等级',
   levelTo: '新等级',
   // — payouts page —
-  payoutsIntro: '微信支付拒绝过的红包和提现：余额不足、频率或每日限额等可恢复的拒绝会暂缓并自动重试（同一单号）；不可恢复的拒绝标为失败。可以立即重试，或取消（取消的提现退回会员钱包）。',
+  payoutsIntro:
+    '微信支付拒绝过的红包和提现：余额不足、频率或每日限额等可恢复的拒绝会暂缓并自动重试（同一单号）；不可恢复的拒绝标为失败。可以立即重试，或取消（取消的提现退回会员钱包）。',
   payoutsHeld: '暂缓中（自动重试）',
   payoutsFailed: '失败',
   payoutsNoneHeld: '没有暂缓的发放。',
@@ -944,7 +945,8 @@ const en: Record<Key, string> = {
   err_47003: 'template data refused',
   warnMarketing: '{field}: “{word}” reads like marketing. Service notices are for service content; use a mass send for promotions.',
   previewTitle: 'Preview to test openids',
-  previewHint: 'Sends a saved broadcast now to test openids only (on the channel each would get); nothing is counted. To preview before it goes out, schedule it a little later.',
+  previewHint:
+    'Sends a saved broadcast now to test openids only (on the channel each would get); nothing is counted. To preview before it goes out, schedule it a little later.',
   previewWhich: 'Broadcast to preview',
   testOpenids: 'Test openids',
   testOpenidsHint: 'One a line, up to 20',
@@ -995,7 +997,8 @@ const en: Record<Key, string> = {
   editCoupon: 'Edit coupon “{name}”',
   editCouponButton: 'Edit {name}',
   deleteCouponButton: 'Delete {name}',
-  confirmDeleteCoupon: 'Delete the coupon template “{name}”? Coupons already issued are not affected, but a campaign prize that names it can no longer be given.',
+  confirmDeleteCoupon:
+    'Delete the coupon template “{name}”? Coupons already issued are not affected, but a campaign prize that names it can no longer be given.',
   couponDeleted: 'Coupon template “{name}” deleted',
   saveCoupon: 'Save coupon',
   couponSaved: 'Coupon “{name}” saved.',
@@ -1032,7 +1035,8 @@ const en: Record<Key, string> = {
   perMemberPerDay: 'Grabs per member per day',
   perMemberPerDayHint: 'By local date, across all campaigns',
   levelMultipliers: 'Level bonuses',
-  levelMultipliersHint: 'A bonus on top of the share by level (1.5 = 50 % more), paid apart from the round total, out of the budget cap: it shrinks, then stops when the budget is spent; 1–10.',
+  levelMultipliersHint:
+    'A bonus on top of the share by level (1.5 = 50 % more), paid apart from the round total, out of the budget cap: it shrinks, then stops when the budget is spent; 1–10.',
   levelMultiplier: '{level} multiplier',
   multiplierHint: 'Empty: the level’s own ×{n}',
   levelGone: 'This level is no longer in the level table',
@@ -1191,7 +1195,8 @@ const en: Record<Key, string> = {
   levelFrom: 'From',
   levelTo: 'To',
   // — payouts page —
-  payoutsIntro: 'Red packets and withdrawals WeChat Pay refused: refusals that can clear (balance too low, rate or daily limits) are held and retried automatically under the same ref; the others failed. Retry one now, or cancel it (a cancelled withdrawal goes back to the member’s wallet).',
+  payoutsIntro:
+    'Red packets and withdrawals WeChat Pay refused: refusals that can clear (balance too low, rate or daily limits) are held and retried automatically under the same ref; the others failed. Retry one now, or cancel it (a cancelled withdrawal goes back to the member’s wallet).',
   payoutsHeld: 'Held (retried automatically)',
   payoutsFailed: 'Failed',
   payoutsNoneHeld: 'No held payouts.',

@@ -34,7 +34,14 @@ export function languageButton(rerender: () => void): HTMLElement {
 }
 
 /** Header (who is signed in, the account's time zone, language, sign out), nav, and the page. */
-export function layout(opts: { account: AccountInfo; current: RoutePath; page: HTMLElement; navigate: (path: string) => void; rerender: () => void; signOut: () => void }): HTMLElement {
+export function layout(opts: {
+  account: AccountInfo;
+  current: RoutePath;
+  page: HTMLElement;
+  navigate: (path: string) => void;
+  rerender: () => void;
+  signOut: () => void;
+}): HTMLElement {
   const { account, current } = opts;
   const nav = h(
     'nav',

@@ -53,14 +53,21 @@ function render() {
   const { path, openid } = currentRoute();
   const a = account;
   const page =
-    path === '' ? dashboardPage(a)
-    : path === 'members' ? membersPage(a, openid, (id) => navigate(`members/${encodeURIComponent(id)}`))
-    : path === 'campaigns' ? campaignsPage(a)
-    : path === 'payouts' ? payoutsPage(a)
-    : path === 'broadcasts' ? broadcastsPage(a)
-    : path === 'reengagement' ? reengagementPage(a)
-    : path === 'levels' ? levelsPage()
-    : autorepliesPage(a);
+    path === ''
+      ? dashboardPage(a)
+      : path === 'members'
+        ? membersPage(a, openid, (id) => navigate(`members/${encodeURIComponent(id)}`))
+        : path === 'campaigns'
+          ? campaignsPage(a)
+          : path === 'payouts'
+            ? payoutsPage(a)
+            : path === 'broadcasts'
+              ? broadcastsPage(a)
+              : path === 'reengagement'
+                ? reengagementPage(a)
+                : path === 'levels'
+                  ? levelsPage()
+                  : autorepliesPage(a);
   root.replaceChildren(layout({ account: a, current: path, page, navigate, rerender: render, signOut }));
 }
 

@@ -58,18 +58,24 @@ const kindLabel = (k: Kind) => t(`segKind_${k}` as Key);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const onlyKey = (v: unknown): string | undefined => (isObject(v) && Object.keys(v).length === 1 ? Object.keys(v)[0] : undefined);
 const isRange = (v: unknown) => isObject(v) && Object.entries(v).every(([k, n]) => (k === 'gte' || k === 'lte') && Number.isFinite(n));
-const isList = (v: unknown, item: (x: unknown) => boolean) => onlyKey(v) === 'in' && Array.isArray((v as { in: unknown }).in) && ((v as { in: unknown[] }).in).every(item);
+const isList = (v: unknown, item: (x: unknown) => boolean) =>
+  onlyKey(v) === 'in' && Array.isArray((v as { in: unknown }).in) && (v as { in: unknown[] }).in.every(item);
 
 function leafOf(s: unknown): Leaf | null {
   const k = onlyKey(s);
   const v = k === undefined ? undefined : (s as Record<string, unknown>)[k];
   const ok =
-    k === 'tag' || k === 'source' || k === 'region' || k === 'purchaseCategory' ? typeof v === 'string'
-    : k === 'subscribed' ? typeof v === 'boolean'
-    : k === 'dormantDays' || k === 'pointsBalance' ? isRange(v)
-    : k === 'level' ? isList(v, (x) => typeof x === 'string')
-    : k === 'birthdayMonth' ? isList(v, (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 12)
-    : false;
+    k === 'tag' || k === 'source' || k === 'region' || k === 'purchaseCategory'
+      ? typeof v === 'string'
+      : k === 'subscribed'
+        ? typeof v === 'boolean'
+        : k === 'dormantDays' || k === 'pointsBalance'
+          ? isRange(v)
+          : k === 'level'
+            ? isList(v, (x) => typeof x === 'string')
+            : k === 'birthdayMonth'
+              ? isList(v, (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= 12)
+              : false;
   return ok ? (s as Leaf) : null;
 }
 
@@ -186,7 +192,12 @@ function rangeValue(kind: 'dormantDays' | 'pointsBalance', range: Range): ValueV
 }
 
 function subscribedValue(value: boolean): ValueView {
-  const select = h('select', {}, h('option', { value: 'true', selected: value }, t('segFollowing')), h('option', { value: 'false', selected: !value }, t('segUnfollowed')));
+  const select = h(
+    'select',
+    {},
+    h('option', { value: 'true', selected: value }, t('segFollowing')),
+    h('option', { value: 'false', selected: !value }, t('segUnfollowed')),
+  );
   const f = field(t('segState'), select);
   const slot = { input: select, error: f.error };
   return { element: f.wrap, read: () => ({ subscribed: select.value === 'true' }), incomplete: () => false, slot: () => slot, slots: [slot] };
@@ -225,8 +236,14 @@ function monthName(m: number) {
 }
 
 function valueView(leaf: Leaf, ctx: Context): ValueView {
-  if ('level' in leaf) return checkboxValue('level', leaf.level.in, ctx.levels.then((names) => names.map((n) => ({ value: n, label: n }))));
-  if ('birthdayMonth' in leaf) return checkboxValue('birthdayMonth', leaf.birthdayMonth.in, Promise.resolve(MONTHS.map((m) => ({ value: m, label: monthName(m) }))));
+  if ('level' in leaf)
+    return checkboxValue(
+      'level',
+      leaf.level.in,
+      ctx.levels.then((names) => names.map((n) => ({ value: n, label: n }))),
+    );
+  if ('birthdayMonth' in leaf)
+    return checkboxValue('birthdayMonth', leaf.birthdayMonth.in, Promise.resolve(MONTHS.map((m) => ({ value: m, label: monthName(m) }))));
   if ('subscribed' in leaf) return subscribedValue(leaf.subscribed);
   if ('dormantDays' in leaf) return rangeValue('dormantDays', leaf.dormantDays);
   if ('pointsBalance' in leaf) return rangeValue('pointsBalance', leaf.pointsBalance);
@@ -247,7 +264,11 @@ function checkField(label: string, box: HTMLInputElement) {
 /** One condition: its kind, NOT, the kind's own inputs, and a remove button. */
 function conditionRow(ctx: Context, initial: Condition, onRemove: (row: RowView) => void): RowView {
   const legend = h('legend', {});
-  const kind = h('select', {}, KINDS.map((k) => h('option', { value: k, selected: k === kindOf(initial.leaf) }, kindLabel(k))));
+  const kind = h(
+    'select',
+    {},
+    KINDS.map((k) => h('option', { value: k, selected: k === kindOf(initial.leaf) }, kindLabel(k))),
+  );
   const kindField = field(t('segKind'), kind);
   const not = notToggle(initial.not);
   let value = valueView(initial.leaf, ctx);
@@ -258,7 +279,11 @@ function conditionRow(ctx: Context, initial: Condition, onRemove: (row: RowView)
     valueBox.replaceChildren(value.element);
   });
   const remove = h('button', { type: 'button', class: 'seg-remove' }, t('segRemove'));
-  const element = h('li', { class: 'seg-row' }, h('fieldset', {}, legend, h('div', { class: 'seg-line' }, kindField.wrap, valueBox, checkField(t('segNot'), not), remove)));
+  const element = h(
+    'li',
+    { class: 'seg-row' },
+    h('fieldset', {}, legend, h('div', { class: 'seg-line' }, kindField.wrap, valueBox, checkField(t('segNot'), not), remove)),
+  );
   const view: RowView = {
     element,
     build(path, targets) {
@@ -344,7 +369,15 @@ function groupRow(ctx: Context, initial: { not: boolean; mode: Mode; items: Cond
   const element = h(
     'li',
     { class: 'seg-row seg-group' },
-    h('fieldset', {}, legend, h('div', { class: 'seg-line' }, mode.wrap, checkField(t('segNot'), not), remove), inner.list, groupError, h('div', { class: 'seg-buttons' }, addInner)),
+    h(
+      'fieldset',
+      {},
+      legend,
+      h('div', { class: 'seg-line' }, mode.wrap, checkField(t('segNot'), not), remove),
+      inner.list,
+      groupError,
+      h('div', { class: 'seg-buttons' }, addInner),
+    ),
   );
   const view: RowView = {
     element,
@@ -374,7 +407,12 @@ function groupRow(ctx: Context, initial: { not: boolean; mode: Mode; items: Cond
 }
 
 function modeSelect(mode: Mode, label: Key) {
-  const select = h('select', {}, h('option', { value: 'all', selected: mode === 'all' }, t('segMatchAll')), h('option', { value: 'any', selected: mode === 'any' }, t('segMatchAny')));
+  const select = h(
+    'select',
+    {},
+    h('option', { value: 'all', selected: mode === 'all' }, t('segMatchAll')),
+    h('option', { value: 'any', selected: mode === 'any' }, t('segMatchAny')),
+  );
   return { select, ...field(t(label), select) };
 }
 
@@ -390,7 +428,10 @@ function targetOf(targets: IssueTarget[], path: string[]): { target: IssueTarget
 export function segmentEditor(opts: { legend: string; initial?: SegmentBody; onChange?: (segment: SegmentBody) => void }): SegmentEditor {
   const ctx: Context = {
     // Read once per editor: levels change rarely, and an editor lives as long as its page.
-    levels: api.levels().then((r) => r.levels.map((l) => l.name), () => []),
+    levels: api.levels().then(
+      (r) => r.levels.map((l) => l.name),
+      () => [],
+    ),
     changed,
   };
   const top = modeSelect('all', 'segMatch');
@@ -398,14 +439,25 @@ export function segmentEditor(opts: { legend: string; initial?: SegmentBody; onC
   const addCondition = h('button', { type: 'button' }, t('segAddCondition'));
   const addGroup = h('button', { type: 'button' }, t('segAddGroup'));
   const removeRow = (row: RowView) => rows.remove(row, () => addCondition.focus());
-  const rowFor = (r: Row): RowView =>
-    'group' in r ? groupRow(ctx, { not: r.not, ...r.group }, removeRow) : conditionRow(ctx, r, removeRow);
+  const rowFor = (r: Row): RowView => ('group' in r ? groupRow(ctx, { not: r.not, ...r.group }, removeRow) : conditionRow(ctx, r, removeRow));
   addCondition.addEventListener('click', () => {
     rows.add(rowFor({ not: false, leaf: DEFAULTS.tag }), true);
     changed();
   });
   addGroup.addEventListener('click', () => {
-    rows.add(rowFor({ not: false, group: { mode: 'any', items: [{ not: false, leaf: DEFAULTS.tag }, { not: false, leaf: DEFAULTS.tag }] } }), true);
+    rows.add(
+      rowFor({
+        not: false,
+        group: {
+          mode: 'any',
+          items: [
+            { not: false, leaf: DEFAULTS.tag },
+            { not: false, leaf: DEFAULTS.tag },
+          ],
+        },
+      }),
+      true,
+    );
     changed();
   });
   const general = h('p', { class: 'field-error seg-general', role: 'alert' });

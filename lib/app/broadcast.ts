@@ -27,7 +27,9 @@ function cachedSendPolicy(app: App) {
 
 /** The outbound WeChat message rate, one token bucket for broadcasts and re-engagement notices alike. */
 export function wechatSendLimiter(app: App, policy = cachedSendPolicy(app)) {
-  return createRateLimiter({ state: dynamoRateState(app.table), clock: app.clock, sleep: realSleep }, 'wechat-send', async () => ({ perSecond: (await policy.get()).ratePerSecond }));
+  return createRateLimiter({ state: dynamoRateState(app.table), clock: app.clock, sleep: realSleep }, 'wechat-send', async () => ({
+    perSecond: (await policy.get()).ratePerSecond,
+  }));
 }
 
 /** The worker's ports. The broadcast record is cached briefly: a cancel reaches every worker within 2 s. */
@@ -37,7 +39,16 @@ export function sendPorts(app: App): SendPorts {
   const records = new Map<string, ReturnType<typeof cacheFor<Awaited<ReturnType<typeof broadcasts.get>>>>>();
   return {
     broadcasts: {
-      get: (id) => (records.get(id) ?? records.set(id, cacheFor(2_000, () => broadcasts.get(id), app.clock)).get(id)!).get(),
+      get: (id) =>
+        (
+          records.get(id) ??
+          records
+            .set(
+              id,
+              cacheFor(2_000, () => broadcasts.get(id), app.clock),
+            )
+            .get(id)!
+        ).get(),
       save: async (b, v) => {
         records.get(b.id)?.invalidate();
         return broadcasts.save(b, v);

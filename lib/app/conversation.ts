@@ -33,7 +33,10 @@ export function conversationPorts(app: App): ConversationPorts {
   const tagStore = dynamoTagStore(app.table);
   const actions = new Map<string, Action>([
     ['SIGN_IN', signInAction(crm)],
-    ['MY_ACCOUNT', myAccountAction({ levels: crm.levels, validCoupons: (openid, now) => validCouponsOf({ coupons }, openid, now), timeZone: app.config.timeZone })],
+    [
+      'MY_ACCOUNT',
+      myAccountAction({ levels: crm.levels, validCoupons: (openid, now) => validCouponsOf({ coupons }, openid, now), timeZone: app.config.timeZone }),
+    ],
   ]);
   return {
     dedup: dynamoDedupStore(app.table),

@@ -16,7 +16,9 @@ function payClientLoader(app: App): () => Promise<PayClient | undefined> {
   const { keys, timeoutMs, notifyUrl } = app.config.pay;
   let client: Promise<PayClient | undefined> | undefined;
   return () => {
-    client ??= loadPayConfig(keys).then((c) => (c ? createPayClient({ ...c, timeoutMs: timeoutMs || c.timeoutMs, notifyUrl: notifyUrl || c.notifyUrl }) : undefined));
+    client ??= loadPayConfig(keys).then((c) =>
+      c ? createPayClient({ ...c, timeoutMs: timeoutMs || c.timeoutMs, notifyUrl: notifyUrl || c.notifyUrl }) : undefined,
+    );
     client.catch(() => (client = undefined));
     return client;
   };
@@ -34,7 +36,10 @@ export async function payoutPorts(app: App): Promise<PayoutPorts | undefined> {
   const client = await payClient(app);
   if (!client) return undefined;
   const perSecond = app.config.pay.ratePerSecond ?? DEFAULT_WECHATPAY_RATE;
-  const pay = paced(client, createRateLimiter({ state: dynamoRateState(app.table), clock: app.clock, sleep: realSleep }, 'wechatpay', async () => ({ perSecond, burst: 5 })));
+  const pay = paced(
+    client,
+    createRateLimiter({ state: dynamoRateState(app.table), clock: app.clock, sleep: realSleep }, 'wechatpay', async () => ({ perSecond, burst: 5 })),
+  );
   const members = dynamoMemberStore(app.table);
   const wallet = dynamoWallet(app.table);
   return {

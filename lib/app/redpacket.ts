@@ -51,7 +51,9 @@ export function redPacketTriggers(app: App) {
     // The last share is gone: the closing worker closes the round (best luck, prize, notice) within
     // seconds, off the follower's reply; the minute schedule closes it if the hand-off is lost.
     onRoundEmptied: (campaignId, day) =>
-      closer(campaignId, day).catch((err: unknown) => log.warn('handing an emptied round to the closer failed; the schedule will close it', { campaignId, day, ...describeError(err) })),
+      closer(campaignId, day).catch((err: unknown) =>
+        log.warn('handing an emptied round to the closer failed; the schedule will close it', { campaignId, day, ...describeError(err) }),
+      ),
   };
   return campaignTriggers({ campaigns: () => cache.get(), grab });
 }

@@ -30,7 +30,11 @@ test('a rule id is taken once; replacing or deleting an unknown rule is not foun
   const unnamed = await createRule(p, undefined, input({ type: 'exact', pattern: 'hi' }, text('hello'), 1));
   assert.ok(unnamed.ok);
   assert.match(unnamed.value.id, /^r-[0-9a-f]{8}$/);
-  assert.deepEqual((await listRules(p)).rules.map((r) => r.id), [unnamed.value.id, 'opening'], 'by priority');
+  assert.deepEqual(
+    (await listRules(p)).rules.map((r) => r.id),
+    [unnamed.value.id, 'opening'],
+    'by priority',
+  );
 
   assert.equal((await replaceRule(p, 'missing', input({ type: 'default' }, text('x'), 100))).ok, false);
   assert.ok((await deleteRule(p, 'opening')).ok);

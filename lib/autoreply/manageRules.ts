@@ -37,7 +37,10 @@ export async function deleteRule(ports: Pick<RulePorts, 'rules'>, id: string): P
 }
 
 /** "Try a message": which rule would answer this text (or a new follower) right now. */
-export async function tryMessage(ports: RulePorts & { timeZone: string }, message: { text?: string; event?: 'subscribe' }): Promise<{ ruleId: string | null; reply: ReplySpec | null }> {
+export async function tryMessage(
+  ports: RulePorts & { timeZone: string },
+  message: { text?: string; event?: 'subscribe' },
+): Promise<{ ruleId: string | null; reply: ReplySpec | null }> {
   const compiled = compileRules(await ports.rules.list());
   const when = { nowMs: ports.clock.now(), timeZone: ports.timeZone };
   const found = message.event ? findWelcome(compiled, when) : findTextReply(compiled, message.text ?? '', when);

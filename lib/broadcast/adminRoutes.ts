@@ -34,7 +34,11 @@ export function broadcastRoutes(ports: BroadcastAdminPorts): Route[] {
       path: '/admin/broadcasts',
       run: async (req) => okResponse({ broadcasts: await listBroadcasts(ports, Math.min(100, Math.max(1, Number(req.query.limit) || 20))) }),
     },
-    { method: 'POST', path: '/admin/broadcasts', run: (req) => withBody(broadcastSchema, req.body, async (config) => respond(await scheduleBroadcast(ports, config), createdResponse)) },
+    {
+      method: 'POST',
+      path: '/admin/broadcasts',
+      run: (req) => withBody(broadcastSchema, req.body, async (config) => respond(await scheduleBroadcast(ports, config), createdResponse)),
+    },
     { method: 'GET', path: '/admin/broadcasts/{id}', run: async (req) => respond(await getBroadcast(ports, req.params.id!)) },
     { method: 'POST', path: '/admin/broadcasts/{id}/cancel', run: async (req) => respond(await cancelBroadcast(ports, req.params.id!)) },
     {

@@ -11,9 +11,24 @@ import { CHUNK_SIZE } from './sendChunk';
 const SH = 'Asia/Shanghai';
 const NY = 'America/New_York';
 const at = (iso: string) => Date.parse(iso);
-const config = (over: Partial<BroadcastInput> = {}) => broadcastSchema.parse({ message: { channel: 'template', templateId: 't1', data: { thing1: '积分即将到期' } }, segment: { tag: 'vip' }, sendAt: 'now', ...over });
+const config = (over: Partial<BroadcastInput> = {}) =>
+  broadcastSchema.parse({
+    message: { channel: 'template', templateId: 't1', data: { thing1: '积分即将到期' } },
+    segment: { tag: 'vip' },
+    sendAt: 'now',
+    ...over,
+  });
 
-const member = (over: Partial<Member> = {}): Member => ({ openid: 'o1', subscribed: true, firstSeenAt: '2026-01-01T00:00:00Z', lastInteractionAt: '2026-11-01T00:00:00Z', points: 0, level: '普通', tags: [], ...over });
+const member = (over: Partial<Member> = {}): Member => ({
+  openid: 'o1',
+  subscribed: true,
+  firstSeenAt: '2026-01-01T00:00:00Z',
+  lastInteractionAt: '2026-11-01T00:00:00Z',
+  points: 0,
+  level: '普通',
+  tags: [],
+  ...over,
+});
 const ctx = (nowMs: number) => ({ nowMs, timeZone: SH, massMonthlyQuota: 4 });
 
 test('sendAt: a wall-clock time is read in the account zone; an instant keeps its offset; now is now', () => {
@@ -55,7 +70,11 @@ test('planDelivery: unsubscribed, flagged, the 48-hour window with and without a
   assert.deepEqual(planDelivery(custom, member({ openidFlagged: true }), [], ctx(now)), { skip: 'flagged-openid' });
   assert.deepEqual(planDelivery(custom, inWindow, [], ctx(now)), { channel: 'custom' });
   assert.deepEqual(planDelivery(custom, member({ lastMessageAt: '2026-11-29T09:59:00Z' }), [], ctx(now)), { skip: 'outside-window' });
-  assert.deepEqual(planDelivery(custom, member({ lastEventAt: '2026-12-01T09:59:30Z' }), [], ctx(now)), { channel: 'custom' }, 'a click opens a one-minute window');
+  assert.deepEqual(
+    planDelivery(custom, member({ lastEventAt: '2026-12-01T09:59:30Z' }), [], ctx(now)),
+    { channel: 'custom' },
+    'a click opens a one-minute window',
+  );
   const fallback = b({ message: { channel: 'custom', text: 'hi', outsideWindow: { templateId: 't', data: { thing1: 'x' } } } });
   assert.deepEqual(planDelivery(fallback, member(), [], ctx(now)), { channel: 'template' });
   assert.deepEqual(planDelivery(b({}), member(), [], ctx(now)), { channel: 'template' });
@@ -67,7 +86,19 @@ test('planDelivery: the frequency cap counts other broadcasts inside the window;
   const touches = (...days: string[]): Touch[] => days.map((d, i) => ({ at: `${d}T10:00:00Z`, id: `b${i}` }));
   assert.deepEqual(planDelivery(capped, member(), touches('2026-11-30', '2026-11-28'), ctx(now)), { skip: 'frequency-cap' });
   assert.deepEqual(planDelivery(capped, member(), touches('2026-11-30', '2026-11-20'), ctx(now)), { channel: 'template' }, 'the older touch is outside 7 days');
-  assert.deepEqual(planDelivery(capped, member(), [{ at: '2026-11-30T10:00:00Z', id: 'b9' }, { at: '2026-11-30T11:00:00Z', id: 'b9' }], ctx(now)), { channel: 'template' }, 'this broadcast itself does not count');
+  assert.deepEqual(
+    planDelivery(
+      capped,
+      member(),
+      [
+        { at: '2026-11-30T10:00:00Z', id: 'b9' },
+        { at: '2026-11-30T11:00:00Z', id: 'b9' },
+      ],
+      ctx(now),
+    ),
+    { channel: 'template' },
+    'this broadcast itself does not count',
+  );
 
   const mass = { id: 'm9', config: config({ message: { channel: 'mass', text: '新品上市' } }) };
   const massTouches = (...iso: string[]): Touch[] => iso.map((t, i) => ({ at: t, id: `m${i}`, mass: true }));
@@ -80,7 +111,10 @@ test('planDelivery: the frequency cap counts other broadcasts inside the window;
 test('template wording that reads like marketing is warned about, field by field', () => {
   assert.deepEqual(broadcastWarnings(config()), []);
   const w = broadcastWarnings(config({ message: { channel: 'template', templateId: 't', data: { thing1: '限时折扣，全场五折', thing2: '您的积分' } } }));
-  assert.deepEqual(w.map((x) => x.path), ['message.data.thing1']);
+  assert.deepEqual(
+    w.map((x) => x.path),
+    ['message.data.thing1'],
+  );
   assert.match(w[0]!.rule, /模板消息不得用于营销/);
   assert.equal(broadcastWarnings(config({ message: { channel: 'mass', text: '限时折扣' } })).length, 0, 'a mass send may advertise');
 });
@@ -90,16 +124,25 @@ test('the schema refuses what it cannot send, naming the field', () => {
   const r1 = bad({ message: { channel: 'mass', text: 'x', mediaId: 'y' }, segment: { tag: 'a' }, sendAt: 'now' });
   assert.equal(r1.success, false);
   const r2 = bad({ message: { channel: 'custom', text: 'x' }, segment: { tag: 'a' }, sendAt: 'tomorrow' });
-  assert.deepEqual(r2.error?.issues.map((i) => i.path.join('.')), ['sendAt']);
+  assert.deepEqual(
+    r2.error?.issues.map((i) => i.path.join('.')),
+    ['sendAt'],
+  );
   const r3 = bad({ message: { channel: 'fax' }, segment: { tag: 'a' }, sendAt: 'now' });
-  assert.deepEqual(r3.error?.issues.map((i) => i.path.join('.')), ['message.channel']);
+  assert.deepEqual(
+    r3.error?.issues.map((i) => i.path.join('.')),
+    ['message.channel'],
+  );
   assert.deepEqual(config().quietHours, { start: '22:00', end: '08:00' }, 'quiet hours default to 22:00–08:00');
 });
 
 test('chunks: every member once, one shard per chunk, at most CHUNK_SIZE members', () => {
   fc.assert(
     fc.property(fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9_-]{1,28}$/), { maxLength: 300 }), (openids) => {
-      const chunks = chunksOf('b1', openids.map((openid) => ({ openid })));
+      const chunks = chunksOf(
+        'b1',
+        openids.map((openid) => ({ openid })),
+      );
       const all = chunks.flatMap((c) => c.openids);
       assert.deepEqual([...all].sort(), [...openids].sort());
       for (const c of chunks) {

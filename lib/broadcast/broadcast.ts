@@ -91,11 +91,24 @@ export function heldUntil(b: Pick<BroadcastRecord, 'config' | 'holdUntil'>, time
 /** Service notices must not read like ads: a warning per template field with marketing wording. */
 export function broadcastWarnings(config: BroadcastConfig): ComplianceWarning[] {
   const m = config.message;
-  const template = m.channel === 'template' ? { at: 'message', t: m } : m.channel === 'custom' && m.outsideWindow ? { at: 'message.outsideWindow', t: m.outsideWindow } : undefined;
+  const template =
+    m.channel === 'template'
+      ? { at: 'message', t: m }
+      : m.channel === 'custom' && m.outsideWindow
+        ? { at: 'message.outsideWindow', t: m.outsideWindow }
+        : undefined;
   if (!template) return [];
   return Object.entries(template.t.data).flatMap(([key, { value }]) => {
     const hit = marketingWordIn(value);
-    return hit ? [{ rule: NO_MARKETING_RULE, path: `${template.at}.data.${key}`, message: `"${hit}" reads like marketing; template notices are for service content (an order, points, a coupon about to expire). Use a mass send for promotions.` }] : [];
+    return hit
+      ? [
+          {
+            rule: NO_MARKETING_RULE,
+            path: `${template.at}.data.${key}`,
+            message: `"${hit}" reads like marketing; template notices are for service content (an order, points, a coupon about to expire). Use a mass send for promotions.`,
+          },
+        ]
+      : [];
   });
 }
 
@@ -106,7 +119,6 @@ export interface PlanContext {
   timeZone: string;
   massMonthlyQuota: number;
 }
-
 
 /**
  * What one member gets from one broadcast, from their profile and the touches of this month and the

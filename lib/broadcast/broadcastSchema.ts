@@ -4,9 +4,15 @@ import { segmentSchema } from '../segments/segment';
 
 /** Template data as operators write it: `{ "thing1": "…" }` or WeChat's `{ "thing1": { "value": "…" } }`. */
 const templateData = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a template keyword like thing1 or time2'), z.union([z.string().max(200), z.object({ value: z.string().max(200), color: z.string().max(32).optional() })]))
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, 'a template keyword like thing1 or time2'),
+    z.union([z.string().max(200), z.object({ value: z.string().max(200), color: z.string().max(32).optional() })]),
+  )
   .refine((d) => Object.keys(d).length > 0, 'give at least one template field')
-  .transform((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'string' ? { value: v } : v])) as Record<string, { value: string; color?: string }>);
+  .transform(
+    (d) =>
+      Object.fromEntries(Object.entries(d).map(([k, v]) => [k, typeof v === 'string' ? { value: v } : v])) as Record<string, { value: string; color?: string }>,
+  );
 
 export const templateNoticeSchema = z.object({
   templateId: z.string().min(1).max(64),
@@ -56,7 +62,10 @@ export const broadcastSchema = z.object({
   /** Held until `end` when due inside them; null sends at any hour. */
   quietHours: quietHoursSchema.nullable().default(DEFAULT_QUIET_HOURS),
   /** At most `max` broadcasts per member in any `days` days (this one included). */
-  frequencyCap: z.object({ max: z.number().int().min(1).max(50), days: z.number().int().min(1).max(28) }).nullable().default(null),
+  frequencyCap: z
+    .object({ max: z.number().int().min(1).max(50), days: z.number().int().min(1).max(28) })
+    .nullable()
+    .default(null),
 });
 export type BroadcastInput = z.input<typeof broadcastSchema>;
 export type BroadcastConfig = z.infer<typeof broadcastSchema>;

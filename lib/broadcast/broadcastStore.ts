@@ -23,7 +23,15 @@ export function dynamoBroadcastStore(table: Table): BroadcastStore {
       return out.Item ? decodeBroadcast(out.Item) : undefined;
     },
     async list(limit) {
-      const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PK }, ScanIndexForward: false, Limit: limit }));
+      const out = await table.doc.send(
+        new QueryCommand({
+          TableName: table.name,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PK },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      );
       return (out.Items ?? []).map(decodeBroadcast);
     },
     async due(nowIso, limit) {

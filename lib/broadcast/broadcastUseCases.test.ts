@@ -82,5 +82,8 @@ test('cancelling: once is enough, a finished broadcast cannot be, a concurrent c
   assert.ok(sent.ok);
   const b = finished.broadcasts.byId.get(sent.value.id)!;
   finished.broadcasts.byId.set(b.id, { ...b, state: 'expanded', expansion: { queued: 1, chunks: 1, finishedAt: b.createdAt } });
-  assert.deepEqual(await cancelBroadcast(finished, b.id), { ok: false, error: { kind: 'conflict', message: 'the broadcast has gone out to everyone; nothing is left to cancel', details: { status: 'done' } } });
+  assert.deepEqual(await cancelBroadcast(finished, b.id), {
+    ok: false,
+    error: { kind: 'conflict', message: 'the broadcast has gone out to everyone; nothing is left to cancel', details: { status: 'done' } },
+  });
 });

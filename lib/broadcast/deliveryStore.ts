@@ -39,13 +39,25 @@ export interface DeliveryStore {
    * Claims members for sending: only those with no record, a `retry` record, or a claim older than
    * the lease. Returns the openids claimed; the others are someone else's now.
    */
-  claim(chunk: ChunkRef, openids: readonly { openid: string; channel: SendChannel; attempts: number }[], token: string, nowMs: number, leaseMs: number, month: string): Promise<string[]>;
+  claim(
+    chunk: ChunkRef,
+    openids: readonly { openid: string; channel: SendChannel; attempts: number }[],
+    token: string,
+    nowMs: number,
+    leaseMs: number,
+    month: string,
+  ): Promise<string[]>;
   /**
    * Writes the outcomes (which are also the member's touches) and the counters in one transaction,
    * so a crash leaves either all of them or none. An outcome whose member was settled or claimed by
    * another worker meanwhile is dropped, so nothing counts twice.
    */
-  finish(chunk: ChunkRef, outcomes: readonly Outcome[], token: string, ctx: { nowMs: number; leaseMs: number; month: string; massMsgid?: string }): Promise<void>;
+  finish(
+    chunk: ChunkRef,
+    outcomes: readonly Outcome[],
+    token: string,
+    ctx: { nowMs: number; leaseMs: number; month: string; massMsgid?: string },
+  ): Promise<void>;
   /** 43004 / 40003: remember it on the member so nothing is sent to them again. */
   flagMember(openid: string, flag: 'unsubscribed' | 'invalid-openid', nowMs: number): Promise<void>;
   /**
@@ -53,7 +65,10 @@ export interface DeliveryStore {
    * found through the touches of the member it went to (`months`: this local month and the last).
    * A report about a send not settled yet is `parked` and counted by the settle (`finish`).
    */
-  recordJobFinished(report: { msgid: string; openid: string; months: readonly string[]; ok: number; failed: number; status: string }, nowMs: number): Promise<'counted' | 'parked' | 'already'>;
+  recordJobFinished(
+    report: { msgid: string; openid: string; months: readonly string[]; ok: number; failed: number; status: string },
+    nowMs: number,
+  ): Promise<'counted' | 'parked' | 'already'>;
   /** The counters summed over the shards. */
   counters(broadcastId: string): Promise<Record<string, number>>;
 }

@@ -55,7 +55,13 @@ export async function dispatchBroadcasts(ports: DispatchPorts, budgetMs: number)
     let b: BroadcastRecord | undefined = due;
     const quietEnd = quietHoursEnd(b.config.quietHours, ports.timeZone, now);
     if (quietEnd) {
-      if ((await ports.broadcasts.save({ ...b, dueAt: new Date(quietEnd).toISOString(), version: b.version + 1, updatedAt: new Date(now).toISOString() }, b.version)) === 'saved') report.held.push(b.id);
+      if (
+        (await ports.broadcasts.save(
+          { ...b, dueAt: new Date(quietEnd).toISOString(), version: b.version + 1, updatedAt: new Date(now).toISOString() },
+          b.version,
+        )) === 'saved'
+      )
+        report.held.push(b.id);
       continue;
     }
     report.queued[b.id] = 0;

@@ -69,7 +69,8 @@ function readMember(items: (RawItem | undefined)[], attribute: string): { record
     if (!item) continue;
     for (const { broadcastId, attribute: name, record: r } of deliveryRecordsOf(item)) {
       if (name === attribute && (!record || (isFinal(r) && !isFinal(record)))) record = r;
-      if (r.state === 'sent') touches.push({ at: r.at, id: broadcastId, ...(r.channel === 'mass' ? { mass: true } : {}), ...(r.msgid ? { msgid: r.msgid } : {}) });
+      if (r.state === 'sent')
+        touches.push({ at: r.at, id: broadcastId, ...(r.channel === 'mass' ? { mass: true } : {}), ...(r.msgid ? { msgid: r.msgid } : {}) });
     }
   }
   return { record, touches };
@@ -109,7 +110,14 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
     let target: { broadcastId: string; shard: number } | undefined;
     if (mass) {
       target = decodeMassMessage(mass);
-      mark = { Update: { Key: msgKey(msgid), UpdateExpression: 'SET delivered = :s, deliveredAt = :at', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)', ExpressionAttributeValues: { ':s': report.status, ':at': at } } };
+      mark = {
+        Update: {
+          Key: msgKey(msgid),
+          UpdateExpression: 'SET delivered = :s, deliveredAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(delivered)',
+          ExpressionAttributeValues: { ':s': report.status, ':at': at },
+        },
+      };
     } else {
       for (const m of report.months) {
         const item = itemAt(found, touchKey(openid, m));
@@ -131,7 +139,12 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
     if (!target || !mark) return 'unknown-msgid';
     const written = await transactWrite(table, {
       mark,
-      count: { Update: { Key: broadcastCounterKey(target.broadcastId, target.shard), ...updateExpression({ add: { delivered: report.ok, deliveryFailed: report.failed } }) } },
+      count: {
+        Update: {
+          Key: broadcastCounterKey(target.broadcastId, target.shard),
+          ...updateExpression({ add: { delivered: report.ok, deliveryFailed: report.failed } }),
+        },
+      },
     });
     if (written.status === 'written') return 'counted';
     if (written.failed.has('mark')) return 'already';
@@ -141,7 +154,10 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
   /** Counts the reports that came before this settle (WeChat can be faster than the worker). */
   async function countEarlyReports(sends: readonly { msgid: string; openid?: string }[], nowMs: number): Promise<void> {
     if (sends.length === 0) return;
-    const found = await batchGet(table, sends.map((s) => earlyReportKey(s.msgid, s.openid)));
+    const found = await batchGet(
+      table,
+      sends.map((s) => earlyReportKey(s.msgid, s.openid)),
+    );
     for (const item of found.values()) await countReport(decodeEarlyReport(item), nowMs);
   }
 
@@ -154,7 +170,10 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
       for (const o of openids) {
         const profile = itemAt(found, memberKey(o));
         if (profile) facts.members.set(o, decodeMember(profile));
-        const { record, touches } = readMember(months.map((m) => itemAt(found, touchKey(o, m))), attribute);
+        const { record, touches } = readMember(
+          months.map((m) => itemAt(found, touchKey(o, m))),
+          attribute,
+        );
         if (record) facts.records.set(o, record);
         facts.touches.set(o, touches);
       }
@@ -175,7 +194,13 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
                 UpdateExpression: 'SET #r = :claim, expiresAt = :exp',
                 ConditionExpression: CLAIMABLE,
                 ExpressionAttributeNames: names(attribute),
-                ExpressionAttributeValues: { ':claim': { state: 'claimed', token, claimedAt: nowMs, attempts: w.attempts, channel: w.channel }, ':exp': expires, ':retry': 'retry', ':claimed': 'claimed', ':cutoff': nowMs - leaseMs },
+                ExpressionAttributeValues: {
+                  ':claim': { state: 'claimed', token, claimedAt: nowMs, attempts: w.attempts, channel: w.channel },
+                  ':exp': expires,
+                  ':retry': 'retry',
+                  ':claimed': 'claimed',
+                  ':cutoff': nowMs - leaseMs,
+                },
               }),
             );
             return w.openid;
@@ -196,7 +221,9 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
         const kept = outcomes.map((o, i) => ({ o, i })).filter(({ i }) => !skip.has(memberWrite(i)));
         const writes: Record<string, TxWrite | undefined> = {};
         for (const { o, i } of kept) {
-          const values = o.claimed ? { ':claimed': 'claimed', ':token': token } : { ':retry': 'retry', ':claimed': 'claimed', ':cutoff': ctx.nowMs - ctx.leaseMs };
+          const values = o.claimed
+            ? { ':claimed': 'claimed', ':token': token }
+            : { ':retry': 'retry', ':claimed': 'claimed', ':cutoff': ctx.nowMs - ctx.leaseMs };
           writes[memberWrite(i)] = {
             Update: {
               Key: touchKey(o.openid, ctx.month),
@@ -212,7 +239,8 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
           const name = counterName(o);
           if (name) counts[name] = (counts[name] ?? 0) + 1;
         }
-        if (Object.keys(counts).length > 0) writes.counters = { Update: { Key: broadcastCounterKey(chunk.broadcastId, chunk.shard), ...updateExpression({ add: counts }) } };
+        if (Object.keys(counts).length > 0)
+          writes.counters = { Update: { Key: broadcastCounterKey(chunk.broadcastId, chunk.shard), ...updateExpression({ add: counts }) } };
         if (ctx.massMsgid && kept.some(({ o }) => o.state === 'sent' && o.channel === 'mass')) {
           writes.mass = { Put: { Item: { ...msgKey(ctx.massMsgid), broadcastId: chunk.broadcastId, shard: chunk.shard, expiresAt: expires + MSG_TTL_S } } };
         }
@@ -224,10 +252,19 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
 
     async flagMember(openid, flag, nowMs) {
       const at = new Date(nowMs).toISOString();
-      const update = flag === 'unsubscribed' ? 'SET subscribed = :f, unsubscribedAt = if_not_exists(unsubscribedAt, :at)' : 'SET openidFlagged = :t, openidFlaggedAt = :at';
+      const update =
+        flag === 'unsubscribed' ? 'SET subscribed = :f, unsubscribedAt = if_not_exists(unsubscribedAt, :at)' : 'SET openidFlagged = :t, openidFlaggedAt = :at';
       const values = flag === 'unsubscribed' ? { ':f': false, ':at': at } : { ':t': true, ':at': at };
       try {
-        await table.doc.send(new UpdateCommand({ TableName: T, Key: memberKey(openid), UpdateExpression: update, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: values }));
+        await table.doc.send(
+          new UpdateCommand({
+            TableName: T,
+            Key: memberKey(openid),
+            UpdateExpression: update,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: values,
+          }),
+        );
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }
@@ -242,7 +279,17 @@ export function dynamoDeliveryStore(table: Table): DeliveryStore {
         // Only a template notice's report is about its follower (a mass report's sender is not a member of ours to keep).
         const aboutFollower = report.months.length > 0;
         const parked = aboutFollower ? report : { ...report, openid: '' };
-        await table.doc.send(new PutCommand({ TableName: T, Item: { ...earlyReportKey(report.msgid, aboutFollower ? report.openid : undefined), report: parked, expiresAt: Math.floor(nowMs / 1000) + EARLY_TTL_S }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        await table.doc.send(
+          new PutCommand({
+            TableName: T,
+            Item: {
+              ...earlyReportKey(report.msgid, aboutFollower ? report.openid : undefined),
+              report: parked,
+              expiresAt: Math.floor(nowMs / 1000) + EARLY_TTL_S,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
       } catch (err) {
         if (!isConditionFailure(err)) throw err;
       }

@@ -24,23 +24,33 @@ const msgIdOf = (m: EventMessage) => {
  * Each report counts once into the broadcast's `delivered` / `deliveryFailed`; reports about sends
  * that were not broadcasts (a prize notice) are ignored.
  */
-export function jobReportHandlers(deliveries: Pick<DeliveryStore, 'recordJobFinished'>, timeZone: string): ReadonlyMap<string, (m: EventMessage, nowMs: number) => Promise<void>> {
+export function jobReportHandlers(
+  deliveries: Pick<DeliveryStore, 'recordJobFinished'>,
+  timeZone: string,
+): ReadonlyMap<string, (m: EventMessage, nowMs: number) => Promise<void>> {
   return new Map([
     [
       'TEMPLATESENDJOBFINISH',
       async (m: EventMessage, nowMs: number) => {
         const msgid = msgIdOf(m);
         const status = field(m, 'Status') ?? '';
-        if (msgid) await deliveries.recordJobFinished({ msgid, openid: m.openid, months: monthsAround(nowMs, timeZone), ok: status === 'success' ? 1 : 0, failed: status === 'success' ? 0 : 1, status }, nowMs);
+        if (msgid)
+          await deliveries.recordJobFinished(
+            { msgid, openid: m.openid, months: monthsAround(nowMs, timeZone), ok: status === 'success' ? 1 : 0, failed: status === 'success' ? 0 : 1, status },
+            nowMs,
+          );
       },
     ],
     [
       'MASSSENDJOBFINISH',
       async (m: EventMessage, nowMs: number) => {
         const msgid = msgIdOf(m);
-        if (msgid) await deliveries.recordJobFinished({ msgid, openid: m.openid, months: [], ok: count(m, 'SentCount'), failed: count(m, 'ErrorCount'), status: field(m, 'Status') ?? '' }, nowMs);
+        if (msgid)
+          await deliveries.recordJobFinished(
+            { msgid, openid: m.openid, months: [], ok: count(m, 'SentCount'), failed: count(m, 'ErrorCount'), status: field(m, 'Status') ?? '' },
+            nowMs,
+          );
       },
     ],
   ]);
 }
-

@@ -11,7 +11,13 @@ export interface PreviewPorts {
   clock: Clock;
 }
 
-export type PreviewResult = { openid: string; channel?: 'custom' | 'template' | 'mass'; result: 'sent' | 'skipped' | 'failed'; reason?: string; errcode?: number };
+export type PreviewResult = {
+  openid: string;
+  channel?: 'custom' | 'template' | 'mass';
+  result: 'sent' | 'skipped' | 'failed';
+  reason?: string;
+  errcode?: number;
+};
 
 /**
  * Sends the broadcast to test openids now, on the channel each would get (window rules apply;
@@ -31,7 +37,11 @@ export async function previewBroadcast(ports: PreviewPorts, b: BroadcastRecord, 
     let r: ApiResult<unknown>;
     if (m.channel === 'mass') {
       channel = 'mass';
-      r = await api.previewMassMessage(m.text !== undefined ? { touser: openid, msgtype: 'text', text: { content: m.text } } : { touser: openid, msgtype: 'mpnews', mpnews: { media_id: m.mediaId! } });
+      r = await api.previewMassMessage(
+        m.text !== undefined
+          ? { touser: openid, msgtype: 'text', text: { content: m.text } }
+          : { touser: openid, msgtype: 'mpnews', mpnews: { media_id: m.mediaId! } },
+      );
     } else if (m.channel === 'custom' && member && isInsideServiceWindow(member, ports.clock.now())) {
       channel = 'custom';
       r = await api.sendCustomMessage({ touser: openid, msgtype: 'text', text: { content: m.text } });
@@ -44,7 +54,11 @@ export async function previewBroadcast(ports: PreviewPorts, b: BroadcastRecord, 
       channel = 'template';
       r = await api.sendTemplateMessage({ touser: openid, template_id: notice.templateId, data: notice.data, url: notice.url });
     }
-    results.push(r.ok ? { openid, channel, result: 'sent' } : { openid, channel, result: 'failed', errcode: r.error.errcode, reason: r.error.errmsg.replace(/ rid: .*$/, '') });
+    results.push(
+      r.ok
+        ? { openid, channel, result: 'sent' }
+        : { openid, channel, result: 'failed', errcode: r.error.errcode, reason: r.error.errmsg.replace(/ rid: .*$/, '') },
+    );
   }
   return results;
 }

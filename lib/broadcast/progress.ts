@@ -20,7 +20,11 @@ export interface BroadcastProgress {
 }
 
 function byPrefix(counters: Record<string, number>, prefix: string): Record<string, number> {
-  return Object.fromEntries(Object.entries(counters).filter(([k, v]) => k.startsWith(prefix) && v > 0).map(([k, v]) => [k.slice(prefix.length), v]));
+  return Object.fromEntries(
+    Object.entries(counters)
+      .filter(([k, v]) => k.startsWith(prefix) && v > 0)
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
 }
 
 const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);

@@ -13,7 +13,11 @@ export async function getBroadcast(ports: Pick<BroadcastAdminPorts, 'broadcasts'
 }
 
 /** Sends a stored broadcast to test openids now (lib/broadcast/previewBroadcast.ts). */
-export async function previewStoredBroadcast(ports: BroadcastAdminPorts, id: string, openids: readonly string[]): Promise<Result<{ results: PreviewResult[] }>> {
+export async function previewStoredBroadcast(
+  ports: BroadcastAdminPorts,
+  id: string,
+  openids: readonly string[],
+): Promise<Result<{ results: PreviewResult[] }>> {
   const b = await ports.broadcasts.get(id);
   if (!b) return notFound(`broadcast ${id} not found`);
   return ok({ results: await previewBroadcast(ports, b, openids) });

@@ -8,11 +8,17 @@ import type { BroadcastConfig } from './broadcastSchema';
 const newId = (nowMs: number) => `b${nowMs.toString(36)}${randomBytes(3).toString('hex')}`;
 
 /** A new broadcast, due at its `sendAt` in the account's time zone ("now", or at most a minute ago, sends at once). */
-export async function scheduleBroadcast(ports: Pick<BroadcastAdminPorts, 'broadcasts' | 'deliveries' | 'clock' | 'timeZone'>, config: BroadcastConfig): Promise<Result<BroadcastView>> {
+export async function scheduleBroadcast(
+  ports: Pick<BroadcastAdminPorts, 'broadcasts' | 'deliveries' | 'clock' | 'timeZone'>,
+  config: BroadcastConfig,
+): Promise<Result<BroadcastView>> {
   const at = ports.clock.now();
   const sendAt = sendAtInstant(config.sendAt, ports.timeZone, at);
   if (!Number.isFinite(sendAt)) return invalidField('sendAt', 'not a valid date');
-  if (sendAt < at - 60_000) return invalid(`sendAt: ${config.sendAt} is in the past (account time zone ${ports.timeZone}); use "now" to send at once`, { issues: [{ path: 'sendAt', message: 'in the past' }] });
+  if (sendAt < at - 60_000)
+    return invalid(`sendAt: ${config.sendAt} is in the past (account time zone ${ports.timeZone}); use "now" to send at once`, {
+      issues: [{ path: 'sendAt', message: 'in the past' }],
+    });
   const iso = new Date(Math.max(sendAt, at)).toISOString();
   const b: BroadcastRecord = {
     id: newId(at),

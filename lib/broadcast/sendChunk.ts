@@ -78,7 +78,11 @@ export async function sendChunk(ports: SendPorts, chunk: Chunk): Promise<ChunkRe
       settled.push({ openid, claimed: false, state: 'skipped', reason: 'outcome-unknown' });
       continue;
     }
-    const plan = planDelivery(b, facts.members.get(openid), facts.touches.get(openid) ?? [], { nowMs: now, timeZone: ports.timeZone, massMonthlyQuota: policy.massMonthlyQuota });
+    const plan = planDelivery(b, facts.members.get(openid), facts.touches.get(openid) ?? [], {
+      nowMs: now,
+      timeZone: ports.timeZone,
+      massMonthlyQuota: policy.massMonthlyQuota,
+    });
     const attempts = (record && 'attempts' in record ? record.attempts : 0) + 1;
     if ('skip' in plan) settled.push({ openid, claimed: false, state: 'skipped', reason: plan.skip });
     else wanted.push({ openid, channel: plan.channel, attempts });
@@ -95,7 +99,8 @@ export async function sendChunk(ports: SendPorts, chunk: Chunk): Promise<ChunkRe
   const outcomes = [...settled, ...sent.outcomes];
   await ports.deliveries.finish(chunk, outcomes, token, { nowMs: ports.clock.now(), leaseMs, month, massMsgid: sent.massMsgid });
   for (const o of outcomes) {
-    if (o.state === 'skipped' && o.reason === 'unsubscribed' && facts.members.get(o.openid)?.subscribed) await ports.deliveries.flagMember(o.openid, 'unsubscribed', now);
+    if (o.state === 'skipped' && o.reason === 'unsubscribed' && facts.members.get(o.openid)?.subscribed)
+      await ports.deliveries.flagMember(o.openid, 'unsubscribed', now);
     if (o.state === 'failed' && o.errcode === 40003) await ports.deliveries.flagMember(o.openid, 'invalid-openid', now);
   }
   if (sent.quotaStop) return { kind: 'hold', untilMs: await holdForQuota(ports, b.id) };
@@ -108,7 +113,10 @@ async function holdForQuota(ports: SendPorts, id: string): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const b = await ports.broadcasts.get(id);
     if (!b || (b.holdUntil && Date.parse(b.holdUntil) >= until)) break;
-    const saved = await ports.broadcasts.save({ ...b, holdUntil: new Date(until).toISOString(), version: b.version + 1, updatedAt: new Date(ports.clock.now()).toISOString() }, b.version);
+    const saved = await ports.broadcasts.save(
+      { ...b, holdUntil: new Date(until).toISOString(), version: b.version + 1, updatedAt: new Date(ports.clock.now()).toISOString() },
+      b.version,
+    );
     if (saved === 'saved') break;
   }
   return until;
@@ -208,9 +216,16 @@ async function sendOne(ports: SendPorts, b: BroadcastRecord, c: Claimed): Promis
   return sendTemplate(ports, b, c, notice);
 }
 
-async function sendTemplate(ports: SendPorts, b: BroadcastRecord, c: Claimed, t: { templateId: string; data: Record<string, { value: string; color?: string }>; url?: string }): Promise<Outcome> {
+async function sendTemplate(
+  ports: SendPorts,
+  b: BroadcastRecord,
+  c: Claimed,
+  t: { templateId: string; data: Record<string, { value: string; color?: string }>; url?: string },
+): Promise<Outcome> {
   const clientMsgId = idempotencyKey(b.id, c.openid);
-  const r = await withRetries(ports, true, () => ports.api.sendTemplateMessage({ touser: c.openid, template_id: t.templateId, data: t.data, url: t.url, client_msg_id: clientMsgId }));
+  const r = await withRetries(ports, true, () =>
+    ports.api.sendTemplateMessage({ touser: c.openid, template_id: t.templateId, data: t.data, url: t.url, client_msg_id: clientMsgId }),
+  );
   return settle(c, r, 'template');
 }
 
@@ -221,7 +236,8 @@ async function sendMass(ports: SendPorts, b: BroadcastRecord, chunk: Chunk, memb
   // WeChat wants at least two openids per list; a list of one names its follower twice.
   const touser = ids.length === 1 ? [ids[0]!, ids[0]!] : ids;
   const clientmsgid = idempotencyKey(b.id, String(chunk.shard), ...ids);
-  const content = m.text !== undefined ? { msgtype: 'text' as const, text: { content: m.text } } : { msgtype: 'mpnews' as const, mpnews: { media_id: m.mediaId! } };
+  const content =
+    m.text !== undefined ? { msgtype: 'text' as const, text: { content: m.text } } : { msgtype: 'mpnews' as const, mpnews: { media_id: m.mediaId! } };
   const r = await withRetries(ports, true, () => ports.api.sendMassMessage({ touser, clientmsgid, send_ignore_reprint: 0, ...content }));
   if (r.ok) return { outcomes: members.map((c) => ({ openid: c.openid, claimed: !!c.claimed, state: 'sent', channel: 'mass' })), msgid: r.value.msgid };
   return { outcomes: members.map((c) => settleError(c, r.error, 'mass')) };

@@ -23,7 +23,8 @@ export async function workChunk(chunk: Chunk, { ports, queue }: ChunkWorkerPorts
   // works the same under serverless-offline-sqs, which deletes a batch whatever it reports.
   if (result.kind === 'retry') {
     const retries = chunk.retries ?? 0;
-    if (retries >= MAX_RETRIES) log.error('send chunk gave up; its members stay unsettled', { broadcastId: chunk.broadcastId, shard: chunk.shard, openids: chunk.openids.length });
+    if (retries >= MAX_RETRIES)
+      log.error('send chunk gave up; its members stay unsettled', { broadcastId: chunk.broadcastId, shard: chunk.shard, openids: chunk.openids.length });
     else await queue.send([{ ...chunk, retries: retries + 1 }], { delaySeconds: retryDelaySeconds(retries) });
   }
   if (result.kind === 'hold') await queue.send([chunk], { delaySeconds: Math.min(900, (result.untilMs - ports.clock.now()) / 1000) });

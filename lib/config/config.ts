@@ -134,7 +134,8 @@ export function messageModeOf(env: NodeJS.ProcessEnv): MessageMode {
   const hasKey = !!env.WECHAT_ENCODING_AES_KEY?.trim();
   const given = env.WECHAT_MESSAGE_MODE?.trim();
   if (!given) return hasKey ? 'safe' : 'plain';
-  if (!(MESSAGE_MODES as readonly string[]).includes(given)) throw new Error(`configuration: WECHAT_MESSAGE_MODE must be plain, compat or safe, not ${JSON.stringify(given)}`);
+  if (!(MESSAGE_MODES as readonly string[]).includes(given))
+    throw new Error(`configuration: WECHAT_MESSAGE_MODE must be plain, compat or safe, not ${JSON.stringify(given)}`);
   if (given !== 'plain' && !hasKey) throw new Error(`configuration: WECHAT_MESSAGE_MODE=${given} needs WECHAT_ENCODING_AES_KEY`);
   return given as MessageMode;
 }

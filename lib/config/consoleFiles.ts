@@ -7,5 +7,7 @@ import { join } from 'node:path';
  * working directory.
  */
 export function consoleDistCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
-  return [env.CONSOLE_DIST_DIR, env.LAMBDA_TASK_ROOT && join(env.LAMBDA_TASK_ROOT, 'console', 'dist'), join(process.cwd(), 'console', 'dist')].filter((d): d is string => !!d);
+  return [env.CONSOLE_DIST_DIR, env.LAMBDA_TASK_ROOT && join(env.LAMBDA_TASK_ROOT, 'console', 'dist'), join(process.cwd(), 'console', 'dist')].filter(
+    (d): d is string => !!d,
+  );
 }

@@ -16,7 +16,11 @@ export interface CallbackPorts {
  * answer, sealed in the push's mode, all by `deadline` (handlers/wechat.ts; the benchmark runs it
  * with in-memory ports).
  */
-export async function answerPush(event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded' | 'queryStringParameters'>, { secrets, ports, replays }: CallbackPorts, deadline: Deadline): Promise<HttpResult> {
+export async function answerPush(
+  event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded' | 'queryStringParameters'>,
+  { secrets, ports, replays }: CallbackPorts,
+  deadline: Deadline,
+): Promise<HttpResult> {
   if (bodyBytes(event) > DEFAULT_LIMITS.maxBodyBytes) return json(413, { error: `body larger than ${DEFAULT_LIMITS.maxBodyBytes} bytes` });
   const opened = openPush(event.queryStringParameters ?? {}, bodyText(event), secrets, ports.clock.now());
   if (!opened.ok) return json(opened.status, { error: opened.error });

@@ -59,17 +59,19 @@ export function dynamoDedupStore(table: Table): DedupStore {
     },
 
     async release(k) {
-      await table.doc.send(
-        new DeleteCommand({
-          TableName: table.name,
-          Key: key(k),
-          ConditionExpression: '#state = :pending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
-        }),
-      ).catch((err) => {
-        if (!isConditionFailure(err)) throw err;
-      });
+      await table.doc
+        .send(
+          new DeleteCommand({
+            TableName: table.name,
+            Key: key(k),
+            ConditionExpression: '#state = :pending',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          }),
+        )
+        .catch((err) => {
+          if (!isConditionFailure(err)) throw err;
+        });
     },
 
     async read(k) {

@@ -79,12 +79,16 @@ export async function respondToFollower(message: InboundMessage, ports: Conversa
     // Every effect is keyed (on this push's dedup key, the day, the round), so giving the claim back
     // is safe even when a write landed without its answer: a WeChat retry runs the push again and
     // finds what was done.
-    await within(deadline, () => ports.dedup.release(key)).catch((e: unknown) => log.warn('dedup claim not released; it lapses with its lease', { key, ...describeError(e) }));
+    await within(deadline, () => ports.dedup.release(key)).catch((e: unknown) =>
+      log.warn('dedup claim not released; it lapses with its lease', { key, ...describeError(e) }),
+    );
     return apologise(message, ports, 'answering the push', err);
   }
   // The follower gets the real answer even if it cannot be stored; a retry then waits, and after the
   // claim's lease runs the push again (nothing doubles).
-  await within(deadline, () => ports.dedup.complete(key, xml, ports.clock.now())).catch((err: unknown) => log.warn('reply not stored for retries', { key, ...describeError(err) }));
+  await within(deadline, () => ports.dedup.complete(key, xml, ports.clock.now())).catch((err: unknown) =>
+    log.warn('reply not stored for retries', { key, ...describeError(err) }),
+  );
   return { xml, replayed: false };
 }
 
@@ -130,7 +134,10 @@ function followerSeesReply(message: InboundMessage): boolean {
 function apologise(message: InboundMessage, ports: ConversationPorts, what: string, err: unknown): FollowerAnswer {
   const late = isDeadlineExceeded(err);
   // Almost always storage (a throttle, a timeout, an unreachable table); the error says which.
-  log.warn(late ? `callback deadline reached while ${what}; answered with an apology` : `callback failed while ${what}; answered with an apology`, { openid: message.openid, ...describeError(err) });
+  log.warn(late ? `callback deadline reached while ${what}; answered with an apology` : `callback failed while ${what}; answered with an apology`, {
+    openid: message.openid,
+    ...describeError(err),
+  });
   const xml = followerSeesReply(message) ? buildReplyXml(SORRY_REPLY, message.openid, message.toUser, ports.clock.now()) : 'success';
   return { xml, replayed: false, degraded: late ? 'deadline' : 'failed' };
 }

@@ -8,7 +8,10 @@ import { couponsOfMember, issueCouponToMember, redeemCouponCode } from './member
 
 const issueSchema = z.object({
   templateId: z.string().min(1).max(64),
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)').optional(),
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)')
+    .optional(),
 });
 export const couponListSchema = z.object({ status: z.enum(['valid', 'all']).default('valid') });
 export const redeemSchema = z.object({ by: z.string().trim().min(1).max(64).optional() }).default({});
@@ -16,9 +19,17 @@ export const redeemSchema = z.object({ by: z.string().trim().min(1).max(64).opti
 export function couponRoutes(ports: CouponPorts): Route[] {
   return [
     { method: 'GET', path: '/admin/coupon-templates', run: async () => okResponse(await listTemplates(ports)) },
-    { method: 'POST', path: '/admin/coupon-templates', run: (req) => withBody(templateCreateSchema, req.body, async (input) => respond(await createTemplate(ports, input), createdResponse)) },
+    {
+      method: 'POST',
+      path: '/admin/coupon-templates',
+      run: (req) => withBody(templateCreateSchema, req.body, async (input) => respond(await createTemplate(ports, input), createdResponse)),
+    },
     { method: 'GET', path: '/admin/coupon-templates/{id}', run: async (req) => respond(await getTemplate(ports, req.params.id!)) },
-    { method: 'PUT', path: '/admin/coupon-templates/{id}', run: (req) => withBody(templateInputSchema, req.body, async (input) => respond(await replaceTemplate(ports, req.params.id!, input))) },
+    {
+      method: 'PUT',
+      path: '/admin/coupon-templates/{id}',
+      run: (req) => withBody(templateInputSchema, req.body, async (input) => respond(await replaceTemplate(ports, req.params.id!, input))),
+    },
     { method: 'DELETE', path: '/admin/coupon-templates/{id}', run: async (req) => respond(await deleteTemplate(ports, req.params.id!), noContentResponse) },
     {
       method: 'POST',
@@ -36,7 +47,8 @@ export function couponRoutes(ports: CouponPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/coupons/{code}/redeem',
-      run: (req) => withBody(redeemSchema, req.body === '' ? undefined : req.body, async ({ by }) => respond(await redeemCouponCode(ports, req.params.code!, by))),
+      run: (req) =>
+        withBody(redeemSchema, req.body === '' ? undefined : req.body, async ({ by }) => respond(await redeemCouponCode(ports, req.params.code!, by))),
     },
   ];
 }

@@ -35,4 +35,3 @@ const templateShape = {
 export const templateInputSchema = z.object({ ...templateShape, id: templateIdSchema.optional() });
 /** Body of `POST /admin/coupon-templates`. */
 export const templateCreateSchema = z.object({ ...templateShape, id: templateIdSchema });
-

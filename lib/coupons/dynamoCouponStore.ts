@@ -2,7 +2,21 @@ import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, putIf, type Table } from '../store/dynamo';
 import { queryAll } from '../store/queryAll';
 import { queryPartition } from '../store/queryPartition';
-import { COUPON_TEMPLATES_PK, couponIssueKey, couponKey, couponTemplateKey, decodeCoupon, decodeCouponTemplate, MEMBER_COUPON_PREFIX, memberCouponKey, memberKey, memberPk, serviceEventIndex, transactWrite, type TxWrite } from '../table';
+import {
+  COUPON_TEMPLATES_PK,
+  couponIssueKey,
+  couponKey,
+  couponTemplateKey,
+  decodeCoupon,
+  decodeCouponTemplate,
+  MEMBER_COUPON_PREFIX,
+  memberCouponKey,
+  memberKey,
+  memberPk,
+  serviceEventIndex,
+  transactWrite,
+  type TxWrite,
+} from '../table';
 import { couponState, type CouponTemplate } from './coupon';
 import type { CouponStore, CouponTemplateStore } from './couponStore';
 
@@ -58,7 +72,14 @@ export function dynamoCoupons(table: Table): CouponStore {
         coupon: { Put: { Item: { ...couponKey(coupon.code), ...coupon }, ConditionExpression: 'attribute_not_exists(pk)' } },
         // Indexed by expiry, for "coupon expiring tomorrow" notices (lib/reengage).
         memberCopy: { Put: { Item: { ...memberCouponKey(coupon), ...coupon, ...serviceEventIndex('COUPONEXP', coupon.openid, coupon.validUntil) } } },
-        issueKey: idempotencyKey ? { Put: { Item: { ...couponIssueKey(coupon.openid, idempotencyKey), code: coupon.code, at: coupon.issuedAt }, ConditionExpression: 'attribute_not_exists(pk)' } } : undefined,
+        issueKey: idempotencyKey
+          ? {
+              Put: {
+                Item: { ...couponIssueKey(coupon.openid, idempotencyKey), code: coupon.code, at: coupon.issuedAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            }
+          : undefined,
       });
       if (written.status === 'written') return { status: 'issued' };
       if (written.failed.has('member')) return { status: 'no-member' };
@@ -86,12 +107,22 @@ export function dynamoCoupons(table: Table): CouponStore {
           ExpressionAttributeNames: { '#status': 'status' },
         };
         const values = { ':redeemed': 'redeemed', ':now': now, ...(by ? { ':by': by } : {}) };
-        const memberCopyUpdate: TxWrite | undefined = memberCopy ? { Update: { Key: memberCouponKey(coupon), ...set, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: values } } : undefined;
+        const memberCopyUpdate: TxWrite | undefined = memberCopy
+          ? { Update: { Key: memberCouponKey(coupon), ...set, ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: values } }
+          : undefined;
         const written = await transactWrite(table, {
-          coupon: { Update: { Key: couponKey(code), ...set, ConditionExpression: '#status = :issued AND validFrom <= :now AND validUntil >= :now', ExpressionAttributeValues: { ...values, ':issued': 'issued' } } },
+          coupon: {
+            Update: {
+              Key: couponKey(code),
+              ...set,
+              ConditionExpression: '#status = :issued AND validFrom <= :now AND validUntil >= :now',
+              ExpressionAttributeValues: { ...values, ':issued': 'issued' },
+            },
+          },
           memberCopy: memberCopyUpdate,
         });
-        if (written.status === 'written') return { status: 'redeemed', coupon: { ...coupon, status: 'redeemed', redeemedAt: now, ...(by ? { redeemedBy: by } : {}) } };
+        if (written.status === 'written')
+          return { status: 'redeemed', coupon: { ...coupon, status: 'redeemed', redeemedAt: now, ...(by ? { redeemedBy: by } : {}) } };
         if (memberCopy && !written.failed.has('coupon') && written.failed.has('memberCopy')) {
           memberCopy = false;
           continue;

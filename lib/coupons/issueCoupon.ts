@@ -91,5 +91,7 @@ export async function couponsOf(ports: Pick<CouponPorts, 'coupons'>, openid: str
  * that has not started yet is included, with state `not-yet-valid`). Soonest to expire first.
  */
 export async function validCouponsOf(ports: Pick<CouponPorts, 'coupons'>, openid: string, nowMs: number): Promise<(Coupon & { state: CouponState })[]> {
-  return (await couponsOf(ports, openid, nowMs)).filter((c) => isUnspent(c, nowMs)).sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.code.localeCompare(b.code));
+  return (await couponsOf(ports, openid, nowMs))
+    .filter((c) => isUnspent(c, nowMs))
+    .sort((a, b) => a.validUntil.localeCompare(b.validUntil) || a.code.localeCompare(b.code));
 }

@@ -4,7 +4,12 @@ import type { Coupon, CouponState } from './coupon';
 import { couponsOf, issueCoupon, redeemCoupon, validCouponsOf, type CouponPorts } from './issueCoupon';
 
 /** One coupon of a template to a member; not new when the idempotency key gave it before. */
-export async function issueCouponToMember(ports: CouponPorts, openid: string, templateId: string, idempotencyKey: string | undefined): Promise<Result<MaybeNew<Coupon>>> {
+export async function issueCouponToMember(
+  ports: CouponPorts,
+  openid: string,
+  templateId: string,
+  idempotencyKey: string | undefined,
+): Promise<Result<MaybeNew<Coupon>>> {
   const r = await issueCoupon(ports, openid, templateId, idempotencyKey);
   switch (r.status) {
     case 'issued':
@@ -35,7 +40,11 @@ export async function redeemCouponCode(ports: CouponPorts, shownCode: string, by
     case 'redeemed':
       return ok(r.coupon);
     case 'already-redeemed':
-      return conflict(`already redeemed at ${r.coupon.redeemedAt}${r.coupon.redeemedBy ? ` by ${r.coupon.redeemedBy}` : ''}`, { reason: 'already-redeemed', redeemedAt: r.coupon.redeemedAt, coupon: r.coupon });
+      return conflict(`already redeemed at ${r.coupon.redeemedAt}${r.coupon.redeemedBy ? ` by ${r.coupon.redeemedBy}` : ''}`, {
+        reason: 'already-redeemed',
+        redeemedAt: r.coupon.redeemedAt,
+        coupon: r.coupon,
+      });
     case 'expired':
       return conflict(`expired at ${r.coupon.validUntil}`, { reason: 'expired', coupon: r.coupon });
     case 'not-yet-valid':

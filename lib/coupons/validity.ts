@@ -20,7 +20,16 @@ const wallFormatters = new Map<string, Intl.DateTimeFormat>();
 function wallFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = wallFormatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
     wallFormatters.set(timeZone, f);
   }
   return f;

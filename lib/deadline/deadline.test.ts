@@ -5,17 +5,27 @@ import { boundByDeadline, retryWithinDeadline } from './sdkClients';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('within: the work\'s result before the deadline; DeadlineExceeded at the deadline, without waiting for the work', async () => {
+test("within: the work's result before the deadline; DeadlineExceeded at the deadline, without waiting for the work", async () => {
   assert.equal(await within(deadlineAfter(1000), async () => 42), 42);
   const started = Date.now();
-  await assert.rejects(within(deadlineAfter(80), () => sleep(2000).then(() => 'late')), DeadlineExceeded);
+  await assert.rejects(
+    within(deadlineAfter(80), () => sleep(2000).then(() => 'late')),
+    DeadlineExceeded,
+  );
   const took = Date.now() - started;
   assert.ok(took >= 70 && took < 1000, `settled at the deadline (${took} ms)`);
-  await assert.rejects(within(deadlineAt(Date.now() - 1), async () => 'never'), DeadlineExceeded, 'a passed deadline runs nothing');
-  await assert.rejects(within(deadlineAfter(1000), async () => Promise.reject(new Error('own failure'))), /own failure/);
+  await assert.rejects(
+    within(deadlineAt(Date.now() - 1), async () => 'never'),
+    DeadlineExceeded,
+    'a passed deadline runs nothing',
+  );
+  await assert.rejects(
+    within(deadlineAfter(1000), async () => Promise.reject(new Error('own failure'))),
+    /own failure/,
+  );
 });
 
-test('the ambient deadline is the innermost within\'s, and none outside it or in outsideDeadline', async () => {
+test("the ambient deadline is the innermost within's, and none outside it or in outsideDeadline", async () => {
   assert.equal(currentDeadline(), undefined);
   const outer = deadlineAfter(5000);
   const inner = outer.less(1000);
@@ -24,7 +34,10 @@ test('the ambient deadline is the innermost within\'s, and none outside it or in
     await within(inner, async () => {
       await sleep(1);
       assert.equal(currentDeadline(), inner, 'kept across awaits');
-      assert.equal(outsideDeadline(() => currentDeadline()), undefined);
+      assert.equal(
+        outsideDeadline(() => currentDeadline()),
+        undefined,
+      );
     });
   });
   assert.equal(inner.atMs, outer.atMs - 1000);
@@ -73,13 +86,19 @@ test('SDK retries never outlive the deadline: none when the backoff and one more
   const first = await s.acquireInitialRetryToken('');
   // A 100 ms backoff and a 150 ms attempt fit in 400 ms, not in 200 ms.
   assert.equal((await within(deadlineAfter(400), () => s.refreshRetryTokenForRetry(first, info('THROTTLING')))).getRetryDelay(), 100);
-  await assert.rejects(within(deadlineAfter(200), () => s.refreshRetryTokenForRetry(first, info('THROTTLING'))), /deadline is too close/);
+  await assert.rejects(
+    within(deadlineAfter(200), () => s.refreshRetryTokenForRetry(first, info('THROTTLING'))),
+    /deadline is too close/,
+  );
   assert.equal((await s.refreshRetryTokenForRetry(first, info('THROTTLING'))).getRetryDelay(), 100, 'outside a deadline, the policy alone');
 });
 
-test('a bounded SDK client sends with the ambient deadline\'s signal and a per-attempt timeout, and leaves calls outside a deadline alone', async () => {
+test("a bounded SDK client sends with the ambient deadline's signal and a per-attempt timeout, and leaves calls outside a deadline alone", async () => {
   const seen: ({ abortSignal?: AbortSignal; requestTimeout?: number } | undefined)[] = [];
-  const client = boundByDeadline({ send: async (_command: never, options?: { abortSignal?: AbortSignal; requestTimeout?: number }) => void seen.push(options) }, { attemptTimeoutMs: 700 });
+  const client = boundByDeadline(
+    { send: async (_command: never, options?: { abortSignal?: AbortSignal; requestTimeout?: number }) => void seen.push(options) },
+    { attemptTimeoutMs: 700 },
+  );
   await client.send(undefined as never);
   const d = deadlineAfter(2000);
   await within(d, () => client.send(undefined as never));
@@ -90,5 +109,5 @@ test('a bounded SDK client sends with the ambient deadline\'s signal and a per-a
   assert.equal(seen[1]!.requestTimeout, 700);
   assert.ok(seen[2]!.requestTimeout! <= 300, 'never past the deadline');
   own.abort();
-  assert.equal(seen[2]!.abortSignal!.aborted, true, 'the caller\'s own signal still aborts');
+  assert.equal(seen[2]!.abortSignal!.aborted, true, "the caller's own signal still aborts");
 });

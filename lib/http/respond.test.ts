@@ -3,10 +3,18 @@ import assert from 'node:assert/strict';
 import { conflict, invalidField, notFound, ok, unavailable, upstream, type Result } from '../result';
 import { createdResponse, noContentResponse, respond } from './respond';
 
-const parse = (r: { statusCode: number; headers?: Record<string, unknown>; body?: string }) => ({ status: r.statusCode, headers: r.headers, body: r.body ? JSON.parse(r.body) : r.body });
+const parse = (r: { statusCode: number; headers?: Record<string, unknown>; body?: string }) => ({
+  status: r.statusCode,
+  headers: r.headers,
+  body: r.body ? JSON.parse(r.body) : r.body,
+});
 
 test('every failure kind has its status; the body is the message plus the details', () => {
-  assert.deepEqual(parse(respond(notFound('rule r1 not found'))), { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' }, body: { error: 'rule r1 not found' } });
+  assert.deepEqual(parse(respond(notFound('rule r1 not found'))), {
+    status: 404,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: { error: 'rule r1 not found' },
+  });
   assert.deepEqual(parse(respond(conflict('too many', { tags: ['a'] }))).body, { error: 'too many', tags: ['a'] });
   assert.equal(respond(conflict('x')).statusCode, 409);
   assert.deepEqual(parse(respond(invalidField('sendAt', 'in the past'))), {

@@ -25,8 +25,14 @@ test('a malformed escape is a 400 naming the parameter, not a thrown URIError', 
 
 test(`a parameter longer than ${MAX_PATH_PARAM_CHARS} characters (after decoding) is a 400 before any use case runs`, () => {
   assert.ok('params' in matchRoute(routes, 'GET', `/admin/members/${'o'.repeat(MAX_PATH_PARAM_CHARS)}`));
-  assert.deepEqual(matchRoute(routes, 'GET', `/admin/members/${'o'.repeat(3000)}`), { status: 400, error: `openid: at most ${MAX_PATH_PARAM_CHARS} characters` });
-  assert.deepEqual(matchRoute(routes, 'POST', `/admin/coupons/${'%E4%B8%AD'.repeat(MAX_PATH_PARAM_CHARS + 1)}/redeem`), { status: 400, error: `code: at most ${MAX_PATH_PARAM_CHARS} characters` });
+  assert.deepEqual(matchRoute(routes, 'GET', `/admin/members/${'o'.repeat(3000)}`), {
+    status: 400,
+    error: `openid: at most ${MAX_PATH_PARAM_CHARS} characters`,
+  });
+  assert.deepEqual(matchRoute(routes, 'POST', `/admin/coupons/${'%E4%B8%AD'.repeat(MAX_PATH_PARAM_CHARS + 1)}/redeem`), {
+    status: 400,
+    error: `code: at most ${MAX_PATH_PARAM_CHARS} characters`,
+  });
   // Short when encoded is not what counts: 128 escapes of 中 are 128 characters, fine.
   assert.ok('params' in matchRoute(routes, 'POST', `/admin/coupons/${'%E4%B8%AD'.repeat(MAX_PATH_PARAM_CHARS)}/redeem`));
 });
@@ -44,7 +50,10 @@ test('a literal segment beats a parameter whatever the order of the routes', () 
   const search = { method: 'GET' as const, path: '/admin/members/search', run: run('search') };
   const job = { method: 'GET' as const, path: '/admin/members/import/{jobId}', run: run('job') };
   const levels = { method: 'GET' as const, path: '/admin/members/{openid}/levels', run: run('levels') };
-  for (const order of [[member, search, job, levels], [levels, job, search, member]]) {
+  for (const order of [
+    [member, search, job, levels],
+    [levels, job, search, member],
+  ]) {
     const compiled = compileRoutes(order);
     const at = (path: string) => {
       const m = matchRoute(compiled, 'GET', path);
@@ -72,9 +81,30 @@ test('a literal route of another method does not hide a parameter route of this 
 
 test('two routes of one method that match the same paths equally are refused when compiled', () => {
   const run = async () => json(200, {});
-  assert.throws(() => compileRoutes([{ method: 'GET', path: '/admin/rules/{id}', run }, { method: 'GET', path: '/admin/rules/{ruleId}', run }]), /ambiguous routes: GET \/admin\/rules\/\{id\} and GET \/admin\/rules\/\{ruleId\}/);
-  assert.throws(() => compileRoutes([{ method: 'POST', path: '/admin/a/{x}/b', run }, { method: 'POST', path: '/admin/a/{y}/b/', run }]), /ambiguous routes/);
-  assert.throws(() => compileRoutes([{ method: 'PUT', path: '/admin/menu', run }, { method: 'PUT', path: '/admin/menu', run }]), /ambiguous routes/);
+  assert.throws(
+    () =>
+      compileRoutes([
+        { method: 'GET', path: '/admin/rules/{id}', run },
+        { method: 'GET', path: '/admin/rules/{ruleId}', run },
+      ]),
+    /ambiguous routes: GET \/admin\/rules\/\{id\} and GET \/admin\/rules\/\{ruleId\}/,
+  );
+  assert.throws(
+    () =>
+      compileRoutes([
+        { method: 'POST', path: '/admin/a/{x}/b', run },
+        { method: 'POST', path: '/admin/a/{y}/b/', run },
+      ]),
+    /ambiguous routes/,
+  );
+  assert.throws(
+    () =>
+      compileRoutes([
+        { method: 'PUT', path: '/admin/menu', run },
+        { method: 'PUT', path: '/admin/menu', run },
+      ]),
+    /ambiguous routes/,
+  );
   // Another method, another literal, or another length is not ambiguous.
   assert.doesNotThrow(() =>
     compileRoutes([

@@ -78,7 +78,8 @@ export const MAX_PATH_PARAM_CHARS = 128;
 
 export type Matched<R extends Route = Route> = { route: CompiledRoute<R>; params: Record<string, string> } | { status: 400 | 404 | 405; error: string };
 
-const matchesPath = (segments: Segment[], parts: string[]) => segments.length === parts.length && segments.every((s, i) => (s === null ? parts[i] !== '' : s === parts[i]));
+const matchesPath = (segments: Segment[], parts: string[]) =>
+  segments.length === parts.length && segments.every((s, i) => (s === null ? parts[i] !== '' : s === parts[i]));
 
 export function matchRoute<R extends Route>(routes: CompiledRoute<R>[], method: string, path: string): Matched<R> {
   if (!path.startsWith('/')) return { status: 404, error: 'no such endpoint' };

@@ -31,7 +31,9 @@ export function importRoutes(ports: ImportMembersPorts): Route[] {
         const startedMs = Date.now();
         const raw = rawRows(req.body, req.contentType);
         if (!raw.ok) return respond(raw);
-        return respond(await importMembers(ports, raw.value, startedMs), (r) => (r.queued ? acceptedResponse({ ...r.job, statusUrl: statusUrl(r.job.jobId) }) : okResponse(r.counts)));
+        return respond(await importMembers(ports, raw.value, startedMs), (r) =>
+          r.queued ? acceptedResponse({ ...r.job, statusUrl: statusUrl(r.job.jobId) }) : okResponse(r.counts),
+        );
       },
     },
     { method: 'GET', path: '/admin/members/import/{jobId}', run: async (req) => respond(await importJobStatus(ports, req.params.jobId!)) },

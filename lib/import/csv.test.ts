@@ -10,14 +10,30 @@ const records = (text: string) => {
 };
 
 test('plain lines, LF and CRLF, trailing newline, blank lines', () => {
-  assert.deepEqual(records('a,b\n1,2\n'), [['a', 'b'], ['1', '2']]);
-  assert.deepEqual(records('a,b\r\n1,2\r\n\r\n3,4'), [['a', 'b'], ['1', '2'], ['3', '4']]);
-  assert.deepEqual(records('a,b\r1,2'), [['a', 'b'], ['1', '2']]);
-  assert.deepEqual(records('a,,c\n,,\n'), [['a', '', 'c'], ['', '', '']]);
+  assert.deepEqual(records('a,b\n1,2\n'), [
+    ['a', 'b'],
+    ['1', '2'],
+  ]);
+  assert.deepEqual(records('a,b\r\n1,2\r\n\r\n3,4'), [
+    ['a', 'b'],
+    ['1', '2'],
+    ['3', '4'],
+  ]);
+  assert.deepEqual(records('a,b\r1,2'), [
+    ['a', 'b'],
+    ['1', '2'],
+  ]);
+  assert.deepEqual(records('a,,c\n,,\n'), [
+    ['a', '', 'c'],
+    ['', '', ''],
+  ]);
 });
 
 test('quoted fields hold commas, quotes and line breaks', () => {
-  assert.deepEqual(records('name,note\n"王, 小明","他说 ""好吃""\r\n第二行"\n'), [['name', 'note'], ['王, 小明', '他说 "好吃"\r\n第二行']]);
+  assert.deepEqual(records('name,note\n"王, 小明","他说 ""好吃""\r\n第二行"\n'), [
+    ['name', 'note'],
+    ['王, 小明', '他说 "好吃"\r\n第二行'],
+  ]);
   assert.deepEqual(records('"",x'), [['', 'x']]);
 });
 
@@ -35,10 +51,15 @@ test('broken quoting is an error, not a guess', () => {
 test('any table written by the usual rules reads back the same (property)', () => {
   const cell = fc.string({ unit: fc.constantFrom('a', '中', ',', '"', '\n', '\r\n', ' ', '1') });
   fc.assert(
-    fc.property(fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 }), fc.constantFrom('\n', '\r\n'), fc.boolean(), (table, eol, bom) => {
-      // Every row has at least two cells, so no record is a blank line.
-      const text = (bom ? '\uFEFF' : '') + table.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join(eol) + eol;
-      assert.deepEqual(records(text), table);
-    }),
+    fc.property(
+      fc.array(fc.array(cell, { minLength: 2, maxLength: 4 }), { minLength: 1, maxLength: 6 }),
+      fc.constantFrom('\n', '\r\n'),
+      fc.boolean(),
+      (table, eol, bom) => {
+        // Every row has at least two cells, so no record is a blank line.
+        const text = (bom ? '\uFEFF' : '') + table.map((r) => r.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join(eol) + eol;
+        assert.deepEqual(records(text), table);
+      },
+    ),
   );
 });

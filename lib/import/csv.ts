@@ -39,7 +39,8 @@ export function parseCsv(text: string): CsvResult {
         }
       }
       const next = s[i];
-      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') return { ok: false, error: `csv: text after a closing quote in record ${records.length + 1}` };
+      if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r')
+        return { ok: false, error: `csv: text after a closing quote in record ${records.length + 1}` };
       continue;
     }
     if (c === ',') {

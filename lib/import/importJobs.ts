@@ -36,8 +36,16 @@ export async function createImportJob(table: Table, rows: readonly ImportRow[], 
   const jobId = randomUUID();
   const expiresAt = Math.floor(nowMs / 1000) + KEEP_SECONDS;
   const chunks = Math.ceil(rows.length / JOB_CHUNK_ROWS);
-  const items = Array.from({ length: chunks }, (_, i) => ({ ...chunkKey(jobId, i), rows: rows.slice(i * JOB_CHUNK_ROWS, (i + 1) * JOB_CHUNK_ROWS), expiresAt }));
-  await batchWriteAll(table, items.map((Item) => ({ PutRequest: { Item } })), { what: 'import job' });
+  const items = Array.from({ length: chunks }, (_, i) => ({
+    ...chunkKey(jobId, i),
+    rows: rows.slice(i * JOB_CHUNK_ROWS, (i + 1) * JOB_CHUNK_ROWS),
+    expiresAt,
+  }));
+  await batchWriteAll(
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    { what: 'import job' },
+  );
   const status: ImportJobStatus = {
     jobId,
     state: chunks === 0 ? 'done' : 'queued',
@@ -90,7 +98,8 @@ export async function runImportJob(ports: JobPorts, jobId: string, deadlineMs: n
         new UpdateCommand({
           TableName: ports.table.name,
           Key: statusKey(jobId),
-          UpdateExpression: 'SET nextChunk = :next, #state = :running, errors = list_append(errors, :errors) ADD created :c, merged :m, unchanged :u, errorCount :e',
+          UpdateExpression:
+            'SET nextChunk = :next, #state = :running, errors = list_append(errors, :errors) ADD created :c, merged :m, unchanged :u, errorCount :e',
           ConditionExpression: 'nextChunk = :i',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: {
@@ -164,7 +173,16 @@ export async function forgetPendingRows(table: Table, who: RowSubject): Promise<
     const kept = chunk.rows.filter((r) => !names(r, who));
     if (kept.length === chunk.rows.length) continue;
     try {
-      await table.doc.send(new UpdateCommand({ TableName: table.name, Key: chunk.key, UpdateExpression: 'SET #rows = :rows', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeNames: { '#rows': 'rows' }, ExpressionAttributeValues: { ':rows': kept } }));
+      await table.doc.send(
+        new UpdateCommand({
+          TableName: table.name,
+          Key: chunk.key,
+          UpdateExpression: 'SET #rows = :rows',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#rows': 'rows' },
+          ExpressionAttributeValues: { ':rows': kept },
+        }),
+      );
       removed += chunk.rows.length - kept.length;
     } catch (err) {
       if (!isConditionFailure(err)) throw err; // imported (and deleted) meanwhile

@@ -12,7 +12,11 @@ const ports = { table: untouchable, clock: fixedClock(0), levels: async () => []
 
 test('no rows, or more than one call may carry, are refused before anything is read', async () => {
   assert.deepEqual(await importMembers(ports, [], 0), { ok: false, error: { kind: 'invalid', message: 'rows: no data rows' } });
-  const many = await importMembers(ports, Array.from({ length: MAX_ROWS + 1 }, () => ({ phone: '13800138000' })), 0);
+  const many = await importMembers(
+    ports,
+    Array.from({ length: MAX_ROWS + 1 }, () => ({ phone: '13800138000' })),
+    0,
+  );
   assert.ok(!many.ok);
   assert.equal(many.error.kind, 'invalid');
   assert.match(many.error.message, /^rows: at most [\d,]+ per call$/);
@@ -20,8 +24,14 @@ test('no rows, or more than one call may carry, are refused before anything is r
 
 test('rows come from JSON { rows } or a CSV with a phone or unionid column', () => {
   assert.deepEqual(rawRows({ rows: [{ phone: '1' }] }, 'application/json'), { ok: true, value: [{ phone: '1' }] });
-  assert.deepEqual(rawRows({ people: [] }, 'application/json'), { ok: false, error: { kind: 'invalid', message: 'rows: required, an array of rows (or send text/csv)' } });
+  assert.deepEqual(rawRows({ people: [] }, 'application/json'), {
+    ok: false,
+    error: { kind: 'invalid', message: 'rows: required, an array of rows (or send text/csv)' },
+  });
   assert.deepEqual(rawRows('phone,region\n13800138000,上海\n', 'text/csv'), { ok: true, value: [{ phone: '13800138000', region: '上海' }] });
-  assert.deepEqual(rawRows('name\nx\n', 'text/csv'), { ok: false, error: { kind: 'invalid', message: 'csv: the header line needs a phone or unionid column' } });
+  assert.deepEqual(rawRows('name\nx\n', 'text/csv'), {
+    ok: false,
+    error: { kind: 'invalid', message: 'csv: the header line needs a phone or unionid column' },
+  });
   assert.deepEqual(rawRows('  ', 'text/csv'), { ok: false, error: { kind: 'invalid', message: '(body): empty CSV; the first line names the columns' } });
 });

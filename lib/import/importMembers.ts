@@ -48,7 +48,9 @@ export async function importMembers(ports: ImportMembersPorts, rows: readonly un
     await ports.startJob(job.jobId);
     return ok({ queued: true, job });
   }
-  const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.clock.now() }, good, { deadlineMs: startedMs + (ports.budgetMs ?? DEFAULT_BUDGET_MS) });
+  const counts = await importRows({ table: ports.table, levels: await ports.levels(), nowMs: ports.clock.now() }, good, {
+    deadlineMs: startedMs + (ports.budgetMs ?? DEFAULT_BUDGET_MS),
+  });
   const { rowsLeft, ...rest } = counts;
   return ok({
     queued: false,

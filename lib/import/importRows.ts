@@ -3,7 +3,23 @@ import type { Level } from '../levels/levels';
 import { upgradeEffects } from '../levels/upgrade';
 import { errorName, type Table } from '../store/dynamo';
 import { batchGet, itemAt } from '../store/batchGet';
-import { decodePerson, isMemberPk, lookupKey, lookupTarget, openidOfMemberPk, phoneLookup, profileKey, PROSPECT_PREFIX, prospectPk, transactWrite, unionidLookup, updateExpression, versionGuard, type PersonItem, type TxWrite } from '../table';
+import {
+  decodePerson,
+  isMemberPk,
+  lookupKey,
+  lookupTarget,
+  openidOfMemberPk,
+  phoneLookup,
+  profileKey,
+  PROSPECT_PREFIX,
+  prospectPk,
+  transactWrite,
+  unionidLookup,
+  updateExpression,
+  versionGuard,
+  type PersonItem,
+  type TxWrite,
+} from '../table';
 import { prospectId } from './lookups';
 import type { ImportRow, RowError } from './row';
 
@@ -48,9 +64,11 @@ const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a +
 /** Runs `fn` over `items` with at most `n` in flight. */
 export async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 /**
@@ -268,8 +286,16 @@ function planRow(ports: ImportPorts, view: View, row: ImportRow): Plan | 'unchan
   return {
     outcome: 'merged',
     writes: {
-      profile: { Update: { Key: profileKey(target), ...updateExpression({ set: { ...set, version: version + 1, updatedAt: at }, values: guard.values }), ConditionExpression: guard.ConditionExpression } },
-      dropOldPhone: dropOldPhone ? { Delete: { Key: lookupKey(dropOldPhone), ConditionExpression: 'targetPk = :t', ExpressionAttributeValues: { ':t': target } } } : undefined,
+      profile: {
+        Update: {
+          Key: profileKey(target),
+          ...updateExpression({ set: { ...set, version: version + 1, updatedAt: at }, values: guard.values }),
+          ConditionExpression: guard.ConditionExpression,
+        },
+      },
+      dropOldPhone: dropOldPhone
+        ? { Delete: { Key: lookupKey(dropOldPhone), ConditionExpression: 'targetPk = :t', ExpressionAttributeValues: { ':t': target } } }
+        : undefined,
       upgrade,
       lookups: puts.map((p) => p.item),
     },

@@ -4,7 +4,25 @@ import type { Level } from '../levels/levels';
 import { upgradeEffects } from '../levels/upgrade';
 import type { Interaction } from '../members/member';
 import { errorName, type Table } from '../store/dynamo';
-import { decodeLinkNote, decodePerson, isProspectPk, linkNoteKey, lookupKey, lookupTarget, memberPk, openidOfMemberPk, PENDING_LINKS_PK, phoneLookup, profileKey, transactWrite, unionidLookup, updateExpression, versionGuard, type PersonItem, type TxWrite } from '../table';
+import {
+  decodeLinkNote,
+  decodePerson,
+  isProspectPk,
+  linkNoteKey,
+  lookupKey,
+  lookupTarget,
+  memberPk,
+  openidOfMemberPk,
+  PENDING_LINKS_PK,
+  phoneLookup,
+  profileKey,
+  transactWrite,
+  unionidLookup,
+  updateExpression,
+  versionGuard,
+  type PersonItem,
+  type TxWrite,
+} from '../table';
 import type { ApiResult } from '../wechat/apiResult';
 import type { UserInfo } from '../wechat/api';
 import { pool } from './importRows';
@@ -54,7 +72,13 @@ export interface LinkSummary {
  */
 export async function linkPendingProspects(ports: LinkPorts, opts: { limit?: number; concurrency?: number } = {}): Promise<LinkSummary> {
   const out = await ports.table.doc.send(
-    new QueryCommand({ TableName: ports.table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': PENDING_LINKS_PK }, Limit: opts.limit ?? 200, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: ports.table.name,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': PENDING_LINKS_PK },
+      Limit: opts.limit ?? 200,
+      ConsistentRead: true,
+    }),
   );
   const notes = (out.Items ?? []).map(decodeLinkNote);
   const summary: LinkSummary = { checked: notes.length, outcomes: {} };
@@ -97,7 +121,14 @@ export async function linkFollower(ports: LinkPorts, openid: string, note?: { pk
       const written = prospect
         ? await transactWrite(table, await mergeItems(ports, { member, prospect, unionid, at, note }))
         : await transactWrite(table, {
-            profile: { Update: { Key: profileKey(ownPk), UpdateExpression: 'SET unionid = :u', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':u': unionid } } },
+            profile: {
+              Update: {
+                Key: profileKey(ownPk),
+                UpdateExpression: 'SET unionid = :u',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':u': unionid },
+              },
+            },
             lookup: {
               Put: {
                 Item: { ...lookupKey(ukey), targetPk: ownPk, updatedAt: at },
@@ -136,7 +167,12 @@ async function mergeItems(ports: LinkPorts, m: { member: PersonItem; prospect: P
   const upgrade: TxWrite[] = [];
   if (spendFen > (member.spendFen ?? 0)) {
     const levels = await ports.levels();
-    const effects = upgradeEffects(levels, { openid: openidOfMemberPk(memberPk), level: member.level ?? levels[0]!.name, spendFen }, member.lifetimePoints ?? 0, at);
+    const effects = upgradeEffects(
+      levels,
+      { openid: openidOfMemberPk(memberPk), level: member.level ?? levels[0]!.name, spendFen },
+      member.lifetimePoints ?? 0,
+      at,
+    );
     Object.assign(set, effects.memberSet ?? {});
     for (const Item of effects.puts ?? []) upgrade.push({ Put: { Item } });
   }
@@ -152,15 +188,25 @@ async function mergeItems(ports: LinkPorts, m: { member: PersonItem; prospect: P
     if (current === undefined || current === prospectPk || current === memberPk) lookups.push({ key, keep: set.phone === prospect.phone });
   }
   for (const { key, keep } of lookups) {
-    const condition = { ConditionExpression: 'attribute_not_exists(pk) OR targetPk = :from OR targetPk = :to', ExpressionAttributeValues: { ':from': prospectPk, ':to': memberPk } };
-    moves.push(keep ? { Put: { Item: { ...lookupKey(key), targetPk: memberPk, updatedAt: at }, ...condition } } : { Delete: { Key: lookupKey(key), ...condition } });
+    const condition = {
+      ConditionExpression: 'attribute_not_exists(pk) OR targetPk = :from OR targetPk = :to',
+      ExpressionAttributeValues: { ':from': prospectPk, ':to': memberPk },
+    };
+    moves.push(
+      keep ? { Put: { Item: { ...lookupKey(key), targetPk: memberPk, updatedAt: at }, ...condition } } : { Delete: { Key: lookupKey(key), ...condition } },
+    );
   }
   return {
-    member: { Update: { Key: profileKey(memberPk), ...updateExpression({ set: { ...set, version: version + 1, updatedAt: at }, values: guard.values }), ConditionExpression: guard.ConditionExpression } },
+    member: {
+      Update: {
+        Key: profileKey(memberPk),
+        ...updateExpression({ set: { ...set, version: version + 1, updatedAt: at }, values: guard.values }),
+        ConditionExpression: guard.ConditionExpression,
+      },
+    },
     upgrade,
     prospect: { Delete: { Key: profileKey(prospectPk), ConditionExpression: 'version = :pv', ExpressionAttributeValues: { ':pv': prospect.version } } },
     lookups: moves,
     note: m.note && { Delete: { Key: m.note } },
   };
 }
-

@@ -19,14 +19,20 @@ export async function forgetLookups(table: Table, who: { phone?: string; unionid
   const keys = [who.phone && phoneLookup(who.phone), who.unionid && unionidLookup(who.unionid)].filter((k): k is string => !!k).map(lookupKey);
   if (keys.length === 0) return 0;
   if (!onlyFor) {
-    await batchWriteAll(table, keys.map((Key) => ({ DeleteRequest: { Key } })), { what: 'forget lookups' });
+    await batchWriteAll(
+      table,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+      { what: 'forget lookups' },
+    );
     return keys.length;
   }
   // Erasure: remove only the lookups that still point to this member (a phone may have moved on).
   let deleted = 0;
   for (const Key of keys) {
     try {
-      await table.doc.send(new DeleteCommand({ TableName: table.name, Key, ConditionExpression: 'targetPk = :pk', ExpressionAttributeValues: { ':pk': onlyFor } }));
+      await table.doc.send(
+        new DeleteCommand({ TableName: table.name, Key, ConditionExpression: 'targetPk = :pk', ExpressionAttributeValues: { ':pk': onlyFor } }),
+      );
       deleted += 1;
     } catch (err) {
       if (!isConditionFailure(err)) throw err;

@@ -17,20 +17,28 @@ const mobile = fc.tuple(fc.integer({ min: 3, max: 9 }), fc.integer({ min: 0, max
 
 test('decorating a valid number never changes what it normalises to (property)', () => {
   fc.assert(
-    fc.property(mobile, fc.constantFrom('', '+86', '+86 ', '0086', '86'), fc.array(fc.integer({ min: 1, max: 10 }), { maxLength: 3 }), fc.constantFrom(' ', '-'), (m, prefix, cuts, sep) => {
-      let body = m;
-      for (const c of [...new Set(cuts)].sort((a, b) => b - a)) body = body.slice(0, c) + sep + body.slice(c);
-      assert.equal(normalisePhone(prefix + body), m);
-      assert.equal(normalisePhone(normalisePhone(prefix + body)!), m, 'idempotent');
-    }),
+    fc.property(
+      mobile,
+      fc.constantFrom('', '+86', '+86 ', '0086', '86'),
+      fc.array(fc.integer({ min: 1, max: 10 }), { maxLength: 3 }),
+      fc.constantFrom(' ', '-'),
+      (m, prefix, cuts, sep) => {
+        let body = m;
+        for (const c of [...new Set(cuts)].sort((a, b) => b - a)) body = body.slice(0, c) + sep + body.slice(c);
+        assert.equal(normalisePhone(prefix + body), m);
+        assert.equal(normalisePhone(normalisePhone(prefix + body)!), m, 'idempotent');
+      },
+    ),
   );
 });
 
 test('whatever it accepts is 11 digits starting 1[3-9] (property)', () => {
-  fc.assert(fc.property(fc.string({ unit: fc.constantFrom('1', '3', '8', '0', '+', '6', ' ', '-', 'x') }), (s) => {
-    const n = normalisePhone(s);
-    if (n !== undefined) assert.match(n, /^1[3-9]\d{9}$/);
-  }));
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom('1', '3', '8', '0', '+', '6', ' ', '-', 'x') }), (s) => {
+      const n = normalisePhone(s);
+      if (n !== undefined) assert.match(n, /^1[3-9]\d{9}$/);
+    }),
+  );
 });
 
 test('rows: yuan to fen exactly, reasons name the field', () => {
@@ -48,6 +56,12 @@ test('rows: yuan to fen exactly, reasons name the field', () => {
   assert.match(reason, /^phone: not a mainland mobile number/);
   assert.match(reason, /channel:/);
   assert.match(reason, /lifetimeSpendFen:/);
-  assert.match(checkRow({ name: 'x', channel: 'website' }, 3).ok ? '' : (checkRow({ name: 'x', channel: 'website' }, 3) as { error: { reason: string } }).error.reason, /phone or unionid/);
-  assert.match((checkRow({ unionid: 'u1', lifetimeSpendFen: '100', lifetimeSpend: '2', channel: 'website' }, 1) as { error: { reason: string } }).error.reason, /disagrees/);
+  assert.match(
+    checkRow({ name: 'x', channel: 'website' }, 3).ok ? '' : (checkRow({ name: 'x', channel: 'website' }, 3) as { error: { reason: string } }).error.reason,
+    /phone or unionid/,
+  );
+  assert.match(
+    (checkRow({ unionid: 'u1', lifetimeSpendFen: '100', lifetimeSpend: '2', channel: 'website' }, 1) as { error: { reason: string } }).error.reason,
+    /disagrees/,
+  );
 });

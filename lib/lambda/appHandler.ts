@@ -28,8 +28,11 @@ export interface SqsWorkerOptions<T, P> extends BatchOptions<T> {
 
 /** An SQS worker (ReportBatchItemFailures): every body parsed with its schema, one batch loop, partial batch failures. */
 export function sqsWorker<T, P>(opts: SqsWorkerOptions<T, P>): LambdaHandler<SQSEvent, SQSBatchResponse> {
-  return appHandler(async (event: SQSEvent, app, context) => {
-    const ports = await opts.ports(app);
-    return forEachMessage(event, opts.schema, opts, (message, record) => opts.handle(message, ports, record, context));
-  }, { app: opts.app });
+  return appHandler(
+    async (event: SQSEvent, app, context) => {
+      const ports = await opts.ports(app);
+      return forEachMessage(event, opts.schema, opts, (message, record) => opts.handle(message, ports, record, context));
+    },
+    { app: opts.app },
+  );
 }

@@ -11,7 +11,9 @@ export function lambdaInvoker(opts: { endpoint?: string; region: string }): (fun
   let client: Promise<LambdaClient> | undefined;
   return async (functionName, payload) => {
     client ??= import('@aws-sdk/client-lambda').then(({ LambdaClient }) =>
-      opts.endpoint ? new LambdaClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }) : new LambdaClient({}),
+      opts.endpoint
+        ? new LambdaClient({ endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } })
+        : new LambdaClient({}),
     );
     const { InvokeCommand } = await import('@aws-sdk/client-lambda');
     const out = await (await client).send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }));

@@ -24,7 +24,10 @@ export function dynamoLevelHistory(table: Table): LevelHistoryStore {
   return {
     async list(openid, opts) {
       const page = await memberItemsPage(table, openid, LEVEL_HISTORY_PREFIX, opts);
-      return { changes: page.items.map((i) => ({ at: String(i.at), from: String(i.from), to: String(i.to) })), ...(page.cursor ? { cursor: page.cursor } : {}) };
+      return {
+        changes: page.items.map((i) => ({ at: String(i.at), from: String(i.from), to: String(i.to) })),
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+      };
     },
   };
 }

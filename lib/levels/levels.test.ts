@@ -18,7 +18,12 @@ test('a level is reached by lifetime points or by spend, whichever comes first',
 });
 
 test('thresholds must grow and names must be unique', () => {
-  const r = levelsSchema.safeParse({ levels: [{ name: 'a', minLifetimePoints: 0 }, { name: 'a', minLifetimePoints: 0 }] });
+  const r = levelsSchema.safeParse({
+    levels: [
+      { name: 'a', minLifetimePoints: 0 },
+      { name: 'a', minLifetimePoints: 0 },
+    ],
+  });
   assert.equal(r.success, false);
   const paths = r.success ? [] : r.error.issues.map((i) => i.path.join('.'));
   assert.ok(paths.includes('levels.1.name'));

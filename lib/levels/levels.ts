@@ -18,7 +18,9 @@ export const DEFAULT_LEVELS: Level[] = [
 ];
 
 function reached(level: Level, lifetimePoints: number, spendFen: number): boolean {
-  return (level.minLifetimePoints !== undefined && lifetimePoints >= level.minLifetimePoints) || (level.minSpendFen !== undefined && spendFen >= level.minSpendFen);
+  return (
+    (level.minLifetimePoints !== undefined && lifetimePoints >= level.minLifetimePoints) || (level.minSpendFen !== undefined && spendFen >= level.minSpendFen)
+  );
 }
 
 /** The highest level reached by points or by spend (either path counts). */
@@ -33,7 +35,12 @@ export function rankOf(levels: readonly Level[], name: string): number {
 }
 
 /** The next level and what is missing to reach it, for "my account". */
-export function progressToNext(levels: readonly Level[], current: string, lifetimePoints: number, spendFen: number): { next: Level; pointsNeeded?: number; spendNeededFen?: number } | undefined {
+export function progressToNext(
+  levels: readonly Level[],
+  current: string,
+  lifetimePoints: number,
+  spendFen: number,
+): { next: Level; pointsNeeded?: number; spendNeededFen?: number } | undefined {
   const next = levels[rankOf(levels, current) + 1];
   if (!next) return undefined;
   return {

@@ -18,19 +18,17 @@ export const levelSchema = z.object({
 }) satisfies z.ZodType<Level, unknown>;
 
 /** Levels from lowest to highest; the first is the entry level every member starts at. */
-export const levelsSchema = z
-  .object({ levels: z.array(levelSchema).min(1).max(20) })
-  .superRefine(({ levels }, ctx) => {
-    const names = new Set<string>();
-    levels.forEach((l, i) => {
-      if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['levels', i, 'name'], message: `level ${l.name} appears twice` });
-      names.add(l.name);
-      if (i > 0 && l.minLifetimePoints === undefined && l.minSpendFen === undefined) {
-        ctx.addIssue({ code: 'custom', path: ['levels', i], message: 'a level above the first needs minLifetimePoints or minSpendFen' });
-      }
-      const prev = levels[i - 1];
-      if (prev && l.minLifetimePoints !== undefined && prev.minLifetimePoints !== undefined && l.minLifetimePoints <= prev.minLifetimePoints) {
-        ctx.addIssue({ code: 'custom', path: ['levels', i, 'minLifetimePoints'], message: 'thresholds must grow from one level to the next' });
-      }
-    });
+export const levelsSchema = z.object({ levels: z.array(levelSchema).min(1).max(20) }).superRefine(({ levels }, ctx) => {
+  const names = new Set<string>();
+  levels.forEach((l, i) => {
+    if (names.has(l.name)) ctx.addIssue({ code: 'custom', path: ['levels', i, 'name'], message: `level ${l.name} appears twice` });
+    names.add(l.name);
+    if (i > 0 && l.minLifetimePoints === undefined && l.minSpendFen === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['levels', i], message: 'a level above the first needs minLifetimePoints or minSpendFen' });
+    }
+    const prev = levels[i - 1];
+    if (prev && l.minLifetimePoints !== undefined && prev.minLifetimePoints !== undefined && l.minLifetimePoints <= prev.minLifetimePoints) {
+      ctx.addIssue({ code: 'custom', path: ['levels', i, 'minLifetimePoints'], message: 'thresholds must grow from one level to the next' });
+    }
   });
+});

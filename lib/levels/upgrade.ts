@@ -7,7 +7,12 @@ import { levelFor, rankOf, type Level } from './levels';
  * level on the profile, a level-history entry and a queued level-change notice (sent by broadcasts).
  * Levels never drop through evaluation: lifetime points and spend only grow.
  */
-export function upgradeEffects(levels: readonly Level[], member: { openid: string; level: string; spendFen?: number }, lifetimePoints: number, at: string): Pick<PointsPlan, 'memberSet' | 'puts'> {
+export function upgradeEffects(
+  levels: readonly Level[],
+  member: { openid: string; level: string; spendFen?: number },
+  lifetimePoints: number,
+  at: string,
+): Pick<PointsPlan, 'memberSet' | 'puts'> {
   const target = levelFor(levels, lifetimePoints, member.spendFen ?? 0);
   if (rankOf(levels, target.name) <= rankOf(levels, member.level)) return {};
   return {
@@ -15,7 +20,15 @@ export function upgradeEffects(levels: readonly Level[], member: { openid: strin
     puts: [
       { ...levelHistoryKey(member.openid, at), from: member.level, to: target.name, at },
       // Pending notices are indexed by time until a re-engagement rule sends them (lib/reengage).
-      { ...levelNoticeKey(member.openid, at), type: 'level-changed', status: 'pending', data: { from: member.level, to: target.name }, at, openid: member.openid, ...serviceEventIndex('LEVELNOTICE', member.openid, at) },
+      {
+        ...levelNoticeKey(member.openid, at),
+        type: 'level-changed',
+        status: 'pending',
+        data: { from: member.level, to: target.name },
+        at,
+        openid: member.openid,
+        ...serviceEventIndex('LEVELNOTICE', member.openid, at),
+      },
     ],
   };
 }

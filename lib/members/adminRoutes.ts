@@ -12,7 +12,11 @@ import type { MemberStore } from './memberStore';
 
 /** The body of POST /admin/members/{openid}/points (the console builds it from this type). */
 export const pointsChangeSchema = z.object({
-  delta: z.number().int().refine((n) => n !== 0, 'must not be 0').refine((n) => Math.abs(n) <= 1_000_000, 'at most 1,000,000 at once'),
+  delta: z
+    .number()
+    .int()
+    .refine((n) => n !== 0, 'must not be 0')
+    .refine((n) => Math.abs(n) <= 1_000_000, 'at most 1,000,000 at once'),
   reason: z.string().trim().min(1).max(200),
   idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)'),
 });
@@ -34,7 +38,10 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
     {
       method: 'PUT',
       path: '/admin/members/{openid}/attributes',
-      run: (req) => withBody(attributesSchema, req.body, async (attributes) => respond(await setMemberAttributes({ members: ports.members, clock: ports.points.clock }, req.params.openid!, attributes))),
+      run: (req) =>
+        withBody(attributesSchema, req.body, async (attributes) =>
+          respond(await setMemberAttributes({ members: ports.members, clock: ports.points.clock }, req.params.openid!, attributes)),
+        ),
     },
     {
       method: 'GET',
@@ -44,7 +51,8 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
     {
       method: 'POST',
       path: '/admin/members/{openid}/points',
-      run: (req) => withBody(pointsChangeSchema, req.body, async (change) => respond(await changeMemberPoints(ports, req.params.openid!, change), createdIfNew)),
+      run: (req) =>
+        withBody(pointsChangeSchema, req.body, async (change) => respond(await changeMemberPoints(ports, req.params.openid!, change), createdIfNew)),
     },
   ];
 }

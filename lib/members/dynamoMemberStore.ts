@@ -26,7 +26,14 @@ export function dynamoMemberStore(table: Table): MemberStore {
         'gsi1sk = if_not_exists(gsi1sk, :openid)',
       ];
       const remove: string[] = [];
-      const values: Record<string, unknown> = { ':openid': openid, ':at': at, ':zero': 0, ':level': DEFAULT_LEVEL, ':activeKey': activityKey(openid), ':levelKey': levelKey(DEFAULT_LEVEL, openid) };
+      const values: Record<string, unknown> = {
+        ':openid': openid,
+        ':at': at,
+        ':zero': 0,
+        ':level': DEFAULT_LEVEL,
+        ':activeKey': activityKey(openid),
+        ':levelKey': levelKey(DEFAULT_LEVEL, openid),
+      };
       if (interaction.kind === 'message') set.push('lastMessageAt = :at');
       else {
         if (interaction.event !== 'unsubscribe') set.push('lastEventAt = :at');
@@ -65,7 +72,12 @@ export function dynamoMemberStore(table: Table): MemberStore {
       }
       const names = { '#level': 'level', ...(set.some((s) => s.includes('#source')) ? { '#source': 'source' } : {}) };
       const out = await table.doc.send(
-        new UpdateCommand({ TableName: table.name, Key: memberKey(openid), ...updateExpression({ setClauses: set, remove, names, values }), ReturnValues: 'ALL_NEW' }),
+        new UpdateCommand({
+          TableName: table.name,
+          Key: memberKey(openid),
+          ...updateExpression({ setClauses: set, remove, names, values }),
+          ReturnValues: 'ALL_NEW',
+        }),
       );
       return decodeMember(out.Attributes ?? {});
     },
@@ -76,7 +88,13 @@ export function dynamoMemberStore(table: Table): MemberStore {
       const remove = entries.filter(([, v]) => v === null).map(([name]) => name);
       try {
         const out = await table.doc.send(
-          new UpdateCommand({ TableName: table.name, Key: memberKey(openid), ...updateExpression({ set, remove }), ConditionExpression: 'attribute_exists(pk)', ReturnValues: 'ALL_NEW' }),
+          new UpdateCommand({
+            TableName: table.name,
+            Key: memberKey(openid),
+            ...updateExpression({ set, remove }),
+            ConditionExpression: 'attribute_exists(pk)',
+            ReturnValues: 'ALL_NEW',
+          }),
         );
         return decodeMember(out.Attributes ?? {});
       } catch (err) {

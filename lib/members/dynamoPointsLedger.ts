@@ -1,7 +1,19 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '../store/dynamo';
 import { memberItemsPage } from '../store/memberItemsPage';
-import { decodeIdempotencyRecord, decodeMember, decodePointsEntry, LEDGER_PREFIX, ledgerEntryKey, memberKey, pointsIdempotencyKey, serviceEventIndex, transactWrite, updateExpression, versionGuard } from '../table';
+import {
+  decodeIdempotencyRecord,
+  decodeMember,
+  decodePointsEntry,
+  LEDGER_PREFIX,
+  ledgerEntryKey,
+  memberKey,
+  pointsIdempotencyKey,
+  serviceEventIndex,
+  transactWrite,
+  updateExpression,
+  versionGuard,
+} from '../table';
 import { lifetimeDelta, type PointsEntry } from './points';
 import type { PointsLedger } from './pointsLedger';
 
@@ -41,7 +53,15 @@ export function dynamoPointsLedger(table: Table): PointsLedger {
         const written = await transactWrite(table, {
           idempotency: { Put: { Item: { ...pointsIdempotencyKey(openid, change.idempotencyKey), entry }, ConditionExpression: 'attribute_not_exists(pk)' } },
           // A sign-in is indexed by time, for "streak about to break" notices (lib/reengage).
-          ledger: { Put: { Item: { ...ledgerEntryKey(openid, at, change.idempotencyKey), ...entry, ...(change.kind === 'signin' ? serviceEventIndex('SIGNIN', openid, at) : {}) } } },
+          ledger: {
+            Put: {
+              Item: {
+                ...ledgerEntryKey(openid, at, change.idempotencyKey),
+                ...entry,
+                ...(change.kind === 'signin' ? serviceEventIndex('SIGNIN', openid, at) : {}),
+              },
+            },
+          },
           balance: {
             Update: {
               Key: memberKey(openid),
@@ -51,7 +71,8 @@ export function dynamoPointsLedger(table: Table): PointsLedger {
           },
           puts: puts.map((Item) => ({ Put: { Item } })),
         });
-        if (written.status === 'written') return { status: 'applied', entry, member: { points: balanceAfter, lifetimePoints, level: memberSet.level ?? member.level } };
+        if (written.status === 'written')
+          return { status: 'applied', entry, member: { points: balanceAfter, lifetimePoints, level: memberSet.level ?? member.level } };
         if (written.failed.has('idempotency')) {
           const dup = await findDuplicate(openid, change.idempotencyKey);
           if (dup) return { status: 'duplicate', entry: dup };

@@ -13,7 +13,11 @@ export async function membersWithLotsExpiring(table: Table, day: string): Promis
   const openids: string[] = [];
   await Promise.all(
     Array.from({ length: SHARDS }, async (_, shard) => {
-      const items = await queryAll(table, { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': expiryIndexPk(day, shard) } });
+      const items = await queryAll(table, {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': expiryIndexPk(day, shard) },
+      });
       for (const item of items) openids.push(String(item.gsi1sk));
     }),
   );
@@ -66,4 +70,3 @@ export async function expirePoints(ports: ExpiryPorts, day: string): Promise<{ m
   }
   return { members, pointsExpired };
 }
-

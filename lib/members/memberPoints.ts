@@ -12,7 +12,11 @@ export interface PointsHistory {
 }
 
 /** A member's balance, lifetime points and ledger, newest first, a page at a time. */
-export async function pointsHistory(ports: { members: MemberStore; points: PointsPorts }, openid: string, page: { limit: number; cursor?: string }): Promise<Result<PointsHistory>> {
+export async function pointsHistory(
+  ports: { members: MemberStore; points: PointsPorts },
+  openid: string,
+  page: { limit: number; cursor?: string },
+): Promise<Result<PointsHistory>> {
   const member = await ports.members.get(openid);
   if (!member) return notFound(`member ${openid} not found`);
   try {
@@ -27,7 +31,11 @@ export async function pointsHistory(ports: { members: MemberStore; points: Point
 export type PointsChanged = { balance: number; level: string; entry: PointsEntry } | { duplicate: true; entry: PointsEntry };
 
 /** An operator's grant (delta > 0) or adjustment (delta < 0), once per idempotency key. */
-export async function changeMemberPoints(ports: { points: PointsPorts }, openid: string, change: Omit<PointsChange, 'kind'>): Promise<Result<MaybeNew<PointsChanged>>> {
+export async function changeMemberPoints(
+  ports: { points: PointsPorts },
+  openid: string,
+  change: Omit<PointsChange, 'kind'>,
+): Promise<Result<MaybeNew<PointsChanged>>> {
   const r = await changePoints(ports.points, openid, { ...change, kind: change.delta > 0 ? 'grant' : 'adjust' });
   switch (r.status) {
     case 'applied':

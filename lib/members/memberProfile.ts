@@ -11,7 +11,11 @@ export async function memberProfile(ports: { members: MemberStore }, openid: str
 }
 
 /** Persona attributes (null removes one): they feed segments such as { "region": "上海" }. */
-export async function setMemberAttributes(ports: { members: MemberStore; clock: { now(): number } }, openid: string, attributes: MemberAttributes): Promise<Result<Member>> {
+export async function setMemberAttributes(
+  ports: { members: MemberStore; clock: { now(): number } },
+  openid: string,
+  attributes: MemberAttributes,
+): Promise<Result<Member>> {
   const member = await ports.members.setAttributes(openid, attributes, ports.clock.now());
   return member ? ok(member) : notFound(`member ${openid} not found`);
 }

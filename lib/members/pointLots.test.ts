@@ -24,16 +24,25 @@ test('spending takes the lots that expire first', () => {
 test('lots never go negative and add up to what was earned minus what was spent (property)', () => {
   const day = fc.constantFrom('2026-12-31', '2027-06-30', '2027-12-31', '2028-12-31');
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.integer({ min: -200, max: 200 }).filter((d) => d !== 0), day), { maxLength: 30 }), (ops) => {
-      let lots = {};
-      let balance = 0;
-      for (const [delta, d] of ops) {
-        if (balance + delta < 0) continue; // the ledger refuses overdrafts
-        lots = lotsAfter(lots, delta, d);
-        balance += delta;
-      }
-      assert.ok(Object.values(lots).every((n) => (n as number) > 0));
-      assert.equal(expiredBy(lots, '9999-12-31'), balance);
-    }),
+    fc.property(
+      fc.array(
+        fc.tuple(
+          fc.integer({ min: -200, max: 200 }).filter((d) => d !== 0),
+          day,
+        ),
+        { maxLength: 30 },
+      ),
+      (ops) => {
+        let lots = {};
+        let balance = 0;
+        for (const [delta, d] of ops) {
+          if (balance + delta < 0) continue; // the ledger refuses overdrafts
+          lots = lotsAfter(lots, delta, d);
+          balance += delta;
+        }
+        assert.ok(Object.values(lots).every((n) => (n as number) > 0));
+        assert.equal(expiredBy(lots, '9999-12-31'), balance);
+      },
+    ),
   );
 });

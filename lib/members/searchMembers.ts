@@ -1,6 +1,18 @@
 import type { Member } from './member';
 import { normalisePhone } from '../import/phone';
-import { decodeMember, isMemberPk, lookupKey, lookupTarget, memberKey, openidOfMemberPk, phoneLookup, profileKey, PROSPECT_PREFIX, unionidLookup, withoutKeys } from '../table';
+import {
+  decodeMember,
+  isMemberPk,
+  lookupKey,
+  lookupTarget,
+  memberKey,
+  openidOfMemberPk,
+  phoneLookup,
+  profileKey,
+  PROSPECT_PREFIX,
+  unionidLookup,
+  withoutKeys,
+} from '../table';
 import { selectMembers, type SegmentPorts } from '../segments/select';
 import { batchGet } from '../store/batchGet';
 import type { Table } from '../store/dynamo';
@@ -35,7 +47,10 @@ export async function searchMembers(table: Table, segments: SegmentPorts, q: str
     return targetPk ? [{ by: l.by, targetPk }] : [];
   });
   if (targets.length) {
-    const profiles = await batchGet(table, targets.map((t) => profileKey(t.targetPk)));
+    const profiles = await batchGet(
+      table,
+      targets.map((t) => profileKey(t.targetPk)),
+    );
     const pkOf = (h: SearchHit) => (h.kind === 'member' ? memberKey(h.id).pk : `${PROSPECT_PREFIX}${h.id}`);
     for (const t of targets) {
       const k = profileKey(t.targetPk);
@@ -50,7 +65,8 @@ export async function searchMembers(table: Table, segments: SegmentPorts, q: str
   }
   if (/^[^\s#]{1,30}$/.test(query)) {
     const page = await selectMembers(segments, { tag: query }, { limit });
-    for (const m of page.members) if (!hits.some((h) => h.kind === 'member' && h.id === m.openid)) hits.push({ by: 'tag', kind: 'member', id: m.openid, member: m });
+    for (const m of page.members)
+      if (!hits.some((h) => h.kind === 'member' && h.id === m.openid)) hits.push({ by: 'tag', kind: 'member', id: m.openid, member: m });
   }
   return hits.slice(0, limit);
 }

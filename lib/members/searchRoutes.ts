@@ -16,7 +16,8 @@ export function memberSearchRoutes(ports: { table: Table; segments: SegmentPorts
     {
       method: 'GET',
       path: '/admin/members/search',
-      run: (req) => withBody(searchSchema, req.query, async ({ q, limit }) => okResponse({ q, hits: await searchMembers(ports.table, ports.segments, q, limit) })),
+      run: (req) =>
+        withBody(searchSchema, req.query, async ({ q, limit }) => okResponse({ q, hits: await searchMembers(ports.table, ports.segments, q, limit) })),
     },
   ];
 }

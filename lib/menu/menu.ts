@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
-const maxBytes = (n: number, what: string) => z.string().min(1).refine((s) => bytes(s) <= n, { message: `${what} is at most ${n} bytes` });
+const maxBytes = (n: number, what: string) =>
+  z
+    .string()
+    .min(1)
+    .refine((s) => bytes(s) <= n, { message: `${what} is at most ${n} bytes` });
 
 // WeChat's limits: top names ≤ 16 bytes (4 Chinese characters), sub names ≤ 60 bytes, key ≤ 128 bytes, url ≤ 1024 bytes.
 const key = maxBytes(128, 'key');
@@ -13,14 +17,23 @@ function leaf(name: z.ZodType<string>) {
     z.object({ type: z.enum(KEYED), name, key }),
     z.object({ type: z.literal('view'), name, url }),
     // A mini program's AppID is wx + 16 hex digits; a page path and an article id are bounded well above any real one.
-    z.object({ type: z.literal('miniprogram'), name, url, appid: z.string().regex(/^wx[0-9a-f]{16}$/, 'a mini program AppID (wx + 16 hex digits)'), pagepath: maxBytes(1024, 'pagepath') }),
+    z.object({
+      type: z.literal('miniprogram'),
+      name,
+      url,
+      appid: z.string().regex(/^wx[0-9a-f]{16}$/, 'a mini program AppID (wx + 16 hex digits)'),
+      pagepath: maxBytes(1024, 'pagepath'),
+    }),
     z.object({ type: z.literal('article_id'), name, article_id: maxBytes(256, 'article_id') }),
   ]);
 }
 
 const subButton = leaf(maxBytes(60, 'sub-button name'));
 const topName = maxBytes(16, 'button name');
-const parent = z.object({ name: topName, sub_button: z.array(subButton).min(1, 'a sub-menu needs 1 to 5 buttons').max(5, 'a sub-menu holds at most 5 buttons') });
+const parent = z.object({
+  name: topName,
+  sub_button: z.array(subButton).min(1, 'a sub-menu needs 1 to 5 buttons').max(5, 'a sub-menu holds at most 5 buttons'),
+});
 
 const topLeaf = leaf(topName);
 type TopButton = z.infer<typeof parent> | z.infer<typeof topLeaf>;

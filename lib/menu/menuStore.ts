@@ -28,7 +28,12 @@ export function dynamoMenuStore(table: Table): MenuStore {
     },
     async markPublished(nowMs) {
       await table.doc.send(
-        new UpdateCommand({ TableName: table.name, Key: KEY, UpdateExpression: 'SET publishedAt = :at', ExpressionAttributeValues: { ':at': new Date(nowMs).toISOString() } }),
+        new UpdateCommand({
+          TableName: table.name,
+          Key: KEY,
+          UpdateExpression: 'SET publishedAt = :at',
+          ExpressionAttributeValues: { ':at': new Date(nowMs).toISOString() },
+        }),
       );
     },
   };

@@ -16,7 +16,11 @@ export async function savedMenu(ports: { menus: MenuStore }): Promise<Result<Sto
  * Sends the saved menu to WeChat. Nothing saved is a conflict; WeChat out of reach (or our token
  * refused) is its failure, not the menu's; anything else WeChat refuses is a bad menu.
  */
-export async function publishSavedMenu(ports: { menus: MenuStore; api: () => Promise<Pick<WeChatApi, 'createMenu'>>; clock: Clock }): Promise<Result<{ published: true }>> {
+export async function publishSavedMenu(ports: {
+  menus: MenuStore;
+  api: () => Promise<Pick<WeChatApi, 'createMenu'>>;
+  clock: Clock;
+}): Promise<Result<{ published: true }>> {
   const result = await publishMenu({ menus: ports.menus, api: await ports.api(), clock: ports.clock });
   if (result.ok) return ok({ published: true });
   const { errcode, errmsg, kind } = result.error;

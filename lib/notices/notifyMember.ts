@@ -31,7 +31,13 @@ export async function notifyMember(ports: NoticePorts, openid: string, notice: M
     if (sent.error.kind !== 'window') return { failed: sent.error };
   }
   if (!notice.template) return { skipped: 'no-template' };
-  const sent = await ports.api.sendTemplateMessage({ touser: openid, template_id: notice.template.templateId, url: notice.template.url, data: notice.template.data, client_msg_id: notice.clientMsgId });
+  const sent = await ports.api.sendTemplateMessage({
+    touser: openid,
+    template_id: notice.template.templateId,
+    url: notice.template.url,
+    data: notice.template.data,
+    client_msg_id: notice.clientMsgId,
+  });
   if (sent.ok || sent.error.kind === 'duplicate') return { sent: 'template' };
   return { failed: sent.error };
 }

@@ -28,14 +28,35 @@ function signed(status: number, json: unknown, o: Parameters<typeof wechatpayHea
 }
 const unsigned = (status: number, json: unknown) => new Response(JSON.stringify(json), { status, headers: { 'content-type': 'application/json' } });
 
-const BILL = { outBillNo: 'rp20250602x1', openid: 'oFollower1', amountFen: 888, remark: '午餐红包', activityName: '每日午餐红包', rewardDescription: '第 1 轮手气红包', notifyUrl: 'https://example.com/pay/notify' };
-const CREATED = { out_bill_no: 'rp20250602x1', transfer_bill_no: '1330000071100999991182020050700019480001', create_time: '2025-06-02T09:00:00+08:00', state: 'WAIT_USER_CONFIRM', package_info: 'affffddafdfafddffda==' };
+const BILL = {
+  outBillNo: 'rp20250602x1',
+  openid: 'oFollower1',
+  amountFen: 888,
+  remark: '午餐红包',
+  activityName: '每日午餐红包',
+  rewardDescription: '第 1 轮手气红包',
+  notifyUrl: 'https://example.com/pay/notify',
+};
+const CREATED = {
+  out_bill_no: 'rp20250602x1',
+  transfer_bill_no: '1330000071100999991182020050700019480001',
+  create_time: '2025-06-02T09:00:00+08:00',
+  state: 'WAIT_USER_CONFIRM',
+  package_info: 'affffddafdfafddffda==',
+};
 
 describe('createTransferBill', () => {
   test('sends a signed scene-1000 request and reads a verified answer', async () => {
     const { client, seen } = clientWith(() => signed(200, CREATED));
     const result = await client.createTransferBill(BILL);
-    assert.deepEqual(result, { kind: 'ok', state: 'WAIT_USER_CONFIRM', transferBillNo: CREATED.transfer_bill_no, outBillNo: BILL.outBillNo, createTime: CREATED.create_time, packageInfo: CREATED.package_info });
+    assert.deepEqual(result, {
+      kind: 'ok',
+      state: 'WAIT_USER_CONFIRM',
+      transferBillNo: CREATED.transfer_bill_no,
+      outBillNo: BILL.outBillNo,
+      createTime: CREATED.create_time,
+      packageInfo: CREATED.package_info,
+    });
     const { url, init } = seen[0]!;
     assert.equal(url, 'https://api.mch.weixin.qq.com/v3/fund-app/mch-transfer/transfer-bills');
     const body = JSON.parse(String(init.body));
@@ -54,7 +75,9 @@ describe('createTransferBill', () => {
     });
     // The Authorization header verifies with the merchant's public key over the documented text.
     const headers = init.headers as Record<string, string>;
-    const m = /^WECHATPAY2-SHA256-RSA2048 mchid="(\d+)",nonce_str="(\w+)",signature="([^"]+)",timestamp="(\d+)",serial_no="(\w+)"$/.exec(headers.authorization!);
+    const m = /^WECHATPAY2-SHA256-RSA2048 mchid="(\d+)",nonce_str="(\w+)",signature="([^"]+)",timestamp="(\d+)",serial_no="(\w+)"$/.exec(
+      headers.authorization!,
+    );
     assert.ok(m, headers.authorization);
     const [, mchid, nonce, signature, timestamp, serial] = m;
     assert.equal(mchid, '1900000109');
@@ -71,7 +94,10 @@ describe('createTransferBill', () => {
     const body = JSON.parse(String(seen[0]!.init.body));
     const headers = seen[0]!.init.headers as Record<string, string>;
     assert.equal(headers['wechatpay-serial'], testKeys().platformPublicKeyId);
-    const plain = privateDecrypt({ key: createPrivateKey(testKeys().platformKey.export({ type: 'pkcs8', format: 'pem' })), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(body.user_name, 'base64'));
+    const plain = privateDecrypt(
+      { key: createPrivateKey(testKeys().platformKey.export({ type: 'pkcs8', format: 'pem' })), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+      Buffer.from(body.user_name, 'base64'),
+    );
     assert.equal(plain.toString('utf8'), '张三');
   });
 
@@ -105,7 +131,12 @@ describe('createTransferBill', () => {
   });
 
   test('a verified 4xx is rejected with its code; an unverified one stays unknown', async () => {
-    for (const [status, code] of [[400, 'PARAM_ERROR'], [403, 'NOT_ENOUGH'], [400, 'INVALID_REQUEST'], [403, 'NO_AUTH']] as const) {
+    for (const [status, code] of [
+      [400, 'PARAM_ERROR'],
+      [403, 'NOT_ENOUGH'],
+      [400, 'INVALID_REQUEST'],
+      [403, 'NO_AUTH'],
+    ] as const) {
       const result = await clientWith(() => signed(status, { code, message: 'm' })).client.createTransferBill(BILL);
       assert.deepEqual(result, { kind: 'rejected', code, message: 'm' });
     }
@@ -145,12 +176,34 @@ describe('createTransferBill', () => {
 });
 
 describe('queryTransferBill', () => {
-  const FOUND = { mch_id: '1900000109', out_bill_no: 'rp20250602x1', transfer_bill_no: '1330000071100999991182020050700019480001', appid: 'wx1234567890abcdef', state: 'FAIL', transfer_amount: 888, transfer_remark: '午餐红包', fail_reason: 'OVERDUE_CLOSE', openid: 'oFollower1', create_time: 'c', update_time: 'u' };
+  const FOUND = {
+    mch_id: '1900000109',
+    out_bill_no: 'rp20250602x1',
+    transfer_bill_no: '1330000071100999991182020050700019480001',
+    appid: 'wx1234567890abcdef',
+    state: 'FAIL',
+    transfer_amount: 888,
+    transfer_remark: '午餐红包',
+    fail_reason: 'OVERDUE_CLOSE',
+    openid: 'oFollower1',
+    create_time: 'c',
+    update_time: 'u',
+  };
 
   test('found, with state and fail reason; GET to the out-bill-no path with an empty signed body', async () => {
     const { client, seen } = clientWith(() => signed(200, FOUND));
     const r = await client.queryTransferBill('rp20250602x1');
-    assert.deepEqual(r, { kind: 'found', state: 'FAIL', transferBillNo: FOUND.transfer_bill_no, outBillNo: 'rp20250602x1', amountFen: 888, openid: 'oFollower1', failReason: 'OVERDUE_CLOSE', createTime: 'c', updateTime: 'u' });
+    assert.deepEqual(r, {
+      kind: 'found',
+      state: 'FAIL',
+      transferBillNo: FOUND.transfer_bill_no,
+      outBillNo: 'rp20250602x1',
+      amountFen: 888,
+      openid: 'oFollower1',
+      failReason: 'OVERDUE_CLOSE',
+      createTime: 'c',
+      updateTime: 'u',
+    });
     assert.equal(seen[0]!.url, 'https://api.mch.weixin.qq.com/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/rp20250602x1');
     assert.equal(seen[0]!.init.method, 'GET');
     assert.equal(seen[0]!.init.body, undefined);
@@ -169,12 +222,23 @@ describe('queryTransferBill', () => {
 });
 
 describe('classic red packets (APIv2)', () => {
-  const PACKET = { mchBillno: '190000010920250602000000001', openid: 'oFollower1', amountFen: 188, sendName: '味道小馆', wishing: '午餐愉快', actName: '每日午餐红包', remark: '每天 11:30 开抢' };
+  const PACKET = {
+    mchBillno: '190000010920250602000000001',
+    openid: 'oFollower1',
+    amountFen: 188,
+    sendName: '味道小馆',
+    wishing: '午餐愉快',
+    actName: '每日午餐红包',
+    remark: '每天 11:30 开抢',
+  };
   const xml = (fields: Record<string, string | number>) => new Response(buildXml(fields), { status: 200, headers: { 'content-type': 'text/plain' } });
   const fail = (code: string) => xml({ return_code: 'SUCCESS', return_msg: 'x', result_code: 'FAIL', err_code: code, err_code_des: 'd' });
 
   test('sendredpack: MD5-signed XML with the fixed fields; success gives send_listid', async () => {
-    const { client, seen } = clientWith(() => xml({ return_code: 'SUCCESS', result_code: 'SUCCESS', mch_billno: PACKET.mchBillno, send_listid: '100004170120250602' }), { clientIp: '10.0.0.1' });
+    const { client, seen } = clientWith(
+      () => xml({ return_code: 'SUCCESS', result_code: 'SUCCESS', mch_billno: PACKET.mchBillno, send_listid: '100004170120250602' }),
+      { clientIp: '10.0.0.1' },
+    );
     assert.deepEqual(await client.sendRedpack(PACKET), { kind: 'ok', sendListId: '100004170120250602', mchBillno: PACKET.mchBillno });
     assert.equal(seen[0]!.url, 'https://api.mch.weixin.qq.com/mmpaymkttransfers/sendredpack');
     const sent = parseXml(String(seen[0]!.init.body)).value as Record<string, string>;
@@ -196,7 +260,8 @@ describe('classic red packets (APIv2)', () => {
     assert.equal(await kind(fail('PROCESSING')), 'unknown');
     assert.equal(await kind(fail('SOMETHING_NEW')), 'unknown');
     assert.equal(await kind(fail('FREQ_LIMIT')), 'throttled:FREQ_LIMIT');
-    for (const code of ['NOTENOUGH', 'SENDNUM_LIMIT', 'MONEY_LIMIT', 'OPENID_ERROR', 'FATAL_ERROR', 'SIGN_ERROR']) assert.equal(await kind(fail(code)), `rejected:${code}`);
+    for (const code of ['NOTENOUGH', 'SENDNUM_LIMIT', 'MONEY_LIMIT', 'OPENID_ERROR', 'FATAL_ERROR', 'SIGN_ERROR'])
+      assert.equal(await kind(fail(code)), `rejected:${code}`);
     assert.equal(await kind(xml({ return_code: 'FAIL', return_msg: '签名错误' })), 'rejected:RETURN_FAIL');
     assert.equal(await kind(new Response('<html>gateway</html', { status: 200 })), 'unknown');
     assert.equal(await kind(new Response('<!DOCTYPE x><xml/>', { status: 200 })), 'unknown');
@@ -204,9 +269,27 @@ describe('classic red packets (APIv2)', () => {
   });
 
   test('gethbinfo: status and the receiver; NOT_FOUND is not-found', async () => {
-    const answer = buildXml({ return_code: 'SUCCESS', result_code: 'SUCCESS', mch_billno: PACKET.mchBillno, detail_id: '1000041701201506', status: 'RECEIVED', total_amount: 188, send_time: '2025-06-02 11:30:00', hblist: { hbinfo: { openid: 'oFollower1', amount: 188, rcv_time: '2025-06-02 11:31:00' } } });
+    const answer = buildXml({
+      return_code: 'SUCCESS',
+      result_code: 'SUCCESS',
+      mch_billno: PACKET.mchBillno,
+      detail_id: '1000041701201506',
+      status: 'RECEIVED',
+      total_amount: 188,
+      send_time: '2025-06-02 11:30:00',
+      hblist: { hbinfo: { openid: 'oFollower1', amount: 188, rcv_time: '2025-06-02 11:31:00' } },
+    });
     const { client, seen } = clientWith(() => new Response(answer, { status: 200 }));
-    assert.deepEqual(await client.queryRedpack(PACKET.mchBillno), { kind: 'found', status: 'RECEIVED', detailId: '1000041701201506', mchBillno: PACKET.mchBillno, amountFen: 188, openid: 'oFollower1', sendTime: '2025-06-02 11:30:00', receivedTime: '2025-06-02 11:31:00' });
+    assert.deepEqual(await client.queryRedpack(PACKET.mchBillno), {
+      kind: 'found',
+      status: 'RECEIVED',
+      detailId: '1000041701201506',
+      mchBillno: PACKET.mchBillno,
+      amountFen: 188,
+      openid: 'oFollower1',
+      sendTime: '2025-06-02 11:30:00',
+      receivedTime: '2025-06-02 11:31:00',
+    });
     const sent = parseXml(String(seen[0]!.init.body)).value as Record<string, string>;
     assert.equal(sent.bill_type, 'MCHT');
     assert.equal(sent.appid, 'wx1234567890abcdef');

@@ -30,8 +30,18 @@ export function createPayClient(input: PayConfigInput): PayClient {
   const platform = { publicKeyId: config.platformPublicKeyId, publicKey: createPublicKey(config.platformPublicKeyPem) };
   const now = config.clock ?? Date.now;
   const doFetch = config.fetch ?? fetch;
-  const call = createV3Transport({ baseUrl: config.baseUrl, mchid: config.mchid, merchantSerial: config.merchantSerial, merchantKey, platform, timeoutMs: config.timeoutMs, now, fetch: doFetch });
-  const v2Agent = config.v2Agent ?? (config.merchantCertPem ? new Agent({ cert: config.merchantCertPem, key: config.merchantPrivateKeyPem, keepAlive: true }) : undefined);
+  const call = createV3Transport({
+    baseUrl: config.baseUrl,
+    mchid: config.mchid,
+    merchantSerial: config.merchantSerial,
+    merchantKey,
+    platform,
+    timeoutMs: config.timeoutMs,
+    now,
+    fetch: doFetch,
+  });
+  const v2Agent =
+    config.v2Agent ?? (config.merchantCertPem ? new Agent({ cert: config.merchantCertPem, key: config.merchantPrivateKeyPem, keepAlive: true }) : undefined);
   const redpackDeps = {
     post: (path: string, xml: string) => postXml(config.baseUrl + path, xml, { timeoutMs: config.timeoutMs, fetch: doFetch, agent: v2Agent }),
     mchid: config.mchid,
@@ -39,7 +49,13 @@ export function createPayClient(input: PayConfigInput): PayClient {
     v2Key: config.v2Key,
     clientIp: config.clientIp,
   };
-  const transferDeps = { call, appid: config.appid, notifyUrl: config.notifyUrl, platformPublicKeyId: platform.publicKeyId, platformPublicKey: platform.publicKey };
+  const transferDeps = {
+    call,
+    appid: config.appid,
+    notifyUrl: config.notifyUrl,
+    platformPublicKeyId: platform.publicKeyId,
+    platformPublicKey: platform.publicKey,
+  };
 
   return {
     config,

@@ -21,7 +21,10 @@ test('no WECHATPAY_MCHID: WeChat Pay is simply not configured', () => {
 });
 
 test('a half configuration names what is missing', () => {
-  assert.throws(() => payConfigFromEnv({ WECHATPAY_MCHID: '1900000109' }), /WECHATPAY_MERCHANT_SERIAL, WECHATPAY_PRIVATE_KEY, .*WECHATPAY_V2_KEY, WECHATPAY_APPID not set/);
+  assert.throws(
+    () => payConfigFromEnv({ WECHATPAY_MCHID: '1900000109' }),
+    /WECHATPAY_MERCHANT_SERIAL, WECHATPAY_PRIVATE_KEY, .*WECHATPAY_V2_KEY, WECHATPAY_APPID not set/,
+  );
 });
 
 test('a full configuration: appid falls back to WECHAT_APPID, one-line PEMs get their line breaks back', () => {
@@ -47,6 +50,9 @@ test('sandbox keys are taken only when asked for, and only from a loopback addre
   await assert.rejects(payConfigFromSandbox('https://api.mch.weixin.qq.com', fakeFetch), /loopback/);
   await assert.rejects(payConfigFromSandbox('http://10.0.0.8:4000', fakeFetch), /loopback/);
   assert.equal(fetched, 0);
-  await assert.rejects(loadPayConfig(paySettingsOf({ WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_BASE: 'http://127.0.0.1:4000' }).keys, fakeFetch), /gave no mchid/);
+  await assert.rejects(
+    loadPayConfig(paySettingsOf({ WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_BASE: 'http://127.0.0.1:4000' }).keys, fakeFetch),
+    /gave no mchid/,
+  );
   assert.equal(fetched, 1);
 });

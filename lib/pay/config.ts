@@ -57,7 +57,15 @@ export function withPayDefaults(input: PayConfigInput): PayConfig {
   };
 }
 
-const REQUIRED = ['WECHATPAY_MCHID', 'WECHATPAY_MERCHANT_SERIAL', 'WECHATPAY_PRIVATE_KEY', 'WECHATPAY_PUBLIC_KEY_ID', 'WECHATPAY_PUBLIC_KEY', 'WECHATPAY_APIV3_KEY', 'WECHATPAY_V2_KEY'] as const;
+const REQUIRED = [
+  'WECHATPAY_MCHID',
+  'WECHATPAY_MERCHANT_SERIAL',
+  'WECHATPAY_PRIVATE_KEY',
+  'WECHATPAY_PUBLIC_KEY_ID',
+  'WECHATPAY_PUBLIC_KEY',
+  'WECHATPAY_APIV3_KEY',
+  'WECHATPAY_V2_KEY',
+] as const;
 
 /**
  * The configuration from the environment, or undefined when WeChat Pay is not configured at all

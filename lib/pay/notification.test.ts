@@ -8,7 +8,16 @@ import { notificationBody, testConfig, wechatpayHeaders } from './testing';
 
 const NOW = Date.UTC(2025, 5, 2, 1, 0, 0);
 const client = createPayClient(testConfig({ clock: () => NOW }));
-const RESOURCE = { out_bill_no: 'rp20250602x1', transfer_bill_no: '1330000071100999991182020050700019480001', state: 'SUCCESS', mch_id: '1900000109', transfer_amount: 888, openid: 'oFollower1', create_time: '2025-06-02T09:00:00+08:00', update_time: '2025-06-02T09:01:00+08:00' };
+const RESOURCE = {
+  out_bill_no: 'rp20250602x1',
+  transfer_bill_no: '1330000071100999991182020050700019480001',
+  state: 'SUCCESS',
+  mch_id: '1900000109',
+  transfer_amount: 888,
+  openid: 'oFollower1',
+  create_time: '2025-06-02T09:00:00+08:00',
+  update_time: '2025-06-02T09:01:00+08:00',
+};
 
 test('a genuine MCHTRANSFER.BILL.FINISHED opens and its resource types', () => {
   const body = notificationBody(RESOURCE);
@@ -78,10 +87,25 @@ test('malformed but genuinely signed bodies are 400s', () => {
   assert.equal(status(signed('not json')), 400);
   assert.equal(status(signed('{"id":"x","event_type":"E"}')), 400);
   const sealed = encryptResource('{}', 'test-apiv3-key-0123456789abcdef!', 'fdasflkja484', '');
-  const otherAlgorithm = JSON.stringify({ id: 'x', event_type: 'E', resource: { algorithm: 'AEAD_AES_128_GCM', ciphertext: sealed.ciphertext, nonce: sealed.nonce, associated_data: '' } });
+  const otherAlgorithm = JSON.stringify({
+    id: 'x',
+    event_type: 'E',
+    resource: { algorithm: 'AEAD_AES_128_GCM', ciphertext: sealed.ciphertext, nonce: sealed.nonce, associated_data: '' },
+  });
   assert.equal(status(signed(otherAlgorithm)), 400);
   const notJsonInside = encryptResource('plain text', 'test-apiv3-key-0123456789abcdef!', 'fdasflkja484', '');
-  assert.equal(status(signed(JSON.stringify({ id: 'x', event_type: 'E', resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: notJsonInside.ciphertext, nonce: notJsonInside.nonce, associated_data: '' } }))), 400);
+  assert.equal(
+    status(
+      signed(
+        JSON.stringify({
+          id: 'x',
+          event_type: 'E',
+          resource: { algorithm: 'AEAD_AES_256_GCM', ciphertext: notJsonInside.ciphertext, nonce: notJsonInside.nonce, associated_data: '' },
+        }),
+      ),
+    ),
+    400,
+  );
   // unsigned: 401 before anything is parsed
   assert.equal(status(client.openPayNotification({ headers: {}, body: 'not json' })), 401);
 });

@@ -45,7 +45,17 @@ export type CreateTransferBillResult =
   | ThrottledOutcome;
 
 export type QueryTransferBillResult =
-  | { kind: 'found'; state: TransferBillState; transferBillNo: string; outBillNo: string; amountFen: number; openid: string; failReason?: string; createTime?: string; updateTime?: string }
+  | {
+      kind: 'found';
+      state: TransferBillState;
+      transferBillNo: string;
+      outBillNo: string;
+      amountFen: number;
+      openid: string;
+      failReason?: string;
+      createTime?: string;
+      updateTime?: string;
+    }
   | { kind: 'not-found' }
   | UnknownOutcome
   | RejectedOutcome
@@ -57,7 +67,18 @@ export type RedpackStatus = (typeof REDPACK_STATUSES)[number];
 export type SendRedpackResult = { kind: 'ok'; sendListId: string; mchBillno: string } | UnknownOutcome | RejectedOutcome | ThrottledOutcome;
 
 export type QueryRedpackResult =
-  | { kind: 'found'; status: RedpackStatus; detailId: string; mchBillno: string; amountFen: number; openid?: string; sendTime?: string; receivedTime?: string; refundTime?: string; reason?: string }
+  | {
+      kind: 'found';
+      status: RedpackStatus;
+      detailId: string;
+      mchBillno: string;
+      amountFen: number;
+      openid?: string;
+      sendTime?: string;
+      receivedTime?: string;
+      refundTime?: string;
+      reason?: string;
+    }
   | { kind: 'not-found' }
   | UnknownOutcome
   | RejectedOutcome

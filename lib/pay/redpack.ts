@@ -39,8 +39,25 @@ export interface RedpackDeps {
 
 /** Codes that mean "this request created nothing". Anything unrecognised stays unknown: a retry with the same number is always safe. */
 const REJECTIONS = new Set([
-  'NO_AUTH', 'SENDNUM_LIMIT', 'ILLEGAL_APPID', 'MONEY_LIMIT', 'SEND_FAILED', 'FATAL_ERROR', 'CA_ERROR', 'SIGN_ERROR', 'XML_ERROR', 'API_METHOD_CLOSED',
-  'NOTENOUGH', 'OPENID_ERROR', 'MSGAPPID_ERROR', 'ACCEPTMODE_ERROR', 'PARAM_ERROR', 'SENDAMOUNT_LIMIT', 'RCVDAMOUNT_LIMIT', 'TIME_LIMITED', 'SECOND_OVER_LIMITED',
+  'NO_AUTH',
+  'SENDNUM_LIMIT',
+  'ILLEGAL_APPID',
+  'MONEY_LIMIT',
+  'SEND_FAILED',
+  'FATAL_ERROR',
+  'CA_ERROR',
+  'SIGN_ERROR',
+  'XML_ERROR',
+  'API_METHOD_CLOSED',
+  'NOTENOUGH',
+  'OPENID_ERROR',
+  'MSGAPPID_ERROR',
+  'ACCEPTMODE_ERROR',
+  'PARAM_ERROR',
+  'SENDAMOUNT_LIMIT',
+  'RCVDAMOUNT_LIMIT',
+  'TIME_LIMITED',
+  'SECOND_OVER_LIMITED',
 ]);
 const THROTTLES = new Set(['FREQ_LIMIT']);
 /** "Retry with the same number": the packet may have been sent. */
@@ -65,7 +82,8 @@ export async function sendRedpack(input: RedpackInput, d: RedpackDeps): Promise<
   const answer = await exchange(SENDREDPACK_PATH, params, d);
   if (answer.kind !== 'success') return answer.kind === 'not-found' ? { kind: 'rejected', code: 'NOT_FOUND', message: answer.message } : answer;
   const a = answer.fields;
-  if (a.mch_billno !== undefined && a.mch_billno !== input.mchBillno) return unknown('malformed', `the answer is about ${a.mch_billno}, not ${input.mchBillno}`);
+  if (a.mch_billno !== undefined && a.mch_billno !== input.mchBillno)
+    return unknown('malformed', `the answer is about ${a.mch_billno}, not ${input.mchBillno}`);
   return { kind: 'ok', sendListId: a.send_listid ?? '', mchBillno: input.mchBillno };
 }
 

@@ -6,12 +6,23 @@ import { refusalAction } from './refusals';
 // which are queried first: the split that decides whether a winner is ever paid.
 test('money-side and rate refusals hold; they can clear', () => {
   for (const code of ['NOT_ENOUGH', 'FREQUENCY_LIMITED', 'USER_ERROR']) assert.equal(refusalAction('transfer', code), 'hold', code);
-  for (const code of ['NOTENOUGH', 'SENDNUM_LIMIT', 'SENDAMOUNT_LIMIT', 'RCVDAMOUNT_LIMIT', 'TIME_LIMITED', 'SECOND_OVER_LIMITED', 'FREQ_LIMIT', 'API_METHOD_CLOSED']) assert.equal(refusalAction('redpack', code), 'hold', code);
+  for (const code of [
+    'NOTENOUGH',
+    'SENDNUM_LIMIT',
+    'SENDAMOUNT_LIMIT',
+    'RCVDAMOUNT_LIMIT',
+    'TIME_LIMITED',
+    'SECOND_OVER_LIMITED',
+    'FREQ_LIMIT',
+    'API_METHOD_CLOSED',
+  ])
+    assert.equal(refusalAction('redpack', code), 'hold', code);
 });
 
 test('refusals of the request itself are final', () => {
   for (const code of ['PARAM_ERROR', 'NO_AUTH', 'SIGN_ERROR']) assert.equal(refusalAction('transfer', code), 'final', code);
-  for (const code of ['SEND_FAILED', 'NO_AUTH', 'MONEY_LIMIT', 'OPENID_ERROR', 'PARAM_ERROR', 'CA_ERROR']) assert.equal(refusalAction('redpack', code), 'final', code);
+  for (const code of ['SEND_FAILED', 'NO_AUTH', 'MONEY_LIMIT', 'OPENID_ERROR', 'PARAM_ERROR', 'CA_ERROR'])
+    assert.equal(refusalAction('redpack', code), 'final', code);
 });
 
 test('a number that may carry a payment already, or a code we do not know, is queried before anything is decided', () => {

@@ -25,13 +25,19 @@ test('property: encrypt then decrypt gives the plaintext back', () => {
 
 test('property: any single flipped byte of ciphertext or tag is refused (the GCM tag is checked)', () => {
   fc.assert(
-    fc.property(fc.string({ unit: 'grapheme', minLength: 0, maxLength: 64 }), nonceArb, fc.nat(), fc.integer({ min: 1, max: 255 }), (plain, nonce, at, flip) => {
-      const sealed = encryptResource(plain, KEY, nonce, 'mch_payment');
-      const bytes = Buffer.from(sealed.ciphertext, 'base64');
-      bytes[at % bytes.length]! ^= flip;
-      const opened = decryptResource({ ...sealed, ciphertext: bytes.toString('base64') }, KEY);
-      assert.equal(opened.ok, false);
-    }),
+    fc.property(
+      fc.string({ unit: 'grapheme', minLength: 0, maxLength: 64 }),
+      nonceArb,
+      fc.nat(),
+      fc.integer({ min: 1, max: 255 }),
+      (plain, nonce, at, flip) => {
+        const sealed = encryptResource(plain, KEY, nonce, 'mch_payment');
+        const bytes = Buffer.from(sealed.ciphertext, 'base64');
+        bytes[at % bytes.length]! ^= flip;
+        const opened = decryptResource({ ...sealed, ciphertext: bytes.toString('base64') }, KEY);
+        assert.equal(opened.ok, false);
+      },
+    ),
   );
 });
 

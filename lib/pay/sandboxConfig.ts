@@ -9,7 +9,8 @@ import type { PayConfigInput } from './config';
  */
 export async function payConfigFromSandbox(sandboxUrl: string, fetchImpl: typeof fetch = fetch): Promise<PayConfigInput> {
   const base = new URL(sandboxUrl);
-  if (!['localhost', '127.0.0.1', '[::1]'].includes(base.hostname)) throw new Error(`pay configuration: sandbox keys are only taken from a loopback address, not ${base.hostname}`);
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(base.hostname))
+    throw new Error(`pay configuration: sandbox keys are only taken from a loopback address, not ${base.hostname}`);
   const res = await fetchImpl(new URL('/sandbox/pay/keys', base), { signal: AbortSignal.timeout(5000) });
   if (!res.ok) throw new Error(`pay configuration: ${base.origin}/sandbox/pay/keys answered HTTP ${res.status}`);
   const k = (await res.json()) as Record<string, unknown>;

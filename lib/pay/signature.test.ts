@@ -16,8 +16,17 @@ test('signed texts: every line ends in \\n, the body too (same output as wechatp
 });
 
 test('the Authorization header carries the five fields WeChat Pay reads', () => {
-  const h = authorizationHeader({ mchid: '1900009191', serialNo: '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C', timestamp: '1554208460', nonce: 'N', signature: 'S==' });
-  assert.equal(h, 'WECHATPAY2-SHA256-RSA2048 mchid="1900009191",nonce_str="N",signature="S==",timestamp="1554208460",serial_no="1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C"');
+  const h = authorizationHeader({
+    mchid: '1900009191',
+    serialNo: '1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C',
+    timestamp: '1554208460',
+    nonce: 'N',
+    signature: 'S==',
+  });
+  assert.equal(
+    h,
+    'WECHATPAY2-SHA256-RSA2048 mchid="1900009191",nonce_str="N",signature="S==",timestamp="1554208460",serial_no="1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C"',
+  );
 });
 
 test('a signature is plain SHA256withRSA: node:crypto verifies it independently', () => {
@@ -72,7 +81,10 @@ test('verifyWechatpaySignature: key id, all four headers, ±300 s, the exact bod
   assert.deepEqual(check(wechatpayHeaders(body, NOW + 300_000)), { ok: true });
   assert.match((check(wechatpayHeaders(body, NOW - 301_000)) as { error: string }).error, /301 s away/);
   assert.match((check(wechatpayHeaders(body, NOW + 301_000)) as { error: string }).error, /301 s away/);
-  assert.match((check(wechatpayHeaders(body, NOW, { serial: 'PUB_KEY_ID_0000000000000000000000000000' })) as { error: string }).error, /not with the configured public key/);
+  assert.match(
+    (check(wechatpayHeaders(body, NOW, { serial: 'PUB_KEY_ID_0000000000000000000000000000' })) as { error: string }).error,
+    /not with the configured public key/,
+  );
   assert.equal(check(wechatpayHeaders(body, NOW, { key: k.merchantKey })).ok, false);
   assert.equal(check(wechatpayHeaders(body, NOW), `${body} `).ok, false);
   assert.equal(check(wechatpayHeaders(body, NOW, { timestamp: 'abc' })).ok, false);

@@ -74,7 +74,11 @@ export function notificationBody(resource: Record<string, unknown>, apiV3Key = T
     resource_type: 'encrypt-resource',
     event_type: 'MCHTRANSFER.BILL.FINISHED',
     summary: '商家转账单据终态通知',
-    resource: { original_type: 'mch_payment', algorithm: 'AEAD_AES_256_GCM', ...snake(encryptResource(JSON.stringify(resource), apiV3Key, 'fdasflkja484', 'mch_payment')) },
+    resource: {
+      original_type: 'mch_payment',
+      algorithm: 'AEAD_AES_256_GCM',
+      ...snake(encryptResource(JSON.stringify(resource), apiV3Key, 'fdasflkja484', 'mch_payment')),
+    },
   });
 }
 

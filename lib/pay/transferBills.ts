@@ -49,7 +49,7 @@ export async function createTransferBill(input: TransferBillInput, d: TransferBi
     ...(input.userName ? { user_name: encryptSensitive(input.userName, d.platformPublicKey) } : {}),
     transfer_amount: input.amountFen,
     transfer_remark: input.remark,
-    ...(input.notifyUrl ?? d.notifyUrl ? { notify_url: input.notifyUrl ?? d.notifyUrl } : {}),
+    ...((input.notifyUrl ?? d.notifyUrl) ? { notify_url: input.notifyUrl ?? d.notifyUrl } : {}),
     ...(input.userRecvPerception ? { user_recv_perception: input.userRecvPerception } : {}),
     transfer_scene_report_infos: [
       { info_type: '活动名称', info_content: input.activityName },
@@ -62,8 +62,10 @@ export async function createTransferBill(input: TransferBillInput, d: TransferBi
   if (reply.kind === 'not-found') return { kind: 'rejected', code: reply.code, message: reply.message };
   if (reply.kind !== 'success') return reply;
   const j = reply.json;
-  if (!isTransferBillState(j.state) || typeof j.transfer_bill_no !== 'string') return unknown('malformed', 'the answer has no known state or no transfer_bill_no');
-  if (j.out_bill_no !== undefined && j.out_bill_no !== input.outBillNo) return unknown('malformed', `the answer is about ${String(j.out_bill_no)}, not ${input.outBillNo}`);
+  if (!isTransferBillState(j.state) || typeof j.transfer_bill_no !== 'string')
+    return unknown('malformed', 'the answer has no known state or no transfer_bill_no');
+  if (j.out_bill_no !== undefined && j.out_bill_no !== input.outBillNo)
+    return unknown('malformed', `the answer is about ${String(j.out_bill_no)}, not ${input.outBillNo}`);
   return {
     kind: 'ok',
     state: j.state,
@@ -81,7 +83,8 @@ export async function queryTransferBill(outBillNo: string, d: Pick<TransferBillD
   if (reply.kind === 'not-found') return { kind: 'not-found' };
   if (reply.kind !== 'success') return reply;
   const j = reply.json;
-  if (!isTransferBillState(j.state) || typeof j.transfer_bill_no !== 'string') return unknown('malformed', 'the answer has no known state or no transfer_bill_no');
+  if (!isTransferBillState(j.state) || typeof j.transfer_bill_no !== 'string')
+    return unknown('malformed', 'the answer has no known state or no transfer_bill_no');
   if (j.out_bill_no !== outBillNo) return unknown('malformed', `the answer is about ${String(j.out_bill_no)}, not ${outBillNo}`);
   if (!Number.isSafeInteger(j.transfer_amount) || typeof j.openid !== 'string') return unknown('malformed', 'the answer has no transfer_amount or openid');
   return {

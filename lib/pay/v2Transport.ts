@@ -30,12 +30,16 @@ export async function postXml(url: string, xml: string, o: V2TransportOptions): 
 
 function viaHttps(url: string, xml: string, agent: Agent, signal: AbortSignal): Promise<V2Raw> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: 'POST', agent, signal, headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(xml) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ kind: 'answered', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = httpsRequest(
+      url,
+      { method: 'POST', agent, signal, headers: { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(xml) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ kind: 'answered', status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(xml);
   });

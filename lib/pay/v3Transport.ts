@@ -60,7 +60,8 @@ export function createV3Transport(o: V3TransportOptions) {
     // A rate-limit answer is trusted unverified: its only consequence, retry later with the same
     // number, is also what an unknown outcome asks for.
     if (res.status === 429 || claimed.code === 'FREQUENCY_LIMITED') return { kind: 'throttled', code: claimed.code ?? 'FREQUENCY_LIMITED' };
-    if (res.status >= 500 || claimed.code === 'SYSTEM_ERROR') return unknown('server-error', `HTTP ${res.status}${claimed.code ? ` ${claimed.code}` : ''}${claimed.message ? `: ${claimed.message}` : ''}`);
+    if (res.status >= 500 || claimed.code === 'SYSTEM_ERROR')
+      return unknown('server-error', `HTTP ${res.status}${claimed.code ? ` ${claimed.code}` : ''}${claimed.message ? `: ${claimed.message}` : ''}`);
     const verified = verifyWechatpaySignature(headerLookup(res.headers), raw, o.platform, o.now());
     if (!verified.ok) return unknown('unverified', `HTTP ${res.status}, response not trusted: ${verified.error}`);
     if (res.status >= 200 && res.status < 300) {

@@ -20,7 +20,10 @@ export function payoutRoutes(ports: OperatorPorts): Route[] {
     {
       method: 'GET',
       path: '/admin/payouts',
-      run: (req) => withBody(listSchema, req.query, async ({ state, limit, cursor }) => respond(await listPayouts(ports, state as (typeof LISTED)[number] | undefined, { limit, cursor }))),
+      run: (req) =>
+        withBody(listSchema, req.query, async ({ state, limit, cursor }) =>
+          respond(await listPayouts(ports, state as (typeof LISTED)[number] | undefined, { limit, cursor })),
+        ),
     },
     {
       method: 'POST',
@@ -32,7 +35,9 @@ export function payoutRoutes(ports: OperatorPorts): Route[] {
       path: '/admin/payouts/{ref}/cancel',
       run: (req) =>
         withBody(refSchema, req.params.ref, (ref) =>
-          withBody(cancelSchema, req.body || undefined, async (body) => respond(await cancelPayoutAsOperator(ports, ref, body?.reason ?? 'cancelled by an operator'))),
+          withBody(cancelSchema, req.body || undefined, async (body) =>
+            respond(await cancelPayoutAsOperator(ports, ref, body?.reason ?? 'cancelled by an operator')),
+          ),
         ),
     },
   ];

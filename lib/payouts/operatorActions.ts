@@ -35,7 +35,11 @@ export type CancelResult =
 /** A retry's ref, derived from the failed one: retrying the same failed order twice makes one new order. 32 (transfer) or 28 (red packet) letters and digits. */
 export function retryRefOf(p: Pick<Payout, 'ref' | 'mode'>): string {
   const length = p.mode === 'transfer' ? 32 : 28;
-  return `R${createHash('sha256').update(`retry\n${p.ref}`).digest('hex').toUpperCase().slice(0, length - 1)}`;
+  return `R${createHash('sha256')
+    .update(`retry\n${p.ref}`)
+    .digest('hex')
+    .toUpperCase()
+    .slice(0, length - 1)}`;
 }
 
 const leased = (p: Payout, now: number) => (p.leaseUntil ?? 0) > now;
@@ -120,7 +124,11 @@ export async function cancelPayout(ports: OperatorPorts, ref: string, reason: st
     if (there.kind === 'found') return { status: 'exists-at-wechat-pay', payout: p, wechatPayState: there.state };
   }
   const now = ports.clock.now();
-  const moved = await ports.payouts.update(ref, { state: 'cancelled', cancelledAt: new Date(now).toISOString(), cancelReason: reason }, now, { state: p.state, attempts: p.attempts, noLeaseAt: now });
+  const moved = await ports.payouts.update(ref, { state: 'cancelled', cancelledAt: new Date(now).toISOString(), cancelReason: reason }, now, {
+    state: p.state,
+    attempts: p.attempts,
+    noLeaseAt: now,
+  });
   if (!moved) return { status: 'conflict', payout: (await ports.payouts.get(ref)) ?? p };
   if (p.source === 'withdrawal') await ports.refundWithdrawal(p, now, 'withdrawal cancelled');
   return { status: 'cancelled', payout: (await ports.payouts.get(ref))!, refundedToWallet: p.source === 'withdrawal' };

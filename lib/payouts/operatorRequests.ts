@@ -4,7 +4,11 @@ import { BadPayoutCursorError, type Payout, type PayoutOrderState } from './payo
 import { payoutView, type PayoutView } from './payoutView';
 
 /** Orders in one state (or all but paid ones), a page at a time. */
-export async function listPayouts(ports: Pick<OperatorPorts, 'payouts' | 'clock'>, state: Exclude<PayoutOrderState, 'paid'> | undefined, page: { limit: number; cursor?: string }): Promise<Result<{ payouts: PayoutView[]; cursor: string | null }>> {
+export async function listPayouts(
+  ports: Pick<OperatorPorts, 'payouts' | 'clock'>,
+  state: Exclude<PayoutOrderState, 'paid'> | undefined,
+  page: { limit: number; cursor?: string },
+): Promise<Result<{ payouts: PayoutView[]; cursor: string | null }>> {
   try {
     const found = await ports.payouts.listByState(state, page);
     const now = ports.clock.now();
@@ -19,7 +23,8 @@ type View = (p: Payout) => PayoutView;
 
 /** Refusals retry and cancel share: WeChat Pay could not be asked, a send is in flight, the order moved on. */
 function commonRefusal(r: Extract<RetryResult | CancelResult, { status: 'unverified' | 'in-flight' | 'conflict' }>, view: View): Failed {
-  if (r.status === 'unverified') return unavailable(`could not verify the order at WeChat Pay (${r.reason}); nothing was changed, try again`, { payout: view(r.payout) });
+  if (r.status === 'unverified')
+    return unavailable(`could not verify the order at WeChat Pay (${r.reason}); nothing was changed, try again`, { payout: view(r.payout) });
   if (r.status === 'in-flight') return conflict('a send to WeChat Pay is in flight; try again in a minute', { payout: view(r.payout) });
   return conflict('the order changed meanwhile; reload it', { payout: view(r.payout) });
 }
@@ -39,13 +44,27 @@ export async function retryPayoutAsOperator(ports: OperatorPorts, ref: string): 
       return ok({ isNew: false, answer: { action: 'requeued', message: 'sent again under the same ref now', payout: view(r.payout) } });
     case 'reordered':
     case 'already-reordered':
-      return ok({ isNew: r.status === 'reordered', answer: { action: r.status, message: `a new order ${r.payout.ref} pays it; ${r.previous.ref} stays failed`, payout: view(r.payout), previous: view(r.previous) } });
+      return ok({
+        isNew: r.status === 'reordered',
+        answer: {
+          action: r.status,
+          message: `a new order ${r.payout.ref} pays it; ${r.previous.ref} stays failed`,
+          payout: view(r.payout),
+          previous: view(r.previous),
+        },
+      });
     case 'refunded-to-wallet':
       return r.now
         ? ok({ isNew: false, answer: { action: 'refunded-to-wallet', message: 'the money went back to the member’s wallet', payout: view(r.payout) } })
-        : conflict('this withdrawal failed and its money is back in the member’s wallet; the member can withdraw again', { action: 'refunded-to-wallet', payout: view(r.payout) });
+        : conflict('this withdrawal failed and its money is back in the member’s wallet; the member can withdraw again', {
+            action: 'refunded-to-wallet',
+            payout: view(r.payout),
+          });
     case 'still-open-at-wechat-pay':
-      return conflict(`WeChat Pay still has this order as ${r.wechatPayState}; a new order could pay twice`, { wechatPayState: r.wechatPayState, payout: view(r.payout) });
+      return conflict(`WeChat Pay still has this order as ${r.wechatPayState}; a new order could pay twice`, {
+        wechatPayState: r.wechatPayState,
+        payout: view(r.payout),
+      });
     case 'unverified':
     case 'in-flight':
     case 'conflict':
@@ -69,7 +88,10 @@ export async function cancelPayoutAsOperator(ports: OperatorPorts, ref: string, 
     case 'already-cancelled':
       return ok({ action: 'already-cancelled', payout: view(r.payout) });
     case 'exists-at-wechat-pay':
-      return conflict(`WeChat Pay has this order (${r.wechatPayState}); it can no longer be cancelled here`, { wechatPayState: r.wechatPayState, payout: view(r.payout) });
+      return conflict(`WeChat Pay has this order (${r.wechatPayState}); it can no longer be cancelled here`, {
+        wechatPayState: r.wechatPayState,
+        payout: view(r.payout),
+      });
     case 'unverified':
     case 'in-flight':
     case 'conflict':

@@ -34,7 +34,8 @@ export async function erasePayout(table: Table, pay: OperatorPorts['pay'], ref: 
     if (order.state === 'pending' || order.state === 'held') {
       const r = await cancelPayout(ports, ref, ERASED_REASON);
       if (r.status === 'in-flight') throw new PayoutNotErasableYet(`payout ${ref}: a send is in flight`);
-      if (r.status === 'exists-at-wechat-pay') throw new PayoutNotErasableYet(`payout ${ref}: WeChat Pay has it (${r.wechatPayState}) and the reconciliation has not settled it yet`);
+      if (r.status === 'exists-at-wechat-pay')
+        throw new PayoutNotErasableYet(`payout ${ref}: WeChat Pay has it (${r.wechatPayState}) and the reconciliation has not settled it yet`);
       if (r.status === 'unverified') throw new PayoutNotErasableYet(`payout ${ref}: WeChat Pay could not say whether it has it (${r.reason})`);
       if (r.status === 'cancelled') cancelled = true;
       continue; // read again: cancelled now, or moved on meanwhile

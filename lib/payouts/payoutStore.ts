@@ -28,7 +28,16 @@ export function dynamoPayoutStore(table: Table) {
 
     /** Open orders, oldest first (the sparse index holds only orders that are not final). */
     async listOpen(limit: number, start?: Record<string, unknown>): Promise<{ payouts: Payout[]; next?: Record<string, unknown> }> {
-      const out = await table.doc.send(new QueryCommand({ TableName: T, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': OPEN_PAYOUTS }, Limit: limit, ExclusiveStartKey: start }));
+      const out = await table.doc.send(
+        new QueryCommand({
+          TableName: T,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': OPEN_PAYOUTS },
+          Limit: limit,
+          ExclusiveStartKey: start,
+        }),
+      );
       return { payouts: (out.Items ?? []).map(decodePayout), next: out.LastEvaluatedKey };
     },
 
@@ -37,7 +46,10 @@ export function dynamoPayoutStore(table: Table) {
      * and filtered, failed and cancelled ones from their own partitions, newest first. Paid orders
      * are not listed (the campaign report has them).
      */
-    async listByState(state: Exclude<PayoutOrderState, 'paid'> | undefined, opts: { limit: number; cursor?: string }): Promise<{ payouts: Payout[]; cursor?: string }> {
+    async listByState(
+      state: Exclude<PayoutOrderState, 'paid'> | undefined,
+      opts: { limit: number; cursor?: string },
+    ): Promise<{ payouts: Payout[]; cursor?: string }> {
       const partition = state === 'failed' ? FAILED_PAYOUTS : state === 'cancelled' ? CANCELLED_PAYOUTS : OPEN_PAYOUTS;
       const filtered = partition === OPEN_PAYOUTS && state !== undefined;
       let start = opts.cursor ? decodeCursor(opts.cursor, partition) : undefined;
@@ -77,7 +89,12 @@ export function dynamoPayoutStore(table: Table) {
       const remove = ['leaseUntil', ...(patch.state === 'paid' ? ['gsi1pk', 'gsi1sk'] : [])];
       try {
         await table.doc.send(
-          new UpdateCommand({ TableName: T, Key: payoutKey(ref), ...updateExpression({ set: { ...patch, updatedAt: at, ...index }, remove, names: { '#state': 'state' }, values }), ConditionExpression }),
+          new UpdateCommand({
+            TableName: T,
+            Key: payoutKey(ref),
+            ...updateExpression({ set: { ...patch, updatedAt: at, ...index }, remove, names: { '#state': 'state' }, values }),
+            ConditionExpression,
+          }),
         );
         return true;
       } catch (err) {
@@ -119,9 +136,33 @@ export function dynamoPayoutStore(table: Table) {
     async createRetry(old: Payout, newRef: string, nowMs: number): Promise<'created' | 'exists'> {
       const at = new Date(nowMs).toISOString();
       // What is paid and to whom carries over; everything about the old order's calls does not.
-      const order = { mode: old.mode, source: old.source, openid: old.openid, amountFen: old.amountFen, campaignId: old.campaignId, campaignName: old.campaignName, day: old.day };
+      const order = {
+        mode: old.mode,
+        source: old.source,
+        openid: old.openid,
+        amountFen: old.amountFen,
+        campaignId: old.campaignId,
+        campaignName: old.campaignName,
+        day: old.day,
+      };
       const written = await transactWrite(table, {
-        retry: { Put: { Item: { ...payoutKey(newRef), ...order, ref: newRef, state: 'pending', attempts: 0, retryOf: old.ref, createdAt: at, updatedAt: at, gsi1pk: OPEN_PAYOUTS, gsi1sk: at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        retry: {
+          Put: {
+            Item: {
+              ...payoutKey(newRef),
+              ...order,
+              ref: newRef,
+              state: 'pending',
+              attempts: 0,
+              retryOf: old.ref,
+              createdAt: at,
+              updatedAt: at,
+              gsi1pk: OPEN_PAYOUTS,
+              gsi1sk: at,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         old: {
           Update: {
             Key: payoutKey(old.ref),
@@ -157,7 +198,17 @@ function decodeCursor(cursor: string, partition: string): Record<string, unknown
   } catch {
     throw new BadPayoutCursorError('cursor is not one we issued');
   }
-  if (!isObject(key) || !(key.gsi1pk === partition && typeof key.gsi1sk === 'string' && typeof key.pk === 'string' && key.pk.startsWith(PAYOUT_PREFIX) && key.sk === 'PAYOUT' && Object.keys(key).length === 4)) {
+  if (
+    !isObject(key) ||
+    !(
+      key.gsi1pk === partition &&
+      typeof key.gsi1sk === 'string' &&
+      typeof key.pk === 'string' &&
+      key.pk.startsWith(PAYOUT_PREFIX) &&
+      key.sk === 'PAYOUT' &&
+      Object.keys(key).length === 4
+    )
+  ) {
     throw new BadPayoutCursorError('cursor is not one we issued (or belongs to another state)');
   }
   return key;

@@ -1,5 +1,14 @@
 import type { PayClient } from '../pay/client';
-import type { CreateTransferBillResult, QueryRedpackResult, QueryTransferBillResult, RejectedOutcome, SendRedpackResult, ThrottledOutcome, TransferBillState, UnknownOutcome } from '../pay/outcome';
+import type {
+  CreateTransferBillResult,
+  QueryRedpackResult,
+  QueryTransferBillResult,
+  RejectedOutcome,
+  SendRedpackResult,
+  ThrottledOutcome,
+  TransferBillState,
+  UnknownOutcome,
+} from '../pay/outcome';
 import { refusalAction } from '../pay/refusals';
 import type { MemberNotice, NoticeResult } from '../notices/notifyMember';
 import { log } from '../observability/log';
@@ -67,7 +76,9 @@ async function retryLater(ports: PayoutPorts, p: Payout, why: string): Promise<P
 /** A verified refusal that can clear: nothing exists at WeChat Pay; the reconciliation sends it again later, same ref. */
 async function hold(ports: PayoutPorts, p: Payout, code: string, message: string): Promise<PayoutStep> {
   const reason = message ? `${code}: ${message}` : code;
-  return (await record(ports, p, { state: 'held', holdReason: reason, lastError: reason, nextAttemptAt: ports.clock.now() + backoff(p.attempts) })) ? 'held' : 'stale';
+  return (await record(ports, p, { state: 'held', holdReason: reason, lastError: reason, nextAttemptAt: ports.clock.now() + backoff(p.attempts) }))
+    ? 'held'
+    : 'stale';
 }
 
 async function settle(ports: PayoutPorts, p: Payout, state: PayoutOrderState, extra: PayoutPatch = {}): Promise<PayoutStep> {
@@ -78,7 +89,8 @@ async function settle(ports: PayoutPorts, p: Payout, state: PayoutOrderState, ex
   return state;
 }
 
-const describe = (r: { kind: string; code?: string; cause?: string; reason?: string }) => (r.kind === 'unknown' ? `${r.cause}: ${r.reason}` : r.code ? `${r.kind}: ${r.code}` : r.kind);
+const describe = (r: { kind: string; code?: string; cause?: string; reason?: string }) =>
+  r.kind === 'unknown' ? `${r.cause}: ${r.reason}` : r.code ? `${r.kind}: ${r.code}` : r.kind;
 
 /** WeChat Pay's record under our ref pays this order (same follower, same amount), not something else. */
 function sameOrder(p: Payout, found: { amountFen: number; openid?: string }): boolean {
@@ -87,7 +99,13 @@ function sameOrder(p: Payout, found: { amountFen: number; openid?: string }): bo
 }
 
 function numberTaken(ports: PayoutPorts, p: Payout, found: { amountFen: number; openid?: string }): Promise<PayoutStep> {
-  log.error('ALARM payout ref carries another payment at WeChat Pay', { alarm: 'payout-ref-mismatch', ref: p.ref, orderFen: p.amountFen, foundFen: found.amountFen, sameOpenid: found.openid === undefined || found.openid === p.openid });
+  log.error('ALARM payout ref carries another payment at WeChat Pay', {
+    alarm: 'payout-ref-mismatch',
+    ref: p.ref,
+    orderFen: p.amountFen,
+    foundFen: found.amountFen,
+    sameOpenid: found.openid === undefined || found.openid === p.openid,
+  });
   return hold(ports, p, 'NUMBER_TAKEN', `WeChat Pay holds ${found.amountFen} fen${found.openid === p.openid ? '' : ' to another follower'} under this ref`);
 }
 
@@ -100,7 +118,8 @@ async function sendTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> 
     activityName: p.campaignName.slice(0, 32),
     rewardDescription: p.source === 'withdrawal' ? '会员钱包中的红包奖励' : '抢红包活动奖励',
   });
-  if (r.kind === 'ok') return settle(ports, p, fromTransferState(r.state), { transferBillNo: r.transferBillNo, packageInfo: r.packageInfo, failReason: r.failReason });
+  if (r.kind === 'ok')
+    return settle(ports, p, fromTransferState(r.state), { transferBillNo: r.transferBillNo, packageInfo: r.packageInfo, failReason: r.failReason });
   return afterSendNotOk(ports, p, 'transfer', r, async (refusal) => {
     // The number may carry a bill already (e.g. an earlier attempt with other content): it decides.
     const q = await ports.pay.queryTransferBill(p.ref);
@@ -116,7 +135,13 @@ async function sendTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep> 
  * limit or a refusal that can clear holds the order, a final refusal fails it, and a refusal that
  * says the number may already carry a payment is handed to `queryFirst`.
  */
-function afterSendNotOk(ports: PayoutPorts, p: Payout, api: 'transfer' | 'redpack', r: UnknownOutcome | ThrottledOutcome | RejectedOutcome, queryFirst: (r: RejectedOutcome) => Promise<PayoutStep>): Promise<PayoutStep> {
+function afterSendNotOk(
+  ports: PayoutPorts,
+  p: Payout,
+  api: 'transfer' | 'redpack',
+  r: UnknownOutcome | ThrottledOutcome | RejectedOutcome,
+  queryFirst: (r: RejectedOutcome) => Promise<PayoutStep>,
+): Promise<PayoutStep> {
   if (r.kind === 'unknown') return retryLater(ports, p, describe(r));
   if (r.kind === 'throttled') return hold(ports, p, r.code, 'rate limit');
   const action = refusalAction(api, r.code);
@@ -134,7 +159,15 @@ async function queryTransfer(ports: PayoutPorts, p: Payout): Promise<PayoutStep>
 }
 
 async function sendRedpack(ports: PayoutPorts, p: Payout): Promise<PayoutStep> {
-  const r: SendRedpackResult = await ports.pay.sendRedpack({ mchBillno: p.ref, openid: payeeOf(p), amountFen: p.amountFen, sendName: (ports.sendName ?? '会员中心').slice(0, 32), wishing: '恭喜发财，大吉大利', actName: p.campaignName.slice(0, 32), remark: '抢红包活动奖励' });
+  const r: SendRedpackResult = await ports.pay.sendRedpack({
+    mchBillno: p.ref,
+    openid: payeeOf(p),
+    amountFen: p.amountFen,
+    sendName: (ports.sendName ?? '会员中心').slice(0, 32),
+    wishing: '恭喜发财，大吉大利',
+    actName: p.campaignName.slice(0, 32),
+    remark: '抢红包活动奖励',
+  });
   if (r.kind === 'ok') return settle(ports, p, 'sent');
   return afterSendNotOk(ports, p, 'redpack', r, async (refusal) => {
     // FATAL_ERROR: this mch_billno already carries a packet sent with other content (e.g. the send name

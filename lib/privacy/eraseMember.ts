@@ -24,30 +24,45 @@ export const BEGIN_STEP = 'begin';
 export const PARTITION_STEP = 'memberPartition';
 export const FINAL_STEP = 'profile';
 
-
 /**
  * An erasure under way is remembered in the member's partition (deleted with the profile, at the
  * very end), so a rerun resumes it with the same id and pseudonym. The id is random: nothing
  * derived from the openid is kept, and only the audit entry records it.
  */
-async function beginErasure(table: Table, openid: string, existing: Item | undefined, nowMs: number, requestedBy: string): Promise<{ erasureId: string; auditSk: string }> {
+async function beginErasure(
+  table: Table,
+  openid: string,
+  existing: Item | undefined,
+  nowMs: number,
+  requestedBy: string,
+): Promise<{ erasureId: string; auditSk: string }> {
   let found: Record<string, unknown> | undefined = existing;
   if (!found) {
     const at = new Date(nowMs).toISOString();
     const erasureId = randomBytes(12).toString('hex');
     const fresh = { ...markerKey(openid), erasureId, auditSk: `${at}#${erasureId}`, startedAt: at };
     // Another request may have started the same erasure a moment ago: then carry on with theirs.
-    found = (await putIf(table, fresh, 'attribute_not_exists(pk)')) ? fresh : (await table.doc.send(new GetCommand({ TableName: table.name, Key: markerKey(openid), ConsistentRead: true }))).Item;
+    found = (await putIf(table, fresh, 'attribute_not_exists(pk)'))
+      ? fresh
+      : (await table.doc.send(new GetCommand({ TableName: table.name, Key: markerKey(openid), ConsistentRead: true }))).Item;
     if (!found) throw new Error('the erasure marker vanished while starting');
   }
   const { erasureId, auditSk, startedAt } = decodeErasureMarker(found);
-  await putIf(table, { ...erasureAuditKey(auditSk), erasureId, pseudonym: pseudonymOf(erasureId), startedAt, requestedBy, status: 'incomplete' }, 'attribute_not_exists(pk)');
+  await putIf(
+    table,
+    { ...erasureAuditKey(auditSk), erasureId, pseudonym: pseudonymOf(erasureId), startedAt, requestedBy, status: 'incomplete' },
+    'attribute_not_exists(pk)',
+  );
   return { erasureId, auditSk };
 }
 
 const pseudonymOf = (erasureId: string) => `erased:${erasureId}`;
 const errorName = (err: unknown) => nameOf(err) || 'Error';
-const failure = (step: string, err: unknown): StepFailure => ({ step, error: errorName(err), ...(err instanceof PayoutNotErasableYet ? { detail: err.message } : {}) });
+const failure = (step: string, err: unknown): StepFailure => ({
+  step,
+  error: errorName(err),
+  ...(err instanceof PayoutNotErasableYet ? { detail: err.message } : {}),
+});
 
 /**
  * Erasure on request (PIPL): everything that names the member, as listed in lib/privacy/memberData.ts.
@@ -63,15 +78,32 @@ export async function eraseMember(ports: ErasurePorts, openid: string, nowMs: nu
   try {
     items = await memberItems(table, openid);
     if (items.length === 0) return { status: 'not-found' };
-    started = await beginErasure(table, openid, items.find((i) => i.sk === ERASURE_MARKER_SK), nowMs, requestedBy);
+    started = await beginErasure(
+      table,
+      openid,
+      items.find((i) => i.sk === ERASURE_MARKER_SK),
+      nowMs,
+      requestedBy,
+    );
   } catch (err) {
     return { status: 'incomplete', done: [], failed: [failure(BEGIN_STEP, err)], notRun: [...OUTSIDE_FAMILIES.map((f) => f.name), PARTITION_STEP, FINAL_STEP] };
   }
   const { erasureId, auditSk } = started;
-  const ctx: ErasureContext = { table, pay: ports.pay, openid, items, profile: items.find((i) => i.sk === PROFILE_SK), pseudonym: pseudonymOf(erasureId), nowMs };
+  const ctx: ErasureContext = {
+    table,
+    pay: ports.pay,
+    openid,
+    items,
+    profile: items.find((i) => i.sk === PROFILE_SK),
+    pseudonym: pseudonymOf(erasureId),
+    nowMs,
+  };
 
   const done: StepResult[] = [];
-  const steps = [...OUTSIDE_FAMILIES.map((f) => ({ step: f.name, run: () => f.erase(ctx) })), { step: PARTITION_STEP, run: () => deletePartition(table, openid) }];
+  const steps = [
+    ...OUTSIDE_FAMILIES.map((f) => ({ step: f.name, run: () => f.erase(ctx) })),
+    { step: PARTITION_STEP, run: () => deletePartition(table, openid) },
+  ];
   for (const [i, s] of steps.entries()) {
     try {
       done.push({ step: s.step, changed: await s.run() });
@@ -96,7 +128,11 @@ async function deletePartition(table: Table, openid: string): Promise<number> {
   for (let pass = 0; pass < 2; pass++) {
     const rest = (await memberItems(table, openid)).filter((i) => i.sk !== PROFILE_SK && i.sk !== ERASURE_MARKER_SK);
     if (rest.length === 0) break;
-    await batchWriteAll(table, rest.map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } })), { what: 'erasure' });
+    await batchWriteAll(
+      table,
+      rest.map((it) => ({ DeleteRequest: { Key: { pk: it.pk, sk: it.sk } } })),
+      { what: 'erasure' },
+    );
     deleted += rest.length;
   }
   return deleted;

@@ -31,5 +31,11 @@ test('every key belongs to exactly one family (COUPON# is not COUPONKEY#, WALLET
     assert.deepEqual(holders, [family], `${pk} / ${sk}`);
   }
   // Items that name no one are no family's: a shared counter, a free share, a job's status.
-  for (const [pk, sk] of [['STATS#2026-01-01', 'SHARD#1'], ['RPSHARD#c1#2026-01-01#3', 'FREE#00003'], ['IMPORTJOB#j1', 'STATUS'], ['AUDIT#ERASURE', 'x']] as const) assert.equal(familyOf({ pk, sk }), undefined, `${pk} / ${sk}`);
+  for (const [pk, sk] of [
+    ['STATS#2026-01-01', 'SHARD#1'],
+    ['RPSHARD#c1#2026-01-01#3', 'FREE#00003'],
+    ['IMPORTJOB#j1', 'STATUS'],
+    ['AUDIT#ERASURE', 'x'],
+  ] as const)
+    assert.equal(familyOf({ pk, sk }), undefined, `${pk} / ${sk}`);
 });

@@ -24,7 +24,16 @@ export const PARTITION_FAMILIES: readonly PartitionFamily[] = memberPartitionKin
  * through the lookups, so they go before the lookups; everything is found from the member's own
  * items, so all of these go before the partition).
  */
-export const OUTSIDE_FAMILIES: readonly OutsideFamily[] = [couponsHeld, redPacketShares, roundBestLuck, payouts, prospects, lookups, pendingImportRows, pendingLinks];
+export const OUTSIDE_FAMILIES: readonly OutsideFamily[] = [
+  couponsHeld,
+  redPacketShares,
+  roundBestLuck,
+  payouts,
+  prospects,
+  lookups,
+  pendingImportRows,
+  pendingLinks,
+];
 
 export const MEMBER_ITEM_FAMILIES: readonly MemberItemFamily[] = [...PARTITION_FAMILIES, ...OUTSIDE_FAMILIES];
 

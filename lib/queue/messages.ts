@@ -14,7 +14,11 @@ export type PayoutMessage = z.infer<typeof payoutMessageSchema>;
 /** The send worker's message (handlers/broadcast-send): one chunk of one shard of a broadcast. */
 export const sendChunkMessageSchema = z.object({
   broadcastId: z.string().min(1).max(64),
-  shard: z.number().int().min(0).max(SHARDS - 1),
+  shard: z
+    .number()
+    .int()
+    .min(0)
+    .max(SHARDS - 1),
   openids: z.array(z.string().min(1).max(128)).min(1).max(CHUNK_SIZE),
   retries: z.number().int().min(0).max(1000).optional(),
 });

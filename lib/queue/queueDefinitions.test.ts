@@ -5,7 +5,10 @@ import { readQueueDefinitions } from './queueDefinitions';
 test('the queues of serverless.yml, named for the stage, dead-letter queues first, redrive on the local account', () => {
   const defs = readQueueDefinitions({ stage: 'local', region: 'us-east-1' });
   const names = defs.map((d) => d.name);
-  assert.ok(names.every((n) => n.startsWith('wechat-oa-crm-local-')), names.join(', '));
+  assert.ok(
+    names.every((n) => n.startsWith('wechat-oa-crm-local-')),
+    names.join(', '),
+  );
   assert.equal(new Set(names).size, names.length, 'unique names');
   // Every dead-letter target is declared, and created before the queue that redrives to it.
   defs.forEach((d, i) => {
@@ -19,7 +22,10 @@ test('the queues of serverless.yml, named for the stage, dead-letter queues firs
   const payout = defs.find((d) => d.logicalId === 'PayoutQueue')!;
   assert.equal(payout.name, 'wechat-oa-crm-local-payouts');
   assert.equal(payout.attributes.VisibilityTimeout, '120');
-  assert.deepEqual(JSON.parse(payout.attributes.RedrivePolicy!), { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:wechat-oa-crm-local-payouts-dlq', maxReceiveCount: 10 });
+  assert.deepEqual(JSON.parse(payout.attributes.RedrivePolicy!), {
+    deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:wechat-oa-crm-local-payouts-dlq',
+    maxReceiveCount: 10,
+  });
   const dlq = defs.find((d) => d.logicalId === 'PayoutDeadLetters')!;
   assert.equal(dlq.name, 'wechat-oa-crm-local-payouts-dlq');
   assert.equal(dlq.attributes.MessageRetentionPeriod, '1209600');
@@ -35,13 +41,37 @@ test('a queue without a QueueName, or a dead-letter target that is not a declare
     writeFileSync(p, `service: s\nresources:\n  Resources:\n${body}`);
     return p;
   };
-  assert.throws(() => readQueueDefinitions({ stage: 'x', region: 'r', serverlessYml: yml('    Q:\n      Type: AWS::SQS::Queue\n      Properties: { VisibilityTimeout: 5 }\n') }), /Q needs a QueueName/);
   assert.throws(
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${…} variables, as text.
-    () => readQueueDefinitions({ stage: 'x', region: 'r', serverlessYml: yml("    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        QueueName: ${self:service}-${sls:stage}-q\n        RedrivePolicy: { deadLetterTargetArn: !GetAtt Nope.Arn, maxReceiveCount: 2 }\n") }),
+    () =>
+      readQueueDefinitions({
+        stage: 'x',
+        region: 'r',
+        serverlessYml: yml('    Q:\n      Type: AWS::SQS::Queue\n      Properties: { VisibilityTimeout: 5 }\n'),
+      }),
+    /Q needs a QueueName/,
+  );
+  assert.throws(
+    () =>
+      readQueueDefinitions({
+        stage: 'x',
+        region: 'r',
+        serverlessYml: yml(
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${…} variables, as text.
+          '    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        QueueName: ${self:service}-${sls:stage}-q\n        RedrivePolicy: { deadLetterTargetArn: !GetAtt Nope.Arn, maxReceiveCount: 2 }\n',
+        ),
+      }),
     /Nope needs a QueueName/,
   );
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${…} variables, as text.
-  const ok = readQueueDefinitions({ stage: 'x', region: 'r', serverlessYml: yml("    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        QueueName: ${self:service}-${sls:stage}-q\n        RedrivePolicy: { deadLetterTargetArn: !GetAtt D.Arn, maxReceiveCount: 2 }\n    D:\n      Type: AWS::SQS::Queue\n      Properties: { QueueName: '${self:service}-${sls:stage}-d' }\n") });
-  assert.deepEqual(ok.map((d) => d.name), ['s-x-d', 's-x-q']);
+  const ok = readQueueDefinitions({
+    stage: 'x',
+    region: 'r',
+    serverlessYml: yml(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: serverless.yml's own ${…} variables, as text.
+      "    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        QueueName: ${self:service}-${sls:stage}-q\n        RedrivePolicy: { deadLetterTargetArn: !GetAtt D.Arn, maxReceiveCount: 2 }\n    D:\n      Type: AWS::SQS::Queue\n      Properties: { QueueName: '${self:service}-${sls:stage}-d' }\n",
+    ),
+  });
+  assert.deepEqual(
+    ok.map((d) => d.name),
+    ['s-x-d', 's-x-q'],
+  );
 });

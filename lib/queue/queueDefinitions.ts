@@ -4,13 +4,42 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID } from './queueUrl';
 
 // CloudFormation short-form tags only need to parse here; `!GetAtt <Queue>.Arn` is resolved below.
-const cfnTags = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Select', 'Split', 'ImportValue', 'FindInMap', 'Not', 'And', 'Or', 'Base64', 'Cidr', 'GetAZs'].flatMap((name) =>
+const cfnTags = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'If',
+  'Equals',
+  'Select',
+  'Split',
+  'ImportValue',
+  'FindInMap',
+  'Not',
+  'And',
+  'Or',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+].flatMap((name) =>
   (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type(`!${name}`, { kind, construct: (data: unknown) => ({ [name]: data }) })),
 );
 const schema = DEFAULT_SCHEMA.extend(cfnTags);
 
 /** CloudFormation properties of AWS::SQS::Queue that are SQS queue attributes of the same name. */
-const ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'VisibilityTimeout', 'RedrivePolicy', 'RedriveAllowPolicy', 'FifoQueue', 'ContentBasedDeduplication', 'DeduplicationScope', 'FifoThroughputLimit'] as const;
+const ATTRIBUTES = [
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+  'RedrivePolicy',
+  'RedriveAllowPolicy',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+  'DeduplicationScope',
+  'FifoThroughputLimit',
+] as const;
 
 export interface QueueDefinition {
   /** The resource's logical id in serverless.yml, e.g. `PayoutQueue`. */
@@ -62,7 +91,8 @@ export function readQueueDefinitions(opts: { stage: string; region: string; serv
   const arnOf = (ref: unknown): string => {
     const att = (ref as { GetAtt?: unknown })?.GetAtt;
     const [logicalId, attr] = typeof att === 'string' ? att.split('.') : Array.isArray(att) ? att : [];
-    if (typeof logicalId !== 'string' || attr !== 'Arn') throw new Error(`serverless.yml: a dead-letter target must be !GetAtt <Queue>.Arn, got ${JSON.stringify(ref)}`);
+    if (typeof logicalId !== 'string' || attr !== 'Arn')
+      throw new Error(`serverless.yml: a dead-letter target must be !GetAtt <Queue>.Arn, got ${JSON.stringify(ref)}`);
     return `arn:aws:sqs:${opts.region}:${LOCAL_ACCOUNT_ID}:${nameOf(logicalId)}`;
   };
   const defs = queues.map(([logicalId, r]): QueueDefinition & { deadLetters?: string } => {

@@ -13,7 +13,10 @@ test('under serverless-offline the unresolved reference is ignored and the emula
 });
 
 test('a test may point the URL at its own emulator queue', () => {
-  assert.equal(queueUrlFor('PAYOUT', { PAYOUT_QUEUE_URL: 'http://localhost:9324/000000000000/t-1', SQS_ENDPOINT: 'http://localhost:9324' }), 'http://localhost:9324/000000000000/t-1');
+  assert.equal(
+    queueUrlFor('PAYOUT', { PAYOUT_QUEUE_URL: 'http://localhost:9324/000000000000/t-1', SQS_ENDPOINT: 'http://localhost:9324' }),
+    'http://localhost:9324/000000000000/t-1',
+  );
 });
 
 test('no queue configured: an endpoint alone, or a name alone, is not a queue', () => {

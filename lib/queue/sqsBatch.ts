@@ -19,7 +19,12 @@ export type MessageOutcome = void | 'retry-later';
  * a batch item failure, and so is one it leaves for later: SQS hands it back after the visibility
  * timeout (ReportBatchItemFailures).
  */
-export async function forEachMessage<T>(event: SQSEvent, schema: z.ZodType<T>, opts: BatchOptions<T>, handle: (message: T, record: SQSRecord) => Promise<MessageOutcome>): Promise<SQSBatchResponse> {
+export async function forEachMessage<T>(
+  event: SQSEvent,
+  schema: z.ZodType<T>,
+  opts: BatchOptions<T>,
+  handle: (message: T, record: SQSRecord) => Promise<MessageOutcome>,
+): Promise<SQSBatchResponse> {
   const failures: SQSBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     let body: unknown;

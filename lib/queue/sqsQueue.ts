@@ -15,7 +15,9 @@ export function lazySqsClient(opts: { endpoint?: string; region: string }): () =
   return () => {
     client ??= import('@aws-sdk/client-sqs').then(({ SQSClient }) => {
       const local = opts.endpoint ? { endpoint: opts.endpoint, region: opts.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {};
-      return boundByDeadline(new SQSClient({ ...local, retryStrategy: retryWithinDeadline(), requestHandler: requestHandlerOptions(SQS_TIMEOUTS) }), { attemptTimeoutMs: 1000 });
+      return boundByDeadline(new SQSClient({ ...local, retryStrategy: retryWithinDeadline(), requestHandler: requestHandlerOptions(SQS_TIMEOUTS) }), {
+        attemptTimeoutMs: 1000,
+      });
     });
     return client;
   };
@@ -30,11 +32,16 @@ export function sqsQueue<T>(queueUrl: string, sqsClient: () => Promise<SQSClient
       const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
       const sqs = await sqsClient();
       for (let i = 0; i < messages.length; i += BATCH) {
-        let entries = messages.slice(i, i + BATCH).map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m), ...(opts.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.ceil(opts.delaySeconds))) } : {}) }));
+        let entries = messages.slice(i, i + BATCH).map((m, j) => ({
+          Id: String(j),
+          MessageBody: JSON.stringify(m),
+          ...(opts.delaySeconds ? { DelaySeconds: Math.min(900, Math.max(0, Math.ceil(opts.delaySeconds))) } : {}),
+        }));
         for (let attempt = 0; entries.length > 0; attempt++) {
           if (attempt > 4) throw new Error(`sqs: ${entries.length} messages could not be sent to ${queueUrl}`);
           // Under a push's deadline a refused entry is retried only while there is time for it.
-          if (attempt > 0 && !(await pauseWithin(currentDeadline(), 50 * 2 ** attempt, 100))) throw new Error(`sqs: ${entries.length} messages not sent to ${queueUrl} before the deadline`);
+          if (attempt > 0 && !(await pauseWithin(currentDeadline(), 50 * 2 ** attempt, 100)))
+            throw new Error(`sqs: ${entries.length} messages not sent to ${queueUrl} before the deadline`);
           const out = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
           const failed = new Set((out.Failed ?? []).map((f) => f.Id));
           entries = entries.filter((e) => failed.has(e.Id));

@@ -49,10 +49,18 @@ test('after an idle spell up to `burst` calls start at once; the rest keep the p
 test('waitFor sleeps until the slot; paced clients wait before every call', async () => {
   const clock = fixedClock(0);
   const slept: number[] = [];
-  const limiter = createRateLimiter({ state: memoryState(), clock, sleep: async (ms) => {
+  const limiter = createRateLimiter(
+    {
+      state: memoryState(),
+      clock,
+      sleep: async (ms) => {
         slept.push(ms);
         clock.advance(ms);
-      } }, 'x', async () => ({ perSecond: 4 }));
+      },
+    },
+    'x',
+    async () => ({ perSecond: 4 }),
+  );
   const client = paced({ call: async (n: number) => n * 2, name: 'c' }, limiter);
   assert.deepEqual([await client.call(1), await client.call(2), await client.call(3)], [2, 4, 6]);
   assert.deepEqual(slept, [250, 250], 'the second and third call waited a quarter second each');

@@ -34,7 +34,11 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
       run: (req) => withBody(saveSchema, req.body, async ({ version, ...input }) => respond(await saveCampaign(ports, req.params.id!, input, version))),
     },
     ...(['schedule', 'pause', 'resume', 'close'] as const).map(
-      (action): Route => ({ method: 'POST', path: `/admin/campaigns/{id}/${action}`, run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action)) }),
+      (action): Route => ({
+        method: 'POST',
+        path: `/admin/campaigns/{id}/${action}`,
+        run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action)),
+      }),
     ),
     { method: 'GET', path: '/admin/campaigns/{id}/report', run: async (req) => respond(await reportOnCampaign(ports, req.params.id!)) },
   ];

@@ -21,7 +21,12 @@ export type BudgetApproval = { ok: true; config: CampaignConfig; warnings: Compl
  * on the days that can still hold a round, on top of what the campaign's rounds reserved already.
  * A multiplier the budget leaves no room for is a warning (the bonus will not be paid).
  */
-export async function approveBudget(ports: BudgetApprovalPorts, config: CampaignConfig, existing: CampaignRecord | undefined, nowMs: number): Promise<BudgetApproval> {
+export async function approveBudget(
+  ports: BudgetApprovalPorts,
+  config: CampaignConfig,
+  existing: CampaignRecord | undefined,
+  nowMs: number,
+): Promise<BudgetApproval> {
   const prize = await pricedPrize(ports, config.bestLuckPrize);
   if ('issue' in prize) return { ok: false, issues: [prize.issue] };
   const priced: CampaignConfig = { ...config, ...(prize.value ? { bestLuckPrize: prize.value } : {}) };
@@ -36,7 +41,11 @@ export async function approveBudget(ports: BudgetApprovalPorts, config: Campaign
   const warnings: ComplianceFinding[] = [];
   if (worst.maxBonusFen > 0 && worst.bonusRoomFen === 0) {
     const m = maxMultiplier(priced.levelMultipliers, await ports.levels());
-    warnings.push({ rule: BUDGET_RULE, path: 'budget.maxFenPerRound', message: `no room for level bonuses: members with a multiplier (up to ×${m}) get none; a cap of ${worst.sharesFen + worst.prizeFen + worst.maxBonusFen} fen a round pays them all` });
+    warnings.push({
+      rule: BUDGET_RULE,
+      path: 'budget.maxFenPerRound',
+      message: `no room for level bonuses: members with a multiplier (up to ×${m}) get none; a cap of ${worst.sharesFen + worst.prizeFen + worst.maxBonusFen} fen a round pays them all`,
+    });
   }
   return { ok: true, config: priced, warnings };
 }
@@ -48,6 +57,15 @@ async function pricedPrize(ports: BudgetApprovalPorts, prize: Prize): Promise<{ 
   if (!prize || prize.valueFen !== undefined) return { value: prize };
   const template = await ports.couponTemplate(prize.couponTemplateId);
   if (template?.value.type === 'amount') return { value: { ...prize, valueFen: template.value.fen } };
-  const what = !template ? `there is no coupon template ${prize.couponTemplateId}` : template.value.type === 'percent' ? `the coupon template ${prize.couponTemplateId} is ${template.value.percent}% off` : `the coupon template ${prize.couponTemplateId} is a free ${template.value.item}`;
-  return { issue: { path: 'bestLuckPrize.valueFen', message: `${what}, with no money value: give the prize's value in fen (what it costs you), so the budget counts it` } };
+  const what = !template
+    ? `there is no coupon template ${prize.couponTemplateId}`
+    : template.value.type === 'percent'
+      ? `the coupon template ${prize.couponTemplateId} is ${template.value.percent}% off`
+      : `the coupon template ${prize.couponTemplateId} is a free ${template.value.item}`;
+  return {
+    issue: {
+      path: 'bestLuckPrize.valueFen',
+      message: `${what}, with no money value: give the prize's value in fen (what it costs you), so the budget counts it`,
+    },
+  };
 }

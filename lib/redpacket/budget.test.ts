@@ -20,7 +20,11 @@ test('a budget left out is derived with no bonus room: the shares and the prize,
   assert.deepEqual(effectiveBudget(fiveYuan()), { maxFenPerRound: 500, maxFenTotal: 3500, derived: true });
   assert.deepEqual(effectiveBudget(fiveYuan({ bestLuckPrize: { valueFen: 200 } })), { maxFenPerRound: 700, maxFenTotal: 4900, derived: true });
   assert.deepEqual(effectiveBudget(fiveYuan({ budget: { maxFenPerRound: 800 } })), { maxFenPerRound: 800, maxFenTotal: 5600, derived: true });
-  assert.deepEqual(effectiveBudget(fiveYuan({ budget: { maxFenPerRound: 800, maxFenTotal: 4000 } })), { maxFenPerRound: 800, maxFenTotal: 4000, derived: false });
+  assert.deepEqual(effectiveBudget(fiveYuan({ budget: { maxFenPerRound: 800, maxFenTotal: 4000 } })), {
+    maxFenPerRound: 800,
+    maxFenTotal: 4000,
+    derived: false,
+  });
 });
 
 test('the worst case: ×10 on ¥5 asks for ¥45 of bonus; the cap lets ¥3 through; seven days', () => {
@@ -28,7 +32,17 @@ test('the worst case: ×10 on ¥5 asks for ¥45 of bonus; the cap lets ¥3 throu
   assert.equal(uncapped.maxBonusFen, 4500, 'the ¥50 the issue saw paid: 500 + 4,500');
   assert.equal(uncapped.perRoundFen, 5000);
   const w = worstCase(fiveYuan({ bestLuckPrize: { valueFen: 200 }, budget: { maxFenPerRound: 1000, maxFenTotal: 5000 } }), DEFAULT_LEVELS);
-  assert.deepEqual(w, { days: 7, sharesFen: 500, prizeFen: 200, maxBonusFen: 4500, bonusRoomFen: 300, maxFenPerRound: 1000, maxFenTotal: 5000, perRoundFen: 1000, campaignFen: 5000 });
+  assert.deepEqual(w, {
+    days: 7,
+    sharesFen: 500,
+    prizeFen: 200,
+    maxBonusFen: 4500,
+    bonusRoomFen: 300,
+    maxFenPerRound: 1000,
+    maxFenTotal: 5000,
+    perRoundFen: 1000,
+    campaignFen: 5000,
+  });
   // No campaign multiplier: the default levels' own ×2 (钻石) is the worst.
   assert.equal(worstCase(fiveYuan({ levelMultipliers: {}, budget: { maxFenPerRound: 10_000 } }), DEFAULT_LEVELS).maxBonusFen, 500);
 });
@@ -40,11 +54,17 @@ test('a budget that cannot cover the shares and the prize is refused, naming the
   assert.equal(perRound[0]?.path, 'budget.maxFenPerRound');
   assert.match(perRound[0]!.message, /600 fen cannot cover the round's 500 fen of shares \+ the 200 fen prize \(700 fen\)/);
   const total = budgetIssues(fiveYuan({ ...prize, budget: { maxFenPerRound: 800, maxFenTotal: 4800 } }));
-  assert.deepEqual(total.map((i) => i.path), ['budget.maxFenTotal']);
+  assert.deepEqual(
+    total.map((i) => i.path),
+    ['budget.maxFenTotal'],
+  );
   assert.match(total[0]!.message, /4800 fen cannot cover 7 day\(s\) × 700 fen/);
   // A live campaign: what its rounds reserved counts, and only the days still ahead need funding.
   assert.deepEqual(budgetIssues(fiveYuan({ budget: { maxFenPerRound: 800, maxFenTotal: 2000 } }), { reservedFen: 1500, daysToFund: 1 }), []);
-  assert.match(budgetIssues(fiveYuan({ budget: { maxFenPerRound: 800, maxFenTotal: 1900 } }), { reservedFen: 1500, daysToFund: 1 })[0]!.message, /1500 fen already reserved/);
+  assert.match(
+    budgetIssues(fiveYuan({ budget: { maxFenPerRound: 800, maxFenTotal: 1900 } }), { reservedFen: 1500, daysToFund: 1 })[0]!.message,
+    /1500 fen already reserved/,
+  );
 });
 
 test('reservations: every day affords its shares and prize, no round above its cap, the campaign never above its total (property)', () => {
@@ -82,18 +102,25 @@ test('reservations: every day affords its shares and prize, no round above its c
 
 test('the bonus pool is cut over the shards in proportion to their shares and sums to the pool exactly (property)', () => {
   fc.assert(
-    fc.property(fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 1, maxLength: 300 }), fc.integer({ min: 0, max: 10_000_000_000 }), (shares, pool) => {
-      const shards = shardCountFor(shares.length);
-      const parts = splitBonusPool(shares, shards, pool);
-      assert.equal(parts.length, shards);
-      assert.equal(parts.reduce((a, b) => a + b, 0), pool);
-      const total = shares.reduce((a, b) => a + b, 0);
-      parts.forEach((p, s) => {
-        const sum = shares.filter((_, i) => i % shards === s).reduce((a, b) => a + b, 0);
-        assert.ok(Number.isSafeInteger(p) && p >= 0);
-        assert.ok(Math.abs(p - (pool * sum) / total) < 1 + 1e-6 * pool, `shard ${s}: ${p} vs ${(pool * sum) / total}`);
-      });
-    }),
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 1, maxLength: 300 }),
+      fc.integer({ min: 0, max: 10_000_000_000 }),
+      (shares, pool) => {
+        const shards = shardCountFor(shares.length);
+        const parts = splitBonusPool(shares, shards, pool);
+        assert.equal(parts.length, shards);
+        assert.equal(
+          parts.reduce((a, b) => a + b, 0),
+          pool,
+        );
+        const total = shares.reduce((a, b) => a + b, 0);
+        parts.forEach((p, s) => {
+          const sum = shares.filter((_, i) => i % shards === s).reduce((a, b) => a + b, 0);
+          assert.ok(Number.isSafeInteger(p) && p >= 0);
+          assert.ok(Math.abs(p - (pool * sum) / total) < 1 + 1e-6 * pool, `shard ${s}: ${p} vs ${(pool * sum) / total}`);
+        });
+      },
+    ),
   );
 });
 
@@ -169,7 +196,17 @@ test('any crowd of grabs racing each other and the close: no bonus beyond the po
           if (closeAfter !== null && n === closeAfter) void r.close();
           const index = g.share % shares.length;
           const wanted = Math.floor(shares[index]! * (g.multiplier - 1));
-          const c = { round: r.round, index, openid: `m${n}`, amountFen: shares[index]!, bonusFen: wanted, at: '', dedupKey: `k${n}`, memberDay: '', payoutRef: '' };
+          const c = {
+            round: r.round,
+            index,
+            openid: `m${n}`,
+            amountFen: shares[index]!,
+            bonusFen: wanted,
+            at: '',
+            dedupKey: `k${n}`,
+            memberDay: '',
+            payoutRef: '',
+          };
           const out = await claimWithinBonusPool(r.store, c, { perRound: 1, perDay: 1 }, g.seenLeft);
           paid.push({ wanted, bonusFen: out.bonusFen, result: out.result });
         });

@@ -42,7 +42,10 @@ export function effectiveBudget(c: BudgetedCampaign): { maxFenPerRound: number; 
 }
 
 /** The highest multiplier a grabber can bring: the campaign's, else each level's own benefit. */
-export function maxMultiplier(levelMultipliers: Record<string, number>, levels: readonly { name: string; benefits: { redPacketMultiplier: number } }[]): number {
+export function maxMultiplier(
+  levelMultipliers: Record<string, number>,
+  levels: readonly { name: string; benefits: { redPacketMultiplier: number } }[],
+): number {
   let max = 1;
   for (const l of levels) max = Math.max(max, Object.hasOwn(levelMultipliers, l.name) ? levelMultipliers[l.name]! : l.benefits.redPacketMultiplier);
   for (const m of Object.values(levelMultipliers)) max = Math.max(max, m);
@@ -76,7 +79,17 @@ export function worstCase(c: BudgetedCampaign, levels: readonly { name: string; 
   const bonusRoomFen = Math.max(0, Math.min(maxBonusFen, maxFenPerRound - sharesFen - prizeFen));
   const days = daysBetween(c.schedule.from, c.schedule.to);
   const perRoundFen = sharesFen + bonusRoomFen + prizeFen;
-  return { days, sharesFen, prizeFen, maxBonusFen, bonusRoomFen, maxFenPerRound, maxFenTotal, perRoundFen, campaignFen: Math.min(days * perRoundFen, maxFenTotal) };
+  return {
+    days,
+    sharesFen,
+    prizeFen,
+    maxBonusFen,
+    bonusRoomFen,
+    maxFenPerRound,
+    maxFenTotal,
+    perRoundFen,
+    campaignFen: Math.min(days * perRoundFen, maxFenTotal),
+  };
 }
 
 export interface BudgetIssue {
@@ -88,7 +101,10 @@ export interface BudgetIssue {
  * Why a budget cannot be approved: a round must afford its shares and its prize, and the campaign
  * must afford that for every day that can still hold a round, on top of what rounds reserved already.
  */
-export function budgetIssues(c: BudgetedCampaign, held: { reservedFen: number; daysToFund: number } = { reservedFen: 0, daysToFund: daysBetween(c.schedule.from, c.schedule.to) }): BudgetIssue[] {
+export function budgetIssues(
+  c: BudgetedCampaign,
+  held: { reservedFen: number; daysToFund: number } = { reservedFen: 0, daysToFund: daysBetween(c.schedule.from, c.schedule.to) },
+): BudgetIssue[] {
   const { maxFenPerRound, maxFenTotal } = effectiveBudget(c);
   const base = baseFenOf(c);
   const prize = prizeFenOf(c);
@@ -100,7 +116,10 @@ export function budgetIssues(c: BudgetedCampaign, held: { reservedFen: number; d
   const totalDerivedFromRefused = issues.length > 0 && c.budget?.maxFenTotal === undefined;
   if (maxFenTotal < need && !totalDerivedFromRefused) {
     const already = held.reservedFen ? `${held.reservedFen} fen already reserved by rounds held + ` : '';
-    issues.push({ path: 'budget.maxFenTotal', message: `${maxFenTotal} fen cannot cover ${already}${held.daysToFund} day(s) × ${base} fen (${needs}) = ${need} fen` });
+    issues.push({
+      path: 'budget.maxFenTotal',
+      message: `${maxFenTotal} fen cannot cover ${already}${held.daysToFund} day(s) × ${base} fen (${needs}) = ${need} fen`,
+    });
   }
   return issues;
 }
@@ -144,7 +163,13 @@ export function reserveFor(plan: RoundBudgetPlan, totalFen: number, reservedFen:
 export function roundBudget(plan: RoundBudgetPlan, shares: readonly number[], shards: number, approvedFen: number): RoundBudget {
   const total = shares.reduce((a, b) => a + b, 0);
   const bonusPoolFen = approvedFen - total - plan.prizeFen;
-  return { maxFenPerRound: plan.maxFenPerRound, approvedFen, prizeFen: plan.prizeFen, bonusPoolFen, bonusByShard: splitBonusPool(shares, shards, bonusPoolFen) };
+  return {
+    maxFenPerRound: plan.maxFenPerRound,
+    approvedFen,
+    prizeFen: plan.prizeFen,
+    bonusPoolFen,
+    bonusByShard: splitBonusPool(shares, shards, bonusPoolFen),
+  };
 }
 
 /**

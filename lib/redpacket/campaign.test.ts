@@ -28,7 +28,10 @@ test("the issue's example campaign is valid and compliant", () => {
 test('impossible rounds and payout limits are refused, naming the field', () => {
   assert.match(issuesOf({ ...example, round: { ...example.round, totalFen: 100 } }).join('\n'), /^round\.totalFen: .*need 200 fen/m);
   assert.match(issuesOf({ ...example, payout: { mode: 'redpack' } }).join('\n'), /^round\.minFen: redpack payouts start at 100 fen/m);
-  assert.match(issuesOf({ ...example, round: { ...example.round, minFen: 5 }, payout: { mode: 'transfer' } }).join('\n'), /^round\.minFen: transfer payouts start at 10 fen/m);
+  assert.match(
+    issuesOf({ ...example, round: { ...example.round, minFen: 5 }, payout: { mode: 'transfer' } }).join('\n'),
+    /^round\.minFen: transfer payouts start at 10 fen/m,
+  );
   assert.match(issuesOf({ ...example, schedule: { ...example.schedule, daily: { start: '11:40', end: '11:30' } } }).join('\n'), /schedule\.daily\.end/);
   assert.match(issuesOf({ ...example, schedule: { ...example.schedule, timezone: 'Mars/Olympus' } }).join('\n'), /schedule\.timezone/);
   assert.match(issuesOf({ ...example, trigger: {} }).join('\n'), /^trigger/m);
@@ -37,7 +40,11 @@ test('impossible rounds and payout limits are refused, naming the field', () => 
 test('compliance: a mechanics type named like an Object.prototype member is not a forbidden mechanic (and names no function as its rule)', () => {
   for (const type of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
     const r = checkCompliance(campaignSchema.parse({ ...example, mechanics: { type } }));
-    assert.deepEqual(r.refusals.filter((f) => f.path === 'mechanics.type'), [], type);
+    assert.deepEqual(
+      r.refusals.filter((f) => f.path === 'mechanics.type'),
+      [],
+      type,
+    );
   }
 });
 
@@ -45,7 +52,12 @@ test('compliance: a reward for following and share-to-win mechanics are refused,
   const follow = checkCompliance(campaignSchema.parse({ ...example, trigger: { event: 'subscribe' } }));
   assert.equal(follow.refusals[0]?.path, 'trigger.event');
   assert.match(follow.refusals[0]!.rule, /关注后领红包/);
-  for (const [mechanics, rule] of [['giftBox', /拆礼盒/], ['assist', /助力/], ['bargain', /砍价/], ['collectLikes', /集赞/]] as const) {
+  for (const [mechanics, rule] of [
+    ['giftBox', /拆礼盒/],
+    ['assist', /助力/],
+    ['bargain', /砍价/],
+    ['collectLikes', /集赞/],
+  ] as const) {
     const r = checkCompliance(campaignSchema.parse({ ...example, mechanics: { type: mechanics } }));
     assert.match(r.refusals[0]?.rule ?? '', rule, mechanics);
   }
@@ -54,7 +66,12 @@ test('compliance: a reward for following and share-to-win mechanics are refused,
 });
 
 test('compliance: marketing wording in a notice is a warning, service wording is fine', () => {
-  const r = checkCompliance(campaignSchema.parse({ ...example, notices: { prizeWon: '限时优惠！全场八折', unclaimed: '您有一个红包尚未领取，今晚 24 点前有效' } }));
+  const r = checkCompliance(
+    campaignSchema.parse({ ...example, notices: { prizeWon: '限时优惠！全场八折', unclaimed: '您有一个红包尚未领取，今晚 24 点前有效' } }),
+  );
   assert.deepEqual(r.refusals, []);
-  assert.deepEqual(r.warnings.map((w) => w.path), ['notices.prizeWon']);
+  assert.deepEqual(
+    r.warnings.map((w) => w.path),
+    ['notices.prizeWon'],
+  );
 });

@@ -25,19 +25,30 @@ export const campaignSchema = z
     trigger: z
       .object({
         keywords: z.array(z.string().trim().min(1).max(32)).max(10).optional(),
-        menuKey: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/).optional(),
+        menuKey: z
+          .string()
+          .regex(/^[A-Z][A-Z0-9_]{0,63}$/)
+          .optional(),
         event: z.string().optional(),
       })
       .refine((t) => (t.keywords?.length ?? 0) > 0 || t.menuKey || t.event, 'give keywords, a menuKey or both'),
-    schedule: z.object({
-      timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
-      daily: z.object({ start: z.string().regex(HH_MM, 'HH:MM'), end: z.string().regex(HH_MM, 'HH:MM') }).refine((d) => d.start < d.end, { message: 'end must be after start (same day)', path: ['end'] }),
-      from: day,
-      to: day,
-    }).refine((s) => s.from <= s.to, { message: 'must not be before from', path: ['to'] }),
+    schedule: z
+      .object({
+        timezone: z.string().refine(isValidTimeZone, 'an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+        daily: z
+          .object({ start: z.string().regex(HH_MM, 'HH:MM'), end: z.string().regex(HH_MM, 'HH:MM') })
+          .refine((d) => d.start < d.end, { message: 'end must be after start (same day)', path: ['end'] }),
+        from: day,
+        to: day,
+      })
+      .refine((s) => s.from <= s.to, { message: 'must not be before from', path: ['to'] }),
     round: roundSchema,
     eligibility: z
-      .object({ segment: segmentSchema.optional(), perMemberPerRound: z.number().int().min(1).max(10).default(1), perMemberPerDay: z.number().int().min(1).max(10).default(1) })
+      .object({
+        segment: segmentSchema.optional(),
+        perMemberPerRound: z.number().int().min(1).max(10).default(1),
+        perMemberPerDay: z.number().int().min(1).max(10).default(1),
+      })
       .default({ perMemberPerRound: 1, perMemberPerDay: 1 }),
     levelMultipliers: z.record(z.string().min(1).max(16), z.number().min(1).max(10)).default({}),
     bestLuckPrize: z
@@ -50,7 +61,9 @@ export const campaignSchema = z
       })
       .optional(),
     payout: z.object({ mode: z.enum(['wallet', 'transfer', 'redpack']) }),
-    budget: z.object({ maxFenPerRound: z.number().int().min(1).max(MAX_BUDGET_FEN).optional(), maxFenTotal: z.number().int().min(1).max(MAX_BUDGET_FEN).optional() }).optional(),
+    budget: z
+      .object({ maxFenPerRound: z.number().int().min(1).max(MAX_BUDGET_FEN).optional(), maxFenTotal: z.number().int().min(1).max(MAX_BUDGET_FEN).optional() })
+      .optional(),
     mechanics: z.object({ type: z.string().min(1).max(32) }).optional(),
     notices: z.record(z.string(), z.string().max(200)).optional(),
   })
@@ -58,7 +71,8 @@ export const campaignSchema = z
     const bad = checkSplit(c.round);
     if (bad) ctx.addIssue({ code: 'custom', path: ['round', bad.field], message: bad.error });
     const limits = PAYOUT_LIMITS[c.payout.mode];
-    if (c.round.minFen < limits.minFen) ctx.addIssue({ code: 'custom', path: ['round', 'minFen'], message: `${c.payout.mode} payouts start at ${limits.minFen} fen` });
-    if (c.round.maxFen > limits.maxFen) ctx.addIssue({ code: 'custom', path: ['round', 'maxFen'], message: `${c.payout.mode} payouts are at most ${limits.maxFen} fen` });
+    if (c.round.minFen < limits.minFen)
+      ctx.addIssue({ code: 'custom', path: ['round', 'minFen'], message: `${c.payout.mode} payouts start at ${limits.minFen} fen` });
+    if (c.round.maxFen > limits.maxFen)
+      ctx.addIssue({ code: 'custom', path: ['round', 'maxFen'], message: `${c.payout.mode} payouts are at most ${limits.maxFen} fen` });
   });
-

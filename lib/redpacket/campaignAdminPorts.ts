@@ -27,7 +27,8 @@ export function triggerClash(c: Pick<CampaignRecord, 'id' | 'config'>, others: C
     if (!overlap) continue;
     const word = (o.config.trigger.keywords ?? []).find((k) => words.has(k.toLowerCase()));
     if (word) return `keyword "${word}" is already the trigger of campaign ${o.id} (${o.config.name}) on overlapping days`;
-    if (c.config.trigger.menuKey && o.config.trigger.menuKey === c.config.trigger.menuKey) return `menuKey ${c.config.trigger.menuKey} is already the trigger of campaign ${o.id} (${o.config.name}) on overlapping days`;
+    if (c.config.trigger.menuKey && o.config.trigger.menuKey === c.config.trigger.menuKey)
+      return `menuKey ${c.config.trigger.menuKey} is already the trigger of campaign ${o.id} (${o.config.name}) on overlapping days`;
   }
   return undefined;
 }

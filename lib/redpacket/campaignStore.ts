@@ -15,7 +15,8 @@ export interface CampaignStore {
 }
 
 export function dynamoCampaignStore(table: Table): CampaignStore {
-  const put = (c: CampaignRecord, condition: string, values?: Record<string, unknown>) => putIf(table, { ...key(c.id), campaign: c, version: c.version }, condition, values);
+  const put = (c: CampaignRecord, condition: string, values?: Record<string, unknown>) =>
+    putIf(table, { ...key(c.id), campaign: c, version: c.version }, condition, values);
   return {
     // One partition for all campaigns: an account runs tens of them, and listing is one query.
     list: async () => (await queryPartition(table, CAMPAIGNS_PK)).map(decodeCampaign),

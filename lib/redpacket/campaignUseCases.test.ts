@@ -118,7 +118,10 @@ test('closing a campaign closes the round open now; an impossible step is a conf
   const made = await createCampaign(p, config());
   assert.ok(made.ok);
   const pause = await changeCampaignState(p, made.value.id, 'pause');
-  assert.deepEqual(pause, { ok: false, error: { kind: 'conflict', message: 'only a scheduled or running campaign can be paused; this campaign is draft', details: { status: 'draft' } } });
+  assert.deepEqual(pause, {
+    ok: false,
+    error: { kind: 'conflict', message: 'only a scheduled or running campaign can be paused; this campaign is draft', details: { status: 'draft' } },
+  });
   const running = await changeCampaignState(p, made.value.id, 'schedule');
   assert.ok(running.ok);
   assert.equal(running.value.status, 'running');
@@ -133,7 +136,15 @@ test('closing a campaign closes the round open now; an impossible step is a conf
 
 test('a split preview names the field it cannot split', () => {
   const fine = previewSplit({ packets: 3, totalFen: 300, split: 'equal', minFen: 100, maxFen: 100 }, 2);
-  assert.deepEqual(fine, { ok: true, value: { samples: [[100, 100, 100], [100, 100, 100]] } });
+  assert.deepEqual(fine, {
+    ok: true,
+    value: {
+      samples: [
+        [100, 100, 100],
+        [100, 100, 100],
+      ],
+    },
+  });
   const bad = previewSplit({ packets: 3, totalFen: 100, split: 'lucky', minFen: 100, maxFen: 200 }, 2);
   assert.ok(!bad.ok);
   assert.equal(bad.error.kind, 'invalid');

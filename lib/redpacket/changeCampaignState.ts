@@ -7,13 +7,23 @@ import { roundAt } from './roundSchedule';
  * Schedule, pause, resume or close a campaign. Going live checks the trigger against the other live
  * campaigns; closing also closes the round open now (what is left of it goes back).
  */
-export async function changeCampaignState(ports: Pick<CampaignAdminPorts, 'campaigns' | 'clock' | 'changed' | 'closeRound'>, id: string, action: LifecycleAction): Promise<Result<CampaignView>> {
+export async function changeCampaignState(
+  ports: Pick<CampaignAdminPorts, 'campaigns' | 'clock' | 'changed' | 'closeRound'>,
+  id: string,
+  action: LifecycleAction,
+): Promise<Result<CampaignView>> {
   const now = () => ports.clock.now();
   const c = await ports.campaigns.get(id);
   if (!c) return notFound(`campaign ${id} not found`);
   const next = applyLifecycle(c, action);
   if ('error' in next) return conflict(next.error, { status: statusOf(c, now()) });
-  const updated: CampaignRecord = { ...c, state: next.state, version: c.version + 1, updatedAt: new Date(now()).toISOString(), ...(next.state === 'closed' ? { closedAt: new Date(now()).toISOString() } : {}) };
+  const updated: CampaignRecord = {
+    ...c,
+    state: next.state,
+    version: c.version + 1,
+    updatedAt: new Date(now()).toISOString(),
+    ...(next.state === 'closed' ? { closedAt: new Date(now()).toISOString() } : {}),
+  };
   if (next.state === 'active') {
     const clash = triggerClash(updated, await ports.campaigns.list(), now());
     if (clash) return conflict(clash);

@@ -48,7 +48,10 @@ export async function closeRound(ports: CloseRoundPorts, campaignId: string, day
 async function givePrize(ports: CloseRoundPorts, round: StoredRound, best: BestLuck): Promise<NonNullable<StoredRound['prize']>> {
   const r = round.snapshot;
   const prize = r.bestLuckPrize!;
-  const issued = await issueCoupon(ports.coupons, best.openid, prize.couponTemplateId, `redpacket:${r.campaignId}:${r.day}`, { validity: { type: 'endOfWeek' }, timeZone: r.timezone });
+  const issued = await issueCoupon(ports.coupons, best.openid, prize.couponTemplateId, `redpacket:${r.campaignId}:${r.day}`, {
+    validity: { type: 'endOfWeek' },
+    timeZone: r.timezone,
+  });
   if (issued.status !== 'issued' && issued.status !== 'duplicate') return { error: `coupon not issued: ${issued.status}` };
   const coupon = issued.coupon;
   const until = localWallClock(Date.parse(coupon.validUntil), r.timezone);
@@ -58,12 +61,22 @@ async function givePrize(ports: CloseRoundPorts, round: StoredRound, best: BestL
     text,
     clientMsgId: `prize${r.campaignId}${r.day.replaceAll('-', '')}`,
     template: templateId
-      ? { templateId, data: { first: { value: '恭喜你获得手气最佳奖' }, keyword1: { value: r.name }, keyword2: { value: coupon.title }, keyword3: { value: until.slice(0, 10) }, remark: { value: `券码 ${coupon.code}` } } }
+      ? {
+          templateId,
+          data: {
+            first: { value: '恭喜你获得手气最佳奖' },
+            keyword1: { value: r.name },
+            keyword2: { value: coupon.title },
+            keyword3: { value: until.slice(0, 10) },
+            remark: { value: `券码 ${coupon.code}` },
+          },
+        }
       : undefined,
   };
   // A closer that died after telling them may have told them already: never twice (the coupon is
   // in their account either way, and "我的账户" shows it).
-  if (!(await ports.rounds.claimPrizeNotice(r.campaignId, r.day))) return { couponCode: coupon.code, error: 'not notified: an earlier closer already tried (told at most once)' };
+  if (!(await ports.rounds.claimPrizeNotice(r.campaignId, r.day)))
+    return { couponCode: coupon.code, error: 'not notified: an earlier closer already tried (told at most once)' };
   const told = await ports.notify(best.openid, notice).catch((err: unknown) => ({ failed: { errcode: -1, errmsg: String(err), kind: 'transient' as const } }));
   if ('sent' in told) return { couponCode: coupon.code, notifiedBy: told.sent };
   return { couponCode: coupon.code, error: 'skipped' in told ? `not notified: ${told.skipped}` : `not notified: ${told.failed.errcode} ${told.failed.errmsg}` };

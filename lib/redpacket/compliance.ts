@@ -40,25 +40,36 @@ const SHARING_WORDS: [RegExp, string][] = [
   [/关注.{0,6}(领|送|得).{0,4}红包|follow.{0,12}(get|win).{0,12}red ?packet/i, '诱导关注：关注后领红包 (a reward for following)'],
 ];
 
-
 export function checkCompliance(c: CampaignForCompliance): ComplianceReport {
   const refusals: ComplianceFinding[] = [];
   const warnings: ComplianceFinding[] = [];
   if (c.trigger.event === 'subscribe') {
-    refusals.push({ rule: '诱导关注：关注后领红包 (a reward for following)', path: 'trigger.event', message: 'a red packet for following the account is forbidden by WeChat; reward existing followers instead (sign-in, keyword, menu)' });
+    refusals.push({
+      rule: '诱导关注：关注后领红包 (a reward for following)',
+      path: 'trigger.event',
+      message: 'a red packet for following the account is forbidden by WeChat; reward existing followers instead (sign-in, keyword, menu)',
+    });
   }
   const sharing = c.mechanics && ownValue(SHARING_MECHANICS, c.mechanics.type);
   if (c.mechanics && sharing) {
     refusals.push({ rule: sharing, path: 'mechanics.type', message: `${c.mechanics.type} makes followers share to win: forbidden by WeChat` });
   }
-  for (const [path, text] of [['name', c.name], ['description', c.description ?? '']] as const) {
+  for (const [path, text] of [
+    ['name', c.name],
+    ['description', c.description ?? ''],
+  ] as const) {
     for (const [pattern, rule] of SHARING_WORDS) {
       if (pattern.test(text)) refusals.push({ rule, path, message: `"${text.slice(0, 40)}" describes a mechanic WeChat forbids` });
     }
   }
   for (const [key, text] of Object.entries(c.notices ?? {})) {
     const hit = marketingWordIn(text);
-    if (hit) warnings.push({ rule: NO_MARKETING_RULE, path: `notices.${key}`, message: `"${hit}" reads like marketing; service notices must be about the member's own service (prize won, packet unclaimed)` });
+    if (hit)
+      warnings.push({
+        rule: NO_MARKETING_RULE,
+        path: `notices.${key}`,
+        message: `"${hit}" reads like marketing; service notices must be about the member's own service (prize won, packet unclaimed)`,
+      });
   }
   return { refusals, warnings };
 }

@@ -66,7 +66,9 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
   const send = table.doc.send.bind(table.doc);
 
   const acrossShards = async (r: RoundSnapshot, kind: ShareKind) =>
-    (await Promise.all(Array.from({ length: r.shards }, (_, s) => queryPartition(table, shardPk(r, s), { prefix: sharePrefix(kind), consistent: true })))).flat();
+    (
+      await Promise.all(Array.from({ length: r.shards }, (_, s) => queryPartition(table, shardPk(r, s), { prefix: sharePrefix(kind), consistent: true })))
+    ).flat();
 
   /** Lays out share i as FREE unless it was taken or returned already (so a late second opener never resurrects a share). */
   const layoutItems = (r: RoundSnapshot, i: number): TxWrite[] => [
@@ -79,7 +81,20 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     await Promise.all(
       // A counter that exists already keeps its counts.
       Array.from({ length: r.shards }, (_, s) =>
-        putIf(table, { ...shardCounterKey(r, s), size: sharesOfShard(r, s).length, taken: 0, takenFen: 0, returned: 0, returnedFen: 0, bonusLeftFen: r.budget?.bonusByShard[s] ?? 0, bonusReturnedFen: 0 }, 'attribute_not_exists(pk)'),
+        putIf(
+          table,
+          {
+            ...shardCounterKey(r, s),
+            size: sharesOfShard(r, s).length,
+            taken: 0,
+            takenFen: 0,
+            returned: 0,
+            returnedFen: 0,
+            bonusLeftFen: r.budget?.bonusByShard[s] ?? 0,
+            bonusReturnedFen: 0,
+          },
+          'attribute_not_exists(pk)',
+        ),
       ),
     );
     const all = Array.from({ length: r.packets }, (_, i) => i);
@@ -98,7 +113,16 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
   async function finishOpening(key: { pk: string; sk: string }, r: RoundSnapshot): Promise<StoredRound> {
     await layOut(r);
     try {
-      await send(new UpdateCommand({ TableName: T, Key: key, UpdateExpression: 'SET #s = :open REMOVE openLeaseUntil', ConditionExpression: '#s = :opening', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':open': 'open', ':opening': 'opening' } }));
+      await send(
+        new UpdateCommand({
+          TableName: T,
+          Key: key,
+          UpdateExpression: 'SET #s = :open REMOVE openLeaseUntil',
+          ConditionExpression: '#s = :opening',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':open': 'open', ':opening': 'opening' },
+        }),
+      );
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
     }
@@ -126,8 +150,10 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
    * The ledger, created on first use. A campaign with rounds from before budgets starts with their
    * shares reserved (they had no bonus room), so the days they spent are not handed to later rounds.
    */
-  const readLedger = async (campaignId: string) => decodeBudgetLedger((await send(new GetCommand({ TableName: T, Key: budgetLedgerKey(campaignId), ConsistentRead: true }))).Item);
-  const legacyReserved = async (campaignId: string) => (await store.rounds(campaignId)).reduce((sum, r) => sum + (r.snapshot.budget || r.unfunded ? 0 : r.snapshot.totalFen), 0);
+  const readLedger = async (campaignId: string) =>
+    decodeBudgetLedger((await send(new GetCommand({ TableName: T, Key: budgetLedgerKey(campaignId), ConsistentRead: true }))).Item);
+  const legacyReserved = async (campaignId: string) =>
+    (await store.rounds(campaignId)).reduce((sum, r) => sum + (r.snapshot.budget || r.unfunded ? 0 : r.snapshot.totalFen), 0);
 
   async function ledgerReserved(campaignId: string): Promise<number> {
     const found = await readLedger(campaignId);
@@ -153,8 +179,20 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       }
       const snapshot: RoundSnapshot = plan.budgetPlan ? { ...plan, budget: roundBudget(plan.budgetPlan, plan.shares, plan.shards, approvedFen) } : plan;
       const written = await transactWrite(table, {
-        round: { Put: { Item: { ...key, snapshot, status: 'opening', openLeaseUntil: now + OPEN_LEASE_MS, openedAt: new Date(now).toISOString() }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ledger: { Update: { Key: budgetLedgerKey(plan.campaignId), UpdateExpression: 'SET reservedFen = :after', ConditionExpression: 'reservedFen = :before', ExpressionAttributeValues: { ':before': reserved, ':after': reserved + approvedFen } } },
+        round: {
+          Put: {
+            Item: { ...key, snapshot, status: 'opening', openLeaseUntil: now + OPEN_LEASE_MS, openedAt: new Date(now).toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ledger: {
+          Update: {
+            Key: budgetLedgerKey(plan.campaignId),
+            UpdateExpression: 'SET reservedFen = :after',
+            ConditionExpression: 'reservedFen = :before',
+            ExpressionAttributeValues: { ':before': reserved, ':after': reserved + approvedFen },
+          },
+        },
       });
       if (written.status === 'written') return finishOpening(key, snapshot);
       if (written.failed.has('round')) return false;
@@ -177,7 +215,12 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     reservedFen: async (campaignId) => (await readLedger(campaignId)) ?? legacyReserved(campaignId),
 
     async view(r, openid, dedupKey, memberDay) {
-      const keys = [memberRoundKey(openid, r), memberDayKey(openid, memberDay), grabKey(openid, dedupKey), ...Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s))];
+      const keys = [
+        memberRoundKey(openid, r),
+        memberDayKey(openid, memberDay),
+        grabKey(openid, dedupKey),
+        ...Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s)),
+      ];
       const items = await batchGet(table, keys);
       const mr = decodeMemberRound(itemAt(items, keys[0]!));
       const md = decodeMemberDay(itemAt(items, keys[1]!));
@@ -221,8 +264,22 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
       let written: Awaited<ReturnType<typeof transactWrite>>;
       try {
         written = await transactWrite(table, {
-          share: { Delete: { Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(c.dedupKey) } } },
-          taken: { Put: { Item: { ...shareKey(r, 'TAKEN', c.index), index: c.index, openid: c.openid, amountFen: c.amountFen, bonusFen: c.bonusFen, at: c.at, payoutRef: c.payoutRef } } },
+          share: {
+            Delete: { Key: shareKey(r, 'FREE', c.index), ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(c.dedupKey) } },
+          },
+          taken: {
+            Put: {
+              Item: {
+                ...shareKey(r, 'TAKEN', c.index),
+                index: c.index,
+                openid: c.openid,
+                amountFen: c.amountFen,
+                bonusFen: c.bonusFen,
+                at: c.at,
+                payoutRef: c.payoutRef,
+              },
+            },
+          },
           counter: { Update: { Key: shardCounterKey(r, shardOf(c.index, r.shards)), ...takeFromCounter(c) } },
           memberRound: {
             Update: {
@@ -242,7 +299,12 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
               ExpressionAttributeValues: { ':one': 1, ':limit': limits.perDay, ':exp': expiresAt },
             },
           },
-          grab: { Put: { Item: { ...grabKey(c.openid, c.dedupKey), campaignId: r.campaignId, day: r.day, index: c.index, amountFen: payFen, at: c.at, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          grab: {
+            Put: {
+              Item: { ...grabKey(c.openid, c.dedupKey), campaignId: r.campaignId, day: r.day, index: c.index, amountFen: payFen, at: c.at, expiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
           payout: payoutItems(c, payFen),
         });
       } catch (err) {
@@ -284,13 +346,24 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async unlock(r, index, holder) {
-      await send(new UpdateCommand({ TableName: T, Key: shareKey(r, 'FREE', index), UpdateExpression: 'REMOVE lockedBy, lockedUntil', ConditionExpression: 'lockedBy = :me', ExpressionAttributeValues: { ':me': lockHolder(holder) } })).catch((err: unknown) => {
+      await send(
+        new UpdateCommand({
+          TableName: T,
+          Key: shareKey(r, 'FREE', index),
+          UpdateExpression: 'REMOVE lockedBy, lockedUntil',
+          ConditionExpression: 'lockedBy = :me',
+          ExpressionAttributeValues: { ':me': lockHolder(holder) },
+        }),
+      ).catch((err: unknown) => {
         if (!isConditionFailure(err)) throw err;
       });
     },
 
     async counts(r) {
-      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s)));
+      const items = await batchGet(
+        table,
+        Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s)),
+      );
       let taken = 0;
       let returned = 0;
       for (const c of [...items.values()].map(decodeShardCounter)) {
@@ -301,7 +374,15 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async saveReply(openid, dedupKey, reply) {
-      await send(new UpdateCommand({ TableName: T, Key: grabKey(openid, dedupKey), UpdateExpression: 'SET reply = :r', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':r': reply } }));
+      await send(
+        new UpdateCommand({
+          TableName: T,
+          Key: grabKey(openid, dedupKey),
+          UpdateExpression: 'SET reply = :r',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':r': reply },
+        }),
+      );
     },
 
     async beginClose(campaignId, day) {
@@ -332,7 +413,13 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
         await transactWrite(table, {
           free: { Delete: { Key: shareKey(r, 'FREE', i), ConditionExpression: 'attribute_exists(pk)' } },
           returned: { Put: { Item: { ...shareKey(r, 'RETURNED', i), index: i, amountFen: r.shares[i] } } },
-          counter: { Update: { Key: shardCounterKey(r, shardOf(i, r.shards)), UpdateExpression: 'ADD returned :one, returnedFen :fen', ExpressionAttributeValues: { ':one': 1, ':fen': r.shares[i] } } },
+          counter: {
+            Update: {
+              Key: shardCounterKey(r, shardOf(i, r.shards)),
+              UpdateExpression: 'ADD returned :one, returnedFen :fen',
+              ExpressionAttributeValues: { ':one': 1, ':fen': r.shares[i] },
+            },
+          },
         });
       }
       return (await store.returned(r)).reduce((sum, s) => sum + s.amountFen, 0);
@@ -362,7 +449,10 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
     },
 
     async bonusPool(r) {
-      const items = await batchGet(table, Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s)));
+      const items = await batchGet(
+        table,
+        Array.from({ length: r.shards }, (_, s) => shardCounterKey(r, s)),
+      );
       let leftFen = 0;
       let returnedFen = 0;
       for (const c of [...items.values()].map(decodeShardCounter)) {
@@ -389,7 +479,15 @@ export function dynamoRoundStore(table: Table, clock: { now(): number } = { now:
 
     async claimPrizeNotice(campaignId, day) {
       try {
-        await send(new UpdateCommand({ TableName: T, Key: roundKey(campaignId, day), UpdateExpression: 'SET prizeNoticeClaimedAt = :now', ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(prizeNoticeClaimedAt)', ExpressionAttributeValues: { ':now': new Date(clock.now()).toISOString() } }));
+        await send(
+          new UpdateCommand({
+            TableName: T,
+            Key: roundKey(campaignId, day),
+            UpdateExpression: 'SET prizeNoticeClaimedAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(prizeNoticeClaimedAt)',
+            ExpressionAttributeValues: { ':now': new Date(clock.now()).toISOString() },
+          }),
+        );
         return true;
       } catch (err) {
         if (isConditionFailure(err)) return false;
@@ -421,14 +519,48 @@ function payoutItems(c: Claim, payFen: number): TxWrite[] {
   if (r.payoutMode === 'wallet') {
     return [
       // The last credit is indexed by time, for "wallet balance unclaimed" notices (lib/reengage).
-      { Update: { Key: walletKey(c.openid), UpdateExpression: 'ADD balanceFen :fen, creditedFen :fen SET updatedAt = :at, openid = :o, gsi1pk = :ek, gsi1sk = :es', ExpressionAttributeValues: { ':fen': payFen, ':at': c.at, ':o': c.openid, ...eventValues(serviceEventIndex('WALLETCREDIT', c.openid, c.at)) } } },
-      { Put: { Item: { ...walletEntryKey(c.openid, c.at, c.payoutRef), deltaFen: payFen, reason: 'redpacket', ref: c.payoutRef, campaignId: r.campaignId, day: r.day, at: c.at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          Key: walletKey(c.openid),
+          UpdateExpression: 'ADD balanceFen :fen, creditedFen :fen SET updatedAt = :at, openid = :o, gsi1pk = :ek, gsi1sk = :es',
+          ExpressionAttributeValues: { ':fen': payFen, ':at': c.at, ':o': c.openid, ...eventValues(serviceEventIndex('WALLETCREDIT', c.openid, c.at)) },
+        },
+      },
+      {
+        Put: {
+          Item: {
+            ...walletEntryKey(c.openid, c.at, c.payoutRef),
+            deltaFen: payFen,
+            reason: 'redpacket',
+            ref: c.payoutRef,
+            campaignId: r.campaignId,
+            day: r.day,
+            at: c.at,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
     ];
   }
   return [
     {
       Put: {
-        Item: { ...payoutKey(c.payoutRef), ref: c.payoutRef, mode: r.payoutMode, openid: c.openid, amountFen: payFen, campaignId: r.campaignId, campaignName: r.name, day: r.day, state: 'pending', attempts: 0, createdAt: c.at, updatedAt: c.at, gsi1pk: OPEN_PAYOUTS, gsi1sk: c.at },
+        Item: {
+          ...payoutKey(c.payoutRef),
+          ref: c.payoutRef,
+          mode: r.payoutMode,
+          openid: c.openid,
+          amountFen: payFen,
+          campaignId: r.campaignId,
+          campaignName: r.name,
+          day: r.day,
+          state: 'pending',
+          attempts: 0,
+          createdAt: c.at,
+          updatedAt: c.at,
+          gsi1pk: OPEN_PAYOUTS,
+          gsi1sk: c.at,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

@@ -47,13 +47,21 @@ const MIN_ATTEMPT_MS = 300;
 /** Free shares read per attempt; a random one of them is tried, so a crowd spreads over them. */
 const PICK_FROM = 8;
 
-export const payoutRefOf = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, index: number) => `RP${r.campaignId}${r.day.replaceAll('-', '')}${String(index).padStart(5, '0')}`;
+export const payoutRefOf = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, index: number) =>
+  `RP${r.campaignId}${r.day.replaceAll('-', '')}${String(index).padStart(5, '0')}`;
 
 /**
  * A follower asks for a red packet. Exactly once per push: the share, the member's limits, the
  * push's record and the payout are one transaction, and a retry of the same push gets the first answer.
  */
-export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, member: Member, dedupKey: string, nowMs: number, deadline?: Deadline): Promise<GrabOutcome> {
+export async function grabRedPacket(
+  ports: GrabPorts,
+  campaign: CampaignRecord,
+  member: Member,
+  dedupKey: string,
+  nowMs: number,
+  deadline?: Deadline,
+): Promise<GrabOutcome> {
   const schedule = campaign.config.schedule;
   const at = roundAt(schedule, nowMs);
   const hasTomorrow = at.day < schedule.to;
@@ -101,14 +109,27 @@ export async function grabRedPacket(ports: GrabPorts, campaign: CampaignRecord, 
     // The bonus comes out of the round's budget: it shrinks to what the share's shard has left, then stops.
     const { result: claimed, bonusFen } = await claimWithinBonusPool(
       ports.rounds,
-      { round, index, openid: member.openid, amountFen, bonusFen: levelBonusFen(amountFen, multiplier, round.payoutMode), at: new Date(nowMs).toISOString(), dedupKey, memberDay, payoutRef },
+      {
+        round,
+        index,
+        openid: member.openid,
+        amountFen,
+        bonusFen: levelBonusFen(amountFen, multiplier, round.payoutMode),
+        at: new Date(nowMs).toISOString(),
+        dedupKey,
+        memberDay,
+        payoutRef,
+      },
       limits,
       view.bonusLeftByShard[shardOf(index, round.shards)] ?? 0,
     );
     switch (claimed) {
       case 'claimed': {
         // The hand-off to the payout worker and the count for the reply go side by side.
-        const [{ taken, returned }] = await Promise.all([ports.rounds.counts(round), round.payoutMode !== 'wallet' ? ports.onPayoutOrdered?.(payoutRef).catch(() => undefined) : undefined]);
+        const [{ taken, returned }] = await Promise.all([
+          ports.rounds.counts(round),
+          round.payoutMode !== 'wallet' ? ports.onPayoutOrdered?.(payoutRef).catch(() => undefined) : undefined,
+        ]);
         const left = Math.max(0, round.packets - taken - returned);
         if (left === 0) await ports.onRoundEmptied?.(round.campaignId, round.day);
         return { kind: 'won', amountFen, bonusFen, rank: Math.min(taken, round.packets), left, round };
@@ -159,7 +180,14 @@ async function openRound(ports: GrabPorts, campaign: CampaignRecord, day: string
  * A share to try in a shard. While most of the shard is free, a random one of its shares is tried
  * blind (no read); once it is mostly taken, a few free ones are read and one of them is picked.
  */
-async function pickShare(ports: GrabPorts, round: RoundSnapshot, shard: number, freeHere: number, random: RandomInt, tried: ReadonlySet<number>): Promise<number | undefined> {
+async function pickShare(
+  ports: GrabPorts,
+  round: RoundSnapshot,
+  shard: number,
+  freeHere: number,
+  random: RandomInt,
+  tried: ReadonlySet<number>,
+): Promise<number | undefined> {
   const all = sharesOfShard(round, shard).filter((i) => !tried.has(i));
   if (all.length === 0) return undefined;
   if (freeHere * 2 >= all.length) return all[random(all.length)];

@@ -90,7 +90,10 @@ export async function campaignReport(ports: ReportPorts, campaign: CampaignRecor
   const problems: string[] = [];
   for (const r of rounds) {
     const b = r.budget;
-    if (!b.balanced) problems.push(`round ${r.date}: granted ${b.grantedFen} + bonus ${b.bonusFen} + prize ${b.prizeFen} + returned ${b.returnedFen} + remaining ${b.remainingFen} ≠ approved ${b.approvedFen}`);
+    if (!b.balanced)
+      problems.push(
+        `round ${r.date}: granted ${b.grantedFen} + bonus ${b.bonusFen} + prize ${b.prizeFen} + returned ${b.returnedFen} + remaining ${b.remainingFen} ≠ approved ${b.approvedFen}`,
+      );
     if (b.approvedFen > b.maxFenPerRound) problems.push(`round ${r.date}: approved ${b.approvedFen} is above its cap of ${b.maxFenPerRound} per round`);
     if (r.sharesSumFen !== r.totalFen) problems.push(`round ${r.date}: its shares sum to ${r.sharesSumFen}, not ${r.totalFen}`);
   }
@@ -121,7 +124,14 @@ async function roundReport(ports: ReportPorts, round: StoredRound): Promise<Roun
   const [taken, returned, free, pool] = await Promise.all([ports.rounds.taken(r), ports.rounds.returned(r), ports.rounds.free(r), ports.rounds.bonusPool(r)]);
   taken.sort((a, b) => a.at.localeCompare(b.at) || a.index - b.index);
   const states = r.payoutMode === 'wallet' ? new Map<string, PayoutState>() : await ports.payoutStates(taken.map((t) => t.payoutRef));
-  const winners = taken.map((t, i) => ({ openid: t.openid, amountFen: t.amountFen, bonusFen: t.bonusFen, rank: i + 1, at: t.at, payout: r.payoutMode === 'wallet' ? ('paid' as const) : (states.get(t.payoutRef) ?? 'pending') }));
+  const winners = taken.map((t, i) => ({
+    openid: t.openid,
+    amountFen: t.amountFen,
+    bonusFen: t.bonusFen,
+    rank: i + 1,
+    at: t.at,
+    payout: r.payoutMode === 'wallet' ? ('paid' as const) : (states.get(t.payoutRef) ?? 'pending'),
+  }));
   const grantedFen = sumOf(taken.map((t) => t.amountFen));
   const bonusFen = sumOf(taken.map((t) => t.bonusFen));
   const returnedFen = sumOf(returned.map((s) => s.amountFen));

@@ -20,22 +20,38 @@ const config = (over: Partial<CampaignRecord['config']['round']> = {}): Campaign
 
 test('a planned round: shares sum to the total, and every share sits in exactly one shard', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1, max: 50 }), fc.constantFrom('lucky' as const, 'equal' as const), (packets, perPacket, split) => {
-      const totalFen = packets * perPacket + Math.floor(packets / 2);
-      const r = planRound({ id: 'c1', config: config({ packets, totalFen, split, minFen: 1, maxFen: perPacket * 3 + 1 }) }, '2026-12-01');
-      assert.equal(r.shares.reduce((a, b) => a + b, 0), totalFen);
-      assert.equal(r.shards, shardCountFor(packets));
-      const seen = Array.from({ length: r.shards }, (_, s) => sharesOfShard(r, s)).flat().sort((a, b) => a - b);
-      assert.deepEqual(seen, Array.from({ length: packets }, (_, i) => i));
-      assert.equal(r.endsAt, '2026-12-01T03:40:00.000Z', '11:40 in Shanghai');
-    }),
+    fc.property(
+      fc.integer({ min: 1, max: 300 }),
+      fc.integer({ min: 1, max: 50 }),
+      fc.constantFrom('lucky' as const, 'equal' as const),
+      (packets, perPacket, split) => {
+        const totalFen = packets * perPacket + Math.floor(packets / 2);
+        const r = planRound({ id: 'c1', config: config({ packets, totalFen, split, minFen: 1, maxFen: perPacket * 3 + 1 }) }, '2026-12-01');
+        assert.equal(
+          r.shares.reduce((a, b) => a + b, 0),
+          totalFen,
+        );
+        assert.equal(r.shards, shardCountFor(packets));
+        const seen = Array.from({ length: r.shards }, (_, s) => sharesOfShard(r, s))
+          .flat()
+          .sort((a, b) => a - b);
+        assert.deepEqual(
+          seen,
+          Array.from({ length: packets }, (_, i) => i),
+        );
+        assert.equal(r.endsAt, '2026-12-01T03:40:00.000Z', '11:40 in Shanghai');
+      },
+    ),
   );
 });
 
 test('best luck: the largest share; a tie goes to the earlier grab, then the lower share number', () => {
   const t = (openid: string, amountFen: number, at: string, index: number) => ({ openid, amountFen, at, index, bonusFen: 0, payoutRef: `r${index}` });
   assert.equal(bestLuckOf([]), undefined);
-  assert.equal(bestLuckOf([t('a', 100, '2026-12-01T03:30:02Z', 3), t('b', 150, '2026-12-01T03:30:05Z', 1), t('c', 150, '2026-12-01T03:30:01Z', 7)])!.openid, 'c');
+  assert.equal(
+    bestLuckOf([t('a', 100, '2026-12-01T03:30:02Z', 3), t('b', 150, '2026-12-01T03:30:05Z', 1), t('c', 150, '2026-12-01T03:30:01Z', 7)])!.openid,
+    'c',
+  );
   assert.equal(bestLuckOf([t('a', 150, '2026-12-01T03:30:01Z', 9), t('b', 150, '2026-12-01T03:30:01Z', 2)])!.openid, 'b');
 });
 
@@ -47,7 +63,10 @@ test('level bonus: multiplier − 1 of the share, floored, capped by the payout 
 
 test('not eligible: a failing level rule is named; other rules say "selected members"', () => {
   const member = { level: '普通', tags: [], lastInteractionAt: new Date().toISOString(), subscribed: true, points: 0 };
-  assert.deepEqual(whyNotEligible({ all: [{ subscribed: true }, { level: { in: ['金卡', '钻石'] } }] }, member, Date.now()), { reason: 'level', levels: ['金卡', '钻石'] });
+  assert.deepEqual(whyNotEligible({ all: [{ subscribed: true }, { level: { in: ['金卡', '钻石'] } }] }, member, Date.now()), {
+    reason: 'level',
+    levels: ['金卡', '钻石'],
+  });
   assert.deepEqual(whyNotEligible({ tag: 'vip' }, member, Date.now()), { reason: 'segment' });
   assert.equal(whyNotEligible({ level: { in: ['普通'] } }, member, Date.now()), undefined);
   assert.equal(whyNotEligible(undefined, member, Date.now()), undefined);

@@ -102,7 +102,11 @@ export interface RoundStore {
   returned(round: RoundSnapshot): Promise<{ index: number; amountFen: number }[]>;
   free(round: RoundSnapshot): Promise<{ index: number; amountFen: number }[]>;
   /** Records the round closed, with its prize in the same write (so the report never sees a closed round whose given prize is missing). */
-  finishClose(campaignId: string, day: string, result: { bestLuck?: BestLuck; returnedFen: number; closedAt: string; prize?: StoredRound['prize'] }): Promise<void>;
+  finishClose(
+    campaignId: string,
+    day: string,
+    result: { bestLuck?: BestLuck; returnedFen: number; closedAt: string; prize?: StoredRound['prize'] },
+  ): Promise<void>;
   /**
    * The luckiest grabber is told at most once: true for the first closer to ask, false for one that
    * takes over from a closer that died (which may already have told them).

@@ -20,7 +20,12 @@ function refused({ refusals }: ComplianceReport): Failed | undefined {
 }
 
 /** Compliance, then the budget: the config as it will be stored (prize priced) and its warnings. */
-async function approve(ports: SaveCampaignPorts, input: CampaignConfig, existing: CampaignRecord | undefined, nowMs: number): Promise<Result<{ config: CampaignConfig; warnings: ComplianceFinding[] }>> {
+async function approve(
+  ports: SaveCampaignPorts,
+  input: CampaignConfig,
+  existing: CampaignRecord | undefined,
+  nowMs: number,
+): Promise<Result<{ config: CampaignConfig; warnings: ComplianceFinding[] }>> {
   const compliance = checkCompliance(input);
   const no = refused(compliance);
   if (no) return no;
@@ -36,7 +41,15 @@ export async function createCampaign(ports: SaveCampaignPorts, input: CampaignCo
   const approved = await approve(ports, input, undefined, ports.clock.now());
   if (!approved.ok) return approved;
   const at = new Date(ports.clock.now()).toISOString();
-  const c: CampaignRecord = { id: newId(), state: 'draft', config: approved.value.config, version: 1, warnings: approved.value.warnings, createdAt: at, updatedAt: at };
+  const c: CampaignRecord = {
+    id: newId(),
+    state: 'draft',
+    config: approved.value.config,
+    version: 1,
+    warnings: approved.value.warnings,
+    createdAt: at,
+    updatedAt: at,
+  };
   if (!(await ports.campaigns.create(c))) return conflict('campaign id collision, try again');
   ports.changed?.();
   return ok(campaignView(c, ports.clock.now()));
@@ -47,14 +60,25 @@ export async function createCampaign(ports: SaveCampaignPorts, input: CampaignCo
  * clashes with another live campaign. Rounds already open keep the snapshot they opened with; the
  * change applies from the next round.
  */
-export async function saveCampaign(ports: SaveCampaignPorts, id: string, input: CampaignConfig, readVersion: number | undefined): Promise<Result<CampaignView>> {
+export async function saveCampaign(
+  ports: SaveCampaignPorts,
+  id: string,
+  input: CampaignConfig,
+  readVersion: number | undefined,
+): Promise<Result<CampaignView>> {
   const c = await ports.campaigns.get(id);
   if (!c) return notFound(`campaign ${id} not found`);
   if (c.state === 'closed') return conflict('the campaign is closed; closed campaigns cannot change');
   if (readVersion !== undefined && readVersion !== c.version) return conflict(`version ${readVersion} is stale; the campaign is at version ${c.version}`);
   const approved = await approve(ports, input, c, ports.clock.now());
   if (!approved.ok) return approved;
-  const updated: CampaignRecord = { ...c, config: approved.value.config, version: c.version + 1, warnings: approved.value.warnings, updatedAt: new Date(ports.clock.now()).toISOString() };
+  const updated: CampaignRecord = {
+    ...c,
+    config: approved.value.config,
+    version: c.version + 1,
+    warnings: approved.value.warnings,
+    updatedAt: new Date(ports.clock.now()).toISOString(),
+  };
   if (c.state !== 'draft') {
     const clash = triggerClash(updated, await ports.campaigns.list(), ports.clock.now());
     if (clash) return conflict(clash);

@@ -16,7 +16,13 @@ function seeded(seed: number): RandomInt {
 }
 
 const feasible = fc
-  .record({ packets: fc.integer({ min: 1, max: 200 }), minFen: fc.integer({ min: 1, max: 500 }), span: fc.integer({ min: 0, max: 5_000 }), split: fc.constantFrom('lucky' as const, 'equal' as const), where: fc.double({ min: 0, max: 1, noNaN: true }) })
+  .record({
+    packets: fc.integer({ min: 1, max: 200 }),
+    minFen: fc.integer({ min: 1, max: 500 }),
+    span: fc.integer({ min: 0, max: 5_000 }),
+    split: fc.constantFrom('lucky' as const, 'equal' as const),
+    where: fc.double({ min: 0, max: 1, noNaN: true }),
+  })
   .map(({ packets, minFen, span, split, where }): RoundSplit => {
     const maxFen = minFen + span;
     const totalFen = packets * minFen + Math.round(where * packets * span);
@@ -29,7 +35,10 @@ test('shares are whole fen, within [minFen, maxFen], as many as packets, and add
       const out = splitRound(r, seeded(seed));
       assert.ok(out.ok);
       assert.equal(out.shares.length, r.packets);
-      assert.equal(out.shares.reduce((a, b) => a + b, 0), r.totalFen);
+      assert.equal(
+        out.shares.reduce((a, b) => a + b, 0),
+        r.totalFen,
+      );
       for (const s of out.shares) assert.ok(Number.isInteger(s) && s >= r.minFen && s <= r.maxFen, `${s} outside [${r.minFen}, ${r.maxFen}]`);
     }),
     { numRuns: 2_000 },
@@ -81,7 +90,10 @@ test('a tight maximum still splits exactly (the excess goes to packets with room
   for (let seed = 0; seed < 200; seed++) {
     const out = splitRound(r, seeded(seed));
     assert.ok(out.ok);
-    assert.equal(out.shares.reduce((a, b) => a + b, 0), 990);
+    assert.equal(
+      out.shares.reduce((a, b) => a + b, 0),
+      990,
+    );
     assert.ok(out.shares.every((s) => s >= 10 && s <= 100));
   }
 });

@@ -16,7 +16,10 @@ export function grabAction(ports: GrabPorts, campaign: CampaignRecord): Action {
     const outcome = await grabRedPacket(ports, campaign, ctx.member, ctx.dedupKey, ctx.nowMs, ctx.deadline);
     const content = grabReply(outcome, campaign.config.name);
     if (outcome.kind === 'won') {
-      await Promise.all([ports.rounds.saveReply(ctx.member.openid, ctx.dedupKey, content), ports.onWon?.(ctx.member.openid, outcome.amountFen + outcome.bonusFen, ctx.nowMs)]);
+      await Promise.all([
+        ports.rounds.saveReply(ctx.member.openid, ctx.dedupKey, content),
+        ports.onWon?.(ctx.member.openid, outcome.amountFen + outcome.bonusFen, ctx.nowMs),
+      ]);
     }
     return { type: 'text', content };
   };
@@ -24,7 +27,10 @@ export function grabAction(ports: GrabPorts, campaign: CampaignRecord): Action {
 
 /** Live campaigns answering a trigger; when several do (different days), the one with an open round wins. */
 function pick(found: CampaignRecord[], nowMs: number): CampaignRecord | undefined {
-  return found.find((c) => roundAt(c.config.schedule, nowMs).state === 'open') ?? found.sort((a, b) => a.config.schedule.from.localeCompare(b.config.schedule.from))[0];
+  return (
+    found.find((c) => roundAt(c.config.schedule, nowMs).state === 'open') ??
+    found.sort((a, b) => a.config.schedule.from.localeCompare(b.config.schedule.from))[0]
+  );
 }
 
 export function campaignTriggers(ports: TriggerPorts) {

@@ -41,7 +41,8 @@ export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: st
         let cursor: string | undefined;
         do {
           const page = await selectMembers({ index, clock: { now: () => nowMs } }, segment, { limit: 1000, cursor });
-          for (const m of page.members) out.push({ openid: m.openid, member: m, facts: { days: String(Math.floor((nowMs - Date.parse(m.lastInteractionAt)) / DAY_MS)) } });
+          for (const m of page.members)
+            out.push({ openid: m.openid, member: m, facts: { days: String(Math.floor((nowMs - Date.parse(m.lastInteractionAt)) / DAY_MS)) } });
           cursor = page.cursor;
         } while (cursor);
         return out;
@@ -56,8 +57,16 @@ export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: st
       }
       case 'couponExpiring': {
         const day = addDays(today, t.withinDays);
-        const items = await serviceEventsBetween(table, 'COUPONEXP', new Date(startOfLocalDay(day, timeZone)).toISOString(), new Date(endOfLocalDay(day, timeZone)).toISOString());
-        return items.map((i) => decode(i, couponEvent, 'coupon expiry')).filter((i) => i.status === 'issued').map((i) => ({ openid: i.openid, facts: { coupon: i.title ?? '', date: day, code: i.code } }));
+        const items = await serviceEventsBetween(
+          table,
+          'COUPONEXP',
+          new Date(startOfLocalDay(day, timeZone)).toISOString(),
+          new Date(endOfLocalDay(day, timeZone)).toISOString(),
+        );
+        return items
+          .map((i) => decode(i, couponEvent, 'coupon expiry'))
+          .filter((i) => i.status === 'issued')
+          .map((i) => ({ openid: i.openid, facts: { coupon: i.title ?? '', date: day, code: i.code } }));
       }
       case 'levelChanged': {
         const items = await serviceEventsBetween(table, 'LEVELNOTICE', '', new Date(nowMs).toISOString());
@@ -71,7 +80,15 @@ export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: st
               facts: { level: data.to ?? '', from: data.from ?? '' },
               // Out of the index once told (or skipped), so the minute schedule reads only new changes.
               handled: async () => {
-                await table.doc.send(new UpdateCommand({ TableName: table.name, Key: { pk: i.pk, sk: i.sk }, UpdateExpression: 'SET #s = :sent REMOVE gsi1pk, gsi1sk', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':sent': 'sent' } }));
+                await table.doc.send(
+                  new UpdateCommand({
+                    TableName: table.name,
+                    Key: { pk: i.pk, sk: i.sk },
+                    UpdateExpression: 'SET #s = :sent REMOVE gsi1pk, gsi1sk',
+                    ExpressionAttributeNames: { '#s': 'status' },
+                    ExpressionAttributeValues: { ':sent': 'sent' },
+                  }),
+                );
               },
             };
           });
@@ -79,17 +96,27 @@ export function dynamoCandidates(table: Table, index: SegmentIndex, timeZone: st
       case 'streakAtRisk': {
         // Yesterday's sign-ins; those who signed in again today, or whose streak is short, are not at risk.
         const yesterday = addDays(today, -1);
-        const items = await serviceEventsBetween(table, 'SIGNIN', new Date(startOfLocalDay(yesterday, timeZone)).toISOString(), new Date(endOfLocalDay(yesterday, timeZone)).toISOString());
+        const items = await serviceEventsBetween(
+          table,
+          'SIGNIN',
+          new Date(startOfLocalDay(yesterday, timeZone)).toISOString(),
+          new Date(endOfLocalDay(yesterday, timeZone)).toISOString(),
+        );
         const members = await profiles(table, [...new Set(items.map((i) => String(i.openid)))]);
         return [...members.values()].flatMap((m) =>
-          m.lastSignInDay === yesterday && (m.signInStreak ?? 0) >= t.minStreak ? [{ openid: m.openid, member: m, facts: { streak: String(m.signInStreak), next: String((m.signInStreak ?? 0) + 1) } }] : [],
+          m.lastSignInDay === yesterday && (m.signInStreak ?? 0) >= t.minStreak
+            ? [{ openid: m.openid, member: m, facts: { streak: String(m.signInStreak), next: String((m.signInStreak ?? 0) + 1) } }]
+            : [],
         );
       }
       case 'walletUnclaimed': {
         const from = new Date(nowMs - (t.afterDays + 1) * DAY_MS).toISOString();
         const to = new Date(nowMs - t.afterDays * DAY_MS).toISOString();
         const items = await serviceEventsBetween(table, 'WALLETCREDIT', from, to);
-        return items.map((i) => decode(i, walletEvent, 'wallet credit')).filter((i) => (i.balanceFen ?? 0) >= t.minFen).map((i) => ({ openid: i.openid, facts: { balance: yuan(Number(i.balanceFen)) } }));
+        return items
+          .map((i) => decode(i, walletEvent, 'wallet credit'))
+          .filter((i) => (i.balanceFen ?? 0) >= t.minFen)
+          .map((i) => ({ openid: i.openid, facts: { balance: yuan(Number(i.balanceFen)) } }));
       }
     }
   };

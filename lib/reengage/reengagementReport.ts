@@ -15,7 +15,10 @@ export interface ReengagementReport {
 }
 
 /** How a re-engagement rule did: notices sent, failed, skipped, members who came back. */
-export async function reengagementReport(ports: { rules: ConfigDocument<ReengagementRule[]>; touches: Pick<TouchStore, 'counters'> }, ruleId: string): Promise<Result<ReengagementReport>> {
+export async function reengagementReport(
+  ports: { rules: ConfigDocument<ReengagementRule[]>; touches: Pick<TouchStore, 'counters'> },
+  ruleId: string,
+): Promise<Result<ReengagementReport>> {
   const rule = (await ports.rules.get()).find((r) => r.id === ruleId);
   const c = await ports.touches.counters(ruleId);
   // A rule removed since still has its numbers.

@@ -25,7 +25,9 @@ const trigger = z.discriminatedUnion('type', [
 const noticeTemplate = z.object({
   templateId: z.string().min(1).max(64),
   /** Values may use the placeholders of the trigger, e.g. `{points} 积分将于 {date} 到期`. */
-  data: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/), z.string().min(1).max(200)).refine((d) => Object.keys(d).length > 0, 'give at least one template field'),
+  data: z
+    .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/), z.string().min(1).max(200))
+    .refine((d) => Object.keys(d).length > 0, 'give at least one template field'),
   url: z.url().max(1024).optional(),
 });
 
@@ -49,8 +51,14 @@ export const ruleSchema = z
   })
   .superRefine((r, ctx) => {
     if (r.trigger.type !== 'dormant') return;
-    if (!r.benefit) ctx.addIssue({ code: 'custom', path: ['benefit'], message: 'a dormancy touch must carry a real benefit (points or a coupon): a bare "we miss you" is marketing, not service' });
-    if (r.cooldownDays < 14) ctx.addIssue({ code: 'custom', path: ['cooldownDays'], message: 'dormant members are touched about twice a month at most: use 14 days or more' });
+    if (!r.benefit)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['benefit'],
+        message: 'a dormancy touch must carry a real benefit (points or a coupon): a bare "we miss you" is marketing, not service',
+      });
+    if (r.cooldownDays < 14)
+      ctx.addIssue({ code: 'custom', path: ['cooldownDays'], message: 'dormant members are touched about twice a month at most: use 14 days or more' });
   });
 
 export type ReengagementRule = z.infer<typeof ruleSchema>;

@@ -79,7 +79,13 @@ async function touch(ports: ReengagePorts, rule: ReengagementRule, c: Candidate,
   const notice: MemberNotice = {
     text: fillFacts(rule.notice.text, facts),
     ...(rule.notice.template
-      ? { template: { templateId: rule.notice.template.templateId, url: rule.notice.template.url, data: Object.fromEntries(Object.entries(rule.notice.template.data).map(([k, v]) => [k, { value: fillFacts(v, facts) }])) } }
+      ? {
+          template: {
+            templateId: rule.notice.template.templateId,
+            url: rule.notice.template.url,
+            data: Object.fromEntries(Object.entries(rule.notice.template.data).map(([k, v]) => [k, { value: fillFacts(v, facts) }])),
+          },
+        }
       : {}),
     clientMsgId: `re-${rule.id}-${today}-${c.openid}`.slice(0, 64),
   };

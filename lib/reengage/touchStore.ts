@@ -38,8 +38,22 @@ export function dynamoTouchStore(table: Table): TouchStore {
       const at = new Date(nowMs).toISOString();
       const touch = outcome === 'sent' ? { rule: ruleId, at, until: new Date(nowMs + attributionDays * DAY_MS).toISOString() } : undefined;
       const written = await transactWrite(table, {
-        counter: { Update: { Key: counterKey(ruleId, openid), UpdateExpression: 'ADD #o :one', ExpressionAttributeNames: { '#o': outcome }, ExpressionAttributeValues: { ':one': 1 } } },
-        touch: touch && { Update: { Key: memberKey(openid), UpdateExpression: 'SET lastTouch = :t', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':t': touch } } },
+        counter: {
+          Update: {
+            Key: counterKey(ruleId, openid),
+            UpdateExpression: 'ADD #o :one',
+            ExpressionAttributeNames: { '#o': outcome },
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        },
+        touch: touch && {
+          Update: {
+            Key: memberKey(openid),
+            UpdateExpression: 'SET lastTouch = :t',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':t': touch },
+          },
+        },
       });
       if (written.status === 'cancelled') throw written.error;
     },
@@ -48,7 +62,15 @@ export function dynamoTouchStore(table: Table): TouchStore {
       const t = member.lastTouch;
       if (!t || Date.parse(t.until) < nowMs) return false;
       const written = await transactWrite(table, {
-        touch: { Update: { Key: memberKey(member.openid), UpdateExpression: 'REMOVE lastTouch', ConditionExpression: 'lastTouch.#at = :at', ExpressionAttributeNames: { '#at': 'at' }, ExpressionAttributeValues: { ':at': t.at } } },
+        touch: {
+          Update: {
+            Key: memberKey(member.openid),
+            UpdateExpression: 'REMOVE lastTouch',
+            ConditionExpression: 'lastTouch.#at = :at',
+            ExpressionAttributeNames: { '#at': 'at' },
+            ExpressionAttributeValues: { ':at': t.at },
+          },
+        },
         counter: { Update: { Key: counterKey(t.rule, member.openid), UpdateExpression: 'ADD reengaged :one', ExpressionAttributeValues: { ':one': 1 } } },
       });
       if (written.status === 'written') return true;
@@ -61,7 +83,11 @@ export function dynamoTouchStore(table: Table): TouchStore {
       return !!out.Item;
     },
     async markRunDone(ruleId, day, nowMs) {
-      await putIf(table, { ...reengageRunKey(ruleId, day), at: new Date(nowMs).toISOString(), expiresAt: Math.floor(nowMs / 1000) + 90 * 86_400 }, 'attribute_not_exists(pk)');
+      await putIf(
+        table,
+        { ...reengageRunKey(ruleId, day), at: new Date(nowMs).toISOString(), expiresAt: Math.floor(nowMs / 1000) + 90 * 86_400 },
+        'attribute_not_exists(pk)',
+      );
     },
 
     counters: (ruleId) => sumCounters(table, reengagePk(ruleId)),

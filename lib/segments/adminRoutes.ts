@@ -21,11 +21,13 @@ const listSchema = z.object({
         return z.NEVER;
       }
     })
-    .pipe(z.unknown().superRefine((v, ctx) => {
-      if (v === undefined) return;
-      const r = segmentSchema.safeParse(v);
-      if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path as (string | number)[], message: i.message });
-    })),
+    .pipe(
+      z.unknown().superRefine((v, ctx) => {
+        if (v === undefined) return;
+        const r = segmentSchema.safeParse(v);
+        if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path as (string | number)[], message: i.message });
+      }),
+    ),
   cursor: z.string().max(4096).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -40,7 +42,10 @@ export function segmentRoutes(ports: SegmentPorts): Route[] {
     {
       method: 'GET',
       path: '/admin/members',
-      run: (req) => withBody(listSchema, req.query, async ({ segment, cursor, limit }) => respond(await listMembers(ports, segment as Segment | undefined, { limit, cursor }))),
+      run: (req) =>
+        withBody(listSchema, req.query, async ({ segment, cursor, limit }) =>
+          respond(await listMembers(ports, segment as Segment | undefined, { limit, cursor })),
+        ),
     },
   ];
 }

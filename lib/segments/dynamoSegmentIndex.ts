@@ -7,7 +7,8 @@ import { BadSegmentCursorError, type IndexKey, type IndexPage, type SegmentIndex
 
 const INDEX = { tag: 'gsi2', level: 'gsi1', activity: 'gsi3' } as const;
 
-const partitionOf = (source: IndexSource, shard: number) => (source.index === 'tag' ? tagPk(source.tag, shard) : source.index === 'level' ? levelPk(source.level, shard) : activityPk(shard));
+const partitionOf = (source: IndexSource, shard: number) =>
+  source.index === 'tag' ? tagPk(source.tag, shard) : source.index === 'level' ? levelPk(source.level, shard) : activityPk(shard);
 
 /** A page's resume key: the table key and the index key, all strings. */
 const isIndexKey = (v: unknown): v is IndexKey => isObject(v) && Object.values(v).every(isString);
@@ -78,7 +79,10 @@ export function dynamoSegmentIndex(table: Table): SegmentIndex {
       let itemsRead = out.ScannedCount ?? raw.length;
       let items: IndexPage['items'];
       if (source.index === 'tag') {
-        const got = await profiles(table, raw.map((i) => String(i.gsi2sk)));
+        const got = await profiles(
+          table,
+          raw.map((i) => String(i.gsi2sk)),
+        );
         itemsRead += got.read;
         items = raw.flatMap((i) => {
           const member = got.byOpenid.get(String(i.gsi2sk));

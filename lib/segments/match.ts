@@ -18,7 +18,6 @@ export type Segment =
   | { birthdayMonth: { in: number[] } }
   | { purchaseCategory: string };
 
-
 /* Matching lives apart from the zod schema so the callback bundle can check a segment without zod. */
 export const DAY_MS = 86_400_000;
 
@@ -32,7 +31,10 @@ export function dormantDaysOf(member: Pick<Member, 'lastInteractionAt'>, nowMs: 
 const inRange = (n: number | undefined, r: { gte?: number; lte?: number }) =>
   n !== undefined && (r.gte === undefined || n >= r.gte) && (r.lte === undefined || n <= r.lte);
 
-export type SegmentMember = Pick<Member, 'level' | 'tags' | 'lastInteractionAt' | 'subscribed' | 'source' | 'points' | 'region' | 'birthdayMonth' | 'purchaseCategories'>;
+export type SegmentMember = Pick<
+  Member,
+  'level' | 'tags' | 'lastInteractionAt' | 'subscribed' | 'source' | 'points' | 'region' | 'birthdayMonth' | 'purchaseCategories'
+>;
 
 /** Whether one member is in the segment at `nowMs`. Pure: the truth every index plan is checked against. */
 export function matchesSegment(segment: Segment, member: SegmentMember, nowMs: number): boolean {

@@ -49,12 +49,14 @@ function planOf(segment: Segment): Partial | undefined {
     const parts = segment.any.map(planOf);
     if (parts.some((p) => !p)) return undefined; // one branch needs a walk, so the whole union does
     const seen = new Set<string>();
-    const sources = parts.flatMap((p) => p!.sources).filter((s) => {
-      const k = JSON.stringify(s);
-      if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-    });
+    const sources = parts
+      .flatMap((p) => p!.sources)
+      .filter((s) => {
+        const k = JSON.stringify(s);
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
     if (parts.length === 1) return parts[0];
     return { sources, rank: Math.max(...parts.map((p) => p!.rank)) + 0.5, driver: 'union' };
   }

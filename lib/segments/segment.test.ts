@@ -61,7 +61,11 @@ test('matchesSegment: each predicate', () => {
   const issueExample: Segment = { all: [{ level: { in: ['金卡', '钻石'] } }, { tag: '吃货' }, { dormantDays: { gte: 14 } }, { subscribed: true }] };
   assert.equal(matchesSegment(issueExample, m, NOW), true);
   assert.equal(matchesSegment(issueExample, { ...m, subscribed: false }, NOW), false);
-  assert.equal(matchesSegment({ dormantDays: { gte: 0 } }, { ...m, lastInteractionAt: undefined as unknown as string }, NOW), false, 'never interacted: no dormancy');
+  assert.equal(
+    matchesSegment({ dormantDays: { gte: 0 } }, { ...m, lastInteractionAt: undefined as unknown as string }, NOW),
+    false,
+    'never interacted: no dormancy',
+  );
 });
 
 test('matchesSegment properties: not inverts, all/any of one is the one, De Morgan', () => {
@@ -78,7 +82,14 @@ test('matchesSegment properties: not inverts, all/any of one is the one, De Morg
 });
 
 test('segmentSchema: accepts the language, rejects with the path of the problem', () => {
-  const ok = segmentSchema.safeParse({ all: [{ level: { in: ['金卡'] } }, { tag: '吃货' }, { not: { dormantDays: { gte: 14, lte: 30 } } }, { any: [{ subscribed: true }, { source: 'summer' }, { pointsBalance: { lte: 10 } }] }] });
+  const ok = segmentSchema.safeParse({
+    all: [
+      { level: { in: ['金卡'] } },
+      { tag: '吃货' },
+      { not: { dormantDays: { gte: 14, lte: 30 } } },
+      { any: [{ subscribed: true }, { source: 'summer' }, { pointsBalance: { lte: 10 } }] },
+    ],
+  });
   assert.equal(ok.success, true);
   const cases: [unknown, RegExp][] = [
     [{ all: [{ level: { in: [] } }] }, /^all\.0\.level\.in: list at least one level/],
@@ -108,10 +119,28 @@ test('segmentSchema: accepts the language, rejects with the path of the problem'
 
 test('planSegment: the most selective indexed predicate drives an all; any is a union; the rest walks activity', () => {
   assert.deepEqual(planSegment({ tag: '吃货' }), { sources: [{ index: 'tag', tag: '吃货' }], driver: 'tag' });
-  assert.deepEqual(planSegment({ all: [{ dormantDays: { gte: 14 } }, { level: { in: ['金卡', '钻石'] } }, { tag: '吃货' }, { subscribed: true }] }), { sources: [{ index: 'tag', tag: '吃货' }], driver: 'tag' });
-  assert.deepEqual(planSegment({ all: [{ dormantDays: { gte: 14 } }, { level: { in: ['金卡', '钻石'] } }] }), { sources: [{ index: 'level', level: '金卡' }, { index: 'level', level: '钻石' }], driver: 'level' });
-  assert.deepEqual(planSegment({ all: [{ subscribed: true }, { dormantDays: { gte: 14 } }] }), { sources: [{ index: 'activity', dormantDays: { gte: 14 } }], driver: 'dormantDays' });
-  assert.deepEqual(planSegment({ any: [{ tag: 'a' }, { level: { in: ['钻石'] } }, { tag: 'a' }] }), { sources: [{ index: 'tag', tag: 'a' }, { index: 'level', level: '钻石' }], driver: 'union' });
+  assert.deepEqual(planSegment({ all: [{ dormantDays: { gte: 14 } }, { level: { in: ['金卡', '钻石'] } }, { tag: '吃货' }, { subscribed: true }] }), {
+    sources: [{ index: 'tag', tag: '吃货' }],
+    driver: 'tag',
+  });
+  assert.deepEqual(planSegment({ all: [{ dormantDays: { gte: 14 } }, { level: { in: ['金卡', '钻石'] } }] }), {
+    sources: [
+      { index: 'level', level: '金卡' },
+      { index: 'level', level: '钻石' },
+    ],
+    driver: 'level',
+  });
+  assert.deepEqual(planSegment({ all: [{ subscribed: true }, { dormantDays: { gte: 14 } }] }), {
+    sources: [{ index: 'activity', dormantDays: { gte: 14 } }],
+    driver: 'dormantDays',
+  });
+  assert.deepEqual(planSegment({ any: [{ tag: 'a' }, { level: { in: ['钻石'] } }, { tag: 'a' }] }), {
+    sources: [
+      { index: 'tag', tag: 'a' },
+      { index: 'level', level: '钻石' },
+    ],
+    driver: 'union',
+  });
   assert.deepEqual(planSegment({ any: [{ tag: 'a' }, { subscribed: true }] }), { sources: [{ index: 'activity' }], driver: 'walk' });
   assert.deepEqual(planSegment({ not: { tag: 'a' } }), { sources: [{ index: 'activity' }], driver: 'walk' });
   assert.deepEqual(planSegment({ subscribed: true }), { sources: [{ index: 'activity' }], driver: 'walk' });

@@ -68,7 +68,8 @@ function check(value: unknown, path: (string | number)[], depth: number, out: Is
     return;
   }
   const parsed = schema.safeParse(inner);
-  if (!parsed.success) for (const i of parsed.error.issues) out.push({ path: [...path, key, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message });
+  if (!parsed.success)
+    for (const i of parsed.error.issues) out.push({ path: [...path, key, ...i.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: i.message });
 }
 
 /**

@@ -39,13 +39,15 @@ function memoryIndex(members: Member[]): SegmentIndex & { reads: number } {
 }
 
 const memberArb = (i: number): fc.Arbitrary<Member> =>
-  fc.record({
-    level: fc.constantFrom(...LEVELS),
-    tags: fc.subarray(TAGS),
-    ago: fc.integer({ min: 0, max: 40 * DAY_MS }),
-    subscribed: fc.boolean(),
-    points: fc.integer({ min: 0, max: 1000 }),
-  }).map(({ ago, ...m }) => ({ ...m, openid: `o${i}`, firstSeenAt: new Date(NOW - ago).toISOString(), lastInteractionAt: new Date(NOW - ago).toISOString() }));
+  fc
+    .record({
+      level: fc.constantFrom(...LEVELS),
+      tags: fc.subarray(TAGS),
+      ago: fc.integer({ min: 0, max: 40 * DAY_MS }),
+      subscribed: fc.boolean(),
+      points: fc.integer({ min: 0, max: 1000 }),
+    })
+    .map(({ ago, ...m }) => ({ ...m, openid: `o${i}`, firstSeenAt: new Date(NOW - ago).toISOString(), lastInteractionAt: new Date(NOW - ago).toISOString() }));
 
 const leafArb: fc.Arbitrary<Segment> = fc.oneof(
   fc.record({ level: fc.record({ in: fc.subarray(LEVELS, { minLength: 1 }) }) }),
@@ -56,35 +58,57 @@ const leafArb: fc.Arbitrary<Segment> = fc.oneof(
   fc.record({ pointsBalance: fc.record({ gte: fc.integer({ min: 0, max: 800 }) }) }),
 );
 const segmentArb: fc.Arbitrary<Segment> = fc.letrec<{ seg: Segment }>((tie) => ({
-  seg: fc.oneof({ depthSize: 'small', withCrossShrink: true }, leafArb, fc.record({ all: fc.array(tie('seg'), { minLength: 1, maxLength: 3 }) }), fc.record({ any: fc.array(tie('seg'), { minLength: 1, maxLength: 3 }) }), fc.record({ not: tie('seg') })),
+  seg: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leafArb,
+    fc.record({ all: fc.array(tie('seg'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ any: fc.array(tie('seg'), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ not: tie('seg') }),
+  ),
 })).seg;
 
 test('selectMembers pages return exactly the matching members, each once (property, in-memory index)', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.integer({ min: 0, max: 80 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => memberArb(i)))), segmentArb, fc.integer({ min: 1, max: 25 }), async (members, segment, limit) => {
-      const ports = { index: memoryIndex(members), clock: fixedClock(NOW) };
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      let pages = 0;
-      do {
-        const page = await selectMembers(ports, segment, { limit, cursor });
-        assert.ok(page.members.length <= limit);
-        seen.push(...page.members.map((m) => m.openid));
-        cursor = page.cursor;
-        assert.ok(++pages < 500, 'paging terminates');
-      } while (cursor);
-      const expected = members.filter((m) => matchesSegment(segment, m, NOW)).map((m) => m.openid).sort();
-      assert.deepEqual([...seen].sort(), expected);
-      const preview = await previewSegment(ports, segment, 5);
-      assert.equal(preview.count, expected.length);
-      assert.equal(preview.sample.length, Math.min(5, expected.length));
-    }),
+    fc.asyncProperty(
+      fc.integer({ min: 0, max: 80 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => memberArb(i)))),
+      segmentArb,
+      fc.integer({ min: 1, max: 25 }),
+      async (members, segment, limit) => {
+        const ports = { index: memoryIndex(members), clock: fixedClock(NOW) };
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        let pages = 0;
+        do {
+          const page = await selectMembers(ports, segment, { limit, cursor });
+          assert.ok(page.members.length <= limit);
+          seen.push(...page.members.map((m) => m.openid));
+          cursor = page.cursor;
+          assert.ok(++pages < 500, 'paging terminates');
+        } while (cursor);
+        const expected = members
+          .filter((m) => matchesSegment(segment, m, NOW))
+          .map((m) => m.openid)
+          .sort();
+        assert.deepEqual([...seen].sort(), expected);
+        const preview = await previewSegment(ports, segment, 5);
+        assert.equal(preview.count, expected.length);
+        assert.equal(preview.sample.length, Math.min(5, expected.length));
+      },
+    ),
     { numRuns: 300 },
   );
 });
 
 test('a tag segment reads its tagged members, not the others', async () => {
-  const members: Member[] = Array.from({ length: 500 }, (_, i) => ({ openid: `o${i}`, subscribed: true, firstSeenAt: '', lastInteractionAt: new Date(NOW - (i % 30) * DAY_MS).toISOString(), points: 0, level: '普通', tags: i % 50 === 0 ? ['VIP'] : [] }));
+  const members: Member[] = Array.from({ length: 500 }, (_, i) => ({
+    openid: `o${i}`,
+    subscribed: true,
+    firstSeenAt: '',
+    lastInteractionAt: new Date(NOW - (i % 30) * DAY_MS).toISOString(),
+    points: 0,
+    level: '普通',
+    tags: i % 50 === 0 ? ['VIP'] : [],
+  }));
   const index = memoryIndex(members);
   const page = await selectMembers({ index, clock: fixedClock(NOW) }, { all: [{ tag: 'VIP' }, { subscribed: true }] }, { limit: 100 });
   assert.equal(page.members.length, 10);
@@ -93,7 +117,15 @@ test('a tag segment reads its tagged members, not the others', async () => {
 
 test('a cursor from another segment or a forged one is refused', async () => {
   const ports = { index: memoryIndex([]), clock: fixedClock(NOW) };
-  const members: Member[] = Array.from({ length: 30 }, (_, i) => ({ openid: `o${i}`, subscribed: true, firstSeenAt: '', lastInteractionAt: new Date(NOW).toISOString(), points: 0, level: '普通', tags: [] }));
+  const members: Member[] = Array.from({ length: 30 }, (_, i) => ({
+    openid: `o${i}`,
+    subscribed: true,
+    firstSeenAt: '',
+    lastInteractionAt: new Date(NOW).toISOString(),
+    points: 0,
+    level: '普通',
+    tags: [],
+  }));
   const real = { index: memoryIndex(members), clock: fixedClock(NOW) };
   const page = await selectMembers(real, { level: { in: ['普通'] } }, { limit: 5 });
   assert.ok(page.cursor);

@@ -57,10 +57,16 @@ function decode(cursor: string, segment: Segment, sources: number): CursorState 
     throw new BadSegmentCursorError('cursor is not one we issued');
   }
   const ok =
-    typeof c === 'object' && c !== null &&
+    typeof c === 'object' &&
+    c !== null &&
     c.h === segmentHash(segment) &&
-    Number.isSafeInteger(c.t) && Number.isInteger(c.s) && c.s >= 0 && c.s < sources &&
-    Number.isInteger(c.sh) && c.sh >= 0 && c.sh < SHARDS &&
+    Number.isSafeInteger(c.t) &&
+    Number.isInteger(c.s) &&
+    c.s >= 0 &&
+    c.s < sources &&
+    Number.isInteger(c.sh) &&
+    c.sh >= 0 &&
+    c.sh < SHARDS &&
     (c.k === undefined || (typeof c.k === 'object' && c.k !== null && Object.values(c.k).every((v) => typeof v === 'string')));
   if (!ok) throw new BadSegmentCursorError('cursor is not one we issued for this segment');
   return c;
@@ -89,7 +95,11 @@ export async function selectMembers(ports: SegmentPorts, segment: Segment, opts:
   let seen = 0;
   while (state.s < sources.length && members.length < opts.limit) {
     const source = sources[state.s]!;
-    const page = await ports.index.query(source, state.sh, { nowMs: state.t, limit: pageSize(opts.limit - members.length, seen, members.length), startKey: state.k });
+    const page = await ports.index.query(source, state.sh, {
+      nowMs: state.t,
+      limit: pageSize(opts.limit - members.length, seen, members.length),
+      startKey: state.k,
+    });
     itemsRead += page.itemsRead;
     let cut: IndexKey | undefined;
     for (let i = 0; i < page.items.length; i++) {
@@ -125,7 +135,11 @@ export const PREVIEW_PARALLELISM = 16;
  * since a count needs no cursor — and keeps the first `sampleSize` openids. Counts exactly what
  * paging through `selectMembers` would return.
  */
-export async function previewSegment(ports: SegmentPorts, segment: Segment, sampleSize: number): Promise<{ count: number; sample: string[]; itemsRead: number }> {
+export async function previewSegment(
+  ports: SegmentPorts,
+  segment: Segment,
+  sampleSize: number,
+): Promise<{ count: number; sample: string[]; itemsRead: number }> {
   const { sources } = planSegment(segment);
   const nowMs = ports.clock.now();
   const jobs = sources.flatMap((source, s) => Array.from({ length: SHARDS }, (_, shard) => ({ source, s, shard })));

@@ -10,7 +10,11 @@ export function signInAction(ports: SignInPorts): Action {
   return async ({ member }) => {
     const r = await signIn(ports, member.openid);
     if (r.status === 'signed-in') {
-      const lines = [`签到成功！+${r.points} 积分`, `已连续签到 ${r.streak} 天${r.bonus ? `，获得连续签到奖励 ${r.bonus} 积分` : ''}`, `当前积分：${r.balance}`];
+      const lines = [
+        `签到成功！+${r.points} 积分`,
+        `已连续签到 ${r.streak} 天${r.bonus ? `，获得连续签到奖励 ${r.bonus} 积分` : ''}`,
+        `当前积分：${r.balance}`,
+      ];
       if (r.upgradedTo) lines.push(`🎉 恭喜升级为「${r.upgradedTo}」会员！`);
       return { type: 'text', content: lines.join('\n') };
     }
@@ -31,7 +35,10 @@ export function myAccountAction({ levels, validCoupons, timeZone }: MyAccountPor
     const progress = progressToNext(await levels(), m.level, m.lifetimePoints ?? 0, m.spendFen ?? 0);
     const lines = [`会员等级：${m.level}`, `当前积分：${m.points}`];
     if (progress) {
-      const ways = [progress.pointsNeeded !== undefined ? `再得 ${progress.pointsNeeded} 积分` : undefined, progress.spendNeededFen !== undefined ? `或再消费 ¥${yuan(progress.spendNeededFen)}` : undefined].filter(Boolean);
+      const ways = [
+        progress.pointsNeeded !== undefined ? `再得 ${progress.pointsNeeded} 积分` : undefined,
+        progress.spendNeededFen !== undefined ? `或再消费 ¥${yuan(progress.spendNeededFen)}` : undefined,
+      ].filter(Boolean);
       lines.push(`距离「${progress.next.name}」：${ways.join(' ')}`);
     } else lines.push('您已是最高等级会员 💎');
     if (m.signInStreak) lines.push(`连续签到：${m.signInStreak} 天`);

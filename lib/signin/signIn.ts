@@ -50,7 +50,12 @@ export async function signIn(ports: SignInPorts, openid: string): Promise<SignIn
       const bonus = rules.streakBonuses[streak] ?? 0;
       const points = Math.round(rules.pointsPerDay * multiplier) + bonus;
       seen = { points: m.points, streak: m.lastSignInDay === day ? (m.signInStreak ?? 1) : 0 };
-      const change = { delta: points, reason: bonus ? `签到（连续 ${streak} 天，奖励 ${bonus}）` : `签到（连续 ${streak} 天）`, idempotencyKey: `signin:${day}`, kind: 'signin' as const };
+      const change = {
+        delta: points,
+        reason: bonus ? `签到（连续 ${streak} 天，奖励 ${bonus}）` : `签到（连续 ${streak} 天）`,
+        idempotencyKey: `signin:${day}`,
+        kind: 'signin' as const,
+      };
       const plan = planPointsChange(ctx, m, change, { lastSignInDay: day, signInStreak: streak });
       const upgradedTo = plan.memberSet?.level;
       planned = { streak, points, bonus, upgradedTo };

@@ -12,5 +12,11 @@ export const rangeSchema = z
   .refine((r) => daysBetween(r.from, r.to).length <= 366, { message: 'at most 366 days at once', path: ['to'] });
 
 export function statsRoutes(ports: { stats: StatsStore }): Route[] {
-  return [{ method: 'GET', path: '/admin/stats/daily', run: (req) => withBody(rangeSchema, req.query, async ({ from, to }) => okResponse(await dailyStatsBetween(ports, from, to))) }];
+  return [
+    {
+      method: 'GET',
+      path: '/admin/stats/daily',
+      run: (req) => withBody(rangeSchema, req.query, async ({ from, to }) => okResponse(await dailyStatsBetween(ports, from, to))),
+    },
+  ];
 }

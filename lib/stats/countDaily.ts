@@ -8,6 +8,8 @@ import type { Counter, StatsStore } from './dailyStats';
  */
 export function dailyCounter(stats: StatsStore, timeZone: string, counter: Counter) {
   return async (openid: string, amount: number, nowMs: number): Promise<void> => {
-    await stats.add(businessDay(nowMs, timeZone), { [counter]: amount }, openid).catch((err: unknown) => log.warn('daily numbers: counting failed', { counter, ...describeError(err) }));
+    await stats
+      .add(businessDay(nowMs, timeZone), { [counter]: amount }, openid)
+      .catch((err: unknown) => log.warn('daily numbers: counting failed', { counter, ...describeError(err) }));
   };
 }

@@ -5,7 +5,18 @@
  * (members who came back after a re-engagement notice, on the day they came back), and
  * `newFollowers:<scene>` per parametric QR source.
  */
-export const COUNTERS = ['newFollowers', 'unfollows', 'activeMembers', 'signIns', 'pointsIssued', 'pointsRedeemed', 'levelUpgrades', 'redPacketFen', 'reengagementSent', 'reengaged'] as const;
+export const COUNTERS = [
+  'newFollowers',
+  'unfollows',
+  'activeMembers',
+  'signIns',
+  'pointsIssued',
+  'pointsRedeemed',
+  'levelUpgrades',
+  'redPacketFen',
+  'reengagementSent',
+  'reengaged',
+] as const;
 export type Counter = (typeof COUNTERS)[number];
 
 export interface DayNumbers {

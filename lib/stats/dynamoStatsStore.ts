@@ -11,7 +11,6 @@ function shardOf(key: string): number {
   return createHash('md5').update(key).digest().readUInt32BE(0) % STATS_SHARDS;
 }
 
-
 export function dynamoStatsStore(table: Table): StatsStore {
   return {
     async add(day, counts, spreadKey) {
@@ -41,7 +40,9 @@ export function dynamoStatsStore(table: Table): StatsStore {
       await Promise.all(
         days.map(async (day) => {
           const sum: Record<string, number> = {};
-          const out = await table.doc.send(new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': statsPk(day) } }));
+          const out = await table.doc.send(
+            new QueryCommand({ TableName: table.name, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': statsPk(day) } }),
+          );
           for (const item of out.Items ?? []) {
             for (const [k, v] of Object.entries(item)) if (k !== 'pk' && k !== 'sk' && typeof v === 'number') sum[k] = (sum[k] ?? 0) + v;
           }

@@ -22,7 +22,12 @@ export interface DynamoLimits extends HttpTimeouts {
  * up rather than left to hang until the function times out. Both timers include the wait for a free
  * socket, so they are loose enough for the few dozen requests a function has in flight at once.
  */
-export const DEFAULT_DYNAMO_LIMITS: DynamoLimits = { connectTimeoutMs: 3000, requestTimeoutMs: 10_000, attemptTimeoutMs: 1000, maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts };
+export const DEFAULT_DYNAMO_LIMITS: DynamoLimits = {
+  connectTimeoutMs: 3000,
+  requestTimeoutMs: 10_000,
+  attemptTimeoutMs: 1000,
+  maxAttempts: DEFAULT_RETRY_POLICY.maxAttempts,
+};
 
 /**
  * The table's client. The Lambda functions pass their configured limits (lib/app/runtime.ts); without

@@ -11,7 +11,12 @@ import type { Table } from './dynamo';
  */
 export class BadCursorError extends Error {}
 
-export async function memberItemsPage(table: Table, openid: string, prefix: string, opts: { limit: number; cursor?: string }): Promise<{ items: TableItem[]; cursor?: string }> {
+export async function memberItemsPage(
+  table: Table,
+  openid: string,
+  prefix: string,
+  opts: { limit: number; cursor?: string },
+): Promise<{ items: TableItem[]; cursor?: string }> {
   const out = await table.doc.send(
     new QueryCommand({
       TableName: table.name,
@@ -22,7 +27,10 @@ export async function memberItemsPage(table: Table, openid: string, prefix: stri
       ExclusiveStartKey: opts.cursor ? decodeCursor(opts.cursor, openid, prefix) : undefined,
     }),
   );
-  return { items: (out.Items ?? []).map(tableItem), ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}) };
+  return {
+    items: (out.Items ?? []).map(tableItem),
+    ...(out.LastEvaluatedKey ? { cursor: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}),
+  };
 }
 
 function decodeCursor(cursor: string, openid: string, prefix: string): Record<string, unknown> {

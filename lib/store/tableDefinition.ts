@@ -3,7 +3,24 @@ import { load, Type, DEFAULT_SCHEMA } from 'js-yaml';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 // CloudFormation short-form tags (!Ref, !GetAtt, …) only need to parse, not resolve.
-const cfnTags = ['Ref', 'GetAtt', 'Sub', 'Join', 'If', 'Equals', 'Select', 'Split', 'ImportValue', 'FindInMap', 'Not', 'And', 'Or', 'Base64', 'Cidr', 'GetAZs'].flatMap((name) =>
+const cfnTags = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'If',
+  'Equals',
+  'Select',
+  'Split',
+  'ImportValue',
+  'FindInMap',
+  'Not',
+  'And',
+  'Or',
+  'Base64',
+  'Cidr',
+  'GetAZs',
+].flatMap((name) =>
   (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type(`!${name}`, { kind, construct: (data: unknown) => ({ [name]: data }) })),
 );
 const schema = DEFAULT_SCHEMA.extend(cfnTags);

@@ -22,9 +22,33 @@ export const rateStateKey = (name: string) => ({ pk: `RATE#${name}`, sk: 'STATE'
 
 export const activityItemTypes = (): readonly ItemType[] => [
   { name: 'daily counters', key: 'STATS#<day> / SHARD#<n>', names: [], example: statsShardKey('2026-01-01', 1), writtenBy: 'lib/stats/dynamoStatsStore.ts' },
-  { name: 'active-day marker', key: 'MEMBER#<openid> / ACTIVE#<day>', names: ['openid'], example: activeDayKey('o', '2026-01-01'), writtenBy: 'lib/stats/dynamoStatsStore.ts (active-day markers)' },
-  { name: 're-engagement counter', key: 'REENGAGE#<rule> / COUNT#<shard>', names: [], example: reengageCounterKey('r', 0), writtenBy: 'lib/reengage/touchStore.ts' },
-  { name: 're-engagement run', key: 'REENGAGE#<rule> / RUN#<day>', names: [], example: reengageRunKey('r', '2026-01-01'), writtenBy: 'lib/reengage/touchStore.ts' },
-  { name: 're-engagement cooldown', key: 'MEMBER#<openid> / REENGAGED#<rule>', names: ['openid'], example: reengagedKey('o', 'r'), writtenBy: 'lib/reengage/touchStore.ts (re-engagement cooldowns)' },
+  {
+    name: 'active-day marker',
+    key: 'MEMBER#<openid> / ACTIVE#<day>',
+    names: ['openid'],
+    example: activeDayKey('o', '2026-01-01'),
+    writtenBy: 'lib/stats/dynamoStatsStore.ts (active-day markers)',
+  },
+  {
+    name: 're-engagement counter',
+    key: 'REENGAGE#<rule> / COUNT#<shard>',
+    names: [],
+    example: reengageCounterKey('r', 0),
+    writtenBy: 'lib/reengage/touchStore.ts',
+  },
+  {
+    name: 're-engagement run',
+    key: 'REENGAGE#<rule> / RUN#<day>',
+    names: [],
+    example: reengageRunKey('r', '2026-01-01'),
+    writtenBy: 'lib/reengage/touchStore.ts',
+  },
+  {
+    name: 're-engagement cooldown',
+    key: 'MEMBER#<openid> / REENGAGED#<rule>',
+    names: ['openid'],
+    example: reengagedKey('o', 'r'),
+    writtenBy: 'lib/reengage/touchStore.ts (re-engagement cooldowns)',
+  },
   { name: 'rate limit state', key: 'RATE#<name> / STATE', names: [], example: rateStateKey('wechatpay'), writtenBy: 'lib/ratelimit/dynamoRateState.ts' },
 ];

@@ -9,7 +9,12 @@ import { memberPk } from './members';
 export const BROADCASTS_PK = 'BROADCASTS';
 export const BROADCAST_DUE = 'BROADCAST#DUE';
 export const broadcastKey = (id: string) => ({ pk: BROADCASTS_PK, sk: id });
-export const broadcastItem = (b: BroadcastRecord) => ({ ...broadcastKey(b.id), broadcast: b, version: b.version, ...(b.dueAt ? { gsi1pk: BROADCAST_DUE, gsi1sk: `${b.dueAt}#${b.id}` } : {}) });
+export const broadcastItem = (b: BroadcastRecord) => ({
+  ...broadcastKey(b.id),
+  broadcast: b,
+  version: b.version,
+  ...(b.dueAt ? { gsi1pk: BROADCAST_DUE, gsi1sk: `${b.dueAt}#${b.id}` } : {}),
+});
 
 export function decodeBroadcast(item: RawItem): BroadcastRecord {
   return decode(item, { broadcast: req(blob<BroadcastRecord>()) }, 'broadcast').broadcast;
@@ -36,7 +41,8 @@ export const msgKey = (msgid: string) => ({ pk: `WXMSG#${msgid}`, sk: 'MSG' });
  * settle counts it. A template notice's report names its follower, so it waits in the follower's
  * partition (erasure removes it with them); a mass send's report names no one we keep.
  */
-export const earlyReportKey = (msgid: string, openid?: string) => (openid ? { pk: memberPk(openid), sk: `EARLY#${msgid}` } : { pk: `WXMSG#${msgid}`, sk: 'EARLY' });
+export const earlyReportKey = (msgid: string, openid?: string) =>
+  openid ? { pk: memberPk(openid), sk: `EARLY#${msgid}` } : { pk: `WXMSG#${msgid}`, sk: 'EARLY' };
 
 /** A delivery record as stored (a sent one keeps when it was sent). */
 export type StoredDeliveryRecord = DeliveryRecord & { at?: string };
@@ -60,7 +66,14 @@ export function decodeMassMessage(item: RawItem): { broadcastId: string; shard: 
 }
 
 export type JobReport = Parameters<DeliveryStore['recordJobFinished']>[0];
-const reportShape = /* @__PURE__ */ once(() => ({ msgid: req(isString), openid: req(isString), months: req(isStringArray), ok: req(isNumber), failed: req(isNumber), status: req(isString) }));
+const reportShape = /* @__PURE__ */ once(() => ({
+  msgid: req(isString),
+  openid: req(isString),
+  months: req(isStringArray),
+  ok: req(isNumber),
+  failed: req(isNumber),
+  status: req(isString),
+}));
 
 /** The job report an early-report item holds. */
 export function decodeEarlyReport(item: RawItem): JobReport {
@@ -70,9 +83,33 @@ export function decodeEarlyReport(item: RawItem): JobReport {
 
 export const broadcastItemTypes = (): readonly ItemType[] => [
   { name: 'broadcast', key: 'BROADCASTS / <id>', names: [], example: broadcastKey('b'), writtenBy: 'lib/broadcast/broadcastStore.ts' },
-  { name: 'broadcast counter', key: 'BCAST#<id> / COUNT#<shard>', names: [], example: broadcastCounterKey('b', 0), writtenBy: 'lib/broadcast/dynamoDeliveryStore.ts' },
-  { name: 'touch', key: 'MEMBER#<openid> / TOUCH#<month>', names: ['openid'], example: touchKey('o', '2026-01'), writtenBy: 'lib/broadcast/dynamoDeliveryStore.ts (broadcasts received per month)' },
+  {
+    name: 'broadcast counter',
+    key: 'BCAST#<id> / COUNT#<shard>',
+    names: [],
+    example: broadcastCounterKey('b', 0),
+    writtenBy: 'lib/broadcast/dynamoDeliveryStore.ts',
+  },
+  {
+    name: 'touch',
+    key: 'MEMBER#<openid> / TOUCH#<month>',
+    names: ['openid'],
+    example: touchKey('o', '2026-01'),
+    writtenBy: 'lib/broadcast/dynamoDeliveryStore.ts (broadcasts received per month)',
+  },
   { name: 'mass message', key: 'WXMSG#<msgid> / MSG', names: [], example: msgKey('m'), writtenBy: 'lib/broadcast/dynamoDeliveryStore.ts' },
-  { name: "a template notice's early job report", key: 'MEMBER#<openid> / EARLY#<msgid>', names: ['openid'], example: earlyReportKey('m', 'o'), writtenBy: "lib/broadcast/dynamoDeliveryStore.ts (a template notice's early job report)" },
-  { name: "a mass send's early job report", key: 'WXMSG#<msgid> / EARLY', names: [], example: earlyReportKey('m'), writtenBy: "lib/broadcast/dynamoDeliveryStore.ts (its openid is '')" },
+  {
+    name: "a template notice's early job report",
+    key: 'MEMBER#<openid> / EARLY#<msgid>',
+    names: ['openid'],
+    example: earlyReportKey('m', 'o'),
+    writtenBy: "lib/broadcast/dynamoDeliveryStore.ts (a template notice's early job report)",
+  },
+  {
+    name: "a mass send's early job report",
+    key: 'WXMSG#<msgid> / EARLY',
+    names: [],
+    example: earlyReportKey('m'),
+    writtenBy: "lib/broadcast/dynamoDeliveryStore.ts (its openid is '')",
+  },
 ];

@@ -99,7 +99,9 @@ export function conforms<I extends RawItem, S extends Shape>(item: I, shape: S):
 export function decode<I extends RawItem, S extends Shape>(item: I, shape: S, what: string): I & Decoded<S> {
   if (conforms(item, shape)) return item;
   const name = misfit(item, shape);
-  throw new ItemShapeError(`${named(item, what)}: attribute ${name} is ${item[name!] === undefined ? 'missing' : `not what it should be (${Array.isArray(item[name!]) ? 'an array' : typeof item[name!]})`}`);
+  throw new ItemShapeError(
+    `${named(item, what)}: attribute ${name} is ${item[name!] === undefined ? 'missing' : `not what it should be (${Array.isArray(item[name!]) ? 'an array' : typeof item[name!]})`}`,
+  );
 }
 
 /** What an item is, with its key when it has one (for an error message about it). */

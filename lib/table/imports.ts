@@ -78,9 +78,33 @@ export function decodeLinkNote(item: RawItem): TableItem & { openid: string } {
 }
 
 export const importItemTypes = (): readonly ItemType[] => [
-  { name: 'lookup', key: 'LOOKUP#PHONE#<phone> | LOOKUP#UNIONID#<unionid> / LOOKUP', names: ['phone', 'unionid', 'openid'], example: lookupKey(phoneLookup('13900000000')), writtenBy: 'lib/import/importRows.ts, lib/import/linkProspects.ts' },
+  {
+    name: 'lookup',
+    key: 'LOOKUP#PHONE#<phone> | LOOKUP#UNIONID#<unionid> / LOOKUP',
+    names: ['phone', 'unionid', 'openid'],
+    example: lookupKey(phoneLookup('13900000000')),
+    writtenBy: 'lib/import/importRows.ts, lib/import/linkProspects.ts',
+  },
   { name: 'prospect', key: 'PROSPECT#<id> / PROFILE', names: ['phone', 'unionid'], example: prospectKey('p'), writtenBy: 'lib/import/importRows.ts' },
-  { name: 'import job status', key: 'IMPORTJOB#<job> / STATUS', names: [], example: importJobStatusKey('j'), writtenBy: 'lib/import/importJobs.ts (row errors name rows by number only)' },
-  { name: 'import chunk', key: 'IMPORTJOB#<job> / CHUNK#<i>', names: ['phone', 'unionid'], example: importChunkKey('j', 0), writtenBy: 'lib/import/importJobs.ts (createImportJob)' },
-  { name: 'pending link note', key: 'LINK#PENDING / <at>#<openid>', names: ['openid'], example: linkNoteKey('2026-01-01T00:00:00.000Z', 'o'), writtenBy: 'lib/import/linkProspects.ts (notePendingLinks)' },
+  {
+    name: 'import job status',
+    key: 'IMPORTJOB#<job> / STATUS',
+    names: [],
+    example: importJobStatusKey('j'),
+    writtenBy: 'lib/import/importJobs.ts (row errors name rows by number only)',
+  },
+  {
+    name: 'import chunk',
+    key: 'IMPORTJOB#<job> / CHUNK#<i>',
+    names: ['phone', 'unionid'],
+    example: importChunkKey('j', 0),
+    writtenBy: 'lib/import/importJobs.ts (createImportJob)',
+  },
+  {
+    name: 'pending link note',
+    key: 'LINK#PENDING / <at>#<openid>',
+    names: ['openid'],
+    example: linkNoteKey('2026-01-01T00:00:00.000Z', 'o'),
+    writtenBy: 'lib/import/linkProspects.ts (notePendingLinks)',
+  },
 ];

@@ -17,7 +17,9 @@ test('every item type that carries an openid is one family of the erasure and ex
       `the schema says ${name} carries an openid`,
     );
   }
-  const uncovered = withOpenid.filter((t) => holders(t.example).length !== 1).map((t) => `${t.name} (${t.key}): ${holders(t.example).join(', ') || 'no family'}`);
+  const uncovered = withOpenid
+    .filter((t) => holders(t.example).length !== 1)
+    .map((t) => `${t.name} (${t.key}): ${holders(t.example).join(', ') || 'no family'}`);
   assert.deepEqual(uncovered, [], 'register these for erasure and export in lib/privacy/memberData.ts');
 });
 

@@ -2,7 +2,24 @@ import { DEFAULT_LEVELS } from '../levels/levels';
 import type { Member } from '../members/member';
 import type { PointsEntry } from '../members/points';
 import { shardOf } from '../segments/shard';
-import { blob, decode, isBoolean, isNumber, isObject, isString, isStringArray, named, oneOf, opt, recordOf, req, withoutKeys, once, type RawItem, type ShapeOf } from './codec';
+import {
+  blob,
+  decode,
+  isBoolean,
+  isNumber,
+  isObject,
+  isString,
+  isStringArray,
+  named,
+  oneOf,
+  opt,
+  recordOf,
+  req,
+  withoutKeys,
+  once,
+  type RawItem,
+  type ShapeOf,
+} from './codec';
 import type { ItemType } from './itemType';
 
 /**
@@ -31,7 +48,13 @@ export const pointsIdempotencyKey = (openid: string, key: string) => ({ pk: memb
  */
 export const expiryMarkerKey = (day: string, openid: string) => ({ pk: memberPk(openid), sk: `EXPIRY#${day}` });
 export const expiryIndexPk = (day: string, shard: number) => `EXPIRY#${day}#${shard}`;
-export const expiryMarker = (day: string, openid: string) => ({ ...expiryMarkerKey(day, openid), gsi1pk: expiryIndexPk(day, shardOf(openid)), gsi1sk: openid, openid, day });
+export const expiryMarker = (day: string, openid: string) => ({
+  ...expiryMarkerKey(day, openid),
+  gsi1pk: expiryIndexPk(day, shardOf(openid)),
+  gsi1sk: openid,
+  openid,
+  day,
+});
 
 /** Level history (`LEVEL#<at>`) and a queued level-change notice (`NOTICE#<at>#level-changed`). */
 export const LEVEL_HISTORY_PREFIX = 'LEVEL#';
@@ -55,37 +78,40 @@ export const personFields = () => ({
 /** The profile as stored: a Member whose points, level, tags and subscription may not be written yet. */
 type StoredProfile = Omit<Member, 'points' | 'level' | 'tags' | 'subscribed'> & Partial<Pick<Member, 'points' | 'level' | 'tags' | 'subscribed'>>;
 
-const profileShape = /* @__PURE__ */ once(() => ({
-  openid: req(isString),
-  subscribed: opt(isBoolean),
-  subscribedAt: opt(isString),
-  unsubscribedAt: opt(isString),
-  firstSeenAt: req(isString),
-  lastInteractionAt: req(isString),
-  lastMessageAt: opt(isString),
-  lastEventAt: opt(isString),
-  source: opt(isString),
-  sourceTicket: opt(isString),
-  lastScene: opt(isString),
-  nickname: opt(isString),
-  region: opt(isString),
-  birthdayMonth: opt(isNumber),
-  purchaseCategories: opt(isStringArray),
-  points: opt(isNumber),
-  level: opt(isString),
-  tags: opt(isStringArray),
-  openidFlagged: opt(isBoolean),
-  openidFlaggedAt: opt(isString),
-  lastTouch: opt(blob<NonNullable<Member['lastTouch']>>()),
-  lifetimePoints: opt(isNumber),
-  pointLots: opt(recordOf(isNumber)),
-  levelChangedAt: opt(isString),
-  lastSignInDay: opt(isString),
-  signInStreak: opt(isNumber),
-  ...personFields(),
-  mergedProspectAt: opt(isString),
-  updatedAt: opt(isString),
-} satisfies ShapeOf<StoredProfile>));
+const profileShape = /* @__PURE__ */ once(
+  () =>
+    ({
+      openid: req(isString),
+      subscribed: opt(isBoolean),
+      subscribedAt: opt(isString),
+      unsubscribedAt: opt(isString),
+      firstSeenAt: req(isString),
+      lastInteractionAt: req(isString),
+      lastMessageAt: opt(isString),
+      lastEventAt: opt(isString),
+      source: opt(isString),
+      sourceTicket: opt(isString),
+      lastScene: opt(isString),
+      nickname: opt(isString),
+      region: opt(isString),
+      birthdayMonth: opt(isNumber),
+      purchaseCategories: opt(isStringArray),
+      points: opt(isNumber),
+      level: opt(isString),
+      tags: opt(isStringArray),
+      openidFlagged: opt(isBoolean),
+      openidFlaggedAt: opt(isString),
+      lastTouch: opt(blob<NonNullable<Member['lastTouch']>>()),
+      lifetimePoints: opt(isNumber),
+      pointLots: opt(recordOf(isNumber)),
+      levelChangedAt: opt(isString),
+      lastSignInDay: opt(isString),
+      signInStreak: opt(isNumber),
+      ...personFields(),
+      mergedProspectAt: opt(isString),
+      updatedAt: opt(isString),
+    }) satisfies ShapeOf<StoredProfile>,
+);
 
 /** A member's profile item as a Member (keys off; points, level, tags and subscription defaulted). */
 export function decodeMember(item: RawItem): Member {
@@ -95,27 +121,34 @@ export function decodeMember(item: RawItem): Member {
 }
 
 /** Attributes a points change may set on the profile beside the balance (level, lots, streak) and the level index. */
-export type MemberPatch = Partial<Pick<Member, 'level' | 'levelChangedAt' | 'pointLots' | 'lastSignInDay' | 'signInStreak'>> & { gsi1pk?: string; gsi1sk?: string };
+export type MemberPatch = Partial<Pick<Member, 'level' | 'levelChangedAt' | 'pointLots' | 'lastSignInDay' | 'signInStreak'>> & {
+  gsi1pk?: string;
+  gsi1sk?: string;
+};
 
 /**
  * The profile's optimistic lock: a write lands only on the version it read (a profile never
  * written with a version must still have none). `exists` also requires the profile to be there.
  */
 export function versionGuard(version: number, opts: { exists?: boolean } = {}): { ConditionExpression: string; values: Record<string, unknown> } {
-  if (version === 0) return { ConditionExpression: opts.exists ? 'attribute_exists(pk) AND attribute_not_exists(version)' : 'attribute_not_exists(version)', values: {} };
+  if (version === 0)
+    return { ConditionExpression: opts.exists ? 'attribute_exists(pk) AND attribute_not_exists(version)' : 'attribute_not_exists(version)', values: {} };
   return { ConditionExpression: 'version = :version', values: { ':version': version } };
 }
 
 const pointsKinds = ['grant', 'redeem', 'expire', 'signin', 'adjust'] as const;
-const pointsEntryShape = /* @__PURE__ */ once(() => ({
-  openid: req(isString),
-  at: req(isString),
-  balanceAfter: req(isNumber),
-  delta: req(isNumber),
-  reason: req(isString),
-  idempotencyKey: req(isString),
-  kind: req(oneOf(pointsKinds)),
-} satisfies ShapeOf<PointsEntry>));
+const pointsEntryShape = /* @__PURE__ */ once(
+  () =>
+    ({
+      openid: req(isString),
+      at: req(isString),
+      balanceAfter: req(isNumber),
+      delta: req(isNumber),
+      reason: req(isString),
+      idempotencyKey: req(isString),
+      kind: req(oneOf(pointsKinds)),
+    }) satisfies ShapeOf<PointsEntry>,
+);
 
 /** A ledger entry item (or the entry an idempotency record holds) as a PointsEntry. */
 export function decodePointsEntry(item: RawItem): PointsEntry {
@@ -128,10 +161,46 @@ export function decodeIdempotencyRecord(item: RawItem | undefined): PointsEntry 
 }
 
 export const memberItemTypes = (): readonly ItemType[] => [
-  { name: 'member profile', key: 'MEMBER#<openid> / PROFILE', names: ['openid', 'phone', 'unionid'], example: memberKey('o'), writtenBy: 'lib/members/dynamoMemberStore.ts, lib/import (phone, unionid, name)' },
-  { name: 'points ledger entry', key: 'MEMBER#<openid> / LEDGER#<at>#<key>', names: ['openid'], example: ledgerEntryKey('o', '2026-01-01T00:00:00.000Z', 'k'), writtenBy: 'lib/members/dynamoPointsLedger.ts' },
-  { name: 'points idempotency record', key: 'MEMBER#<openid> / IDEM#<key>', names: ['openid'], example: pointsIdempotencyKey('o', 'k'), writtenBy: 'lib/members/dynamoPointsLedger.ts (idempotency records of points changes)' },
-  { name: 'points expiry marker', key: 'MEMBER#<openid> / EXPIRY#<day>', names: ['openid'], example: expiryMarkerKey('2027-12-31', 'o'), writtenBy: 'lib/members/planPointsChange.ts (points-expiry index, on gsi1)' },
-  { name: 'level history entry', key: 'MEMBER#<openid> / LEVEL#<at>', names: ['openid'], example: levelHistoryKey('o', '2026-01-01T00:00:00.000Z'), writtenBy: 'lib/levels/upgrade.ts (level history)' },
-  { name: 'level-change notice', key: 'MEMBER#<openid> / NOTICE#<at>#level-changed', names: ['openid'], example: levelNoticeKey('o', '2026-01-01T00:00:00.000Z'), writtenBy: 'lib/levels/upgrade.ts (pending level-change notices)' },
+  {
+    name: 'member profile',
+    key: 'MEMBER#<openid> / PROFILE',
+    names: ['openid', 'phone', 'unionid'],
+    example: memberKey('o'),
+    writtenBy: 'lib/members/dynamoMemberStore.ts, lib/import (phone, unionid, name)',
+  },
+  {
+    name: 'points ledger entry',
+    key: 'MEMBER#<openid> / LEDGER#<at>#<key>',
+    names: ['openid'],
+    example: ledgerEntryKey('o', '2026-01-01T00:00:00.000Z', 'k'),
+    writtenBy: 'lib/members/dynamoPointsLedger.ts',
+  },
+  {
+    name: 'points idempotency record',
+    key: 'MEMBER#<openid> / IDEM#<key>',
+    names: ['openid'],
+    example: pointsIdempotencyKey('o', 'k'),
+    writtenBy: 'lib/members/dynamoPointsLedger.ts (idempotency records of points changes)',
+  },
+  {
+    name: 'points expiry marker',
+    key: 'MEMBER#<openid> / EXPIRY#<day>',
+    names: ['openid'],
+    example: expiryMarkerKey('2027-12-31', 'o'),
+    writtenBy: 'lib/members/planPointsChange.ts (points-expiry index, on gsi1)',
+  },
+  {
+    name: 'level history entry',
+    key: 'MEMBER#<openid> / LEVEL#<at>',
+    names: ['openid'],
+    example: levelHistoryKey('o', '2026-01-01T00:00:00.000Z'),
+    writtenBy: 'lib/levels/upgrade.ts (level history)',
+  },
+  {
+    name: 'level-change notice',
+    key: 'MEMBER#<openid> / NOTICE#<at>#level-changed',
+    names: ['openid'],
+    example: levelNoticeKey('o', '2026-01-01T00:00:00.000Z'),
+    writtenBy: 'lib/levels/upgrade.ts (pending level-change notices)',
+  },
 ];

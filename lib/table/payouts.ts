@@ -13,39 +13,48 @@ export const OPEN_PAYOUTS = 'PAYOUT#OPEN';
 export const FAILED_PAYOUTS = 'PAYOUT#FAILED';
 export const CANCELLED_PAYOUTS = 'PAYOUT#CANCELLED';
 
-const payoutShape = /* @__PURE__ */ once(() => ({
-  ref: req(isString),
-  mode: req(oneOf(['transfer', 'redpack'])),
-  source: opt(oneOf(['withdrawal'])),
-  openid: opt(isString),
-  amountFen: req(isNumber),
-  campaignId: opt(isString),
-  campaignName: req(isString),
-  day: opt(isString),
-  state: req(oneOf(PAYOUT_STATES)),
-  attempts: req(isNumber),
-  nextAttemptAt: opt(isNumber),
-  leaseUntil: opt(isNumber),
-  lastError: opt(isString),
-  holdReason: opt(isString),
-  transferBillNo: opt(isString),
-  packageInfo: opt(isString),
-  failReason: opt(isString),
-  confirmSentAt: opt(isString),
-  refundedAt: opt(isString),
-  cancelledAt: opt(isString),
-  cancelReason: opt(isString),
-  retriedAs: opt(isString),
-  retryOf: opt(isString),
-  erasedAt: opt(isString),
-  createdAt: req(isString),
-  updatedAt: req(isString),
-} satisfies ShapeOf<Payout>));
+const payoutShape = /* @__PURE__ */ once(
+  () =>
+    ({
+      ref: req(isString),
+      mode: req(oneOf(['transfer', 'redpack'])),
+      source: opt(oneOf(['withdrawal'])),
+      openid: opt(isString),
+      amountFen: req(isNumber),
+      campaignId: opt(isString),
+      campaignName: req(isString),
+      day: opt(isString),
+      state: req(oneOf(PAYOUT_STATES)),
+      attempts: req(isNumber),
+      nextAttemptAt: opt(isNumber),
+      leaseUntil: opt(isNumber),
+      lastError: opt(isString),
+      holdReason: opt(isString),
+      transferBillNo: opt(isString),
+      packageInfo: opt(isString),
+      failReason: opt(isString),
+      confirmSentAt: opt(isString),
+      refundedAt: opt(isString),
+      cancelledAt: opt(isString),
+      cancelReason: opt(isString),
+      retriedAs: opt(isString),
+      retryOf: opt(isString),
+      erasedAt: opt(isString),
+      createdAt: req(isString),
+      updatedAt: req(isString),
+    }) satisfies ShapeOf<Payout>,
+);
 
 export function decodePayout(item: RawItem): Payout {
   return decode(withoutKeys(item), payoutShape(), named(item, 'payout order'));
 }
 
 export const payoutItemTypes = (): readonly ItemType[] => [
-  { name: 'payout order', key: 'PAYOUT#<ref> / PAYOUT', names: ['openid'], example: payoutKey('R'), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (payoutItems), lib/wallet/wallet.ts (withdraw)' },
+  {
+    name: 'payout order',
+    key: 'PAYOUT#<ref> / PAYOUT',
+    names: ['openid'],
+    example: payoutKey('R'),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts (payoutItems), lib/wallet/wallet.ts (withdraw)',
+  },
 ];

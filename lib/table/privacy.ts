@@ -17,6 +17,18 @@ export function decodeErasureMarker(item: RawItem): { erasureId: string; auditSk
 }
 
 export const privacyItemTypes = (): readonly ItemType[] => [
-  { name: 'erasure marker', key: 'MEMBER#<openid> / ERASURE', names: ['openid'], example: erasureMarkerKey('o'), writtenBy: 'lib/privacy/eraseMember.ts (an erasure under way)' },
-  { name: 'erasure audit entry', key: 'AUDIT#ERASURE / <startedAt>#<erasure id>', names: [], example: erasureAuditKey('2026-01-01T00:00:00.000Z#e'), writtenBy: 'lib/privacy/eraseMember.ts (pseudonym only)' },
+  {
+    name: 'erasure marker',
+    key: 'MEMBER#<openid> / ERASURE',
+    names: ['openid'],
+    example: erasureMarkerKey('o'),
+    writtenBy: 'lib/privacy/eraseMember.ts (an erasure under way)',
+  },
+  {
+    name: 'erasure audit entry',
+    key: 'AUDIT#ERASURE / <startedAt>#<erasure id>',
+    names: [],
+    example: erasureAuditKey('2026-01-01T00:00:00.000Z#e'),
+    writtenBy: 'lib/privacy/eraseMember.ts (pseudonym only)',
+  },
 ];

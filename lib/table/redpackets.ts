@@ -18,12 +18,18 @@ export const shardPk = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, shard: num
 export type ShareKind = 'FREE' | 'TAKEN' | 'RETURNED';
 const idx = (i: number) => String(i).padStart(5, '0');
 export const sharePrefix = (kind: ShareKind) => `${kind}#`;
-export const shareKey = (r: Pick<RoundSnapshot, 'campaignId' | 'day' | 'shards'>, kind: ShareKind, i: number) => ({ pk: shardPk(r, shardOf(i, r.shards)), sk: `${sharePrefix(kind)}${idx(i)}` });
+export const shareKey = (r: Pick<RoundSnapshot, 'campaignId' | 'day' | 'shards'>, kind: ShareKind, i: number) => ({
+  pk: shardPk(r, shardOf(i, r.shards)),
+  sk: `${sharePrefix(kind)}${idx(i)}`,
+});
 export const isTakenShareKey = (key: { pk: string; sk: string }) => key.pk.startsWith('RPSHARD#') && key.sk.startsWith(sharePrefix('TAKEN'));
 export const shardCounterKey = (r: Pick<RoundSnapshot, 'campaignId' | 'day'>, shard: number) => ({ pk: shardPk(r, shard), sk: 'COUNT' });
 /** The member's grabs in one round (with the indexes of the shares they took), in one day, and per push. */
 export const MEMBER_ROUND_PREFIX = 'RPROUND#';
-export const memberRoundKey = (openid: string, r: Pick<RoundSnapshot, 'campaignId' | 'day'>) => ({ pk: memberPk(openid), sk: `${MEMBER_ROUND_PREFIX}${r.campaignId}#${r.day}` });
+export const memberRoundKey = (openid: string, r: Pick<RoundSnapshot, 'campaignId' | 'day'>) => ({
+  pk: memberPk(openid),
+  sk: `${MEMBER_ROUND_PREFIX}${r.campaignId}#${r.day}`,
+});
 export const memberDayKey = (openid: string, day: string) => ({ pk: memberPk(openid), sk: `RPDAY#${day}` });
 export const grabKey = (openid: string, dedupKey: string) => ({ pk: memberPk(openid), sk: `RPGRAB#${dedupKey}` });
 /** The campaign's budget ledger: what its rounds reserved from the campaign total (one write per round opened). */
@@ -48,7 +54,15 @@ const roundShape = /* @__PURE__ */ once(() => ({
 
 export function decodeRound(item: RawItem): StoredRound {
   const r = decode(item, roundShape(), 'round');
-  return { snapshot: r.snapshot, status: r.status, bestLuck: r.bestLuck, returnedFen: r.returnedFen, closedAt: r.closedAt, prize: r.prize, unfunded: r.unfunded };
+  return {
+    snapshot: r.snapshot,
+    status: r.status,
+    bestLuck: r.bestLuck,
+    returnedFen: r.returnedFen,
+    closedAt: r.closedAt,
+    prize: r.prize,
+    unfunded: r.unfunded,
+  };
 }
 
 /** Until when the round's opener holds it (undefined when nobody does). */
@@ -58,7 +72,11 @@ export function roundOpenLease(item: RawItem): number | undefined {
 
 /** A shard's counter: shares laid out, taken and returned, and its bonus pool (absent on rounds from before budgets). */
 export function decodeShardCounter(item: RawItem) {
-  return decode(item, { size: req(isNumber), taken: req(isNumber), returned: req(isNumber), bonusLeftFen: opt(isNumber), bonusReturnedFen: opt(isNumber) }, 'shard counter');
+  return decode(
+    item,
+    { size: req(isNumber), taken: req(isNumber), returned: req(isNumber), bonusLeftFen: opt(isNumber), bonusReturnedFen: opt(isNumber) },
+    'shard counter',
+  );
 }
 
 /** A FREE or RETURNED share: its index and amount. */
@@ -68,13 +86,21 @@ export function decodeShare(item: RawItem): { index: number; amountFen: number }
 }
 
 export function decodeTakenShare(item: RawItem): TakenShare {
-  const s = decode(item, { index: req(isNumber), openid: req(isString), amountFen: req(isNumber), bonusFen: opt(isNumber), at: req(isString), payoutRef: req(isString) }, 'taken share');
+  const s = decode(
+    item,
+    { index: req(isNumber), openid: req(isString), amountFen: req(isNumber), bonusFen: opt(isNumber), at: req(isString), payoutRef: req(isString) },
+    'taken share',
+  );
   return { index: s.index, openid: s.openid, amountFen: s.amountFen, bonusFen: s.bonusFen ?? 0, at: s.at, payoutRef: s.payoutRef };
 }
 
 /** The member's round item: grabs so far, the last amount, and the shares taken (for erasure). */
 export function decodeMemberRound(item: RawItem | undefined) {
-  return decode(item ?? {}, { grabs: opt(isNumber), lastFen: opt(isNumber), campaignId: opt(isString), day: opt(isString), shareIndexes: opt(isNumberSet) }, "member's round");
+  return decode(
+    item ?? {},
+    { grabs: opt(isNumber), lastFen: opt(isNumber), campaignId: opt(isString), day: opt(isString), shareIndexes: opt(isNumberSet) },
+    "member's round",
+  );
 }
 
 export function decodeMemberDay(item: RawItem | undefined) {
@@ -93,13 +119,61 @@ export function decodeBudgetLedger(item: RawItem | undefined): number | undefine
 
 export const redpacketItemTypes = (): readonly ItemType[] => [
   { name: 'campaign', key: 'CAMPAIGNS / <id>', names: [], example: campaignKey('c'), writtenBy: 'lib/redpacket/campaignStore.ts' },
-  { name: 'round', key: 'RPROUNDS#<campaign> / <day>', names: ['openid'], example: roundKey('c', '2026-01-01'), writtenBy: 'lib/redpacket/dynamoRoundStore.ts, lib/redpacket/closeRound.ts (bestLuck names the luckiest grabber)' },
-  { name: 'free share', key: 'RPSHARD#<campaign>#<day>#<shard> / FREE#<index>', names: [], example: shareKey({ campaignId: 'c', day: '2026-01-01', shards: 4 }, 'FREE', 3), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (a lock names its holder by a keyed hash only)' },
-  { name: 'taken share', key: 'RPSHARD#<campaign>#<day>#<shard> / TAKEN#<index>', names: ['openid'], example: shareKey({ campaignId: 'c', day: '2026-01-01', shards: 4 }, 'TAKEN', 3), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (claim)' },
-  { name: 'returned share', key: 'RPSHARD#<campaign>#<day>#<shard> / RETURNED#<index>', names: [], example: shareKey({ campaignId: 'c', day: '2026-01-01', shards: 4 }, 'RETURNED', 3), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (returnFreeShares)' },
-  { name: 'shard counter', key: 'RPSHARD#<campaign>#<day>#<shard> / COUNT', names: [], example: shardCounterKey({ campaignId: 'c', day: '2026-01-01' }, 0), writtenBy: 'lib/redpacket/dynamoRoundStore.ts' },
+  {
+    name: 'round',
+    key: 'RPROUNDS#<campaign> / <day>',
+    names: ['openid'],
+    example: roundKey('c', '2026-01-01'),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts, lib/redpacket/closeRound.ts (bestLuck names the luckiest grabber)',
+  },
+  {
+    name: 'free share',
+    key: 'RPSHARD#<campaign>#<day>#<shard> / FREE#<index>',
+    names: [],
+    example: shareKey({ campaignId: 'c', day: '2026-01-01', shards: 4 }, 'FREE', 3),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts (a lock names its holder by a keyed hash only)',
+  },
+  {
+    name: 'taken share',
+    key: 'RPSHARD#<campaign>#<day>#<shard> / TAKEN#<index>',
+    names: ['openid'],
+    example: shareKey({ campaignId: 'c', day: '2026-01-01', shards: 4 }, 'TAKEN', 3),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts (claim)',
+  },
+  {
+    name: 'returned share',
+    key: 'RPSHARD#<campaign>#<day>#<shard> / RETURNED#<index>',
+    names: [],
+    example: shareKey({ campaignId: 'c', day: '2026-01-01', shards: 4 }, 'RETURNED', 3),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts (returnFreeShares)',
+  },
+  {
+    name: 'shard counter',
+    key: 'RPSHARD#<campaign>#<day>#<shard> / COUNT',
+    names: [],
+    example: shardCounterKey({ campaignId: 'c', day: '2026-01-01' }, 0),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts',
+  },
   { name: 'budget ledger', key: 'RPBUDGET#<campaign> / LEDGER', names: [], example: budgetLedgerKey('c'), writtenBy: 'lib/redpacket/dynamoRoundStore.ts' },
-  { name: "member's round", key: 'MEMBER#<openid> / RPROUND#<campaign>#<day>', names: ['openid'], example: memberRoundKey('o', { campaignId: 'c', day: '2026-01-01' }), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (grabs per round, share indexes)' },
-  { name: "member's day", key: 'MEMBER#<openid> / RPDAY#<day>', names: ['openid'], example: memberDayKey('o', '2026-01-01'), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (grabs per day)' },
-  { name: 'grab', key: 'MEMBER#<openid> / RPGRAB#<dedup key>', names: ['openid'], example: grabKey('o', 'o|1'), writtenBy: 'lib/redpacket/dynamoRoundStore.ts (a grab and its reply)' },
+  {
+    name: "member's round",
+    key: 'MEMBER#<openid> / RPROUND#<campaign>#<day>',
+    names: ['openid'],
+    example: memberRoundKey('o', { campaignId: 'c', day: '2026-01-01' }),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts (grabs per round, share indexes)',
+  },
+  {
+    name: "member's day",
+    key: 'MEMBER#<openid> / RPDAY#<day>',
+    names: ['openid'],
+    example: memberDayKey('o', '2026-01-01'),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts (grabs per day)',
+  },
+  {
+    name: 'grab',
+    key: 'MEMBER#<openid> / RPGRAB#<dedup key>',
+    names: ['openid'],
+    example: grabKey('o', 'o|1'),
+    writtenBy: 'lib/redpacket/dynamoRoundStore.ts (a grab and its reply)',
+  },
 ];

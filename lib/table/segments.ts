@@ -16,7 +16,14 @@ export const tagKey = (tag: string, openid: string) => tagPk(tag, shardOf(openid
 
 /** One item per member and tag (`TAG#<tag>` in the member's partition), indexed on gsi2. */
 export const tagItemKey = (openid: string, tag: string) => ({ pk: memberPk(openid), sk: `TAG#${tag}` });
-export const tagItem = (openid: string, tag: string, at: string) => ({ ...tagItemKey(openid, tag), gsi2pk: tagKey(tag, openid), gsi2sk: openid, openid, tag, at });
+export const tagItem = (openid: string, tag: string, at: string) => ({
+  ...tagItemKey(openid, tag),
+  gsi2pk: tagKey(tag, openid),
+  gsi2sk: openid,
+  openid,
+  tag,
+  at,
+});
 
 export const segmentItemTypes = (): readonly ItemType[] => [
   { name: 'member tag', key: 'MEMBER#<openid> / TAG#<tag>', names: ['openid'], example: tagItemKey('o', 't'), writtenBy: 'lib/tags/dynamoTagStore.ts' },

@@ -1,4 +1,11 @@
-import { TransactWriteCommand, type TransactWriteConditionCheck, type TransactWriteDelete, type TransactWriteItem, type TransactWritePut, type TransactWriteUpdate } from '@aws-sdk/lib-dynamodb';
+import {
+  TransactWriteCommand,
+  type TransactWriteConditionCheck,
+  type TransactWriteDelete,
+  type TransactWriteItem,
+  type TransactWritePut,
+  type TransactWriteUpdate,
+} from '@aws-sdk/lib-dynamodb';
 import { cancellationCodes, type Table } from '../store/dynamo';
 
 /** One write of a transaction, without the table name (the helper adds it). */

@@ -33,12 +33,16 @@ export function updateExpression(spec: UpdateSpec): UpdateParts {
   const values: Record<string, unknown> = { ...spec.values };
   const sets = [...(spec.setClauses ?? [])];
   const adds = [...(spec.addClauses ?? [])];
-  for (const [i, [name, value]] of Object.entries(spec.set ?? {}).filter(([, v]) => v !== undefined).entries()) {
+  for (const [i, [name, value]] of Object.entries(spec.set ?? {})
+    .filter(([, v]) => v !== undefined)
+    .entries()) {
     names[`#s${i}`] = name;
     values[`:s${i}`] = value;
     sets.push(`#s${i} = :s${i}`);
   }
-  for (const [i, [name, value]] of Object.entries(spec.add ?? {}).filter(([, v]) => v !== undefined).entries()) {
+  for (const [i, [name, value]] of Object.entries(spec.add ?? {})
+    .filter(([, v]) => v !== undefined)
+    .entries()) {
     names[`#n${i}`] = name;
     values[`:n${i}`] = value;
     adds.push(`#n${i} :n${i}`);
@@ -47,7 +51,11 @@ export function updateExpression(spec: UpdateSpec): UpdateParts {
     names[`#r${i}`] = name;
     return `#r${i}`;
   });
-  const clauses = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean);
+  const clauses = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    adds.length ? `ADD ${adds.join(', ')}` : '',
+    removes.length ? `REMOVE ${removes.join(', ')}` : '',
+  ].filter(Boolean);
   if (clauses.length === 0) throw new Error('an update with nothing to set, add or remove');
   return {
     UpdateExpression: clauses.join(' '),

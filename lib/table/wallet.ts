@@ -22,6 +22,18 @@ export function decodeWalletEntry(item: RawItem): { at: string; deltaFen: number
 }
 
 export const walletItemTypes = (): readonly ItemType[] => [
-  { name: 'wallet balance', key: 'MEMBER#<openid> / WALLET', names: ['openid'], example: walletKey('o'), writtenBy: 'lib/wallet/wallet.ts, lib/redpacket/dynamoRoundStore.ts (balance and entries)' },
-  { name: 'wallet entry', key: 'MEMBER#<openid> / WALLET#<at>#<ref>', names: ['openid'], example: walletEntryKey('o', '2026-01-01T00:00:00.000Z', 'R'), writtenBy: 'lib/wallet/wallet.ts, lib/redpacket/dynamoRoundStore.ts (balance and entries)' },
+  {
+    name: 'wallet balance',
+    key: 'MEMBER#<openid> / WALLET',
+    names: ['openid'],
+    example: walletKey('o'),
+    writtenBy: 'lib/wallet/wallet.ts, lib/redpacket/dynamoRoundStore.ts (balance and entries)',
+  },
+  {
+    name: 'wallet entry',
+    key: 'MEMBER#<openid> / WALLET#<at>#<ref>',
+    names: ['openid'],
+    example: walletEntryKey('o', '2026-01-01T00:00:00.000Z', 'R'),
+    writtenBy: 'lib/wallet/wallet.ts, lib/redpacket/dynamoRoundStore.ts (balance and entries)',
+  },
 ];

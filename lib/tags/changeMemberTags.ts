@@ -4,7 +4,11 @@ import type { TagStore } from './tagStore';
 import { MAX_TAGS_PER_MEMBER, type TagChange } from './tags';
 
 /** Adds and removes a member's tags; refused when the member would end up with too many. */
-export async function changeMemberTags(ports: { tags: TagStore; clock: Clock }, openid: string, change: TagChange): Promise<Result<{ openid: string; tags: string[] }>> {
+export async function changeMemberTags(
+  ports: { tags: TagStore; clock: Clock },
+  openid: string,
+  change: TagChange,
+): Promise<Result<{ openid: string; tags: string[] }>> {
   const r = await ports.tags.change(openid, change, ports.clock.now());
   switch (r.status) {
     case 'ok':

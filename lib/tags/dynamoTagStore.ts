@@ -25,7 +25,14 @@ export function dynamoTagStore(table: Table): TagStore {
         const at = new Date(nowMs).toISOString();
         const guard = versionGuard(version, { exists: true });
         const written = await transactWrite(table, {
-          profile: { Update: { Key: memberKey(openid), UpdateExpression: 'SET tags = :tags, version = :next, updatedAt = :at', ConditionExpression: guard.ConditionExpression, ExpressionAttributeValues: { ':tags': plan.tags, ':next': version + 1, ':at': at, ...guard.values } } },
+          profile: {
+            Update: {
+              Key: memberKey(openid),
+              UpdateExpression: 'SET tags = :tags, version = :next, updatedAt = :at',
+              ConditionExpression: guard.ConditionExpression,
+              ExpressionAttributeValues: { ':tags': plan.tags, ':next': version + 1, ':at': at, ...guard.values },
+            },
+          },
           added: plan.added.map((tag) => ({ Put: { Item: tagItem(openid, tag, at) } })),
           removed: plan.removed.map((tag) => ({ Delete: { Key: tagItemKey(openid, tag) } })),
         });

@@ -7,9 +7,7 @@ export interface TagChange {
   remove: string[];
 }
 
-export type TagPlan =
-  | { status: 'ok'; tags: string[]; added: string[]; removed: string[] }
-  | { status: 'too-many'; tags: string[]; wouldHave: number };
+export type TagPlan = { status: 'ok'; tags: string[]; added: string[]; removed: string[] } | { status: 'too-many'; tags: string[]; wouldHave: number };
 
 /** The member's tags after a change: removals first, new tags appended in order, duplicates ignored. */
 export function planTagChange(current: readonly string[], change: { add: readonly string[]; remove: readonly string[] }): TagPlan {

@@ -6,9 +6,16 @@ import { NAME_LIMIT, withdrawFromWallet, type WithdrawPorts } from './withdrawFr
 
 export const withdrawSchema = z.object({
   idempotencyKey: z.string().regex(/^[A-Za-z0-9:_.-]{1,128}$/, 'letters, digits and : _ . - (1–128)'),
-  amountFen: z.number().int().min(TRANSFER_MIN_FEN, 'at least 10 fen (0.10 yuan), WeChat Pay’s minimum for a transfer').max(TRANSFER_WITHOUT_NAME_MAX_FEN, NAME_LIMIT).optional(),
+  amountFen: z
+    .number()
+    .int()
+    .min(TRANSFER_MIN_FEN, 'at least 10 fen (0.10 yuan), WeChat Pay’s minimum for a transfer')
+    .max(TRANSFER_WITHOUT_NAME_MAX_FEN, NAME_LIMIT)
+    .optional(),
 });
-const policySchema = z.object({ withdrawMinFen: z.number().int().min(TRANSFER_MIN_FEN, 'transfer bills start at 10 fen').max(TRANSFER_WITHOUT_NAME_MAX_FEN, NAME_LIMIT) });
+const policySchema = z.object({
+  withdrawMinFen: z.number().int().min(TRANSFER_MIN_FEN, 'transfer bills start at 10 fen').max(TRANSFER_WITHOUT_NAME_MAX_FEN, NAME_LIMIT),
+});
 
 export function walletRoutes(ports: WithdrawPorts): Route[] {
   return [

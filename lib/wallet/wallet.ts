@@ -2,7 +2,17 @@ import { createHash } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '../store/dynamo';
 import { TRANSFER_MIN_FEN, TRANSFER_WITHOUT_NAME_MAX_FEN } from '../pay/transferLimits';
-import { decodeWalletBalance, decodeWalletEntry, memberPk, OPEN_PAYOUTS, payoutKey, transactWrite, WALLET_ENTRY_PREFIX, walletEntryKey, walletKey } from '../table';
+import {
+  decodeWalletBalance,
+  decodeWalletEntry,
+  memberPk,
+  OPEN_PAYOUTS,
+  payoutKey,
+  transactWrite,
+  WALLET_ENTRY_PREFIX,
+  walletEntryKey,
+  walletKey,
+} from '../table';
 
 /** A member's red-packet wallet, in fen: credited by grabs in wallet mode, emptied by withdrawals. */
 export interface Wallet {
@@ -28,7 +38,8 @@ export type WithdrawResult =
   | { status: 'above-limit'; amountFen: number; maxFen: number };
 
 /** The transfer's out_bill_no for a withdrawal: derived from the request, so a retried request never pays twice. */
-export const withdrawalRef = (openid: string, idempotencyKey: string) => `WD${createHash('sha256').update(`${openid}\n${idempotencyKey}`).digest('hex').slice(0, 30)}`;
+export const withdrawalRef = (openid: string, idempotencyKey: string) =>
+  `WD${createHash('sha256').update(`${openid}\n${idempotencyKey}`).digest('hex').slice(0, 30)}`;
 
 export function dynamoWallet(table: Table) {
   const T = table.name;
@@ -37,7 +48,15 @@ export function dynamoWallet(table: Table) {
       const [w, entries] = await Promise.all([
         table.doc.send(new GetCommand({ TableName: T, Key: walletKey(openid), ConsistentRead: true })),
         limit > 0
-          ? table.doc.send(new QueryCommand({ TableName: T, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': memberPk(openid), ':p': WALLET_ENTRY_PREFIX }, ScanIndexForward: false, Limit: limit }))
+          ? table.doc.send(
+              new QueryCommand({
+                TableName: T,
+                KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+                ExpressionAttributeValues: { ':pk': memberPk(openid), ':p': WALLET_ENTRY_PREFIX },
+                ScanIndexForward: false,
+                Limit: limit,
+              }),
+            )
           : { Items: [] },
       ]);
       return { ...decodeWalletBalance(w.Item), entries: (entries.Items ?? []).map(decodeWalletEntry) };
@@ -60,11 +79,37 @@ export function dynamoWallet(table: Table) {
       if (amount > balanceFen) return { status: 'insufficient', balanceFen };
       const at = new Date(nowMs).toISOString();
       const written = await transactWrite(table, {
-        balance: { Update: { Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :neg, withdrawnFen :amt SET updatedAt = :at', ConditionExpression: 'balanceFen >= :amt', ExpressionAttributeValues: { ':neg': -amount, ':amt': amount, ':at': at } } },
-        entry: { Put: { Item: { ...walletEntryKey(openid, at, ref), deltaFen: -amount, reason: 'withdrawal', ref, at }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        balance: {
+          Update: {
+            Key: walletKey(openid),
+            UpdateExpression: 'ADD balanceFen :neg, withdrawnFen :amt SET updatedAt = :at',
+            ConditionExpression: 'balanceFen >= :amt',
+            ExpressionAttributeValues: { ':neg': -amount, ':amt': amount, ':at': at },
+          },
+        },
+        entry: {
+          Put: {
+            Item: { ...walletEntryKey(openid, at, ref), deltaFen: -amount, reason: 'withdrawal', ref, at },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
         order: {
           Put: {
-            Item: { ...payoutKey(ref), ref, mode: 'transfer', source: 'withdrawal', openid, amountFen: amount, campaignName: '红包钱包提现', state: 'pending', attempts: 0, createdAt: at, updatedAt: at, gsi1pk: OPEN_PAYOUTS, gsi1sk: at },
+            Item: {
+              ...payoutKey(ref),
+              ref,
+              mode: 'transfer',
+              source: 'withdrawal',
+              openid,
+              amountFen: amount,
+              campaignName: '红包钱包提现',
+              state: 'pending',
+              attempts: 0,
+              createdAt: at,
+              updatedAt: at,
+              gsi1pk: OPEN_PAYOUTS,
+              gsi1sk: at,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -75,14 +120,33 @@ export function dynamoWallet(table: Table) {
     },
 
     /** A withdrawal whose transfer failed for good or was cancelled: the money goes back to the wallet, once. */
-    async refund(openid: string | undefined, ref: string, amountFen: number, nowMs: number, reason: 'withdrawal failed' | 'withdrawal cancelled' = 'withdrawal failed'): Promise<boolean> {
+    async refund(
+      openid: string | undefined,
+      ref: string,
+      amountFen: number,
+      nowMs: number,
+      reason: 'withdrawal failed' | 'withdrawal cancelled' = 'withdrawal failed',
+    ): Promise<boolean> {
       // An erased member's order has no openid (lib/payouts/payoutErasure.ts): there is no wallet to refund to.
       if (!openid) return false;
       const at = new Date(nowMs).toISOString();
       const written = await transactWrite(table, {
-        balance: { Update: { Key: walletKey(openid), UpdateExpression: 'ADD balanceFen :amt, withdrawnFen :neg SET updatedAt = :at', ExpressionAttributeValues: { ':neg': -amountFen, ':amt': amountFen, ':at': at } } },
+        balance: {
+          Update: {
+            Key: walletKey(openid),
+            UpdateExpression: 'ADD balanceFen :amt, withdrawnFen :neg SET updatedAt = :at',
+            ExpressionAttributeValues: { ':neg': -amountFen, ':amt': amountFen, ':at': at },
+          },
+        },
         entry: { Put: { Item: { ...walletEntryKey(openid, at, `${ref}R`), deltaFen: amountFen, reason, ref, at } } },
-        order: { Update: { Key: payoutKey(ref), UpdateExpression: 'SET refundedAt = :at', ConditionExpression: 'attribute_not_exists(refundedAt)', ExpressionAttributeValues: { ':at': at } } },
+        order: {
+          Update: {
+            Key: payoutKey(ref),
+            UpdateExpression: 'SET refundedAt = :at',
+            ConditionExpression: 'attribute_not_exists(refundedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
       });
       return written.status === 'written';
     },

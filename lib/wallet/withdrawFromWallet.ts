@@ -19,7 +19,12 @@ type Withdrawn = Extract<WithdrawResult, { status: 'created' | 'duplicate' }>;
  * A member's wallet balance (or part of it) out as a payout order, once per idempotency key; refused
  * below the policy's minimum, above the balance, or above what WeChat Pay pays without a real name.
  */
-export async function withdrawFromWallet(ports: WithdrawPorts, openid: string, idempotencyKey: string, amountFen: number | undefined): Promise<Result<MaybeNew<Withdrawn>>> {
+export async function withdrawFromWallet(
+  ports: WithdrawPorts,
+  openid: string,
+  idempotencyKey: string,
+  amountFen: number | undefined,
+): Promise<Result<MaybeNew<Withdrawn>>> {
   const r = await ports.wallet.withdraw(openid, await ports.policy.get(), idempotencyKey, ports.clock.now(), amountFen);
   switch (r.status) {
     case 'created':

@@ -101,8 +101,9 @@ export function createWeChatApi(opts: WeChatApiOptions) {
       return r.ok ? ok({ msgid: String(r.value.msg_id), ...(r.value.msg_data_id !== undefined ? { msgDataId: String(r.value.msg_data_id) } : {}) }) : r;
     },
     /** `/cgi-bin/message/mass/preview`: one follower sees a mass message; it uses no quota. */
-    previewMassMessage: async (msg: { touser: string } & ({ msgtype: 'text'; text: { content: string } } | { msgtype: 'mpnews'; mpnews: { media_id: string } })) =>
-      done(await call('/cgi-bin/message/mass/preview', { method: 'POST', body: msg })),
+    previewMassMessage: async (
+      msg: { touser: string } & ({ msgtype: 'text'; text: { content: string } } | { msgtype: 'mpnews'; mpnews: { media_id: string } }),
+    ) => done(await call('/cgi-bin/message/mass/preview', { method: 'POST', body: msg })),
     getUserInfo: async (openid: string): Promise<ApiResult<UserInfo>> => {
       const r = await call('/cgi-bin/user/info', { method: 'GET', query: { openid, lang: 'zh_CN' } });
       return r.ok ? ok(r.value as unknown as UserInfo) : r;

@@ -30,7 +30,10 @@ function plainQuery(timestamp = TS, nonce = '1514711492'): Query {
   return { signature: sha1Sorted(TOKEN, timestamp, nonce), timestamp, nonce };
 }
 
-function aesPush(xml: string, opts: { key?: string; appId?: string; timestamp?: string; nonce?: string } = {}): { query: Query; body: string; encrypt: string } {
+function aesPush(
+  xml: string,
+  opts: { key?: string; appId?: string; timestamp?: string; nonce?: string } = {},
+): { query: Query; body: string; encrypt: string } {
   const timestamp = opts.timestamp ?? TS;
   const nonce = opts.nonce ?? '1320562132';
   const encrypt = encryptMessage(decodeAesKey(opts.key ?? NEW_KEY), opts.appId ?? APPID, xml);
@@ -86,7 +89,12 @@ describe('verifyUrlCheck', () => {
   });
 
   test('the replay window: 300 s either side is in, 301 s is out', () => {
-    for (const [delta, ok] of [[300, true], [-300, true], [301, false], [-301, false]] as const) {
+    for (const [delta, ok] of [
+      [300, true],
+      [-300, true],
+      [301, false],
+      [-301, false],
+    ] as const) {
       const ts = String(NOW / 1000 + delta);
       const r = verifyUrlCheck({ ...plainQuery(ts), echostr: 'x' }, secrets, NOW);
       assert.equal(r.ok, ok, `delta ${delta}`);
@@ -227,14 +235,15 @@ describe('openPush in safe mode (encrypt_type=aes)', () => {
       fc.property(fc.dictionary(field, value, { maxKeys: 3 }), (over) => {
         const r = openPush({ ...good.query, ...over }, good.body, secrets, NOW);
         const text = JSON.stringify(r);
-        for (const s of [TOKEN, NEW_KEY, OLD_KEY, decodeAesKey(NEW_KEY).toString('base64'), decodeAesKey(NEW_KEY).toString('hex')]) assert.ok(!text.includes(s));
+        for (const s of [TOKEN, NEW_KEY, OLD_KEY, decodeAesKey(NEW_KEY).toString('base64'), decodeAesKey(NEW_KEY).toString('hex')])
+          assert.ok(!text.includes(s));
       }),
       { seed: SEED, numRuns: 500 },
     );
   });
 });
 
-describe('the account\'s message mode (no downgrade through the query)', () => {
+describe("the account's message mode (no downgrade through the query)", () => {
   const safe: CallbackSecrets = { ...secrets, messageMode: 'safe' };
 
   test('safe mode: a validly signed plain push is refused with 401; the same message encrypted is accepted', () => {
@@ -255,7 +264,12 @@ describe('the account\'s message mode (no downgrade through the query)', () => {
 
   test('compat mode takes both; plain mode takes plain, and encrypted pushes when it holds a key', () => {
     const { query, body } = aesPush(inner('oBoth'));
-    for (const [mode, q, b] of [['compat', plainQuery(), inner('oBoth')], ['compat', query, body], ['plain', plainQuery(), inner('oBoth')], ['plain', query, body]] as const) {
+    for (const [mode, q, b] of [
+      ['compat', plainQuery(), inner('oBoth')],
+      ['compat', query, body],
+      ['plain', plainQuery(), inner('oBoth')],
+      ['plain', query, body],
+    ] as const) {
       const r = openPush(q, b, { ...secrets, messageMode: mode }, NOW);
       assert.ok(r.ok, `${mode}: ${JSON.stringify(r)}`);
       assert.equal(r.message.openid, 'oBoth');
@@ -309,15 +323,19 @@ describe('sealReply', () => {
 
   test('what sealReply seals, openPush (as the other side) opens (property)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }).filter((s) => !s.includes(']]>')), fc.stringMatching(/^[0-9]{1,10}$/), (content, nonce) => {
-        const xml = inner('oProp', content);
-        const env = parseXml(sealReply(xml, 'aes', secrets, NOW, nonce)).value;
-        const q = { ...plainQuery(String(env.TimeStamp), nonce), encrypt_type: 'aes', msg_signature: String(env.MsgSignature) };
-        const r = openPush(q, `<xml><Encrypt>${String(env.Encrypt)}</Encrypt></xml>`, secrets, NOW);
-        assert.ok(r.ok, JSON.stringify(r));
-        assert.ok(r.message.kind === 'text');
-        assert.equal(r.message.content, content);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }).filter((s) => !s.includes(']]>')),
+        fc.stringMatching(/^[0-9]{1,10}$/),
+        (content, nonce) => {
+          const xml = inner('oProp', content);
+          const env = parseXml(sealReply(xml, 'aes', secrets, NOW, nonce)).value;
+          const q = { ...plainQuery(String(env.TimeStamp), nonce), encrypt_type: 'aes', msg_signature: String(env.MsgSignature) };
+          const r = openPush(q, `<xml><Encrypt>${String(env.Encrypt)}</Encrypt></xml>`, secrets, NOW);
+          assert.ok(r.ok, JSON.stringify(r));
+          assert.ok(r.message.kind === 'text');
+          assert.equal(r.message.content, content);
+        },
+      ),
       { seed: SEED + 1, numRuns: 200 },
     );
   });

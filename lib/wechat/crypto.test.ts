@@ -40,7 +40,10 @@ test('rotation: the previous key still opens messages; a foreign appid is refuse
   const enc = encryptMessage(oldKey, 'wxapp', 'hello');
   assert.equal(decryptWithRotation([newKey, oldKey], 'wxapp', enc), 'hello');
   assert.throws(() => decryptWithRotation([newKey], 'wxapp', enc), WeChatCryptoError);
-  assert.throws(() => decryptWithRotation([oldKey], 'wxother', enc), (e: unknown) => e instanceof WeChatCryptoError && e.reason === 'appid-mismatch');
+  assert.throws(
+    () => decryptWithRotation([oldKey], 'wxother', enc),
+    (e: unknown) => e instanceof WeChatCryptoError && e.reason === 'appid-mismatch',
+  );
 });
 
 /**
@@ -69,7 +72,10 @@ test('a tampered ciphertext is refused wherever it reaches the length, appid or 
   const tamperArb: fc.Arbitrary<Tamper> = fc.oneof(
     { weight: 6, arbitrary: fc.record({ t: fc.constant('flip' as const), at: fc.nat(), mask: fc.integer({ min: 1, max: 255 }) }) },
     { weight: 2, arbitrary: fc.record({ t: fc.constant('truncate' as const), to: fc.nat() }) },
-    { weight: 2, arbitrary: fc.record({ t: fc.constant('append' as const), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 48 }) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ t: fc.constant('append' as const), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 48 }) }),
+    },
     { weight: 1, arbitrary: fc.constant({ t: 'otherKey' as const }) },
   );
   fc.assert(
@@ -162,6 +168,9 @@ test('rotation: a push for another appid is an appid mismatch even when the othe
   const previous = decodeAesKey('ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut');
   for (let i = 0; i < 50; i++) {
     const enc = encryptMessage(current, 'wxforeign', `message ${i}`);
-    assert.throws(() => decryptWithRotation([current, previous], 'wxapp', enc), (e: unknown) => e instanceof WeChatCryptoError && e.reason === 'appid-mismatch');
+    assert.throws(
+      () => decryptWithRotation([current, previous], 'wxapp', enc),
+      (e: unknown) => e instanceof WeChatCryptoError && e.reason === 'appid-mismatch',
+    );
   }
 });

@@ -4,7 +4,8 @@ import { isObject, replayKey as key } from '../table';
 import type { ReplayRecord } from './replayRecord';
 
 /** The push's hash on a replay record the failed condition returned (in DynamoDB's attribute-value form). */
-const pushOf = (err: unknown) => (isObject(err) && isObject(err.Item) && isObject(err.Item.push) && typeof err.Item.push.S === 'string' ? err.Item.push.S : undefined);
+const pushOf = (err: unknown) =>
+  isObject(err) && isObject(err.Item) && isObject(err.Item.push) && typeof err.Item.push.S === 'string' ? err.Item.push.S : undefined;
 
 export function dynamoReplayRecord(table: Table): ReplayRecord {
   return {

@@ -67,13 +67,23 @@ describe('toInboundMessage', () => {
     assert.equal(m.eventKey, '');
     assert.equal('ticket' in m, false);
     // An empty <EventKey/> as WeChat sends for a plain subscribe.
-    const s = toInboundMessage(parseXml('<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>subscribe</Event><EventKey/></xml>').value);
+    const s = toInboundMessage(
+      parseXml(
+        '<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>event</MsgType><Event>subscribe</Event><EventKey/></xml>',
+      ).value,
+    );
     assert.ok(s.kind === 'event');
     assert.equal(s.eventKey, '');
   });
 
   test('event names are kept as sent (SCAN, CLICK, TEMPLATESENDJOBFINISH)', () => {
-    for (const [event, key] of [['SCAN', '123'], ['CLICK', 'MY_ACCOUNT'], ['VIEW', 'https://example.com/a?b=1&c=2'], ['LOCATION', ''], ['TEMPLATESENDJOBFINISH', '']]) {
+    for (const [event, key] of [
+      ['SCAN', '123'],
+      ['CLICK', 'MY_ACCOUNT'],
+      ['VIEW', 'https://example.com/a?b=1&c=2'],
+      ['LOCATION', ''],
+      ['TEMPLATESENDJOBFINISH', ''],
+    ]) {
       const m = toInboundMessage(push({ ...base, MsgType: 'event', Event: event!, EventKey: key! }));
       assert.ok(m.kind === 'event');
       assert.equal(m.event, event);
@@ -82,7 +92,9 @@ describe('toInboundMessage', () => {
   });
 
   test('the raw XML is kept for fields the core does not model', () => {
-    const m = toInboundMessage(push({ ...base, MsgType: 'event', Event: 'MASSSENDJOBFINISH', MsgID: '1000001625', Status: 'send success', TotalCount: '100', SentCount: '99' }));
+    const m = toInboundMessage(
+      push({ ...base, MsgType: 'event', Event: 'MASSSENDJOBFINISH', MsgID: '1000001625', Status: 'send success', TotalCount: '100', SentCount: '99' }),
+    );
     assert.equal(m.raw.MsgID, '1000001625');
     assert.equal(m.raw.TotalCount, '100');
   });
@@ -105,7 +117,10 @@ describe('toInboundMessage', () => {
   ];
   for (const [what, xml, pattern] of bad) {
     test(`refused: ${what}`, () => {
-      assert.throws(() => toInboundMessage(xml), (e: unknown) => e instanceof InboundFormatError && pattern.test(e.message));
+      assert.throws(
+        () => toInboundMessage(xml),
+        (e: unknown) => e instanceof InboundFormatError && pattern.test(e.message),
+      );
     });
   }
 
@@ -173,7 +188,12 @@ describe('dedupKey', () => {
 
   test('every key, hashed or not, starts with the openid and a bar: the dedup record lives with the member, where erasure finds it', () => {
     const longKey = `https://example.com/${'中'.repeat(3000)}`;
-    for (const m of [event('oA', '1', 'VIEW', longKey), text('oB', '1', '9'.repeat(5000)), text('oC', '1714036504', '24000000000000000001'), event('oD', '1', 'CLICK', 'K|x')]) {
+    for (const m of [
+      event('oA', '1', 'VIEW', longKey),
+      text('oB', '1', '9'.repeat(5000)),
+      text('oC', '1714036504', '24000000000000000001'),
+      event('oD', '1', 'CLICK', 'K|x'),
+    ]) {
       assert.ok(dedupKey(m).startsWith(`${m.openid}|`), dedupKey(m).slice(0, 40));
     }
   });
@@ -189,8 +209,7 @@ describe('dedupKey', () => {
       fc.tuple(fc.constant('event' as const), openid, time, eventName, eventKey),
     );
     type Push = ['text', string, string, string] | ['event', string, string, string, string];
-    const build = (p: Push): InboundMessage =>
-      p[0] === 'text' ? text(p[1], p[2], p[3]) : event(p[1], p[2], p[3], p[4]);
+    const build = (p: Push): InboundMessage => (p[0] === 'text' ? text(p[1], p[2], p[3]) : event(p[1], p[2], p[3], p[4]));
     fc.assert(
       fc.property(pushArb, pushArb, (a, b) => {
         const same = JSON.stringify(a) === JSON.stringify(b);

@@ -11,7 +11,11 @@ export interface InboundBase {
   raw: XmlObject;
 }
 
-export interface TextMessage extends InboundBase { kind: 'text'; msgId: string; content: string }
+export interface TextMessage extends InboundBase {
+  kind: 'text';
+  msgId: string;
+  content: string;
+}
 export interface MediaMessage extends InboundBase {
   kind: 'image' | 'voice' | 'video' | 'shortvideo' | 'location' | 'link';
   msgId: string;
@@ -79,7 +83,8 @@ const MAX_DEDUP_KEY_BYTES = 512;
 export function dedupKey(m: InboundMessage): string {
   // Job reports (TEMPLATESENDJOBFINISH…) have no EventKey but a MsgID: two in one second differ by it.
   const jobMsgId = m.kind === 'event' ? text(m.raw.MsgID) : undefined;
-  const key = m.kind === 'event' ? `${m.openid}|${m.createTime}|${m.event}|${m.eventKey}${jobMsgId ? `|${jobMsgId}` : ''}` : `${m.openid}|${m.createTime}|${m.msgId}`;
+  const key =
+    m.kind === 'event' ? `${m.openid}|${m.createTime}|${m.event}|${m.eventKey}${jobMsgId ? `|${jobMsgId}` : ''}` : `${m.openid}|${m.createTime}|${m.msgId}`;
   if (Buffer.byteLength(key, 'utf8') <= MAX_DEDUP_KEY_BYTES) return key;
   return `${m.openid}|sha256:${createHash('sha256').update(key, 'utf8').digest('hex')}`;
 }

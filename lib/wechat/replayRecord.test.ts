@@ -6,7 +6,14 @@ import { checkReplay, type QueryUse, type ReplayRecord } from './replayRecord';
 const OPTS = { replayWindowSeconds: 300, timeoutMs: 50 };
 
 function opened(plaintext: string, timestamp = '1714036504', nonce = '42'): Opened {
-  return { ok: true, mode: 'plain', message: { kind: 'text', toUser: 'gh', openid: 'o', createTime: 1, raw: {}, msgId: '1', content: '' }, timestamp, nonce, plaintext };
+  return {
+    ok: true,
+    mode: 'plain',
+    message: { kind: 'text', toUser: 'gh', openid: 'o', createTime: 1, raw: {}, msgId: '1', content: '' },
+    timestamp,
+    nonce,
+    plaintext,
+  };
 }
 
 /** The record in memory, with the same first-writer-wins rule as the DynamoDB one. */

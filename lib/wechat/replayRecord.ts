@@ -37,7 +37,11 @@ const KEEP_MARGIN_S = 60;
  * window are already checked and dedup still stops a second effect of the same push. What is lost
  * for that moment is only the refusal of a captured plain-mode query carrying another body.
  */
-export async function checkReplay(record: ReplayRecord, opened: Opened, opts: ReplayCheckOptions): Promise<{ ok: true; use: QueryUse | 'unchecked' } | Refusal> {
+export async function checkReplay(
+  record: ReplayRecord,
+  opened: Opened,
+  opts: ReplayCheckOptions,
+): Promise<{ ok: true; use: QueryUse | 'unchecked' } | Refusal> {
   const pushHash = createHash('sha256').update(opened.plaintext, 'utf8').digest('hex');
   const keepUntilS = Number(opened.timestamp) + opts.replayWindowSeconds + KEEP_MARGIN_S;
   const abort = new AbortController();

@@ -46,7 +46,9 @@ describe('buildReplyXml', () => {
   });
 
   test('text content of any kind survives the XML (property)', () => {
-    const content = fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom(']]>', '<', '&', '</Content>', '\n')), { maxLength: 8 }).map((a) => a.join(''));
+    const content = fc
+      .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom(']]>', '<', '&', '</Content>', '\n')), { maxLength: 8 })
+      .map((a) => a.join(''));
     fc.assert(
       fc.property(content, fc.stringMatching(/^o[A-Za-z0-9_-]{5,27}$/), (raw, openid) => {
         const c = toXmlChars(raw);
@@ -79,7 +81,10 @@ describe('buildReplyXml', () => {
   test('music: HQMusicUrl falls back to MusicUrl; ThumbMediaId kept', () => {
     const v = parsed({ type: 'music', title: 'Song', description: 'D', musicUrl: 'https://e.x/a.mp3', thumbMediaId: 'THUMB' });
     assertHead(v, 'music');
-    assert.deepStrictEqual({ ...(v.Music as XmlObject) }, { Title: 'Song', Description: 'D', MusicUrl: 'https://e.x/a.mp3', HQMusicUrl: 'https://e.x/a.mp3', ThumbMediaId: 'THUMB' });
+    assert.deepStrictEqual(
+      { ...(v.Music as XmlObject) },
+      { Title: 'Song', Description: 'D', MusicUrl: 'https://e.x/a.mp3', HQMusicUrl: 'https://e.x/a.mp3', ThumbMediaId: 'THUMB' },
+    );
     const hq = parsed({ type: 'music', musicUrl: 'https://e.x/a.mp3', hqMusicUrl: 'https://e.x/hq.mp3', thumbMediaId: 'THUMB' });
     assert.equal((hq.Music as XmlObject).HQMusicUrl, 'https://e.x/hq.mp3');
   });
@@ -87,10 +92,7 @@ describe('buildReplyXml', () => {
   test('news: ArticleCount matches, items in order, missing fields written empty', () => {
     const v = parsed({
       type: 'news',
-      articles: [
-        { title: '今日菜单', description: 'd1', picUrl: 'https://e.x/p.jpg', url: 'https://e.x/a?x=1&y=2' },
-        { title: 'Second' },
-      ],
+      articles: [{ title: '今日菜单', description: 'd1', picUrl: 'https://e.x/p.jpg', url: 'https://e.x/a?x=1&y=2' }, { title: 'Second' }],
     });
     assertHead(v, 'news');
     assert.equal(v.ArticleCount, '2');

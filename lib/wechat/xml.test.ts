@@ -9,7 +9,30 @@ const SEED = 0x5eed_0001;
 const nameArb = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_.-]{0,11}$/);
 
 /** Text pieces that stress a serializer: CDATA terminators, markup, references, XML's allowed controls. */
-const trickyPiece = fc.constantFrom(']]>', ']]', ']', '>', '<', '&', '&amp;', '&lt;', '<![CDATA[', '</xml>', '<xml>', '\t', '\n', '\r', '\r\n', ' ', '"', "'", '中文', '😀', '\u00a0', '\ufeff');
+const trickyPiece = fc.constantFrom(
+  ']]>',
+  ']]',
+  ']',
+  '>',
+  '<',
+  '&',
+  '&amp;',
+  '&lt;',
+  '<![CDATA[',
+  '</xml>',
+  '<xml>',
+  '\t',
+  '\n',
+  '\r',
+  '\r\n',
+  ' ',
+  '"',
+  "'",
+  '中文',
+  '😀',
+  '\u00a0',
+  '\ufeff',
+);
 const textArb = fc
   .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), trickyPiece), { maxLength: 12 })
   // Characters XML cannot carry are replaced on the way out (tested on their own below).
@@ -142,7 +165,9 @@ describe('parseXml reads what WeChat and XML allow', () => {
   });
 
   test('XML declaration, BOM, comments, whitespace between elements and attributes are accepted', () => {
-    const v = parseXml('\ufeff<?xml version="1.0" encoding="utf-8"?>\n<!-- hi -->\n<xml a="1" b=\'2\'>\n  <A x="y">t<!-- c -->u</A>\n  <B/>\n</xml>\n<!-- tail -->\n').value;
+    const v = parseXml(
+      '\ufeff<?xml version="1.0" encoding="utf-8"?>\n<!-- hi -->\n<xml a="1" b=\'2\'>\n  <A x="y">t<!-- c -->u</A>\n  <B/>\n</xml>\n<!-- tail -->\n',
+    ).value;
     assert.deepStrictEqual(plain(v), { A: 'tu', B: '' });
   });
 
@@ -228,11 +253,21 @@ describe('parseXml refuses what could hurt', () => {
 describe('parseXml never throws anything but XmlError', () => {
   test('on arbitrary strings (property)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: fc.constantFrom('<', '>', '/', '!', '?', '[', ']', '&', ';', '#', 'x', 'a', '-', '"', '=', ' ', 'C', 'D', 'A', 'T'), maxLength: 60 })), (s) => {
-        const got = parsesOrXmlError(s);
-        // A document is an element: without a `<` first (after a BOM and blanks) and a `>` somewhere, nothing parses.
-        if (!/^\ufeff?\s*</.test(s) || !s.includes('>')) assert.equal(got, 'refused', JSON.stringify(s));
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.string({
+            unit: fc.constantFrom('<', '>', '/', '!', '?', '[', ']', '&', ';', '#', 'x', 'a', '-', '"', '=', ' ', 'C', 'D', 'A', 'T'),
+            maxLength: 60,
+          }),
+        ),
+        (s) => {
+          const got = parsesOrXmlError(s);
+          // A document is an element: without a `<` first (after a BOM and blanks) and a `>` somewhere, nothing parses.
+          if (!/^\ufeff?\s*</.test(s) || !s.includes('>')) assert.equal(got, 'refused', JSON.stringify(s));
+        },
+      ),
       { seed: SEED + 4, numRuns: 3000 },
     );
   });
@@ -246,7 +281,30 @@ describe('parseXml never throws anything but XmlError', () => {
     MsgId: '24000000000000000001',
     Articles: { item: [{ Title: 'a', Url: 'https://e.x/?a=1&b=2' }, { Title: 'b' }] },
   });
-  const insertion = fc.constantFrom('<!DOCTYPE x>', '<!ENTITY a "b">', '&xxe;', '&#0;', '&#x110000;', '<?pi?>', '<![CDATA[', ']]>', '<!--', '-->', '</xml>', '<xml>', '<a>', '</a>', '<', '&', '&#', ';', '"', '<a b="', '\u0000', '\ud800');
+  const insertion = fc.constantFrom(
+    '<!DOCTYPE x>',
+    '<!ENTITY a "b">',
+    '&xxe;',
+    '&#0;',
+    '&#x110000;',
+    '<?pi?>',
+    '<![CDATA[',
+    ']]>',
+    '<!--',
+    '-->',
+    '</xml>',
+    '<xml>',
+    '<a>',
+    '</a>',
+    '<',
+    '&',
+    '&#',
+    ';',
+    '"',
+    '<a b="',
+    '\u0000',
+    '\ud800',
+  );
 
   /** [start, end) of each CDATA section's content in `doc`, as the XML grammar reads them (first `]]>` ends one). */
   const cdataContents = (doc: string): Array<[number, number]> => {
@@ -259,7 +317,20 @@ describe('parseXml never throws anything but XmlError', () => {
     }
     return out;
   };
-  const hostile = ['<!DOCTYPE x>', '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>', '<!ENTITY a "b">', '&xxe;', '&toString;', '&__proto__;', '&valueOf;', '&#0;', '&#x110000;', '&#xD800;', '<?pi?>', '<?xml-stylesheet href="x"?>'];
+  const hostile = [
+    '<!DOCTYPE x>',
+    '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>',
+    '<!ENTITY a "b">',
+    '&xxe;',
+    '&toString;',
+    '&__proto__;',
+    '&valueOf;',
+    '&#0;',
+    '&#x110000;',
+    '&#xD800;',
+    '<?pi?>',
+    '<?xml-stylesheet href="x"?>',
+  ];
 
   test('a hostile construct inserted anywhere is refused unless it lands inside CDATA, where it is only text (property)', () => {
     const seen = { refused: 0, kept: 0 };
@@ -279,7 +350,10 @@ describe('parseXml never throws anything but XmlError', () => {
         const texts: string[] = [];
         const collect = (v: unknown): void => void (typeof v === 'string' ? texts.push(v) : v && typeof v === 'object' && Object.values(v).forEach(collect));
         collect(parseXml(s).value);
-        assert.ok(texts.some((t) => t.includes(snippet)), `${snippet} inside CDATA at ${at} is text`);
+        assert.ok(
+          texts.some((t) => t.includes(snippet)),
+          `${snippet} inside CDATA at ${at} is text`,
+        );
         seen.kept++;
       }),
       { seed: SEED + 6, numRuns: 3000 },

@@ -12,7 +12,10 @@ export interface XmlObject {
 }
 
 export class XmlError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(`${message} at ${position}`);
   }
 }
@@ -34,7 +37,10 @@ export function parseXml(input: string, limits: XmlLimits = DEFAULT_LIMITS): { r
 class Parser {
   private pos = 0;
   private elements = 0;
-  constructor(private readonly s: string, private readonly limits: XmlLimits) {}
+  constructor(
+    private readonly s: string,
+    private readonly limits: XmlLimits,
+  ) {}
 
   document(): { root: string; value: XmlObject } {
     this.skipProlog();

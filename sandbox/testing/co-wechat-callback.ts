@@ -34,12 +34,22 @@ export const demoBot: Handler = (m) => {
   if (m.MsgType === 'event' && m.Event === 'CLICK') return `你点了 ${m.EventKey}`;
   if (m.MsgType === 'event') return '';
   if (m.Content === '图文') {
-    return [{ title: '本周会员日：满 100 减 20', description: '周五至周日，到店出示会员码即可使用。', picurl: 'https://example.com/cover.jpg', url: 'https://example.com/member-day' }];
+    return [
+      {
+        title: '本周会员日：满 100 减 20',
+        description: '周五至周日，到店出示会员码即可使用。',
+        picurl: 'https://example.com/cover.jpg',
+        url: 'https://example.com/member-day',
+      },
+    ];
   }
   return `收到：${m.Content ?? ''}`;
 };
 
-export async function startCoWechatCallback(config: { token: string; appid: string; encodingAESKey: string }, handler: Handler = demoBot): Promise<CoWechatCallback> {
+export async function startCoWechatCallback(
+  config: { token: string; appid: string; encodingAESKey: string },
+  handler: Handler = demoBot,
+): Promise<CoWechatCallback> {
   const received: ReceivedPush[] = [];
   const refused: CoWechatCallback['refused'] = [];
   const middleware = wechat(config).middleware(async (message, ctx) => {

@@ -31,7 +31,9 @@ declare module 'co-wechat' {
   }
 
   interface Wechat {
-    middleware(handle: (message: CoWechatMessage, ctx: CoWechatContext) => Promise<CoWechatReply> | CoWechatReply): (ctx: CoWechatContext, next?: () => Promise<void>) => Promise<void>;
+    middleware(
+      handle: (message: CoWechatMessage, ctx: CoWechatContext) => Promise<CoWechatReply> | CoWechatReply,
+    ): (ctx: CoWechatContext, next?: () => Promise<void>) => Promise<void>;
   }
 
   function wechat(config: CoWechatConfig | string, isDebug?: boolean): Wechat;

@@ -45,7 +45,11 @@ export async function scheduleCampaign(admin: AdminClient, over: Record<string, 
  * round emptied by a grab is closed off the follower's reply (by the round-close worker), so a test waits for it.
  */
 /* eslint-disable-next-line @typescript-eslint/no-explicit-any */
-export async function reportOnceClosed(admin: (method: string, path: string) => Promise<{ body: any }>, id: string, opts: { prize?: boolean } = {}): Promise<any> {
+export async function reportOnceClosed(
+  admin: (method: string, path: string) => Promise<{ body: any }>,
+  id: string,
+  opts: { prize?: boolean } = {},
+): Promise<any> {
   const withPrize = opts.prize ?? true;
   let report: { rounds: { status: string; prize?: unknown }[] } | undefined;
   await waitFor(
@@ -85,4 +89,12 @@ export function activeCampaign(id: string, over: Partial<CampaignRecord['config'
 }
 
 /** A subscribed follower who grabs. */
-export const grabber = (openid: string, level = '普通'): Member => ({ openid, subscribed: true, firstSeenAt: '2026-11-01T00:00:00Z', lastInteractionAt: '2026-12-01T03:31:00Z', points: 0, level, tags: [] });
+export const grabber = (openid: string, level = '普通'): Member => ({
+  openid,
+  subscribed: true,
+  firstSeenAt: '2026-11-01T00:00:00Z',
+  lastInteractionAt: '2026-12-01T03:31:00Z',
+  points: 0,
+  level,
+  tags: [],
+});

@@ -78,7 +78,11 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
       return { status: r.status, body: await r.json() };
     },
     async followOnSandbox(openids) {
-      const r = await fetch(`${sandbox.url}/sandbox/followers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ openids }) });
+      const r = await fetch(`${sandbox.url}/sandbox/followers`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ openids }),
+      });
       assert.equal(r.status, 200);
     },
     async close() {
@@ -86,7 +90,7 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
       await server.close();
       await sandbox.close();
       // Every console test checks that the console works under its CSP.
-      assert.deepEqual(cspViolations, [], 'the browser refused something under the console\'s Content-Security-Policy');
+      assert.deepEqual(cspViolations, [], "the browser refused something under the console's Content-Security-Policy");
     },
   };
 }

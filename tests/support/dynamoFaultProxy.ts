@@ -52,7 +52,11 @@ export interface DynamoFaultProxy {
 
 const ERRORS = {
   throttle: { status: 400, type: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
-  provisioned: { status: 400, type: 'ProvisionedThroughputExceededException', message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.' },
+  provisioned: {
+    status: 400,
+    type: 'ProvisionedThroughputExceededException',
+    message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+  },
   error500: { status: 500, type: 'InternalServerError', message: 'Internal server error' },
 } as const;
 
@@ -90,7 +94,10 @@ export async function startDynamoFaultProxy(target: string): Promise<DynamoFault
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks);
-    const operation = String(req.headers['x-amz-target'] ?? '').split('.').pop() ?? '';
+    const operation =
+      String(req.headers['x-amz-target'] ?? '')
+        .split('.')
+        .pop() ?? '';
     const fault = take(operation, body.toString('utf8'));
     requests.push({ operation, ...(fault ? { fault: fault.kind } : {}) });
     bodies.push(body.toString('utf8'));

@@ -4,7 +4,10 @@ type Command = { constructor: { name: string }; input: Record<string, unknown> }
 
 /** The error DynamoDB answers a throttled request with (after the SDK's own retries gave up). */
 export function throttled(): Error {
-  return Object.assign(new Error('Rate of requests exceeds the allowed throughput (injected)'), { name: 'ProvisionedThroughputExceededException', $fault: 'client' });
+  return Object.assign(new Error('Rate of requests exceeds the allowed throughput (injected)'), {
+    name: 'ProvisionedThroughputExceededException',
+    $fault: 'client',
+  });
 }
 
 /**

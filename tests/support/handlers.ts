@@ -18,7 +18,12 @@ export interface AdminCall {
 export async function loadHandlers() {
   const { handler: handleAdmin } = await import('../../handlers/admin');
   const { handler: handleWeChat } = await import('../../handlers/wechat');
-  async function admin(method: string, path: string, body?: unknown, opts: { query?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<AdminCall> {
+  async function admin(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { query?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<AdminCall> {
     const raw = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const res = await handleAdmin(httpEvent(method, path, opts.query ?? {}, raw, opts.headers ?? adminAuth));
     return { status: res.statusCode, body: res.body ? JSON.parse(String(res.body)) : undefined, headers: res.headers };

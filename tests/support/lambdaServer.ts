@@ -8,14 +8,18 @@ import { httpEvent } from './pushes';
  * Serves a Lambda HTTP handler on a local port, turning requests into API Gateway (payload 2.0)
  * events, so a real WeChat-protocol client (the sandbox) can reach the real handler in a test.
  */
-export async function serveHandler(handler: () => Promise<(e: APIGatewayProxyEventV2) => Promise<HttpResult>>): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveHandler(
+  handler: () => Promise<(e: APIGatewayProxyEventV2) => Promise<HttpResult>>,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://local');
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
     try {
-      const out = await (await handler())(httpEvent(req.method ?? 'GET', url.pathname, Object.fromEntries(url.searchParams), Buffer.concat(chunks).toString('utf8'), headers));
+      const out = await (await handler())(
+        httpEvent(req.method ?? 'GET', url.pathname, Object.fromEntries(url.searchParams), Buffer.concat(chunks).toString('utf8'), headers),
+      );
       res.writeHead(out.statusCode, (out.headers ?? {}) as Record<string, string>);
       res.end(out.body ?? '');
     } catch (err) {

@@ -38,7 +38,12 @@ function functionDefs(): FunctionDef[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.yml'))
     .flatMap((f) =>
-      Object.entries(loadServerlessYaml(join(dir, f)) as Record<string, { handler: string; timeout?: number; reservedConcurrency?: number; events?: { sqs?: { arn: { GetAtt: string }; batchSize?: number } }[] }>).map(([name, fn]) => {
+      Object.entries(
+        loadServerlessYaml(join(dir, f)) as Record<
+          string,
+          { handler: string; timeout?: number; reservedConcurrency?: number; events?: { sqs?: { arn: { GetAtt: string }; batchSize?: number } }[] }
+        >,
+      ).map(([name, fn]) => {
         const sqs = fn.events?.find((e) => e.sqs)?.sqs;
         return {
           name,

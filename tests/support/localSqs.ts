@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CreateQueueCommand,
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 
 /**
@@ -24,7 +17,11 @@ export function sqsEndpoint(): string {
 let client: SQSClient | undefined;
 /** One SDK client on the emulator (the same @aws-sdk/client-sqs the application uses). */
 export function testSqs(): SQSClient {
-  client ??= new SQSClient({ endpoint: sqsEndpoint(), region: process.env.AWS_REGION || 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client ??= new SQSClient({
+    endpoint: sqsEndpoint(),
+    region: process.env.AWS_REGION || 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   return client;
 }
 
@@ -193,10 +190,15 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: Poller
       await park(records, receivedAt);
       return;
     }
-    await park(records.filter((r) => failed.has(r.messageId)), receivedAt);
+    await park(
+      records.filter((r) => failed.has(r.messageId)),
+      receivedAt,
+    );
     const done = records.filter((r) => !failed.has(r.messageId));
     if (done.length === 0) return;
-    const out = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }));
+    const out = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })) }),
+    );
     if (out.Failed?.length) errors.push(new Error(`delete failed: ${JSON.stringify(out.Failed)}`));
   }
 
@@ -248,7 +250,12 @@ export function lambdaPoller(queueUrl: string, handler: SqsHandler, opts: Poller
 
 /** Visible + in flight (+ delayed) messages of a queue. */
 export async function queueDepth(queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
-  const out = await testSqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }));
+  const out = await testSqs().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
   const n = (k: string) => Number(out.Attributes?.[k as keyof typeof out.Attributes] ?? 0);
   return { visible: n('ApproximateNumberOfMessages'), inFlight: n('ApproximateNumberOfMessagesNotVisible'), delayed: n('ApproximateNumberOfMessagesDelayed') };
 }
@@ -259,17 +266,23 @@ export async function queueDepth(queueUrl: string): Promise<{ visible: number; i
  */
 export async function waitUntilDrained(queueUrl: string, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<void> {
   const { timeoutMs = 30_000, intervalMs = 100 } = opts;
-  await waitFor(async () => {
-    const d = await queueDepth(queueUrl);
-    return d.visible + d.inFlight + d.delayed === 0 ? true : JSON.stringify(d);
-  }, { timeoutMs, intervalMs, what: `${queueUrl.split('/').pop()} to drain` });
+  await waitFor(
+    async () => {
+      const d = await queueDepth(queueUrl);
+      return d.visible + d.inFlight + d.delayed === 0 ? true : JSON.stringify(d);
+    },
+    { timeoutMs, intervalMs, what: `${queueUrl.split('/').pop()} to drain` },
+  );
 }
 
 /**
  * Polls `check` until it returns true; any other value describes why not yet, and is reported when
  * the deadline passes.
  */
-export async function waitFor(check: () => Promise<true | string> | true | string, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<void> {
+export async function waitFor(
+  check: () => Promise<true | string> | true | string,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<void> {
   const { timeoutMs = 30_000, intervalMs = 100, what = 'a condition' } = opts;
   const deadline = Date.now() + timeoutMs;
   let last: string = 'never checked';

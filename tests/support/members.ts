@@ -16,10 +16,26 @@ export async function seedMembers(table: Table, members: readonly SeedMember[], 
     const level = m.level ?? '普通';
     const tags = m.tags ?? [];
     items.push({
-      pk: `MEMBER#${m.openid}`, sk: 'PROFILE', subscribed: true, firstSeenAt: at, points: 0, ...m, lastInteractionAt: at, level, tags,
-      gsi3pk: activityKey(m.openid), gsi3sk: at, gsi1pk: levelKey(level, m.openid), gsi1sk: m.openid,
+      pk: `MEMBER#${m.openid}`,
+      sk: 'PROFILE',
+      subscribed: true,
+      firstSeenAt: at,
+      points: 0,
+      ...m,
+      lastInteractionAt: at,
+      level,
+      tags,
+      gsi3pk: activityKey(m.openid),
+      gsi3sk: at,
+      gsi1pk: levelKey(level, m.openid),
+      gsi1sk: m.openid,
     });
-    for (const tag of tags) items.push({ pk: `MEMBER#${m.openid}`, sk: `TAG#${tag}`, gsi2pk: tagKey(tag, m.openid), gsi2sk: m.openid, openid: m.openid, tag, at });
+    for (const tag of tags)
+      items.push({ pk: `MEMBER#${m.openid}`, sk: `TAG#${tag}`, gsi2pk: tagKey(tag, m.openid), gsi2sk: m.openid, openid: m.openid, tag, at });
   }
-  await batchWriteAll(table, items.map((Item) => ({ PutRequest: { Item } })), { parallel: 8, what: 'seeding members' });
+  await batchWriteAll(
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+    { parallel: 8, what: 'seeding members' },
+  );
 }

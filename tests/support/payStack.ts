@@ -14,7 +14,10 @@ export interface PayStack {
   notifyUrl: string;
   /** A sandbox control or follower call that must answer 200. */
   post(path: string, body?: unknown): Promise<Record<string, unknown>>;
-  bills(): Promise<{ transferBills: { outBillNo: string; openid?: string; state: string; amountFen: number }[]; redpacks: { mchBillno: string; status: string }[] }>;
+  bills(): Promise<{
+    transferBills: { outBillNo: string; openid?: string; state: string; amountFen: number }[];
+    redpacks: { mchBillno: string; status: string }[];
+  }>;
   /** A follower follows and sends the campaign's keyword; the grab's reply, once the payout worker has had the order. */
   grab(openid: string, keyword: string): Promise<string>;
   close(): Promise<void>;
@@ -29,7 +32,14 @@ export async function startPayStack(env: Record<string, string> = {}): Promise<P
   const notify = await serveHandler(async () => (await import('../../handlers/pay-notify')).handler);
   const sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, pay: { notifyUrl: `${notify.url}/pay/notify` } });
   await sandbox.listen(0);
-  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url, WECHATPAY_BASE: sandbox.url, WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_TIMEOUT_MS: '1500', TRANSFER_CONFIRM_PAGE_URL: 'https://example.com/confirm', ...env });
+  const table = await useTestTable({
+    WECHAT_API_BASE: sandbox.url,
+    WECHATPAY_BASE: sandbox.url,
+    WECHATPAY_SANDBOX_KEYS: 'true',
+    WECHATPAY_TIMEOUT_MS: '1500',
+    TRANSFER_CONFIRM_PAGE_URL: 'https://example.com/confirm',
+    ...env,
+  });
   const handlers = await loadHandlers();
   const post = async (path: string, body: unknown = {}) => {
     const r = await fetch(`${sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) });

@@ -27,6 +27,18 @@ export async function reconcileAt(offsetMs: number, over: Partial<PayoutPorts> =
 export const HOUR = 3_600_000;
 
 /** A live campaign of `packets` equal packets of `fen`, paid in `mode`, answering `keyword`; no bonus, no prize. Its id. */
-export function payoutCampaign(admin: (method: string, path: string, body?: unknown) => Promise<AdminCall>, keyword: string, mode: 'transfer' | 'redpack' | 'wallet', fen: number, packets = 1) {
-  return scheduleCampaign(admin, { trigger: { keywords: [keyword] }, round: { packets, totalFen: packets * fen, split: 'equal', minFen: fen, maxFen: fen }, payout: { mode }, bestLuckPrize: undefined, levelMultipliers: {} });
+export function payoutCampaign(
+  admin: (method: string, path: string, body?: unknown) => Promise<AdminCall>,
+  keyword: string,
+  mode: 'transfer' | 'redpack' | 'wallet',
+  fen: number,
+  packets = 1,
+) {
+  return scheduleCampaign(admin, {
+    trigger: { keywords: [keyword] },
+    round: { packets, totalFen: packets * fen, split: 'equal', minFen: fen, maxFen: fen },
+    payout: { mode },
+    bestLuckPrize: undefined,
+    levelMultipliers: {},
+  });
 }

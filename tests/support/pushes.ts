@@ -40,7 +40,13 @@ export function pushEvent(xml: string, mode: PushMode = 'plain', opts: { timesta
   return httpEvent('POST', '/wechat', query, body);
 }
 
-export function httpEvent(method: string, path: string, query: Record<string, string> = {}, body?: string, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+export function httpEvent(
+  method: string,
+  path: string,
+  query: Record<string, string> = {},
+  body?: string,
+  headers: Record<string, string> = {},
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: `${method} ${path}`,

@@ -17,10 +17,13 @@ function matchText(r: AutoreplyRule): string {
 }
 
 function replyText(reply: ReplySpec): string {
-  return reply.type === 'text' ? reply.content
-    : reply.type === 'news' ? `${t('replyKind_news')}：${reply.articles.map((a) => a.title).join('、')}`
-    : reply.type === 'image' ? `${t('replyKind_image')}：${reply.mediaId}`
-    : `${t('replyKind_action')}：${reply.action}`;
+  return reply.type === 'text'
+    ? reply.content
+    : reply.type === 'news'
+      ? `${t('replyKind_news')}：${reply.articles.map((a) => a.title).join('、')}`
+      : reply.type === 'image'
+        ? `${t('replyKind_image')}：${reply.mediaId}`
+        : `${t('replyKind_action')}：${reply.action}`;
 }
 
 /** Auto-replies (rules in the order they are tried, a rule form, "try a message") and the custom menu in a phone-shaped preview. */
@@ -49,7 +52,15 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
           h(
             'table',
             { class: 'ledger rules' },
-            h('thead', {}, h('tr', {}, (['rulePriority', 'arName', 'ruleMatch', 'ruleReply', 'ruleEnabled', 'actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                (['rulePriority', 'arName', 'ruleMatch', 'ruleReply', 'ruleEnabled', 'actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
+              ),
+            ),
             h(
               'tbody',
               {},
@@ -100,7 +111,11 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
     const m = editing?.match;
     const inputs = {
       name: h('input', { type: 'text', maxlength: 64, value: editing?.name ?? '' }),
-      type: h('select', {}, MATCH_TYPES.map((k) => h('option', { value: k, selected: m?.type === k }, t(`match_${k}` as Key)))),
+      type: h(
+        'select',
+        {},
+        MATCH_TYPES.map((k) => h('option', { value: k, selected: m?.type === k }, t(`match_${k}` as Key))),
+      ),
       pattern: h('input', { type: 'text', maxlength: 200, value: m && 'pattern' in m ? m.pattern : '' }),
       priority: h('input', { type: 'number', min: 0, max: 100000, step: 1, value: editing?.priority ?? 100 }),
       enabled: h('input', { type: 'checkbox', checked: editing ? editing.enabled : true }),
@@ -138,8 +153,18 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
       h('h2', { id: 'rule-form-title' }, title),
       h('div', { class: 'row' }, fields.name.wrap, fields.type.wrap, fields.pattern.wrap, fields.priority.wrap, fields.enabled.wrap),
       reply.element,
-      h('fieldset', {}, h('legend', {}, t('whenAndTags')), h('div', { class: 'row' }, fields.start.wrap, fields.end.wrap, fields.tagsAdd.wrap, fields.tagsRemove.wrap)),
-      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('saveRule')), editing ? h('button', { type: 'button', onclick: () => renderForm(null) }, t('cancelEdit')) : null),
+      h(
+        'fieldset',
+        {},
+        h('legend', {}, t('whenAndTags')),
+        h('div', { class: 'row' }, fields.start.wrap, fields.end.wrap, fields.tagsAdd.wrap, fields.tagsRemove.wrap),
+      ),
+      h(
+        'div',
+        { class: 'buttons' },
+        h('button', { type: 'submit', class: 'primary' }, t('saveRule')),
+        editing ? h('button', { type: 'button', onclick: () => renderForm(null) }, t('cancelEdit')) : null,
+      ),
       formError,
       status,
     );
@@ -151,10 +176,15 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
       for (const k of Object.keys(fields) as (keyof typeof fields)[]) setError(inputs[k], fields[k].error, null);
       reply.clearErrors();
       const type = inputs.type.value as MatchType;
-      const match: AutoreplyRuleBody['match'] = hasPattern(type) ? { type: type as 'exact' | 'contains' | 'regex', pattern: inputs.pattern.value } : { type: type as 'subscribe' | 'default' };
+      const match: AutoreplyRuleBody['match'] = hasPattern(type)
+        ? { type: type as 'exact' | 'contains' | 'regex', pattern: inputs.pattern.value }
+        : { type: type as 'subscribe' | 'default' };
       const name = inputs.name.value.trim();
       const hours = inputs.start.value || inputs.end.value ? { activeHours: { start: inputs.start.value, end: inputs.end.value } } : {};
-      const tags = inputs.tagsAdd.value.trim() || inputs.tagsRemove.value.trim() ? { tags: { add: list(inputs.tagsAdd.value), remove: list(inputs.tagsRemove.value) } } : {};
+      const tags =
+        inputs.tagsAdd.value.trim() || inputs.tagsRemove.value.trim()
+          ? { tags: { add: list(inputs.tagsAdd.value), remove: list(inputs.tagsRemove.value) } }
+          : {};
       const body: AutoreplyRuleBody = {
         ...(name ? { name } : {}),
         match,
@@ -169,16 +199,26 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
         renderForm(null);
         await loadRules(t('ruleSaved', { name: saved.name || saved.id }));
       } catch (err) {
-        if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
+        if (!(err instanceof ApiError)) {
+          formError.textContent = errorText(err);
+          return;
+        }
         const at = (path: string): keyof typeof fields | undefined =>
-          path === 'match' || path === 'match.type' ? 'type'
-          : path === 'match.pattern' ? 'pattern'
-          : path === 'activeHours' || path === 'activeHours.start' ? 'start'
-          : path === 'activeHours.end' ? 'end'
-          : path.startsWith('tags.remove') ? 'tagsRemove'
-          : path.startsWith('tags') ? 'tagsAdd'
-          : path === 'name' || path === 'priority' || path === 'enabled' ? path
-          : undefined;
+          path === 'match' || path === 'match.type'
+            ? 'type'
+            : path === 'match.pattern'
+              ? 'pattern'
+              : path === 'activeHours' || path === 'activeHours.start'
+                ? 'start'
+                : path === 'activeHours.end'
+                  ? 'end'
+                  : path.startsWith('tags.remove')
+                    ? 'tagsRemove'
+                    : path.startsWith('tags')
+                      ? 'tagsAdd'
+                      : path === 'name' || path === 'priority' || path === 'enabled'
+                        ? path
+                        : undefined;
         let placed = 0;
         let first: HTMLElement | null = null;
         for (const issue of err.issues) {
@@ -209,7 +249,10 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
         const found = await api.tryMessage({ text: text.value });
         if (!found.ruleId || !found.reply) return void result.replaceChildren(h('p', { 'data-rule-id': '' }, t('tryNoAnswer')));
         const rule = rules.find((r) => r.id === found.ruleId);
-        result.replaceChildren(h('p', { 'data-rule-id': found.ruleId }, t('tryAnswer', { name: rule?.name || found.ruleId })), h('blockquote', { class: 'bubble' }, replyText(found.reply)));
+        result.replaceChildren(
+          h('p', { 'data-rule-id': found.ruleId }, t('tryAnswer', { name: rule?.name || found.ruleId })),
+          h('blockquote', { class: 'bubble' }, replyText(found.reply)),
+        );
       } catch (err) {
         setError(text, f.error, errorText(err));
       }
@@ -223,7 +266,11 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
   void api
     .menu()
     .then((stored) => menuEditor(menuCard, account, stored))
-    .catch((err) => (err instanceof ApiError && err.status === 404 ? menuEditor(menuCard, account, null) : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err)))));
+    .catch((err) =>
+      err instanceof ApiError && err.status === 404
+        ? menuEditor(menuCard, account, null)
+        : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))),
+    );
   return h('div', { class: 'page autoreplies' }, h('h1', {}, t('navAutoreplies')), rulesCard, tryCard, formCard, menuCard);
 }
 
@@ -255,7 +302,18 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
         'ul',
         { class: 'bar' },
         menu.button.map((b) =>
-          h('li', {}, 'sub_button' in b ? h('ul', { class: 'subs' }, b.sub_button.map((s) => h('li', {}, s.name || '…'))) : null, h('span', { class: 'top' }, ('sub_button' in b ? '≡ ' : '') + (b.name || '…'))),
+          h(
+            'li',
+            {},
+            'sub_button' in b
+              ? h(
+                  'ul',
+                  { class: 'subs' },
+                  b.sub_button.map((s) => h('li', {}, s.name || '…')),
+                )
+              : null,
+            h('span', { class: 'top' }, ('sub_button' in b ? '≡ ' : '') + (b.name || '…')),
+          ),
         ),
       ),
     );
@@ -298,10 +356,19 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
   const groups = menu.button.map((b, i) => {
     const label = t('topButtonN', { n: i + 1 });
     const path = `button.${i}`;
-    const remove = h('button', { type: 'button', 'aria-label': t('removeButtonLabel', { name: b.name || label }), disabled: menu.button.length <= 1, onclick: () => {
-      menu.button.splice(i, 1);
-      rerender();
-    } }, t('delete'));
+    const remove = h(
+      'button',
+      {
+        type: 'button',
+        'aria-label': t('removeButtonLabel', { name: b.name || label }),
+        disabled: menu.button.length <= 1,
+        onclick: () => {
+          menu.button.splice(i, 1);
+          rerender();
+        },
+      },
+      t('delete'),
+    );
     const addSub = h(
       'button',
       {
@@ -316,7 +383,17 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
       t('addSubButton'),
     );
     if (!('sub_button' in b)) {
-      return h('fieldset', { class: 'menu-button', 'data-button': i }, h('legend', {}, label), h('div', { class: 'row' }, leafFields(path, b, label, TOP_NAME, (next) => (menu.button[i] = next as Leaf))), h('div', { class: 'buttons' }, addSub, remove));
+      return h(
+        'fieldset',
+        { class: 'menu-button', 'data-button': i },
+        h('legend', {}, label),
+        h(
+          'div',
+          { class: 'row' },
+          leafFields(path, b, label, TOP_NAME, (next) => (menu.button[i] = next as Leaf)),
+        ),
+        h('div', { class: 'buttons' }, addSub, remove),
+      );
     }
     const subs = b.sub_button.map((s, j) => {
       const subLabel = t('subButtonN', { n: i + 1, m: j + 1 });
@@ -324,32 +401,68 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
         'div',
         { class: 'row sub', 'data-sub': j },
         leafFields(`${path}.sub_button.${j}`, s, subLabel, SUB_NAME, (next) => (b.sub_button[j] = next as Sub)),
-        h('button', { type: 'button', class: 'remove-sub', 'aria-label': t('removeButtonLabel', { name: s.name || subLabel }), disabled: b.sub_button.length <= 1, onclick: () => {
-          b.sub_button.splice(j, 1);
-          rerender();
-        } }, t('delete')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'remove-sub',
+            'aria-label': t('removeButtonLabel', { name: s.name || subLabel }),
+            disabled: b.sub_button.length <= 1,
+            onclick: () => {
+              b.sub_button.splice(j, 1);
+              rerender();
+            },
+          },
+          t('delete'),
+        ),
       );
     });
     return h(
       'fieldset',
       { class: 'menu-button', 'data-button': i },
       h('legend', {}, label),
-      h('div', { class: 'row' }, textField(`${path}.name`, `${t('buttonName')}（${label}）`, b.name, TOP_NAME, (v) => (b.name = v))),
+      h(
+        'div',
+        { class: 'row' },
+        textField(`${path}.name`, `${t('buttonName')}（${label}）`, b.name, TOP_NAME, (v) => (b.name = v)),
+      ),
       subs,
       h('div', { class: 'buttons' }, addSub, remove),
     );
   });
 
-  const addTop = h('button', { type: 'button', disabled: menu.button.length >= MAX_TOP, onclick: () => {
-    menu.button.push({ type: 'click', name: '', key: '' });
-    rerender();
-  } }, t('addTopButton'));
+  const addTop = h(
+    'button',
+    {
+      type: 'button',
+      disabled: menu.button.length >= MAX_TOP,
+      onclick: () => {
+        menu.button.push({ type: 'click', name: '', key: '' });
+        rerender();
+      },
+    },
+    t('addTopButton'),
+  );
   const save = h('button', { type: 'submit', class: 'primary' }, t('saveMenu'));
   const publish = h('button', { type: 'button', disabled: !stored || dirty, 'aria-describedby': 'publish-hint' }, t('publishMenu'));
   const publishHint = h('p', { class: 'hint', id: 'publish-hint' }, t('publishSavedOnly'));
   const markDirty = () => (publish.disabled = true);
-  const times = h('p', { class: 'hint', 'data-menu-times': '' }, stored ? `${t('menuUpdatedAt', { at: at(stored.updatedAt) })} · ${stored.publishedAt ? t('menuPublishedAt', { at: at(stored.publishedAt) }) : t('menuNeverPublished')}` : t('noMenu'));
-  const form = h('form', { class: 'campaign-form menu-form', novalidate: true }, groups, h('div', { class: 'buttons' }, addTop, save, publish), publishHint, formError, status);
+  const times = h(
+    'p',
+    { class: 'hint', 'data-menu-times': '' },
+    stored
+      ? `${t('menuUpdatedAt', { at: at(stored.updatedAt) })} · ${stored.publishedAt ? t('menuPublishedAt', { at: at(stored.publishedAt) }) : t('menuNeverPublished')}`
+      : t('noMenu'),
+  );
+  const form = h(
+    'form',
+    { class: 'campaign-form menu-form', novalidate: true },
+    groups,
+    h('div', { class: 'buttons' }, addTop, save, publish),
+    publishHint,
+    formError,
+    status,
+  );
 
   const clearErrors = () => {
     formError.textContent = '';
@@ -370,7 +483,10 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
       const saved = await api.saveMenu(body);
       menuEditor(card, account, saved, t('menuSaved'));
     } catch (err) {
-      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
+      if (!(err instanceof ApiError)) {
+        formError.textContent = errorText(err);
+        return;
+      }
       let placed = 0;
       for (const issue of err.issues) {
         const c = checks.find((x) => x.path === issue.path);
@@ -393,5 +509,10 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
   });
 
   drawPreview();
-  card.replaceChildren(h('h2', { id: 'menu-title' }, t('menuTitle')), h('p', { class: 'hint' }, t('menuHint')), times, h('div', { class: 'menu-layout' }, preview, form));
+  card.replaceChildren(
+    h('h2', { id: 'menu-title' }, t('menuTitle')),
+    h('p', { class: 'hint' }, t('menuHint')),
+    times,
+    h('div', { class: 'menu-layout' }, preview, form),
+  );
 }

@@ -42,7 +42,13 @@ export function broadcastsPage(account: AccountInfo): HTMLElement {
     preview.offer(broadcasts);
     list.replaceChildren(
       h('h2', { id: 'broadcast-list' }, t('broadcastList')),
-      broadcasts.length ? h('ul', { class: 'broadcasts' }, broadcasts.map((b) => broadcastItem(b, when, () => void cancel(b.id)))) : h('p', {}, t('noBroadcasts')),
+      broadcasts.length
+        ? h(
+            'ul',
+            { class: 'broadcasts' },
+            broadcasts.map((b) => broadcastItem(b, when, () => void cancel(b.id))),
+          )
+        : h('p', {}, t('noBroadcasts')),
     );
     // Poll while something is under way and the page is still shown.
     if (broadcasts.some((b) => LIVE.has(b.status))) timer = setTimeout(() => (list.isConnected ? void refresh().catch(() => {}) : undefined), 2000);
@@ -75,9 +81,11 @@ function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => stri
       .map(([k, v]) => `${label(k)} ${v}`)
       .join(', ');
   const held =
-    b.holdUntil && Date.parse(b.holdUntil) > Date.now() ? t('heldQuota', { at: when(b.holdUntil) })
-    : b.status === 'scheduled' && b.dueAt && b.dueAt > b.sendAt ? t('heldQuiet', { at: when(b.dueAt) })
-    : '';
+    b.holdUntil && Date.parse(b.holdUntil) > Date.now()
+      ? t('heldQuota', { at: when(b.holdUntil) })
+      : b.status === 'scheduled' && b.dueAt && b.dueAt > b.sendAt
+        ? t('heldQuiet', { at: when(b.dueAt) })
+        : '';
   const c = b.config;
   const rules = [
     channelLabel(c.message.channel),
@@ -97,7 +105,13 @@ function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => stri
       `${percent} · ${t('audience')} ${p.audience ?? unknown} · ${t('sent')} ${p.sent} · ${t('skipped')} ${total(p.skipped)}${Object.keys(p.skipped).length ? ` (${reasons(p.skipped, skipLabel)})` : ''} · ${t('failed')} ${total(p.failed)}${Object.keys(p.failed).length ? ` (${reasons(p.failed, errcodeLabel)})` : ''}`,
     ),
     breakdown(b),
-    b.warnings.length ? h('ul', { class: 'warnings', 'aria-label': t('warnings') }, b.warnings.map((w) => h('li', { 'data-warning': w.path }, warningText(w)))) : null,
+    b.warnings.length
+      ? h(
+          'ul',
+          { class: 'warnings', 'aria-label': t('warnings') },
+          b.warnings.map((w) => h('li', { 'data-warning': w.path }, warningText(w))),
+        )
+      : null,
     LIVE.has(b.status) ? h('button', { type: 'button', 'aria-label': `${t('cancel')} ${name}`, onclick: cancel }, t('cancel')) : null,
   );
 }
@@ -107,7 +121,20 @@ function breakdown(b: BroadcastView): HTMLElement | null {
   const p = b.progress;
   const group = (title: string, prefix: string, counts: Record<string, number>, label: (k: string) => string) =>
     Object.keys(counts).length
-      ? h('div', {}, h('dt', {}, title), h('dd', {}, h('ul', {}, Object.entries(counts).map(([k, n]) => h('li', { 'data-count': `${prefix}.${k}` }, `${label(k)} ${n}`)))))
+      ? h(
+          'div',
+          {},
+          h('dt', {}, title),
+          h(
+            'dd',
+            {},
+            h(
+              'ul',
+              {},
+              Object.entries(counts).map(([k, n]) => h('li', { 'data-count': `${prefix}.${k}` }, `${label(k)} ${n}`)),
+            ),
+          ),
+        )
       : null;
   const reports: Record<string, number> = p.delivered || p.deliveryFailed ? { delivered: p.delivered, deliveryFailed: p.deliveryFailed } : {};
   const groups = [
@@ -124,7 +151,11 @@ function composeForm(account: AccountInfo) {
   const number = (name: string, min: number, max: number) => h('input', { type: 'number', name, min, max, step: 1, inputmode: 'numeric' });
   const inputs = {
     name: h('input', { type: 'text', name: 'name', maxlength: 80 }),
-    'message.channel': h('select', { name: 'channel' }, (['custom', 'template', 'mass'] as const).map((c) => h('option', { value: c }, t(`channel_${c}`)))),
+    'message.channel': h(
+      'select',
+      { name: 'channel' },
+      (['custom', 'template', 'mass'] as const).map((c) => h('option', { value: c }, t(`channel_${c}`))),
+    ),
     massKind: h('select', { name: 'massKind' }, h('option', { value: 'text' }, t('massKind_text')), h('option', { value: 'mpnews' }, t('massKind_mpnews'))),
     'message.text': h('textarea', { name: 'text', rows: 3, maxlength: 2000 }),
     'message.mediaId': h('input', { type: 'text', name: 'mediaId', maxlength: 128 }),
@@ -180,7 +211,10 @@ function composeForm(account: AccountInfo) {
     const on = inputs.quietHours.checked;
     f['quietHours.start'].wrap.hidden = !on;
     f['quietHours.end'].wrap.hidden = !on;
-    f.quietHours.wrap.querySelector('label')!.textContent = t('quietHours', { start: inputs['quietHours.start'].value || '—', end: inputs['quietHours.end'].value || '—' });
+    f.quietHours.wrap.querySelector('label')!.textContent = t('quietHours', {
+      start: inputs['quietHours.start'].value || '—',
+      end: inputs['quietHours.end'].value || '—',
+    });
   }
   for (const el of [inputs['message.channel'], inputs.massKind, inputs.outsideWindow]) el.addEventListener('change', showChannel);
   for (const el of [inputs.quietHours, inputs['quietHours.start'], inputs['quietHours.end']]) el.addEventListener('input', showQuietHours);
@@ -190,7 +224,11 @@ function composeForm(account: AccountInfo) {
 
   function messageBody(): BroadcastBody['message'] {
     const v = (p: Path) => inputs[p].value.trim();
-    const notice = { templateId: v('message.templateId'), data: parseKeyValues(inputs['message.data'].value), ...(v('message.url') ? { url: v('message.url') } : {}) };
+    const notice = {
+      templateId: v('message.templateId'),
+      data: parseKeyValues(inputs['message.data'].value),
+      ...(v('message.url') ? { url: v('message.url') } : {}),
+    };
     switch (channel()) {
       case 'template':
         return { channel: 'template', ...notice };
@@ -221,7 +259,8 @@ function composeForm(account: AccountInfo) {
     const p = fallback ? path.replace('message.outsideWindow', 'message') : path;
     if (p in inputs) return p as Path;
     if (p.startsWith('message.data')) return 'message.data';
-    if (p.startsWith('message')) return fallback || channel() === 'template' ? 'message.templateId' : channel() === 'mass' && !massText() ? 'message.mediaId' : 'message.text';
+    if (p.startsWith('message'))
+      return fallback || channel() === 'template' ? 'message.templateId' : channel() === 'mass' && !massText() ? 'message.mediaId' : 'message.text';
     if (p.startsWith('quietHours')) return 'quietHours.start';
     if (p.startsWith('frequencyCap')) return 'frequencyCap.max';
     return undefined;
@@ -230,13 +269,23 @@ function composeForm(account: AccountInfo) {
   const formError = h('p', { class: 'error', role: 'alert' });
   const status = h('p', { class: 'status', role: 'status' });
   const group = (legend: string, ...children: HTMLElement[]) => h('fieldset', {}, h('legend', {}, legend), ...children);
-  const row = (...paths: Path[]) => h('div', { class: 'row' }, paths.map((p) => f[p].wrap));
+  const row = (...paths: Path[]) =>
+    h(
+      'div',
+      { class: 'row' },
+      paths.map((p) => f[p].wrap),
+    );
   // novalidate: the API's refusals (with the limits it enforces) show under each field, in one style.
   const element = h(
     'form',
     { class: 'card campaign-form broadcast-form', 'aria-labelledby': 'new-broadcast', novalidate: true },
     h('h2', { id: 'new-broadcast' }, t('newBroadcast')),
-    group(t('message'), row('name', 'message.channel', 'massKind'), row('message.text', 'message.mediaId', 'outsideWindow'), row('message.templateId', 'message.data', 'message.url')),
+    group(
+      t('message'),
+      row('name', 'message.channel', 'massKind'),
+      row('message.text', 'message.mediaId', 'outsideWindow'),
+      row('message.templateId', 'message.data', 'message.url'),
+    ),
     group(t('audienceAndTime'), audience.element, row('sendAt')),
     group(t('limits'), row('quietHours', 'quietHours.start', 'quietHours.end'), row('frequencyCap.max', 'frequencyCap.days')),
     h('button', { type: 'submit', class: 'primary' }, t('scheduleBroadcast')),
@@ -254,9 +303,13 @@ function composeForm(account: AccountInfo) {
       const b = await api.createBroadcast(body());
       await form.onSaved(b);
       // After the list shows it, so the news never runs ahead of the page.
-      status.textContent = t('broadcastScheduled', { name: b.config.name ?? b.id }) + (b.warnings.length ? ` ${t('warnings')}: ${b.warnings.map(warningText).join('; ')}` : '');
+      status.textContent =
+        t('broadcastScheduled', { name: b.config.name ?? b.id }) + (b.warnings.length ? ` ${t('warnings')}: ${b.warnings.map(warningText).join('; ')}` : '');
     } catch (err) {
-      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
+      if (!(err instanceof ApiError)) {
+        formError.textContent = errorText(err);
+        return;
+      }
       const left = showFieldErrors(slots, err.issues, fieldOf);
       const segment: ApiIssue[] = left.filter((i) => i.path === 'segment' || i.path.startsWith('segment.'));
       if (segment.length) audience.showIssues(segment);
@@ -287,13 +340,20 @@ function previewCard() {
     results,
   );
   const resultText = (r: BroadcastPreviewResult) =>
-    r.result === 'sent' ? t('sent') : r.result === 'skipped' ? `${t('skipped')}: ${skipLabel(r.reason ?? '')}` : `${t('failed')}: ${r.errcode === undefined ? '' : errcodeLabel(String(r.errcode))} ${r.reason ?? ''}`.trim();
+    r.result === 'sent'
+      ? t('sent')
+      : r.result === 'skipped'
+        ? `${t('skipped')}: ${skipLabel(r.reason ?? '')}`
+        : `${t('failed')}: ${r.errcode === undefined ? '' : errcodeLabel(String(r.errcode))} ${r.reason ?? ''}`.trim();
   element.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(slots);
     formError.textContent = '';
     results.replaceChildren();
-    if (!choice.value) { formError.textContent = t('previewNothing'); return; }
+    if (!choice.value) {
+      formError.textContent = t('previewNothing');
+      return;
+    }
     try {
       const ids = openids.value.split(/[\s,，]+/).filter(Boolean);
       const r = await api.previewBroadcast(choice.value, { openids: ids });
@@ -305,13 +365,36 @@ function previewCard() {
             'table',
             { class: 'ledger' },
             h('caption', { class: 'visually-hidden' }, t('previewResults')),
-            h('thead', {}, h('tr', {}, [t('testOpenid'), t('channel'), t('previewResult')].map((k) => h('th', { scope: 'col' }, k)))),
-            h('tbody', {}, r.results.map((x) => h('tr', { 'data-preview': x.openid, 'data-result': x.result }, h('td', {}, x.openid), h('td', {}, x.channel ? channelLabel(x.channel) : '—'), h('td', {}, resultText(x))))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [t('testOpenid'), t('channel'), t('previewResult')].map((k) => h('th', { scope: 'col' }, k)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              r.results.map((x) =>
+                h(
+                  'tr',
+                  { 'data-preview': x.openid, 'data-result': x.result },
+                  h('td', {}, x.openid),
+                  h('td', {}, x.channel ? channelLabel(x.channel) : '—'),
+                  h('td', {}, resultText(x)),
+                ),
+              ),
+            ),
           ),
         ),
       );
     } catch (err) {
-      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
+      if (!(err instanceof ApiError)) {
+        formError.textContent = errorText(err);
+        return;
+      }
       const left = showFieldErrors(slots, err.issues, (p) => (p.startsWith('openids') ? 'openids' : undefined));
       if (left.length || !err.issues.length) formError.textContent = err.message;
     }

@@ -46,7 +46,12 @@ export interface CampaignForm {
  * level, the best-luck coupon from the templates, and a live split preview of the round. A 400 names
  * fields (the schema, WeChat's rules): each message lands under its field and focus moves to the first.
  */
-export function campaignForm(opts: { account: AccountInfo; levels: Level[]; templates: CouponTemplate[]; onSaved: (c: CampaignView) => Promise<void> }): CampaignForm {
+export function campaignForm(opts: {
+  account: AccountInfo;
+  levels: Level[];
+  templates: CouponTemplate[];
+  onSaved: (c: CampaignView) => Promise<void>;
+}): CampaignForm {
   const today = dayIn(opts.account.timeZone);
   // A new campaign starts from these: today for a week, a ten-minute lunch round of ¥20 in 20 packets.
   const blank = (): Config => ({
@@ -84,7 +89,16 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       { class: 'row' },
       control('name', t('campaignName'), h('input', { type: 'text', name: 'name', maxlength: 64, required: true })),
       // The hint repeats PAYOUT_LIMITS (lib/redpacket/campaignRecord.ts) in words; the server judges them.
-      control('payout.mode', t('payoutMode'), h('select', { name: 'payout' }, (Object.keys(PAYOUT_MODES) as PayoutMode[]).map((m) => option(m, t(PAYOUT_MODES[m])))), t('payoutLimits')),
+      control(
+        'payout.mode',
+        t('payoutMode'),
+        h(
+          'select',
+          { name: 'payout' },
+          (Object.keys(PAYOUT_MODES) as PayoutMode[]).map((m) => option(m, t(PAYOUT_MODES[m]))),
+        ),
+        t('payoutLimits'),
+      ),
       control('mechanics.type', t('mechanicsType'), h('input', { type: 'text', name: 'mechanics', maxlength: 32 }), t('mechanicsHint')),
     ),
     h('div', { class: 'row' }, control('description', t('description'), h('textarea', { name: 'description', rows: 2, maxlength: 500 }), t('optional'))),
@@ -111,7 +125,12 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       { class: 'row' },
       control('schedule.from', t('from'), h('input', { type: 'date', name: 'from', required: true })),
       control('schedule.to', t('to'), h('input', { type: 'date', name: 'to', required: true })),
-      control('schedule.daily.start', t('dailyStart'), h('input', { type: 'time', name: 'start', required: true }), `${t('inAccountZone')} (${opts.account.timeZone})`),
+      control(
+        'schedule.daily.start',
+        t('dailyStart'),
+        h('input', { type: 'time', name: 'start', required: true }),
+        `${t('inAccountZone')} (${opts.account.timeZone})`,
+      ),
       control('schedule.daily.end', t('dailyEnd'), h('input', { type: 'time', name: 'end', required: true })),
     ),
   );
@@ -149,8 +168,17 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     h(
       'div',
       { class: 'row' },
-      control('eligibility.perMemberPerRound', t('perMemberPerRound'), h('input', { type: 'number', name: 'perRound', min: 1, max: 10, step: 1, required: true })),
-      control('eligibility.perMemberPerDay', t('perMemberPerDay'), h('input', { type: 'number', name: 'perDay', min: 1, max: 10, step: 1, required: true }), t('perMemberPerDayHint')),
+      control(
+        'eligibility.perMemberPerRound',
+        t('perMemberPerRound'),
+        h('input', { type: 'number', name: 'perRound', min: 1, max: 10, step: 1, required: true }),
+      ),
+      control(
+        'eligibility.perMemberPerDay',
+        t('perMemberPerDay'),
+        h('input', { type: 'number', name: 'perDay', min: 1, max: 10, step: 1, required: true }),
+        t('perMemberPerDayHint'),
+      ),
     ),
   );
 
@@ -163,7 +191,12 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       ...names.map((name) => {
         const own = opts.levels.find((l) => l.name === name);
         const hint = own ? t('multiplierHint', { n: own.benefits.redPacketMultiplier }) : t('levelGone');
-        return control(`levelMultipliers.${name}`, t('levelMultiplier', { level: name }), h('input', { type: 'number', name: `multiplier-${name}`, step: 0.1, inputmode: 'decimal' }), hint);
+        return control(
+          `levelMultipliers.${name}`,
+          t('levelMultiplier', { level: name }),
+          h('input', { type: 'number', name: `multiplier-${name}`, step: 0.1, inputmode: 'decimal' }),
+          hint,
+        );
       }),
     );
   }
@@ -177,9 +210,31 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     h(
       'div',
       { class: 'row' },
-      control('bestLuckPrize.couponTemplateId', t('bestLuckCoupon'), h('select', { name: 'prize' }, option('', t('noPrize')), opts.templates.map((c) => option(c.id, `${c.title} (${c.id})`)))),
-      control('bestLuckPrize.validUntil', t('prizeValidUntil'), h('select', { name: 'validUntil' }, (Object.keys(VALID_UNTIL) as ValidUntil[]).map((v) => option(v, t(VALID_UNTIL[v]))))),
-      control('bestLuckPrize.noticeTemplateId', t('prizeNoticeTemplate'), h('input', { type: 'text', name: 'noticeTemplateId', maxlength: 128 }), t('prizeNoticeHint')),
+      control(
+        'bestLuckPrize.couponTemplateId',
+        t('bestLuckCoupon'),
+        h(
+          'select',
+          { name: 'prize' },
+          option('', t('noPrize')),
+          opts.templates.map((c) => option(c.id, `${c.title} (${c.id})`)),
+        ),
+      ),
+      control(
+        'bestLuckPrize.validUntil',
+        t('prizeValidUntil'),
+        h(
+          'select',
+          { name: 'validUntil' },
+          (Object.keys(VALID_UNTIL) as ValidUntil[]).map((v) => option(v, t(VALID_UNTIL[v]))),
+        ),
+      ),
+      control(
+        'bestLuckPrize.noticeTemplateId',
+        t('prizeNoticeTemplate'),
+        h('input', { type: 'text', name: 'noticeTemplateId', maxlength: 128 }),
+        t('prizeNoticeHint'),
+      ),
       control('bestLuckPrize.valueFen', t('prizeValue'), h('input', { type: 'number', name: 'prizeValue', min: 0, step: 0.01 }), t('prizeValueHint')),
     ),
   );
@@ -199,12 +254,22 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     h(
       'div',
       { class: 'row' },
-      control('budget.maxFenPerRound', t('maxFenPerRound'), h('input', { type: 'number', name: 'maxFenPerRound', min: 0.01, step: 0.01 }), t('maxFenPerRoundHint')),
+      control(
+        'budget.maxFenPerRound',
+        t('maxFenPerRound'),
+        h('input', { type: 'number', name: 'maxFenPerRound', min: 0.01, step: 0.01 }),
+        t('maxFenPerRoundHint'),
+      ),
       control('budget.maxFenTotal', t('maxFenTotal'), h('input', { type: 'number', name: 'maxFenTotal', min: 0.01, step: 0.01 }), t('maxFenTotalHint')),
     ),
     worst,
   );
-  const notices = h('fieldset', {}, h('legend', {}, t('campaignNotices')), h('div', { class: 'row' }, control('notices', t('noticeTexts'), h('textarea', { name: 'notices', rows: 2 }), t('noticeTextsHint'))));
+  const notices = h(
+    'fieldset',
+    {},
+    h('legend', {}, t('campaignNotices')),
+    h('div', { class: 'row' }, control('notices', t('noticeTexts'), h('textarea', { name: 'notices', rows: 2 }), t('noticeTextsHint'))),
+  );
 
   const title = h('h2', { id: 'campaign-form-title' }, t('newCampaign'));
   const submit = h('button', { type: 'submit', class: 'primary' }, t('saveDraft'));
@@ -212,40 +277,86 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
   const formError = h('p', { class: 'error', role: 'alert' });
   const formWarnings = h('ul', { class: 'warnings' });
   const status = h('p', { class: 'status', role: 'status' });
-  const form = h('form', { class: 'card campaign-form', 'aria-labelledby': 'campaign-form-title' }, title, basics, trigger, schedule, round, eligibility, multipliers, prize, budget, notices, h('div', { class: 'buttons' }, submit, newOne), formError, formWarnings, status);
+  const form = h(
+    'form',
+    { class: 'card campaign-form', 'aria-labelledby': 'campaign-form-title' },
+    title,
+    basics,
+    trigger,
+    schedule,
+    round,
+    eligibility,
+    multipliers,
+    prize,
+    budget,
+    notices,
+    h('div', { class: 'buttons' }, submit, newOne),
+    formError,
+    formWarnings,
+    status,
+  );
 
   let editing: { id: string; version: number } | undefined;
 
   function roundBody(): Round {
-    return { packets: num(value('round.packets')), totalFen: fen(value('round.totalFen')), split: value('round.split') === 'equal' ? 'equal' : 'lucky', minFen: fen(value('round.minFen')), maxFen: fen(value('round.maxFen')) };
+    return {
+      packets: num(value('round.packets')),
+      totalFen: fen(value('round.totalFen')),
+      split: value('round.split') === 'equal' ? 'equal' : 'lucky',
+      minFen: fen(value('round.minFen')),
+      maxFen: fen(value('round.maxFen')),
+    };
   }
 
   function multipliersTyped(): Record<string, number> {
     const levelMultipliers: Record<string, number> = {};
-    for (const [path, c] of controls) if (path.startsWith('levelMultipliers.') && c.input.value.trim() !== '') levelMultipliers[path.slice('levelMultipliers.'.length)] = num(c.input.value);
+    for (const [path, c] of controls)
+      if (path.startsWith('levelMultipliers.') && c.input.value.trim() !== '') levelMultipliers[path.slice('levelMultipliers.'.length)] = num(c.input.value);
     return levelMultipliers;
   }
 
   /** The budget fields as typed; a field left empty is left out (the server derives it). */
   function budgetTyped(): NonNullable<CampaignBody['budget']> {
     const caps = { maxFenPerRound: value('budget.maxFenPerRound'), maxFenTotal: value('budget.maxFenTotal') };
-    return Object.fromEntries(Object.entries(caps).filter(([, v]) => v !== '').map(([k, v]) => [k, fen(v)]));
+    return Object.fromEntries(
+      Object.entries(caps)
+        .filter(([, v]) => v !== '')
+        .map(([k, v]) => [k, fen(v)]),
+    );
   }
 
   function body(): CampaignBody {
-    const keywords = value('trigger.keywords').split(/[,，\s]+/).filter(Boolean);
+    const keywords = value('trigger.keywords')
+      .split(/[,，\s]+/)
+      .filter(Boolean);
     const levelMultipliers = multipliersTyped();
-    const noticeLines = value('notices').split('\n').map((l) => l.trim()).filter(Boolean);
+    const noticeLines = value('notices')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const couponTemplateId = value('bestLuckPrize.couponTemplateId');
     const prizeValue = value('bestLuckPrize.valueFen');
     const budget = budgetTyped();
     return {
       name: value('name'),
       ...(value('description') ? { description: value('description') } : {}),
-      trigger: { ...(keywords.length ? { keywords } : {}), ...(value('trigger.menuKey') ? { menuKey: value('trigger.menuKey') } : {}), ...(value('trigger.event') ? { event: value('trigger.event') } : {}) },
-      schedule: { timezone, daily: { start: value('schedule.daily.start'), end: value('schedule.daily.end') }, from: value('schedule.from'), to: value('schedule.to') },
+      trigger: {
+        ...(keywords.length ? { keywords } : {}),
+        ...(value('trigger.menuKey') ? { menuKey: value('trigger.menuKey') } : {}),
+        ...(value('trigger.event') ? { event: value('trigger.event') } : {}),
+      },
+      schedule: {
+        timezone,
+        daily: { start: value('schedule.daily.start'), end: value('schedule.daily.end') },
+        from: value('schedule.from'),
+        to: value('schedule.to'),
+      },
       round: roundBody(),
-      eligibility: { ...(restrict.checked ? { segment: segment.value() } : {}), perMemberPerRound: num(value('eligibility.perMemberPerRound')), perMemberPerDay: num(value('eligibility.perMemberPerDay')) },
+      eligibility: {
+        ...(restrict.checked ? { segment: segment.value() } : {}),
+        perMemberPerRound: num(value('eligibility.perMemberPerRound')),
+        perMemberPerDay: num(value('eligibility.perMemberPerDay')),
+      },
       levelMultipliers,
       ...(couponTemplateId
         ? {
@@ -293,14 +404,20 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     for (const [level, m] of Object.entries(c.levelMultipliers)) set(`levelMultipliers.${level}`, m);
     const coupon = input('bestLuckPrize.couponTemplateId');
     // A template deleted since stays selectable, so saving does not drop the prize unasked.
-    if (c.bestLuckPrize && !Array.from(coupon.querySelectorAll('option'), (o) => o.value).includes(c.bestLuckPrize.couponTemplateId)) coupon.append(option(c.bestLuckPrize.couponTemplateId, c.bestLuckPrize.couponTemplateId));
+    if (c.bestLuckPrize && !Array.from(coupon.querySelectorAll('option'), (o) => o.value).includes(c.bestLuckPrize.couponTemplateId))
+      coupon.append(option(c.bestLuckPrize.couponTemplateId, c.bestLuckPrize.couponTemplateId));
     set('bestLuckPrize.couponTemplateId', c.bestLuckPrize?.couponTemplateId);
     set('bestLuckPrize.validUntil', c.bestLuckPrize?.validUntil ?? 'endOfWeek');
     set('bestLuckPrize.noticeTemplateId', c.bestLuckPrize?.noticeTemplateId);
     set('bestLuckPrize.valueFen', c.bestLuckPrize?.valueFen === undefined ? undefined : yuanDigits(c.bestLuckPrize.valueFen));
     set('budget.maxFenPerRound', c.budget?.maxFenPerRound === undefined ? undefined : yuanDigits(c.budget.maxFenPerRound));
     set('budget.maxFenTotal', c.budget?.maxFenTotal === undefined ? undefined : yuanDigits(c.budget.maxFenTotal));
-    set('notices', Object.entries(c.notices ?? {}).map(([k, v]) => `${k}=${v}`).join('\n'));
+    set(
+      'notices',
+      Object.entries(c.notices ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    );
     showSegment();
     showZone();
     showWorstCase();
@@ -323,9 +440,17 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     const w = worstCase(c, opts.levels);
     worst.replaceChildren(
       h('h4', {}, t('worstCase')),
-      h('p', { class: 'worst-round', 'data-fen': w.perRoundFen }, t('worstPerRound', { worst: yuan(w.perRoundFen), shares: yuan(w.sharesFen), bonus: yuan(w.bonusRoomFen), prize: yuan(w.prizeFen) })),
+      h(
+        'p',
+        { class: 'worst-round', 'data-fen': w.perRoundFen },
+        t('worstPerRound', { worst: yuan(w.perRoundFen), shares: yuan(w.sharesFen), bonus: yuan(w.bonusRoomFen), prize: yuan(w.prizeFen) }),
+      ),
       w.maxBonusFen > w.bonusRoomFen ? h('p', { class: 'worst-cut' }, t('worstBonusCut', { max: yuan(w.maxBonusFen) })) : '',
-      h('p', { class: 'worst-campaign', 'data-fen': w.campaignFen }, t('worstCampaign', { worst: yuan(w.campaignFen), days: w.days, perRound: yuan(w.perRoundFen), total: yuan(w.maxFenTotal) })),
+      h(
+        'p',
+        { class: 'worst-campaign', 'data-fen': w.campaignFen },
+        t('worstCampaign', { worst: yuan(w.campaignFen), days: w.days, perRound: yuan(w.perRoundFen), total: yuan(w.maxFenTotal) }),
+      ),
     );
   }
 
@@ -431,9 +556,20 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
     const first = samples[0] ?? [];
     const all = samples.flat();
     const sum = first.reduce((a, b) => a + b, 0);
-    const summary = h('p', { class: 'split-sum', 'data-sum-fen': sum }, t('splitSummary', { n: samples.length, sum: yuan(sum), min: yuan(Math.min(...all)), max: yuan(Math.max(...all)) }));
+    const summary = h(
+      'p',
+      { class: 'split-sum', 'data-sum-fen': sum },
+      t('splitSummary', { n: samples.length, sum: yuan(sum), min: yuan(Math.min(...all)), max: yuan(Math.max(...all)) }),
+    );
     // A chart up to a few hundred packets; beyond, the summary says enough.
-    const chart = first.length <= 200 ? barChart(t('splitSample'), first.map((f, i) => ({ key: String(i), label: String(i + 1), value: f })), { format: yuan, label: t('packetNo') }) : null;
+    const chart =
+      first.length <= 200
+        ? barChart(
+            t('splitSample'),
+            first.map((f, i) => ({ key: String(i), label: String(i + 1), value: f })),
+            { format: yuan, label: t('packetNo') },
+          )
+        : null;
     preview.replaceChildren(summary, chart ?? '');
   }
   round.addEventListener('input', schedulePreview);
@@ -454,9 +590,14 @@ export function campaignForm(opts: { account: AccountInfo; levels: Level[]; temp
       showWarnings(saved.warnings);
       await opts.onSaved(saved);
       // After the list shows it, so the news never runs ahead of the page.
-      status.textContent = t(wasNew ? 'draftSaved' : 'campaignSaved', { name: saved.config.name }) + (saved.warnings.length ? ` ${t('warningsCount', { n: saved.warnings.length })}` : '');
+      status.textContent =
+        t(wasNew ? 'draftSaved' : 'campaignSaved', { name: saved.config.name }) +
+        (saved.warnings.length ? ` ${t('warningsCount', { n: saved.warnings.length })}` : '');
     } catch (err) {
-      if (!(err instanceof ApiError)) { formError.textContent = String(err); return; }
+      if (!(err instanceof ApiError)) {
+        formError.textContent = String(err);
+        return;
+      }
       const left = showIssues(err.issues);
       if (left.length || !err.issues.length) formError.textContent = left.length ? left.map((i) => `${i.path}: ${i.message}`).join('; ') : err.message;
     } finally {

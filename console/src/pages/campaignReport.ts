@@ -5,14 +5,22 @@ import { t, locale } from '../i18n';
 import { yuan } from '../money';
 import type { AccountInfo, BudgetProof, CampaignReport, RoundReport } from '../types';
 
-const figure = (label: string, value: string, attrs: Record<string, string> = {}) => h('div', { class: 'figure', ...attrs }, h('dt', {}, label), h('dd', {}, value));
+const figure = (label: string, value: string, attrs: Record<string, string> = {}) =>
+  h('div', { class: 'figure', ...attrs }, h('dt', {}, label), h('dd', {}, value));
 
 /** `approved = granted + bonus + prize + returned + remaining`, and whether it holds (a round's or the campaign's). */
 function budgetEquation(b: BudgetProof, extra: Record<string, string> = {}): HTMLElement {
   return h(
     'p',
     { class: b.balanced ? 'balance ok' : 'balance bad', 'data-balanced': String(b.balanced), ...extra },
-    t('budgetEquation', { approved: yuan(b.approvedFen), granted: yuan(b.grantedFen), bonus: yuan(b.bonusFen), prize: yuan(b.prizeFen), returned: yuan(b.returnedFen), remaining: yuan(b.remainingFen) }),
+    t('budgetEquation', {
+      approved: yuan(b.approvedFen),
+      granted: yuan(b.grantedFen),
+      bonus: yuan(b.bonusFen),
+      prize: yuan(b.prizeFen),
+      returned: yuan(b.returnedFen),
+      remaining: yuan(b.remainingFen),
+    }),
     ' — ',
     h('strong', {}, t(b.balanced ? 'balancedYes' : 'balancedNo')),
   );
@@ -45,7 +53,13 @@ export function campaignReportView(account: AccountInfo, report: CampaignReport)
     b.derived ? h('p', { class: 'hint' }, t('budgetDerived')) : null,
     h('p', { class: 'rounds-held' }, `${t('roundsHeld')}: ${t('roundsHeldValue', { held: b.roundsHeld, notHeld: b.roundsNotHeld })}`),
     budgetEquation(b),
-    b.problems.length ? h('ul', { class: 'budget-problems' }, b.problems.map((p) => h('li', {}, p))) : null,
+    b.problems.length
+      ? h(
+          'ul',
+          { class: 'budget-problems' },
+          b.problems.map((p) => h('li', {}, p)),
+        )
+      : null,
   );
   const rounds = report.rounds.length ? report.rounds.map((r) => roundView(account, r)) : [h('p', {}, t('noRounds'))];
   return h('div', { class: 'campaign-report' }, budget, h('h3', {}, t('reportRounds')), rounds);
@@ -61,15 +75,27 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
       [t('packets'), `${r.winners.length} / ${r.packets}`],
       [t('totalYuan'), yuan(r.totalFen)],
       [t('budgetPerRound'), yuan(r.budget.maxFenPerRound)],
-      [t('payouts'), t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed }) + (r.cancelled ? t('payoutCancelledCount', { cancelled: r.cancelled }) : '')],
+      [
+        t('payouts'),
+        t('payoutCounts', { paid: r.paid, pending: r.pending, failed: r.failed }) + (r.cancelled ? t('payoutCancelledCount', { cancelled: r.cancelled }) : ''),
+      ],
       [t('bestLuck'), r.bestLuck ? `${r.bestLuck.openid} ${yuan(r.bestLuck.amountFen)}` : '—'],
-      [t('prize'), r.prize ? [r.prize.couponCode, r.prize.notifiedBy && t(`notifiedBy_${r.prize.notifiedBy}`), r.prize.error].filter(Boolean).join(' · ') : '—'],
+      [
+        t('prize'),
+        r.prize ? [r.prize.couponCode, r.prize.notifiedBy && t(`notifiedBy_${r.prize.notifiedBy}`), r.prize.error].filter(Boolean).join(' · ') : '—',
+      ],
     ].map(([k, v]) => h('div', {}, h('dt', {}, k), h('dd', {}, v))),
   );
   const chart = r.winners.length
     ? barChart(
         t('roundChart', { date: r.date }),
-        r.winners.map((w) => ({ key: w.openid, label: `#${w.rank}`, value: w.amountFen, highlight: isBest(w), title: `#${w.rank} ${w.openid}: ${yuan(w.amountFen)}${isBest(w) ? ` (${t('bestLuck')})` : ''}` })),
+        r.winners.map((w) => ({
+          key: w.openid,
+          label: `#${w.rank}`,
+          value: w.amountFen,
+          highlight: isBest(w),
+          title: `#${w.rank} ${w.openid}: ${yuan(w.amountFen)}${isBest(w) ? ` (${t('bestLuck')})` : ''}`,
+        })),
         { format: yuan, label: t('rank'), highlightLabel: t('bestLuck') },
       )
     : h('p', {}, t('noWinners'));
@@ -81,7 +107,17 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
           'table',
           { class: 'ledger winners' },
           h('caption', { class: 'visually-hidden' }, t('winnersOf', { date: r.date })),
-          h('thead', {}, h('tr', {}, (['rank', 'member', 'amount', 'bonus', 'grabbedAt', 'payoutState'] as const).map((k) => h('th', { scope: 'col', class: k === 'amount' || k === 'bonus' || k === 'rank' ? 'num' : '' }, t(k))))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              (['rank', 'member', 'amount', 'bonus', 'grabbedAt', 'payoutState'] as const).map((k) =>
+                h('th', { scope: 'col', class: k === 'amount' || k === 'bonus' || k === 'rank' ? 'num' : '' }, t(k)),
+              ),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -102,5 +138,14 @@ function roundView(account: AccountInfo, r: RoundReport): HTMLElement {
       )
     : null;
   const unfunded = r.budget.unfunded ? h('p', { class: 'error' }, t('roundUnfunded')) : null;
-  return h('section', { class: 'report-round', 'data-round': r.date, 'aria-label': heading }, h('h4', {}, heading), unfunded, facts, budgetEquation(r.budget, { 'data-round-budget': r.date }), chart, winners);
+  return h(
+    'section',
+    { class: 'report-round', 'data-round': r.date, 'aria-label': heading },
+    h('h4', {}, heading),
+    unfunded,
+    facts,
+    budgetEquation(r.budget, { 'data-round-budget': r.date }),
+    chart,
+    winners,
+  );
 }

@@ -31,10 +31,13 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
   function actions(c: CampaignView) {
     const name = c.config.name;
     const lifecycle =
-      c.status === 'draft' ? button(t('scheduleIt'), name, () => void act(c, 'schedule'))
-      : c.status === 'paused' ? button(t('resume'), name, () => void act(c, 'resume'))
-      : c.status === 'running' || c.status === 'scheduled' ? button(t('pause'), name, () => void act(c, 'pause'))
-      : null;
+      c.status === 'draft'
+        ? button(t('scheduleIt'), name, () => void act(c, 'schedule'))
+        : c.status === 'paused'
+          ? button(t('resume'), name, () => void act(c, 'resume'))
+          : c.status === 'running' || c.status === 'scheduled'
+            ? button(t('pause'), name, () => void act(c, 'pause'))
+            : null;
     const open = c.state !== 'closed';
     return h(
       'div',
@@ -42,13 +45,23 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
       lifecycle,
       open ? button(t('edit'), name, () => form?.edit(c)) : null,
       button(t('report'), name, () => void showReport(c)),
-      open ? button(t('closeCampaign'), name, () => { if (confirm(t('confirmClose', { name }))) void act(c, 'close'); }) : null,
+      open
+        ? button(t('closeCampaign'), name, () => {
+            if (confirm(t('confirmClose', { name }))) void act(c, 'close');
+          })
+        : null,
     );
   }
 
   function row(c: CampaignView) {
     const s = c.config.schedule;
-    const warned = c.warnings.length ? h('span', { class: 'warn-count', title: c.warnings.map((w) => `${w.path}: ${w.rule} — ${w.message}`).join('\n') }, t('warningsCount', { n: c.warnings.length })) : null;
+    const warned = c.warnings.length
+      ? h(
+          'span',
+          { class: 'warn-count', title: c.warnings.map((w) => `${w.path}: ${w.rule} — ${w.message}`).join('\n') },
+          t('warningsCount', { n: c.warnings.length }),
+        )
+      : null;
     return h(
       'tr',
       { 'data-campaign': c.id },
@@ -72,7 +85,15 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
             h(
               'table',
               { class: 'ledger campaigns' },
-              h('thead', {}, h('tr', {}, (['campaignName', 'status', 'schedule', 'round', 'payoutMode', 'actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  (['campaignName', 'status', 'schedule', 'round', 'payoutMode', 'actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
+                ),
+              ),
               h('tbody', {}, campaigns.map(row)),
             ),
           )
@@ -96,7 +117,11 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
     title.focus();
     try {
       const report = await api.campaignReport(c.id);
-      reportCard.replaceChildren(title, campaignReportView(account, report), h('button', { type: 'button', onclick: () => void showReport(c) }, t('refreshReport')));
+      reportCard.replaceChildren(
+        title,
+        campaignReportView(account, report),
+        h('button', { type: 'button', onclick: () => void showReport(c) }, t('refreshReport')),
+      );
     } catch (err) {
       reportCard.replaceChildren(title, h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }

@@ -5,7 +5,6 @@ import { t, type Key } from '../i18n';
 import type { CouponTemplate, CouponTemplateBody } from '../types';
 import { fenOf, yuan, yuanDigits } from '../money';
 
-
 function couponValue(c: CouponTemplate): string {
   const v = c.value;
   return v.type === 'amount' ? yuan(v.fen) : v.type === 'percent' ? `${v.percent}%` : v.item;
@@ -43,7 +42,15 @@ export function couponTemplatesCard(): HTMLElement {
             h(
               'table',
               { class: 'ledger' },
-              h('thead', {}, h('tr', {}, (['couponId', 'couponTitle', 'couponValue', 'couponValidity', 'actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  (['couponId', 'couponTitle', 'couponValue', 'couponValidity', 'actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
+                ),
+              ),
               h(
                 'tbody',
                 {},
@@ -58,11 +65,22 @@ export function couponTemplatesCard(): HTMLElement {
                     h(
                       'td',
                       { class: 'row-actions' },
-                      h('button', { type: 'button', onclick: () => {
-            status.textContent = '';
-            form.edit(c);
-          } }, t('editCouponButton', { name: c.title })),
-                      h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteCouponButton', { name: c.title }), onclick: () => void remove(c) }, t('delete')),
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          onclick: () => {
+                            status.textContent = '';
+                            form.edit(c);
+                          },
+                        },
+                        t('editCouponButton', { name: c.title }),
+                      ),
+                      h(
+                        'button',
+                        { type: 'button', class: 'danger', 'aria-label': t('deleteCouponButton', { name: c.title }), onclick: () => void remove(c) },
+                        t('delete'),
+                      ),
                     ),
                   ),
                 ),
@@ -90,11 +108,19 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
   const inputs = {
     id: h('input', { type: 'text', name: 'couponId', maxlength: 64, autocomplete: 'off', placeholder: 'five-off' }),
     title: h('input', { type: 'text', name: 'title', maxlength: 64 }),
-    'value.type': h('select', { name: 'valueType' }, (['fromTitle', 'item', 'amount', 'percent'] as const).map((k) => h('option', { value: k }, t(`cvalue_${k}`)))),
+    'value.type': h(
+      'select',
+      { name: 'valueType' },
+      (['fromTitle', 'item', 'amount', 'percent'] as const).map((k) => h('option', { value: k }, t(`cvalue_${k}`))),
+    ),
     'value.item': h('input', { type: 'text', name: 'item', maxlength: 64 }),
     'value.fen': h('input', { type: 'number', name: 'yuan', min: 0.01, step: 0.01 }),
     'value.percent': h('input', { type: 'number', name: 'percent', min: 1, max: 100, step: 1 }),
-    'validity.type': h('select', { name: 'validityType' }, (['endOfWeek', 'days', 'fixed'] as const).map((k) => h('option', { value: k }, t(`cvalid_${k}`)))),
+    'validity.type': h(
+      'select',
+      { name: 'validityType' },
+      (['endOfWeek', 'days', 'fixed'] as const).map((k) => h('option', { value: k }, t(`cvalid_${k}`))),
+    ),
     'validity.days': h('input', { type: 'number', name: 'days', min: 1, max: 3660, step: 1 }),
     'validity.from': h('input', { type: 'date', name: 'validFrom' }),
     'validity.to': h('input', { type: 'date', name: 'validTo' }),
@@ -115,7 +141,10 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
     description: 'couponDescription',
   };
   const hints: Partial<Record<Path, string>> = { id: t('couponIdHint'), 'validity.days': t('couponDaysHint'), description: t('optional') };
-  const f = Object.fromEntries((Object.keys(inputs) as Path[]).map((p) => [p, field(t(labels[p]), inputs[p], hints[p])])) as Record<Path, ReturnType<typeof field>>;
+  const f = Object.fromEntries((Object.keys(inputs) as Path[]).map((p) => [p, field(t(labels[p]), inputs[p], hints[p])])) as Record<
+    Path,
+    ReturnType<typeof field>
+  >;
   const slots = slotsOf(inputs, f);
   let editing: string | null = null;
 
@@ -135,15 +164,23 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
   function body(): CouponTemplateBody {
     const v = (p: Path) => inputs[p].value.trim();
     const value =
-      v('value.type') === 'item' ? { type: 'item' as const, item: v('value.item') }
-      : v('value.type') === 'amount' ? { type: 'amount' as const, fen: fenOf(v('value.fen')) }
-      : v('value.type') === 'percent' ? { type: 'percent' as const, percent: Number(v('value.percent')) }
-      : undefined;
+      v('value.type') === 'item'
+        ? { type: 'item' as const, item: v('value.item') }
+        : v('value.type') === 'amount'
+          ? { type: 'amount' as const, fen: fenOf(v('value.fen')) }
+          : v('value.type') === 'percent'
+            ? { type: 'percent' as const, percent: Number(v('value.percent')) }
+            : undefined;
     const valid = v('validity.type');
     return {
       title: v('title'),
       ...(value ? { value } : {}),
-      validity: valid === 'days' ? { type: 'days', days: Number(v('validity.days')) } : valid === 'fixed' ? { type: 'fixed', from: v('validity.from'), to: v('validity.to') } : { type: 'endOfWeek' },
+      validity:
+        valid === 'days'
+          ? { type: 'days', days: Number(v('validity.days')) }
+          : valid === 'fixed'
+            ? { type: 'fixed', from: v('validity.from'), to: v('validity.to') }
+            : { type: 'endOfWeek' },
       ...(v('description') ? { description: v('description') } : {}),
     };
   }
@@ -151,7 +188,12 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
   const title = h('h3', { id: 'coupon-form-title' });
   const formError = h('p', { class: 'error', role: 'alert' });
   const cancel = h('button', { type: 'button', onclick: () => fill(null) }, t('cancelEdit'));
-  const row = (...paths: Path[]) => h('div', { class: 'row' }, paths.map((p) => f[p].wrap));
+  const row = (...paths: Path[]) =>
+    h(
+      'div',
+      { class: 'row' },
+      paths.map((p) => f[p].wrap),
+    );
   const element = h(
     'form',
     { class: 'campaign-form coupon-form', 'aria-labelledby': 'coupon-form-title', novalidate: true },
@@ -187,18 +229,23 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
   }
 
   /** `value.fen` → the yuan field; a refusal of a whole union (`value`, `validity`) → its type. */
-  const fieldOf = (path: string): Path | undefined => (path in inputs ? (path as Path) : path === 'value' ? 'value.type' : path === 'validity' ? 'validity.type' : undefined);
+  const fieldOf = (path: string): Path | undefined =>
+    path in inputs ? (path as Path) : path === 'value' ? 'value.type' : path === 'validity' ? 'validity.type' : undefined;
 
   element.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearFieldErrors(slots);
     formError.textContent = '';
     try {
-      const template = editing === null ? await api.createCouponTemplate({ id: inputs.id.value.trim(), ...body() }) : await api.updateCouponTemplate(editing, body());
+      const template =
+        editing === null ? await api.createCouponTemplate({ id: inputs.id.value.trim(), ...body() }) : await api.updateCouponTemplate(editing, body());
       fill(null);
       await saved(template);
     } catch (err) {
-      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
+      if (!(err instanceof ApiError)) {
+        formError.textContent = errorText(err);
+        return;
+      }
       // 409: the id is taken; that is about the id field.
       if (err.status === 409) {
         setError(inputs.id, f.id.error, err.message);
@@ -210,8 +257,11 @@ function templateForm(saved: (template: CouponTemplate) => Promise<void>) {
     }
   });
   fill(null);
-  return { element, edit: (c: CouponTemplate) => {
+  return {
+    element,
+    edit: (c: CouponTemplate) => {
       fill(c);
       inputs.title.focus();
-    } };
+    },
+  };
 }

@@ -6,7 +6,20 @@ import { t, type Key } from '../i18n';
 import type { AccountInfo, DailyStatsQuery, DayNumbers } from '../types';
 import { yuan } from '../money';
 
-const FIGURES = ['newFollowers', 'unfollows', 'netGrowth', 'activeMembers', 'signIns', 'pointsIssued', 'pointsRedeemed', 'levelUpgrades', 'redPacketSpendFen', 'reengagementSent', 'reengaged', 'reengagementRate'] as const satisfies readonly (keyof DayNumbers & Key)[];
+const FIGURES = [
+  'newFollowers',
+  'unfollows',
+  'netGrowth',
+  'activeMembers',
+  'signIns',
+  'pointsIssued',
+  'pointsRedeemed',
+  'levelUpgrades',
+  'redPacketSpendFen',
+  'reengagementSent',
+  'reengaged',
+  'reengagementRate',
+] as const satisfies readonly (keyof DayNumbers & Key)[];
 type Figure = (typeof FIGURES)[number];
 
 /** Money is integer fen on the wire; the rate a fraction. */
@@ -53,7 +66,11 @@ export function dashboardPage(account: AccountInfo): HTMLElement {
   function renderToday(d: DayNumbers | undefined) {
     todayBox.replaceChildren(
       h('h2', { id: 'today-title' }, t('today', { day: today })),
-      h('dl', { class: 'figures' }, FIGURES.map((k) => h('div', { class: 'figure', 'data-figure': k }, h('dt', {}, t(k)), h('dd', {}, shown(k, d?.[k] ?? 0))))),
+      h(
+        'dl',
+        { class: 'figures' },
+        FIGURES.map((k) => h('div', { class: 'figure', 'data-figure': k }, h('dt', {}, t(k)), h('dd', {}, shown(k, d?.[k] ?? 0)))),
+      ),
     );
   }
 
@@ -74,12 +91,16 @@ export function dashboardPage(account: AccountInfo): HTMLElement {
         { key: 'pointsIssued', label: t('pointsIssued'), tone: 'tone-a', values: col('pointsIssued') },
         { key: 'pointsRedeemed', label: t('pointsRedeemed'), tone: 'tone-b', values: col('pointsRedeemed') },
       ]),
-      lineChart(t('chartRedPackets'), labels, [{ key: 'redPacketSpend', label: t('redPacketSpendYuan'), tone: 'tone-b', values: days.map((d) => d.redPacketSpendFen / 100) }]),
+      lineChart(t('chartRedPackets'), labels, [
+        { key: 'redPacketSpend', label: t('redPacketSpendYuan'), tone: 'tone-b', values: days.map((d) => d.redPacketSpendFen / 100) },
+      ]),
       lineChart(t('chartReengagement'), labels, [
         { key: 'reengagementSent', label: t('reengagementSent'), tone: 'tone-c', values: col('reengagementSent') },
         { key: 'reengaged', label: t('reengaged'), tone: 'tone-a', values: col('reengaged') },
       ]),
-      lineChart(t('chartReengagementRate'), labels, [{ key: 'reengagementRate', label: t('reengagementRatePercent'), tone: 'tone-a', values: days.map((d) => Math.round(d.reengagementRate * 1000) / 10) }]),
+      lineChart(t('chartReengagementRate'), labels, [
+        { key: 'reengagementRate', label: t('reengagementRatePercent'), tone: 'tone-a', values: days.map((d) => Math.round(d.reengagementRate * 1000) / 10) },
+      ]),
     );
   }
 
@@ -91,7 +112,13 @@ export function dashboardPage(account: AccountInfo): HTMLElement {
   const quick = h(
     'div',
     { class: 'quick', role: 'group', 'aria-label': t('show') },
-    ([[7, 'last7'], [30, 'last30'], [90, 'last90']] as const).map(([n, key]) => h('button', { type: 'button', onclick: () => void load({ from: addDays(today, -(n - 1)), to: today }) }, t(key))),
+    (
+      [
+        [7, 'last7'],
+        [30, 'last30'],
+        [90, 'last90'],
+      ] as const
+    ).map(([n, key]) => h('button', { type: 'button', onclick: () => void load({ from: addDays(today, -(n - 1)), to: today }) }, t(key))),
   );
   void load(range);
   return h('div', { class: 'page dashboard' }, h('h1', {}, t('navDashboard')), todayBox, h('div', { class: 'toolbar' }, form, quick), charts);

@@ -30,13 +30,38 @@ export function levelsPage(): HTMLElement {
         redPacketMultiplier: t('redPacketMultiplier'),
         vipCampaigns: t('vipCampaigns'),
       };
-      const fields = Object.fromEntries((Object.keys(inputs) as Col[]).map((k) => [k, field(`${labels[k]}（${i + 1}）`, inputs[k])])) as Record<Col, ReturnType<typeof field>>;
+      const fields = Object.fromEntries((Object.keys(inputs) as Col[]).map((k) => [k, field(`${labels[k]}（${i + 1}）`, inputs[k])])) as Record<
+        Col,
+        ReturnType<typeof field>
+      >;
       fields.vipCampaigns.wrap.classList.add('check');
-      return { inputs, fields, row: h('fieldset', { class: 'level', 'data-level': i }, h('legend', {}, `${t('levelN', { n: i + 1 })} · ${l.name}`), h('div', { class: 'row' }, Object.values(fields).map((f) => f.wrap))) };
+      return {
+        inputs,
+        fields,
+        row: h(
+          'fieldset',
+          { class: 'level', 'data-level': i },
+          h('legend', {}, `${t('levelN', { n: i + 1 })} · ${l.name}`),
+          h(
+            'div',
+            { class: 'row' },
+            Object.values(fields).map((f) => f.wrap),
+          ),
+        ),
+      };
     });
     const formError = h('p', { class: 'error', role: 'alert' });
     const status = h('p', { class: 'status', role: 'status' }, message);
-    const form = h('form', { class: 'campaign-form levels-form' }, h('h2', { id: 'levels-title' }, t('levelsTitle')), h('p', { class: 'hint' }, t('levelsHint')), rows.map((r) => r.row), h('button', { type: 'submit', class: 'primary' }, t('saveLevels')), formError, status);
+    const form = h(
+      'form',
+      { class: 'campaign-form levels-form' },
+      h('h2', { id: 'levels-title' }, t('levelsTitle')),
+      h('p', { class: 'hint' }, t('levelsHint')),
+      rows.map((r) => r.row),
+      h('button', { type: 'submit', class: 'primary' }, t('saveLevels')),
+      formError,
+      status,
+    );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       formError.textContent = '';
@@ -54,7 +79,10 @@ export function levelsPage(): HTMLElement {
         const saved = await api.saveLevels(body);
         renderLevels(saved.levels, t('levelsSaved'));
       } catch (err) {
-        if (!(err instanceof ApiError)) { formError.textContent = String(err); return; }
+        if (!(err instanceof ApiError)) {
+          formError.textContent = String(err);
+          return;
+        }
         let placed = 0;
         for (const issue of err.issues) {
           const m = /^levels\.(\d+)(?:\.(?:benefits\.)?(\w+))?$/.exec(issue.path);

@@ -7,9 +7,25 @@ import { fenOf, yuan, yuanDigits } from '../money';
 /** How a member card writes a time: in the account's zone, in the console's language. */
 export type TimeOf = (iso: string | undefined) => string;
 
-
 function table(heads: Key[], rows: HTMLElement[], cls = ''): HTMLElement {
-  return h('div', { class: 'table-wrap' }, h('table', { class: `ledger ${cls}` }, h('thead', {}, h('tr', {}, heads.map((k) => h('th', { scope: 'col' }, t(k))))), h('tbody', {}, rows)));
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: `ledger ${cls}` },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          heads.map((k) => h('th', { scope: 'col' }, t(k))),
+        ),
+      ),
+      h('tbody', {}, rows),
+    ),
+  );
 }
 
 function card(id: string, title: Key, ...children: (HTMLElement | null)[]): HTMLElement {
@@ -22,13 +38,21 @@ export function levelHistoryCard(history: LevelHistoryResponse, timeOf: TimeOf):
   return card(
     'levels-title',
     'levelHistory',
-    table(['at', 'levelFrom', 'levelTo'], history.changes.map((c) => h('tr', {}, h('td', {}, timeOf(c.at)), h('td', {}, c.from), h('td', {}, c.to))), 'level-history'),
+    table(
+      ['at', 'levelFrom', 'levelTo'],
+      history.changes.map((c) => h('tr', {}, h('td', {}, timeOf(c.at)), h('td', {}, c.from), h('td', {}, c.to))),
+      'level-history',
+    ),
   );
 }
 
 function couponValue(c: MemberCoupon): string {
   const v = c.value;
-  return v.type === 'amount' ? t('valueAmount', { yuan: yuanDigits(v.fen) }) : v.type === 'percent' ? t('valuePercent', { n: v.percent }) : t('valueItem', { item: v.item });
+  return v.type === 'amount'
+    ? t('valueAmount', { yuan: yuanDigits(v.fen) })
+    : v.type === 'percent'
+      ? t('valuePercent', { n: v.percent })
+      : t('valueItem', { item: v.item });
 }
 
 /** The member's coupons (all states); a valid one can be redeemed here, exactly once (the API guards it). */
@@ -64,7 +88,13 @@ export function couponsCard(openid: string, first: MemberCoupon[], timeOf: TimeO
                 h('td', {}, couponValue(c)),
                 h('td', {}, timeOf(c.validUntil)),
                 h('td', {}, t(`couponState_${c.state}` as Key)),
-                h('td', {}, c.state === 'valid' ? h('button', { type: 'button', 'aria-label': t('redeemLabel', { code: c.code }), onclick: () => void redeem(c.code) }, t('redeem')) : null),
+                h(
+                  'td',
+                  {},
+                  c.state === 'valid'
+                    ? h('button', { type: 'button', 'aria-label': t('redeemLabel', { code: c.code }), onclick: () => void redeem(c.code) }, t('redeem'))
+                    : null,
+                ),
               ),
             ),
             'coupons',
@@ -82,13 +112,24 @@ export function walletCard(openid: string, first: Wallet, timeOf: TimeOf): HTMLE
   const entries = h('div', {});
   const render = (w: Wallet) => {
     const fact = (k: Key, fen: number, attr: string) => h('div', {}, h('dt', {}, t(k)), h('dd', { [attr]: fen }, yuan(fen)));
-    facts.replaceChildren(fact('walletBalance', w.balanceFen, 'data-wallet-balance'), fact('walletCredited', w.creditedFen, 'data-wallet-credited'), fact('walletWithdrawn', w.withdrawnFen, 'data-wallet-withdrawn'));
+    facts.replaceChildren(
+      fact('walletBalance', w.balanceFen, 'data-wallet-balance'),
+      fact('walletCredited', w.creditedFen, 'data-wallet-credited'),
+      fact('walletWithdrawn', w.withdrawnFen, 'data-wallet-withdrawn'),
+    );
     entries.replaceChildren(
       w.entries.length
         ? table(
             ['at', 'delta', 'reason', 'walletRef'],
             w.entries.map((e) =>
-              h('tr', {}, h('td', {}, timeOf(e.at)), h('td', { class: e.deltaFen < 0 ? 'neg num' : 'pos num' }, `${e.deltaFen > 0 ? '+' : ''}${yuanDigits(e.deltaFen)}`), h('td', {}, isKey(`walletReason_${e.reason}`) ? t(`walletReason_${e.reason}` as Key) : e.reason), h('td', { class: 'code' }, e.ref)),
+              h(
+                'tr',
+                {},
+                h('td', {}, timeOf(e.at)),
+                h('td', { class: e.deltaFen < 0 ? 'neg num' : 'pos num' }, `${e.deltaFen > 0 ? '+' : ''}${yuanDigits(e.deltaFen)}`),
+                h('td', {}, isKey(`walletReason_${e.reason}`) ? t(`walletReason_${e.reason}` as Key) : e.reason),
+                h('td', { class: 'code' }, e.ref),
+              ),
             ),
             'wallet',
           )
@@ -116,7 +157,8 @@ export function walletCard(openid: string, first: Wallet, timeOf: TimeOf): HTMLE
       amount.value = '';
       // The news after the new balance, so what it announces is already on the card.
       render(await api.wallet(openid));
-      status.textContent = r.status === 'created' ? t('withdrawCreated', { yuan: yuanDigits(r.amountFen), ref: r.ref }) : t('withdrawDuplicate', { ref: r.ref });
+      status.textContent =
+        r.status === 'created' ? t('withdrawCreated', { yuan: yuanDigits(r.amountFen), ref: r.ref }) : t('withdrawDuplicate', { ref: r.ref });
     } catch (err) {
       setError(amount, fa.error, errorText(err));
       amount.focus();

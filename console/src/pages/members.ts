@@ -43,10 +43,17 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
                 'li',
                 { 'data-hit': x.id },
                 x.kind === 'member'
-                  ? h('a', { href: `/console/members/${encodeURIComponent(x.id)}`, onclick: (ev: Event) => {
-            ev.preventDefault();
-            go(x.id);
-          } }, String(x.member.nickname ?? x.id))
+                  ? h(
+                      'a',
+                      {
+                        href: `/console/members/${encodeURIComponent(x.id)}`,
+                        onclick: (ev: Event) => {
+                          ev.preventDefault();
+                          go(x.id);
+                        },
+                      },
+                      String(x.member.nickname ?? x.id),
+                    )
                   : h('span', {}, `${x.id} · ${t('prospect')}`),
                 h('span', { class: 'by' }, ` · ${t(`by_${x.by}`)}`),
               ),
@@ -62,7 +69,13 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
   async function show(id: string, message = '') {
     body.replaceChildren(h('p', {}, t('loading')));
     try {
-      const [profile, ledger, levels, coupons, wallet] = await Promise.all([api.member(id), api.ledger(id), api.levelHistory(id), api.coupons(id), api.wallet(id)]);
+      const [profile, ledger, levels, coupons, wallet] = await Promise.all([
+        api.member(id),
+        api.ledger(id),
+        api.levelHistory(id),
+        api.coupons(id),
+        api.wallet(id),
+      ]);
       const timeOf: TimeOf = (iso) => timeIn(account.timeZone, iso, locale());
       body.replaceChildren(
         profileCard(profile, ledger),
@@ -109,7 +122,14 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
     const render = (tags: string[]) =>
       list.replaceChildren(
         ...(tags.length
-          ? tags.map((tag) => h('li', {}, h('span', {}, tag), h('button', { type: 'button', class: 'untag', 'aria-label': t('removeTag', { tag }), onclick: () => void change({ remove: [tag] }) }, '×')))
+          ? tags.map((tag) =>
+              h(
+                'li',
+                {},
+                h('span', {}, tag),
+                h('button', { type: 'button', class: 'untag', 'aria-label': t('removeTag', { tag }), onclick: () => void change({ remove: [tag] }) }, '×'),
+              ),
+            )
           : [h('li', { class: 'none' }, t('noTags'))]),
       );
     async function change(body: TagChangeBody) {
@@ -137,7 +157,14 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
     const fd = field(t('delta'), delta, t('deltaHint'));
     const fr = field(t('reason'), reason);
     const status = h('p', { class: 'status', role: 'status' }, message);
-    const form = h('form', { class: 'card adjust', 'aria-labelledby': 'adjust-title' }, h('h2', { id: 'adjust-title' }, t('adjustPoints')), h('div', { class: 'row' }, fd.wrap, fr.wrap), h('button', { type: 'submit', class: 'primary' }, t('apply')), status);
+    const form = h(
+      'form',
+      { class: 'card adjust', 'aria-labelledby': 'adjust-title' },
+      h('h2', { id: 'adjust-title' }, t('adjustPoints')),
+      h('div', { class: 'row' }, fd.wrap, fr.wrap),
+      h('button', { type: 'submit', class: 'primary' }, t('apply')),
+      status,
+    );
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       setError(delta, fd.error, null);
@@ -170,7 +197,15 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         h(
           'table',
           { class: 'ledger' },
-          h('thead', {}, h('tr', {}, (['at', 'kind', 'delta', 'reason', 'balanceAfter'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              (['at', 'kind', 'delta', 'reason', 'balanceAfter'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
+            ),
+          ),
           h(
             'tbody',
             {},
@@ -222,7 +257,14 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         setError(confirm, fc.error, errorText(err));
       }
     });
-    return h('section', { class: 'card privacy', 'aria-labelledby': 'privacy-title' }, h('h2', { id: 'privacy-title' }, t('privacy')), h('p', {}, exportButton), status, form);
+    return h(
+      'section',
+      { class: 'card privacy', 'aria-labelledby': 'privacy-title' },
+      h('h2', { id: 'privacy-title' }, t('privacy')),
+      h('p', {}, exportButton),
+      status,
+      form,
+    );
   }
 
   if (openid) void show(openid);

@@ -44,7 +44,20 @@ export function payoutsPage(account: AccountInfo): HTMLElement {
     return h(
       'div',
       { class: 'table-wrap' },
-      h('table', { class: 'ledger payouts' }, h('thead', {}, h('tr', {}, cols.map((k) => h('th', { scope: 'col', class: k === 'amount' || k === 'payoutAttempts' ? 'num' : '' }, t(k))))), h('tbody', {}, rows.map(row))),
+      h(
+        'table',
+        { class: 'ledger payouts' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            cols.map((k) => h('th', { scope: 'col', class: k === 'amount' || k === 'payoutAttempts' ? 'num' : '' }, t(k))),
+          ),
+        ),
+        h('tbody', {}, rows.map(row)),
+      ),
     );
   }
 
@@ -59,7 +72,11 @@ export function payoutsPage(account: AccountInfo): HTMLElement {
             { class: 'row-actions' },
             p.sendInFlight ? h('span', {}, t('payoutInFlight')) : null,
             button(t('payoutRetry'), t('payoutRetryLabel', { ref: p.ref }), () => void act(p, 'retry')),
-            p.state === 'held' ? button(t('payoutCancel'), t('payoutCancelLabel', { ref: p.ref }), () => { if (confirm(t('payoutConfirmCancel', { ref: p.ref, yuan: yuan(p.amountFen) }))) void act(p, 'cancel'); }) : null,
+            p.state === 'held'
+              ? button(t('payoutCancel'), t('payoutCancelLabel', { ref: p.ref }), () => {
+                  if (confirm(t('payoutConfirmCancel', { ref: p.ref, yuan: yuan(p.amountFen) }))) void act(p, 'cancel');
+                })
+              : null,
           );
     return h(
       'tr',
@@ -94,5 +111,13 @@ export function payoutsPage(account: AccountInfo): HTMLElement {
   }
 
   void reloadAll();
-  return h('div', { class: 'page payouts' }, h('h1', {}, t('navPayouts')), h('p', { class: 'hint' }, t('payoutsIntro')), status, lists.held.el, lists.failed.el);
+  return h(
+    'div',
+    { class: 'page payouts' },
+    h('h1', {}, t('navPayouts')),
+    h('p', { class: 'hint' }, t('payoutsIntro')),
+    status,
+    lists.held.el,
+    lists.failed.el,
+  );
 }

@@ -56,10 +56,14 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
   let rules: ReengagementRule[] = [];
   // The last save's message; cleared when another edit starts, so it never describes the next one.
   const status = h('p', { class: 'status', role: 'status' });
-  const form = ruleForm(account, () => rules, async (saved, status) => {
-    rules = saved;
-    await render(status);
-  });
+  const form = ruleForm(
+    account,
+    () => rules,
+    async (saved, status) => {
+      rules = saved;
+      await render(status);
+    },
+  );
 
   async function render(statusText = '') {
     const reports = await Promise.all(rules.map((r) => api.reengagementReport(r.id).catch(() => null)));
@@ -74,7 +78,17 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
             h(
               'table',
               { class: 'ledger rules' },
-              h('thead', {}, h('tr', {}, (['ruleName', 'ruleTrigger', 'runAt', 'reengagementSent', 'reengaged', 'reengagementRate', 'ruleEnabled', 'actions'] as const).map((k) => h('th', { scope: 'col' }, t(k))))),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  (['ruleName', 'ruleTrigger', 'runAt', 'reengagementSent', 'reengaged', 'reengagementRate', 'ruleEnabled', 'actions'] as const).map((k) =>
+                    h('th', { scope: 'col' }, t(k)),
+                  ),
+                ),
+              ),
               h(
                 'tbody',
                 {},
@@ -111,10 +125,17 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       h(
         'td',
         { class: 'row-actions' },
-        h('button', { type: 'button', onclick: () => {
-            status.textContent = '';
-            form.edit(r);
-          } }, t('editRuleButton', { name: r.name })),
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: () => {
+              status.textContent = '';
+              form.edit(r);
+            },
+          },
+          t('editRuleButton', { name: r.name }),
+        ),
         h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteRuleButton', { name: r.name }), onclick: () => void remove(r) }, t('delete')),
       ),
     );
@@ -143,12 +164,17 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
 
 /** The rule form: new, or one rule of the list being edited. `saved` gets the list as the API kept it. */
 function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved: (rules: ReengagementRule[], status: string) => Promise<void>) {
-  const num = (name: string, min: number, max: number, placeholder?: number) => h('input', { type: 'number', name, min, max, step: 1, inputmode: 'numeric', placeholder });
+  const num = (name: string, min: number, max: number, placeholder?: number) =>
+    h('input', { type: 'number', name, min, max, step: 1, inputmode: 'numeric', placeholder });
   const inputs = {
     id: h('input', { type: 'text', name: 'id', maxlength: 40, autocomplete: 'off' }),
     name: h('input', { type: 'text', name: 'name', maxlength: 80 }),
     enabled: h('input', { type: 'checkbox', name: 'enabled', checked: true }),
-    'trigger.type': h('select', { name: 'trigger' }, TRIGGERS.map((type) => h('option', { value: type }, t(`trigType_${type}`)))),
+    'trigger.type': h(
+      'select',
+      { name: 'trigger' },
+      TRIGGERS.map((type) => h('option', { value: type }, t(`trigType_${type}`))),
+    ),
     'trigger.days': num('days', 7, 180, 14),
     'trigger.withinDays': num('withinDays', 1, 30, 7),
     'trigger.minStreak': num('minStreak', 2, 365, 3),
@@ -159,7 +185,11 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     'notice.template.templateId': h('input', { type: 'text', name: 'templateId', maxlength: 64 }),
     'notice.template.data': h('textarea', { name: 'data', rows: 3, placeholder: 'thing1=…\nnumber2={points}' }),
     'notice.template.url': h('input', { type: 'url', name: 'url', maxlength: 1024, placeholder: 'https://' }),
-    benefit: h('select', { name: 'benefit' }, (['none', 'points', 'coupon'] as const).map((k) => h('option', { value: k }, t(`benefit_${k}`)))),
+    benefit: h(
+      'select',
+      { name: 'benefit' },
+      (['none', 'points', 'coupon'] as const).map((k) => h('option', { value: k }, t(`benefit_${k}`))),
+    ),
     'benefit.points': num('points', 1, 100_000),
     'benefit.couponTemplateId': h('input', { type: 'text', name: 'couponTemplateId', maxlength: 64 }),
     cooldownDays: num('cooldownDays', 1, 90, 7),
@@ -196,7 +226,10 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     cooldownDays: t('cooldownHint'),
     attributionDays: t('attributionHint'),
   };
-  const f = Object.fromEntries((Object.keys(inputs) as Path[]).map((p) => [p, field(t(labels[p]), inputs[p], hints[p])])) as Record<Path, ReturnType<typeof field>>;
+  const f = Object.fromEntries((Object.keys(inputs) as Path[]).map((p) => [p, field(t(labels[p]), inputs[p], hints[p])])) as Record<
+    Path,
+    ReturnType<typeof field>
+  >;
   f.enabled.wrap.classList.add('check');
   const slots = slotsOf(inputs, f);
   const audience = segmentEditor({ legend: t('ruleAudience') });
@@ -218,7 +251,17 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
   const title = h('h2', { id: 'rule-form-title' });
   const formError = h('p', { class: 'error', role: 'alert' });
   const cancel = h('button', { type: 'button', onclick: () => fill(null) }, t('cancelEdit'));
-  const group = (legend: Key, ...children: (HTMLElement | Path)[]) => h('fieldset', {}, h('legend', {}, t(legend)), h('div', { class: 'row' }, children.map((c) => (typeof c === 'string' ? f[c].wrap : c))));
+  const group = (legend: Key, ...children: (HTMLElement | Path)[]) =>
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t(legend)),
+      h(
+        'div',
+        { class: 'row' },
+        children.map((c) => (typeof c === 'string' ? f[c].wrap : c)),
+      ),
+    );
   const element = h(
     'form',
     { class: 'card campaign-form reengagement-form', 'aria-labelledby': 'rule-form-title', novalidate: true },
@@ -226,7 +269,14 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     group('basics', 'id', 'name', 'enabled'),
     group('ruleWhen', 'trigger.type', 'trigger.days', 'trigger.withinDays', 'trigger.minStreak', 'trigger.afterDays', 'trigger.minFen', 'runAt'),
     h('fieldset', {}, h('legend', {}, t('ruleWho')), audience.element),
-    h('fieldset', {}, h('legend', {}, t('ruleNotice')), placeholders, h('div', { class: 'row' }, f['notice.text'].wrap), h('div', { class: 'row' }, f['notice.template.templateId'].wrap, f['notice.template.data'].wrap, f['notice.template.url'].wrap)),
+    h(
+      'fieldset',
+      {},
+      h('legend', {}, t('ruleNotice')),
+      placeholders,
+      h('div', { class: 'row' }, f['notice.text'].wrap),
+      h('div', { class: 'row' }, f['notice.template.templateId'].wrap, f['notice.template.data'].wrap, f['notice.template.url'].wrap),
+    ),
     group('ruleBenefitAndLimits', 'benefit', 'benefit.points', 'benefit.couponTemplateId', 'cooldownDays', 'attributionDays'),
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('saveRule')), cancel),
     formError,
@@ -268,11 +318,21 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     const v = (p: Path) => inputs[p].value.trim();
     // Empty numbers are left out: the API fills its defaults (the placeholders show them).
     const n = (p: Path) => (v(p) === '' ? undefined : Number(v(p)));
-    const params = Object.fromEntries(PARAMS[type()].map((p) => [p, p === 'minFen' ? (v('trigger.minFen') === '' ? undefined : fenOf(v('trigger.minFen'))) : n(`trigger.${p}`)]));
+    const params = Object.fromEntries(
+      PARAMS[type()].map((p) => [p, p === 'minFen' ? (v('trigger.minFen') === '' ? undefined : fenOf(v('trigger.minFen'))) : n(`trigger.${p}`)]),
+    );
     const data = parseKeyValues(inputs['notice.template.data'].value);
-    const template = v('notice.template.templateId') || Object.keys(data).length ? { templateId: v('notice.template.templateId'), data, ...(v('notice.template.url') ? { url: v('notice.template.url') } : {}) } : undefined;
+    const template =
+      v('notice.template.templateId') || Object.keys(data).length
+        ? { templateId: v('notice.template.templateId'), data, ...(v('notice.template.url') ? { url: v('notice.template.url') } : {}) }
+        : undefined;
     const segment = audience.value();
-    const benefit = inputs.benefit.value === 'points' ? { points: n('benefit.points') ?? 0 } : inputs.benefit.value === 'coupon' ? { couponTemplateId: v('benefit.couponTemplateId') } : undefined;
+    const benefit =
+      inputs.benefit.value === 'points'
+        ? { points: n('benefit.points') ?? 0 }
+        : inputs.benefit.value === 'coupon'
+          ? { couponTemplateId: v('benefit.couponTemplateId') }
+          : undefined;
     return {
       id: v('id'),
       name: v('name'),
@@ -314,7 +374,10 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
       fill(null);
       await saved(r.rules, t('ruleSaved', { name: body.name }));
     } catch (err) {
-      if (!(err instanceof ApiError)) { formError.textContent = errorText(err); return; }
+      if (!(err instanceof ApiError)) {
+        formError.textContent = errorText(err);
+        return;
+      }
       // `rules.<index>.cooldownDays`: the edited rule's own refusals go under its fields.
       const own = `rules.${index}.`;
       const mine = err.issues.filter((i) => i.path.startsWith(own)).map((i) => ({ ...i, path: i.path.slice(own.length) }));
@@ -327,8 +390,11 @@ function ruleForm(account: AccountInfo, current: () => ReengagementRule[], saved
     }
   });
   fill(null);
-  return { element, edit: (r: ReengagementRule) => {
+  return {
+    element,
+    edit: (r: ReengagementRule) => {
       fill(r);
       inputs.name.focus();
-    } };
+    },
+  };
 }

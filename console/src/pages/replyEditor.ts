@@ -35,15 +35,35 @@ export function replyEditor(initial: ReplySpec | undefined): ReplyEditor {
     placed.set(path, { input, error: f.error });
     return f.wrap;
   };
-  const type = h('select', { name: 'replyType' }, REPLY_TYPES.map((k) => h('option', { value: k, selected: (initial?.type ?? 'text') === k }, t(`replyKind_${k}` as Key))));
+  const type = h(
+    'select',
+    { name: 'replyType' },
+    REPLY_TYPES.map((k) => h('option', { value: k, selected: (initial?.type ?? 'text') === k }, t(`replyKind_${k}` as Key))),
+  );
   const content = h('textarea', { name: 'content', maxlength: 2048, rows: 3 }, initial?.type === 'text' ? initial.content : '');
   const mediaId = h('input', { type: 'text', name: 'mediaId', maxlength: 128, value: initial?.type === 'image' ? initial.mediaId : '' });
-  const action = h('input', { type: 'text', name: 'action', maxlength: 64, list: 'known-actions', value: initial?.type === 'action' ? initial.action : '', autocomplete: 'off' });
+  const action = h('input', {
+    type: 'text',
+    name: 'action',
+    maxlength: 64,
+    list: 'known-actions',
+    value: initial?.type === 'action' ? initial.action : '',
+    autocomplete: 'off',
+  });
   const panels: Record<ReplyType, HTMLElement> = {
     text: h('div', { class: 'row' }, place('reply.content', t('replyContent'), content)),
     news: h('div', { class: 'articles' }),
     image: h('div', { class: 'row' }, place('reply.mediaId', t('replyMediaId'), mediaId, t('replyMediaIdHint'))),
-    action: h('div', { class: 'row' }, place('reply.action', t('replyAction'), action, t('replyActionHint')), h('datalist', { id: 'known-actions' }, KNOWN_ACTIONS.map((a) => h('option', { value: a })))),
+    action: h(
+      'div',
+      { class: 'row' },
+      place('reply.action', t('replyAction'), action, t('replyActionHint')),
+      h(
+        'datalist',
+        { id: 'known-actions' },
+        KNOWN_ACTIONS.map((a) => h('option', { value: a })),
+      ),
+    ),
   };
 
   // Articles: one fieldset each, added and removed with buttons (focus follows the change).
@@ -70,7 +90,15 @@ export function replyEditor(initial: ReplySpec | undefined): ReplyEditor {
   const articlesError = h('p', { class: 'field-error', role: 'alert' });
   function addArticle(a?: Article) {
     const input = (name: keyof Article, type: string, max: number) => h('input', { type, name: `article-${name}`, maxlength: max, value: a?.[name] ?? '' });
-    articles.push({ inputs: { title: input('title', 'text', 64), description: input('description', 'text', 512), picUrl: input('picUrl', 'url', 1024), url: input('url', 'url', 1024) }, box: h('fieldset', { class: 'article' }) });
+    articles.push({
+      inputs: {
+        title: input('title', 'text', 64),
+        description: input('description', 'text', 512),
+        picUrl: input('picUrl', 'url', 1024),
+        url: input('url', 'url', 1024),
+      },
+      box: h('fieldset', { class: 'article' }),
+    });
   }
   addButton.addEventListener('click', () => {
     addArticle();
@@ -87,7 +115,13 @@ export function replyEditor(initial: ReplySpec | undefined): ReplyEditor {
   show();
 
   return {
-    element: h('fieldset', { class: 'reply-editor' }, h('legend', {}, t('replyLegend')), h('div', { class: 'row' }, place('reply.type', t('replyType'), type)), ...REPLY_TYPES.map((k) => panels[k])),
+    element: h(
+      'fieldset',
+      { class: 'reply-editor' },
+      h('legend', {}, t('replyLegend')),
+      h('div', { class: 'row' }, place('reply.type', t('replyType'), type)),
+      ...REPLY_TYPES.map((k) => panels[k]),
+    ),
     value(): ReplySpec {
       switch (type.value as ReplyType) {
         case 'news':
@@ -95,7 +129,12 @@ export function replyEditor(initial: ReplySpec | undefined): ReplyEditor {
             type: 'news',
             articles: articles.map(({ inputs }) => {
               const v = (k: keyof Article) => inputs[k].value.trim();
-              return { title: v('title'), ...(v('description') ? { description: v('description') } : {}), ...(v('picUrl') ? { picUrl: v('picUrl') } : {}), ...(v('url') ? { url: v('url') } : {}) };
+              return {
+                title: v('title'),
+                ...(v('description') ? { description: v('description') } : {}),
+                ...(v('picUrl') ? { picUrl: v('picUrl') } : {}),
+                ...(v('url') ? { url: v('url') } : {}),
+              };
             }),
           };
         case 'image':
@@ -108,7 +147,8 @@ export function replyEditor(initial: ReplySpec | undefined): ReplyEditor {
     },
     showIssue(path, message) {
       // `reply` alone (a wrong union branch) goes under the type; otherwise the longest known prefix.
-      const key = path === 'reply' ? 'reply.type' : [...placed.keys()].filter((k) => path === k || path.startsWith(`${k}.`)).sort((a, b) => b.length - a.length)[0];
+      const key =
+        path === 'reply' ? 'reply.type' : [...placed.keys()].filter((k) => path === k || path.startsWith(`${k}.`)).sort((a, b) => b.length - a.length)[0];
       const p = key && placed.get(key);
       if (!p) return null;
       setError(p.input, p.error, message);

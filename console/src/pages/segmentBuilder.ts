@@ -51,7 +51,15 @@ export function segmentBuilder(go: (openid: string) => void): HTMLElement {
       h(
         'table',
         { class: 'ledger segment-list' },
-        h('thead', {}, h('tr', {}, (['member', 'level', 'points', 'tags'] as const).map((k) => h('th', { scope: 'col', class: k === 'points' ? 'num' : null }, t(k))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            (['member', 'level', 'points', 'tags'] as const).map((k) => h('th', { scope: 'col', class: k === 'points' ? 'num' : null }, t(k))),
+          ),
+        ),
         h(
           'tbody',
           {},
@@ -59,10 +67,21 @@ export function segmentBuilder(go: (openid: string) => void): HTMLElement {
             h(
               'tr',
               { 'data-member': m.openid },
-              h('td', {}, h('a', { href: `/console/members/${encodeURIComponent(m.openid)}`, onclick: (e: Event) => {
-            e.preventDefault();
-            go(m.openid);
-          } }, m.nickname ? `${m.nickname} (${m.openid})` : m.openid)),
+              h(
+                'td',
+                {},
+                h(
+                  'a',
+                  {
+                    href: `/console/members/${encodeURIComponent(m.openid)}`,
+                    onclick: (e: Event) => {
+                      e.preventDefault();
+                      go(m.openid);
+                    },
+                  },
+                  m.nickname ? `${m.nickname} (${m.openid})` : m.openid,
+                ),
+              ),
               h('td', {}, m.level),
               h('td', { class: 'num' }, String(m.points)),
               h('td', {}, m.tags.join('、') || '—'),

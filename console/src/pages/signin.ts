@@ -8,7 +8,14 @@ export function signInPage(onSignedIn: (account: AccountInfo) => void): HTMLElem
   const input = h('input', { type: 'password', name: 'token', autocomplete: 'current-password', required: true });
   const f = field(t('token'), input);
   const button = h('button', { type: 'submit', class: 'primary' }, t('signIn'));
-  const form = h('form', { class: 'card signin', 'aria-labelledby': 'signin-title' }, h('h1', { id: 'signin-title' }, t('signInTitle')), h('p', {}, t('signInHelp')), f.wrap, button);
+  const form = h(
+    'form',
+    { class: 'card signin', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, t('signInTitle')),
+    h('p', {}, t('signInHelp')),
+    f.wrap,
+    button,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const token = input.value.trim();

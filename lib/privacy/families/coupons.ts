@@ -5,7 +5,9 @@ import { couponKey, isCouponKey, MEMBER_COUPON_PREFIX } from '../../table';
 import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 
 /** The codes of the coupons the member holds, from their copies in the member's partition. */
-const codesOf = (ctx: MemberContext) => [...new Set(ctx.items.filter((i) => i.sk.startsWith(MEMBER_COUPON_PREFIX)).map((i) => String(i.code ?? i.sk.split('#').pop())))];
+const codesOf = (ctx: MemberContext) => [
+  ...new Set(ctx.items.filter((i) => i.sk.startsWith(MEMBER_COUPON_PREFIX)).map((i) => String(i.code ?? i.sk.split('#').pop()))),
+];
 
 /**
  * A coupon by its code (`COUPON#<code>`) stays redeemable and in the shop's accounts; erasure puts

@@ -1,7 +1,19 @@
 import { forgetLookups, prospectId } from '../../import/lookups';
 import { batchGet } from '../../store/batchGet';
 import { deleteIfExists } from '../../store/dynamo';
-import { decodePerson, isLookupKey, isProspectPk, lookupKey, lookupTarget, memberPk, phoneLookup, profileKey, prospectPk, unionidLookup, type PersonItem } from '../../table';
+import {
+  decodePerson,
+  isLookupKey,
+  isProspectPk,
+  lookupKey,
+  lookupTarget,
+  memberPk,
+  phoneLookup,
+  profileKey,
+  prospectPk,
+  unionidLookup,
+  type PersonItem,
+} from '../../table';
 import { withoutKeys, type MemberContext, type OutsideFamily } from '../family';
 
 /** The phone and unionid the member is known by in other channels (on the profile). */
@@ -11,7 +23,8 @@ export function identitiesOf(ctx: MemberContext): { phone?: string; unionid?: st
   return { phone, unionid };
 }
 
-const lookupPks = (who: { phone?: string; unionid?: string }) => [who.phone && phoneLookup(who.phone), who.unionid && unionidLookup(who.unionid)].filter((k): k is string => !!k);
+const lookupPks = (who: { phone?: string; unionid?: string }) =>
+  [who.phone && phoneLookup(who.phone), who.unionid && unionidLookup(who.unionid)].filter((k): k is string => !!k);
 
 /**
  * Imported records of the same person not (yet) merged into the member: reached through the

@@ -19,7 +19,12 @@ export const pendingImportRows: OutsideFamily = {
 
 /** New followers waiting to be linked to imported prospects: one partition, a short queue, read with a filter. */
 const notesOf = async (ctx: MemberContext) =>
-  queryAll(ctx.table, { KeyConditionExpression: 'pk = :pk', FilterExpression: 'openid = :o', ExpressionAttributeValues: { ':pk': PENDING_PK, ':o': ctx.openid }, ConsistentRead: true });
+  queryAll(ctx.table, {
+    KeyConditionExpression: 'pk = :pk',
+    FilterExpression: 'openid = :o',
+    ExpressionAttributeValues: { ':pk': PENDING_PK, ':o': ctx.openid },
+    ConsistentRead: true,
+  });
 
 export const pendingLinks: OutsideFamily = {
   name: 'pendingLinks',

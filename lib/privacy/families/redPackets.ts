@@ -6,11 +6,16 @@ import { withoutKeys, type ErasureContext, type MemberContext, type OutsideFamil
 
 /** The rounds the member grabbed in, from their `RPROUND#<campaign>#<day>` items (which list the share indexes). */
 async function roundsOf(ctx: MemberContext) {
-  const mine = ctx.items.filter((i) => i.sk.startsWith(MEMBER_ROUND_PREFIX)).flatMap((item) => {
-    const { campaignId, day, shareIndexes } = decodeMemberRound(item);
-    return campaignId && day ? [{ campaignId, day, shareIndexes }] : [];
-  });
-  const rounds = await batchGet(ctx.table, mine.map((m) => roundKey(m.campaignId, m.day)));
+  const mine = ctx.items
+    .filter((i) => i.sk.startsWith(MEMBER_ROUND_PREFIX))
+    .flatMap((item) => {
+      const { campaignId, day, shareIndexes } = decodeMemberRound(item);
+      return campaignId && day ? [{ campaignId, day, shareIndexes }] : [];
+    });
+  const rounds = await batchGet(
+    ctx.table,
+    mine.map((m) => roundKey(m.campaignId, m.day)),
+  );
   return mine.flatMap((m) => {
     const item = itemAt(rounds, roundKey(m.campaignId, m.day));
     return item ? [{ mine: m, item, round: decodeRound(item) }] : [];
@@ -31,7 +36,13 @@ export async function takenShares(ctx: MemberContext): Promise<TableItem[]> {
 async function replaceOpenid(table: Table, key: { pk: string; sk: string }, path: string, ctx: ErasureContext): Promise<boolean> {
   try {
     await table.doc.send(
-      new UpdateCommand({ TableName: table.name, Key: key, UpdateExpression: `SET ${path} = :p`, ConditionExpression: `${path} = :o`, ExpressionAttributeValues: { ':p': ctx.pseudonym, ':o': ctx.openid } }),
+      new UpdateCommand({
+        TableName: table.name,
+        Key: key,
+        UpdateExpression: `SET ${path} = :p`,
+        ConditionExpression: `${path} = :o`,
+        ExpressionAttributeValues: { ':p': ctx.pseudonym, ':o': ctx.openid },
+      }),
     );
     return true;
   } catch (err) {
