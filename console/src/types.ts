@@ -78,15 +78,7 @@ export type BroadcastView = BroadcastRecord & { status: BroadcastStatus; progres
 export type ReengagementRulesBody = z.input<typeof rulesSchema>;
 export type { ReengagementRule };
 /** GET /admin/reengagement-rules/{id}/report */
-export interface ReengagementReport {
-  rule: string;
-  attributionDays: number | null;
-  sent: number;
-  failed: number;
-  skipped: number;
-  reengaged: number;
-  rate: number;
-}
+export type { ReengagementReport } from '../../lib/reengage/reengagementReport';
 
 /** PUT /admin/levels (GET answers the levels as saved) */
 export type LevelsBody = z.input<typeof levelsSchema>;

@@ -4,7 +4,8 @@
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** The zone's wall clock to the second, one formatter per zone (making one costs more than using it). */
+export function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
@@ -14,6 +15,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      second: '2-digit',
       hourCycle: 'h23',
     });
     formatters.set(timeZone, f);
@@ -40,7 +42,7 @@ export function localParts(nowMs: number, timeZone: string): LocalParts {
 
 function formatParts(nowMs: number, timeZone: string): LocalParts {
   const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(nowMs))) parts[p.type] = p.value;
+  for (const p of wallClockFormatter(timeZone).formatToParts(new Date(nowMs))) parts[p.type] = p.value;
   return { date: `${parts.year}-${parts.month}-${parts.day}`, minutesOfDay: Number(parts.hour) * 60 + Number(parts.minute) };
 }
 
@@ -50,7 +52,7 @@ export function businessDay(nowMs: number, timeZone: string): string {
 
 export function isValidTimeZone(tz: string): boolean {
   try {
-    formatter(tz);
+    wallClockFormatter(tz);
     return true;
   } catch {
     return false;

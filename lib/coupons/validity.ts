@@ -1,4 +1,4 @@
-import { businessDay } from '../clock/timeZone';
+import { businessDay, wallClockFormatter } from '../clock/timeZone';
 
 /**
  * How long a coupon is valid, computed in the account's time zone and returned as UTC instants.
@@ -16,29 +16,10 @@ export interface ValidityWindow {
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-const wallFormatters = new Map<string, Intl.DateTimeFormat>();
-function wallFormatter(timeZone: string): Intl.DateTimeFormat {
-  let f = wallFormatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    wallFormatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The wall clock in the zone at this instant, `YYYY-MM-DDTHH:MM:SS.mmm` (no offset). */
 export function localWallClock(ms: number, timeZone: string): string {
   const p: Record<string, string> = {};
-  for (const part of wallFormatter(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
+  for (const part of wallClockFormatter(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
   const millis = String(((ms % 1000) + 1000) % 1000).padStart(3, '0');
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${millis}`;
 }

@@ -1,30 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { DEFAULT_SCHEMA, load, Type } from 'js-yaml';
+import { readCloudFormationYaml } from '../store/cloudFormationYaml';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { LOCAL_ACCOUNT_ID } from './queueUrl';
-
-// CloudFormation short-form tags only need to parse here; `!GetAtt <Queue>.Arn` is resolved below.
-const cfnTags = [
-  'Ref',
-  'GetAtt',
-  'Sub',
-  'Join',
-  'If',
-  'Equals',
-  'Select',
-  'Split',
-  'ImportValue',
-  'FindInMap',
-  'Not',
-  'And',
-  'Or',
-  'Base64',
-  'Cidr',
-  'GetAZs',
-].flatMap((name) =>
-  (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type(`!${name}`, { kind, construct: (data: unknown) => ({ [name]: data }) })),
-);
-const schema = DEFAULT_SCHEMA.extend(cfnTags);
 
 /** CloudFormation properties of AWS::SQS::Queue that are SQS queue attributes of the same name. */
 const ATTRIBUTES = [
@@ -53,7 +29,7 @@ type Doc = Record<string, unknown>;
 
 /** A serverless.yml (or a file it includes), CloudFormation's short-form tags read as `{ Ref: … }`, `{ GetAtt: … }`. */
 export function loadServerlessYaml(path: string): Doc {
-  return (load(readFileSync(path, 'utf8'), { schema }) ?? {}) as Doc;
+  return readCloudFormationYaml(path) as Doc;
 }
 
 function lookup(doc: Doc, path: string): unknown {

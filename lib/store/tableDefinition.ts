@@ -1,29 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { load, Type, DEFAULT_SCHEMA } from 'js-yaml';
+import { readCloudFormationYaml } from './cloudFormationYaml';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-
-// CloudFormation short-form tags (!Ref, !GetAtt, …) only need to parse, not resolve.
-const cfnTags = [
-  'Ref',
-  'GetAtt',
-  'Sub',
-  'Join',
-  'If',
-  'Equals',
-  'Select',
-  'Split',
-  'ImportValue',
-  'FindInMap',
-  'Not',
-  'And',
-  'Or',
-  'Base64',
-  'Cidr',
-  'GetAZs',
-].flatMap((name) =>
-  (['scalar', 'sequence', 'mapping'] as const).map((kind) => new Type(`!${name}`, { kind, construct: (data: unknown) => ({ [name]: data }) })),
-);
-const schema = DEFAULT_SCHEMA.extend(cfnTags);
 
 interface TableProperties {
   AttributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
@@ -37,7 +13,7 @@ interface TableProperties {
  * table that CloudFormation deploys: one declaration, no drift.
  */
 export function readTableDefinition(serverlessYml = 'serverless.yml'): { create: (name: string) => CreateTableCommandInput; ttlAttribute?: string } {
-  const doc = load(readFileSync(serverlessYml, 'utf8'), { schema }) as { resources: { Resources: { Table: { Properties: TableProperties } } } };
+  const doc = readCloudFormationYaml(serverlessYml) as { resources: { Resources: { Table: { Properties: TableProperties } } } };
   const p = doc.resources.Resources.Table.Properties;
   return {
     ttlAttribute: p.TimeToLiveSpecification?.Enabled ? p.TimeToLiveSpecification.AttributeName : undefined,
