@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './testing/browser';
 import { createSandbox, type Sandbox } from './server';
 import { startCoWechatCallback, type CoWechatCallback } from './testing/co-wechat-callback';
 import { getJson, postJson, type JsonObject } from './testing/http';
@@ -11,14 +11,6 @@ import { getJson, postJson, type JsonObject } from './testing/http';
 const CONFIG = { token: 'sandbox-token', appid: 'wx1234567890abcdef', encodingAESKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG' };
 const WAIT = 10_000;
 
-function chromiumPath(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium is not installed: run `apt-get install chromium` (Debian/Ubuntu); the chat page test needs it and does not skip.');
-  }
-}
-
 let callback: CoWechatCallback;
 let sandbox: Sandbox;
 let browser: Browser;
@@ -26,24 +18,10 @@ let page: Page;
 const pageErrors: string[] = [];
 
 before(async () => {
-  const executablePath = chromiumPath();
   callback = await startCoWechatCallback(CONFIG);
   sandbox = createSandbox({ callbackUrl: callback.url, accountName: '味道小馆' });
   await sandbox.listen(0);
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 760, height: 880 }, deviceScaleFactor: 1 });
   // The machine is offline: article pictures from example.com are answered locally.
   await page.route('https://example.com/**', (route) =>

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './testing/browser';
 import type { PayClient } from '../lib/pay/client';
 import { clientFor, startNotifyReceiver, type NotifyReceiver } from './pay-testing';
 import { createSandbox, type Sandbox } from './server';
@@ -16,26 +16,13 @@ let receiver: NotifyReceiver;
 let pay: PayClient;
 let browser: Browser;
 
-function chromiumPath(): string {
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim();
-  } catch {
-    throw new Error('Chromium is not installed: run `apt-get install chromium` (Debian/Ubuntu); this test needs it and does not skip.');
-  }
-}
-
 before(async () => {
-  const executablePath = chromiumPath();
   receiver = await startNotifyReceiver();
   sandbox = createSandbox({ accountName: '味道小馆', pay: { notifyUrl: receiver.url } });
   await sandbox.listen(0);
   pay = await clientFor(sandbox);
   receiver.client = pay;
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

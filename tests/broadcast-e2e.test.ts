@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { drained } from './support/localAws';
-import { launchChromium } from './support/browser';
+import { launchChromium } from '../sandbox/testing/browser';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { loadHandlers } from './support/handlers';
 import { serveHandler } from './support/lambdaServer';

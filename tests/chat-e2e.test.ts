@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { launchChromium } from '../sandbox/testing/browser';
 import { loadDemoConfig } from '../lib/setup/loadDemoConfig';
 import { createSandbox, type Sandbox } from '../sandbox/server';
 import { serveHandler } from './support/lambdaServer';

@@ -9,7 +9,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Browser, Page } from 'playwright-core';
 import { businessDay } from '../lib/clock/timeZone';
 import { assertAccessible } from './support/accessibility';
-import { launchChromium } from './support/browser';
+import { launchChromium } from '../sandbox/testing/browser';
 import { waitFor } from './support/localSqs';
 
 // The console against the whole local stack as `npm start` runs it (scripts/start.ts: DynamoDB Local,

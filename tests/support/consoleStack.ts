@@ -6,7 +6,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { loadDemoConfig } from '../../lib/setup/loadDemoConfig';
 import type { Table } from '../../lib/store/dynamo';
 import { createSandbox, type Sandbox } from '../../sandbox/server';
-import { launchChromium } from './browser';
+import { launchChromium } from '../../sandbox/testing/browser';
 import { serveHandler } from './lambdaServer';
 import { TEST_CONFIG, useTestTable } from './testTable';
 

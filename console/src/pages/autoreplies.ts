@@ -353,22 +353,26 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
     ];
   }
 
-  const groups = menu.button.map((b, i) => {
-    const label = t('topButtonN', { n: i + 1 });
-    const path = `button.${i}`;
-    const remove = h(
+  // A list keeps at least one button: the last one cannot be removed.
+  const removeButton = (list: unknown[], index: number, name: string, cls?: string) =>
+    h(
       'button',
       {
         type: 'button',
-        'aria-label': t('removeButtonLabel', { name: b.name || label }),
-        disabled: menu.button.length <= 1,
+        ...(cls ? { class: cls } : {}),
+        'aria-label': t('removeButtonLabel', { name }),
+        disabled: list.length <= 1,
         onclick: () => {
-          menu.button.splice(i, 1);
+          list.splice(index, 1);
           rerender();
         },
       },
       t('delete'),
     );
+  const groups = menu.button.map((b, i) => {
+    const label = t('topButtonN', { n: i + 1 });
+    const path = `button.${i}`;
+    const remove = removeButton(menu.button, i, b.name || label);
     const addSub = h(
       'button',
       {
@@ -401,20 +405,7 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
         'div',
         { class: 'row sub', 'data-sub': j },
         leafFields(`${path}.sub_button.${j}`, s, subLabel, SUB_NAME, (next) => (b.sub_button[j] = next as Sub)),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'remove-sub',
-            'aria-label': t('removeButtonLabel', { name: s.name || subLabel }),
-            disabled: b.sub_button.length <= 1,
-            onclick: () => {
-              b.sub_button.splice(j, 1);
-              rerender();
-            },
-          },
-          t('delete'),
-        ),
+        removeButton(b.sub_button, j, s.name || subLabel, 'remove-sub'),
       );
     });
     return h(
