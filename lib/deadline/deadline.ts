@@ -80,7 +80,7 @@ export function currentDeadline(): Deadline | undefined {
  */
 export function within<T>(deadline: Deadline, work: () => Promise<T>): Promise<T> {
   const wait = deadline.remainingMs();
-  if (wait <= 0 || deadline.expired()) return Promise.reject(new DeadlineExceeded());
+  if (wait <= 0) return Promise.reject(new DeadlineExceeded());
   // One timer of its own, cleared when the work settles, rather than a listener on the deadline's
   // signal: nothing outlives the call.
   let timer: NodeJS.Timeout | undefined;
