@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { adminRoutes } from '../lib/app/adminApi';
-import { isAuthorized } from '../lib/http/bearer';
+import { breakGlassPrincipal } from '../lib/identity/breakGlass';
+import { mayCall, rolesNeeded } from '../lib/identity/roles';
 import { errorBoundary } from '../lib/http/errorBoundary';
 import { bodyBytes, bodyText, json, type HttpResult } from '../lib/http/response';
 import { matchRoute } from '../lib/http/router';
@@ -13,15 +14,19 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
   return found?.[1];
 }
 
-/** The admin API: bearer token, then one route, then its use case. */
+/** The admin API: who is calling, then one route, whether their roles allow it, then its use case. */
 export const handler = appHandler(
   async (event: APIGatewayProxyEventV2, app): Promise<HttpResult> => {
-    if (!isAuthorized(header(event, 'authorization'), app.config.adminToken)) {
-      return json(401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
-    }
+    const principal = breakGlassPrincipal(header(event, 'authorization'), app.config);
+    if (!principal) return json(401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
     const method = event.requestContext.http.method.toUpperCase();
     const matched = matchRoute(adminRoutes(app), method, event.rawPath ?? event.requestContext.http.path);
     if ('status' in matched) return json(matched.status, { error: matched.error });
+    const { route } = matched;
+    if (!mayCall(principal, route.roles)) {
+      const needed = rolesNeeded(route.roles);
+      return json(403, { error: `${method} ${route.path} needs the role ${needed.join(' or ')}`, rolesNeeded: needed, yourRoles: principal.roles });
+    }
     if (bodyBytes(event) > MAX_BODY_BYTES) return json(413, { error: 'body too large' });
     const raw = bodyText(event);
     const contentType = (header(event, 'content-type') ?? '').toLowerCase();
@@ -33,7 +38,8 @@ export const handler = appHandler(
         return json(400, { error: 'body is not valid JSON' });
       }
     }
-    return matched.route.run({ params: matched.params, query: event.queryStringParameters ?? {}, body, rawBody: raw, contentType });
+    const requestId = event.requestContext.requestId ?? '';
+    return route.run({ params: matched.params, query: event.queryStringParameters ?? {}, body, rawBody: raw, contentType, principal, requestId });
   },
   { boundary: errorBoundary() },
 );

@@ -463,6 +463,7 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
   // Through the admin API: a 503 naming the step, then the same DELETE finishes.
   let fired = false;
   const { privacyRoutes } = await import('../lib/privacy/adminRoutes');
+  const { BREAK_GLASS } = await import('../lib/identity/breakGlass');
   const [, del] = privacyRoutes({
     table: faultyTable(table, (c) => {
       if (fired || c.constructor.name !== 'TransactWriteCommand') return false;
@@ -472,7 +473,15 @@ test('a throttled write in any step makes erasure answer incomplete (the member 
     clock: { now: () => Date.now() },
     pay: () => payClient(rt),
   });
-  const refused = await del!.run({ params: { openid: p.openid }, query: {}, body: undefined, rawBody: '', contentType: '' });
+  const refused = await del!.run({
+    params: { openid: p.openid },
+    query: {},
+    body: undefined,
+    rawBody: '',
+    contentType: '',
+    principal: BREAK_GLASS,
+    requestId: 'test',
+  });
   assert.equal(refused.statusCode, 503);
   assert.match(String(refused.body), /profile failed \(ProvisionedThroughputExceededException\).*DELETE again/);
 

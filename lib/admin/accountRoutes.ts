@@ -8,5 +8,12 @@ export interface AccountInfo {
 }
 
 export function accountRoutes(account: AccountInfo): Route[] {
-  return [{ method: 'GET', path: '/admin/account', run: async () => okResponse({ appId: account.appId, timeZone: account.timeZone } satisfies AccountInfo) }];
+  return [
+    {
+      method: 'GET',
+      path: '/admin/account',
+      roles: ['marketer', 'operator', 'agent', 'viewer'],
+      run: async () => okResponse({ appId: account.appId, timeZone: account.timeZone } satisfies AccountInfo),
+    },
+  ];
 }

@@ -16,21 +16,29 @@ export const trySchema = z
 
 export function autoreplyRoutes(ports: { rules: RuleStore; clock: Clock; timeZone: string }): Route[] {
   return [
-    { method: 'GET', path: '/admin/autoreply-rules', run: async () => okResponse(await listRules(ports)) },
+    { method: 'GET', path: '/admin/autoreply-rules', roles: ['operator', 'marketer', 'agent'], run: async () => okResponse(await listRules(ports)) },
     {
       method: 'POST',
       path: '/admin/autoreply-rules',
+      roles: ['operator'],
       run: (req) => withBody(createSchema, req.body, async ({ id, ...input }) => respond(await createRule(ports, id, input), createdResponse)),
     },
     {
       method: 'PUT',
       path: '/admin/autoreply-rules/{id}',
+      roles: ['operator'],
       run: (req) => withBody(ruleInputSchema, req.body, async (input) => respond(await replaceRule(ports, req.params.id!, input))),
     },
-    { method: 'DELETE', path: '/admin/autoreply-rules/{id}', run: async (req) => respond(await deleteRule(ports, req.params.id!), noContentResponse) },
+    {
+      method: 'DELETE',
+      path: '/admin/autoreply-rules/{id}',
+      roles: ['operator'],
+      run: async (req) => respond(await deleteRule(ports, req.params.id!), noContentResponse),
+    },
     {
       method: 'POST',
       path: '/admin/autoreply-rules/try',
+      roles: ['operator'],
       run: (req) => withBody(trySchema, req.body, async (message) => okResponse(await tryMessage(ports, message))),
     },
   ];

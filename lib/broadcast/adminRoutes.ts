@@ -18,11 +18,17 @@ export const sendPolicySchema = z.object({
 
 export function broadcastRoutes(ports: BroadcastAdminPorts): Route[] {
   return [
-    { method: 'GET', path: '/admin/schemas/broadcast', run: async () => okResponse(z.toJSONSchema(broadcastSchema, { io: 'input', unrepresentable: 'any' })) },
-    { method: 'GET', path: '/admin/send-policy', run: async () => okResponse(await ports.policy.get()) },
+    {
+      method: 'GET',
+      path: '/admin/schemas/broadcast',
+      roles: ['marketer', 'operator', 'agent', 'viewer'],
+      run: async () => okResponse(z.toJSONSchema(broadcastSchema, { io: 'input', unrepresentable: 'any' })),
+    },
+    { method: 'GET', path: '/admin/send-policy', roles: ['marketer', 'operator', 'viewer'], run: async () => okResponse(await ports.policy.get()) },
     {
       method: 'PUT',
       path: '/admin/send-policy',
+      roles: ['operator'],
       run: (req) =>
         withBody(sendPolicySchema, req.body, async (policy) => {
           await ports.policy.put(policy, ports.clock.now());
@@ -32,18 +38,26 @@ export function broadcastRoutes(ports: BroadcastAdminPorts): Route[] {
     {
       method: 'GET',
       path: '/admin/broadcasts',
+      roles: ['marketer', 'operator', 'viewer'],
       run: async (req) => okResponse({ broadcasts: await listBroadcasts(ports, Math.min(100, Math.max(1, Number(req.query.limit) || 20))) }),
     },
     {
       method: 'POST',
       path: '/admin/broadcasts',
+      roles: ['operator'],
       run: (req) => withBody(broadcastSchema, req.body, async (config) => respond(await scheduleBroadcast(ports, config), createdResponse)),
     },
-    { method: 'GET', path: '/admin/broadcasts/{id}', run: async (req) => respond(await getBroadcast(ports, req.params.id!)) },
-    { method: 'POST', path: '/admin/broadcasts/{id}/cancel', run: async (req) => respond(await cancelBroadcast(ports, req.params.id!)) },
+    {
+      method: 'GET',
+      path: '/admin/broadcasts/{id}',
+      roles: ['marketer', 'operator', 'viewer'],
+      run: async (req) => respond(await getBroadcast(ports, req.params.id!)),
+    },
+    { method: 'POST', path: '/admin/broadcasts/{id}/cancel', roles: ['operator'], run: async (req) => respond(await cancelBroadcast(ports, req.params.id!)) },
     {
       method: 'POST',
       path: '/admin/broadcasts/{id}/preview',
+      roles: ['operator'],
       run: (req) => withBody(previewSchema, req.body, async ({ openids }) => respond(await previewStoredBroadcast(ports, req.params.id!, openids))),
     },
   ];

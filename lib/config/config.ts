@@ -20,6 +20,8 @@ export interface AppConfig {
   messageMode: MessageMode;
   apiBase: string;
   adminToken: string;
+  /** ADMIN_BREAK_GLASS (on|off): whether ADMIN_TOKEN opens the admin API at all; off unless set, on locally (IS_OFFLINE, tests). */
+  breakGlass: boolean;
   tableName: string;
   timeZone: string;
   dynamoEndpoint?: string;
@@ -72,6 +74,14 @@ export function callbackDeadlineMs(env: NodeJS.ProcessEnv = process.env): number
   return ms(env, 'CALLBACK_DEADLINE_MS', DEFAULT_CALLBACK_DEADLINE_MS, 500, 4500);
 }
 
+/** ADMIN_BREAK_GLASS=on|off; unset: on only on a laptop (serverless-offline, tests), never in a deployed stage. */
+function breakGlassOf(env: NodeJS.ProcessEnv): boolean {
+  const v = (env.ADMIN_BREAK_GLASS ?? '').toLowerCase();
+  if (v === 'on' || v === 'true') return true;
+  if (v === 'off' || v === 'false') return false;
+  return Boolean(env.IS_OFFLINE) || env.NODE_ENV === 'test';
+}
+
 function need(env: NodeJS.ProcessEnv, name: string): string {
   const v = env[name];
   if (!v) throw new Error(`configuration: ${name} is not set`);
@@ -94,6 +104,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     messageMode: messageModeOf(env),
     apiBase: (env.WECHAT_API_BASE || 'https://api.weixin.qq.com').replace(/\/+$/, ''),
     adminToken: env.ADMIN_TOKEN ?? '',
+    breakGlass: breakGlassOf(env),
     tableName: env.TABLE_NAME || 'wechat-oa-crm-local',
     timeZone: env.ACCOUNT_TIME_ZONE || 'Asia/Shanghai',
     dynamoEndpoint: env.DYNAMODB_ENDPOINT || undefined,

@@ -18,22 +18,35 @@ export const redeemSchema = z.object({ by: z.string().trim().min(1).max(64).opti
 
 export function couponRoutes(ports: CouponPorts): Route[] {
   return [
-    { method: 'GET', path: '/admin/coupon-templates', run: async () => okResponse(await listTemplates(ports)) },
+    { method: 'GET', path: '/admin/coupon-templates', roles: ['marketer', 'operator', 'agent'], run: async () => okResponse(await listTemplates(ports)) },
     {
       method: 'POST',
       path: '/admin/coupon-templates',
+      roles: ['marketer'],
       run: (req) => withBody(templateCreateSchema, req.body, async (input) => respond(await createTemplate(ports, input), createdResponse)),
     },
-    { method: 'GET', path: '/admin/coupon-templates/{id}', run: async (req) => respond(await getTemplate(ports, req.params.id!)) },
+    {
+      method: 'GET',
+      path: '/admin/coupon-templates/{id}',
+      roles: ['marketer', 'operator', 'agent'],
+      run: async (req) => respond(await getTemplate(ports, req.params.id!)),
+    },
     {
       method: 'PUT',
       path: '/admin/coupon-templates/{id}',
+      roles: ['marketer'],
       run: (req) => withBody(templateInputSchema, req.body, async (input) => respond(await replaceTemplate(ports, req.params.id!, input))),
     },
-    { method: 'DELETE', path: '/admin/coupon-templates/{id}', run: async (req) => respond(await deleteTemplate(ports, req.params.id!), noContentResponse) },
+    {
+      method: 'DELETE',
+      path: '/admin/coupon-templates/{id}',
+      roles: ['marketer'],
+      run: async (req) => respond(await deleteTemplate(ports, req.params.id!), noContentResponse),
+    },
     {
       method: 'POST',
       path: '/admin/members/{openid}/coupons',
+      roles: ['marketer', 'operator'],
       run: (req) =>
         withBody(issueSchema, req.body, async ({ templateId, idempotencyKey }) =>
           respond(await issueCouponToMember(ports, req.params.openid!, templateId, idempotencyKey), createdIfNew),
@@ -42,11 +55,13 @@ export function couponRoutes(ports: CouponPorts): Route[] {
     {
       method: 'GET',
       path: '/admin/members/{openid}/coupons',
+      roles: ['operator', 'agent', 'marketer'],
       run: (req) => withBody(couponListSchema, req.query, async ({ status }) => okResponse(await couponsOfMember(ports, req.params.openid!, status))),
     },
     {
       method: 'POST',
       path: '/admin/coupons/{code}/redeem',
+      roles: ['operator', 'agent'],
       run: (req) =>
         withBody(redeemSchema, req.body === '' ? undefined : req.body, async ({ by }) => respond(await redeemCouponCode(ports, req.params.code!, by))),
     },

@@ -5,8 +5,8 @@ import { decodePathParam } from './pathParam';
 import { compileRoutes, matchRoute, MAX_PATH_PARAM_CHARS } from './router';
 
 const routes = compileRoutes([
-  { method: 'GET', path: '/admin/members/{openid}', run: async () => json(200, {}) },
-  { method: 'POST', path: '/admin/coupons/{code}/redeem', run: async () => json(200, {}) },
+  { method: 'GET', path: '/admin/members/{openid}', roles: [], run: async () => json(200, {}) },
+  { method: 'POST', path: '/admin/coupons/{code}/redeem', roles: [], run: async () => json(200, {}) },
 ]);
 
 test('parameters are percent-decoded', () => {
@@ -46,10 +46,10 @@ test('unknown paths are 404, known paths with another method 405, each with an e
 
 test('a literal segment beats a parameter whatever the order of the routes', () => {
   const run = (name: string) => async () => json(200, { name });
-  const member = { method: 'GET' as const, path: '/admin/members/{openid}', run: run('member') };
-  const search = { method: 'GET' as const, path: '/admin/members/search', run: run('search') };
-  const job = { method: 'GET' as const, path: '/admin/members/import/{jobId}', run: run('job') };
-  const levels = { method: 'GET' as const, path: '/admin/members/{openid}/levels', run: run('levels') };
+  const member = { method: 'GET' as const, path: '/admin/members/{openid}', roles: [], run: run('member') };
+  const search = { method: 'GET' as const, path: '/admin/members/search', roles: [], run: run('search') };
+  const job = { method: 'GET' as const, path: '/admin/members/import/{jobId}', roles: [], run: run('job') };
+  const levels = { method: 'GET' as const, path: '/admin/members/{openid}/levels', roles: [], run: run('levels') };
   for (const order of [
     [member, search, job, levels],
     [levels, job, search, member],
@@ -70,8 +70,8 @@ test('a literal segment beats a parameter whatever the order of the routes', () 
 
 test('a literal route of another method does not hide a parameter route of this one', () => {
   const compiled = compileRoutes([
-    { method: 'POST', path: '/admin/members/import', run: async () => json(202, {}) },
-    { method: 'DELETE', path: '/admin/members/{openid}', run: async () => json(200, {}) },
+    { method: 'POST', path: '/admin/members/import', roles: [], run: async () => json(202, {}) },
+    { method: 'DELETE', path: '/admin/members/{openid}', roles: [], run: async () => json(200, {}) },
   ]);
   const m = matchRoute(compiled, 'DELETE', '/admin/members/import');
   assert.ok('route' in m);
@@ -84,34 +84,34 @@ test('two routes of one method that match the same paths equally are refused whe
   assert.throws(
     () =>
       compileRoutes([
-        { method: 'GET', path: '/admin/rules/{id}', run },
-        { method: 'GET', path: '/admin/rules/{ruleId}', run },
+        { method: 'GET', path: '/admin/rules/{id}', roles: [], run },
+        { method: 'GET', path: '/admin/rules/{ruleId}', roles: [], run },
       ]),
     /ambiguous routes: GET \/admin\/rules\/\{id\} and GET \/admin\/rules\/\{ruleId\}/,
   );
   assert.throws(
     () =>
       compileRoutes([
-        { method: 'POST', path: '/admin/a/{x}/b', run },
-        { method: 'POST', path: '/admin/a/{y}/b/', run },
+        { method: 'POST', path: '/admin/a/{x}/b', roles: [], run },
+        { method: 'POST', path: '/admin/a/{y}/b/', roles: [], run },
       ]),
     /ambiguous routes/,
   );
   assert.throws(
     () =>
       compileRoutes([
-        { method: 'PUT', path: '/admin/menu', run },
-        { method: 'PUT', path: '/admin/menu', run },
+        { method: 'PUT', path: '/admin/menu', roles: [], run },
+        { method: 'PUT', path: '/admin/menu', roles: [], run },
       ]),
     /ambiguous routes/,
   );
   // Another method, another literal, or another length is not ambiguous.
   assert.doesNotThrow(() =>
     compileRoutes([
-      { method: 'GET', path: '/admin/rules/{id}', run },
-      { method: 'PUT', path: '/admin/rules/{id}', run },
-      { method: 'GET', path: '/admin/rules/try', run },
-      { method: 'GET', path: '/admin/rules/{id}/report', run },
+      { method: 'GET', path: '/admin/rules/{id}', roles: [], run },
+      { method: 'PUT', path: '/admin/rules/{id}', roles: [], run },
+      { method: 'GET', path: '/admin/rules/try', roles: [], run },
+      { method: 'GET', path: '/admin/rules/{id}/report', roles: [], run },
     ]),
   );
 });

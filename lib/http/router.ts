@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Principal, Role } from '../identity/roles';
 import type { HttpResult } from './response';
 import { decodePathParam } from './pathParam';
 import { failureResponse } from './respond';
@@ -10,13 +11,19 @@ export interface RouteRequest {
   body: unknown;
   rawBody: string;
   contentType: string;
+  /** Who is calling (the admin handler has checked that their roles allow the route). */
+  principal: Principal;
+  /** API Gateway's request id, for the audit log and the logs. */
+  requestId: string;
 }
 
-/** One endpoint. More fields (who may call it) can be added here and are kept by `compileRoutes`. */
+/** One endpoint. More fields can be added here and are kept by `compileRoutes`. */
 export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** `/admin/members/{openid}` style; a parameter matches one path segment. */
   path: string;
+  /** Who may call it besides `admin`, who may call everything (`[]`: admins only). Others get 403 naming these. */
+  roles: readonly Role[];
   run(req: RouteRequest): Promise<HttpResult>;
 }
 

@@ -26,6 +26,7 @@ export function importRoutes(ports: ImportMembersPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/members/import',
+      roles: ['operator'],
       run: async (req) => {
         // The time budget counts from the request, parsing included.
         const startedMs = Date.now();
@@ -36,6 +37,6 @@ export function importRoutes(ports: ImportMembersPorts): Route[] {
         );
       },
     },
-    { method: 'GET', path: '/admin/members/import/{jobId}', run: async (req) => respond(await importJobStatus(ports, req.params.jobId!)) },
+    { method: 'GET', path: '/admin/members/import/{jobId}', roles: ['operator'], run: async (req) => respond(await importJobStatus(ports, req.params.jobId!)) },
   ];
 }

@@ -13,10 +13,11 @@ export const levelHistoryQuerySchema = z.object({ limit: z.coerce.number().int()
 
 export function levelRoutes(ports: { levels: ConfigDocument<Level[]>; history: LevelHistoryStore; clock: Clock }): Route[] {
   return [
-    { method: 'GET', path: '/admin/levels', run: async () => okResponse({ levels: await ports.levels.get() }) },
+    { method: 'GET', path: '/admin/levels', roles: ['marketer', 'operator', 'viewer'], run: async () => okResponse({ levels: await ports.levels.get() }) },
     {
       method: 'PUT',
       path: '/admin/levels',
+      roles: ['marketer'],
       run: (req) =>
         withBody(levelsSchema, req.body, async ({ levels }) => {
           await ports.levels.put(levels, ports.clock.now());
@@ -26,6 +27,7 @@ export function levelRoutes(ports: { levels: ConfigDocument<Level[]>; history: L
     {
       method: 'GET',
       path: '/admin/members/{openid}/levels',
+      roles: ['operator', 'agent', 'marketer'],
       run: (req) => withBody(levelHistoryQuerySchema, req.query, async (page) => respond(await levelChangesOf(ports, req.params.openid!, page))),
     },
   ];

@@ -34,10 +34,16 @@ const pageSchema = z.object({ limit: z.coerce.number().int().min(1).max(200).def
 
 export function memberRoutes(ports: { members: MemberStore; points: PointsPorts }): Route[] {
   return [
-    { method: 'GET', path: '/admin/members/{openid}', run: async (req) => respond(await memberProfile(ports, req.params.openid!)) },
+    {
+      method: 'GET',
+      path: '/admin/members/{openid}',
+      roles: ['operator', 'agent', 'marketer'],
+      run: async (req) => respond(await memberProfile(ports, req.params.openid!)),
+    },
     {
       method: 'PUT',
       path: '/admin/members/{openid}/attributes',
+      roles: ['operator', 'agent'],
       run: (req) =>
         withBody(attributesSchema, req.body, async (attributes) =>
           respond(await setMemberAttributes({ members: ports.members, clock: ports.points.clock }, req.params.openid!, attributes)),
@@ -46,11 +52,13 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
     {
       method: 'GET',
       path: '/admin/members/{openid}/points',
+      roles: ['operator', 'agent', 'marketer'],
       run: (req) => withBody(pageSchema, req.query, async (page) => respond(await pointsHistory(ports, req.params.openid!, page))),
     },
     {
       method: 'POST',
       path: '/admin/members/{openid}/points',
+      roles: ['operator'],
       run: (req) =>
         withBody(pointsChangeSchema, req.body, async (change) => respond(await changeMemberPoints(ports, req.params.openid!, change), createdIfNew)),
     },
@@ -60,10 +68,16 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
 /** When earned points expire: `{ "type": "endOfNextYear" }`, `{ "type": "days", "days": 365 }` or `{ "type": "never" }`. */
 export function pointsPolicyRoutes(ports: { policy: ConfigDocument<ExpiryPolicy>; clock: Clock }): Route[] {
   return [
-    { method: 'GET', path: '/admin/points-policy', run: async () => okResponse({ expiry: await ports.policy.get() }) },
+    {
+      method: 'GET',
+      path: '/admin/points-policy',
+      roles: ['marketer', 'operator', 'viewer'],
+      run: async () => okResponse({ expiry: await ports.policy.get() }),
+    },
     {
       method: 'PUT',
       path: '/admin/points-policy',
+      roles: ['marketer'],
       run: (req) =>
         withBody(z.object({ expiry: expiryPolicySchema }), req.body, async ({ expiry }) => {
           await ports.policy.put(expiry, ports.clock.now());

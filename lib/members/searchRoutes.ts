@@ -16,6 +16,7 @@ export function memberSearchRoutes(ports: { table: Table; segments: SegmentPorts
     {
       method: 'GET',
       path: '/admin/members/search',
+      roles: ['operator', 'agent', 'marketer'],
       run: (req) =>
         withBody(searchSchema, req.query, async ({ q, limit }) => okResponse({ q, hits: await searchMembers(ports.table, ports.segments, q, limit) })),
     },

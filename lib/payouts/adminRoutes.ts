@@ -20,6 +20,7 @@ export function payoutRoutes(ports: OperatorPorts): Route[] {
     {
       method: 'GET',
       path: '/admin/payouts',
+      roles: ['marketer'],
       run: (req) =>
         withBody(listSchema, req.query, async ({ state, limit, cursor }) =>
           respond(await listPayouts(ports, state as (typeof LISTED)[number] | undefined, { limit, cursor })),
@@ -28,11 +29,13 @@ export function payoutRoutes(ports: OperatorPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/payouts/{ref}/retry',
+      roles: [],
       run: (req) => withBody(refSchema, req.params.ref, async (ref) => respond(await retryPayoutAsOperator(ports, ref), createdIfNew)),
     },
     {
       method: 'POST',
       path: '/admin/payouts/{ref}/cancel',
+      roles: [],
       run: (req) =>
         withBody(refSchema, req.params.ref, (ref) =>
           withBody(cancelSchema, req.body || undefined, async (body) =>

@@ -10,11 +10,12 @@ export function privacyRoutes(ports: { table: Table; clock: Clock; pay: ErasureP
     {
       method: 'GET',
       path: '/admin/members/{openid}/export',
+      roles: [],
       run: async (req) =>
         respond(await exportMemberData(ports, req.params.openid!), (exported) =>
           okResponse(exported, { 'content-disposition': `attachment; filename="member-${req.params.openid}.json"` }),
         ),
     },
-    { method: 'DELETE', path: '/admin/members/{openid}', run: async (req) => respond(await eraseMemberOnRequest(ports, req.params.openid!)) },
+    { method: 'DELETE', path: '/admin/members/{openid}', roles: [], run: async (req) => respond(await eraseMemberOnRequest(ports, req.params.openid!)) },
   ];
 }

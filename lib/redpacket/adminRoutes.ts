@@ -15,31 +15,55 @@ export const splitPreviewSchema = z.object({ round: campaignSchema.shape.round, 
 
 export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
   return [
-    { method: 'GET', path: '/admin/schemas/campaign', run: async () => okResponse(z.toJSONSchema(campaignSchema, { io: 'input', unrepresentable: 'any' })) },
-    { method: 'GET', path: '/admin/campaigns', run: async () => okResponse({ campaigns: await listCampaigns(ports) }) },
+    {
+      method: 'GET',
+      path: '/admin/schemas/campaign',
+      roles: ['marketer', 'operator', 'agent', 'viewer'],
+      run: async () => okResponse(z.toJSONSchema(campaignSchema, { io: 'input', unrepresentable: 'any' })),
+    },
+    {
+      method: 'GET',
+      path: '/admin/campaigns',
+      roles: ['marketer', 'operator', 'viewer'],
+      run: async () => okResponse({ campaigns: await listCampaigns(ports) }),
+    },
     {
       method: 'POST',
       path: '/admin/campaigns/preview-split',
+      roles: ['marketer'],
       run: (req) => withBody(splitPreviewSchema, req.body, async ({ round, samples }) => respond(previewSplit(round, samples))),
     },
     {
       method: 'POST',
       path: '/admin/campaigns',
+      roles: ['marketer'],
       run: (req) => withBody(saveSchema, req.body, async ({ version: _v, ...input }) => respond(await createCampaign(ports, input), createdResponse)),
     },
-    { method: 'GET', path: '/admin/campaigns/{id}', run: async (req) => respond(await getCampaign(ports, req.params.id!)) },
+    {
+      method: 'GET',
+      path: '/admin/campaigns/{id}',
+      roles: ['marketer', 'operator', 'viewer'],
+      run: async (req) => respond(await getCampaign(ports, req.params.id!)),
+    },
     {
       method: 'PUT',
       path: '/admin/campaigns/{id}',
+      roles: ['marketer'],
       run: (req) => withBody(saveSchema, req.body, async ({ version, ...input }) => respond(await saveCampaign(ports, req.params.id!, input, version))),
     },
     ...(['schedule', 'pause', 'resume', 'close'] as const).map(
       (action): Route => ({
         method: 'POST',
         path: `/admin/campaigns/{id}/${action}`,
+        roles: ['marketer'],
         run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action)),
       }),
     ),
-    { method: 'GET', path: '/admin/campaigns/{id}/report', run: async (req) => respond(await reportOnCampaign(ports, req.params.id!)) },
+    {
+      method: 'GET',
+      path: '/admin/campaigns/{id}/report',
+      roles: ['marketer', 'operator', 'viewer'],
+      run: async (req) => respond(await reportOnCampaign(ports, req.params.id!)),
+    },
   ];
 }

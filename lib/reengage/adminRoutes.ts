@@ -15,10 +15,16 @@ export interface ReengageAdminPorts {
 
 export function reengageRoutes(ports: ReengageAdminPorts): Route[] {
   return [
-    { method: 'GET', path: '/admin/reengagement-rules', run: async () => okResponse({ rules: await ports.rules.get() }) },
+    {
+      method: 'GET',
+      path: '/admin/reengagement-rules',
+      roles: ['marketer', 'operator', 'viewer'],
+      run: async () => okResponse({ rules: await ports.rules.get() }),
+    },
     {
       method: 'PUT',
       path: '/admin/reengagement-rules',
+      roles: ['marketer'],
       run: (req) =>
         withBody(rulesSchema, req.body, async ({ rules }) => {
           await ports.rules.put(rules, ports.clock.now());
@@ -26,6 +32,11 @@ export function reengageRoutes(ports: ReengageAdminPorts): Route[] {
           return okResponse({ rules });
         }),
     },
-    { method: 'GET', path: '/admin/reengagement-rules/{id}/report', run: async (req) => respond(await reengagementReport(ports, req.params.id!)) },
+    {
+      method: 'GET',
+      path: '/admin/reengagement-rules/{id}/report',
+      roles: ['marketer', 'operator', 'viewer'],
+      run: async (req) => respond(await reengagementReport(ports, req.params.id!)),
+    },
   ];
 }

@@ -37,11 +37,13 @@ export function segmentRoutes(ports: SegmentPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/segments/preview',
+      roles: ['marketer', 'operator'],
       run: (req) => withBody(previewSchema, req.body, async ({ segment, sampleSize }) => okResponse(await previewSegment(ports, segment, sampleSize))),
     },
     {
       method: 'GET',
       path: '/admin/members',
+      roles: ['operator', 'agent', 'marketer'],
       run: (req) =>
         withBody(listSchema, req.query, async ({ segment, cursor, limit }) =>
           respond(await listMembers(ports, segment as Segment | undefined, { limit, cursor })),

@@ -16,6 +16,7 @@ export function statsRoutes(ports: { stats: StatsStore }): Route[] {
     {
       method: 'GET',
       path: '/admin/stats/daily',
+      roles: ['marketer', 'operator', 'agent', 'viewer'],
       run: (req) => withBody(rangeSchema, req.query, async ({ from, to }) => okResponse(await dailyStatsBetween(ports, from, to))),
     },
   ];

@@ -19,20 +19,27 @@ const policySchema = z.object({
 
 export function walletRoutes(ports: WithdrawPorts): Route[] {
   return [
-    { method: 'GET', path: '/admin/wallet-policy', run: async () => okResponse(await ports.policy.get()) },
+    { method: 'GET', path: '/admin/wallet-policy', roles: ['marketer'], run: async () => okResponse(await ports.policy.get()) },
     {
       method: 'PUT',
       path: '/admin/wallet-policy',
+      roles: [],
       run: (req) =>
         withBody(policySchema, req.body, async (policy) => {
           await ports.policy.put(policy, ports.clock.now());
           return okResponse(policy);
         }),
     },
-    { method: 'GET', path: '/admin/members/{openid}/wallet', run: async (req) => okResponse(await ports.wallet.get(req.params.openid!)) },
+    {
+      method: 'GET',
+      path: '/admin/members/{openid}/wallet',
+      roles: ['operator', 'agent', 'marketer'],
+      run: async (req) => okResponse(await ports.wallet.get(req.params.openid!)),
+    },
     {
       method: 'POST',
       path: '/admin/members/{openid}/wallet/withdraw',
+      roles: ['operator'],
       run: (req) =>
         withBody(withdrawSchema, req.body, async ({ idempotencyKey, amountFen }) =>
           respond(await withdrawFromWallet(ports, req.params.openid!, idempotencyKey, amountFen), createdIfNew),
