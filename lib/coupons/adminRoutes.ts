@@ -61,7 +61,7 @@ export function couponRoutes(ports: CouponPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/coupons/{code}/redeem',
-      roles: ['operator', 'agent'],
+      roles: ['operator'],
       run: (req) =>
         withBody(redeemSchema, req.body === '' ? undefined : req.body, async ({ by }) => respond(await redeemCouponCode(ports, req.params.code!, by))),
     },

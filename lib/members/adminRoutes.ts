@@ -43,7 +43,7 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
     {
       method: 'PUT',
       path: '/admin/members/{openid}/attributes',
-      roles: ['operator', 'agent'],
+      roles: ['operator'],
       run: (req) =>
         withBody(attributesSchema, req.body, async (attributes) =>
           respond(await setMemberAttributes({ members: ports.members, clock: ports.points.clock }, req.params.openid!, attributes)),
