@@ -310,3 +310,46 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
     return { path: `/admin/reengagement-rules/${id}/report` };
   },
 };
+
+/** A person in the user pool (identity lane's `POST /admin/users`), added by the break-glass admin; their username. */
+async function person(s: ExampleStack): Promise<string> {
+  const email = `${fresh('person')}@example.com`;
+  const added = await ok(s, 'POST', '/admin/users', { email, roles: ['viewer'] });
+  return encodeURIComponent((added.body.user?.username ?? added.body.username ?? email) as string);
+}
+
+/** A payout-settings change the break-glass admin asked for, waiting for a second person (audit lane's approvals). */
+async function pendingApproval(s: ExampleStack): Promise<string> {
+  await ok(s, 'PUT', '/admin/wallet-policy', { withdrawMinFen: 100 + (seq++ % 2) });
+  const pending = await ok(s, 'GET', '/admin/approvals', undefined, { state: 'pending' });
+  const mine = (pending.body.approvals as { id: string; kind: string; requestedAt: string }[])
+    .filter((a) => a.kind === 'payout-settings')
+    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+  assert.ok(mine[0], `a pending payout-settings approval: ${JSON.stringify(pending.body)}`);
+  return mine[0].id;
+}
+
+/**
+ * Examples of the routes the identity and audit lanes add (issue 13), written from the contracts in
+ * the brief before those routes reached this branch: tests/roles.test.ts uses each once its route
+ * exists. After merging, move them into ROUTE_EXAMPLES (where a stale one fails the test).
+ */
+export const LANE_ROUTE_EXAMPLES: Record<string, RouteExample> = {
+  'GET /admin/me': async () => ({ path: '/admin/me' }),
+  'GET /admin/users': async () => ({ path: '/admin/users' }),
+  'POST /admin/users': async () => ({ path: '/admin/users', body: { email: `${fresh('person')}@example.com`, roles: ['operator'] } }),
+  'PUT /admin/users/{username}/roles': async (s) => ({ path: `/admin/users/${await person(s)}/roles`, body: { roles: ['marketer'] } }),
+  'POST /admin/users/{username}/disable': async (s) => ({ path: `/admin/users/${await person(s)}/disable` }),
+  'POST /admin/users/{username}/enable': async (s) => {
+    const username = await person(s);
+    await ok(s, 'POST', `/admin/users/${username}/disable`);
+    return { path: `/admin/users/${username}/enable` };
+  },
+  'GET /admin/audit': async () => ({ path: '/admin/audit' }),
+  'GET /admin/audit/export': async () => ({ path: '/admin/audit/export', query: { format: 'csv' } }),
+  'GET /admin/approvals': async () => ({ path: '/admin/approvals', query: { state: 'pending' } }),
+  'POST /admin/approvals/{id}/approve': async (s) => ({ path: `/admin/approvals/${await pendingApproval(s)}/approve`, body: { reason: '已核对' } }),
+  'POST /admin/approvals/{id}/reject': async (s) => ({ path: `/admin/approvals/${await pendingApproval(s)}/reject`, body: { reason: '金额不对' } }),
+  'GET /admin/approval-policy': async () => ({ path: '/admin/approval-policy' }),
+  'PUT /admin/approval-policy': async (s) => ({ path: '/admin/approval-policy', body: (await ok(s, 'GET', '/admin/approval-policy')).body }),
+};
