@@ -1,8 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { answerAdminCall, type ReadBody } from '../lib/app/adminCall';
-import { breakGlassPrincipal } from '../lib/identity/breakGlass';
+import { publicAdminRoutes } from '../lib/app/adminApi';
+import { identityPorts } from '../lib/app/identity';
+import { authenticate } from '../lib/identity/authenticate';
 import { errorBoundary } from '../lib/http/errorBoundary';
+import { failureResponse } from '../lib/http/respond';
 import { bodyBytes, bodyText, json, type HttpResult } from '../lib/http/response';
+import { matchRoute } from '../lib/http/router';
 import { appHandler } from '../lib/lambda/appHandler';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -27,18 +31,27 @@ const bodyOf =
     }
   };
 
-/** The admin API: who is calling, then one route, whether their roles allow it, then its use case (lib/app/adminCall.ts). */
+/**
+ * The admin API: signing in (the only routes without a principal), else who is calling (the
+ * break-glass token or a person's id token), then the call itself (lib/app/adminCall.ts).
+ */
 export const handler = appHandler(
   async (event: APIGatewayProxyEventV2, app): Promise<HttpResult> => {
-    const principal = breakGlassPrincipal(header(event, 'authorization'), app.config);
-    if (!principal) return json(401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
-    return answerAdminCall(app, principal, {
-      method: event.requestContext.http.method,
-      path: event.rawPath ?? event.requestContext.http.path,
-      query: event.queryStringParameters ?? {},
-      requestId: event.requestContext.requestId ?? '',
-      readBody: bodyOf(event),
-    });
+    const method = event.requestContext.http.method.toUpperCase();
+    const path = event.rawPath ?? event.requestContext.http.path;
+    const requestId = event.requestContext.requestId ?? '';
+    const query = event.queryStringParameters ?? {};
+    const session = matchRoute(publicAdminRoutes(app), method, path);
+    if ('route' in session) {
+      const body = bodyOf(event)();
+      return 'statusCode' in body ? body : session.route.run({ params: session.params, query, ...body, requestId });
+    }
+    const caller = await authenticate(header(event, 'authorization'), { breakGlass: app.config, idTokens: identityPorts(app).idTokens });
+    if (!caller.ok)
+      return caller.error.kind === 'unauthenticated'
+        ? json(401, { error: caller.error.message }, { 'www-authenticate': 'Bearer' })
+        : failureResponse(caller.error);
+    return answerAdminCall(app, caller.value, { method, path, query, requestId, readBody: bodyOf(event) });
   },
   { boundary: errorBoundary() },
 );
