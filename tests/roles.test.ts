@@ -4,7 +4,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { App } from '../lib/app/createApp';
 import type { CompiledRoute } from '../lib/http/router';
 import { ROLES, type Principal, type Role } from '../lib/identity/roles';
-import type { AdminCall } from './support/handlers';
+import { answerBody, type AdminCall } from './support/handlers';
 import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
 import { LANE_ROUTE_EXAMPLES, ROUTE_EXAMPLES, type ExampleRequest, type ExampleStack, type RouteExample } from './support/routeExamples';
@@ -54,12 +54,8 @@ async function callAs(role: Role, method: string, path: string, body?: unknown, 
     requestId: `roles-${role}`,
     readBody: () => ({ body: body ?? '', rawBody, contentType: 'application/json' }),
   });
-  return { status: res.statusCode, body: parsed(res), headers: res.headers };
+  return { status: res.statusCode, body: answerBody(res), headers: res.headers };
 }
-
-/** JSON answers parsed; anything else (a CSV export) as its text. */
-const parsed = (res: { body?: string; headers?: Record<string, unknown> }) =>
-  res.body && String(res.headers?.['content-type'] ?? '').startsWith('application/json') ? JSON.parse(res.body) : res.body;
 
 const examples = (): ExampleStack => ({ table: stack.table, admin: stack.handlers.admin });
 

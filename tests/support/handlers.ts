@@ -11,6 +11,12 @@ export interface AdminCall {
   headers: HttpResult['headers'];
 }
 
+/** A JSON answer parsed; any other (a CSV or JSON Lines export) as its text; none: undefined. */
+export function answerBody(res: Pick<HttpResult, 'body' | 'headers'>): unknown {
+  if (!res.body) return undefined;
+  return String(res.headers?.['content-type'] ?? '').startsWith('application/json') ? JSON.parse(String(res.body)) : String(res.body);
+}
+
 /**
  * The real handlers, imported after `useTestTable()` has set the environment, and a small client
  * for the admin API (JSON in, JSON out, bearer token unless other headers are given).
@@ -26,7 +32,7 @@ export async function loadHandlers() {
   ): Promise<AdminCall> {
     const raw = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const res = await handleAdmin(httpEvent(method, path, opts.query ?? {}, raw, opts.headers ?? adminAuth));
-    return { status: res.statusCode, body: res.body ? JSON.parse(String(res.body)) : undefined, headers: res.headers };
+    return { status: res.statusCode, body: answerBody(res), headers: res.headers };
   }
   return { handleAdmin, handleWeChat, admin };
 }
