@@ -1,8 +1,10 @@
+import { recordAdminChange } from '../audit/recordAdminChange';
 import { refusalFor } from '../identity/authorize';
 import type { Principal } from '../identity/roles';
 import { json, type HttpResult } from '../http/response';
 import { matchRoute } from '../http/router';
 import { adminRoutes } from './adminApi';
+import { auditPorts } from './audit';
 import type { App } from './createApp';
 
 /** A request's body as the admin handler read it, or the answer when it could not be read. */
@@ -26,9 +28,11 @@ export async function answerAdminCall(app: App, principal: Principal, req: Admin
   const matched = matchRoute(adminRoutes(app), method, req.path);
   if ('status' in matched) return json(matched.status, { error: matched.error });
   const { route, params } = matched;
+  const call = { route, method, path: req.path, params, principal, requestId: req.requestId };
   const refusal = refusalFor(principal, route);
-  if (refusal) return json(403, refusal);
+  if (refusal) return recordAdminChange(auditPorts(app), call, async () => json(403, refusal), true);
   const read = req.readBody();
   if ('statusCode' in read) return read;
-  return route.run({ params, query: req.query, ...read, principal, requestId: req.requestId });
+  const run = () => route.run({ params, query: req.query, ...read, principal, requestId: req.requestId });
+  return recordAdminChange(auditPorts(app), { ...call, body: read.body }, run);
 }

@@ -30,6 +30,7 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/campaigns/preview-split',
+      audit: { changes: false },
       roles: ['marketer'],
       run: (req) => withBody(splitPreviewSchema, req.body, async ({ round, samples }) => respond(previewSplit(round, samples))),
     },
@@ -49,14 +50,16 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
       method: 'PUT',
       path: '/admin/campaigns/{id}',
       roles: ['marketer'],
-      run: (req) => withBody(saveSchema, req.body, async ({ version, ...input }) => respond(await saveCampaign(ports, req.params.id!, input, version))),
+      run: (req) =>
+        withBody(saveSchema, req.body, async ({ version, ...input }) => respond(await saveCampaign(ports, req.params.id!, input, version, req.principal))),
     },
     ...(['schedule', 'pause', 'resume', 'close'] as const).map(
       (action): Route => ({
         method: 'POST',
         path: `/admin/campaigns/{id}/${action}`,
+        audit: { reads: '/admin/campaigns/{id}' },
         roles: ['marketer'],
-        run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action)),
+        run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action, req.principal)),
       }),
     ),
     {

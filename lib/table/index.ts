@@ -21,3 +21,5 @@ export * from './conversation';
 export * from './activity';
 export * from './privacy';
 export * from './config';
+export * from './audit';
+export * from './approvals';

@@ -1,4 +1,6 @@
 import { activityItemTypes } from './activity';
+import { approvalItemTypes } from './approvals';
+import { auditItemTypes } from './audit';
 import { broadcastItemTypes } from './broadcasts';
 import { configItemTypes } from './config';
 import { conversationItemTypes } from './conversation';
@@ -26,6 +28,8 @@ export const itemTypes = (): readonly ItemType[] => [
   ...activityItemTypes(),
   ...privacyItemTypes(),
   ...configItemTypes(),
+  ...auditItemTypes(),
+  ...approvalItemTypes(),
 ];
 
 /** The item types that name a member (openid, phone or unionid): erasure and export must cover each. */
