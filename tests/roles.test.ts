@@ -7,7 +7,7 @@ import { ROLES, type Principal, type Role } from '../lib/identity/roles';
 import { answerBody, type AdminCall } from './support/handlers';
 import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
-import { LANE_ROUTE_EXAMPLES, ROUTE_EXAMPLES, type ExampleRequest, type ExampleStack, type RouteExample } from './support/routeExamples';
+import { ROUTE_EXAMPLES, type ExampleRequest, type ExampleStack, type RouteExample } from './support/routeExamples';
 
 // The role matrix (issue 13): every admin route, called by every role with a request that works
 // (tests/support/routeExamples.ts). A role the route allows gets 2xx; any other role gets 403 naming
@@ -33,7 +33,7 @@ after(async () => {
 const keyOf = (r: Pick<CompiledRoute, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
 /** The examples, with those written ahead for other lanes' routes once their route is here. */
-const exampleOf = (key: string): RouteExample | undefined => ROUTE_EXAMPLES[key] ?? LANE_ROUTE_EXAMPLES[key];
+const exampleOf = (key: string): RouteExample | undefined => ROUTE_EXAMPLES[key];
 
 /** A signed-in person whose only role is `role`. */
 const personWith = (role: Role): Principal => ({ username: `${role}@example.com`, sub: `sub-${role}`, roles: [role], via: 'account' });
@@ -57,7 +57,7 @@ async function callAs(role: Role, method: string, path: string, body?: unknown, 
   return { status: res.statusCode, body: answerBody(res), headers: res.headers };
 }
 
-const examples = (): ExampleStack => ({ table: stack.table, admin: stack.handlers.admin });
+const examples = (role: Role = 'admin'): ExampleStack => ({ table: stack.table, admin: stack.handlers.admin, role });
 
 /** Every item of the table, in key order, once the background workers are idle. */
 async function tableNow(): Promise<string[]> {
@@ -99,7 +99,7 @@ test('every admin route: its roles get 2xx; every other role gets 403 naming the
       const refused = ROLES.filter((r) => !needed.includes(r));
 
       for (const role of allowed) {
-        const req = await example(examples());
+        const req = await example(examples(role));
         const res = await call(role, route, req);
         is2xx(res, `${keyOf(route)} as ${role}`);
         await req.effect?.(res);

@@ -1,3 +1,4 @@
+import type { Role } from '../../lib/identity/roles';
 import assert from 'node:assert/strict';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { businessDay } from '../../lib/clock/timeZone';
@@ -31,6 +32,8 @@ export interface ExampleStack {
   table: Table;
   /** The admin API as the break-glass admin, for preparing (not the call under test). */
   admin: (method: string, path: string, body?: unknown, opts?: { query?: Record<string, string> }) => Promise<AdminCall>;
+  /** The role the example's request will be sent as (admin for the refused-roles check). */
+  role: Role;
 }
 
 export type RouteExample = (s: ExampleStack) => Promise<ExampleRequest>;
@@ -312,32 +315,8 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
     await ok(s, 'PUT', '/admin/reengagement-rules', reengagementRules(id));
     return { path: `/admin/reengagement-rules/${id}/report` };
   },
-};
 
-/** A person in the user pool (identity lane's `POST /admin/users`), added by the break-glass admin; their username. */
-async function person(s: ExampleStack): Promise<string> {
-  const email = `${fresh('person')}@example.com`;
-  const added = await ok(s, 'POST', '/admin/users', { email, roles: ['viewer'] });
-  return encodeURIComponent((added.body.user?.username ?? added.body.username ?? email) as string);
-}
-
-/** A payout-settings change the break-glass admin asked for, waiting for a second person (audit lane's approvals). */
-async function pendingApproval(s: ExampleStack): Promise<string> {
-  await ok(s, 'PUT', '/admin/wallet-policy', { withdrawMinFen: 100 + (seq++ % 2) });
-  const pending = await ok(s, 'GET', '/admin/approvals', undefined, { state: 'pending' });
-  const mine = (pending.body.approvals as { id: string; kind: string; requestedAt: string }[])
-    .filter((a) => a.kind === 'payout-settings')
-    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
-  assert.ok(mine[0], `a pending payout-settings approval: ${JSON.stringify(pending.body)}`);
-  return mine[0].id;
-}
-
-/**
- * Examples of the routes the identity and audit lanes add (issue 13), written from the contracts in
- * the brief before those routes reached this branch: tests/roles.test.ts uses each once its route
- * exists. After merging, move them into ROUTE_EXAMPLES (where a stale one fails the test).
- */
-export const LANE_ROUTE_EXAMPLES: Record<string, RouteExample> = {
+  // People, audit and approvals (issue 13)
   'GET /admin/me': async () => ({ path: '/admin/me' }),
   'GET /admin/users': async () => ({ path: '/admin/users' }),
   'POST /admin/users': async () => ({ path: '/admin/users', body: { email: `${fresh('person')}@example.com`, roles: ['operator'] } }),
@@ -356,3 +335,42 @@ export const LANE_ROUTE_EXAMPLES: Record<string, RouteExample> = {
   'GET /admin/approval-policy': async () => ({ path: '/admin/approval-policy' }),
   'PUT /admin/approval-policy': async (s) => ({ path: '/admin/approval-policy', body: (await ok(s, 'GET', '/admin/approval-policy')).body }),
 };
+
+/** A person in the user pool (identity lane's `POST /admin/users`), added by the break-glass admin; their username. */
+async function person(s: ExampleStack): Promise<string> {
+  const email = `${fresh('person')}@example.com`;
+  const added = await ok(s, 'POST', '/admin/users', { email, roles: ['viewer'] });
+  return encodeURIComponent((added.body.user?.username ?? added.body.username ?? email) as string);
+}
+
+/**
+ * A pending approval that the example's role may decide (the route lets marketers and operators in;
+ * the use case then asks for the kind's roles): a campaign budget for a marketer, a broadcast for an
+ * operator, a payout-settings change for an admin, each asked for by the break-glass admin.
+ */
+async function pendingApproval(s: ExampleStack): Promise<string> {
+  const policy = (await ok(s, 'GET', '/admin/approval-policy')).body;
+  let kind: string;
+  let target: string | undefined;
+  if (s.role === 'marketer') {
+    kind = 'campaign-budget';
+    await ok(s, 'PUT', '/admin/approval-policy', { ...policy, campaignBudgetFen: 1 });
+    target = await campaign(s, 'active');
+  } else if (s.role === 'operator') {
+    kind = 'broadcast';
+    // An audience of one (a member tagged vip, the example broadcast's segment) above a threshold of none.
+    await ok(s, 'PUT', `/admin/members/${await member(s)}/tags`, { add: ['vip'] });
+    await ok(s, 'PUT', '/admin/approval-policy', { ...policy, broadcastMembers: 0 });
+    target = await broadcast(s);
+  } else {
+    kind = 'payout-settings';
+    await ok(s, 'PUT', '/admin/wallet-policy', { withdrawMinFen: 100 + (seq++ % 2) });
+  }
+  await ok(s, 'PUT', '/admin/approval-policy', policy);
+  const pending = await ok(s, 'GET', '/admin/approvals', undefined, { state: 'pending' });
+  const mine = (pending.body.approvals as { id: string; kind: string; target: string; requestedAt: string }[])
+    .filter((a) => a.kind === kind && (target === undefined || a.target === target))
+    .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+  assert.ok(mine[0], `a pending ${kind} approval: ${JSON.stringify(pending.body)}`);
+  return mine[0].id;
+}
