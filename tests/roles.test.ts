@@ -3,26 +3,25 @@ import assert from 'node:assert/strict';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { App } from '../lib/app/createApp';
 import type { CompiledRoute } from '../lib/http/router';
-import { ROLES, type Principal, type Role } from '../lib/identity/roles';
-import { answerBody, type AdminCall } from './support/handlers';
+import { ROLES, type Role } from '../lib/identity/roles';
+import type { AdminCall } from './support/handlers';
+import { asPerson, tokenFor } from './support/people';
 import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
 import { ROUTE_EXAMPLES, type ExampleRequest, type ExampleStack, type RouteExample } from './support/routeExamples';
 
 // The role matrix (issue 13): every admin route, called by every role with a request that works
-// (tests/support/routeExamples.ts). A role the route allows gets 2xx; any other role gets 403 naming
+// (tests/support/routeExamples.ts), as a person signed in through cognito-local (tests/support/people.ts). A role the route allows gets 2xx; any other role gets 403 naming
 // the roles needed, and the table is the same item for item afterwards; the same request then
 // passes for an admin, so the 403 was about the role and nothing else.
 
 let stack: PayStack;
 let app: App;
 let routes: CompiledRoute[];
-let answerAdminCall: typeof import('../lib/app/adminCall').answerAdminCall;
 
 before(async () => {
   // One row imports in the request; two make a background job (GET /admin/members/import/{jobId}).
   stack = await startPayStack({ IMPORT_SYNC_MAX_ROWS: '1' });
-  ({ answerAdminCall } = await import('../lib/app/adminCall'));
   app = await (await import('../lib/app/containerApp')).containerApp();
   routes = (await import('../lib/app/adminApi')).adminRoutes(app);
 });
@@ -35,26 +34,11 @@ const keyOf = (r: Pick<CompiledRoute, 'method' | 'path'>) => `${r.method} ${r.pa
 /** The examples, with those written ahead for other lanes' routes once their route is here. */
 const exampleOf = (key: string): RouteExample | undefined => ROUTE_EXAMPLES[key];
 
-/** A signed-in person whose only role is `role`. */
-const personWith = (role: Role): Principal => ({ username: `${role}@example.com`, sub: `sub-${role}`, roles: [role], via: 'account' });
+const nameOf = (roles: Role[]) => roles.join('+') || 'a person with no role';
 
-/**
- * The admin API as a person with `role`. Until tests/support/people.ts (real cognito-local tokens)
- * lands, the call goes in right after authentication: lib/app/adminCall.ts is everything the handler
- * does once it knows who calls (routing, the role gate, the body, the use case). With people.ts, this
- * body becomes one line:
- *   return stack.handlers.admin(method, path, body, { query, headers: { authorization: `Bearer ${await tokenFor(role)}`, 'content-type': 'application/json' } });
- */
-async function callAs(role: Role, method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<AdminCall> {
-  const rawBody = body === undefined ? '' : JSON.stringify(body);
-  const res = await answerAdminCall(app, personWith(role), {
-    method,
-    path,
-    query,
-    requestId: `roles-${role}`,
-    readBody: () => ({ body: body ?? '', rawBody, contentType: 'application/json' }),
-  });
-  return { status: res.statusCode, body: answerBody(res), headers: res.headers };
+/** The admin API as a person with `roles`: a real cognito-local id token through the real handler. */
+async function callAs(roles: Role[], method: string, path: string, body?: unknown, query: Record<string, string> = {}): Promise<AdminCall> {
+  return stack.handlers.admin(method, path, body, { query, headers: asPerson(await tokenFor(roles)) });
 }
 
 const examples = (role: Role = 'admin'): ExampleStack => ({ table: stack.table, admin: stack.handlers.admin, role });
@@ -77,7 +61,7 @@ async function tableNow(): Promise<string[]> {
 }
 
 const is2xx = (r: AdminCall, what: string) => assert.ok(r.status >= 200 && r.status < 300, `${what}: ${r.status} ${JSON.stringify(r.body)}`);
-const call = (role: Role, route: CompiledRoute, req: ExampleRequest) => callAs(role, route.method, req.path, req.body, req.query);
+const call = (roles: Role[], route: CompiledRoute, req: ExampleRequest) => callAs(roles, route.method, req.path, req.body, req.query);
 
 test('every admin route has an example request, and every example is of a route that exists', () => {
   const keys = new Set(routes.map(keyOf));
@@ -88,7 +72,7 @@ test('every admin route has an example request, and every example is of a route 
   assert.ok(routes.length >= 60, `the admin API's routes were all found (${routes.length})`);
 });
 
-test('every admin route: its roles get 2xx; every other role gets 403 naming the roles needed, and nothing changes', async (t) => {
+test('every admin route: its roles get 2xx; every other role and a person with no role get 403 naming the roles needed, and nothing changes', async (t) => {
   const refusedCalls: string[] = [];
   for (const route of routes) {
     await t.test(keyOf(route), async () => {
@@ -96,28 +80,27 @@ test('every admin route: its roles get 2xx; every other role gets 403 naming the
       assert.ok(example, `${keyOf(route)}: no example request in tests/support/routeExamples.ts`);
       const needed: Role[] = ['admin', ...route.roles];
       const allowed = ROLES.filter((r) => needed.includes(r));
-      const refused = ROLES.filter((r) => !needed.includes(r));
+      // Every other role, and a person with none (so even a route open to every role refuses someone).
+      const refused: Role[][] = [...ROLES.filter((r) => !needed.includes(r)).map((r) => [r]), []];
 
       for (const role of allowed) {
         const req = await example(examples(role));
-        const res = await call(role, route, req);
+        const res = await call([role], route, req);
         is2xx(res, `${keyOf(route)} as ${role}`);
         await req.effect?.(res);
       }
-      if (refused.length === 0) return;
-
       const req = await example(examples());
       const before = await tableNow();
-      for (const role of refused) {
-        const res = await call(role, route, req);
-        assert.equal(res.status, 403, `${keyOf(route)} as ${role}: ${JSON.stringify(res.body)}`);
+      for (const roles of refused) {
+        const res = await call(roles, route, req);
+        assert.equal(res.status, 403, `${keyOf(route)} as ${nameOf(roles)}: ${JSON.stringify(res.body)}`);
         assert.deepEqual(res.body.rolesNeeded, needed);
-        assert.deepEqual(res.body.yourRoles, [role]);
+        assert.deepEqual(res.body.yourRoles, roles);
         assert.match(res.body.error, new RegExp(`needs the role ${needed.join(' or ')}$`));
-        refusedCalls.push(`${keyOf(route)} as ${role}`);
+        refusedCalls.push(`${keyOf(route)} as ${nameOf(roles)}`);
       }
       assert.deepEqual(await tableNow(), before, `${keyOf(route)}: a refused call changed the table`);
-      is2xx(await call('admin', route, req), `${keyOf(route)}: the request refused to ${refused.join(', ')} passes for an admin`);
+      is2xx(await call(['admin'], route, req), `${keyOf(route)}: the request refused to ${refused.map(nameOf).join(', ')} passes for an admin`);
     });
   }
   // Every role is refused something, and none but admin may do everything.
