@@ -39,11 +39,17 @@ interface Fn {
 }
 
 let template: CfnTemplate;
+/** The same stack with the opt-in parts on: fixed egress and the alarm email. */
+let optedIn: CfnTemplate;
 let functions: Fn[];
 let packagingMs: number;
+const ALARM_EMAIL = 'ops@example.com';
+const EGRESS_FUNCTIONS = ['admin', 'payout', 'reconcilePayouts', 'tokenRefresh'];
 
 before(async () => {
+  // One after the other: both bundle into the service's .esbuild directory.
   const packaged = await packageTemplate({ stage: STAGE, env: { ...PLANTED, WECHATPAY_SANDBOX_KEYS: 'true' } });
+  optedIn = (await packageTemplate({ stage: STAGE, env: PLANTED, params: { fixedEgress: 'true', alarmEmail: ALARM_EMAIL } })).template;
   template = packaged.template;
   packagingMs = packaged.ms;
   const lambdas = resourcesOfType(template, 'AWS::Lambda::Function');
@@ -105,18 +111,24 @@ test('no secret reaches the template, even with every secret set in the deployin
   }
 });
 
-test('no statement allows every action or every resource', () => {
-  for (const [roleId, role] of resourcesOfType(template, 'AWS::IAM::Role')) {
+/** No `*` action anywhere; `*` resources only for the network interfaces of VPC functions; wildcards in ARNs only for families. */
+function assertNoWildcards(t: CfnTemplate): void {
+  for (const [roleId, role] of resourcesOfType(t, 'AWS::IAM::Role')) {
+    assert.deepEqual(role.Properties?.ManagedPolicyArns ?? [], [], `${roleId}: no managed policy (their rights are not ours to narrow)`);
     for (const s of roleStatements(role)) {
       assert.equal(s.Effect, 'Allow');
+      const service = actionsOf(s)[0]!.split(':')[0];
       for (const a of actionsOf(s)) assert.ok(!a.includes('*'), `${roleId}: ${a} names its action`);
       for (const r of resourcesOf(s)) {
-        assert.notEqual(r, '*', `${roleId}: ${actionsOf(s).join(',')} names its resources`);
+        // EC2 takes no narrower resource for the Describe calls Lambda makes to attach a function to its subnets.
+        if (r === '*') {
+          assert.deepEqual(actionsOf(s).sort(), [...NETWORK_INTERFACE_ACTIONS].sort(), `${roleId}: only the network interface actions are on every resource`);
+          continue;
+        }
         // Wildcards inside an ARN only where the resource is a family: a log group's streams, the
         // table's indexes, and the KMS key of the SecureStrings, usable only through SSM.
         const text = JSON.stringify(r);
         if (!text.includes('*')) continue;
-        const service = actionsOf(s)[0]!.split(':')[0];
         if (service === 'logs') assert.match(text, /log-group:\/aws\/lambda\/wechat-oa-crm-prod-\w+:\*:\*/);
         else if (service === 'dynamodb') assert.match(text, /"\/index\/\*"/);
         else if (service === 'kms') assert.deepEqual(Object.keys(s.Condition?.StringEquals ?? {}), ['kms:ViaService'], `${roleId}: KMS only through SSM`);
@@ -124,6 +136,23 @@ test('no statement allows every action or every resource', () => {
       }
     }
   }
+}
+
+const NETWORK_INTERFACE_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+test('no statement allows every action or every resource, with or without the fixed egress', () => {
+  assertNoWildcards(template);
+  assertNoWildcards(optedIn);
+  const vpcRoles = resourcesOfType(optedIn, 'AWS::IAM::Role').filter(([, r]) => roleStatements(r).some((s) => s.Resource === '*'));
+  assert.equal(vpcRoles.length, EGRESS_FUNCTIONS.length, 'the network interface statement only for the VPC functions');
+  assert.ok(!resourcesOfType(template, 'AWS::IAM::Role').some(([, r]) => roleStatements(r).some((s) => s.Resource === '*')));
 });
 
 test('DynamoDB: each function may call exactly the actions its code can reach, on the table', () => {
@@ -192,6 +221,10 @@ test('the console function can read nothing but its files (and write its logs)',
 
 test("every role is its function's own: its services, its log group, Cognito only for admin", () => {
   const services = new Set(['logs', 'dynamodb', 'sqs', 'ssm', 'kms', 'lambda', 'cognito-idp']);
+  assert.ok(
+    functions.every((f) => !f.statements.some((s) => actionsOf(s).some((a) => a.startsWith('ec2:')))),
+    'no EC2 rights without the VPC',
+  );
   for (const f of functions) {
     for (const s of f.statements) for (const a of actionsOf(s)) assert.ok(services.has(a.split(':')[0]!), `${f.name}: ${a}`);
     const logs = f.statements.filter((s) => actionsOf(s).includes('logs:PutLogEvents')).flatMap(resourcesOf);
@@ -201,4 +234,97 @@ test("every role is its function's own: its services, its log group, Cognito onl
     );
     if (f.name !== 'admin') assert.ok(!f.statements.some((s) => actionsOf(s).some((a) => a.startsWith('cognito-idp:'))), `${f.name}: no Cognito`);
   }
+});
+
+const alarms = (t: CfnTemplate) => resourcesOfType(t, 'AWS::CloudWatch::Alarm').map(([id, r]) => ({ id, p: r.Properties as Record<string, unknown> }));
+const dimension = (p: Record<string, unknown>, name: string) =>
+  ((p.Dimensions ?? []) as { Name: string; Value: unknown }[]).find((d) => d.Name === name)?.Value;
+
+test("alarms: every dead-letter queue, every function's errors and throttles, all sent to the alarm topic", (t) => {
+  const all = alarms(template);
+  for (const { id, p } of all) assert.deepEqual(p.AlarmActions, [{ Ref: 'AlarmTopic' }], `${id} goes to the topic`);
+  assert.equal(template.Resources.AlarmTopic?.Type, 'AWS::SNS::Topic');
+
+  // A dead-letter queue is any queue another one redrives to.
+  const deadLetters = resourcesOfType(template, 'AWS::SQS::Queue')
+    .map(([, r]) => referenced((r.Properties?.RedrivePolicy as { deadLetterTargetArn?: unknown } | undefined)?.deadLetterTargetArn))
+    .filter((id): id is string => !!id);
+  assert.equal(deadLetters.length, 4);
+  for (const dlq of deadLetters) {
+    const on = all.filter(({ p }) => referenced(dimension(p, 'QueueName')) === dlq);
+    assert.equal(on.length, 1, `${dlq} has an alarm`);
+    const p = on[0]!.p;
+    assert.equal(p.MetricName, 'ApproximateNumberOfMessagesVisible');
+    assert.ok(Number(p.Threshold) <= 1 && p.ComparisonOperator === 'GreaterThanOrEqualToThreshold', `${dlq}: one message is enough`);
+  }
+
+  for (const f of functions) {
+    const on = all.filter(({ p }) => referenced(dimension(p, 'FunctionName')) === f.logicalId && p.Namespace === 'AWS/Lambda');
+    assert.deepEqual(
+      on
+        .map(({ p }) => p.MetricName)
+        .filter((m) => m !== 'Duration')
+        .sort(),
+      ['Errors', 'Throttles'],
+      `${f.name}: errors and throttles`,
+    );
+  }
+
+  const p99 = all.find(({ p }) => p.ExtendedStatistic === 'p99')!.p;
+  assert.equal(referenced(dimension(p99, 'FunctionName')), 'WechatLambdaFunction');
+  assert.deepEqual([p99.MetricName, p99.Threshold, p99.ComparisonOperator], ['Duration', 3000, 'GreaterThanThreshold']);
+
+  const app = (metric: string) => all.find(({ p }) => p.MetricName === metric)?.p;
+  assert.deepEqual([app('OldestHeldPayoutAgeSeconds')?.Threshold, app('OldestHeldPayoutAgeSeconds')?.Namespace], [3600, 'wechat-oa-crm']);
+  assert.equal(dimension(app('OldestHeldPayoutAgeSeconds')!, 'service'), `wechat-oa-crm-${STAGE}`);
+  assert.equal(dimension(app('TokenRefreshFailed')!, 'service'), `wechat-oa-crm-${STAGE}`);
+  assert.ok(app('PayCallbackMismatch'), 'the pay callback mismatch alarm');
+
+  assert.equal(resourcesOfType(template, 'AWS::SNS::Subscription').length, 0, 'no subscription without an address');
+  const subscriptions = resourcesOfType(optedIn, 'AWS::SNS::Subscription').map(([, r]) => r.Properties);
+  assert.deepEqual(subscriptions, [{ TopicArn: { Ref: 'AlarmTopic' }, Protocol: 'email', Endpoint: ALARM_EMAIL }]);
+  t.diagnostic(
+    `alarms: ${all.length} (${functions.length} functions × errors + throttles, ${deadLetters.length} dead-letter queues, callback p99, payouts held, token refresh, pay callback mismatch)`,
+  );
+});
+
+test('fixed egress off: not one VPC resource; on: two private subnets behind a NAT gateway with an Elastic IP, the IP as an output', () => {
+  const ec2 = (t: CfnTemplate) => Object.entries(t.Resources).filter(([, r]) => r.Type.startsWith('AWS::EC2::'));
+  const vpcFunctions = (t: CfnTemplate) =>
+    resourcesOfType(t, 'AWS::Lambda::Function')
+      .filter(([, r]) => r.Properties?.VpcConfig)
+      .map(([, r]) => String(r.Properties!.FunctionName).replace(`wechat-oa-crm-${STAGE}-`, ''));
+  assert.deepEqual(ec2(template), []);
+  assert.deepEqual(vpcFunctions(template), []);
+  assert.equal(template.Outputs?.EgressIp, undefined);
+
+  const on = optedIn.Resources;
+  const ofType = (type: string) => resourcesOfType(optedIn, type);
+  assert.equal(ofType('AWS::EC2::VPC').length, 1);
+  assert.equal(ofType('AWS::EC2::NatGateway').length, 1);
+  const [eipId] = ofType('AWS::EC2::EIP').map(([id]) => id);
+  const nat = ofType('AWS::EC2::NatGateway')[0]![1].Properties!;
+  assert.equal(referenced(nat.AllocationId), eipId, 'the NAT gateway sends from the Elastic IP');
+  assert.deepEqual(optedIn.Outputs?.EgressIp?.Value, { Ref: eipId });
+
+  // The NAT gateway sits in a subnet routed to the internet gateway; the functions' subnets route everything to the NAT gateway.
+  const routes = ofType('AWS::EC2::Route').map(([, r]) => r.Properties!);
+  const associations = ofType('AWS::EC2::SubnetRouteTableAssociation').map(([, r]) => r.Properties!);
+  const routeOf = (subnet: string) => {
+    const table = referenced(associations.find((a) => referenced(a.SubnetId) === subnet)?.RouteTableId);
+    return routes.find((r) => referenced(r.RouteTableId) === table && r.DestinationCidrBlock === '0.0.0.0/0');
+  };
+  assert.equal(on[String(referenced(routeOf(String(referenced(nat.SubnetId)))?.GatewayId))]?.Type, 'AWS::EC2::InternetGateway');
+
+  assert.deepEqual(vpcFunctions(optedIn).sort(), EGRESS_FUNCTIONS);
+  const subnets = new Set<string>();
+  for (const [, r] of resourcesOfType(optedIn, 'AWS::Lambda::Function').filter(([, r]) => r.Properties?.VpcConfig)) {
+    const ids = ((r.Properties!.VpcConfig as { SubnetIds: unknown[] }).SubnetIds ?? []).map((x) => referenced(x)!);
+    assert.equal(ids.length, 2);
+    for (const id of ids) subnets.add(id);
+  }
+  assert.equal(subnets.size, 2, 'two private subnets');
+  const zones = [...subnets].map((id) => JSON.stringify(on[id]!.Properties!.AvailabilityZone));
+  assert.notEqual(zones[0], zones[1], 'in two availability zones');
+  for (const id of subnets) assert.equal(referenced(routeOf(id)?.NatGatewayId), ofType('AWS::EC2::NatGateway')[0]![0], `${id} leaves through the NAT gateway`);
 });
