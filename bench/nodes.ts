@@ -93,8 +93,10 @@ class Child {
     } catch {
       entry = undefined;
     }
-    if (entry?.level === 'warn' || entry?.level === 'error') {
-      const k = `${entry.level}: ${entry.message ?? '?'}`;
+    // Powertools Logger writes the level in capitals (WARN, ERROR).
+    const level = entry?.level?.toLowerCase();
+    if (entry && (level === 'warn' || level === 'error')) {
+      const k = `${level}: ${entry.message ?? '?'}`;
       if (!this.warnings[k]) say(`1b on Node ${this.node.version} logged ${text.slice(0, 400)}`);
       this.warnings[k] = (this.warnings[k] ?? 0) + 1;
     } else if (text.trim()) process.stderr.write(`${text}\n`);

@@ -1,5 +1,6 @@
 import { payoutPorts } from '../lib/app/payouts';
 import { sqsWorker } from '../lib/lambda/appHandler';
+import { metric } from '../lib/observability/metrics';
 import { processPayout } from '../lib/payouts/processPayout';
 import { payoutMessageSchema } from '../lib/queue/messages';
 
@@ -19,5 +20,9 @@ export const handler = sqsWorker({
     if (!ports) throw new Error('payout worker: WeChat Pay is not configured');
     return ports;
   },
-  handle: async ({ ref }, ports) => ((await processPayout(ports, ref)) === 'retry-later' ? 'retry-later' : undefined),
+  async handle({ ref }, ports) {
+    const step = await processPayout(ports, ref);
+    metric('PayoutSteps', 1, 'Count', { state: step });
+    return step === 'retry-later' ? 'retry-later' : undefined;
+  },
 });

@@ -186,6 +186,9 @@ async function main() {
       String(lambdaPort),
       '--websocketPort',
       String(websocketPort),
+      // The handlers get this process's environment (.env.example, .env): serverless.yml gives them
+      // no secrets, which in AWS come from SSM.
+      '--localEnvironment',
     ],
     {
       ...common,

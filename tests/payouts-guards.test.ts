@@ -106,9 +106,9 @@ test('an authentic callback that does not match the order (amount, follower, mer
   assert.deepEqual(
     alarms.map((a) => [a.level, a.ref, a.fields.join()]),
     [
-      ['error', order.ref, 'amount'],
-      ['error', order.ref, 'openid'],
-      ['error', order.ref, 'mchid'],
+      ['ERROR', order.ref, 'amount'],
+      ['ERROR', order.ref, 'openid'],
+      ['ERROR', order.ref, 'mchid'],
     ],
   );
 

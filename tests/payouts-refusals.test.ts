@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dynamoPayoutStore } from '../lib/payouts/payoutStore';
 import type { Table } from '../lib/store/dynamo';
-import { processPayout } from '../lib/payouts/processPayout';
+import { processPayout, reconcilePayouts } from '../lib/payouts/processPayout';
 import { HOUR, ordersOf, payoutCampaign, portsAt, reconcileAt } from './support/payoutOrders';
 import { drained } from './support/localAws';
 import { startPayStack, type PayStack } from './support/payStack';
@@ -28,6 +28,12 @@ const onlyOrder = async (openid: string) => {
   return orders[0]!;
 };
 const store = () => dynamoPayoutStore(table);
+/** The reconciliation at `offsetMs` from now; the refs it reports still held afterwards. */
+const heldAfterReconciling = async (offsetMs: number) => {
+  const held: string[] = [];
+  await reconcilePayouts(await portsAt(offsetMs), { onHeld: (p) => held.push(p.ref) });
+  return held;
+};
 const billsUnder = async (ref: string) => (await stack.bills()).transferBills.filter((b) => b.outBillNo === ref);
 
 test('NOT_ENOUGH holds the order; the reconciliation retries it with backoff, and once the merchant tops up it is paid under the same ref', async () => {
@@ -44,18 +50,18 @@ test('NOT_ENOUGH holds the order; the reconciliation retries it with backoff, an
     [held.ref],
   );
 
-  // Not due yet: the reconciliation leaves it alone.
-  await reconcileAt(0);
+  // Not due yet: the reconciliation leaves it alone, and reports it still held (OldestHeldPayoutAgeSeconds).
+  assert.ok((await heldAfterReconciling(0)).includes(held.ref));
   assert.equal((await store().get(held.ref))!.attempts, held.attempts);
   // Due, and the balance is still short: held again, its next attempt further away than the first.
-  await reconcileAt(HOUR);
+  assert.ok((await heldAfterReconciling(HOUR)).includes(held.ref));
   const again = (await store().get(held.ref))!;
   assert.equal(again.state, 'held');
   assert.equal(again.attempts, held.attempts + 1);
   assert.ok(again.nextAttemptAt! - (Date.now() + HOUR) > held.nextAttemptAt! - Date.now(), 'the backoff grows');
 
   await stack.post('/sandbox/pay/balance', { addFen: 10_000 });
-  await reconcileAt(2 * HOUR);
+  assert.ok(!(await heldAfterReconciling(2 * HOUR)).includes(held.ref), 'sent: no longer held');
   assert.equal((await store().get(held.ref))!.state, 'awaiting-confirmation');
   assert.equal((await billsUnder(held.ref)).length, 1, 'one bill, under the order’s own ref');
   await stack.post(`/sandbox/pay/transfer-bills/${held.ref}/confirm`);

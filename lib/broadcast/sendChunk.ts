@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock';
+import { countsBy, tally } from '../observability/metrics';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
 import type { ApiError, ApiResult } from '../wechat/apiResult';
 import type { WeChatApi } from '../wechat/api';
@@ -97,6 +98,7 @@ export async function sendChunk(ports: SendPorts, chunk: Chunk): Promise<ChunkRe
   const toSend = wanted.filter((w) => w.channel !== 'custom' || claimedIds.has(w.openid)).map((w) => ({ ...w, claimed: claimedIds.has(w.openid) }));
   const sent = await sendAll(ports, b, chunk, toSend);
   const outcomes = [...settled, ...sent.outcomes];
+  countsBy('Sends', 'outcome', tally(outcomes.map((o) => o.state)));
   await ports.deliveries.finish(chunk, outcomes, token, { nowMs: ports.clock.now(), leaseMs, month, massMsgid: sent.massMsgid });
   for (const o of outcomes) {
     if (o.state === 'skipped' && o.reason === 'unsubscribed' && facts.members.get(o.openid)?.subscribed)

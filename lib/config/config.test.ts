@@ -22,3 +22,9 @@ test('WECHAT_MESSAGE_MODE as given; compat and safe need a key; anything else is
     assert.throws(() => messageModeOf({ WECHAT_ENCODING_AES_KEY: KEY, WECHAT_MESSAGE_MODE: bad }), /must be plain, compat or safe/, bad);
   }
 });
+
+test('only the callback needs WECHAT_TOKEN: the configuration reads without it, the callback refuses to start', () => {
+  const config = readConfig({ WECHAT_APPID: 'wx1234567890abcdef' });
+  assert.equal(config.token, '');
+  assert.throws(() => callbackSecrets(config), /WECHAT_TOKEN is not set/);
+});

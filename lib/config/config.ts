@@ -7,8 +7,8 @@ import { loadSecretsIntoEnv } from './secrets';
 
 /**
  * Runtime configuration, read once per cold start from the environment. Secrets arrive through the
- * environment (locally from .env.example / .env, in AWS from SSM via serverless.yml); nothing here
- * logs them.
+ * environment locally (.env.example / .env); in AWS each function reads its own from SSM
+ * (lib/config/secrets.ts) into the environment first. Nothing here logs them.
  */
 export interface AppConfig {
   appId: string;
@@ -109,7 +109,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     appId: need(env, 'WECHAT_APPID'),
     appSecret: env.WECHAT_APPSECRET ?? '',
-    token: need(env, 'WECHAT_TOKEN'),
+    // Only the callback has the token (SSM_PARAMETER_NAMES): callbackSecrets insists on it.
+    token: env.WECHAT_TOKEN ?? '',
     encodingAesKey: env.WECHAT_ENCODING_AES_KEY || undefined,
     previousEncodingAesKey: env.WECHAT_PREVIOUS_ENCODING_AES_KEY || undefined,
     messageMode: messageModeOf(env),
@@ -171,6 +172,7 @@ export function messageModeOf(env: NodeJS.ProcessEnv): MessageMode {
 }
 
 export function callbackSecrets(c: AppConfig): CallbackSecrets {
+  if (!c.token) throw new Error('configuration: WECHAT_TOKEN is not set');
   const keys = [c.encodingAesKey, c.previousEncodingAesKey].filter((k): k is string => !!k).map(decodeAesKey);
   return { token: c.token, appId: c.appId, aesKeys: keys, messageMode: c.messageMode };
 }

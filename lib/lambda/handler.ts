@@ -13,8 +13,17 @@ export interface HandlerOptions {
   boundary?: MiddlewareObj;
 }
 
+let coldStart = true;
+
+/** True for the first invocation of this container (its cold start), false ever after. */
+function takeColdStart(): boolean {
+  const was = coldStart;
+  coldStart = false;
+  return was;
+}
+
 /**
- * The one handler shape: middy, the request's id and function name on every log line written while
+ * The one handler shape: middy, the request's id, the cold-start flag and the function name on every log line written while
  * it runs, and the error boundary where the handler has one. Handlers that use the app take it from
  * lib/lambda/appHandler.ts, which builds on this.
  */
@@ -22,7 +31,14 @@ export function lambdaHandler<E, R>(run: (event: E, context: Partial<Context>) =
   const handler = middy<E, R>();
   if (opts.boundary) handler.use(opts.boundary);
   const wrapped = handler.handler((event: E, context: Partial<Context>) =>
-    withLogContext({ requestId: context.awsRequestId ?? 'local', ...(context.functionName ? { fn: context.functionName } : {}) }, () => run(event, context)),
+    withLogContext(
+      {
+        function_request_id: context.awsRequestId ?? 'local',
+        cold_start: takeColdStart(),
+        ...(context.functionName ? { function_name: context.functionName } : {}),
+      },
+      () => run(event, context),
+    ),
   );
   return (event, context = {}) => wrapped(event, context as Context);
 }

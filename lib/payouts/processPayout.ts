@@ -212,7 +212,10 @@ export async function applyTransferState(ports: PayoutPorts, ref: string, state:
  * again (pending and held ones resent under their ref, the others queried), so nothing stays in an
  * unknown state and a held order is paid once its refusal clears.
  */
-export async function reconcilePayouts(ports: PayoutPorts, opts: { olderThanMs?: number; max?: number } = {}): Promise<Record<string, number>> {
+export async function reconcilePayouts(
+  ports: PayoutPorts,
+  opts: { olderThanMs?: number; max?: number /** Every order still held after this run (not due yet, or held again). */; onHeld?: (p: Payout) => void } = {},
+): Promise<Record<string, number>> {
   const now = ports.clock.now();
   const counts: Record<string, number> = {};
   let start: Record<string, unknown> | undefined;
@@ -221,9 +224,13 @@ export async function reconcilePayouts(ports: PayoutPorts, opts: { olderThanMs?:
     const page = await ports.payouts.listOpen(100, start);
     for (const p of page.payouts) {
       if (seen++ >= (opts.max ?? 1000)) return counts;
-      if ((p.nextAttemptAt ?? 0) > now || (p.leaseUntil ?? 0) > now || Date.parse(p.updatedAt) > now - (opts.olderThanMs ?? 0)) continue;
+      if ((p.nextAttemptAt ?? 0) > now || (p.leaseUntil ?? 0) > now || Date.parse(p.updatedAt) > now - (opts.olderThanMs ?? 0)) {
+        if (p.state === 'held') opts.onHeld?.(p);
+        continue;
+      }
       const step = await processPayout(ports, p.ref);
       counts[step] = (counts[step] ?? 0) + 1;
+      if (step === 'held') opts.onHeld?.(p);
     }
     start = page.next;
   } while (start);

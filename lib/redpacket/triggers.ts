@@ -1,4 +1,5 @@
 import type { Action } from '../conversation/actions';
+import { metric } from '../observability/metrics';
 import { isLive, type CampaignRecord } from './campaignRecord';
 import { grabRedPacket, type GrabPorts } from './grabRedPacket';
 import { grabReply } from './grabReplies';
@@ -14,6 +15,7 @@ export interface TriggerPorts {
 export function grabAction(ports: GrabPorts, campaign: CampaignRecord): Action {
   return async (ctx) => {
     const outcome = await grabRedPacket(ports, campaign, ctx.member, ctx.dedupKey, ctx.nowMs, ctx.deadline);
+    metric('Grabs', 1, 'Count', { outcome: outcome.kind });
     const content = grabReply(outcome, campaign.config.name);
     if (outcome.kind === 'won') {
       await Promise.all([
