@@ -20,7 +20,10 @@ function ports(policy: Partial<ApprovalPolicy> = {}) {
 test('a broadcast waits only above the threshold, counting no further than it needs', async () => {
   const p = ports({ broadcastMembers: 100 });
   const asked: number[] = [];
-  const count = (n: number) => async (max: number) => (asked.push(max), Math.min(n, max));
+  const count = (n: number) => async (max: number) => {
+    asked.push(max);
+    return Math.min(n, max);
+  };
   assert.equal(await reviewBroadcast({ ...p, countUpTo: count(100) }, 'b1', mia), undefined);
   const mark = await reviewBroadcast({ ...p, countUpTo: count(5000) }, 'b2', mia);
   assert.deepEqual(asked, [101, 101]);
