@@ -1,4 +1,3 @@
-import { MAX_PATH_PARAM_CHARS } from '../http/router';
 import type { Principal } from '../identity/roles';
 
 /** One change (or refused attempt) made through the admin API, as the audit log keeps it. */
@@ -111,28 +110,25 @@ export function diffOf(before: unknown, after: unknown, max = 100): DiffLine[] {
 /** At most this many members are indexed per entry; an entry naming more keeps no bodies. */
 export const MAX_MENTIONS = 20;
 
-/** The openids an entry names: its `openid` parameter and any `openid` / `openids` field of its parts. */
 /**
- * A string that could be a stored member's openid: no longer than a path parameter may be (the API
- * refuses longer ones), so a refused request carrying a huge "openid" never becomes an index key
- * DynamoDB refuses, which would lose the whole entry.
+ * What can be a member's openid (WeChat's are 28 characters; a path parameter may be 128): a longer
+ * string in a body names no member and could not be a key anyway.
  */
-const couldNameMember = (o: unknown): o is string => typeof o === 'string' && o.length > 0 && o.length <= MAX_PATH_PARAM_CHARS;
+const isOpenid = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 128;
 
+/** The openids an entry names: its `openid` parameter and any `openid` / `openids` field of its parts. */
 export function openidsIn(params: Record<string, string>, parts: unknown[]): string[] {
   const found = new Set<string>();
-  const add = (o: unknown) => {
-    if (couldNameMember(o)) found.add(o);
-  };
-  add(params.openid);
+  if (params.openid) found.add(params.openid);
   const walk = (v: unknown, depth: number) => {
     if (depth > 12 || found.size > MAX_MENTIONS) return;
     if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
     else if (isPlainObject(v)) {
       for (const [k, x] of Object.entries(v)) {
-        if (k === 'openid') add(x);
-        else if (k === 'openids' && Array.isArray(x)) x.forEach(add);
-        else walk(x, depth + 1);
+        if (k === 'openid' && isOpenid(x)) found.add(x);
+        else if (k === 'openids' && Array.isArray(x)) {
+          for (const o of x) if (isOpenid(o)) found.add(o);
+        } else walk(x, depth + 1);
       }
     }
   };
