@@ -192,3 +192,87 @@ export interface PayoutActionResponse {
   payout: PayoutView;
   previous?: PayoutView;
 }
+
+// — issue 13: people, sessions, audit, approvals (the contracts in the brief; see the routes' lanes) —
+import type { Principal, Role } from '../../lib/identity/roles';
+export type { Principal, Role };
+/** GET /admin/me: who is calling and every route ("METHOD /admin/path/{param}") they may call. */
+export interface Me {
+  username: string;
+  roles: Role[];
+  via: Principal['via'];
+  allowed: string[];
+}
+/** POST /admin/session, /admin/session/new-password, /admin/session/refresh */
+export interface SignedIn {
+  idToken: string;
+  refreshToken?: string;
+  expiresAt: string | number;
+  principal?: Principal;
+}
+export interface NewPasswordChallenge {
+  challenge: 'NEW_PASSWORD_REQUIRED';
+  session: string;
+}
+export type SignInResponse = SignedIn | NewPasswordChallenge;
+/** GET /admin/users (one person of the user pool) */
+export interface Person {
+  username: string;
+  email?: string;
+  name?: string;
+  roles: Role[];
+  enabled: boolean;
+  status?: string;
+  createdAt?: string;
+}
+/** POST /admin/users (answers the temporary password once) */
+export interface PersonCreateBody {
+  email: string;
+  name?: string;
+  roles: Role[];
+}
+export type PersonCreated = Person & { temporaryPassword: string };
+/** GET /admin/audit */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: Pick<Principal, 'username' | 'sub' | 'roles' | 'via'>;
+  kind: string;
+  method: string;
+  path: string;
+  route: string;
+  params?: Record<string, string>;
+  requestId: string;
+  status: number;
+  before?: unknown;
+  after?: unknown;
+  diff?: unknown;
+  approvalId?: string;
+}
+export interface AuditQuery {
+  from?: string;
+  to?: string;
+  actor?: string;
+  kind?: string;
+  cursor?: string;
+  limit?: string;
+}
+export interface AuditPage {
+  entries: AuditEntry[];
+  cursor?: string | null;
+}
+/** GET /admin/approvals */
+export type ApprovalState = 'pending' | 'approved' | 'rejected';
+export interface Approval {
+  id: string;
+  kind: 'broadcast' | 'campaign-budget' | 'payout-settings';
+  target: string;
+  summary: string;
+  requestedBy: string;
+  requestedAt: string;
+  approverRoles: Role[];
+  state: ApprovalState;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+}
