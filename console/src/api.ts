@@ -124,7 +124,7 @@ export const api = {
   // — people, audit, approvals —
   people: () => call<{ users: Person[] }>('GET', '/admin/users'),
   addPerson: (body: PersonCreateBody) => call<PersonCreated>('POST', '/admin/users', { body }),
-  setRoles: (username: string, roles: Role[]) => call<Person>('PUT', `/admin/users/${encodeURIComponent(username)}/roles`, { body: { roles } }),
+  setRoles: (username: string, roles: Role[]) => call<{ user: Person }>('PUT', `/admin/users/${encodeURIComponent(username)}/roles`, { body: { roles } }),
   setEnabled: (username: string, enabled: boolean) => call<Person>('POST', `/admin/users/${encodeURIComponent(username)}/${enabled ? 'enable' : 'disable'}`),
   audit: (q: AuditQuery) => call<AuditPage>('GET', `/admin/audit?${qs(definedOnly({ ...q }))}`),
   approvals: (state: ApprovalState) => call<{ approvals: Approval[] }>('GET', `/admin/approvals?${qs({ state })}`),

@@ -215,13 +215,14 @@ export interface NewPasswordChallenge {
   session: string;
 }
 export type SignInResponse = SignedIn | NewPasswordChallenge;
-/** GET /admin/users (one person of the user pool) */
+/** GET /admin/users (one person of the user pool; the username is their email address) */
 export interface Person {
   username: string;
-  email?: string;
+  sub?: string;
   name?: string;
   roles: Role[];
   enabled: boolean;
+  /** FORCE_CHANGE_PASSWORD until they choose their own password, then CONFIRMED. */
   status?: string;
   createdAt?: string;
 }
@@ -231,7 +232,10 @@ export interface PersonCreateBody {
   name?: string;
   roles: Role[];
 }
-export type PersonCreated = Person & { temporaryPassword: string };
+export interface PersonCreated {
+  user: Person;
+  temporaryPassword: string;
+}
 /** GET /admin/audit */
 export interface AuditEntry {
   id: string;
@@ -244,6 +248,8 @@ export interface AuditEntry {
   params?: Record<string, string>;
   requestId: string;
   status: number;
+  outcome?: 'done' | 'refused' | 'denied';
+  request?: unknown;
   before?: unknown;
   after?: unknown;
   diff?: unknown;

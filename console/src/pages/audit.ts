@@ -30,7 +30,8 @@ const short = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ?
 
 /** Before / after / diff, readably: a table of changed fields when the diff lists them, else the JSON. */
 function changes(e: AuditEntry): HTMLElement {
-  if (e.before === undefined && e.after === undefined && e.diff === undefined) return h('span', { class: 'hint' }, t('auditNoChange'));
+  if (e.before === undefined && e.after === undefined && e.diff === undefined && e.request === undefined)
+    return h('span', { class: 'hint' }, t('auditNoChange'));
   const list = changesOf(e.diff);
   const diffView = list
     ? h(
@@ -60,6 +61,7 @@ function changes(e: AuditEntry): HTMLElement {
     diffView,
     e.before !== undefined ? h('div', {}, h('h3', {}, t('auditBefore')), h('pre', { 'data-before': '' }, json(e.before))) : null,
     e.after !== undefined ? h('div', {}, h('h3', {}, t('auditAfter')), h('pre', { 'data-after': '' }, json(e.after))) : null,
+    e.request !== undefined ? h('div', {}, h('h3', {}, t('auditRequestBody')), h('pre', {}, json(e.request))) : null,
   );
 }
 
@@ -133,7 +135,12 @@ export function auditPage(account: AccountInfo): HTMLElement {
                       h('span', { class: 'hint' }, `${e.method} ${e.path}`),
                       e.approvalId ? h('span', { class: 'hint' }, ` · ${t('auditApproval', { id: e.approvalId })}`) : null,
                     ),
-                    h('td', { class: 'num' }, String(e.status)),
+                    h(
+                      'td',
+                      { class: 'num' },
+                      String(e.status),
+                      e.outcome && e.outcome !== 'done' ? h('span', { class: 'hint' }, ` ${t(`auditOutcome_${e.outcome}`)}`) : null,
+                    ),
                     h('td', { class: 'code' }, e.requestId),
                     h('td', {}, changes(e)),
                   ),

@@ -35,7 +35,7 @@ function roleChecks(legend: string, chosen: readonly Role[], withHelp: boolean) 
 export function peoplePage(_account: AccountInfo): HTMLElement {
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const list = h('section', { class: 'card', 'aria-labelledby': 'people-list', 'data-people': '' }, h('p', {}, t('loading')));
-  const nameOf = (p: Person) => p.name || p.email || p.username;
+  const nameOf = (p: Person) => p.name || p.username;
 
   function say(text: string, isError = false) {
     status.classList.toggle('error', isError);
@@ -74,7 +74,7 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
   }
 
   function row(p: Person) {
-    const you = p.username === signedIn()?.username || p.email === signedIn()?.username;
+    const you = p.username === signedIn()?.username;
     const roles = roleChecks(t('personRolesOf', { name: nameOf(p) }), p.roles, false);
     roles.el.classList.add('inline');
     const saveRoles = can('PUT /admin/users/{username}/roles')
@@ -123,8 +123,8 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
       : null;
     return h(
       'tr',
-      { 'data-person': p.email ?? p.username, 'data-enabled': String(p.enabled) },
-      h('td', {}, p.email ?? p.username, you ? t('personYou') : ''),
+      { 'data-person': p.username, 'data-enabled': String(p.enabled) },
+      h('td', {}, p.username, you ? t('personYou') : ''),
       h('td', {}, p.name ?? '—'),
       h('td', {}, saveRoles ? h('div', { class: 'roles-edit' }, roles.el, saveRoles) : roleList(p.roles)),
       h('td', {}, h('span', { class: `badge ${p.enabled ? 'enabled' : 'disabled'}` }, t(p.enabled ? 'personEnabled' : 'personDisabled')), ' ', toggle),
@@ -158,11 +158,15 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
         return;
       }
       try {
-        const p = await api.addPerson({ email: email.value.trim(), ...(name.value.trim() ? { name: name.value.trim() } : {}), roles: roles.chosen() });
+        const { user: p, temporaryPassword } = await api.addPerson({
+          email: email.value.trim(),
+          ...(name.value.trim() ? { name: name.value.trim() } : {}),
+          roles: roles.chosen(),
+        });
         // Shown this once: the API does not answer it again.
         created.replaceChildren(
-          h('p', {}, t('personAdded', { email: p.email ?? p.username })),
-          h('p', {}, h('span', {}, `${t('personTempPassword')}: `), h('code', { 'data-temporary-password': '' }, p.temporaryPassword)),
+          h('p', {}, t('personAdded', { email: p.username })),
+          h('p', {}, h('span', {}, `${t('personTempPassword')}: `), h('code', { 'data-temporary-password': '' }, temporaryPassword)),
         );
         email.value = '';
         name.value = '';

@@ -1,0 +1,232 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { assertAccessible } from './support/accessibility';
+import { navEntries, signInAs, startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
+import { seedMembers } from './support/members';
+import { createPerson, idTokenOf, uniqueEmail } from './support/people';
+
+// People and roles in the console, in headless Chromium against the real admin API and the test
+// user pool (cognito-local, started by `npm test`): each role signs in with name and password and
+// sees only what it may do; what it does not see, the API refuses too. SCREENSHOTS=1 writes
+// docs/console-<role>-*.png.
+let stack: ConsoleStack;
+const shots = process.env.SCREENSHOTS === '1';
+
+before(async () => {
+  stack = await startConsoleStack(async (table) => {
+    await seedMembers(table, [{ openid: 'o_people_member', tags: ['常客'] }], Date.now());
+  });
+});
+after(async () => {
+  await stack?.close();
+});
+
+/** The admin API as a person (their own id token, not the console's). */
+async function asPerson(person: { email: string; password: string }, method: string, path: string, body?: unknown) {
+  const token = await idTokenOf(person.email, person.password);
+  const r = await fetch(`${stack.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: (await r.json()) as { error?: string; rolesNeeded?: string[] } };
+}
+
+async function open(page: Page, path: string) {
+  await page.goto(`${stack.url}/console/${path}`);
+  await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+}
+
+async function signedInPage(person: { email: string; password: string }): Promise<Page> {
+  const page = await stack.newPage();
+  await signInAs(page, stack.url, person);
+  return page;
+}
+
+test('a viewer sees the dashboard and reports read-only; a page of another role says so; the API refuses what is hidden', async () => {
+  const viewer = await createPerson(['viewer']);
+  const page = await signedInPage(viewer);
+  // Who is signed in and their role, translated.
+  assert.equal(await page.locator('[data-who]').innerText(), viewer.email);
+  assert.equal(await page.locator('[data-roles]').innerText(), '只读查看');
+  assert.deepEqual(await navEntries(page), ['数据概览', '红包活动', '群发', '召回规则', '等级与优惠券']);
+  await page.locator('[data-figure="newFollowers"] dd').waitFor({ timeout: WAIT });
+  if (shots) await page.screenshot({ path: 'docs/console-viewer-dashboard.png', fullPage: true });
+
+  // Levels: the fields disabled, no save button, a note saying why; no coupon templates (not the viewer's).
+  await open(page, 'levels');
+  await page.locator('[data-level="0"]').waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('[data-read-only]').count(), 1);
+  assert.equal(await page.getByRole('button', { name: '保存等级' }).count(), 0);
+  assert.equal(await page.locator('[data-level="0"]').isDisabled(), true);
+  assert.equal(await page.getByRole('heading', { name: '优惠券模板' }).count(), 0);
+  await assertAccessible(page, 'levels, read-only');
+  // …and the API refuses the save the page does not offer.
+  const refused = await asPerson(viewer, 'PUT', '/admin/levels', { levels: [{ name: '新朋友' }] });
+  assert.equal(refused.status, 403);
+  assert.deepEqual(refused.body.rolesNeeded, ['admin', 'marketer']);
+
+  // Broadcasts: the list, no compose form, no preview.
+  await open(page, 'broadcasts');
+  await page.getByRole('heading', { name: '群发列表' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByRole('button', { name: '安排群发' }).count(), 0);
+  if (shots) await page.screenshot({ path: 'docs/console-viewer-broadcasts.png', fullPage: true });
+
+  // A page of another role, reached by its URL: said plainly, not an error.
+  await open(page, 'people');
+  await page.getByRole('heading', { name: '你的角色不能查看此页' }).waitFor({ timeout: WAIT });
+  assert.match(await page.locator('[data-forbidden="people"]').innerText(), /“人员”需要其他角色（你的角色：只读查看）/);
+  assert.equal(await page.getByRole('alert').filter({ hasText: /\S/ }).count(), 0);
+  await assertAccessible(page, 'a page the role cannot see');
+  assert.equal((await asPerson(viewer, 'GET', '/admin/users')).status, 403);
+  await page.close();
+});
+
+test('a marketer configures campaigns and levels, reads broadcasts; an agent looks members up', async () => {
+  const marketer = await createPerson(['marketer']);
+  const page = await signedInPage(marketer);
+  assert.equal(await page.locator('[data-roles]').innerText(), '市场');
+  const nav = await navEntries(page);
+  for (const entry of ['数据概览', '会员', '红包活动', '红包发放', '群发', '召回规则', '等级与优惠券', '自动回复与菜单'])
+    assert.ok(nav.includes(entry), `${entry} in ${nav}`);
+  for (const entry of ['审计日志', '人员']) assert.ok(!nav.includes(entry), `${entry} not in ${nav}`);
+
+  // Levels and coupon templates: theirs to change.
+  await open(page, 'levels');
+  await page.getByRole('button', { name: '保存等级' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('[data-read-only]').count(), 0);
+  await page.getByRole('heading', { name: '优惠券模板' }).waitFor({ timeout: WAIT });
+  if (shots) await page.screenshot({ path: 'docs/console-marketer-levels.png', fullPage: true });
+
+  // Broadcasts are the operators': the list only, and the API refuses a new one.
+  await open(page, 'broadcasts');
+  await page.getByRole('heading', { name: '群发列表' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByRole('button', { name: '安排群发' }).count(), 0);
+  assert.equal(await page.locator('[data-read-only]').count(), 1);
+  const refused = await asPerson(marketer, 'POST', '/admin/broadcasts', { name: 'x' });
+  assert.equal(refused.status, 403);
+  assert.deepEqual(refused.body.rolesNeeded, ['admin', 'operator']);
+
+  // Payouts: listed, but retry and cancel are admin-only.
+  await open(page, 'payouts');
+  await page.getByRole('heading', { name: '暂缓中（自动重试）' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.getByRole('button', { name: /^重试/ }).count(), 0);
+  await page.close();
+
+  const agent = await createPerson(['agent']);
+  const agentPage = await signedInPage(agent);
+  assert.equal(await agentPage.locator('[data-roles]').innerText(), '客服');
+  assert.deepEqual(await navEntries(agentPage), ['数据概览', '会员', '自动回复与菜单']);
+  await open(agentPage, 'members/o_people_member');
+  await agentPage.getByRole('heading', { name: /会员资料/ }).waitFor({ timeout: WAIT });
+  // Tags are theirs to change; points, erasure and export are not.
+  await agentPage.getByRole('button', { name: '添加标签' }).waitFor({ timeout: WAIT });
+  assert.equal(await agentPage.getByRole('heading', { name: '调整积分' }).count(), 0);
+  assert.equal(await agentPage.getByRole('button', { name: '永久删除该会员' }).count(), 0);
+  assert.equal(await agentPage.getByRole('heading', { name: '个人信息（PIPL）' }).count(), 0);
+  await assertAccessible(agentPage, 'a member, as an agent');
+  if (shots) await agentPage.screenshot({ path: 'docs/console-agent-member.png', fullPage: true });
+  assert.equal((await asPerson(agent, 'POST', '/admin/members/o_people_member/points', { delta: 5, reason: 'x', idempotencyKey: 'k1' })).status, 403);
+  await agentPage.close();
+});
+
+test('an admin adds a person (temporary password shown once), who chooses a new password at the first sign-in; roles change; disabled, they are signed out when the session ends', async () => {
+  const admin = await createPerson(['admin']);
+  const page = await signedInPage(admin);
+  assert.equal(await page.locator('[data-roles]').innerText(), '管理员');
+  assert.deepEqual((await navEntries(page)).slice(-3), ['审批', '审计日志', '人员']);
+  await open(page, 'people');
+  const email = uniqueEmail('operator');
+  await page.getByLabel('邮箱（登录账号）').fill(email);
+  await page.getByLabel('姓名').fill('小林');
+  const add = page.getByRole('group', { name: '角色', exact: true });
+  // Refused without a role, under the roles.
+  await page.getByRole('button', { name: '添加成员' }).click();
+  await add.getByText('至少选择一个角色。').waitFor({ timeout: WAIT });
+  await add.getByLabel(/^运营/).check();
+  await page.getByRole('button', { name: '添加成员' }).click();
+  const temporary = page.locator('[data-temporary-password]');
+  await temporary.waitFor({ timeout: WAIT });
+  const password = await temporary.innerText();
+  assert.ok(password.length >= 8, password);
+  const row = page.locator(`tr[data-person="${email}"]`);
+  await row.waitFor({ timeout: WAIT });
+  assert.equal(await row.getAttribute('data-enabled'), 'true');
+  await assertAccessible(page, 'people');
+  if (shots) await page.screenshot({ path: 'docs/console-admin-people.png', fullPage: true });
+  // Shown once: the list, read again, does not carry it.
+  await open(page, 'people');
+  await page.locator(`tr[data-person="${email}"]`).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('[data-temporary-password]').count(), 0);
+  assert.ok(!(await page.content()).includes(password));
+
+  // The new person: the temporary password, then a password of their own (typed twice).
+  const newcomer = await stack.newPage();
+  await newcomer.clock.install();
+  await newcomer.goto(`${stack.url}/console/`);
+  await newcomer.getByLabel('账号（邮箱）').fill(email);
+  await newcomer.getByLabel('密码', { exact: true }).fill(password);
+  await newcomer.getByRole('button', { name: '登录', exact: true }).click();
+  await newcomer.getByRole('heading', { name: '设置新密码' }).waitFor({ timeout: WAIT });
+  await assertAccessible(newcomer, 'new password');
+  await newcomer.getByLabel('新密码', { exact: true }).fill('My-own-secret-77');
+  await newcomer.getByLabel('再次输入新密码').fill('My-own-secret-78');
+  await newcomer.getByRole('button', { name: '设置密码并登录' }).click();
+  await newcomer.getByText('两次输入的新密码不一致。').waitFor({ timeout: WAIT });
+  await newcomer.getByLabel('再次输入新密码').fill('My-own-secret-77');
+  await newcomer.getByRole('button', { name: '设置密码并登录' }).click();
+  await newcomer.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+  assert.equal(await newcomer.locator('[data-who]').innerText(), email);
+  assert.equal(await newcomer.locator('[data-roles]').innerText(), '运营');
+  // Tokens in this tab's session storage only.
+  const stored = await newcomer.evaluate(() => JSON.parse(sessionStorage.getItem('console.session') ?? 'null'));
+  assert.equal(stored.via, 'account');
+  assert.ok(stored.refreshToken && stored.expiresAt > Date.now());
+  assert.equal(await newcomer.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('session')).length), 0);
+  // The password they chose is theirs now.
+  assert.ok(await idTokenOf(email, 'My-own-secret-77'));
+
+  // Shortly before the id token expires the console refreshes it, and the person stays signed in.
+  const refreshed = newcomer.waitForResponse((r) => r.url().endsWith('/admin/session/refresh'));
+  await newcomer.clock.fastForward(stored.expiresAt - Date.now() - 30_000);
+  assert.equal((await refreshed).status(), 200);
+  assert.equal(await newcomer.locator('[data-roles]').innerText(), '运营');
+
+  // The admin makes them an agent too, then disables them.
+  await open(page, 'people');
+  const theirRow = page.locator(`tr[data-person="${email}"]`);
+  await theirRow.getByLabel('客服').check();
+  await theirRow.getByRole('button', { name: `保存 小林 的角色` }).click();
+  await page.getByText('已保存 小林 的角色。').waitFor({ timeout: WAIT });
+  page.once('dialog', (d) => void d.accept());
+  await theirRow.getByRole('button', { name: '停用 小林' }).click();
+  await page.getByText('已停用 小林。').waitFor({ timeout: WAIT });
+  assert.equal(await page.locator(`tr[data-person="${email}"]`).getAttribute('data-enabled'), 'false');
+
+  // At the next refresh the session ends: signed out, with the reason.
+  const refused = newcomer.waitForResponse((r) => r.url().endsWith('/admin/session/refresh'));
+  const again = await newcomer.evaluate(() => JSON.parse(sessionStorage.getItem('console.session') ?? 'null'));
+  await newcomer.clock.fastForward(again.expiresAt - (await newcomer.evaluate(() => Date.now())) - 30_000);
+  assert.notEqual((await refused).status(), 200);
+  await newcomer.getByText('登录已过期，请重新登录。').waitFor({ timeout: WAIT });
+  await newcomer.getByLabel('账号（邮箱）').waitFor({ timeout: WAIT });
+  assert.equal(await newcomer.evaluate(() => sessionStorage.getItem('console.session')), null);
+  await newcomer.close();
+  await page.close();
+});
+
+test('the API answering 401 (a token it no longer accepts) signs the tab out with the message', async () => {
+  const operator = await createPerson(['operator']);
+  const page = await signedInPage(operator);
+  // The stored id token replaced by one the pool never signed, as a rotated key would leave it.
+  await page.evaluate(() => {
+    const s = JSON.parse(sessionStorage.getItem('console.session') ?? '{}');
+    const [head, body] = String(s.token).split('.');
+    sessionStorage.setItem('console.session', JSON.stringify({ ...s, token: `${head}.${body}.AAAA` }));
+  });
+  await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '群发' }).click();
+  await page.getByText('登录已过期，请重新登录。').waitFor({ timeout: WAIT });
+  await page.getByLabel('账号（邮箱）').waitFor({ timeout: WAIT });
+  await page.close();
+});
