@@ -59,7 +59,7 @@ test('a viewer sees the dashboard and reports read-only; a page of another role 
   await page.locator('[data-level="0"]').waitFor({ timeout: WAIT });
   assert.equal(await page.locator('[data-read-only]').count(), 1);
   assert.equal(await page.getByRole('button', { name: '保存等级' }).count(), 0);
-  assert.equal(await page.locator('[data-level="0"]').isDisabled(), true);
+  assert.equal(await page.locator('[data-level="0"] input').first().isDisabled(), true);
   assert.equal(await page.getByRole('heading', { name: '优惠券模板' }).count(), 0);
   await assertAccessible(page, 'levels, read-only');
   // …and the API refuses the save the page does not offer.
@@ -131,7 +131,7 @@ test('a marketer configures campaigns and levels, reads broadcasts; an agent loo
   await agentPage.close();
 });
 
-test('an admin adds a person (temporary password shown once), who chooses a new password at the first sign-in; roles change; disabled, they are signed out when the session ends', async () => {
+test('an admin adds a person (temporary password shown once), who chooses a new password at the first sign-in; roles change; disabling is refused for oneself', async () => {
   const admin = await createPerson(['admin']);
   const page = await signedInPage(admin);
   assert.equal(await page.locator('[data-roles]').innerText(), '管理员');
@@ -163,13 +163,13 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
 
   // The new person: the temporary password, then a password of their own (typed twice).
   const newcomer = await stack.newPage();
-  await newcomer.clock.install();
   await newcomer.goto(`${stack.url}/console/`);
   await newcomer.getByLabel('账号（邮箱）').fill(email);
   await newcomer.getByLabel('密码', { exact: true }).fill(password);
   await newcomer.getByRole('button', { name: '登录', exact: true }).click();
   await newcomer.getByRole('heading', { name: '设置新密码' }).waitFor({ timeout: WAIT });
   await assertAccessible(newcomer, 'new password');
+  if (shots) await newcomer.screenshot({ path: 'docs/console-new-password.png' });
   await newcomer.getByLabel('新密码', { exact: true }).fill('My-own-secret-77');
   await newcomer.getByLabel('再次输入新密码').fill('My-own-secret-78');
   await newcomer.getByRole('button', { name: '设置密码并登录' }).click();
@@ -182,37 +182,67 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   // Tokens in this tab's session storage only.
   const stored = await newcomer.evaluate(() => JSON.parse(sessionStorage.getItem('console.session') ?? 'null'));
   assert.equal(stored.via, 'account');
-  assert.ok(stored.refreshToken && stored.expiresAt > Date.now());
-  assert.equal(await newcomer.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('session')).length), 0);
+  assert.ok(stored.expiresAt > Date.now());
+  assert.deepEqual(await newcomer.evaluate(() => Object.keys(localStorage).filter((k) => /session|token/i.test(k))), []);
   // The password they chose is theirs now.
   assert.ok(await idTokenOf(email, 'My-own-secret-77'));
+  await newcomer.close();
 
-  // Shortly before the id token expires the console refreshes it, and the person stays signed in.
-  const refreshed = newcomer.waitForResponse((r) => r.url().endsWith('/admin/session/refresh'));
-  await newcomer.clock.fastForward(stored.expiresAt - Date.now() - 30_000);
-  assert.equal((await refreshed).status(), 200);
-  assert.equal(await newcomer.locator('[data-roles]').innerText(), '运营');
-
-  // The admin makes them an agent too, then disables them.
-  await open(page, 'people');
+  // The admin makes them an agent too (their next sign-in carries it), then disables them.
   const theirRow = page.locator(`tr[data-person="${email}"]`);
   await theirRow.getByLabel('客服').check();
-  await theirRow.getByRole('button', { name: `保存 小林 的角色` }).click();
+  await theirRow.getByRole('button', { name: '保存角色：小林' }).click();
   await page.getByText('已保存 小林 的角色。').waitFor({ timeout: WAIT });
+  const later = await signedInPage({ email, password: 'My-own-secret-77' });
+  assert.equal(await later.locator('[data-roles]').innerText(), '运营、客服');
+  await later.close();
   page.once('dialog', (d) => void d.accept());
-  await theirRow.getByRole('button', { name: '停用 小林' }).click();
+  await page.locator(`tr[data-person="${email}"]`).getByRole('button', { name: '停用 小林' }).click();
   await page.getByText('已停用 小林。').waitFor({ timeout: WAIT });
   assert.equal(await page.locator(`tr[data-person="${email}"]`).getAttribute('data-enabled'), 'false');
+  // Their own account: the API refuses, and the page says why.
+  page.once('dialog', (d) => void d.accept());
+  await page.locator(`tr[data-person="${admin.email}"]`).getByRole('button', { name: `停用 ${admin.email}` }).click();
+  await page.getByRole('status').filter({ hasText: 'you cannot disable yourself' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator(`tr[data-person="${admin.email}"]`).getAttribute('data-enabled'), 'true');
+  await page.close();
+});
 
-  // At the next refresh the session ends: signed out, with the reason.
-  const refused = newcomer.waitForResponse((r) => r.url().endsWith('/admin/session/refresh'));
-  const again = await newcomer.evaluate(() => JSON.parse(sessionStorage.getItem('console.session') ?? 'null'));
-  await newcomer.clock.fastForward(again.expiresAt - (await newcomer.evaluate(() => Date.now())) - 30_000);
+test('the console refreshes the id token shortly before it expires; when the refresh is refused (the person disabled) it signs out with the reason', async () => {
+  const operator = await createPerson(['operator']);
+  const page = await stack.newPage();
+  // The tab's clock is Playwright's, so half an hour passes in a moment; the API's clock is real.
+  await page.clock.install();
+  await signInAs(page, stack.url, operator);
+  const stored = await page.evaluate(() => JSON.parse(sessionStorage.getItem('console.session') ?? 'null'));
+  assert.equal(stored.via, 'account');
+  assert.ok(stored.refreshToken);
+  const ahead = async () =>
+    (await page.evaluate(() => JSON.parse(sessionStorage.getItem('console.session') ?? 'null').expiresAt)) - (await page.evaluate(() => Date.now()));
+
+  // Nothing before it is due…
+  let refreshes = 0;
+  page.on('request', (r) => void (r.url().endsWith('/admin/session/refresh') && refreshes++));
+  await page.clock.fastForward((await ahead()) - 120_000);
+  assert.equal(refreshes, 0);
+  // …then a minute before the expiry, one refresh, and the person stays signed in.
+  const refreshed = page.waitForResponse((r) => r.url().endsWith('/admin/session/refresh'));
+  await page.clock.fastForward(70_000);
+  const answer = await refreshed;
+  assert.equal(answer.status(), 200, await answer.text());
+  assert.equal(await page.locator('[data-who]').innerText(), operator.email);
+  assert.ok((await ahead()) > 60_000, 'the new id token expires later');
+
+  // An admin disables them: the next refresh is refused and the tab signs out, saying why.
+  const disabled = await stack.admin('POST', `/admin/users/${encodeURIComponent(operator.email)}/disable`);
+  assert.equal(disabled.status, 200, JSON.stringify(disabled.body));
+  const refused = page.waitForResponse((r) => r.url().endsWith('/admin/session/refresh'));
+  await page.clock.fastForward((await ahead()) - 30_000);
   assert.notEqual((await refused).status(), 200);
-  await newcomer.getByText('登录已过期，请重新登录。').waitFor({ timeout: WAIT });
-  await newcomer.getByLabel('账号（邮箱）').waitFor({ timeout: WAIT });
-  assert.equal(await newcomer.evaluate(() => sessionStorage.getItem('console.session')), null);
-  await newcomer.close();
+  await page.getByText('登录已过期，请重新登录。').waitFor({ timeout: WAIT });
+  await page.getByLabel('账号（邮箱）').waitFor({ timeout: WAIT });
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('console.session')), null);
+  await assertAccessible(page, 'signed out, session expired');
   await page.close();
 });
 

@@ -16,7 +16,7 @@ import { payoutsPage } from './pages/payouts';
 import { peoplePage } from './pages/people';
 import { reengagementPage } from './pages/reengagement';
 import { signInPage } from './pages/signin';
-import { expiryMs, session, type StoredSession } from './session';
+import { localExpiry, session, type StoredSession } from './session';
 import type { AccountInfo, Me } from './types';
 
 const root = document.getElementById('app')!;
@@ -26,6 +26,7 @@ let notice: Key | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 /** Refresh the id token this long before it expires (the tab must be open; a closed tab's session just ends). */
 const REFRESH_BEFORE_MS = 60_000;
+const MIN_WAIT_MS = 5_000;
 
 function currentRoute(): { route: PageRoute; openid: string | null } {
   const rest = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : '';
@@ -101,7 +102,8 @@ function scheduleRefresh() {
   clearTimeout(refreshTimer);
   const s = session.get();
   if (!s?.expiresAt) return;
-  const wait = Math.max(0, s.expiresAt - REFRESH_BEFORE_MS - Date.now());
+  // Never sooner than a few seconds: a token that lives less than a minute is refreshed, not hammered.
+  const wait = Math.max(MIN_WAIT_MS, s.expiresAt - REFRESH_BEFORE_MS - Date.now());
   refreshTimer = setTimeout(() => void refreshNow(), wait);
 }
 
@@ -114,7 +116,7 @@ async function refreshNow(): Promise<boolean> {
   }
   try {
     const r = await api.refresh(s.refreshToken);
-    session.save({ ...s, token: r.idToken, refreshToken: r.refreshToken ?? s.refreshToken, expiresAt: expiryMs(r.expiresAt) });
+    session.save({ ...s, token: r.idToken, refreshToken: r.refreshToken ?? s.refreshToken, expiresAt: localExpiry(r.idToken, r.expiresAt) });
     scheduleRefresh();
     return true;
   } catch {

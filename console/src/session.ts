@@ -19,6 +19,21 @@ export function expiryMs(expiresAt: string | number): number {
   return Date.parse(expiresAt);
 }
 
+/**
+ * When the id token expires by this tab's clock: now + the token's own lifetime (exp − iat), so a
+ * clock that differs from the server's neither ends the session early nor refreshes in a loop; the
+ * API's `expiresAt` when the token does not say.
+ */
+export function localExpiry(idToken: string, expiresAt: string | number): number {
+  try {
+    const payload = JSON.parse(atob((idToken.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown; iat?: unknown };
+    if (typeof payload.exp === 'number' && typeof payload.iat === 'number' && payload.exp > payload.iat) return Date.now() + (payload.exp - payload.iat) * 1000;
+  } catch {
+    // not a JWT we can read: the API's word
+  }
+  return expiryMs(expiresAt);
+}
+
 export const session = {
   get(): StoredSession | null {
     try {

@@ -91,8 +91,8 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
               }
               try {
                 await api.setRoles(p.username, roles.chosen());
-                say(t('personRolesSaved', { name: nameOf(p) }));
                 await load();
+                say(t('personRolesSaved', { name: nameOf(p) }));
               } catch (err) {
                 roles.error.textContent = errorText(err);
               }
@@ -111,8 +111,8 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
               if (p.enabled && !confirm(t('personConfirmDisable', { name: nameOf(p) }))) return;
               try {
                 await api.setEnabled(p.username, !p.enabled);
-                say(t(p.enabled ? 'personDisabledDone' : 'personEnabledDone', { name: nameOf(p) }));
                 await load();
+                say(t(p.enabled ? 'personDisabledDone' : 'personEnabledDone', { name: nameOf(p) }));
               } catch (err) {
                 say(errorText(err), true);
               }

@@ -1,7 +1,7 @@
 import { api, ApiError } from '../api';
 import { field, h, setError } from '../dom';
 import { t, type Key } from '../i18n';
-import { expiryMs, type StoredSession } from '../session';
+import { localExpiry, type StoredSession } from '../session';
 import type { SignInResponse } from '../types';
 
 interface SignInOptions {
@@ -45,7 +45,7 @@ export function signInPage(opts: SignInOptions): HTMLElement {
 
   async function signedIn(r: SignInResponse, username: string) {
     if ('challenge' in r) return newPasswordForm(username, r.session);
-    await opts.onSignedIn({ token: r.idToken, refreshToken: r.refreshToken, expiresAt: expiryMs(r.expiresAt), via: 'account' });
+    await opts.onSignedIn({ token: r.idToken, refreshToken: r.refreshToken, expiresAt: localExpiry(r.idToken, r.expiresAt), via: 'account' });
   }
 
   function linkButton(label: string, onclick: () => void) {
