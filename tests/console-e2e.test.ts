@@ -95,7 +95,7 @@ test('sign in with the access token (a wrong one first), the dashboard charts th
   assert.equal(await token.getAttribute('aria-invalid'), 'true');
 
   await token.fill(TEST_CONFIG.ADMIN_TOKEN);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
   // Who (the access token, an admin), the account and its time zone, on every page; the token in session storage only.
   assert.equal(await page.locator('[data-timezone]').innerText(), TZ);

@@ -128,8 +128,9 @@ test('followers follow and write through the chat API; the callback under server
 
 test("sign in; the dashboard charts today's follows from the real callback", async () => {
   await page.goto(url(ports.http, '/console/'));
+  await page.getByRole('button', { name: '使用访问令牌登录' }).click();
   await page.getByLabel('管理令牌').fill(TOKEN);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
   assert.equal(await page.locator('[data-timezone]').innerText(), TZ);
   const today = businessDay(Date.now(), TZ);

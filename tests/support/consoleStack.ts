@@ -74,7 +74,7 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
       await page.goto(`${server.url}/console/`);
       await page.getByRole('button', { name: '使用访问令牌登录' }).click();
       await page.getByLabel('管理令牌').fill(TEST_CONFIG.ADMIN_TOKEN);
-      await page.getByRole('button', { name: '登录' }).click();
+      await page.getByRole('button', { name: '登录', exact: true }).click();
       await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
     },
     async admin(method, path, body) {
