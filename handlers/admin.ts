@@ -1,8 +1,10 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { adminRoutes } from '../lib/app/adminApi';
-import { breakGlassPrincipal } from '../lib/identity/breakGlass';
+import { adminRoutes, publicAdminRoutes } from '../lib/app/adminApi';
+import { identityPorts } from '../lib/app/identity';
+import { authenticate } from '../lib/identity/authenticate';
 import { mayCall, rolesNeeded } from '../lib/identity/roles';
 import { errorBoundary } from '../lib/http/errorBoundary';
+import { failureResponse } from '../lib/http/respond';
 import { bodyBytes, bodyText, json, type HttpResult } from '../lib/http/response';
 import { matchRoute } from '../lib/http/router';
 import { appHandler } from '../lib/lambda/appHandler';
@@ -14,32 +16,52 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
   return found?.[1];
 }
 
-/** The admin API: who is calling, then one route, whether their roles allow it, then its use case. */
+type Body = { body: unknown; rawBody: string; contentType: string };
+
+/** The body, parsed as JSON when it says it is JSON (or says nothing), or the 4xx that refuses it. */
+function readBody(event: APIGatewayProxyEventV2): Body | HttpResult {
+  if (bodyBytes(event) > MAX_BODY_BYTES) return json(413, { error: 'body too large' });
+  const rawBody = bodyText(event);
+  const contentType = (header(event, 'content-type') ?? '').toLowerCase();
+  if (!rawBody || !(contentType.includes('json') || !contentType)) return { body: rawBody, rawBody, contentType };
+  try {
+    return { body: JSON.parse(rawBody), rawBody, contentType };
+  } catch {
+    return json(400, { error: 'body is not valid JSON' });
+  }
+}
+
+/**
+ * The admin API: signing in (the only routes without a principal), else who is calling (the
+ * break-glass token or a person's id token), then one route, whether their roles allow it, then its use case.
+ */
 export const handler = appHandler(
   async (event: APIGatewayProxyEventV2, app): Promise<HttpResult> => {
-    const principal = breakGlassPrincipal(header(event, 'authorization'), app.config);
-    if (!principal) return json(401, { error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
     const method = event.requestContext.http.method.toUpperCase();
-    const matched = matchRoute(adminRoutes(app), method, event.rawPath ?? event.requestContext.http.path);
+    const path = event.rawPath ?? event.requestContext.http.path;
+    const requestId = event.requestContext.requestId ?? '';
+    const query = event.queryStringParameters ?? {};
+    const session = matchRoute(publicAdminRoutes(app), method, path);
+    if ('route' in session) {
+      const body = readBody(event);
+      return 'statusCode' in body ? body : session.route.run({ params: session.params, query, ...body, requestId });
+    }
+    const caller = await authenticate(header(event, 'authorization'), { breakGlass: app.config, idTokens: identityPorts(app).idTokens });
+    if (!caller.ok)
+      return caller.error.kind === 'unauthenticated'
+        ? json(401, { error: caller.error.message }, { 'www-authenticate': 'Bearer' })
+        : failureResponse(caller.error);
+    const principal = caller.value;
+    const matched = matchRoute(adminRoutes(app), method, path);
     if ('status' in matched) return json(matched.status, { error: matched.error });
     const { route } = matched;
     if (!mayCall(principal, route.roles)) {
       const needed = rolesNeeded(route.roles);
       return json(403, { error: `${method} ${route.path} needs the role ${needed.join(' or ')}`, rolesNeeded: needed, yourRoles: principal.roles });
     }
-    if (bodyBytes(event) > MAX_BODY_BYTES) return json(413, { error: 'body too large' });
-    const raw = bodyText(event);
-    const contentType = (header(event, 'content-type') ?? '').toLowerCase();
-    let body: unknown = raw;
-    if (raw && (contentType.includes('json') || !contentType)) {
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        return json(400, { error: 'body is not valid JSON' });
-      }
-    }
-    const requestId = event.requestContext.requestId ?? '';
-    return route.run({ params: matched.params, query: event.queryStringParameters ?? {}, body, rawBody: raw, contentType, principal, requestId });
+    const body = readBody(event);
+    if ('statusCode' in body) return body;
+    return route.run({ params: matched.params, query, ...body, principal, requestId });
   },
   { boundary: errorBoundary() },
 );

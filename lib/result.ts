@@ -9,6 +9,10 @@ export type FailureKind =
   /** The state forbids it now (exists already, changed meanwhile, already redeemed, too many). */
   | 'conflict'
   | 'forbidden'
+  /** Who is asking is not established: no credentials, wrong ones, an expired sign-in. */
+  | 'unauthenticated'
+  /** Asked too often; `retryAfterSeconds` says when to try again if known. */
+  | 'too-many-requests'
   /** Something we depend on could not answer; the same request later may succeed. */
   | 'unavailable'
   /** A platform we called (WeChat) answered with a failure of its own. */
@@ -38,6 +42,7 @@ export const conflict = failure('conflict');
 /** @public For the roles of issue 13: a person whose role does not allow the action. */
 export const forbidden = failure('forbidden');
 export const unavailable = failure('unavailable');
+export const unauthenticated = failure('unauthenticated');
 export const upstream = failure('upstream');
 
 /** An input problem tied to a field, shaped like a schema error: `path: message` plus `issues`. */

@@ -3,6 +3,9 @@
  *   1. DynamoDB Local on DYNAMODB_PORT (8000), data under DATA_DIR (.data/)
  *   2. the table from serverless.yml's declaration, and the demo configuration on first start
  *   3. local-aws-sqs on SQS_PORT (9324), in this process, with every queue serverless.yml declares
+ *   3b. cognito-local on COGNITO_PORT (9229), data under DATA_DIR/cognito: the user pool, client and
+ *      groups serverless.yml declares, and a first admin when the pool has none (FIRST_ADMIN_EMAIL,
+ *      FIRST_ADMIN_PASSWORD; a generated password is printed on the start that created it, only then)
  *   4. the WeChat sandbox on SANDBOX_PORT (4000): API stand-in and the chat page
  *   5. the operator console built into console/dist (scripts/build-console.mjs), then
  *      the handlers under serverless-offline on HTTP_PORT (3000; its Lambda endpoint on LAMBDA_PORT 3002,
@@ -22,6 +25,12 @@ import { loadEnvFiles } from './loadEnvFiles';
 import { startDynamoLocal } from './dynamo-local.mjs';
 // @ts-expect-error plain ESM helper shared with the test runner
 import { startSqsLocal } from './sqs-local.mjs';
+// @ts-expect-error plain ESM helper shared with the test runner
+import { startCognitoLocal } from './cognito-local.mjs';
+import { cognitoClient } from '../lib/identity/cognitoClient';
+import { ensureLocalUserPool } from '../lib/identity/localUserPool';
+import { cognitoDirectory } from '../lib/people/cognitoDirectory';
+import { ensureFirstAdmin } from '../lib/people/firstAdmin';
 // @ts-expect-error plain ESM build script, also run on its own (node scripts/build-console.mjs)
 import { buildConsole } from './build-console.mjs';
 
@@ -35,6 +44,7 @@ const httpPort = Number(env.HTTP_PORT ?? 3000);
 const sqsPort = Number(env.SQS_PORT ?? 9324);
 const lambdaPort = Number(env.LAMBDA_PORT ?? 3002);
 const websocketPort = Number(env.WEBSOCKET_PORT ?? 3001);
+const cognitoPort = Number(env.COGNITO_PORT ?? 9229);
 const dataDir = env.DATA_DIR ?? '.data';
 const region = env.AWS_REGION ?? 'us-east-1';
 const tableName = env.TABLE_NAME ?? 'wechat-oa-crm-local';
@@ -130,8 +140,19 @@ async function main() {
   const queues = await ensureQueues(sqs.endpoint, readQueueDefinitions({ stage: 'local', region }), region);
   say(`queues: ${Object.keys(queues).join(', ')}`);
 
+  say(`cognito-local on :${cognitoPort} (data in ${dataDir}/cognito)`);
+  const cognito = (await startCognitoLocal({ port: cognitoPort, dataDir: `${dataDir}/cognito` }).catch((err: Error) => {
+    throw new Error(`cognito-local could not start on :${cognitoPort} (${err.message}); set COGNITO_PORT to a free port`);
+  })) as { endpoint: string; child: ChildProcess };
+  children.push({ name: 'cognito', child: cognito.child });
+  const pool = await ensureLocalUserPool({ endpoint: cognito.endpoint, poolName: `wechat-oa-crm-local`, region });
+  await firstAdmin(cognito.endpoint, pool.userPoolId);
+
   const common = {
     DYNAMODB_ENDPOINT: endpoint,
+    COGNITO_ENDPOINT: cognito.endpoint,
+    COGNITO_USER_POOL_ID: pool.userPoolId,
+    COGNITO_CLIENT_ID: pool.clientId,
     SQS_ENDPOINT: sqs.endpoint,
     TABLE_NAME: tableName,
     AWS_REGION: region,
@@ -189,7 +210,24 @@ async function main() {
     `admin API:   http://localhost:${httpPort}/admin/*   (Authorization: Bearer ${env.ADMIN_TOKEN === 'sandbox-admin-token' ? 'sandbox-admin-token' : '<ADMIN_TOKEN>'})`,
   );
   say(`console:     http://localhost:${httpPort}/console/   (sign in with the admin token)`);
+  say(`people:      cognito-local ${cognito.endpoint}, pool ${pool.userPoolId}: sign in with POST /admin/session`);
   say('Ctrl-C stops everything.');
+}
+
+/** The pool's first admin, so a newcomer can sign in; the password is printed only when generated now. */
+async function firstAdmin(cognitoEndpoint: string, userPoolId: string) {
+  const client = cognitoClient({ endpoint: cognitoEndpoint }, region);
+  const email = env.FIRST_ADMIN_EMAIL || 'admin@example.com';
+  const result = await ensureFirstAdmin(cognitoDirectory(client, { userPoolId, globalSignOut: false }), { email, password: env.FIRST_ADMIN_PASSWORD });
+  client.destroy();
+  if (!result.ok) throw new Error(`the first admin could not be created: ${result.error.message}`);
+  const admin = result.value;
+  if (admin.outcome === 'had-admin') return say('people: the user pool has an admin already');
+  if (admin.outcome === 'promoted') return say(`people: ${admin.email} is now an admin (FIRST_ADMIN_EMAIL)`);
+  say('');
+  say(`first admin: ${admin.email}`);
+  say(admin.password ? `password:    ${admin.password}   (shown this once: note it now)` : 'password:    FIRST_ADMIN_PASSWORD from .env');
+  say('');
 }
 
 main().catch((err) => {

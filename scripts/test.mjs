@@ -1,11 +1,16 @@
 #!/usr/bin/env node
 // Runs every *.test.ts under lib/, handlers/, sandbox/ and tests/ with node's test runner (tsx for
-// TypeScript). Integration tests need DynamoDB Local and an SQS: this script starts DynamoDB Local in
-// memory and local-aws-sqs, each on a free port, hands their endpoints to the tests through
-// DYNAMODB_ENDPOINT and SQS_ENDPOINT, and stops them afterwards.
+// TypeScript). Integration tests need DynamoDB Local, an SQS and a user pool: this script starts
+// DynamoDB Local in memory, local-aws-sqs and cognito-local (data in a temporary directory, with the
+// pool, client and groups serverless.yml declares), each on a free port, hands them to the tests
+// through DYNAMODB_ENDPOINT, SQS_ENDPOINT and COGNITO_ENDPOINT / COGNITO_USER_POOL_ID /
+// COGNITO_CLIENT_ID, and stops them afterwards.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tsImport } from 'tsx/esm/api';
+import { startCognitoLocal } from './cognito-local.mjs';
 import { startDynamoLocal } from './dynamo-local.mjs';
 import { startSqsLocal } from './sqs-local.mjs';
 import { runChecks } from './lint.mjs';
@@ -42,13 +47,19 @@ if (filter.length === 0 && !runChecks()) {
   process.exit(1);
 }
 
+// The SDK (the pool's setup below) warns about Node 20 on every start; the children are told the same.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const cognitoDir = mkdtempSync(join(tmpdir(), 'oa-cognito-'));
 const dynamo = await startDynamoLocal({ inMemory: true });
-const sqs = await startSqsLocal({ region: 'us-east-1' }).catch(async (err) => {
-  await dynamo.stop();
-  throw err;
-});
+const started = [dynamo];
 let code = 1;
 try {
+  const sqs = await startSqsLocal({ region: 'us-east-1' });
+  started.push(sqs);
+  const cognito = await startCognitoLocal({ dataDir: cognitoDir });
+  started.push(cognito);
+  const { ensureLocalUserPool } = await tsImport('../lib/identity/localUserPool.ts', import.meta.url);
+  const pool = await ensureLocalUserPool({ endpoint: cognito.endpoint, poolName: 'wechat-oa-crm-test' });
   code = await new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
       stdio: 'inherit',
@@ -56,6 +67,9 @@ try {
         ...process.env,
         DYNAMODB_ENDPOINT: dynamo.endpoint,
         SQS_ENDPOINT: sqs.endpoint,
+        COGNITO_ENDPOINT: cognito.endpoint,
+        COGNITO_USER_POOL_ID: pool.userPoolId,
+        COGNITO_CLIENT_ID: pool.clientId,
         AWS_REGION: 'us-east-1',
         AWS_ACCESS_KEY_ID: 'local',
         AWS_SECRET_ACCESS_KEY: 'local',
@@ -66,6 +80,7 @@ try {
     child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0)));
   });
 } finally {
-  await Promise.all([dynamo.stop(), sqs.stop()]);
+  await Promise.all(started.map((s) => s.stop()));
+  rmSync(cognitoDir, { recursive: true, force: true });
 }
 process.exit(code);

@@ -4,7 +4,9 @@ import { dynamoRuleStore } from '../autoreply/ruleStore';
 import { broadcastRoutes } from '../broadcast/adminRoutes';
 import { couponRoutes } from '../coupons/adminRoutes';
 import { dynamoCouponPorts } from '../coupons/issueCoupon';
-import { compileRoutes } from '../http/router';
+import { compileRoutes, type CompiledRoute, type Endpoint, type PublicRoute } from '../http/router';
+import { meRoutes } from '../identity/meRoutes';
+import { sessionRoutes } from '../identity/sessionRoutes';
 import { importRoutes } from '../import/adminRoutes';
 import { levelRoutes } from '../levels/adminRoutes';
 import { dynamoLevelHistory } from '../levels/levelHistory';
@@ -14,6 +16,7 @@ import { memberSearchRoutes } from '../members/searchRoutes';
 import { menuRoutes } from '../menu/adminRoutes';
 import { dynamoMenuStore } from '../menu/menuStore';
 import { payoutRoutes } from '../payouts/adminRoutes';
+import { peopleRoutes } from '../people/adminRoutes';
 import { privacyRoutes } from '../privacy/adminRoutes';
 import { campaignRoutes } from '../redpacket/adminRoutes';
 import { reengageRoutes } from '../reengage/adminRoutes';
@@ -28,6 +31,7 @@ import { walletRoutes } from '../wallet/adminRoutes';
 import { dynamoWallet } from '../wallet/wallet';
 import { broadcastAdminPorts } from './broadcast';
 import type { App } from './createApp';
+import { identityPorts } from './identity';
 import { crmPorts, expiryPolicyDocument, levelsDocument } from './crm';
 import { importJobStarter } from './importJobStarter';
 import { payClient, payoutOperatorPorts, payoutQueue } from './payouts';
@@ -35,13 +39,15 @@ import { campaignAdminPorts, walletPolicyDocument } from './redpacket';
 import { reengagementRulesDocument } from './reengage';
 
 /** Every admin route, each route module given its ports from the app (handlers/admin.ts matches and runs them). */
-function buildAdminRoutes(app: App) {
+function buildAdminRoutes(app: App): CompiledRoute[] {
   const { table, clock } = app;
   const { appId, timeZone } = app.config;
   const zoned = { clock, timeZone };
   const segmentIndex = dynamoSegmentIndex(table);
   return compileRoutes([
     ...accountRoutes({ appId, timeZone }),
+    ...meRoutes(() => adminRoutes(app)),
+    ...peopleRoutes({ directory: identityPorts(app).directory }),
     ...importRoutes({ table, clock, levels: () => levelsDocument(app).get(), startJob: importJobStarter(app), syncMaxRows: app.config.importSyncMaxRows }),
     ...memberSearchRoutes({ table, segments: { clock, index: segmentIndex } }),
     ...memberRoutes({ members: dynamoMemberStore(table), points: crmPorts(app) }),
@@ -63,4 +69,13 @@ function buildAdminRoutes(app: App) {
 }
 
 /** The admin API's routes, made once per app. */
-export const adminRoutes = (app: App) => app.once(buildAdminRoutes);
+export const adminRoutes = (app: App): CompiledRoute[] => app.once(buildAdminRoutes);
+
+/** The routes callable without a principal (signing in), checked at start not to shadow a role route. */
+function buildPublicRoutes(app: App): CompiledRoute<PublicRoute>[] {
+  const routes = sessionRoutes(identityPorts(app).sessions);
+  compileRoutes<Endpoint>([...routes, ...adminRoutes(app)]);
+  return compileRoutes(routes);
+}
+
+export const publicAdminRoutes = (app: App) => app.once(buildPublicRoutes);

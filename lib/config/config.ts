@@ -45,6 +45,17 @@ export interface AppConfig {
   broadcastClaimLeaseMs?: number;
   /** IMPORT_SYNC_MAX_ROWS: imports up to this many rows run in the request; larger ones become jobs. */
   importSyncMaxRows?: number;
+  /** The user pool people sign in to (COGNITO_*); unset: only the break-glass token opens the admin API. */
+  cognito?: CognitoSettings;
+}
+
+export interface CognitoSettings {
+  /** COGNITO_USER_POOL_ID: from `!Ref UserPool` in AWS; the local pool's id under `npm start` and in tests. */
+  userPoolId: string;
+  /** COGNITO_CLIENT_ID: the app client without a secret that signs people in (USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH). */
+  clientId: string;
+  /** COGNITO_ENDPOINT: cognito-local's URL under `npm start` and in tests; unset in AWS. */
+  endpoint?: string;
 }
 
 export interface QueueUrls {
@@ -128,7 +139,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pay: paySettingsOf(env),
     broadcastClaimLeaseMs: positive(env, 'BROADCAST_CLAIM_LEASE_MS'),
     importSyncMaxRows: positive(env, 'IMPORT_SYNC_MAX_ROWS'),
+    cognito: cognitoOf(env),
   };
+}
+
+function cognitoOf(env: NodeJS.ProcessEnv): CognitoSettings | undefined {
+  const userPoolId = env.COGNITO_USER_POOL_ID?.trim();
+  const clientId = env.COGNITO_CLIENT_ID?.trim();
+  if (!userPoolId || !clientId) return undefined;
+  return { userPoolId, clientId, endpoint: env.COGNITO_ENDPOINT?.replace(/\/+$/, '') || undefined };
 }
 
 /** The configuration of a cold start: secrets from SSM where the environment lacks them (lib/config/secrets.ts), then the environment. */

@@ -4,9 +4,11 @@ import { json, type HttpResult } from './response';
 /** The one place where a failure's kind becomes an HTTP status. */
 const STATUS_OF_FAILURE: Readonly<Record<FailureKind, number>> = {
   invalid: 400,
+  unauthenticated: 401,
   forbidden: 403,
   'not-found': 404,
   conflict: 409,
+  'too-many-requests': 429,
   upstream: 502,
   unavailable: 503,
 };

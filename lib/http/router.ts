@@ -17,27 +17,43 @@ export interface RouteRequest {
   requestId: string;
 }
 
-/** One endpoint. More fields can be added here and are kept by `compileRoutes`. */
-export interface Route {
+/** A method and a path: what the router matches. */
+export interface Endpoint {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** `/admin/members/{openid}` style; a parameter matches one path segment. */
   path: string;
+}
+
+/** One endpoint. More fields can be added here and are kept by `compileRoutes`. */
+export interface Route extends Endpoint {
   /** Who may call it besides `admin`, who may call everything (`[]`: admins only). Others get 403 naming these. */
   roles: readonly Role[];
   run(req: RouteRequest): Promise<HttpResult>;
 }
 
+/** What a public route gets: no principal (nobody is signed in yet). */
+export type PublicRouteRequest = Omit<RouteRequest, 'principal'>;
+
+/**
+ * A route callable without a principal: only signing in (lib/identity/sessionRoutes.ts). A type of
+ * its own, listed apart, so a `Route` cannot become public by leaving out its roles.
+ */
+export interface PublicRoute extends Endpoint {
+  public: true;
+  run(req: PublicRouteRequest): Promise<HttpResult>;
+}
+
 /** A path segment: a literal, or a parameter (`null`) that matches any one segment. */
 type Segment = string | null;
 
-export type CompiledRoute<R extends Route = Route> = R & { segments: Segment[]; names: string[] };
+export type CompiledRoute<R extends Endpoint = Route> = R & { segments: Segment[]; names: string[] };
 
 /** `/a/b/` → ['a', 'b']: one leading slash, an optional trailing one. */
 function segmentsOf(path: string): string[] {
   return path.slice(1).replace(/\/$/, '').split('/');
 }
 
-function compile<R extends Route>(route: R): CompiledRoute<R> {
+function compile<R extends Endpoint>(route: R): CompiledRoute<R> {
   const names: string[] = [];
   const segments = segmentsOf(route.path).map((s): Segment => {
     const param = /^\{(\w+)\}$/.exec(s);
@@ -68,7 +84,7 @@ const sameShape = (a: Segment[], b: Segment[]) => a.length === b.length && a.eve
  * Compiles routes so that matching does not depend on their order; two routes of one method that
  * would match the same paths with the same specificity are refused here, at start, not at a request.
  */
-export function compileRoutes<R extends Route>(routes: R[]): CompiledRoute<R>[] {
+export function compileRoutes<R extends Endpoint>(routes: R[]): CompiledRoute<R>[] {
   const compiled = routes.map(compile);
   for (const [i, a] of compiled.entries()) {
     const twin = compiled.slice(i + 1).find((b) => b.method === a.method && sameShape(a.segments, b.segments));
@@ -83,12 +99,12 @@ export function compileRoutes<R extends Route>(routes: R[]): CompiledRoute<R>[] 
  */
 export const MAX_PATH_PARAM_CHARS = 128;
 
-export type Matched<R extends Route = Route> = { route: CompiledRoute<R>; params: Record<string, string> } | { status: 400 | 404 | 405; error: string };
+export type Matched<R extends Endpoint = Route> = { route: CompiledRoute<R>; params: Record<string, string> } | { status: 400 | 404 | 405; error: string };
 
 const matchesPath = (segments: Segment[], parts: string[]) =>
   segments.length === parts.length && segments.every((s, i) => (s === null ? parts[i] !== '' : s === parts[i]));
 
-export function matchRoute<R extends Route>(routes: CompiledRoute<R>[], method: string, path: string): Matched<R> {
+export function matchRoute<R extends Endpoint>(routes: CompiledRoute<R>[], method: string, path: string): Matched<R> {
   if (!path.startsWith('/')) return { status: 404, error: 'no such endpoint' };
   const parts = segmentsOf(path);
   const onPath = routes.filter((r) => matchesPath(r.segments, parts));
