@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { adminRoutes, publicAdminRoutes } from '../lib/app/adminApi';
+import { answerAdminCall, type ReadBody } from '../lib/app/adminCall';
+import { publicAdminRoutes } from '../lib/app/adminApi';
 import { identityPorts } from '../lib/app/identity';
 import { authenticate } from '../lib/identity/authenticate';
-import { mayCall, rolesNeeded } from '../lib/identity/roles';
 import { errorBoundary } from '../lib/http/errorBoundary';
 import { failureResponse } from '../lib/http/respond';
 import { bodyBytes, bodyText, json, type HttpResult } from '../lib/http/response';
@@ -16,24 +16,25 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
   return found?.[1];
 }
 
-type Body = { body: unknown; rawBody: string; contentType: string };
-
-/** The body, parsed as JSON when it says it is JSON (or says nothing), or the 4xx that refuses it. */
-function readBody(event: APIGatewayProxyEventV2): Body | HttpResult {
-  if (bodyBytes(event) > MAX_BODY_BYTES) return json(413, { error: 'body too large' });
-  const rawBody = bodyText(event);
-  const contentType = (header(event, 'content-type') ?? '').toLowerCase();
-  if (!rawBody || !(contentType.includes('json') || !contentType)) return { body: rawBody, rawBody, contentType };
-  try {
-    return { body: JSON.parse(rawBody), rawBody, contentType };
-  } catch {
-    return json(400, { error: 'body is not valid JSON' });
-  }
-}
+/** The body: JSON parsed (when JSON or untyped), other content types as text. */
+const bodyOf =
+  (event: APIGatewayProxyEventV2): ReadBody =>
+  () => {
+    if (bodyBytes(event) > MAX_BODY_BYTES) return json(413, { error: 'body too large' });
+    const rawBody = bodyText(event);
+    const contentType = (header(event, 'content-type') ?? '').toLowerCase();
+    if (!rawBody || !(contentType.includes('json') || !contentType)) return { body: rawBody, rawBody, contentType };
+    try {
+      return { body: JSON.parse(rawBody), rawBody, contentType };
+    } catch {
+      return json(400, { error: 'body is not valid JSON' });
+    }
+  };
 
 /**
  * The admin API: signing in (the only routes without a principal), else who is calling (the
- * break-glass token or a person's id token), then one route, whether their roles allow it, then its use case.
+ * break-glass token or a person's id token), then one route, whether their roles allow it, then its
+ * use case (lib/app/adminCall.ts, which records changes in the audit log).
  */
 export const handler = appHandler(
   async (event: APIGatewayProxyEventV2, app): Promise<HttpResult> => {
@@ -41,9 +42,10 @@ export const handler = appHandler(
     const path = event.rawPath ?? event.requestContext.http.path;
     const requestId = event.requestContext.requestId ?? '';
     const query = event.queryStringParameters ?? {};
+    const readBody = bodyOf(event);
     const session = matchRoute(publicAdminRoutes(app), method, path);
     if ('route' in session) {
-      const body = readBody(event);
+      const body = readBody();
       return 'statusCode' in body ? body : session.route.run({ params: session.params, query, ...body, requestId });
     }
     const caller = await authenticate(header(event, 'authorization'), { breakGlass: app.config, idTokens: identityPorts(app).idTokens });
@@ -51,17 +53,7 @@ export const handler = appHandler(
       return caller.error.kind === 'unauthenticated'
         ? json(401, { error: caller.error.message }, { 'www-authenticate': 'Bearer' })
         : failureResponse(caller.error);
-    const principal = caller.value;
-    const matched = matchRoute(adminRoutes(app), method, path);
-    if ('status' in matched) return json(matched.status, { error: matched.error });
-    const { route } = matched;
-    if (!mayCall(principal, route.roles)) {
-      const needed = rolesNeeded(route.roles);
-      return json(403, { error: `${method} ${route.path} needs the role ${needed.join(' or ')}`, rolesNeeded: needed, yourRoles: principal.roles });
-    }
-    const body = readBody(event);
-    if ('statusCode' in body) return body;
-    return route.run({ params: matched.params, query, ...body, principal, requestId });
+    return answerAdminCall(app, caller.value, { method, path, query, requestId, readBody });
   },
   { boundary: errorBoundary() },
 );

@@ -430,6 +430,8 @@ const STEP_WRITES: [step: string, aim: (c: Command) => boolean][] = [
   ],
   ['pendingImportRows', writes('UpdateCommand', (pk) => pk.startsWith('IMPORTJOB#'))],
   ['pendingLinks', writes('DeleteCommand', (pk) => pk === 'LINK#PENDING')],
+  ['adminAuditEntries', writes('PutCommand', (pk) => pk.startsWith('AUDITLOG#'))],
+  ['adminAuditMentions', writes('DeleteCommand', (pk) => pk.startsWith('AUDITOF#'))],
   ['memberPartition', (c) => c.constructor.name === 'BatchWriteCommand'],
   ['profile', (c) => c.constructor.name === 'TransactWriteCommand'],
 ];

@@ -1,4 +1,6 @@
 import { accountRoutes } from '../admin/accountRoutes';
+import { auditRoutes } from '../audit/adminRoutes';
+import { dynamoAuditLog } from '../audit/dynamoAuditLog';
 import { autoreplyRoutes } from '../autoreply/adminRoutes';
 import { dynamoRuleStore } from '../autoreply/ruleStore';
 import { broadcastRoutes } from '../broadcast/adminRoutes';
@@ -65,6 +67,7 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...broadcastRoutes(broadcastAdminPorts(app)),
     ...reengageRoutes({ rules: reengagementRulesDocument(app), touches: dynamoTouchStore(table), clock }),
     ...menuRoutes({ ...zoned, menus: dynamoMenuStore(table), api: async () => app.wechatApi }),
+    ...auditRoutes({ ...zoned, log: dynamoAuditLog(table) }),
   ]);
 }
 

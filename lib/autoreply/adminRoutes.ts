@@ -38,6 +38,7 @@ export function autoreplyRoutes(ports: { rules: RuleStore; clock: Clock; timeZon
     {
       method: 'POST',
       path: '/admin/autoreply-rules/try',
+      audit: { changes: false },
       roles: ['operator'],
       run: (req) => withBody(trySchema, req.body, async (message) => okResponse(await tryMessage(ports, message))),
     },

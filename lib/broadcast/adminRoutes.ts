@@ -53,7 +53,13 @@ export function broadcastRoutes(ports: BroadcastAdminPorts): Route[] {
       roles: ['marketer', 'operator', 'viewer'],
       run: async (req) => respond(await getBroadcast(ports, req.params.id!)),
     },
-    { method: 'POST', path: '/admin/broadcasts/{id}/cancel', roles: ['operator'], run: async (req) => respond(await cancelBroadcast(ports, req.params.id!)) },
+    {
+      method: 'POST',
+      path: '/admin/broadcasts/{id}/cancel',
+      roles: ['operator'],
+      audit: { reads: '/admin/broadcasts/{id}' },
+      run: async (req) => respond(await cancelBroadcast(ports, req.params.id!)),
+    },
     {
       method: 'POST',
       path: '/admin/broadcasts/{id}/preview',

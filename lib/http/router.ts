@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RouteAudit } from '../audit/auditEntry';
 import type { Principal, Role } from '../identity/roles';
 import type { HttpResult } from './response';
 import { decodePathParam } from './pathParam';
@@ -28,6 +29,8 @@ export interface Endpoint {
 export interface Route extends Endpoint {
   /** Who may call it besides `admin`, who may call everything (`[]`: admins only). Others get 403 naming these. */
   roles: readonly Role[];
+  /** How its calls are audited (lib/audit): by default every non-GET call is a change, recorded. */
+  audit?: RouteAudit;
   run(req: RouteRequest): Promise<HttpResult>;
 }
 

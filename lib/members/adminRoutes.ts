@@ -43,6 +43,7 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
     {
       method: 'PUT',
       path: '/admin/members/{openid}/attributes',
+      audit: { reads: '/admin/members/{openid}' },
       roles: ['operator', 'agent'],
       run: (req) =>
         withBody(attributesSchema, req.body, async (attributes) =>
@@ -58,6 +59,7 @@ export function memberRoutes(ports: { members: MemberStore; points: PointsPorts 
     {
       method: 'POST',
       path: '/admin/members/{openid}/points',
+      audit: { reads: '/admin/members/{openid}/points' },
       roles: ['operator'],
       run: (req) =>
         withBody(pointsChangeSchema, req.body, async (change) => respond(await changeMemberPoints(ports, req.params.openid!, change), createdIfNew)),

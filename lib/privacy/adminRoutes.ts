@@ -16,6 +16,12 @@ export function privacyRoutes(ports: { table: Table; clock: Clock; pay: ErasureP
           okResponse(exported, { 'content-disposition': `attachment; filename="member-${req.params.openid}.json"` }),
         ),
     },
-    { method: 'DELETE', path: '/admin/members/{openid}', roles: [], run: async (req) => respond(await eraseMemberOnRequest(ports, req.params.openid!)) },
+    {
+      method: 'DELETE',
+      path: '/admin/members/{openid}',
+      roles: [],
+      audit: { erasesMember: true },
+      run: async (req) => respond(await eraseMemberOnRequest(ports, req.params.openid!)),
+    },
   ];
 }

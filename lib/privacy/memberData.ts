@@ -3,6 +3,7 @@ import { partitionFamily, type MemberItemFamily, type OutsideFamily, type Partit
 import { couponsHeld } from './families/coupons';
 import { lookups, prospects } from './families/identities';
 import { pendingImportRows, pendingLinks } from './families/imports';
+import { adminAuditEntries, adminAuditMentions } from './families/adminAudit';
 import { payouts } from './families/payouts';
 import { redPacketShares, roundBestLuck } from './families/redPackets';
 
@@ -33,6 +34,9 @@ export const OUTSIDE_FAMILIES: readonly OutsideFamily[] = [
   lookups,
   pendingImportRows,
   pendingLinks,
+  // The entries first: their mentions are how erasure finds them.
+  adminAuditEntries,
+  adminAuditMentions,
 ];
 
 export const MEMBER_ITEM_FAMILIES: readonly MemberItemFamily[] = [...PARTITION_FAMILIES, ...OUTSIDE_FAMILIES];

@@ -30,6 +30,7 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/campaigns/preview-split',
+      audit: { changes: false },
       roles: ['marketer'],
       run: (req) => withBody(splitPreviewSchema, req.body, async ({ round, samples }) => respond(previewSplit(round, samples))),
     },
@@ -55,6 +56,7 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
       (action): Route => ({
         method: 'POST',
         path: `/admin/campaigns/{id}/${action}`,
+        audit: { reads: '/admin/campaigns/{id}' },
         roles: ['marketer'],
         run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action)),
       }),

@@ -37,6 +37,7 @@ export function segmentRoutes(ports: SegmentPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/segments/preview',
+      audit: { changes: false },
       roles: ['marketer', 'operator'],
       run: (req) => withBody(previewSchema, req.body, async ({ segment, sampleSize }) => okResponse(await previewSegment(ports, segment, sampleSize))),
     },

@@ -21,3 +21,4 @@ export * from './conversation';
 export * from './activity';
 export * from './privacy';
 export * from './config';
+export * from './audit';

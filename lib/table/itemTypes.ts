@@ -1,4 +1,5 @@
 import { activityItemTypes } from './activity';
+import { auditItemTypes } from './audit';
 import { broadcastItemTypes } from './broadcasts';
 import { configItemTypes } from './config';
 import { conversationItemTypes } from './conversation';
@@ -26,6 +27,7 @@ export const itemTypes = (): readonly ItemType[] => [
   ...activityItemTypes(),
   ...privacyItemTypes(),
   ...configItemTypes(),
+  ...auditItemTypes(),
 ];
 
 /** The item types that name a member (openid, phone or unionid): erasure and export must cover each. */

@@ -10,6 +10,7 @@ export function tagRoutes(ports: { tags: TagStore; clock: Clock }): Route[] {
     {
       method: 'PUT',
       path: '/admin/members/{openid}/tags',
+      audit: { reads: '/admin/members/{openid}' },
       roles: ['operator', 'marketer', 'agent'],
       run: (req) => withBody(tagChangeSchema, req.body, async (change) => respond(await changeMemberTags(ports, req.params.openid!, change))),
     },

@@ -39,6 +39,7 @@ export function walletRoutes(ports: WithdrawPorts): Route[] {
     {
       method: 'POST',
       path: '/admin/members/{openid}/wallet/withdraw',
+      audit: { reads: '/admin/members/{openid}/wallet' },
       roles: ['operator'],
       run: (req) =>
         withBody(withdrawSchema, req.body, async ({ idempotencyKey, amountFen }) =>
