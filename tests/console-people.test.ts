@@ -1,5 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { assertAccessible } from './support/accessibility';
 import { navEntries, signInAs, startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
@@ -135,7 +136,7 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   const admin = await createPerson(['admin']);
   const page = await signedInPage(admin);
   assert.equal(await page.locator('[data-roles]').innerText(), '管理员');
-  assert.deepEqual((await navEntries(page)).slice(-3), ['审批', '审计日志', '人员']);
+  assert.deepEqual((await navEntries(page)).slice(-2), ['审计日志', '人员']);
   await open(page, 'people');
   const email = uniqueEmail('operator');
   await page.getByLabel('邮箱（登录账号）').fill(email);
@@ -202,9 +203,37 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   assert.equal(await page.locator(`tr[data-person="${email}"]`).getAttribute('data-enabled'), 'false');
   // Their own account: the API refuses, and the page says why.
   page.once('dialog', (d) => void d.accept());
-  await page.locator(`tr[data-person="${admin.email}"]`).getByRole('button', { name: `停用 ${admin.email}` }).click();
+  await page
+    .locator(`tr[data-person="${admin.email}"]`)
+    .getByRole('button', { name: `停用 ${admin.email}` })
+    .click();
   await page.getByRole('status').filter({ hasText: 'you cannot disable yourself' }).waitFor({ timeout: WAIT });
   assert.equal(await page.locator(`tr[data-person="${admin.email}"]`).getAttribute('data-enabled'), 'true');
+
+  // The audit log has each change: who, with which role, and what changed, readably; and exports it.
+  await open(page, 'audit');
+  await page.getByLabel('操作类型').fill('users.roles.put');
+  await page.getByRole('button', { name: '筛选' }).click();
+  const entry = page.locator('tr[data-kind="users.roles.put"]');
+  await entry.first().waitFor({ timeout: WAIT });
+  assert.equal(await entry.count(), 1);
+  assert.match(await entry.innerText(), new RegExp(`${admin.email}\\s+管理员`));
+  assert.match(await entry.innerText(), /PUT \/admin\/users\/.+\/roles/);
+  await entry.getByText('查看变更').click();
+  assert.match(await entry.locator('.audit-changes').innerText(), /"agent"/);
+  await assertAccessible(page, 'audit log');
+  if (shots) await page.screenshot({ path: 'docs/console-admin-audit.png', fullPage: true });
+  // The people added: the answer is kept without the temporary password.
+  await page.getByLabel('操作类型').fill('users.post');
+  await page.getByRole('button', { name: '筛选' }).click();
+  await page.locator('tr[data-kind="users.post"]').first().waitFor({ timeout: WAIT });
+  assert.ok(!(await page.locator('[data-audit]').innerText()).includes(password));
+  const csv = page.waitForEvent('download');
+  await page.getByRole('button', { name: '导出 CSV' }).click();
+  const file = await (await csv).path();
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, /users\.roles\.put/);
+  assert.ok(!text.includes(password), 'the temporary password is not in the export');
   await page.close();
 });
 
