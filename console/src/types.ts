@@ -193,9 +193,14 @@ export interface PayoutActionResponse {
   previous?: PayoutView;
 }
 
-// — issue 13: people, sessions, audit, approvals (the contracts in the brief; see the routes' lanes) —
+// — issue 13: people, sessions, audit, approvals —
 import type { Principal, Role } from '../../lib/identity/roles';
-export type { Principal, Role };
+import type { NewPasswordChallenge, Session, SessionAnswer } from '../../lib/identity/sessions';
+import type { Person } from '../../lib/people/directory';
+import type { AuditEntry } from '../../lib/audit/auditEntry';
+import type { AuditPage } from '../../lib/audit/auditLog';
+import type { auditQuerySchema } from '../../lib/audit/readAudit';
+export type { AuditEntry, AuditPage, NewPasswordChallenge, Person, Principal, Role };
 /** GET /admin/me: who is calling and every route ("METHOD /admin/path/{param}") they may call. */
 export interface Me {
   username: string;
@@ -203,29 +208,9 @@ export interface Me {
   via: Principal['via'];
   allowed: string[];
 }
-/** POST /admin/session, /admin/session/new-password, /admin/session/refresh */
-export interface SignedIn {
-  idToken: string;
-  refreshToken?: string;
-  expiresAt: string | number;
-  principal?: Principal;
-}
-export interface NewPasswordChallenge {
-  challenge: 'NEW_PASSWORD_REQUIRED';
-  session: string;
-}
-export type SignInResponse = SignedIn | NewPasswordChallenge;
-/** GET /admin/users (one person of the user pool; the username is their email address) */
-export interface Person {
-  username: string;
-  sub?: string;
-  name?: string;
-  roles: Role[];
-  enabled: boolean;
-  /** FORCE_CHANGE_PASSWORD until they choose their own password, then CONFIRMED. */
-  status?: string;
-  createdAt?: string;
-}
+/** POST /admin/session, /admin/session/new-password (a session or the new-password challenge); /admin/session/refresh (a session) */
+export type SignedIn = Session;
+export type SignInResponse = SessionAnswer;
 /** POST /admin/users (answers the temporary password once) */
 export interface PersonCreateBody {
   email: string;
@@ -236,37 +221,8 @@ export interface PersonCreated {
   user: Person;
   temporaryPassword: string;
 }
-/** GET /admin/audit */
-export interface AuditEntry {
-  id: string;
-  at: string;
-  actor: Pick<Principal, 'username' | 'sub' | 'roles' | 'via'>;
-  kind: string;
-  method: string;
-  path: string;
-  route: string;
-  params?: Record<string, string>;
-  requestId: string;
-  status: number;
-  outcome?: 'done' | 'refused' | 'denied';
-  request?: unknown;
-  before?: unknown;
-  after?: unknown;
-  diff?: unknown;
-  approvalId?: string;
-}
-export interface AuditQuery {
-  from?: string;
-  to?: string;
-  actor?: string;
-  kind?: string;
-  cursor?: string;
-  limit?: string;
-}
-export interface AuditPage {
-  entries: AuditEntry[];
-  cursor?: string | null;
-}
+/** GET /admin/audit?from&to&actor&kind&cursor&limit (query values as the URL carries them) */
+export type AuditQuery = { [K in keyof z.input<typeof auditQuerySchema>]?: string };
 /** GET /admin/approvals */
 export type ApprovalState = 'pending' | 'approved' | 'rejected';
 export interface Approval {
