@@ -1,4 +1,5 @@
 import { accountRoutes } from '../admin/accountRoutes';
+import { approvalRoutes } from '../approvals/adminRoutes';
 import { auditRoutes } from '../audit/adminRoutes';
 import { dynamoAuditLog } from '../audit/dynamoAuditLog';
 import { autoreplyRoutes } from '../autoreply/adminRoutes';
@@ -31,6 +32,7 @@ import { tagRoutes } from '../tags/adminRoutes';
 import { dynamoTagStore } from '../tags/dynamoTagStore';
 import { walletRoutes } from '../wallet/adminRoutes';
 import { dynamoWallet } from '../wallet/wallet';
+import { approvalRoutePorts, broadcastReview, campaignReview, payoutSettingsReview } from './approvals';
 import { broadcastAdminPorts } from './broadcast';
 import type { App } from './createApp';
 import { identityPorts } from './identity';
@@ -61,13 +63,20 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...statsRoutes({ stats: dynamoStatsStore(table) }),
     ...autoreplyRoutes({ ...zoned, rules: dynamoRuleStore(table) }),
     ...couponRoutes(dynamoCouponPorts(table, clock, timeZone)),
-    ...campaignRoutes(campaignAdminPorts(app)),
-    ...walletRoutes({ wallet: dynamoWallet(table), policy: walletPolicyDocument(app), clock, onPayoutOrdered: payoutQueue(app) }),
+    ...campaignRoutes({ ...campaignAdminPorts(app), review: campaignReview(app) }),
+    ...walletRoutes({
+      wallet: dynamoWallet(table),
+      policy: walletPolicyDocument(app),
+      clock,
+      onPayoutOrdered: payoutQueue(app),
+      review: payoutSettingsReview(app),
+    }),
     ...payoutRoutes(payoutOperatorPorts(app)),
-    ...broadcastRoutes(broadcastAdminPorts(app)),
+    ...broadcastRoutes({ ...broadcastAdminPorts(app), review: broadcastReview(app) }),
     ...reengageRoutes({ rules: reengagementRulesDocument(app), touches: dynamoTouchStore(table), clock }),
     ...menuRoutes({ ...zoned, menus: dynamoMenuStore(table), api: async () => app.wechatApi }),
     ...auditRoutes({ ...zoned, log: dynamoAuditLog(table) }),
+    ...approvalRoutes(approvalRoutePorts(app)),
   ]);
 }
 

@@ -38,7 +38,7 @@ function campaignList(app: App) {
   const campaigns = dynamoCampaignStore(app.table);
   return cacheFor<CampaignRecord[]>(CONFIG_CACHE_MS, () => campaigns.list(), app.clock);
 }
-const campaignCache = (app: App) => app.once(campaignList);
+export const campaignCache = (app: App) => app.once(campaignList);
 
 export function redPacketTriggers(app: App) {
   const cache = campaignCache(app);

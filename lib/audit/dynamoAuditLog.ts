@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Table } from '../store/dynamo';
-import { auditDayPk, auditEntryKey, auditMentionKey, decodeAuditEntryItem, transactWrite, type TxWrite } from '../table';
+import { auditDayPk, auditEntryAttributes, auditEntryKey, auditMentionKey, decodeAuditEntryItem, transactWrite, type TxWrite } from '../table';
 import { openidsIn, type AuditEntry } from './auditEntry';
 import { BadAuditCursorError, type AuditLog } from './auditLog';
 
@@ -35,7 +35,7 @@ export function dynamoAuditLog(table: Table): AuditLog {
       const written = await transactWrite(table, {
         entry: {
           Put: {
-            Item: { ...key, entry, actor: entry.actor.username, actorSub: entry.actor.sub, kind: entry.kind },
+            Item: { ...key, ...auditEntryAttributes(entry) },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

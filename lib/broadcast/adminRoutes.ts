@@ -45,7 +45,7 @@ export function broadcastRoutes(ports: BroadcastAdminPorts): Route[] {
       method: 'POST',
       path: '/admin/broadcasts',
       roles: ['operator'],
-      run: (req) => withBody(broadcastSchema, req.body, async (config) => respond(await scheduleBroadcast(ports, config), createdResponse)),
+      run: (req) => withBody(broadcastSchema, req.body, async (config) => respond(await scheduleBroadcast(ports, config, req.principal), createdResponse)),
     },
     {
       method: 'GET',

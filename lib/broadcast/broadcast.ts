@@ -3,6 +3,7 @@ import { addDays, endOfLocalDay, startOfLocalDay } from '../coupons/validity';
 import { isInsideServiceWindow, type Member } from '../members/member';
 import { DAY_MS } from '../segments/match';
 import { marketingWordIn, NO_MARKETING_RULE } from '../notices/marketingWording';
+import type { ApprovalMark } from '../approvals/approval';
 import type { BroadcastConfig, QuietHours } from './broadcastSchema';
 
 export interface ComplianceWarning {
@@ -29,6 +30,8 @@ export interface BroadcastRecord {
   createdAt: string;
   updatedAt: string;
   cancelledAt?: string;
+  /** A broadcast to a crowd waits for a second person (lib/approvals): never due while pending, cancelled when rejected. */
+  approval?: ApprovalMark;
 }
 
 /** Why a member got nothing. Each is counted separately in the progress. */

@@ -1,4 +1,7 @@
+import type { ApprovalMark } from '../approvals/approval';
 import type { Clock } from '../clock/clock';
+import type { Principal } from '../identity/roles';
+import type { Segment } from '../segments/segment';
 import type { ConfigDocument } from '../store/configDocument';
 import type { BroadcastRecord } from './broadcast';
 import type { BroadcastStore } from './broadcastStore';
@@ -14,6 +17,8 @@ export interface BroadcastAdminPorts extends PreviewPorts {
   policy: ConfigDocument<SendPolicy>;
   clock: Clock;
   timeZone: string;
+  /** Whether a new broadcast waits for approval (its audience above the threshold): the mark to save it with. */
+  review?: (broadcastId: string, segment: Segment, requester: Principal) => Promise<ApprovalMark | undefined>;
 }
 
 /** A broadcast as marketers see it: the record, how far it got, where it stands now. */

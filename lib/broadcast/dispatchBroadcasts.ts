@@ -1,3 +1,4 @@
+import { holdsBack } from '../approvals/approval';
 import type { Clock } from '../clock/clock';
 import type { Member } from '../members/member';
 import type { WorkQueue } from '../queue/queue';
@@ -52,6 +53,8 @@ export async function dispatchBroadcasts(ports: DispatchPorts, budgetMs: number)
   const report: DispatchReport = { queued: {}, held: [] };
   const now = ports.clock.now();
   for (const due of await ports.broadcasts.due(new Date(now).toISOString(), 25)) {
+    // Never due while it waits for approval; checked here too, so no path around the approval sends it.
+    if (holdsBack(due.approval)) continue;
     let b: BroadcastRecord | undefined = due;
     const quietEnd = quietHoursEnd(b.config.quietHours, ports.timeZone, now);
     if (quietEnd) {

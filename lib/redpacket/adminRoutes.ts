@@ -50,7 +50,8 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
       method: 'PUT',
       path: '/admin/campaigns/{id}',
       roles: ['marketer'],
-      run: (req) => withBody(saveSchema, req.body, async ({ version, ...input }) => respond(await saveCampaign(ports, req.params.id!, input, version))),
+      run: (req) =>
+        withBody(saveSchema, req.body, async ({ version, ...input }) => respond(await saveCampaign(ports, req.params.id!, input, version, req.principal))),
     },
     ...(['schedule', 'pause', 'resume', 'close'] as const).map(
       (action): Route => ({
@@ -58,7 +59,7 @@ export function campaignRoutes(ports: CampaignAdminPorts): Route[] {
         path: `/admin/campaigns/{id}/${action}`,
         audit: { reads: '/admin/campaigns/{id}' },
         roles: ['marketer'],
-        run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action)),
+        run: async (req) => respond(await changeCampaignState(ports, req.params.id!, action, req.principal)),
       }),
     ),
     {

@@ -1,4 +1,6 @@
+import type { ApprovalMark } from '../approvals/approval';
 import type { Clock } from '../clock/clock';
+import type { Principal } from '../identity/roles';
 import type { BudgetApprovalPorts } from './approveBudget';
 import { isLive, statusOf, type CampaignRecord } from './campaignRecord';
 import type { CampaignStore } from './campaignStore';
@@ -12,6 +14,8 @@ export interface CampaignAdminPorts extends ReportPorts, Omit<BudgetApprovalPort
   closeRound: (campaignId: string, day: string) => Promise<unknown>;
   /** Called after every change so this container's grab path sees it at once. */
   changed?: () => void;
+  /** Whether the campaign, going or staying live, waits for its budget to be approved: the mark to save it with. */
+  review?: (c: CampaignRecord, requester: Principal) => Promise<ApprovalMark | undefined>;
 }
 
 /** A campaign as marketers see it: the record and where it stands now. */

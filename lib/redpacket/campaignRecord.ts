@@ -1,3 +1,4 @@
+import { holdsBack, type ApprovalMark } from '../approvals/approval';
 import type { Segment } from '../segments/match';
 import type { CampaignBudget } from './budget';
 import type { ComplianceFinding } from './compliance';
@@ -52,6 +53,8 @@ export interface CampaignRecord {
   createdAt: string;
   updatedAt: string;
   closedAt?: string;
+  /** A total budget above the approval threshold waits for a second person (lib/approvals): no round opens, no grab pays until approved. */
+  approval?: ApprovalMark;
 }
 
 /** When the round of `day` ends, as a UTC instant. */
@@ -63,12 +66,16 @@ export function roundStartsAt(s: Pick<RoundSchedule, 'timezone' | 'daily'>, day:
   return startOfLocalDay(day, s.timezone) + parseHhMm(s.daily.start) * 60_000;
 }
 
-export function statusOf(c: Pick<CampaignRecord, 'state' | 'config'>, nowMs: number): CampaignStatus {
+export function statusOf(c: Pick<CampaignRecord, 'state' | 'config' | 'approval'>, nowMs: number): CampaignStatus {
   if (c.state !== 'active') return c.state;
   if (nowMs < roundStartsAt(c.config.schedule, c.config.schedule.from)) return 'scheduled';
+  if (awaitsApproval(c) && nowMs < roundEndsAt(c.config.schedule, c.config.schedule.to)) return 'scheduled';
   if (nowMs >= roundEndsAt(c.config.schedule, c.config.schedule.to)) return 'closed';
   return 'running';
 }
+
+/** Waiting for (or refused) its budget approval: it runs as a campaign not started yet. */
+export const awaitsApproval = (c: Pick<CampaignRecord, 'approval'>) => holdsBack(c.approval);
 
 /** Whether the campaign may still hold a round (active or paused, schedule not over). */
 export function isLive(c: Pick<CampaignRecord, 'state' | 'config'>, nowMs: number): boolean {

@@ -5,7 +5,7 @@ import type { Deadline } from '../deadline/deadline';
 import type { Level } from '../levels/levels';
 import type { Member } from '../members/member';
 import { claimWithinBonusPool } from './bonusPool';
-import { isLive, type CampaignRecord } from './campaignRecord';
+import { awaitsApproval, isLive, type CampaignRecord } from './campaignRecord';
 import { whyNotEligible, type NotEligible } from './eligibility';
 import { levelBonusFen, planRound, sharesOfShard, shardOf, type RoundSnapshot } from './round';
 import { roundAt } from './roundSchedule';
@@ -65,6 +65,8 @@ export async function grabRedPacket(
   const schedule = campaign.config.schedule;
   const at = roundAt(schedule, nowMs);
   const hasTomorrow = at.day < schedule.to;
+  // Its budget waits for approval: answered as a campaign not started yet, and nothing is laid out or paid.
+  if (awaitsApproval(campaign)) return { kind: 'outside-campaign', from: schedule.from, to: schedule.to, before: true };
   if (campaign.state === 'paused' && isLive(campaign, nowMs)) return { kind: 'paused' };
   if (at.state === 'outside-campaign') return { kind: 'outside-campaign', from: schedule.from, to: schedule.to, before: at.day < schedule.from };
   if (at.state === 'not-started') return { kind: 'not-started', opensAt: at.opensAt };

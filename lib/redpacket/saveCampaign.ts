@@ -3,10 +3,11 @@ import { conflict, invalid, notFound, ok, type Failed, type Result } from '../re
 import { approveBudget, type BudgetApprovalPorts } from './approveBudget';
 import { CHANGED_MEANWHILE, campaignView, triggerClash, type CampaignAdminPorts, type CampaignView } from './campaignAdminPorts';
 import type { CampaignConfig, CampaignRecord } from './campaignRecord';
+import type { Principal } from '../identity/roles';
 import { checkCompliance, type ComplianceFinding, type ComplianceReport } from './compliance';
 
 /** What saving needs: the store, the clock, and what the budget check reads. */
-export type SaveCampaignPorts = Pick<CampaignAdminPorts, 'campaigns' | 'clock' | 'changed'> & BudgetApprovalPorts;
+export type SaveCampaignPorts = Pick<CampaignAdminPorts, 'campaigns' | 'clock' | 'changed' | 'review'> & BudgetApprovalPorts;
 
 const newId = () => `c${randomBytes(6).readUIntBE(0, 6).toString(36).padStart(10, '0')}`;
 
@@ -34,6 +35,12 @@ async function approve(
   // A budget that cannot be approved is refused naming the field, as a schema error would.
   if (!budget.ok) return invalid(budget.issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues: budget.issues });
   return ok({ config: budget.config, warnings: [...compliance.warnings, ...budget.warnings] });
+}
+
+/** Sets or clears the campaign's approval mark. */
+export function withApproval(c: CampaignRecord, mark: CampaignRecord['approval']): void {
+  if (mark) c.approval = mark;
+  else delete c.approval;
 }
 
 /** A new campaign, as a draft. */
@@ -65,6 +72,7 @@ export async function saveCampaign(
   id: string,
   input: CampaignConfig,
   readVersion: number | undefined,
+  requester?: Principal,
 ): Promise<Result<CampaignView>> {
   const c = await ports.campaigns.get(id);
   if (!c) return notFound(`campaign ${id} not found`);
@@ -82,6 +90,8 @@ export async function saveCampaign(
   if (c.state !== 'draft') {
     const clash = triggerClash(updated, await ports.campaigns.list(), ports.clock.now());
     if (clash) return conflict(clash);
+    // A live campaign whose budget rises above what was approved asks again (and waits meanwhile).
+    if (ports.review && requester) withApproval(updated, await ports.review(updated, requester));
   }
   if ((await ports.campaigns.save(updated, c.version)) === 'conflict') return conflict(CHANGED_MEANWHILE);
   ports.changed?.();

@@ -1,4 +1,4 @@
-import { isLive, roundStartsAt, type CampaignRecord } from './campaignRecord';
+import { awaitsApproval, isLive, roundStartsAt, type CampaignRecord } from './campaignRecord';
 import { closeRound, type CloseRoundPorts } from './closeRound';
 import { planRound } from './round';
 import { roundAt } from './roundSchedule';
@@ -18,7 +18,7 @@ export interface TendResult {
 export async function tendRounds(ports: CloseRoundPorts, campaigns: CampaignRecord[], nowMs: number): Promise<TendResult> {
   const result: TendResult = { opened: [], closed: [] };
   for (const c of campaigns) {
-    if (c.state === 'active' && isLive(c, nowMs)) {
+    if (c.state === 'active' && !awaitsApproval(c) && isLive(c, nowMs)) {
       const today = roundAt(c.config.schedule, nowMs);
       const day = today.day;
       const startsIn = roundStartsAt(c.config.schedule, day) - nowMs;

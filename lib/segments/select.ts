@@ -171,3 +171,15 @@ export async function previewSegment(
     itemsRead: results.reduce((n, r) => n + r.itemsRead, 0),
   };
 }
+
+/** How many subscribed members the segment holds, counting no further than `max` (a threshold check reads no more than it needs). */
+export async function countSubscribedUpTo(ports: SegmentPorts, segment: Segment, max: number): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await selectMembers(ports, segment, { limit: 1000, cursor });
+    count += page.members.filter((m) => m.subscribed).length;
+    cursor = page.cursor;
+  } while (cursor && count < max);
+  return count;
+}

@@ -1,4 +1,4 @@
-import { blob, decode, isString, req, type RawItem } from './codec';
+import { decode, isString, req, type RawItem } from './codec';
 import type { ItemType } from './itemType';
 
 /**
@@ -13,8 +13,19 @@ export const auditEntrySk = (at: string, id: string) => `${at}#${id}`;
 export const auditEntryKey = (day: string, at: string, id: string) => ({ pk: auditDayPk(day), sk: auditEntrySk(at, id) });
 export const isAuditEntryKey = (key: { pk: string }) => key.pk.startsWith(AUDIT_LOG_PREFIX);
 
+/**
+ * The entry is stored as its JSON text: bodies are whatever callers sent (numbers beyond DynamoDB's
+ * range, empty names, deep nesting), and text keeps every one of them as it was.
+ */
+export const auditEntryAttributes = <T extends { actor: { username: string; sub: string }; kind: string }>(entry: T) => ({
+  entry: JSON.stringify(entry),
+  actor: entry.actor.username,
+  actorSub: entry.actor.sub,
+  kind: entry.kind,
+});
+
 export function decodeAuditEntryItem<T extends object>(item: RawItem): T {
-  return decode(item, { entry: req(blob<T>()) }, 'audit entry').entry;
+  return JSON.parse(decode(item, { entry: req(isString) }, 'audit entry').entry) as T;
 }
 
 /**

@@ -22,3 +22,4 @@ export * from './activity';
 export * from './privacy';
 export * from './config';
 export * from './audit';
+export * from './approvals';

@@ -1,4 +1,5 @@
 import { activityItemTypes } from './activity';
+import { approvalItemTypes } from './approvals';
 import { auditItemTypes } from './audit';
 import { broadcastItemTypes } from './broadcasts';
 import { configItemTypes } from './config';
@@ -28,6 +29,7 @@ export const itemTypes = (): readonly ItemType[] => [
   ...privacyItemTypes(),
   ...configItemTypes(),
   ...auditItemTypes(),
+  ...approvalItemTypes(),
 ];
 
 /** The item types that name a member (openid, phone or unionid): erasure and export must cover each. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { createdIfNew, okResponse, respond } from '../http/respond';
+import type { Approval } from '../approvals/approval';
+import { acceptedResponse, createdIfNew, okResponse, respond } from '../http/respond';
+import type { Principal } from '../identity/roles';
+import type { WalletPolicy } from './wallet';
 import { withBody, type Route } from '../http/router';
 import { TRANSFER_MIN_FEN, TRANSFER_WITHOUT_NAME_MAX_FEN } from '../pay/transferLimits';
 import { NAME_LIMIT, withdrawFromWallet, type WithdrawPorts } from './withdrawFromWallet';
@@ -17,7 +20,8 @@ const policySchema = z.object({
   withdrawMinFen: z.number().int().min(TRANSFER_MIN_FEN, 'transfer bills start at 10 fen').max(TRANSFER_WITHOUT_NAME_MAX_FEN, NAME_LIMIT),
 });
 
-export function walletRoutes(ports: WithdrawPorts): Route[] {
+/** The wallet's routes; a payout-settings change may wait for an admin's approval (lib/approvals): `review` holds it then. */
+export function walletRoutes(ports: WithdrawPorts & { review?: (proposed: WalletPolicy, requester: Principal) => Promise<Approval | undefined> }): Route[] {
   return [
     { method: 'GET', path: '/admin/wallet-policy', roles: ['marketer'], run: async () => okResponse(await ports.policy.get()) },
     {
@@ -26,6 +30,9 @@ export function walletRoutes(ports: WithdrawPorts): Route[] {
       roles: [],
       run: (req) =>
         withBody(policySchema, req.body, async (policy) => {
+          const approval = await ports.review?.(policy, req.principal);
+          // Held for approval: 202 with the approval; the settings change when another admin approves it.
+          if (approval) return acceptedResponse({ approval });
           await ports.policy.put(policy, ports.clock.now());
           return okResponse(policy);
         }),

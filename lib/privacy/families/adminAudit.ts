@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { erasedEntry, type AuditEntry } from '../../audit/auditEntry';
 import { queryPartition } from '../../store/queryPartition';
-import { auditMentionPk, decodeAuditEntryItem, isAuditEntryKey, isAuditMentionKey, mentionedEntryKey, type TableItem } from '../../table';
+import { auditEntryAttributes, auditMentionPk, decodeAuditEntryItem, isAuditEntryKey, isAuditMentionKey, mentionedEntryKey, type TableItem } from '../../table';
 import type { MemberContext, OutsideFamily } from '../family';
 
 const mentionsOf = (ctx: MemberContext): Promise<TableItem[]> => queryPartition(ctx.table, auditMentionPk(ctx.openid), { consistent: true });
@@ -35,7 +35,9 @@ export const adminAuditEntries: OutsideFamily = {
     for (const item of await entriesOf(ctx)) {
       const entry = decodeAuditEntryItem<AuditEntry>(item);
       // Erasure is the one writer besides the first put: the same key, the entry rewritten without the member.
-      await ctx.table.doc.send(new PutCommand({ TableName: ctx.table.name, Item: { ...item, entry: erasedEntry(entry, ctx.openid, nowIso) } }));
+      await ctx.table.doc.send(
+        new PutCommand({ TableName: ctx.table.name, Item: { ...item, ...auditEntryAttributes(erasedEntry(entry, ctx.openid, nowIso)) } }),
+      );
       changed += 1;
     }
     return changed;
