@@ -16,7 +16,11 @@ const shots = process.env.SCREENSHOTS === '1';
 
 before(async () => {
   stack = await startConsoleStack(async (table) => {
-    await seedMembers(table, [{ openid: 'o_people_member', tags: ['常客'] }], Date.now());
+    await seedMembers(
+      table,
+      ['o_people_member', 'o_people_regular'].map((openid) => ({ openid, tags: ['常客'] })),
+      Date.now(),
+    );
   });
 });
 after(async () => {
@@ -51,7 +55,7 @@ test('a viewer sees the dashboard and reports read-only; a page of another role 
   // Who is signed in and their role, translated.
   assert.equal(await page.locator('[data-who]').innerText(), viewer.email);
   assert.equal(await page.locator('[data-roles]').innerText(), '只读查看');
-  assert.deepEqual(await navEntries(page), ['数据概览', '红包活动', '群发', '召回规则', '等级与优惠券']);
+  assert.deepEqual(await navEntries(page), ['数据概览', '红包活动', '群发', '召回规则', '等级与优惠券', '审批']);
   await page.locator('[data-figure="newFollowers"] dd').waitFor({ timeout: WAIT });
   if (shots) await page.screenshot({ path: 'docs/console-viewer-dashboard.png', fullPage: true });
 
@@ -136,7 +140,7 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   const admin = await createPerson(['admin']);
   const page = await signedInPage(admin);
   assert.equal(await page.locator('[data-roles]').innerText(), '管理员');
-  assert.deepEqual((await navEntries(page)).slice(-2), ['审计日志', '人员']);
+  assert.deepEqual((await navEntries(page)).slice(-3), ['审批', '审计日志', '人员']);
   await open(page, 'people');
   const email = uniqueEmail('operator');
   await page.getByLabel('邮箱（登录账号）').fill(email);
@@ -273,6 +277,72 @@ test('the console refreshes the id token shortly before it expires; when the ref
   assert.equal(await page.evaluate(() => sessionStorage.getItem('console.session')), null);
   await assertAccessible(page, 'signed out, session expired');
   await page.close();
+});
+
+test('approvals: an operator sees their large broadcast waiting for someone else and cannot approve it; another operator approves one and rejects one with a reason', async () => {
+  assert.equal((await stack.admin('PUT', '/admin/approval-policy', { broadcastMembers: 1, campaignBudgetFen: null, payoutSettings: true })).status, 200);
+  const requester = await createPerson(['operator']);
+  const approver = await createPerson(['operator']);
+  const notice = { channel: 'template', templateId: 'service-notice', data: { thing1: '会员日' } };
+  const broadcast = async (name: string) => {
+    const r = await asPerson(requester, 'POST', '/admin/broadcasts', { name, message: notice, segment: { tag: '常客' }, sendAt: 'now', quietHours: null });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const made = r.body as unknown as { id: string; approval?: { id: string; state: string } };
+    assert.equal(made.approval?.state, 'pending');
+    return { id: made.id, approvalId: made.approval.id };
+  };
+  const first = await broadcast('会员日通知');
+
+  // The requester: theirs is waiting for someone else; no buttons; the broadcast carries the badge.
+  const mine = await signedInPage(requester);
+  await open(mine, 'approvals');
+  const waiting = mine.locator(`li[data-approval="${first.approvalId}"]`);
+  await waiting.waitFor({ timeout: WAIT });
+  await waiting.locator('[data-waiting]').waitFor({ timeout: WAIT });
+  assert.match(await waiting.innerText(), /2 位会员（超过 1 位需审批）/);
+  assert.match(await waiting.innerText(), /运营、管理员（申请人以外的人）/);
+  assert.equal(await waiting.getByRole('button').count(), 0);
+  if (shots) await mine.screenshot({ path: 'docs/console-operator-approvals-waiting.png', fullPage: true });
+  await open(mine, 'broadcasts');
+  await mine.locator(`li[data-broadcast="${first.id}"] [data-approval-state="pending"]`).filter({ hasText: '待审批' }).waitFor({ timeout: WAIT });
+  // …and the API refuses their own approval, saying why.
+  const self = await asPerson(requester, 'POST', `/admin/approvals/${first.approvalId}/approve`, {});
+  assert.equal(self.status, 403);
+  assert.match(self.body.error ?? '', /another person must decide/);
+
+  // Another operator: approve, from the console.
+  const other = await signedInPage(approver);
+  await open(other, 'approvals');
+  const item = other.locator(`li[data-approval="${first.approvalId}"]`);
+  await item.getByRole('button', { name: '批准：群发「会员日通知」' }).waitFor({ timeout: WAIT });
+  await assertAccessible(other, 'approvals, pending');
+  if (shots) await other.screenshot({ path: 'docs/console-operator-approvals.png', fullPage: true });
+  await item.getByRole('button', { name: '批准：群发「会员日通知」' }).click();
+  await other.getByRole('status').filter({ hasText: '已批准：群发「会员日通知」' }).waitFor({ timeout: WAIT });
+  const approved = other.locator(`tr[data-approval="${first.approvalId}"][data-state="approved"]`);
+  await approved.waitFor({ timeout: WAIT });
+  assert.match(await approved.innerText(), new RegExp(`${requester.email}[\\s\\S]*${approver.email}`));
+  await open(other, 'broadcasts');
+  await other.locator(`li[data-broadcast="${first.id}"] [data-approval-state="approved"]`).filter({ hasText: '已批准' }).waitFor({ timeout: WAIT });
+
+  // A second one, rejected: a reason is needed, then it is listed with it.
+  const second = await broadcast('周末促销');
+  await open(other, 'approvals');
+  const next = other.locator(`li[data-approval="${second.approvalId}"]`);
+  await next.getByRole('button', { name: '驳回：群发「周末促销」' }).click();
+  await next.getByText('驳回时请写明理由。').waitFor({ timeout: WAIT });
+  await next.getByLabel('审批理由：群发「周末促销」').fill('文案需要修改');
+  await next.getByRole('button', { name: '驳回：群发「周末促销」' }).click();
+  const rejected = other.locator(`tr[data-approval="${second.approvalId}"][data-state="rejected"]`);
+  await rejected.waitFor({ timeout: WAIT });
+  assert.match(await rejected.innerText(), /文案需要修改/);
+  await assertAccessible(other, 'approvals, decided');
+  // The requester's page, read again: nothing of theirs waits any more.
+  await open(mine, 'approvals');
+  await mine.locator(`tr[data-approval="${second.approvalId}"][data-state="rejected"]`).waitFor({ timeout: WAIT });
+  assert.equal(await mine.locator('li[data-approval]').count(), 0);
+  await mine.close();
+  await other.close();
 });
 
 test('the API answering 401 (a token it no longer accepts) signs the tab out with the message', async () => {

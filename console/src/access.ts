@@ -28,14 +28,3 @@ export const readOnlyNote = () => h('p', { class: 'hint read-only', 'data-read-o
 
 /** The roles, in the order the console lists them (lib/identity/roles.ts ROLES). */
 export const ROLE_ORDER: readonly Role[] = ['admin', 'marketer', 'operator', 'agent', 'viewer'];
-
-/**
- * The approval state the API shows on a broadcast or campaign (four eyes), if any: `approval.state`,
- * or `approvalState`.
- */
-export function approvalStateOf(x: unknown): 'pending' | 'approved' | 'rejected' | null {
-  if (!x || typeof x !== 'object') return null;
-  const o = x as { approval?: { state?: unknown } | null; approvalState?: unknown };
-  const s = o.approval?.state ?? o.approvalState;
-  return s === 'pending' || s === 'approved' || s === 'rejected' ? s : null;
-}

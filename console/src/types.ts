@@ -223,18 +223,6 @@ export interface PersonCreated {
 }
 /** GET /admin/audit?from&to&actor&kind&cursor&limit (query values as the URL carries them) */
 export type AuditQuery = { [K in keyof z.input<typeof auditQuerySchema>]?: string };
-/** GET /admin/approvals */
-export type ApprovalState = 'pending' | 'approved' | 'rejected';
-export interface Approval {
-  id: string;
-  kind: 'broadcast' | 'campaign-budget' | 'payout-settings';
-  target: string;
-  summary: string;
-  requestedBy: string;
-  requestedAt: string;
-  approverRoles: Role[];
-  state: ApprovalState;
-  decidedBy?: string;
-  decidedAt?: string;
-  reason?: string;
-}
+/** GET /admin/approvals?state=…, POST /admin/approvals/{id}/approve|reject */
+import type { Approval, ApprovalMark, ApprovalState } from '../../lib/approvals/approval';
+export type { Approval, ApprovalMark, ApprovalState };

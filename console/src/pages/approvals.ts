@@ -3,11 +3,35 @@ import { api, errorText } from '../api';
 import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { locale, t, type Key } from '../i18n';
+import { yuan } from '../money';
 import type { AccountInfo, Approval, ApprovalState, Role } from '../types';
 
-/** Who asked, as the API names them (a sign-in name, or an actor with one). */
-export const personOf = (x: unknown): string =>
-  typeof x === 'string' ? x : x && typeof x === 'object' && 'username' in x ? String((x as { username: unknown }).username) : '—';
+/** Who asked or decided: their sign-in name (the access token is named as such). */
+const personOf = (p: Approval['requestedBy'] | undefined): string => (!p ? '—' : p.via === 'break-glass' ? t('breakGlass') : p.username);
+
+/** Names of what approvals are about (broadcasts and campaigns the person may list), by id. */
+type Names = Map<string, string>;
+async function namesOf(): Promise<Names> {
+  const names: Names = new Map();
+  const [b, c] = await Promise.all([
+    can('GET /admin/broadcasts') ? api.broadcasts().catch(() => null) : null,
+    can('GET /admin/campaigns') ? api.campaigns().catch(() => null) : null,
+  ]);
+  for (const x of b?.broadcasts ?? []) names.set(x.id, x.config.name ?? x.id);
+  for (const x of c?.campaigns ?? []) names.set(x.id, x.config.name);
+  return names;
+}
+
+/** What the approval is about, in the console's language: the broadcast or campaign by name. */
+const about = (a: Approval, names: Names) => t(`approvalAbout_${a.kind}` as Key, { name: names.get(a.target) ?? a.target });
+
+/** The figures the request is about, against the threshold it crossed. */
+function figures(a: Approval): string | null {
+  const s = a.summary;
+  if (s.members !== undefined) return t('approvalMembers', { n: s.members, max: s.thresholdMembers ?? '—' });
+  if (s.budgetFen !== undefined) return t('approvalBudget', { yuan: yuan(s.budgetFen), max: s.thresholdFen === undefined ? '—' : yuan(s.thresholdFen) });
+  return null;
+}
 
 const STATES: ApprovalState[] = ['pending', 'approved', 'rejected'];
 const TITLE: Record<ApprovalState, Key> = { pending: 'approvalsPending', approved: 'approvalsApproved', rejected: 'approvalsRejected' };
@@ -16,7 +40,7 @@ const TITLE: Record<ApprovalState, Key> = { pending: 'approvalsPending', approve
 function mayDecide(a: Approval): boolean {
   const me = signedIn();
   if (!me || !can('POST /admin/approvals/{id}/approve')) return false;
-  return me.roles.some((r: Role) => r === 'admin' || a.approverRoles.includes(r));
+  return me.roles.some((r: Role) => a.approverRoles.includes(r));
 }
 
 /**
@@ -32,6 +56,7 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
   const when = (iso?: string) => timeIn(account.timeZone, iso, locale());
   const heading = (s: ApprovalState) => h('h2', { id: `approvals-${s}` }, t(TITLE[s]));
 
+  let names: Names = new Map();
   async function load(state: ApprovalState) {
     try {
       const { approvals } = await api.approvals(state);
@@ -40,7 +65,10 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
       sections[state].replaceChildren(heading(state), h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
   }
-  const loadAll = () => Promise.all(STATES.map(load));
+  const loadAll = async () => {
+    names = await namesOf();
+    await Promise.all(STATES.map(load));
+  };
 
   function pendingList(list: Approval[]) {
     if (!list.length) return h('p', {}, t('approvalsNonePending'));
@@ -49,10 +77,11 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
 
   function pendingItem(a: Approval) {
     const requester = personOf(a.requestedBy);
-    const mine = requester === signedIn()?.username;
+    const mine = a.requestedBy.username === signedIn()?.username;
     const facts = h(
       'dl',
       { class: 'facts' },
+      figures(a) === null ? null : fact(t('approvalFigures'), figures(a)!),
       fact(t('approvalRequestedBy'), requester),
       fact(t('approvalRequestedAt'), when(a.requestedAt)),
       fact(t('approvalWaitsFor'), t('approvalWaitsForRoles', { roles: roleList(a.approverRoles) })),
@@ -62,18 +91,12 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
       : mayDecide(a)
         ? decideForm(a)
         : h('p', { class: 'hint', 'data-cannot-approve': '' }, t('approvalNotYourRole', { roles: roleList(a.approverRoles) }));
-    return h(
-      'li',
-      { class: 'approval', 'data-approval': a.id },
-      h('p', { class: 'head' }, h('span', { class: 'badge pending' }, t(`approvalKind_${a.kind}` as Key)), h('strong', {}, a.summary)),
-      facts,
-      what,
-    );
+    return h('li', { class: 'approval', 'data-approval': a.id }, h('p', { class: 'head' }, h('strong', {}, about(a, names))), facts, what);
   }
 
   function decideForm(a: Approval) {
     const reason = h('input', { type: 'text', name: 'reason', maxlength: 500 });
-    const f = field(t('approvalReasonLabel', { summary: a.summary }), reason, t('approvalReason'));
+    const f = field(t('approvalReasonLabel', { summary: about(a, names) }), reason, t('approvalReason'));
     const decide = async (decision: 'approve' | 'reject') => {
       setError(reason, f.error, null);
       if (decision === 'reject' && !reason.value.trim()) {
@@ -84,7 +107,7 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
       try {
         await api.decide(a.id, decision, reason.value.trim() || undefined);
         status.classList.remove('error');
-        status.textContent = t(decision === 'approve' ? 'approvalApproved' : 'approvalRejected', { summary: a.summary });
+        status.textContent = t(decision === 'approve' ? 'approvalApproved' : 'approvalRejected', { summary: about(a, names) });
         await loadAll();
       } catch (err) {
         setError(reason, f.error, errorText(err));
@@ -100,10 +123,10 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
         { class: 'row-actions' },
         h(
           'button',
-          { type: 'button', class: 'primary', 'aria-label': t('approveLabel', { summary: a.summary }), onclick: () => void decide('approve') },
+          { type: 'button', class: 'primary', 'aria-label': t('approveLabel', { summary: about(a, names) }), onclick: () => void decide('approve') },
           t('approve'),
         ),
-        h('button', { type: 'button', 'aria-label': t('rejectLabel', { summary: a.summary }), onclick: () => void decide('reject') }, t('reject')),
+        h('button', { type: 'button', 'aria-label': t('rejectLabel', { summary: about(a, names) }), onclick: () => void decide('reject') }, t('reject')),
       ),
     );
   }
@@ -133,7 +156,7 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
             h(
               'tr',
               { 'data-approval': a.id, 'data-state': state },
-              h('td', {}, `${t(`approvalKind_${a.kind}` as Key)} · ${a.summary}`),
+              h('td', {}, about(a, names)),
               h('td', {}, personOf(a.requestedBy)),
               h('td', {}, when(a.requestedAt)),
               h('td', {}, a.decidedBy ? personOf(a.decidedBy) : '—'),
@@ -159,7 +182,7 @@ export function approvalsPage(account: AccountInfo): HTMLElement {
   );
 }
 
-export function fact(term: string, value: string) {
+function fact(term: string, value: string) {
   return h('div', {}, h('dt', {}, term), h('dd', {}, value));
 }
 

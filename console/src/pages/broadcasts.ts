@@ -1,4 +1,4 @@
-import { approvalStateOf, can, readOnlyNote } from '../access';
+import { can, readOnlyNote } from '../access';
 import { api, ApiError, errorText } from '../api';
 import { approvalBadge } from './approvals';
 import { timeIn } from '../dates';
@@ -112,7 +112,7 @@ function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => stri
       { class: 'head' },
       h('strong', {}, name),
       h('span', { class: 'badge' }, t(`bstatus_${b.status}`)),
-      approvalBadge(approvalStateOf(b)),
+      approvalBadge(b.approval?.state),
       h('span', { class: 'when' }, when(b.sendAt)),
     ),
     h('p', { class: 'rules' }, rules.filter(Boolean).join(' · ')),

@@ -1,4 +1,4 @@
-import { approvalStateOf, can, readOnlyNote } from '../access';
+import { can, readOnlyNote } from '../access';
 import { api, errorText } from '../api';
 import { approvalBadge } from './approvals';
 import { h } from '../dom';
@@ -73,7 +73,7 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
       'tr',
       { 'data-campaign': c.id },
       h('td', {}, c.config.name, warned),
-      h('td', { 'data-status': c.status }, t(`status_${c.status}`), ' ', approvalBadge(approvalStateOf(c))),
+      h('td', { 'data-status': c.status }, t(`status_${c.status}`), ' ', approvalBadge(c.approval?.state)),
       h('td', {}, `${s.from} – ${s.to} ${s.daily.start}–${s.daily.end} (${s.timezone})`),
       h('td', { class: 'num' }, `${c.config.round.packets} × ${yuan(c.config.round.totalFen)}`),
       h('td', {}, t(`payout_${c.config.payout.mode}`)),
