@@ -8,6 +8,7 @@ import type { Table } from '../../lib/store/dynamo';
 import { createSandbox, type Sandbox } from '../../sandbox/server';
 import { launchChromium } from '../../sandbox/testing/browser';
 import { serveHandler } from './lambdaServer';
+import { createPerson, uniqueEmail } from './people';
 import { TEST_CONFIG, useTestTable } from './testTable';
 
 export const WAIT = 15_000;
@@ -20,7 +21,7 @@ export interface ConsoleStack {
   browser: Browser;
   /** A laptop-sized page, Chinese locale, not signed in yet. */
   page: Page;
-  /** Opens the console and signs in with the break-glass admin token (behind its link on the sign-in page). */
+  /** Opens the console and signs in as an admin person of the test user pool (name and password). */
   signIn(): Promise<void>;
   /** A fresh tab of its own (its own sessionStorage), laptop-sized, Chinese, watched for CSP refusals like `page`. */
   newPage(): Promise<Page>;
@@ -62,6 +63,7 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
     return p;
   }
   const page = await newPage();
+  let admin: Promise<{ email: string; password: string }> | undefined;
   return {
     cspViolations,
     url: server.url,
@@ -71,11 +73,8 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
     page,
     newPage,
     async signIn() {
-      await page.goto(`${server.url}/console/`);
-      await page.getByRole('button', { name: '使用访问令牌登录' }).click();
-      await page.getByLabel('管理令牌').fill(TEST_CONFIG.ADMIN_TOKEN);
-      await page.getByRole('button', { name: '登录', exact: true }).click();
-      await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+      admin ??= createPerson(['admin'], { email: uniqueEmail('admin') });
+      await signInAs(page, server.url, await admin);
     },
     async admin(method, path, body) {
       const r = await fetch(`${server.url}${path}`, {

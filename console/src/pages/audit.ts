@@ -115,7 +115,7 @@ export function auditPage(account: AccountInfo): HTMLElement {
                 h(
                   'tr',
                   {},
-                  (['auditWhen', 'auditWho', 'auditWhat', 'auditStatus', 'auditRequest', 'auditChanges'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
+                  (['auditWhen', 'auditWho', 'auditWhat', 'auditStatus', 'auditChanges'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
                 ),
               ),
               h(
@@ -134,6 +134,8 @@ export function auditPage(account: AccountInfo): HTMLElement {
                       h('br'),
                       h('span', { class: 'hint' }, `${e.method} ${e.path}`),
                       e.approvalId ? h('span', { class: 'hint' }, ` · ${t('auditApproval', { id: e.approvalId })}`) : null,
+                      h('br'),
+                      h('span', { class: 'hint' }, `${t('auditRequest')}: ${e.requestId}`),
                     ),
                     h(
                       'td',
@@ -141,7 +143,6 @@ export function auditPage(account: AccountInfo): HTMLElement {
                       String(e.status),
                       e.outcome && e.outcome !== 'done' ? h('span', { class: 'hint' }, ` ${t(`auditOutcome_${e.outcome}`)}`) : null,
                     ),
-                    h('td', { class: 'code' }, e.requestId),
                     h('td', {}, changes(e)),
                   ),
                 ),

@@ -5,7 +5,7 @@ import { t, type Key } from '../i18n';
 import type { AccountInfo, Person, Role } from '../types';
 
 /** Checkboxes for the roles, in a fieldset named by `legend`. */
-function roleChecks(legend: string, chosen: readonly Role[], withHelp: boolean) {
+function roleChecks(legend: string, chosen: readonly Role[], withHelp: boolean, legendHidden = false) {
   const boxes = ROLE_ORDER.map((r) => {
     const id = uid('role');
     const box = h('input', { type: 'checkbox', id, name: 'roles', value: r, checked: chosen.includes(r) });
@@ -24,11 +24,18 @@ function roleChecks(legend: string, chosen: readonly Role[], withHelp: boolean) 
   const el = h(
     'fieldset',
     { class: 'roles' },
-    h('legend', {}, legend),
+    h('legend', { class: legendHidden ? 'visually-hidden' : null }, legend),
     boxes.map((b) => b.el),
     error,
   );
-  return { el, error, chosen: () => boxes.filter((b) => b.box.checked).map((b) => b.role) };
+  return {
+    el,
+    error,
+    chosen: () => boxes.filter((b) => b.box.checked).map((b) => b.role),
+    clear: () => {
+      for (const b of boxes) b.box.checked = false;
+    },
+  };
 }
 
 /** People (admins): who can sign in and their roles; add one (the temporary password shown once), change roles, disable / enable. */
@@ -75,7 +82,8 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
 
   function row(p: Person) {
     const you = p.username === signedIn()?.username;
-    const roles = roleChecks(t('personRolesOf', { name: nameOf(p) }), p.roles, false);
+    // The row names the person; the legend says it again for screen readers only.
+    const roles = roleChecks(t('personRolesOf', { name: nameOf(p) }), p.roles, false, true);
     roles.el.classList.add('inline');
     const saveRoles = can('PUT /admin/users/{username}/roles')
       ? h(
@@ -127,7 +135,14 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
       h('td', {}, p.username, you ? t('personYou') : ''),
       h('td', {}, p.name ?? '—'),
       h('td', {}, saveRoles ? h('div', { class: 'roles-edit' }, roles.el, saveRoles) : roleList(p.roles)),
-      h('td', {}, h('span', { class: `badge ${p.enabled ? 'enabled' : 'disabled'}` }, t(p.enabled ? 'personEnabled' : 'personDisabled')), ' ', toggle),
+      h(
+        'td',
+        {},
+        h('span', { class: `badge ${p.enabled ? 'enabled' : 'disabled'}` }, t(p.enabled ? 'personEnabled' : 'personDisabled')),
+        p.status === 'FORCE_CHANGE_PASSWORD' ? h('span', { class: 'hint', 'data-first-sign-in': '' }, ` ${t('personFirstSignIn')}`) : null,
+        ' ',
+        toggle,
+      ),
     );
   }
 
@@ -170,6 +185,7 @@ export function peoplePage(_account: AccountInfo): HTMLElement {
         );
         email.value = '';
         name.value = '';
+        roles.clear();
         await load();
       } catch (err) {
         setError(email, fEmail.error, err instanceof ApiError ? err.message : String(err));
