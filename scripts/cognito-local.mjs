@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { freePort } from './dynamo-local.mjs';
+import { freePort, stopChild } from './dynamo-local.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -70,12 +70,6 @@ export async function startCognitoLocal(opts) {
     endpoint,
     port,
     child,
-    stop: () =>
-      new Promise((res) => {
-        if (child.exitCode !== null || child.signalCode) return res();
-        child.once('exit', () => res());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    stop: () => stopChild(child),
   };
 }

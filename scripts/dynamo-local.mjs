@@ -89,12 +89,16 @@ export async function startDynamoLocal(opts = {}) {
     endpoint,
     port,
     child,
-    stop: () =>
-      new Promise((res) => {
-        if (child.exitCode !== null) return res();
-        child.once('exit', () => res());
-        child.kill('SIGTERM');
-        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-      }),
+    stop: () => stopChild(child),
   };
+}
+
+/** SIGTERM, then SIGKILL after 3 s; resolves when the child has exited. */
+export function stopChild(child) {
+  return new Promise((res) => {
+    if (child.exitCode !== null || child.signalCode) return res();
+    child.once('exit', () => res());
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+  });
 }

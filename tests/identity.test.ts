@@ -1,9 +1,9 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { loadHandlers } from './support/handlers';
-import { asPerson, createPerson, idTokenOf, poolClient, TEST_PASSWORD, tokenFor } from './support/people';
+import { asPerson, createPerson, idTokenOf, poolClient, TEST_PASSWORD, testPool, tokenFor, uniqueEmail } from './support/people';
 import { useTestTable } from './support/testTable';
 
 let handlers: Awaited<ReturnType<typeof loadHandlers>>;
@@ -42,6 +42,16 @@ describe('signing in (POST /admin/session)', () => {
     assert.equal(unknownName.status, 401);
     assert.equal(wrongPassword.body.error, 'wrong name or password');
     assert.deepEqual(unknownName.body, wrongPassword.body);
+  });
+
+  test('a person who signed up but is not confirmed gets a 403 saying so', async () => {
+    const email = uniqueEmail('unconfirmed');
+    await poolClient().send(
+      new SignUpCommand({ ClientId: testPool().clientId, Username: email, Password: TEST_PASSWORD, UserAttributes: [{ Name: 'email', Value: email }] }),
+    );
+    const res = await call('POST', '/admin/session', { username: email, password: TEST_PASSWORD });
+    assert.equal(res.status, 403);
+    assert.match(res.body.error, /not confirmed/);
   });
 
   test('a body without a password is a 400 naming the field', async () => {

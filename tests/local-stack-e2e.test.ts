@@ -24,7 +24,7 @@ const WAIT = 20_000;
 
 let stack: ChildProcess;
 let output = '';
-let ports: Record<'dynamo' | 'sqs' | 'sandbox' | 'http' | 'lambda' | 'websocket', number>;
+let ports: Record<'dynamo' | 'sqs' | 'sandbox' | 'http' | 'lambda' | 'websocket' | 'cognito', number>;
 let dataDir: string;
 let browser: Browser;
 let page: Page;
@@ -66,6 +66,7 @@ before(async () => {
     http: await freePort(),
     lambda: await freePort(),
     websocket: await freePort(),
+    cognito: await freePort(),
   };
   dataDir = mkdtempSync(join(tmpdir(), 'stack-e2e-'));
   // Only what a developer's shell has: the stack reads the rest from .env.example.
@@ -84,6 +85,7 @@ before(async () => {
       HTTP_PORT: String(ports.http),
       LAMBDA_PORT: String(ports.lambda),
       WEBSOCKET_PORT: String(ports.websocket),
+      COGNITO_PORT: String(ports.cognito),
       WECHAT_API_BASE: url(ports.sandbox, ''),
       CALLBACK_URL: url(ports.http, '/wechat'),
       WECHATPAY_BASE: url(ports.sandbox, ''),
@@ -124,6 +126,24 @@ test('followers follow and write through the chat API; the callback under server
   const plain = await asFollower(alice, { type: 'text', content: '你好', mode: 'plain' });
   assert.equal(plain.status, 401, JSON.stringify(plain));
   assert.equal(plain.reply, null);
+});
+
+test('the first admin npm start printed signs in through the admin API', async () => {
+  const printed = /first admin: (\S+)\n\[start\] password:\s+(\S+)/.exec(output);
+  assert.ok(printed, `npm start printed the first admin:\n${output.slice(-3000)}`);
+  const [, username, password] = printed;
+  const signIn = await fetch(url(ports.http, '/admin/session'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  assert.equal(signIn.status, 200);
+  const { idToken } = (await signIn.json()) as { idToken: string };
+  const me = (await (await fetch(url(ports.http, '/admin/me'), { headers: { authorization: `Bearer ${idToken}` } })).json()) as {
+    roles: string[];
+    via: string;
+  };
+  assert.deepEqual([me.roles, me.via], [['admin'], 'account']);
 });
 
 test("sign in; the dashboard charts today's follows from the real callback", async () => {

@@ -65,21 +65,35 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, opts: Co
     return roles;
   }
 
-  async function get(username: string): Promise<Person | undefined> {
+  /**
+   * The pool's own record of a person named by email (an alias). Later calls use its `Username`
+   * (the pool's id): cognito-local lists groups only under that name, and Cognito takes it everywhere.
+   */
+  async function poolUser(username: string): Promise<(PoolUser & { Username: string }) | undefined> {
     try {
       const user = await client.send(new AdminGetUserCommand({ UserPoolId, Username: username }));
-      return personOf(user, await rolesOf(username));
+      return { ...user, Username: user.Username ?? username };
     } catch (err) {
       if ((err as Error).name === 'UserNotFoundException') return undefined;
       throw err;
     }
   }
 
-  async function mustGet(username: string): Promise<Person> {
-    const person = await get(username);
-    if (!person) throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
-    return person;
+  async function get(username: string): Promise<Person | undefined> {
+    const user = await poolUser(username);
+    return user && personOf(user, await rolesOf(user.Username));
   }
+
+  async function mustGet(username: string): Promise<PoolUser & { Username: string }> {
+    const user = await poolUser(username);
+    if (!user) throw Object.assign(new Error('User does not exist.'), { name: 'UserNotFoundException' });
+    return user;
+  }
+
+  const reread = async (poolUsername: string): Promise<Person> => {
+    const user = await mustGet(poolUsername);
+    return personOf(user, await rolesOf(user.Username));
+  };
 
   async function allUsers(): Promise<PoolUser[]> {
     const users: PoolUser[] = [];
@@ -123,7 +137,7 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, opts: Co
     find: (username) => attempt(() => get(username)),
     create: ({ email, name, roles, temporaryPassword }) =>
       attempt(async () => {
-        await client.send(
+        const created = await client.send(
           new AdminCreateUserCommand({
             UserPoolId,
             Username: email,
@@ -133,26 +147,29 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, opts: Co
             UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }, ...(name ? [{ Name: 'name', Value: name }] : [])],
           }),
         );
-        for (const role of roles) await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: email, GroupName: role }));
-        return mustGet(email);
+        const Username = created.User?.Username ?? email;
+        for (const role of roles) await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: role }));
+        return reread(Username);
       }),
     setRoles: (username, roles) =>
       attempt(async () => {
-        const current = (await mustGet(username)).roles;
+        const { Username } = await mustGet(username);
+        const current = await rolesOf(Username);
         for (const role of roles.filter((r) => !current.includes(r)))
-          await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username: username, GroupName: role }));
+          await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName: role }));
         for (const role of current.filter((r) => !roles.includes(r)))
-          await client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username: username, GroupName: role }));
-        return mustGet(username);
+          await client.send(new AdminRemoveUserFromGroupCommand({ UserPoolId, Username, GroupName: role }));
+        return reread(Username);
       }),
     setEnabled: (username, enabled) =>
       attempt(async () => {
-        if (enabled) await client.send(new AdminEnableUserCommand({ UserPoolId, Username: username }));
+        const { Username } = await mustGet(username);
+        if (enabled) await client.send(new AdminEnableUserCommand({ UserPoolId, Username }));
         else {
-          await client.send(new AdminDisableUserCommand({ UserPoolId, Username: username }));
-          if (opts.globalSignOut) await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: username }));
+          await client.send(new AdminDisableUserCommand({ UserPoolId, Username }));
+          if (opts.globalSignOut) await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username }));
         }
-        return mustGet(username);
+        return reread(Username);
       }),
     setPermanentPassword: (username, password) =>
       attempt(async () => {
