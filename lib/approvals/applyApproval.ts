@@ -44,7 +44,8 @@ function onBroadcast(ports: EffectPorts, a: Approval) {
         const { dueAt: _due, ...rest } = b;
         return { ...rest, approval, state: 'cancelled', cancelledAt: b.cancelledAt ?? at, updatedAt: at };
       }
-      return { ...b, approval, dueAt: b.sendAt > at ? b.sendAt : at, updatedAt: at };
+      // Due at its time, or now when that passed while it waited.
+      return { ...b, approval, dueAt: new Date(Math.max(Date.parse(b.sendAt), ports.clock.now())).toISOString(), updatedAt: at };
     },
   );
 }

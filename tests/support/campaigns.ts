@@ -3,6 +3,7 @@ import type { Member } from '../../lib/members/member';
 import type { CampaignRecord } from '../../lib/redpacket/campaignRecord';
 import type { AdminCall } from './handlers';
 import { waitFor } from './localSqs';
+import { adminAs, person } from './principals';
 import { businessDay, localParts } from '../../lib/clock/timeZone';
 
 /**
@@ -32,11 +33,22 @@ export function campaignBody(over: Record<string, unknown> = {}) {
 
 type AdminClient = (method: string, path: string, body?: unknown) => Promise<AdminCall>;
 
-/** Creates a campaign through the admin API and schedules it; its id. */
+/** A second marketer, for campaigns whose budget waits for approval (lib/approvals). */
+const secondMarketer = adminAs(person('second-marketer@example.com', ['marketer']));
+
+/**
+ * Creates a campaign through the admin API and schedules it; its id. A budget above the approval
+ * threshold waits for a second person: the second marketer approves it, as a team would.
+ */
 export async function scheduleCampaign(admin: AdminClient, over: Record<string, unknown>): Promise<string> {
   const created = await admin('POST', '/admin/campaigns', campaignBody(over));
   assert.equal(created.status, 201, JSON.stringify(created.body));
-  assert.equal((await admin('POST', `/admin/campaigns/${created.body.id}/schedule`)).status, 200);
+  const scheduled = await admin('POST', `/admin/campaigns/${created.body.id}/schedule`);
+  assert.equal(scheduled.status, 200);
+  if (scheduled.body.approval?.state === 'pending') {
+    const approved = await secondMarketer('POST', `/admin/approvals/${scheduled.body.approval.id}/approve`);
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+  }
   return created.body.id as string;
 }
 
