@@ -158,6 +158,9 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   const row = page.locator(`tr[data-person="${email}"]`);
   await row.waitFor({ timeout: WAIT });
   assert.equal(await row.getAttribute('data-enabled'), 'true');
+  await row.locator('[data-first-sign-in]').waitFor({ timeout: WAIT });
+  // The form is ready for the next person.
+  assert.equal(await add.getByLabel(/^运营/).isChecked(), false);
   await assertAccessible(page, 'people');
   if (shots) await page.screenshot({ path: 'docs/console-admin-people.png', fullPage: true });
   // Shown once: the list, read again, does not carry it.
