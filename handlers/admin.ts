@@ -33,7 +33,8 @@ const bodyOf =
 
 /**
  * The admin API: signing in (the only routes without a principal), else who is calling (the
- * break-glass token or a person's id token), then the call itself (lib/app/adminCall.ts).
+ * break-glass token or a person's id token), then one route, whether their roles allow it, then its
+ * use case (lib/app/adminCall.ts, which records changes in the audit log).
  */
 export const handler = appHandler(
   async (event: APIGatewayProxyEventV2, app): Promise<HttpResult> => {
@@ -41,9 +42,10 @@ export const handler = appHandler(
     const path = event.rawPath ?? event.requestContext.http.path;
     const requestId = event.requestContext.requestId ?? '';
     const query = event.queryStringParameters ?? {};
+    const readBody = bodyOf(event);
     const session = matchRoute(publicAdminRoutes(app), method, path);
     if ('route' in session) {
-      const body = bodyOf(event)();
+      const body = readBody();
       return 'statusCode' in body ? body : session.route.run({ params: session.params, query, ...body, requestId });
     }
     const caller = await authenticate(header(event, 'authorization'), { breakGlass: app.config, idTokens: identityPorts(app).idTokens });
@@ -51,7 +53,7 @@ export const handler = appHandler(
       return caller.error.kind === 'unauthenticated'
         ? json(401, { error: caller.error.message }, { 'www-authenticate': 'Bearer' })
         : failureResponse(caller.error);
-    return answerAdminCall(app, caller.value, { method, path, query, requestId, readBody: bodyOf(event) });
+    return answerAdminCall(app, caller.value, { method, path, query, requestId, readBody });
   },
   { boundary: errorBoundary() },
 );

@@ -146,11 +146,16 @@ test('the first admin npm start printed signs in through the admin API', async (
   assert.deepEqual([me.roles, me.via], [['admin'], 'account']);
 });
 
-test("sign in; the dashboard charts today's follows from the real callback", async () => {
+test("the printed first admin signs in to the console; the dashboard charts today's follows from the real callback", async () => {
+  const [, username, password] = /first admin: (\S+)\n\[start\] password:\s+(\S+)/.exec(output) ?? [];
+  assert.ok(username && password, 'npm start printed the first admin');
   await page.goto(url(ports.http, '/console/'));
-  await page.getByLabel('管理令牌').fill(TOKEN);
-  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByLabel('账号（邮箱）').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+  assert.equal(await page.locator('[data-who]').innerText(), username);
+  assert.equal(await page.locator('[data-roles]').innerText(), '管理员');
   assert.equal(await page.locator('[data-timezone]').innerText(), TZ);
   const today = businessDay(Date.now(), TZ);
   const chart = page.getByRole('img', { name: '关注人数变化' });

@@ -35,14 +35,10 @@ import type {
   TagChangeResponse,
 } from './types';
 
-/** The admin token lives in sessionStorage only (gone with the tab; never in the URL). */
-const TOKEN_KEY = 'console.adminToken';
+import type { Approval, ApprovalState, AuditPage, AuditQuery, Me, Person, PersonCreateBody, PersonCreated, Role, SignedIn, SignInResponse } from './types';
+import { session } from './session';
 
-export const session = {
-  token: (): string | null => sessionStorage.getItem(TOKEN_KEY),
-  save: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
-};
+export { session };
 
 export class ApiError extends Error {
   constructor(
@@ -63,11 +59,12 @@ export function whenUnauthorized(f: () => void) {
   onUnauthorized = f;
 }
 
-async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, opts: { body?: unknown; token?: string } = {}): Promise<T> {
-  const token = opts.token ?? session.token() ?? '';
+/** `token: null`: a session route, called without a principal (a 401 there is a wrong password, not an expired session). */
+async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, opts: { body?: unknown; token?: string | null } = {}): Promise<T> {
+  const token = opts.token === undefined ? session.token() : opts.token;
   const res = await fetch(path, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
   const text = await res.text();
@@ -87,11 +84,52 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
 }
 
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
+const definedOnly = (q: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+/** The audit export as a same-origin URL the console fetches with its token (a link cannot carry the header). */
+export const auditExportPath = (q: AuditQuery & { format: 'csv' | 'jsonl' }) => `/admin/audit/export?${qs(definedOnly({ ...q }))}`;
+
+/** Downloads a GET answer as a file (for exports: the token goes in the header, never in the URL). */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${session.token() ?? ''}` } });
+  if (!res.ok) {
+    const text = await res.text();
+    let message = `HTTP ${res.status}`;
+    try {
+      message = (JSON.parse(text) as { error?: string }).error ?? message;
+    } catch {}
+    if (res.status === 401) onUnauthorized();
+    throw new ApiError(res.status, message);
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
 const member = (openid: string) => `/admin/members/${encodeURIComponent(openid)}`;
 
 export const api = {
-  /** Also the sign-in check: a wrong token answers 401. */
-  account: (token?: string) => call<AccountInfo>('GET', '/admin/account', { token }),
+  account: () => call<AccountInfo>('GET', '/admin/account'),
+  // — sessions (no principal yet), who is signed in —
+  signIn: (username: string, password: string) => call<SignInResponse>('POST', '/admin/session', { body: { username, password }, token: null }),
+  newPassword: (username: string, challengeSession: string, newPassword: string) =>
+    call<SignInResponse>('POST', '/admin/session/new-password', { body: { username, session: challengeSession, newPassword }, token: null }),
+  refresh: (refreshToken: string) => call<SignedIn>('POST', '/admin/session/refresh', { body: { refreshToken }, token: null }),
+  /** Also the break-glass sign-in check: a wrong token answers 401. */
+  me: (token?: string) => call<Me>('GET', '/admin/me', { token }),
+  // — people, audit, approvals —
+  people: () => call<{ users: Person[] }>('GET', '/admin/users'),
+  addPerson: (body: PersonCreateBody) => call<PersonCreated>('POST', '/admin/users', { body }),
+  setRoles: (username: string, roles: Role[]) => call<{ user: Person }>('PUT', `/admin/users/${encodeURIComponent(username)}/roles`, { body: { roles } }),
+  setEnabled: (username: string, enabled: boolean) => call<Person>('POST', `/admin/users/${encodeURIComponent(username)}/${enabled ? 'enable' : 'disable'}`),
+  audit: (q: AuditQuery) => call<AuditPage>('GET', `/admin/audit?${qs(definedOnly({ ...q }))}`),
+  approvals: (state: ApprovalState) => call<{ approvals: Approval[] }>('GET', `/admin/approvals?${qs({ state })}`),
+  decide: (id: string, decision: 'approve' | 'reject', reason?: string) =>
+    call<Approval>('POST', `/admin/approvals/${encodeURIComponent(id)}/${decision}`, { body: reason ? { reason } : {} }),
   dailyStats: (q: DailyStatsQuery) => call<DailyStatsResponse>('GET', `/admin/stats/daily?${qs(q)}`),
   searchMembers: (q: string) => call<MemberSearchResponse>('GET', `/admin/members/search?${qs({ q })}`),
   exportMember: (openid: string) => call<Record<string, unknown>>('GET', `${member(openid)}/export`),

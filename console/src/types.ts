@@ -192,3 +192,37 @@ export interface PayoutActionResponse {
   payout: PayoutView;
   previous?: PayoutView;
 }
+
+// — issue 13: people, sessions, audit, approvals —
+import type { Principal, Role } from '../../lib/identity/roles';
+import type { NewPasswordChallenge, Session, SessionAnswer } from '../../lib/identity/sessions';
+import type { Person } from '../../lib/people/directory';
+import type { AuditEntry } from '../../lib/audit/auditEntry';
+import type { AuditPage } from '../../lib/audit/auditLog';
+import type { auditQuerySchema } from '../../lib/audit/readAudit';
+export type { AuditEntry, AuditPage, NewPasswordChallenge, Person, Principal, Role };
+/** GET /admin/me: who is calling and every route ("METHOD /admin/path/{param}") they may call. */
+export interface Me {
+  username: string;
+  roles: Role[];
+  via: Principal['via'];
+  allowed: string[];
+}
+/** POST /admin/session, /admin/session/new-password (a session or the new-password challenge); /admin/session/refresh (a session) */
+export type SignedIn = Session;
+export type SignInResponse = SessionAnswer;
+/** POST /admin/users (answers the temporary password once) */
+export interface PersonCreateBody {
+  email: string;
+  name?: string;
+  roles: Role[];
+}
+export interface PersonCreated {
+  user: Person;
+  temporaryPassword: string;
+}
+/** GET /admin/audit?from&to&actor&kind&cursor&limit (query values as the URL carries them) */
+export type AuditQuery = { [K in keyof z.input<typeof auditQuerySchema>]?: string };
+/** GET /admin/approvals?state=…, POST /admin/approvals/{id}/approve|reject */
+import type { Approval, ApprovalMark, ApprovalState } from '../../lib/approvals/approval';
+export type { Approval, ApprovalMark, ApprovalState };

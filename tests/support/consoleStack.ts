@@ -8,6 +8,7 @@ import type { Table } from '../../lib/store/dynamo';
 import { createSandbox, type Sandbox } from '../../sandbox/server';
 import { launchChromium } from '../../sandbox/testing/browser';
 import { serveHandler } from './lambdaServer';
+import { createPerson, uniqueEmail } from './people';
 import { TEST_CONFIG, useTestTable } from './testTable';
 
 export const WAIT = 15_000;
@@ -20,8 +21,10 @@ export interface ConsoleStack {
   browser: Browser;
   /** A laptop-sized page, Chinese locale, not signed in yet. */
   page: Page;
-  /** Opens the console and signs in with the admin token. */
+  /** Opens the console and signs in as an admin person of the test user pool (name and password). */
   signIn(): Promise<void>;
+  /** A fresh tab of its own (its own sessionStorage), laptop-sized, Chinese, watched for CSP refusals like `page`. */
+  newPage(): Promise<Page>;
   /** What the browser refused under the console's Content-Security-Policy (none, or the console breaks in production). */
   cspViolations: string[];
   /** Adds followers to the sandbox, so WeChat accepts what is sent to them. */
@@ -50,12 +53,17 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
   const { handler: handleConsole } = await import('../../handlers/console');
   const server = await serveHandler(async () => (e: APIGatewayProxyEventV2) => (e.rawPath.startsWith('/admin') ? handleAdmin(e) : handleConsole(e)));
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
-  page.on('pageerror', (err) => console.error('[console page error]', err));
   const cspViolations: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
-  });
+  async function newPage(): Promise<Page> {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    p.on('pageerror', (err) => console.error('[console page error]', err));
+    p.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    });
+    return p;
+  }
+  const page = await newPage();
+  let admin: Promise<{ email: string; password: string }> | undefined;
   return {
     cspViolations,
     url: server.url,
@@ -63,11 +71,10 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
     table,
     browser,
     page,
+    newPage,
     async signIn() {
-      await page.goto(`${server.url}/console/`);
-      await page.getByLabel('管理令牌').fill(TEST_CONFIG.ADMIN_TOKEN);
-      await page.getByRole('button', { name: '登录' }).click();
-      await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+      admin ??= createPerson(['admin'], { email: uniqueEmail('admin') });
+      await signInAs(page, server.url, await admin);
     },
     async admin(method, path, body) {
       const r = await fetch(`${server.url}${path}`, {
@@ -93,6 +100,20 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
       assert.deepEqual(cspViolations, [], "the browser refused something under the console's Content-Security-Policy");
     },
   };
+}
+
+/** Signs `page` in with a person's name and password (no new-password challenge) and waits for the navigation. */
+export async function signInAs(page: Page, url: string, person: { email: string; password: string }): Promise<void> {
+  await page.goto(`${url}/console/`);
+  await page.getByLabel('账号（邮箱）').fill(person.email);
+  await page.getByLabel('密码', { exact: true }).fill(person.password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.getByRole('navigation', { name: '主导航' }).waitFor({ timeout: WAIT });
+}
+
+/** The navigation's entries, in order. */
+export async function navEntries(page: Page): Promise<string[]> {
+  return page.getByRole('navigation', { name: '主导航' }).getByRole('link').allInnerTexts();
 }
 
 /** The element that shows the error of the field labelled `label` (fields link it by id). */

@@ -1,3 +1,4 @@
+import { can, readOnlyNote } from '../access';
 import { api, ApiError, errorText } from '../api';
 import { field, h, setError } from '../dom';
 import { timeIn } from '../dates';
@@ -77,25 +78,27 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
                   h(
                     'td',
                     { class: 'row-actions' },
-                    h('button', { type: 'button', 'aria-label': t('editRuleButton', { name }), onclick: () => renderForm(r) }, t('edit')),
-                    h(
-                      'button',
-                      {
-                        type: 'button',
-                        class: 'danger',
-                        'aria-label': t('deleteRuleButton', { name }),
-                        onclick: async () => {
-                          if (!confirm(t('confirmDeleteRule', { name }))) return;
-                          try {
-                            await api.deleteRule(r.id);
-                            await loadRules(t('ruleDeleted', { name }));
-                          } catch (err) {
-                            status.textContent = errorText(err);
-                          }
+                    can('PUT /admin/autoreply-rules/{id}') &&
+                      h('button', { type: 'button', 'aria-label': t('editRuleButton', { name }), onclick: () => renderForm(r) }, t('edit')),
+                    can('DELETE /admin/autoreply-rules/{id}') &&
+                      h(
+                        'button',
+                        {
+                          type: 'button',
+                          class: 'danger',
+                          'aria-label': t('deleteRuleButton', { name }),
+                          onclick: async () => {
+                            if (!confirm(t('confirmDeleteRule', { name }))) return;
+                            try {
+                              await api.deleteRule(r.id);
+                              await loadRules(t('ruleDeleted', { name }));
+                            } catch (err) {
+                              status.textContent = errorText(err);
+                            }
+                          },
                         },
-                      },
-                      t('delete'),
-                    ),
+                        t('delete'),
+                      ),
                   ),
                 );
               }),
@@ -260,18 +263,30 @@ export function autorepliesPage(account: AccountInfo): HTMLElement {
     tryCard.replaceChildren(h('h2', { id: 'try-title' }, t('tryTitle')), form, result);
   }
 
+  // What the role cannot call is left out: the new-rule form, the tester, the menu (or its save and publish).
+  const may = { create: can('POST /admin/autoreply-rules'), try: can('POST /admin/autoreply-rules/try'), menu: can('GET /admin/menu') };
   void loadRules();
-  renderForm(null);
-  renderTry();
-  void api
-    .menu()
-    .then((stored) => menuEditor(menuCard, account, stored))
-    .catch((err) =>
-      err instanceof ApiError && err.status === 404
-        ? menuEditor(menuCard, account, null)
-        : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))),
-    );
-  return h('div', { class: 'page autoreplies' }, h('h1', {}, t('navAutoreplies')), rulesCard, tryCard, formCard, menuCard);
+  if (may.create) renderForm(null);
+  if (may.try) renderTry();
+  if (may.menu)
+    void api
+      .menu()
+      .then((stored) => menuEditor(menuCard, account, stored))
+      .catch((err) =>
+        err instanceof ApiError && err.status === 404
+          ? menuEditor(menuCard, account, null)
+          : menuCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))),
+      );
+  return h(
+    'div',
+    { class: 'page autoreplies' },
+    h('h1', {}, t('navAutoreplies')),
+    may.create ? null : readOnlyNote(),
+    rulesCard,
+    may.try ? tryCard : null,
+    may.create ? formCard : null,
+    may.menu ? menuCard : null,
+  );
 }
 
 type Top = MenuDefinition['button'][number];
@@ -445,12 +460,14 @@ function menuEditor(card: HTMLElement, account: AccountInfo, stored: StoredMenu 
       ? `${t('menuUpdatedAt', { at: at(stored.updatedAt) })} · ${stored.publishedAt ? t('menuPublishedAt', { at: at(stored.publishedAt) }) : t('menuNeverPublished')}`
       : t('noMenu'),
   );
+  // A role that may read the menu but not save it sees it in disabled fields, without the buttons.
+  const mayEdit = can('PUT /admin/menu');
   const form = h(
     'form',
     { class: 'campaign-form menu-form', novalidate: true },
-    groups,
-    h('div', { class: 'buttons' }, addTop, save, publish),
-    publishHint,
+    mayEdit ? groups : h('fieldset', { class: 'read-only-fields', disabled: true }, h('legend', { class: 'visually-hidden' }, t('menuTitle')), groups),
+    mayEdit ? h('div', { class: 'buttons' }, addTop, save, can('POST /admin/menu/publish') ? publish : null) : readOnlyNote(),
+    mayEdit ? publishHint : null,
     formError,
     status,
   );

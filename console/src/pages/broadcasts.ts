@@ -1,4 +1,6 @@
+import { can, readOnlyNote } from '../access';
 import { api, ApiError, errorText } from '../api';
+import { approvalBadge } from './approvals';
 import { timeIn } from '../dates';
 import { field, h } from '../dom';
 import { clearFieldErrors, showFieldErrors, slotsOf, type FieldSlots } from '../formErrors';
@@ -46,7 +48,7 @@ export function broadcastsPage(account: AccountInfo): HTMLElement {
         ? h(
             'ul',
             { class: 'broadcasts' },
-            broadcasts.map((b) => broadcastItem(b, when, () => void cancel(b.id))),
+            broadcasts.map((b) => broadcastItem(b, when, can('POST /admin/broadcasts/{id}/cancel') ? () => void cancel(b.id) : null)),
           )
         : h('p', {}, t('noBroadcasts')),
     );
@@ -66,11 +68,21 @@ export function broadcastsPage(account: AccountInfo): HTMLElement {
     preview.choose(b.id);
   };
   void refresh().catch((err) => list.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
-  return h('div', { class: 'page broadcasts-page' }, h('h1', {}, t('navBroadcasts')), list, form.element, preview.element);
+  // What the role cannot call is left out: a viewer or marketer reads the list only.
+  const mayCreate = can('POST /admin/broadcasts');
+  return h(
+    'div',
+    { class: 'page broadcasts-page' },
+    h('h1', {}, t('navBroadcasts')),
+    mayCreate ? null : readOnlyNote(),
+    list,
+    mayCreate ? form.element : null,
+    can('POST /admin/broadcasts/{id}/preview') ? preview.element : null,
+  );
 }
 
 /** One broadcast in the list: status, when (account time zone), progress and its breakdown, warnings. */
-function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => string, cancel: () => void): HTMLElement {
+function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => string, cancel: (() => void) | null): HTMLElement {
   const p = b.progress;
   const name = b.config.name ?? b.id;
   // Unknown yet ("…") while it can still be counted; "—" once it never will be (cancelled before expansion).
@@ -95,7 +107,14 @@ function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => stri
   return h(
     'li',
     { class: 'broadcast', 'data-broadcast': b.id, 'data-status': b.status },
-    h('div', { class: 'head' }, h('strong', {}, name), h('span', { class: 'badge' }, t(`bstatus_${b.status}`)), h('span', { class: 'when' }, when(b.sendAt))),
+    h(
+      'div',
+      { class: 'head' },
+      h('strong', {}, name),
+      h('span', { class: 'badge' }, t(`bstatus_${b.status}`)),
+      approvalBadge(b.approval?.state),
+      h('span', { class: 'when' }, when(b.sendAt)),
+    ),
     h('p', { class: 'rules' }, rules.filter(Boolean).join(' · ')),
     held ? h('p', { class: 'held', 'data-held': '' }, held) : null,
     h('progress', { max: 100, value: p.percent ?? 0, 'aria-label': `${name}: ${percent}`, 'data-percent': p.percent ?? '' }),
@@ -112,7 +131,7 @@ function broadcastItem(b: BroadcastView, when: (iso: string | undefined) => stri
           b.warnings.map((w) => h('li', { 'data-warning': w.path }, warningText(w))),
         )
       : null,
-    LIVE.has(b.status) ? h('button', { type: 'button', 'aria-label': `${t('cancel')} ${name}`, onclick: cancel }, t('cancel')) : null,
+    LIVE.has(b.status) && cancel ? h('button', { type: 'button', 'aria-label': `${t('cancel')} ${name}`, onclick: cancel }, t('cancel')) : null,
   );
 }
 

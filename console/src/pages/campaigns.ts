@@ -1,4 +1,6 @@
+import { can, readOnlyNote } from '../access';
 import { api, errorText } from '../api';
+import { approvalBadge } from './approvals';
 import { h } from '../dom';
 import { t } from '../i18n';
 import type { AccountInfo, CampaignView } from '../types';
@@ -16,36 +18,41 @@ type Action = 'schedule' | 'pause' | 'resume' | 'close';
 export function campaignsPage(account: AccountInfo): HTMLElement {
   const list = h('section', { class: 'card', 'aria-labelledby': 'campaign-list', 'aria-live': 'polite' });
   const reportCard = h('section', { class: 'card', 'aria-labelledby': 'campaign-report', hidden: true });
-  const formSlot = h('div', {}, h('p', {}, t('loading')));
+  // Only a role that may create campaigns gets the form (a viewer reads the list and the reports).
+  const mayCreate = can('POST /admin/campaigns');
+  const formSlot = mayCreate ? h('div', {}, h('p', {}, t('loading'))) : readOnlyNote();
   let form: CampaignForm | undefined;
 
   // The form needs the levels (one multiplier each) and the coupon templates (the best-luck prize).
-  Promise.all([api.levels(), api.couponTemplates()])
-    .then(([{ levels }, { templates }]) => {
-      form = campaignForm({ account, levels, templates, onSaved: () => refresh() });
-      formSlot.replaceChildren(form.element);
-    })
-    .catch((err: unknown) => formSlot.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
+  if (mayCreate)
+    Promise.all([api.levels(), api.couponTemplates()])
+      .then(([{ levels }, { templates }]) => {
+        form = campaignForm({ account, levels, templates, onSaved: () => refresh() });
+        formSlot.replaceChildren(form.element);
+      })
+      .catch((err: unknown) => formSlot.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
 
   const button = (label: string, name: string, onclick: () => void) => h('button', { type: 'button', 'aria-label': `${label} ${name}`, onclick }, label);
+  const lifecycleButton = (c: CampaignView, action: Action, label: string) =>
+    can(`POST /admin/campaigns/{id}/${action}`) ? button(label, c.config.name, () => void act(c, action)) : null;
   function actions(c: CampaignView) {
     const name = c.config.name;
     const lifecycle =
       c.status === 'draft'
-        ? button(t('scheduleIt'), name, () => void act(c, 'schedule'))
+        ? lifecycleButton(c, 'schedule', t('scheduleIt'))
         : c.status === 'paused'
-          ? button(t('resume'), name, () => void act(c, 'resume'))
+          ? lifecycleButton(c, 'resume', t('resume'))
           : c.status === 'running' || c.status === 'scheduled'
-            ? button(t('pause'), name, () => void act(c, 'pause'))
+            ? lifecycleButton(c, 'pause', t('pause'))
             : null;
     const open = c.state !== 'closed';
     return h(
       'div',
       { class: 'row-actions' },
       lifecycle,
-      open ? button(t('edit'), name, () => form?.edit(c)) : null,
-      button(t('report'), name, () => void showReport(c)),
-      open
+      open && can('PUT /admin/campaigns/{id}') ? button(t('edit'), name, () => form?.edit(c)) : null,
+      can('GET /admin/campaigns/{id}/report') ? button(t('report'), name, () => void showReport(c)) : null,
+      open && can('POST /admin/campaigns/{id}/close')
         ? button(t('closeCampaign'), name, () => {
             if (confirm(t('confirmClose', { name }))) void act(c, 'close');
           })
@@ -66,7 +73,7 @@ export function campaignsPage(account: AccountInfo): HTMLElement {
       'tr',
       { 'data-campaign': c.id },
       h('td', {}, c.config.name, warned),
-      h('td', { 'data-status': c.status }, t(`status_${c.status}`)),
+      h('td', { 'data-status': c.status }, t(`status_${c.status}`), ' ', approvalBadge(c.approval?.state)),
       h('td', {}, `${s.from} – ${s.to} ${s.daily.start}–${s.daily.end} (${s.timezone})`),
       h('td', { class: 'num' }, `${c.config.round.packets} × ${yuan(c.config.round.totalFen)}`),
       h('td', {}, t(`payout_${c.config.payout.mode}`)),

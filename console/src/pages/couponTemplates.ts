@@ -1,3 +1,4 @@
+import { can } from '../access';
 import { api, ApiError, errorText } from '../api';
 import { field, h, setError } from '../dom';
 import { clearFieldErrors, showFieldErrors, slotsOf } from '../formErrors';
@@ -28,7 +29,13 @@ export function couponTemplatesCard(): HTMLElement {
   const form = templateForm(async (saved) => {
     await load(t('couponSaved', { name: saved.title }));
   });
-  card.append(h('h2', { id: 'coupons-title' }, t('couponTemplates')), list, form.element);
+  const may = {
+    create: can('POST /admin/coupon-templates'),
+    edit: can('PUT /admin/coupon-templates/{id}'),
+    remove: can('DELETE /admin/coupon-templates/{id}'),
+  };
+  card.append(h('h2', { id: 'coupons-title' }, t('couponTemplates')), list);
+  if (may.create || may.edit) card.append(form.element);
 
   async function load(statusText = '') {
     const { templates } = await api.couponTemplates();
@@ -65,22 +72,24 @@ export function couponTemplatesCard(): HTMLElement {
                     h(
                       'td',
                       { class: 'row-actions' },
-                      h(
-                        'button',
-                        {
-                          type: 'button',
-                          onclick: () => {
-                            status.textContent = '';
-                            form.edit(c);
+                      may.edit &&
+                        h(
+                          'button',
+                          {
+                            type: 'button',
+                            onclick: () => {
+                              status.textContent = '';
+                              form.edit(c);
+                            },
                           },
-                        },
-                        t('editCouponButton', { name: c.title }),
-                      ),
-                      h(
-                        'button',
-                        { type: 'button', class: 'danger', 'aria-label': t('deleteCouponButton', { name: c.title }), onclick: () => void remove(c) },
-                        t('delete'),
-                      ),
+                          t('editCouponButton', { name: c.title }),
+                        ),
+                      may.remove &&
+                        h(
+                          'button',
+                          { type: 'button', class: 'danger', 'aria-label': t('deleteCouponButton', { name: c.title }), onclick: () => void remove(c) },
+                          t('delete'),
+                        ),
                     ),
                   ),
                 ),

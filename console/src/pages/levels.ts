@@ -1,3 +1,4 @@
+import { can, readOnlyNote } from '../access';
 import { api, ApiError, errorText } from '../api';
 import { field, h, setError } from '../dom';
 import { t } from '../i18n';
@@ -9,6 +10,8 @@ type Col = 'name' | 'minLifetimePoints' | 'minSpendFen' | 'pointsMultiplier' | '
 
 /** Levels: thresholds (lifetime points, spend) and benefits, edited in place and saved at once; coupon templates listed, created and edited. */
 export function levelsPage(): HTMLElement {
+  // A role that may read but not save the levels sees them in disabled fields, without the save button.
+  const mayEdit = can('PUT /admin/levels');
   const levelsCard = h('section', { class: 'card', 'aria-labelledby': 'levels-title' }, h('p', {}, t('loading')));
 
   function renderLevels(levels: Level[], message = '') {
@@ -40,7 +43,7 @@ export function levelsPage(): HTMLElement {
         fields,
         row: h(
           'fieldset',
-          { class: 'level', 'data-level': i },
+          { class: 'level', 'data-level': i, disabled: !mayEdit },
           h('legend', {}, `${t('levelN', { n: i + 1 })} · ${l.name}`),
           h(
             'div',
@@ -57,8 +60,9 @@ export function levelsPage(): HTMLElement {
       { class: 'campaign-form levels-form' },
       h('h2', { id: 'levels-title' }, t('levelsTitle')),
       h('p', { class: 'hint' }, t('levelsHint')),
+      mayEdit ? null : readOnlyNote(),
       rows.map((r) => r.row),
-      h('button', { type: 'submit', class: 'primary' }, t('saveLevels')),
+      mayEdit ? h('button', { type: 'submit', class: 'primary' }, t('saveLevels')) : null,
       formError,
       status,
     );
@@ -103,5 +107,5 @@ export function levelsPage(): HTMLElement {
     .levels()
     .then(({ levels }) => renderLevels(levels))
     .catch((err) => levelsCard.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
-  return h('div', { class: 'page' }, h('h1', {}, t('navLevels')), levelsCard, couponTemplatesCard());
+  return h('div', { class: 'page' }, h('h1', {}, t('navLevels')), levelsCard, can('GET /admin/coupon-templates') ? couponTemplatesCard() : null);
 }

@@ -1,3 +1,4 @@
+import { can } from '../access';
 import { api, ApiError, errorText } from '../api';
 import { field, h, setError } from '../dom';
 import { isKey, t, type Key } from '../i18n';
@@ -91,7 +92,7 @@ export function couponsCard(openid: string, first: MemberCoupon[], timeOf: TimeO
                 h(
                   'td',
                   {},
-                  c.state === 'valid'
+                  c.state === 'valid' && can('POST /admin/coupons/{code}/redeem')
                     ? h('button', { type: 'button', 'aria-label': t('redeemLabel', { code: c.code }), onclick: () => void redeem(c.code) }, t('redeem'))
                     : null,
                 ),
@@ -166,5 +167,5 @@ export function walletCard(openid: string, first: Wallet, timeOf: TimeOf): HTMLE
       submit.disabled = false;
     }
   });
-  return card('wallet-title', 'wallet', facts, entries, form);
+  return card('wallet-title', 'wallet', facts, entries, can('POST /admin/members/{openid}/wallet/withdraw') ? form : null);
 }

@@ -1,3 +1,4 @@
+import { can } from '../access';
 import { api, ApiError, errorText } from '../api';
 import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
@@ -78,14 +79,16 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
       ]);
       const timeOf: TimeOf = (iso) => timeIn(account.timeZone, iso, locale());
       body.replaceChildren(
-        profileCard(profile, ledger),
-        tagsCard(profile),
-        adjustForm(id, message),
-        ledgerTable(ledger),
-        levelHistoryCard(levels, timeOf),
-        couponsCard(id, coupons.coupons, timeOf),
-        walletCard(id, wallet, timeOf),
-        privacyCard(id),
+        ...[
+          profileCard(profile, ledger),
+          tagsCard(profile),
+          can('POST /admin/members/{openid}/points') ? adjustForm(id, message) : null,
+          ledgerTable(ledger),
+          levelHistoryCard(levels, timeOf),
+          couponsCard(id, coupons.coupons, timeOf),
+          walletCard(id, wallet, timeOf),
+          can('GET /admin/members/{openid}/export') || can('DELETE /admin/members/{openid}') ? privacyCard(id) : null,
+        ].filter((card) => card !== null),
       );
     } catch (err) {
       const message = err instanceof ApiError && err.status === 404 ? t('memberNotFound') : errorText(err);
@@ -119,6 +122,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
     const input = h('input', { type: 'text', name: 'tag', maxlength: 32, required: true, autocomplete: 'off' });
     const f = field(t('newTag'), input);
     const list = h('ul', { class: 'tags' });
+    const mayChange = can('PUT /admin/members/{openid}/tags');
     const render = (tags: string[]) =>
       list.replaceChildren(
         ...(tags.length
@@ -127,7 +131,8 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
                 'li',
                 {},
                 h('span', {}, tag),
-                h('button', { type: 'button', class: 'untag', 'aria-label': t('removeTag', { tag }), onclick: () => void change({ remove: [tag] }) }, '×'),
+                mayChange &&
+                  h('button', { type: 'button', class: 'untag', 'aria-label': t('removeTag', { tag }), onclick: () => void change({ remove: [tag] }) }, '×'),
               ),
             )
           : [h('li', { class: 'none' }, t('noTags'))]),
@@ -148,7 +153,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
       e.preventDefault();
       void change({ add: [input.value] });
     });
-    return h('section', { class: 'card', 'aria-labelledby': 'tags-title' }, h('h2', { id: 'tags-title' }, t('tags')), list, form);
+    return h('section', { class: 'card', 'aria-labelledby': 'tags-title' }, h('h2', { id: 'tags-title' }, t('tags')), list, mayChange ? form : null);
   }
 
   function adjustForm(id: string, message: string): HTMLElement {
@@ -261,12 +266,19 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
       'section',
       { class: 'card privacy', 'aria-labelledby': 'privacy-title' },
       h('h2', { id: 'privacy-title' }, t('privacy')),
-      h('p', {}, exportButton),
+      can('GET /admin/members/{openid}/export') ? h('p', {}, exportButton) : null,
       status,
-      form,
+      can('DELETE /admin/members/{openid}') ? form : null,
     );
   }
 
   if (openid) void show(openid);
-  return h('div', { class: 'page members' }, h('h1', {}, t('navMembers')), search, body, openid ? null : segmentBuilder(go));
+  return h(
+    'div',
+    { class: 'page members' },
+    h('h1', {}, t('navMembers')),
+    search,
+    body,
+    openid || !can('GET /admin/members') || !can('POST /admin/segments/preview') ? null : segmentBuilder(go),
+  );
 }

@@ -1,3 +1,4 @@
+import { can } from '../access';
 import { api, errorText } from '../api';
 import { timeIn } from '../dates';
 import { h } from '../dom';
@@ -71,8 +72,8 @@ export function payoutsPage(account: AccountInfo): HTMLElement {
             'div',
             { class: 'row-actions' },
             p.sendInFlight ? h('span', {}, t('payoutInFlight')) : null,
-            button(t('payoutRetry'), t('payoutRetryLabel', { ref: p.ref }), () => void act(p, 'retry')),
-            p.state === 'held'
+            can('POST /admin/payouts/{ref}/retry') ? button(t('payoutRetry'), t('payoutRetryLabel', { ref: p.ref }), () => void act(p, 'retry')) : null,
+            p.state === 'held' && can('POST /admin/payouts/{ref}/cancel')
               ? button(t('payoutCancel'), t('payoutCancelLabel', { ref: p.ref }), () => {
                   if (confirm(t('payoutConfirmCancel', { ref: p.ref, yuan: yuan(p.amountFen) }))) void act(p, 'cancel');
                 })

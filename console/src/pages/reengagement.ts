@@ -1,3 +1,4 @@
+import { can, readOnlyNote } from '../access';
 import { api, ApiError, errorText } from '../api';
 import { field, h } from '../dom';
 import { clearFieldErrors, showFieldErrors, slotsOf } from '../formErrors';
@@ -56,14 +57,18 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
   let rules: ReengagementRule[] = [];
   // The last save's message; cleared when another edit starts, so it never describes the next one.
   const status = h('p', { class: 'status', role: 'status' });
-  const form = ruleForm(
-    account,
-    () => rules,
-    async (saved, status) => {
-      rules = saved;
-      await render(status);
-    },
-  );
+  // A role that may read but not save the rules sees them without the switches, buttons and form.
+  const mayEdit = can('PUT /admin/reengagement-rules');
+  const form = mayEdit
+    ? ruleForm(
+        account,
+        () => rules,
+        async (saved, status) => {
+          rules = saved;
+          await render(status);
+        },
+      )
+    : null;
 
   async function render(statusText = '') {
     const reports = await Promise.all(rules.map((r) => api.reengagementReport(r.id).catch(() => null)));
@@ -101,7 +106,7 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
   }
 
   function ruleRow(r: ReengagementRule, rep: ReengagementReport | null): HTMLElement {
-    const toggle = h('input', { type: 'checkbox', checked: r.enabled, 'aria-label': `${t('ruleEnabled')} ${r.name}` });
+    const toggle = h('input', { type: 'checkbox', checked: r.enabled, disabled: !mayEdit, 'aria-label': `${t('ruleEnabled')} ${r.name}` });
     toggle.addEventListener('change', async () => {
       toggle.disabled = true;
       try {
@@ -125,18 +130,20 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       h(
         'td',
         { class: 'row-actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            onclick: () => {
-              status.textContent = '';
-              form.edit(r);
+        form &&
+          h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                status.textContent = '';
+                form.edit(r);
+              },
             },
-          },
-          t('editRuleButton', { name: r.name }),
-        ),
-        h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteRuleButton', { name: r.name }), onclick: () => void remove(r) }, t('delete')),
+            t('editRuleButton', { name: r.name }),
+          ),
+        form &&
+          h('button', { type: 'button', class: 'danger', 'aria-label': t('deleteRuleButton', { name: r.name }), onclick: () => void remove(r) }, t('delete')),
       ),
     );
   }
@@ -159,7 +166,7 @@ export function reengagementPage(account: AccountInfo): HTMLElement {
       await render();
     })
     .catch((err) => section.replaceChildren(h('p', { class: 'error', role: 'alert' }, errorText(err))));
-  return h('div', { class: 'page reengagement-page' }, h('h1', {}, t('navReengagement')), section, form.element);
+  return h('div', { class: 'page reengagement-page' }, h('h1', {}, t('navReengagement')), form ? null : readOnlyNote(), section, form?.element);
 }
 
 /** The rule form: new, or one rule of the list being edited. `saved` gets the list as the API kept it. */
