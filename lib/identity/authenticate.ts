@@ -25,7 +25,7 @@ export async function authenticate(authorization: string | undefined, by: Authen
   if (!token) return unauthenticated('missing bearer token: sign in (POST /admin/session) and send Authorization: Bearer <idToken>');
   const breakGlass = breakGlassPrincipal(authorization, by.breakGlass);
   if (breakGlass) return ok(breakGlass);
-  if (!by.idTokens || !JWT_SHAPE.test(token)) return unauthenticated('wrong bearer token');
+  if (!by.idTokens || !JWT_SHAPE.test(token)) return unauthenticated('missing or wrong bearer token');
   const verified = await by.idTokens.verify(token);
   return verified.ok ? ok(verified.value.principal) : verified;
 }
