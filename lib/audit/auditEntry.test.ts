@@ -38,6 +38,7 @@ test('the diff lists changed leaves, added and removed ones', () => {
 test('the members an entry names: the openid parameter and openid/openids fields', () => {
   assert.deepEqual(openidsIn({ openid: 'o1' }, [{ rows: [{ openid: 'o2' }] }, { openids: ['o3', 'o1'] }, undefined]), ['o1', 'o2', 'o3']);
   assert.deepEqual(openidsIn({ id: 'x' }, [{ note: 'openid' }]), []);
+  assert.deepEqual(openidsIn({}, [{ openid: 'o'.repeat(129), openids: ['', 'o'.repeat(3000), 'ok'] }]), ['ok'], 'too long to be an openid (or a key)');
 });
 
 test('an outline keeps counts and ids, not rows', () => {

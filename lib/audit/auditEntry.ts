@@ -110,6 +110,12 @@ export function diffOf(before: unknown, after: unknown, max = 100): DiffLine[] {
 /** At most this many members are indexed per entry; an entry naming more keeps no bodies. */
 export const MAX_MENTIONS = 20;
 
+/**
+ * What can be a member's openid (WeChat's are 28 characters; a path parameter may be 128): a longer
+ * string in a body names no member and could not be a key anyway.
+ */
+const isOpenid = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 128;
+
 /** The openids an entry names: its `openid` parameter and any `openid` / `openids` field of its parts. */
 export function openidsIn(params: Record<string, string>, parts: unknown[]): string[] {
   const found = new Set<string>();
@@ -119,9 +125,9 @@ export function openidsIn(params: Record<string, string>, parts: unknown[]): str
     if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
     else if (isPlainObject(v)) {
       for (const [k, x] of Object.entries(v)) {
-        if (k === 'openid' && typeof x === 'string' && x) found.add(x);
+        if (k === 'openid' && isOpenid(x)) found.add(x);
         else if (k === 'openids' && Array.isArray(x)) {
-          for (const o of x) if (typeof o === 'string' && o) found.add(o);
+          for (const o of x) if (isOpenid(o)) found.add(o);
         } else walk(x, depth + 1);
       }
     }
