@@ -227,7 +227,8 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   assert.match(await entry.innerText(), new RegExp(`${admin.email}\\s+管理员`));
   assert.match(await entry.innerText(), /PUT \/admin\/users\/.+\/roles/);
   await entry.getByText('查看变更').click();
-  assert.match(await entry.locator('.audit-changes').innerText(), /"agent"/);
+  await entry.locator('.audit-changes pre').first().waitFor({ timeout: WAIT });
+  assert.match((await entry.locator('.audit-changes pre').allTextContents()).join('\n'), /"agent"/);
   await assertAccessible(page, 'audit log');
   if (shots) await page.screenshot({ path: 'docs/console-admin-audit.png', fullPage: true });
   // The people added: the answer is kept without the temporary password.
