@@ -195,12 +195,12 @@ export interface PayoutActionResponse {
 
 // — issue 13: people, sessions, audit, approvals —
 import type { Principal, Role } from '../../lib/identity/roles';
-import type { NewPasswordChallenge, Session, SessionAnswer } from '../../lib/identity/sessions';
+import type { Session, SessionAnswer } from '../../lib/identity/sessions';
 import type { Person } from '../../lib/people/directory';
 import type { AuditEntry } from '../../lib/audit/auditEntry';
 import type { AuditPage } from '../../lib/audit/auditLog';
 import type { auditQuerySchema } from '../../lib/audit/readAudit';
-export type { AuditEntry, AuditPage, NewPasswordChallenge, Person, Principal, Role };
+export type { AuditEntry, AuditPage, Person, Principal, Role };
 /** GET /admin/me: who is calling and every route ("METHOD /admin/path/{param}") they may call. */
 export interface Me {
   username: string;
@@ -224,5 +224,5 @@ export interface PersonCreated {
 /** GET /admin/audit?from&to&actor&kind&cursor&limit (query values as the URL carries them) */
 export type AuditQuery = { [K in keyof z.input<typeof auditQuerySchema>]?: string };
 /** GET /admin/approvals?state=…, POST /admin/approvals/{id}/approve|reject */
-import type { Approval, ApprovalMark, ApprovalState } from '../../lib/approvals/approval';
-export type { Approval, ApprovalMark, ApprovalState };
+import type { Approval, ApprovalState } from '../../lib/approvals/approval';
+export type { Approval, ApprovalState };
