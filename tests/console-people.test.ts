@@ -125,14 +125,16 @@ test('a marketer configures campaigns and levels, reads broadcasts; an agent loo
   assert.deepEqual(await navEntries(agentPage), ['数据概览', '会员', '自动回复与菜单']);
   await open(agentPage, 'members/o_people_member');
   await agentPage.getByRole('heading', { name: /会员资料/ }).waitFor({ timeout: WAIT });
-  // Tags are theirs to change; points, erasure and export are not.
-  await agentPage.getByRole('button', { name: '添加标签' }).waitFor({ timeout: WAIT });
+  // Looking a member up is theirs; changing tags or points, erasure and export are not (docs/roles.md).
+  await agentPage.locator('[data-balance]').waitFor({ timeout: WAIT });
+  assert.equal(await agentPage.getByRole('button', { name: '添加标签' }).count(), 0);
   assert.equal(await agentPage.getByRole('heading', { name: '调整积分' }).count(), 0);
   assert.equal(await agentPage.getByRole('button', { name: '永久删除该会员' }).count(), 0);
   assert.equal(await agentPage.getByRole('heading', { name: '个人信息（PIPL）' }).count(), 0);
   await assertAccessible(agentPage, 'a member, as an agent');
   if (shots) await agentPage.screenshot({ path: 'docs/console-agent-member.png', fullPage: true });
   assert.equal((await asPerson(agent, 'POST', '/admin/members/o_people_member/points', { delta: 5, reason: 'x', idempotencyKey: 'k1' })).status, 403);
+  assert.equal((await asPerson(agent, 'PUT', '/admin/members/o_people_member/tags', { add: ['常客'] })).status, 403);
   await agentPage.close();
 });
 
@@ -221,6 +223,8 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   await open(page, 'audit');
   await page.getByLabel('操作类型').fill('users.roles.put');
   await page.getByRole('button', { name: '筛选' }).click();
+  // The filtered page has replaced the whole list (a row of the unfiltered one would be replaced under the click).
+  await page.locator('tr[data-kind]:not([data-kind="users.roles.put"])').first().waitFor({ state: 'detached', timeout: WAIT });
   const entry = page.locator('tr[data-kind="users.roles.put"]');
   await entry.first().waitFor({ timeout: WAIT });
   assert.equal(await entry.count(), 1);
@@ -234,6 +238,7 @@ test('an admin adds a person (temporary password shown once), who chooses a new 
   // The people added: the answer is kept without the temporary password.
   await page.getByLabel('操作类型').fill('users.post');
   await page.getByRole('button', { name: '筛选' }).click();
+  await page.locator('tr[data-kind]:not([data-kind="users.post"])').first().waitFor({ state: 'detached', timeout: WAIT });
   await page.locator('tr[data-kind="users.post"]').first().waitFor({ timeout: WAIT });
   assert.ok(!(await page.locator('[data-audit]').innerText()).includes(password));
   const csv = page.waitForEvent('download');
