@@ -212,7 +212,7 @@ async function main() {
   say(
     `admin API:   http://localhost:${httpPort}/admin/*   (Authorization: Bearer ${env.ADMIN_TOKEN === 'sandbox-admin-token' ? 'sandbox-admin-token' : '<ADMIN_TOKEN>'})`,
   );
-  say(`console:     http://localhost:${httpPort}/console/   (sign in with the admin token)`);
+  say(`console:     http://localhost:${httpPort}/console/   (sign in as the first admin, or any person an admin added)`);
   say(`people:      cognito-local ${cognito.endpoint}, pool ${pool.userPoolId}: sign in with POST /admin/session`);
   say('Ctrl-C stops everything.');
 }
