@@ -10,6 +10,7 @@ import { drained } from './support/localAws';
 import { seedMembers } from './support/members';
 import { adminAs, person } from './support/principals';
 import { startStack, type Stack } from './support/stack';
+import { postToSandbox } from './support/sandboxCalls';
 
 // Four eyes through the real admin path (lib/app/adminCall.ts, as the handler runs it) with people
 // of each role, DynamoDB Local, the send queue and the sandbox as WeChat.
@@ -35,12 +36,7 @@ before(async () => {
 });
 after(() => stack?.close());
 
-const sandboxPost = async (path: string, body: unknown) => {
-  const r = await fetch(`${sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
-  const text = await r.text();
-  assert.equal(r.status, 200, text);
-  return JSON.parse(text);
-};
+const sandboxPost = (path: string, body: unknown) => postToSandbox(sandbox, path, body);
 const say = async (openid: string, text: string): Promise<string> =>
   ((await sandboxPost(`/sandbox/followers/${openid}/messages`, { type: 'text', content: text })).reply as { content?: string } | undefined)?.content ?? '';
 

@@ -14,6 +14,7 @@ import { waitFor } from './support/localSqs';
 import { seedMembers } from './support/members';
 import type { AdminCall } from './support/handlers';
 import { startStack, type Stack } from './support/stack';
+import { postToSandbox } from './support/sandboxCalls';
 
 // The channel rules, caps, quotas, quiet hours and holds, through the admin API, the real worker and
 // the sandbox (which enforces WeChat's rules on its side), with the callback receiving job reports.
@@ -30,12 +31,7 @@ before(async () => {
 });
 after(() => stack?.close());
 
-const sandboxPost = async (path: string, body: unknown) => {
-  const r = await fetch(`${sandbox.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
-  const text = await r.text();
-  assert.equal(r.status, 200, text);
-  return JSON.parse(text);
-};
+const sandboxPost = (path: string, body: unknown) => postToSandbox(sandbox, path, body);
 const say = (openid: string, text: string) => sandboxPost(`/sandbox/followers/${openid}/messages`, { type: 'text', content: text });
 const inbox = (openid: string, channel?: string) => sandbox.state.inboxOf(openid).filter((e) => e.direction === 'in' && (!channel || e.channel === channel));
 
