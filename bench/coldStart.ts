@@ -81,16 +81,18 @@ function driver(node: BenchNode, handlerFile: string, env: Record<string, string
     let out = '';
     let err = '';
     let wallMs: number | undefined;
+    // The handler's own metric lines (EMF, `{"_aws":…}`) share stdout: the driver's line is the first other one.
+    const driverLine = () => out.split('\n').find((l, i, all) => i < all.length - 1 && !l.startsWith('{"_aws"'));
     child.stdout!.on('data', (d) => {
       out += d;
-      if (wallMs === undefined && out.includes('\n')) wallMs = performance.now() - t0;
+      if (wallMs === undefined && driverLine() !== undefined) wallMs = performance.now() - t0;
     });
     child.stderr!.on('data', (d) => (err += d));
     child.once('error', reject);
     child.once('exit', (code) => {
       if (code !== 0 || wallMs === undefined) return reject(new Error(`cold-start driver on Node ${node.version} exited with ${code}\n${err.slice(-2000)}`));
       try {
-        resolve({ wallMs, line: JSON.parse(out.slice(0, out.indexOf('\n'))) as DriverLine });
+        resolve({ wallMs, line: JSON.parse(driverLine()!) as DriverLine });
       } catch (e) {
         reject(e);
       }
