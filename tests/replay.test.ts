@@ -102,11 +102,14 @@ describe('the callback', () => {
 });
 
 describe('the DynamoDB replay record', () => {
+  // One timestamp for the whole describe: a push is keyed by timestamp + nonce, so a second
+  // ticking over between two calls would make "the other push" a different key (a CI flake).
+  const timestamp = String(Math.floor(Date.now() / 1000));
   const opened = (nonce: string, plaintext: string): Opened => ({
     ok: true,
     mode: 'plain',
     message: { kind: 'text', toUser: 'gh', openid: 'o', createTime: 1, raw: {}, msgId: '1', content: '' },
-    timestamp: String(Math.floor(Date.now() / 1000)),
+    timestamp,
     nonce,
     plaintext,
   });
