@@ -1,3 +1,4 @@
+import type { Handoff, LastInbound } from '../handoff/handoff';
 /** A member: a follower of the account, or a prospect imported from another channel. */
 export interface Member {
   openid: string;
@@ -26,6 +27,12 @@ export interface Member {
   openidFlagged?: boolean;
   /** The last re-engagement notice, until its attribution window closes (see lib/reengage). */
   lastTouch?: { rule: string; at: string; until: string };
+  /** A conversation a person handles or handled (lib/handoff); absent until the first handoff. */
+  handoff?: Handoff;
+  /** What the follower last sent (the inbox's last message). */
+  lastInbound?: LastInbound;
+  /** The follower's first message not yet answered by a person (meaningful while a person handles the conversation). */
+  waitingSince?: string;
   /** When WeChat answered 40003 to a send (with openidFlagged). */
   openidFlaggedAt?: string;
   /** What the points ledger counts up (levels grow on it); absent until the first points change. */

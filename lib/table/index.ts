@@ -18,6 +18,7 @@ export * from './payouts';
 export * from './broadcasts';
 export * from './imports';
 export * from './conversation';
+export * from './history';
 export * from './activity';
 export * from './privacy';
 export * from './config';

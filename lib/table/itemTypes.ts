@@ -4,6 +4,7 @@ import { auditItemTypes } from './audit';
 import { broadcastItemTypes } from './broadcasts';
 import { configItemTypes } from './config';
 import { conversationItemTypes } from './conversation';
+import { historyItemTypes } from './history';
 import { couponItemTypes } from './coupons';
 import { importItemTypes } from './imports';
 import type { ItemType } from './itemType';
@@ -25,6 +26,7 @@ export const itemTypes = (): readonly ItemType[] => [
   ...broadcastItemTypes(),
   ...importItemTypes(),
   ...conversationItemTypes(),
+  ...historyItemTypes(),
   ...activityItemTypes(),
   ...privacyItemTypes(),
   ...configItemTypes(),
