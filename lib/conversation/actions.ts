@@ -16,6 +16,12 @@ export interface ActionContext {
 /** A menu key or keyword action (SIGN_IN, MY_ACCOUNT, …). Later capabilities register theirs. */
 export type Action = (ctx: ActionContext) => Promise<Reply>;
 
+/** An action a campaign configured (its keyword or menu key): the history names the campaign. */
+export interface Triggered {
+  action: Action;
+  campaignId: string;
+}
+
 export type ActionRegistry = ReadonlyMap<string, Action>;
 
 export const UNKNOWN_ACTION_REPLY: Reply = { type: 'text', content: '这个功能还在准备中，敬请期待。' };

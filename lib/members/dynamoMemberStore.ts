@@ -69,6 +69,10 @@ export function dynamoMemberStore(table: Table): MemberStore {
       if (interaction.kind === 'message') {
         set.push('subscribed = if_not_exists(subscribed, :true)');
         values[':true'] = true;
+        // The inbox's last message and how long the follower has waited for a person, in this
+        // same write (a push costs no extra write for them).
+        set.push('lastInbound = :lastInbound', 'waitingSince = if_not_exists(waitingSince, :at)');
+        values[':lastInbound'] = { at, preview: interaction.preview ?? '' };
       }
       const names = { '#level': 'level', ...(set.some((s) => s.includes('#source')) ? { '#source': 'source' } : {}) };
       const out = await table.doc.send(

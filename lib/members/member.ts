@@ -77,7 +77,8 @@ export function isInsideServiceWindow(m: Pick<Member, 'lastMessageAt' | 'lastEve
 
 /** What one push tells us about the member. */
 export type Interaction =
-  | { kind: 'message'; at: number }
+  /** `preview`: what the follower wrote, one line (the inbox's last message). */
+  | { kind: 'message'; at: number; preview?: string }
   | { kind: 'event'; at: number; event: 'subscribe'; scene?: string; ticket?: string }
   | { kind: 'event'; at: number; event: 'unsubscribe' }
   | { kind: 'event'; at: number; event: 'scan'; scene: string }

@@ -1,4 +1,4 @@
-import type { Action } from '../conversation/actions';
+import type { Action, Triggered } from '../conversation/actions';
 import { metric } from '../observability/metrics';
 import { isLive, type CampaignRecord } from './campaignRecord';
 import { grabRedPacket, type GrabPorts } from './grabRedPacket';
@@ -38,17 +38,17 @@ function pick(found: CampaignRecord[], nowMs: number): CampaignRecord | undefine
 export function campaignTriggers(ports: TriggerPorts) {
   const live = async (nowMs: number) => (await ports.campaigns()).filter((c) => isLive(c, nowMs) && c.config.trigger.event === undefined);
   return {
-    async keyword(text: string, nowMs: number): Promise<Action | undefined> {
+    async keyword(text: string, nowMs: number): Promise<Triggered | undefined> {
       const word = text.trim().toLowerCase();
       if (!word || word.length > 32) return undefined;
       const found = (await live(nowMs)).filter((c) => (c.config.trigger.keywords ?? []).some((k) => k.toLowerCase() === word));
       const c = pick(found, nowMs);
-      return c && grabAction(ports.grab, c);
+      return c && { action: grabAction(ports.grab, c), campaignId: c.id };
     },
-    async menu(key: string, nowMs: number): Promise<Action | undefined> {
+    async menu(key: string, nowMs: number): Promise<Triggered | undefined> {
       const found = (await live(nowMs)).filter((c) => c.config.trigger.menuKey === key);
       const c = pick(found, nowMs);
-      return c && grabAction(ports.grab, c);
+      return c && { action: grabAction(ports.grab, c), campaignId: c.id };
     },
   };
 }
