@@ -7,6 +7,7 @@ import { dynamoRuleStore } from '../autoreply/ruleStore';
 import { broadcastRoutes } from '../broadcast/adminRoutes';
 import { couponRoutes } from '../coupons/adminRoutes';
 import { dynamoCouponPorts } from '../coupons/issueCoupon';
+import { handoffSettingsRoutes } from '../handoff/settingsRoutes';
 import { compileRoutes, type CompiledRoute, type Endpoint, type PublicRoute } from '../http/router';
 import { meRoutes } from '../identity/meRoutes';
 import { sessionRoutes } from '../identity/sessionRoutes';
@@ -41,6 +42,7 @@ import { importJobStarter } from './importJobStarter';
 import { payClient, payoutOperatorPorts, payoutQueue } from './payouts';
 import { campaignAdminPorts, walletPolicyDocument } from './redpacket';
 import { reengagementRulesDocument } from './reengage';
+import { handoffSettingsCache, handoffSettingsDocument } from './handoff';
 
 /** Every admin route, each route module given its ports from the app (handlers/admin.ts matches and runs them). */
 function buildAdminRoutes(app: App): CompiledRoute[] {
@@ -77,6 +79,7 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...menuRoutes({ ...zoned, menus: dynamoMenuStore(table), api: async () => app.wechatApi }),
     ...auditRoutes({ ...zoned, log: dynamoAuditLog(table) }),
     ...approvalRoutes(approvalRoutePorts(app)),
+    ...handoffSettingsRoutes({ clock, settings: handoffSettingsDocument(app), changed: () => handoffSettingsCache(app).invalidate() }),
   ]);
 }
 

@@ -14,6 +14,7 @@ import { cacheFor } from '../store/cacheFor';
 import { configDocument } from '../store/configDocument';
 import { CONFIG_CACHE_MS } from './crm';
 import type { App } from './createApp';
+import { historyStore } from './handoff';
 
 export const DEFAULT_SEND_POLICY: SendPolicy = { ratePerSecond: 100, massMonthlyQuota: DEFAULT_MASS_MONTHLY_QUOTA };
 
@@ -55,6 +56,7 @@ export function sendPorts(app: App): SendPorts {
       },
     },
     deliveries: dynamoDeliveryStore(app.table),
+    history: historyStore(app),
     api: app.wechatApi,
     limiter: wechatSendLimiter(app, policy),
     policy: () => policy.get(),

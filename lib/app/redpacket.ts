@@ -19,6 +19,7 @@ import { DEFAULT_WALLET_POLICY, type WalletPolicy } from '../wallet/wallet';
 import { CONFIG_CACHE_MS, crmPorts } from './crm';
 import type { App } from './createApp';
 import { payoutQueue } from './payouts';
+import { historyStore } from './handoff';
 
 /** Closing a round: the store, the prize coupon in the campaign's zone, and the winner's notice. */
 export function closeRoundPorts(app: App): CloseRoundPorts {
@@ -26,7 +27,7 @@ export function closeRoundPorts(app: App): CloseRoundPorts {
   return {
     rounds: dynamoRoundStore(app.table, app.clock),
     coupons: dynamoCouponPorts(app.table, app.clock, app.config.timeZone),
-    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock }, openid, notice),
+    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history: historyStore(app) }, openid, notice),
     prizeTemplateId: app.config.prizeTemplateId,
     clock: app.clock,
   };

@@ -13,6 +13,7 @@ import { configDocument } from '../store/configDocument';
 import { wechatSendLimiter } from './broadcast';
 import { crmPorts } from './crm';
 import type { App } from './createApp';
+import { historyStore } from './handoff';
 
 export function reengagementRulesDocument(app: App) {
   return configDocument<ReengagementRule[]>(app.table, 'REENGAGE_RULES', []);
@@ -37,7 +38,7 @@ export function reengagePorts(app: App): ReengagePorts {
       const issued = await issueCoupon(coupons, openid, benefit.couponTemplateId, key);
       return 'coupon' in issued && issued.coupon ? { benefit: issued.coupon.title, coupon: issued.coupon.title } : {};
     },
-    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock }, openid, notice),
+    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history: historyStore(app) }, openid, notice),
     pace: () => limiter.take(),
     clock: app.clock,
     timeZone: app.config.timeZone,

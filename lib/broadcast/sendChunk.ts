@@ -1,7 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock';
 import { countsBy, tally } from '../observability/metrics';
+import type { HistoryStore } from '../history/historyStore';
 import type { RateLimiter } from '../ratelimit/rateLimiter';
+import { recordDelivered } from './deliveredHistory';
 import type { ApiError, ApiResult } from '../wechat/apiResult';
 import type { WeChatApi } from '../wechat/api';
 import { heldUntil, monthsAround, planDelivery, startOfNextDay, type BroadcastRecord } from './broadcast';
@@ -33,6 +35,8 @@ export interface SendPorts {
   clock: Clock;
   sleep: (ms: number) => Promise<void>;
   timeZone: string;
+  /** Where each delivered member's message is kept (their conversation history). */
+  history?: Pick<HistoryStore, 'recordMany'>;
   /** How long a claim protects a member from other workers (longer than one chunk can take). */
   leaseMs?: number;
 }
@@ -100,6 +104,7 @@ export async function sendChunk(ports: SendPorts, chunk: Chunk): Promise<ChunkRe
   const outcomes = [...settled, ...sent.outcomes];
   countsBy('Sends', 'outcome', tally(outcomes.map((o) => o.state)));
   await ports.deliveries.finish(chunk, outcomes, token, { nowMs: ports.clock.now(), leaseMs, month, massMsgid: sent.massMsgid });
+  await recordDelivered(ports.history, b, sent.outcomes, ports.clock.now());
   for (const o of outcomes) {
     if (o.state === 'skipped' && o.reason === 'unsubscribed' && facts.members.get(o.openid)?.subscribed)
       await ports.deliveries.flagMember(o.openid, 'unsubscribed', now);

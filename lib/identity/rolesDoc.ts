@@ -14,6 +14,7 @@ const CAPABILITIES: [string, (r: RouteRoles) => boolean][] = [
   ['Wallet and payouts', (r) => /wallet|payouts/.test(r.path)],
   ['Points', (r) => r.path.includes('points')],
   ['Levels', (r) => r.path.includes('levels')],
+  ['Conversations (inbox, history, handoff)', (r) => /conversation|handoff|quick-replies|^\/admin\/media/.test(r.path)],
   ['Members: lookup, profile, tags', (r) => r.path.startsWith('/admin/members')],
   ['Segments', (r) => r.path.startsWith('/admin/segments')],
   ['Red-packet campaigns', (r) => r.path.includes('campaign')],

@@ -23,6 +23,7 @@ export async function askToConfirm(
               data: { first: { value: '你有一笔红包待确认收款' }, keyword1: { value: `${yuan(p.amountFen)} 元` }, keyword2: { value: p.campaignName } },
             }
           : undefined,
+      by: { kind: 'notice', what: 'payout-confirm' },
     })
     .catch(() => undefined);
   if (told && 'sent' in told) await ports.payouts.update(p.ref, { confirmSentAt: new Date(ports.clock.now()).toISOString() }, ports.clock.now());

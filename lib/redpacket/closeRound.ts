@@ -60,6 +60,7 @@ async function givePrize(ports: CloseRoundPorts, round: StoredRound, best: BestL
   const notice: MemberNotice = {
     text,
     clientMsgId: `prize${r.campaignId}${r.day.replaceAll('-', '')}`,
+    by: { kind: 'campaign', id: r.campaignId },
     template: templateId
       ? {
           templateId,

@@ -88,6 +88,7 @@ async function touch(ports: ReengagePorts, rule: ReengagementRule, c: Candidate,
         }
       : {}),
     clientMsgId: `re-${rule.id}-${today}-${c.openid}`.slice(0, 64),
+    by: { kind: 'reengagement', id: rule.id },
   };
   await ports.pace();
   const result = await ports.notify(c.openid, notice);

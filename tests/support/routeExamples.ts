@@ -334,6 +334,8 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
   'POST /admin/approvals/{id}/reject': async (s) => ({ path: `/admin/approvals/${await pendingApproval(s)}/reject`, body: { reason: '金额不对' } }),
   'GET /admin/approval-policy': async () => ({ path: '/admin/approval-policy' }),
   'PUT /admin/approval-policy': async (s) => ({ path: '/admin/approval-policy', body: (await ok(s, 'GET', '/admin/approval-policy')).body }),
+  'GET /admin/handoff-settings': async () => ({ path: '/admin/handoff-settings' }),
+  'PUT /admin/handoff-settings': async (s) => ({ path: '/admin/handoff-settings', body: (await ok(s, 'GET', '/admin/handoff-settings')).body }),
 };
 
 /** A person in the user pool (identity lane's `POST /admin/users`), added by the break-glass admin; their username. */
