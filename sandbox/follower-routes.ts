@@ -22,6 +22,9 @@ type Answer = { status: number; json: unknown };
 /** What WeChat shows a follower when the account's server failed to answer. */
 export const SERVICE_UNAVAILABLE = '该公众号暂时无法提供服务，请稍后再试';
 
+/** The line the chat page shows when the account handed the session to WeChat's customer-service system. */
+export const TRANSFERRED_NOTICE = '（会话已转接至微信客服系统，由客服在微信客服工具中回复）';
+
 const MESSAGES = /^\/sandbox\/followers\/([^/]+)\/messages$/;
 const INBOX = /^\/sandbox\/followers\/([^/]+)\/inbox$/;
 const SETTINGS = /^\/sandbox\/followers\/([^/]+)\/settings$/;
@@ -145,7 +148,10 @@ async function sendAsFollower(openid: string, req: FollowerRequest, deps: Follow
       content: SERVICE_UNAVAILABLE,
       delivery: { status: shown.status, error: shown.error },
     });
-  } else if (shown.reply && !unsubscribing && shown.reply.msgType !== 'transfer_customer_service') {
+  } else if (shown.reply?.msgType === 'transfer_customer_service' && !unsubscribing) {
+    // WeChat shows the follower nothing of it; the chat page says where the session went.
+    state.append(openid, { direction: 'in', channel: 'system', msgType: 'notice', content: TRANSFERRED_NOTICE });
+  } else if (shown.reply && !unsubscribing) {
     const { createTime: _replyTime, ...shownReply } = shown.reply;
     state.append(openid, { direction: 'in', channel: 'passive', ...shownReply });
   }
