@@ -8,10 +8,13 @@ import type { Outcome, SendChannel } from './deliveryStore';
 function bodyOf(b: BroadcastRecord, channel: SendChannel): MessageBody | undefined {
   const m = b.config.message;
   const notice = m.channel === 'template' ? m : m.channel === 'custom' ? m.outsideWindow : undefined;
-  if (channel === 'template' && notice) return { kind: 'template', templateId: notice.templateId, data: notice.data, ...(notice.url ? { url: notice.url } : {}) };
+  if (channel === 'template' && notice)
+    return { kind: 'template', templateId: notice.templateId, data: notice.data, ...(notice.url ? { url: notice.url } : {}) };
   if (m.channel === 'custom') return { kind: 'text', text: m.text };
   if (m.channel === 'mass')
-    return m.text !== undefined ? { kind: 'text', text: m.text } : { kind: 'news', articles: [{ title: b.config.name ?? '图文消息', description: `mpnews ${m.mediaId}` }] };
+    return m.text !== undefined
+      ? { kind: 'text', text: m.text }
+      : { kind: 'news', articles: [{ title: b.config.name ?? '图文消息', description: `mpnews ${m.mediaId}` }] };
   return undefined;
 }
 
@@ -29,5 +32,7 @@ export async function recordDelivered(history: Pick<HistoryStore, 'recordMany'> 
     const message = { ...body, id: `broadcast:${b.id}`, direction: 'out', at, by: { kind: 'broadcast', id: b.id } } as ConversationMessage;
     return [{ openid: o.openid, message }];
   });
-  await history.recordMany(entries).catch((err: unknown) => log.warn('broadcast sent but not kept in the history', { broadcastId: b.id, ...describeError(err) }));
+  await history
+    .recordMany(entries)
+    .catch((err: unknown) => log.warn('broadcast sent but not kept in the history', { broadcastId: b.id, ...describeError(err) }));
 }

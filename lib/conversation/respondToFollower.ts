@@ -96,7 +96,8 @@ export async function respondToFollower(message: InboundMessage, ports: Conversa
       log.warn('dedup claim not released; it lapses with its lease', { key, ...describeError(e) }),
     );
     const sorry = apologise(message, ports, 'answering the push', err);
-    if (sorry.degraded === 'failed') await recordHistory(message, ports, deadline, conversationOf(message, key, ports, sorry.xml === 'success' ? undefined : apology));
+    if (sorry.degraded === 'failed')
+      await recordHistory(message, ports, deadline, conversationOf(message, key, ports, sorry.xml === 'success' ? undefined : apology));
     return sorry;
   }
   const { xml } = delivered;

@@ -13,9 +13,16 @@ export function dynamoHandoffRequests(table: Table): HandoffRequests {
   return {
     async open(openid, handoff, seen) {
       const guard = seen
-        ? { ConditionExpression: '#h.#state = :seenState AND #h.lastTeamAt = :seenTeamAt', values: { ':seenState': seen.state, ':seenTeamAt': seen.lastTeamAt } }
+        ? {
+            ConditionExpression: '#h.#state = :seenState AND #h.lastTeamAt = :seenTeamAt',
+            values: { ':seenState': seen.state, ':seenTeamAt': seen.lastTeamAt },
+          }
         : { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#h)', values: {} };
-      const update = updateExpression({ set: waitingConversation(openid, handoff), names: seen ? { '#h': 'handoff', '#state': 'state' } : { '#h': 'handoff' }, values: guard.values });
+      const update = updateExpression({
+        set: waitingConversation(openid, handoff),
+        names: seen ? { '#h': 'handoff', '#state': 'state' } : { '#h': 'handoff' },
+        values: guard.values,
+      });
       try {
         await table.doc.send(new UpdateCommand({ TableName: table.name, Key: memberKey(openid), ...update, ConditionExpression: guard.ConditionExpression }));
         return 'opened';

@@ -61,6 +61,8 @@ async function recorded(ports: NoticePorts, openid: string, notice: MemberNotice
     at: new Date(ports.clock.now()).toISOString(),
     by: notice.by ?? { kind: 'notice' as const, what: 'notice' },
   };
-  await ports.history?.record(openid, [message]).catch((err: unknown) => log.warn('notice sent but not kept in the history', { openid, ...describeError(err) }));
+  await ports.history
+    ?.record(openid, [message])
+    .catch((err: unknown) => log.warn('notice sent but not kept in the history', { openid, ...describeError(err) }));
   return result;
 }

@@ -1,0 +1,53 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { fixedClock } from '../../lib/clock/clock';
+import { conversationPorts } from '../../lib/app/conversation';
+import { createApp, type App } from '../../lib/app/createApp';
+import { callbackSecrets, readConfig } from '../../lib/config/config';
+import { answerPush } from '../../lib/conversation/answerPush';
+import { deadlineAfter } from '../../lib/deadline/deadline';
+import type { Table } from '../../lib/store/dynamo';
+import { dynamoReplayRecord } from '../../lib/wechat/dynamoReplayRecord';
+import { createSandbox, type Sandbox } from '../../sandbox/server';
+import { loadHandlers } from './handlers';
+import { serveHandler } from './lambdaServer';
+import { postToSandbox } from './sandboxCalls';
+import { useTestTable } from './testTable';
+
+/**
+ * The callback on a clock the test moves (service hours, idle timeouts), with the sandbox on the
+ * same clock (its pushes' timestamps must be fresh for the callback), a fresh table, and the admin
+ * API (on the real clock: configuration only). `table` lets a test put the callback's table behind
+ * a fault-injecting client.
+ */
+export async function startClockedStack(startMs: number, opts: { table?: (t: Table) => Table } = {}) {
+  const clock = fixedClock(startMs);
+  let app: App | undefined;
+  const callback = await serveHandler(async () => (event: APIGatewayProxyEventV2) => answerPush(event, callbackOf(app!), deadlineAfter(5_000)));
+  const sandbox: Sandbox = createSandbox({ callbackUrl: `${callback.url}/wechat`, clock: () => clock.now() });
+  await sandbox.listen(0);
+  const table = await useTestTable({ WECHAT_API_BASE: sandbox.url });
+  app = createApp(readConfig(process.env), { clock, ...(opts.table ? { table: opts.table(table) } : {}) });
+  const handlers = await loadHandlers();
+  /** The follower does something on their phone; the sandbox's answer (`reply` is what they were shown). */
+  const follower = (openid: string, action: Record<string, unknown>) => postToSandbox(sandbox, `/sandbox/followers/${openid}/messages`, action);
+  return {
+    clock,
+    app,
+    sandbox,
+    table,
+    handlers,
+    follower,
+    /** A text, a second after the last push (one push per second keeps their MsgIds apart). */
+    says: (openid: string, content: string) => {
+      clock.advance(1_000);
+      return follower(openid, { type: 'text', content });
+    },
+    async close() {
+      await sandbox.close();
+      await callback.close();
+    },
+  };
+}
+
+const buildCallback = (a: App) => ({ secrets: callbackSecrets(a.config), ports: conversationPorts(a), replays: dynamoReplayRecord(a.table) });
+const callbackOf = (app: App) => app.once(buildCallback);
