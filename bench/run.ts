@@ -8,6 +8,7 @@
  *   segments: bench/segments.ts's own section (items read per member returned), appended as it writes it
  *   red packets: bench/grab.ts's own section (a crowd on one round, writes per partition key, 16 shards vs 1)
  *   broadcasts: bench/broadcast.ts's own section (audience expansion, send rate under the shared limiter, dormancy reads)
+ *   conversation history: bench/historyWrites.ts's own section (DynamoDB writes per push with and without the history)
  * DynamoDB Local and every child process are stopped on the way out, also on error or Ctrl-C.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { benchProtocol } from './protocol';
 import { benchSegments } from './segments';
 import { benchGrab } from './grab';
 import { benchBroadcast } from './broadcast';
+import { benchHistoryWrites, HISTORY_SECTION } from './historyWrites';
 import { machineFacts, markdownReport, stdoutReport } from './report';
 import { onStop, say, stopAll } from './support';
 
@@ -119,6 +121,13 @@ try {
       }),
   );
 
+  const history = await section('conversation history (bench/historyWrites.ts)', () =>
+    benchHistoryWrites().catch((err: unknown) => {
+      exitCode = 1;
+      return `${HISTORY_SECTION}\n\n**This run's history benchmark failed:** ${err instanceof Error ? err.message : String(err)}\n`;
+    }),
+  );
+
   const results = {
     machine: machineFacts(loadAtStart),
     command: 'npm run bench',
@@ -128,7 +137,7 @@ try {
     protocol,
     fullPath,
     coldStart,
-    extraSections: [segments, grab, broadcast],
+    extraSections: [segments, grab, broadcast, history],
   };
   process.stdout.write(stdoutReport(results));
   writeFileSync(join(root, 'docs/benchmarks.md'), markdownReport(results));
