@@ -24,7 +24,11 @@ test('every kind of push the follower sends is kept with what identifies it (med
       { kind: 'link', title: '文章', url: 'https://e.com/a', description: '简介' },
       '[链接] 文章',
     ],
-    [{ MsgType: 'event', Event: 'subscribe', EventKey: 'qrscene_store', Ticket: 'tk' }, { kind: 'event', event: 'subscribe', key: 'qrscene_store' }, '[subscribe qrscene_store]'],
+    [
+      { MsgType: 'event', Event: 'subscribe', EventKey: 'qrscene_store', Ticket: 'tk' },
+      { kind: 'event', event: 'subscribe', key: 'qrscene_store' },
+      '[subscribe qrscene_store]',
+    ],
     [{ MsgType: 'event', Event: 'subscribe', EventKey: '' }, { kind: 'event', event: 'subscribe' }, '[subscribe]'],
     [{ MsgType: 'event', Event: 'unsubscribe', EventKey: '' }, { kind: 'event', event: 'unsubscribe' }, '[unsubscribe]'],
     [{ MsgType: 'event', Event: 'SCAN', EventKey: 'store', Ticket: 'tk' }, { kind: 'event', event: 'SCAN', key: 'store' }, '[SCAN store]'],
@@ -54,6 +58,9 @@ test('a media push without its fields keeps what there is (no undefined values f
 test('passive replies: success is no message, a transfer is kept as one', () => {
   assert.equal(replyBody({ type: 'none' }), undefined);
   assert.deepEqual(replyBody({ type: 'transfer_customer_service' }), { kind: 'transfer' });
-  assert.deepEqual(replyBody({ type: 'news', articles: [{ title: 't', url: 'https://e.com' }] }), { kind: 'news', articles: [{ title: 't', url: 'https://e.com' }] });
+  assert.deepEqual(replyBody({ type: 'news', articles: [{ title: 't', url: 'https://e.com' }] }), {
+    kind: 'news',
+    articles: [{ title: 't', url: 'https://e.com' }],
+  });
   assert.deepEqual(replyBody({ type: 'image', mediaId: 'm' }), { kind: 'image', mediaId: 'm' });
 });
