@@ -3,6 +3,7 @@ import { OPENID, parseFollowerRequest, type FollowerRequest } from './follower-r
 import { parseJson } from './http-io';
 import { deliverPush, type PushAttempt } from './push-delivery';
 import { buildPushXml, newMsgId, type FollowerAction } from './push-xml';
+import { grantAllowance } from './reply-allowance';
 import type { Follower, NewInboxEntry, SandboxState } from './state';
 
 /**
@@ -176,7 +177,10 @@ function applyToFollower(f: Follower, action: FollowerAction, now: number): void
     f.qrSceneStr = scene !== undefined && !numeric ? scene : '';
   }
   if (action.type === 'event' && action.event === 'unsubscribe') f.subscribed = false;
-  if (opensWindow(action)) f.lastInteractionAt = now;
+  if (opensWindow(action)) {
+    f.lastInteractionAt = now;
+    grantAllowance(f, action.type === 'text' ? 'message' : 'event', now);
+  }
 }
 
 function outEntry(action: FollowerAction): NewInboxEntry {

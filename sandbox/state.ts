@@ -17,6 +17,8 @@ export interface Follower {
   unionid?: string;
   /** Sandbox ms of the last interaction that opens the customer-service window (message, click, subscribe, scan). */
   lastInteractionAt?: number;
+  /** Customer-service messages left after the last message and the last click, follow or scan (sandbox/reply-allowance.ts). */
+  allowances?: { afterMessage?: { left: number; until: number }; afterEvent?: { left: number; until: number } };
   /** The follower turned off the account's notices: template messages are not shown (TEMPLATESENDJOBFINISH says `failed:user block`). */
   blocksTemplates?: boolean;
   createdAt: number;

@@ -34,6 +34,7 @@ export const ERRMSG = {
   45011: 'api minute-quota reach limit  mustslower  retry next minute',
   45015: 'response out of time limit or subscription is canceled',
   45028: 'has no masssend quota',
+  45047: 'out of response count limit',
   45065: 'clientmsgid exist',
   46003: 'menu no exist',
   47001: 'data format error',

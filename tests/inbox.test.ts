@@ -188,6 +188,21 @@ describe('what WeChat refuses comes back with what to do instead', () => {
     }
   });
 
+  test('a sixth reply to one follower message: 45047, reason too-many; the follower writing again allows more', async () => {
+    const openid = await follower();
+    await setConversation(stack.table, openid);
+    await as(ann, 'POST', `/admin/conversations/${openid}/claim`);
+    for (let i = 1; i <= 5; i++)
+      assert.equal((await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: `第${i}条` })).status, 200);
+    const sixth = await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '第6条' });
+    assert.equal(sixth.status, 409);
+    assert.deepEqual([sixth.body.errcode, sixth.body.reason], [45047, 'too-many']);
+    assert.match(sixth.body.instead, /Wait for the follower to write/);
+    assert.equal(phone(openid).length, 5);
+    await writes(openid, '好的');
+    assert.equal((await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '收到' })).status, 200);
+  });
+
   test('after unfollowing: 43004, reason unfollowed', async () => {
     const openid = await follower();
     await setConversation(stack.table, openid);
