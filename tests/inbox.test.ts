@@ -324,3 +324,43 @@ describe('the inbox over time', () => {
     }
   });
 });
+
+describe('media', () => {
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+  test('a follower’s photo is fetched through WeChat’s media API with its type; an unknown media_id is a 404', async () => {
+    const openid = `o_photo_${Date.now().toString(36)}`;
+    await postToSandbox(sandbox, `/sandbox/followers/${openid}/messages`, { type: 'image' });
+    const mediaId = sandbox.state.inboxOf(openid).find((e) => e.direction === 'out' && e.msgType === 'image')?.mediaId;
+    assert.ok(mediaId);
+    const got = await as(ann, 'GET', `/admin/media/${mediaId}`);
+    assert.equal(got.status, 200);
+    assert.equal(got.headers?.['content-type'], 'image/png');
+    assert.deepEqual(Buffer.from(String(got.body), 'base64'), sandbox.state.media.get(mediaId)?.bytes);
+    assert.equal((await as(ann, 'GET', '/admin/media/SANDBOX_MEDIA_unknown')).status, 404);
+  });
+
+  test('an agent uploads an image and sends it by its media_id; what is not the image it claims to be is a 400', async () => {
+    const up = await as(ann, 'POST', '/admin/media', { fileName: 'map.png', contentType: 'image/png', dataBase64: PNG.toString('base64') });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    assert.deepEqual(sandbox.state.media.get(up.body.mediaId)?.bytes, PNG);
+    const openid = await follower();
+    await as(ann, 'POST', `/admin/conversations/${openid}/claim`);
+    assert.equal((await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'image', mediaId: up.body.mediaId })).status, 200);
+    assert.deepEqual(
+      phone(openid).map((e) => [e.msgType, e.mediaId]),
+      [['image', up.body.mediaId]],
+    );
+
+    const lying = await as(ann, 'POST', '/admin/media', { fileName: 'map.jpg', contentType: 'image/jpeg', dataBase64: PNG.toString('base64') });
+    assert.equal(lying.status, 400);
+    assert.match(lying.body.error, /^dataBase64: not a image\/jpeg image/);
+    const gif = await as(ann, 'POST', '/admin/media', { fileName: 'a.gif', contentType: 'image/gif', dataBase64: PNG.toString('base64') });
+    assert.equal(gif.status, 400);
+    assert.match(gif.body.error, /^contentType/);
+    const big = Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024)]);
+    const tooBig = await as(ann, 'POST', '/admin/media', { fileName: 'big.png', contentType: 'image/png', dataBase64: big.toString('base64') });
+    assert.equal(tooBig.status, 400);
+    assert.match(tooBig.body.error, /^dataBase64/);
+  });
+});
