@@ -237,6 +237,19 @@ describe('the inbox over time', () => {
     assert.equal(stillWaiting.botAnswering, true);
   });
 
+  test('a conversation its agent let go idle may be claimed by a colleague; one handled within the timeout may not', async () => {
+    const openid = await follower();
+    const long = new Date(Date.now() - 45 * 60_000).toISOString();
+    await setConversation(stack.table, openid, { state: 'open', assignee: { id: ann.sub, name: ann.email }, requestedAt: long, lastTeamAt: long });
+    const taken = await as(bob, 'POST', `/admin/conversations/${openid}/claim`);
+    assert.equal(taken.status, 200, JSON.stringify(taken.body));
+    assert.equal(taken.body.handoff.assignee.id, bob.sub);
+    assert.equal(taken.body.handoff.requestedAt, long, 'the same conversation, not a new one');
+    const back = await as(ann, 'POST', `/admin/conversations/${openid}/claim`);
+    assert.equal(back.status, 409);
+    assert.equal(back.body.assignee.id, bob.sub);
+  });
+
   test('waiting conversations come oldest first; the list and the conversation answer 304 to a matching If-None-Match', async () => {
     const [first, second] = [await follower(), await follower()];
     const t0 = Date.now();
