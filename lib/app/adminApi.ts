@@ -59,6 +59,7 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...importRoutes({ table, clock, levels: () => levelsDocument(app).get(), startJob: importJobStarter(app), syncMaxRows: app.config.importSyncMaxRows }),
     ...memberSearchRoutes({ table, segments: { clock, index: segmentIndex } }),
     ...memberRoutes({ members: dynamoMemberStore(table), points: crmPorts(app) }),
+    ...inboxRoutes(inboxPorts(app)),
     ...levelRoutes({ ...zoned, levels: levelsDocument(app), history: dynamoLevelHistory(table) }),
     ...pointsPolicyRoutes({ ...zoned, policy: expiryPolicyDocument(app) }),
     ...tagRoutes({ clock, tags: dynamoTagStore(table) }),
@@ -82,7 +83,6 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...auditRoutes({ ...zoned, log: dynamoAuditLog(table) }),
     ...approvalRoutes(approvalRoutePorts(app)),
     ...handoffSettingsRoutes({ clock, settings: handoffSettingsDocument(app), changed: () => handoffSettingsCache(app).invalidate() }),
-    ...inboxRoutes(inboxPorts(app)),
   ]);
 }
 
