@@ -64,7 +64,17 @@ test('the bot answers, the follower asks for a person, an agent answers through 
   const replied = await as('POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '您好，我们每天 10 点开门，请问还有什么可以帮您？' });
   assert.equal(replied.status, 200, JSON.stringify(replied.body));
   assert.deepEqual(phone(openid), ['您好，我们每天 10 点开门，请问还有什么可以帮您？'], "the follower's chat shows the agent's reply");
+  const mine = async () =>
+    (await as('GET', '/admin/conversations', undefined, { state: 'open', assignee: 'me' })).body.conversations.find(
+      (c: { openid: string }) => c.openid === openid,
+    );
+  const answered = await mine();
+  assert.equal(answered.lastMessage.direction, 'out');
+  assert.equal(answered.waitingSince, undefined, 'the follower waits no more once answered');
   assert.equal(await says(openid, '营业时间？'), null, 'still quiet after the reply');
+  const again = await mine();
+  assert.deepEqual([again.lastMessage.direction, again.lastMessage.preview], ['in', '营业时间？']);
+  assert.ok(again.waitingSince, 'waiting again once the follower writes');
 
   assert.equal((await as('POST', `/admin/conversations/${openid}/close`)).status, 200);
   assert.equal(await says(openid, '营业时间？'), '每天 10:00–22:00 营业', 'the bot answers again after close');
