@@ -15,7 +15,9 @@ import { closeRound } from '../lib/redpacket/closeRound';
 import { activeCampaign } from './support/campaigns';
 import { startClockedStack } from './support/clockedStack';
 import { faultyTable } from './support/faultyTable';
+import { seedMembers } from './support/members';
 import { rule } from './support/rules';
+import { postToSandbox } from './support/sandboxCalls';
 
 // Conversation history through the sandbox: what followers send, what the bot answers and who
 // answered, notices and broadcasts; on a moved clock (Monday 2026-12-07 11:35 in Shanghai, inside
@@ -103,6 +105,47 @@ test('history, newest first: what the follower sent and who answered — a welco
 
   const member = (await dynamoMemberStore(s.table).get(openid))!;
   assert.deepEqual(member.lastInbound, { at: said!.at, preview: '红包' }, 'the last message in the profile, for the inbox');
+});
+
+/** Creates a broadcast through the admin API and sends its one chunk as the worker would, on the test clock. */
+async function sendBroadcast(body: Record<string, unknown>): Promise<string> {
+  const created = await s.handlers.admin('POST', '/admin/broadcasts', { sendAt: 'now', quietHours: null, ...body });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const chunks: Chunk[] = [];
+  const queue: WorkQueue<Chunk> = { send: async (c) => void chunks.push(...c) };
+  await dispatchBroadcasts({ ...dispatchPorts(s.app), queue }, 30_000);
+  assert.equal(chunks.length, 1);
+  const result = await sendChunk(sendPorts(s.app), chunks[0]!);
+  assert.equal(result.kind, 'done', JSON.stringify((await s.handlers.admin('GET', `/admin/broadcasts/${created.body.id}`)).body));
+  return created.body.id;
+}
+
+test('a template broadcast to a member outside the 48-hour window is kept as the notice it sent; a mass send as its text', async () => {
+  const openid = 'o_history_template';
+  await seedMembers(s.table, [{ openid, tags: ['history-tpl'], lastInteractionAt: new Date(s.clock.now() - 5 * 86_400_000).toISOString() }], s.clock.now());
+  await postToSandbox(s.sandbox, '/sandbox/followers', { openids: [openid] });
+  s.clock.advance(1_000);
+  const template = await sendBroadcast({
+    message: { channel: 'template', templateId: 'tpl-news', data: { thing1: '新品上市' } },
+    segment: { tag: 'history-tpl' },
+  });
+  s.clock.advance(1_000);
+  const mass = await sendBroadcast({ message: { channel: 'mass', text: '周末八折' }, segment: { tag: 'history-tpl' } });
+  const { messages } = await history(openid);
+  assert.deepEqual(
+    messages.map(({ at: _at, ...m }) => m),
+    [
+      { kind: 'text', text: '周末八折', id: `broadcast:${mass}`, direction: 'out', by: { kind: 'broadcast', id: mass } },
+      {
+        kind: 'template',
+        templateId: 'tpl-news',
+        data: { thing1: { value: '新品上市' } },
+        id: `broadcast:${template}`,
+        direction: 'out',
+        by: { kind: 'broadcast', id: template },
+      },
+    ],
+  );
 });
 
 test('pages of history: a cursor to older messages, and a cursor from elsewhere is refused', async () => {
