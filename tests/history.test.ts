@@ -12,6 +12,7 @@ import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import type { WorkQueue } from '../lib/queue/queue';
 import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
 import { closeRound } from '../lib/redpacket/closeRound';
+import { SORRY_REPLY } from '../lib/conversation/respondToFollower';
 import { activeCampaign } from './support/campaigns';
 import { startClockedStack } from './support/clockedStack';
 import { faultyTable } from './support/faultyTable';
@@ -24,13 +25,15 @@ import { postToSandbox } from './support/sandboxCalls';
 // the test campaign's 11:30–11:40 round).
 const START = Date.parse('2026-12-07T03:35:00Z');
 let s: Awaited<ReturnType<typeof startClockedStack>>;
-/** Set while a test wants the callback's history writes to fail. */
-let failHistoryWrites = false;
+type Command = Parameters<Parameters<typeof faultyTable>[1]>[0];
+/** The callback's requests a test wants to fail (none by default). */
+let fails: (c: Command) => boolean = () => false;
+const historyPut = (c: Command) => c.constructor.name === 'PutCommand' && String((c.input.Item as { sk?: unknown })?.sk).startsWith('MSG#');
+const profileUpdate = (c: Command) => c.constructor.name === 'UpdateCommand' && (c.input.Key as { sk?: unknown })?.sk === 'PROFILE';
 
 before(async () => {
   s = await startClockedStack(START, {
-    table: (t) =>
-      faultyTable(t, (c) => failHistoryWrites && c.constructor.name === 'PutCommand' && String((c.input.Item as { sk?: unknown })?.sk).startsWith('MSG#')),
+    table: (t) => faultyTable(t, (c) => fails(c)),
   });
   const rules = dynamoRuleStore(s.table);
   await rules.put(rule('welcome', { match: { type: 'subscribe' }, reply: { type: 'text', content: '欢迎光临味道小馆' } }));
@@ -198,16 +201,36 @@ test('a history write that fails does not change the follower answer', async () 
   const openid = 'o_history_fault';
   s.clock.advance(1_000);
   await s.follower(openid, { type: 'event', event: 'subscribe' });
-  failHistoryWrites = true;
+  fails = historyPut;
   try {
     const answer = await s.says(openid, '营业时间');
     assert.equal(answer.reply?.content, '每天 10:00–22:00 营业');
   } finally {
-    failHistoryWrites = false;
+    fails = () => false;
   }
   const { messages } = await history(openid);
   assert.equal(messages.filter((m) => m.direction === 'in').length, 1, 'only the subscribe was kept; the failed write is not retried');
   assert.equal((await dynamoMemberStore(s.table).get(openid))?.lastInbound?.preview, '营业时间', 'the profile write went on');
+});
+
+test('a push apologised for (storage failing) is kept with the apology', async () => {
+  const openid = 'o_history_apology';
+  s.clock.advance(1_000);
+  await s.follower(openid, { type: 'event', event: 'subscribe' });
+  fails = profileUpdate;
+  try {
+    assert.equal((await s.says(openid, '营业时间')).reply?.content, SORRY_REPLY.type === 'text' ? SORRY_REPLY.content : '');
+  } finally {
+    fails = () => false;
+  }
+  const [apology, asked] = (await history(openid)).messages;
+  assert.deepEqual(
+    [apology, asked].map((m) => ({ direction: m?.direction, by: m?.by, text: m && 'text' in m ? m.text : undefined })),
+    [
+      { direction: 'out', by: { kind: 'apology' }, text: SORRY_REPLY.type === 'text' ? SORRY_REPLY.content : '' },
+      { direction: 'in', by: { kind: 'follower' }, text: '营业时间' },
+    ],
+  );
 });
 
 test('export includes the history; erasure deletes it', async () => {
