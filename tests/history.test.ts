@@ -197,17 +197,22 @@ test('each push is one history item kept for the retention the handoff settings 
   await s.handlers.admin('PUT', '/admin/handoff-settings', DEFAULT_HANDOFF_SETTINGS);
 });
 
-test('a history write that fails does not change the follower answer', async () => {
-  const openid = 'o_history_fault';
+/** A follower subscribes, then says `text` while the callback's requests that `failing` picks fail. */
+async function subscribedThenSays(openid: string, text: string, failing: (c: Command) => boolean) {
   s.clock.advance(1_000);
   await s.follower(openid, { type: 'event', event: 'subscribe' });
-  fails = historyPut;
+  fails = failing;
   try {
-    const answer = await s.says(openid, '营业时间');
-    assert.equal(answer.reply?.content, '每天 10:00–22:00 营业');
+    return await s.says(openid, text);
   } finally {
     fails = () => false;
   }
+}
+
+test('a history write that fails does not change the follower answer', async () => {
+  const openid = 'o_history_fault';
+  const answer = await subscribedThenSays(openid, '营业时间', historyPut);
+  assert.equal(answer.reply?.content, '每天 10:00–22:00 营业');
   const { messages } = await history(openid);
   assert.equal(messages.filter((m) => m.direction === 'in').length, 1, 'only the subscribe was kept; the failed write is not retried');
   assert.equal((await dynamoMemberStore(s.table).get(openid))?.lastInbound?.preview, '营业时间', 'the profile write went on');
@@ -215,14 +220,8 @@ test('a history write that fails does not change the follower answer', async () 
 
 test('a push apologised for (storage failing) is kept with the apology', async () => {
   const openid = 'o_history_apology';
-  s.clock.advance(1_000);
-  await s.follower(openid, { type: 'event', event: 'subscribe' });
-  fails = profileUpdate;
-  try {
-    assert.equal((await s.says(openid, '营业时间')).reply?.content, SORRY_REPLY.type === 'text' ? SORRY_REPLY.content : '');
-  } finally {
-    fails = () => false;
-  }
+  const answer = await subscribedThenSays(openid, '营业时间', profileUpdate);
+  assert.equal(answer.reply?.content, SORRY_REPLY.type === 'text' ? SORRY_REPLY.content : '');
   const [apology, asked] = (await history(openid)).messages;
   assert.deepEqual(
     [apology, asked].map((m) => ({ direction: m?.direction, by: m?.by, text: m && 'text' in m ? m.text : undefined })),
