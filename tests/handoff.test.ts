@@ -7,6 +7,8 @@ import { ALREADY_HANDLED_REPLY } from '../lib/handoff/requestHandoff';
 import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import { TRANSFERRED_NOTICE } from '../sandbox/follower-routes';
 import { startClockedStack } from './support/clockedStack';
+import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
+import { activeCampaign } from './support/campaigns';
 import { rule } from './support/rules';
 
 // Handoff through the sandbox, on a clock the test moves: Monday 2026-12-07 11:00 in Shanghai
@@ -73,6 +75,17 @@ test('人工 makes the conversation wait and acknowledges it; keyword and defaul
   // 30 minutes (the default idle timeout) after the team's last action, the bot answers again.
   s.clock.set(Date.parse(requestedAt) + 30 * MINUTE);
   assert.equal(replyText(await s.says(openid, '营业时间？')), '每天 10:00–22:00 营业', 'after the idle timeout the bot answers');
+});
+
+test('a red-packet keyword stays quiet while a person has the conversation; the campaign menu button still grabs', async () => {
+  await dynamoCampaignStore(s.table).create(activeCampaign('handoffrp1', { trigger: { keywords: ['红包'], menuKey: 'REDPACKET' } }));
+  s.clock.set(Date.parse('2026-12-07T03:32:00Z')); // Monday 11:32 in Shanghai: the campaign's round is open
+  const openid = 'o_handoff_redpacket';
+  await subscribe(openid);
+  assert.equal(replyText(await s.says(openid, '人工')), DEFAULT_HANDOFF_SETTINGS.ackInHours);
+  assert.equal((await s.says(openid, '红包')).reply, null, 'no grab by keyword');
+  s.clock.advance(1_000);
+  assert.match(replyText(await s.follower(openid, { type: 'click', key: 'REDPACKET' })) ?? '', /元/, 'the menu button grabs');
 });
 
 test('outside service hours the follower gets the out-of-hours acknowledgement; the menu key and a rule action hand off too', async () => {

@@ -12,23 +12,28 @@ import { dynamoMemberStore } from '../lib/members/dynamoMemberStore';
 import type { WorkQueue } from '../lib/queue/queue';
 import { dynamoCampaignStore } from '../lib/redpacket/campaignStore';
 import { closeRound } from '../lib/redpacket/closeRound';
+import { SORRY_REPLY } from '../lib/conversation/respondToFollower';
 import { activeCampaign } from './support/campaigns';
 import { startClockedStack } from './support/clockedStack';
 import { faultyTable } from './support/faultyTable';
+import { seedMembers } from './support/members';
 import { rule } from './support/rules';
+import { postToSandbox } from './support/sandboxCalls';
 
 // Conversation history through the sandbox: what followers send, what the bot answers and who
 // answered, notices and broadcasts; on a moved clock (Monday 2026-12-07 11:35 in Shanghai, inside
 // the test campaign's 11:30–11:40 round).
 const START = Date.parse('2026-12-07T03:35:00Z');
 let s: Awaited<ReturnType<typeof startClockedStack>>;
-/** Set while a test wants the callback's history writes to fail. */
-let failHistoryWrites = false;
+type Command = Parameters<Parameters<typeof faultyTable>[1]>[0];
+/** The callback's requests a test wants to fail (none by default). */
+let fails: (c: Command) => boolean = () => false;
+const historyPut = (c: Command) => c.constructor.name === 'PutCommand' && String((c.input.Item as { sk?: unknown })?.sk).startsWith('MSG#');
+const profileUpdate = (c: Command) => c.constructor.name === 'UpdateCommand' && (c.input.Key as { sk?: unknown })?.sk === 'PROFILE';
 
 before(async () => {
   s = await startClockedStack(START, {
-    table: (t) =>
-      faultyTable(t, (c) => failHistoryWrites && c.constructor.name === 'PutCommand' && String((c.input.Item as { sk?: unknown })?.sk).startsWith('MSG#')),
+    table: (t) => faultyTable(t, (c) => fails(c)),
   });
   const rules = dynamoRuleStore(s.table);
   await rules.put(rule('welcome', { match: { type: 'subscribe' }, reply: { type: 'text', content: '欢迎光临味道小馆' } }));
@@ -105,6 +110,47 @@ test('history, newest first: what the follower sent and who answered — a welco
   assert.deepEqual(member.lastInbound, { at: said!.at, preview: '红包' }, 'the last message in the profile, for the inbox');
 });
 
+/** Creates a broadcast through the admin API and sends its one chunk as the worker would, on the test clock. */
+async function sendBroadcast(body: Record<string, unknown>): Promise<string> {
+  const created = await s.handlers.admin('POST', '/admin/broadcasts', { sendAt: 'now', quietHours: null, ...body });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const chunks: Chunk[] = [];
+  const queue: WorkQueue<Chunk> = { send: async (c) => void chunks.push(...c) };
+  await dispatchBroadcasts({ ...dispatchPorts(s.app), queue }, 30_000);
+  assert.equal(chunks.length, 1);
+  const result = await sendChunk(sendPorts(s.app), chunks[0]!);
+  assert.equal(result.kind, 'done', JSON.stringify((await s.handlers.admin('GET', `/admin/broadcasts/${created.body.id}`)).body));
+  return created.body.id;
+}
+
+test('a template broadcast to a member outside the 48-hour window is kept as the notice it sent; a mass send as its text', async () => {
+  const openid = 'o_history_template';
+  await seedMembers(s.table, [{ openid, tags: ['history-tpl'], lastInteractionAt: new Date(s.clock.now() - 5 * 86_400_000).toISOString() }], s.clock.now());
+  await postToSandbox(s.sandbox, '/sandbox/followers', { openids: [openid] });
+  s.clock.advance(1_000);
+  const template = await sendBroadcast({
+    message: { channel: 'template', templateId: 'tpl-news', data: { thing1: '新品上市' } },
+    segment: { tag: 'history-tpl' },
+  });
+  s.clock.advance(1_000);
+  const mass = await sendBroadcast({ message: { channel: 'mass', text: '周末八折' }, segment: { tag: 'history-tpl' } });
+  const { messages } = await history(openid);
+  assert.deepEqual(
+    messages.map(({ at: _at, ...m }) => m),
+    [
+      { kind: 'text', text: '周末八折', id: `broadcast:${mass}`, direction: 'out', by: { kind: 'broadcast', id: mass } },
+      {
+        kind: 'template',
+        templateId: 'tpl-news',
+        data: { thing1: { value: '新品上市' } },
+        id: `broadcast:${template}`,
+        direction: 'out',
+        by: { kind: 'broadcast', id: template },
+      },
+    ],
+  );
+});
+
 test('pages of history: a cursor to older messages, and a cursor from elsewhere is refused', async () => {
   const openid = 'o_history_pages';
   s.clock.advance(1_000);
@@ -151,20 +197,39 @@ test('each push is one history item kept for the retention the handoff settings 
   await s.handlers.admin('PUT', '/admin/handoff-settings', DEFAULT_HANDOFF_SETTINGS);
 });
 
-test('a history write that fails does not change the follower answer', async () => {
-  const openid = 'o_history_fault';
+/** A follower subscribes, then says `text` while the callback's requests that `failing` picks fail. */
+async function subscribedThenSays(openid: string, text: string, failing: (c: Command) => boolean) {
   s.clock.advance(1_000);
   await s.follower(openid, { type: 'event', event: 'subscribe' });
-  failHistoryWrites = true;
+  fails = failing;
   try {
-    const answer = await s.says(openid, '营业时间');
-    assert.equal(answer.reply?.content, '每天 10:00–22:00 营业');
+    return await s.says(openid, text);
   } finally {
-    failHistoryWrites = false;
+    fails = () => false;
   }
+}
+
+test('a history write that fails does not change the follower answer', async () => {
+  const openid = 'o_history_fault';
+  const answer = await subscribedThenSays(openid, '营业时间', historyPut);
+  assert.equal(answer.reply?.content, '每天 10:00–22:00 营业');
   const { messages } = await history(openid);
   assert.equal(messages.filter((m) => m.direction === 'in').length, 1, 'only the subscribe was kept; the failed write is not retried');
   assert.equal((await dynamoMemberStore(s.table).get(openid))?.lastInbound?.preview, '营业时间', 'the profile write went on');
+});
+
+test('a push apologised for (storage failing) is kept with the apology', async () => {
+  const openid = 'o_history_apology';
+  const answer = await subscribedThenSays(openid, '营业时间', profileUpdate);
+  assert.equal(answer.reply?.content, SORRY_REPLY.type === 'text' ? SORRY_REPLY.content : '');
+  const [apology, asked] = (await history(openid)).messages;
+  assert.deepEqual(
+    [apology, asked].map((m) => ({ direction: m?.direction, by: m?.by, text: m && 'text' in m ? m.text : undefined })),
+    [
+      { direction: 'out', by: { kind: 'apology' }, text: SORRY_REPLY.type === 'text' ? SORRY_REPLY.content : '' },
+      { direction: 'in', by: { kind: 'follower' }, text: '营业时间' },
+    ],
+  );
 });
 
 test('export includes the history; erasure deletes it', async () => {

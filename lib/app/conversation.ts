@@ -20,7 +20,7 @@ import { jobReportHandlers } from '../broadcast/jobReports';
 import { dynamoDeliveryStore } from '../broadcast/dynamoDeliveryStore';
 import { dynamoTouchStore } from '../reengage/touchStore';
 import { dailyCounter } from '../stats/countDaily';
-import { handoffPorts, historyStore } from './handoff';
+import { handoffPorts, historyRecorder } from './handoff';
 
 /** Auto-reply rules are read from the table at most this often per container. */
 export const RULES_CACHE_MS = 5_000;
@@ -54,7 +54,7 @@ export function conversationPorts(app: App): ConversationPorts {
       if (result?.status === 'too-many') log.info('tagging by rule skipped: the member has 20 tags', { openid });
     },
     onInteraction: both(interactionCounter(dynamoStatsStore(app.table), app.config.timeZone), notePendingLinks(app.table), reengagedBy(app)),
-    history: historyStore(app),
+    history: historyRecorder(app),
     handoff: handoffPorts(app),
     clock: app.clock,
     timeZone: app.config.timeZone,

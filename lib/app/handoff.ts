@@ -1,6 +1,6 @@
 import { DEFAULT_HANDOFF_SETTINGS, type HandoffSettings } from '../handoff/handoff';
 import { dynamoHandoffRequests } from '../handoff/dynamoHandoffRequests';
-import { dynamoHistoryStore } from '../history/dynamoHistoryStore';
+import { dynamoHistoryRecorder, dynamoHistoryStore } from '../history/dynamoHistoryStore';
 import type { HistoryStore } from '../history/historyStore';
 import { cacheFor } from '../store/cacheFor';
 import { configDocument } from '../store/configDocument';
@@ -22,6 +22,12 @@ export const handoffSettingsCache = (app: App) => app.once(settingsCache);
 export function historyStore(app: App): HistoryStore {
   const settings = handoffSettingsCache(app);
   return dynamoHistoryStore(app.table, async () => (await settings.get()).retentionDays);
+}
+
+/** Recording only (one PutItem per call): the callback's history port. */
+export function historyRecorder(app: App): Pick<HistoryStore, 'record'> {
+  const settings = handoffSettingsCache(app);
+  return dynamoHistoryRecorder(app.table, async () => (await settings.get()).retentionDays);
 }
 
 /** The callback's handoff ports: cached settings and the profile write of a request. */

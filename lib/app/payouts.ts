@@ -10,7 +10,7 @@ import { paced } from '../ratelimit/paced';
 import { createRateLimiter, realSleep } from '../ratelimit/rateLimiter';
 import { dynamoRateState } from '../ratelimit/dynamoRateState';
 import type { App } from './createApp';
-import { historyStore } from './handoff';
+import { historyRecorder } from './handoff';
 
 /** The app's WeChat Pay client, made on first use; a failed load (the sandbox not up yet) is tried again next time. */
 function payClientLoader(app: App): () => Promise<PayClient | undefined> {
@@ -42,11 +42,12 @@ export async function payoutPorts(app: App): Promise<PayoutPorts | undefined> {
     createRateLimiter({ state: dynamoRateState(app.table), clock: app.clock, sleep: realSleep }, 'wechatpay', async () => ({ perSecond, burst: 5 })),
   );
   const members = dynamoMemberStore(app.table);
+  const history = historyRecorder(app);
   const wallet = dynamoWallet(app.table);
   return {
     payouts: dynamoPayoutStore(app.table),
     pay,
-    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history: historyStore(app) }, openid, notice),
+    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history }, openid, notice),
     refundWithdrawal: (p, nowMs, reason) => wallet.refund(p.openid, p.ref, p.amountFen, nowMs, reason),
     clock: app.clock,
     confirmPageUrl: app.config.pay.confirmPageUrl,

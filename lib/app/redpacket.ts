@@ -19,15 +19,16 @@ import { DEFAULT_WALLET_POLICY, type WalletPolicy } from '../wallet/wallet';
 import { CONFIG_CACHE_MS, crmPorts } from './crm';
 import type { App } from './createApp';
 import { payoutQueue } from './payouts';
-import { historyStore } from './handoff';
+import { historyRecorder } from './handoff';
 
 /** Closing a round: the store, the prize coupon in the campaign's zone, and the winner's notice. */
 export function closeRoundPorts(app: App): CloseRoundPorts {
   const members = dynamoMemberStore(app.table);
+  const history = historyRecorder(app);
   return {
     rounds: dynamoRoundStore(app.table, app.clock),
     coupons: dynamoCouponPorts(app.table, app.clock, app.config.timeZone),
-    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history: historyStore(app) }, openid, notice),
+    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history }, openid, notice),
     prizeTemplateId: app.config.prizeTemplateId,
     clock: app.clock,
   };

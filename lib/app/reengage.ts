@@ -13,7 +13,7 @@ import { configDocument } from '../store/configDocument';
 import { wechatSendLimiter } from './broadcast';
 import { crmPorts } from './crm';
 import type { App } from './createApp';
-import { historyStore } from './handoff';
+import { historyRecorder } from './handoff';
 
 export function reengagementRulesDocument(app: App) {
   return configDocument<ReengagementRule[]>(app.table, 'REENGAGE_RULES', []);
@@ -21,6 +21,7 @@ export function reengagementRulesDocument(app: App) {
 
 export function reengagePorts(app: App): ReengagePorts {
   const members = dynamoMemberStore(app.table);
+  const history = historyRecorder(app);
   const crm = crmPorts(app);
   const coupons = dynamoCouponPorts(app.table, app.clock, app.config.timeZone);
   // The same shared rate as broadcasts: both are outbound WeChat messages.
@@ -38,7 +39,7 @@ export function reengagePorts(app: App): ReengagePorts {
       const issued = await issueCoupon(coupons, openid, benefit.couponTemplateId, key);
       return 'coupon' in issued && issued.coupon ? { benefit: issued.coupon.title, coupon: issued.coupon.title } : {};
     },
-    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history: historyStore(app) }, openid, notice),
+    notify: (openid, notice) => notifyMember({ members, api: app.wechatApi, clock: app.clock, history }, openid, notice),
     pace: () => limiter.take(),
     clock: app.clock,
     timeZone: app.config.timeZone,

@@ -126,7 +126,10 @@ interface Routed {
 
 const apology: Routed = { reply: SORRY_REPLY, by: { kind: 'apology' } };
 
-/** The push (its id is the dedup key, so a rerun of the push overwrites rather than doubles) and its reply. */
+/**
+ * The push (its id is the dedup key) and its reply (`<key>:reply`). A push run again after its claim
+ * was lost is a second item with the same ids, so a reader can tell the two apart from two pushes.
+ */
 function conversationOf(message: InboundMessage, key: string, ports: ConversationPorts, routed: Routed | undefined): ConversationMessage[] {
   const at = new Date(ports.clock.now()).toISOString();
   const reply = routed && replyMessage(routed.reply, `${key}:reply`, at, routed.by);

@@ -15,13 +15,25 @@ function decodeCursor(cursor: string): string {
   return sk;
 }
 
-export function dynamoHistoryStore(table: Table, retentionDays: () => number | Promise<number> = () => DEFAULT_RETENTION_DAYS): HistoryStore {
+type RetentionDays = () => number | Promise<number>;
+
+/**
+ * `record` alone (one PutItem per call): what the callback uses, so its bundle, and so its IAM
+ * role, holds no batch write (tests/deploy-template.test.ts).
+ */
+export function dynamoHistoryRecorder(table: Table, retentionDays: RetentionDays = () => DEFAULT_RETENTION_DAYS): Pick<HistoryStore, 'record'> {
   return {
     async record(openid, messages) {
       if (messages.length === 0) return;
       const Item = historyItem(openid, messages, await retentionDays());
       await table.doc.send(new PutCommand({ TableName: table.name, Item }));
     },
+  };
+}
+
+export function dynamoHistoryStore(table: Table, retentionDays: RetentionDays = () => DEFAULT_RETENTION_DAYS): HistoryStore {
+  return {
+    ...dynamoHistoryRecorder(table, retentionDays),
     async recordMany(entries) {
       if (entries.length === 0) return;
       const days = await retentionDays();
