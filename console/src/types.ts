@@ -226,3 +226,47 @@ export type AuditQuery = { [K in keyof z.input<typeof auditQuerySchema>]?: strin
 /** GET /admin/approvals?state=…, POST /admin/approvals/{id}/approve|reject */
 import type { Approval, ApprovalState } from '../../lib/approvals/approval';
 export type { Approval, ApprovalState };
+// — issue 14: conversations (history, inbox, handoff) —
+import type { ConversationMessage, SentBy } from '../../lib/history/message';
+import type { ConversationState, Handoff } from '../../lib/handoff/handoff';
+export type { ConversationMessage, ConversationState, Handoff, SentBy };
+/** One row of GET /admin/conversations?state=&assignee=&cursor= */
+export interface ConversationEntry {
+  openid: string;
+  nickname?: string;
+  state: ConversationState;
+  via: Handoff['via'];
+  requestedAt: string;
+  waitingSince?: string;
+  waitedSeconds: number;
+  assignee?: { id: string; name: string };
+  lastMessage?: { direction: 'in' | 'out'; at: string; preview: string };
+  level: string;
+  tags: string[];
+  windowLeftSeconds: number;
+  botAnswering: boolean;
+}
+export interface ConversationList {
+  conversations: ConversationEntry[];
+  cursor?: string | null;
+}
+export type ConversationQuery = { state: ConversationState; assignee?: 'me' | 'none' | string; cursor?: string };
+/** GET /admin/members/{openid}/conversation?cursor=&limit= (newest first) */
+export interface ConversationPage {
+  messages: ConversationMessage[];
+  cursor?: string | null;
+}
+/** POST /admin/conversations/{openid}/replies */
+export type ReplyBody =
+  | { type: 'text'; text: string }
+  | { type: 'image'; mediaId: string }
+  | { type: 'news'; article: { title: string; description?: string; url: string; picUrl?: string } }
+  | { quickReplyId: string };
+/** GET / PUT /admin/quick-replies */
+export interface QuickReply {
+  id: string;
+  title: string;
+  reply: string | Record<string, unknown>;
+}
+/** Why WeChat refused a reply (409), and what the agent can do instead. */
+export type RefusalReason = 'window' | 'too-many' | 'unfollowed';
