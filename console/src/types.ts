@@ -266,7 +266,7 @@ export type ReplyBody =
 export interface QuickReply {
   id: string;
   title: string;
-  reply: string | Record<string, unknown>;
+  reply: string | Exclude<ReplyBody, { quickReplyId: string }>;
 }
 /** Why WeChat refused a reply (409), and what the agent can do instead. */
 export type RefusalReason = 'window' | 'too-many' | 'unfollowed';

@@ -7,6 +7,10 @@ import type { AccountInfo, ConversationEntry, ConversationList, ConversationQuer
 import { conversationPanel } from './conversationPanel';
 import { duration } from './durations';
 
+/** Nobody waits for an answer (0) shows as a dash. */
+const waited = (seconds: number, passed = 0) => (seconds > 0 ? duration(seconds + passed) : '—');
+const windowLeft = (seconds: number, passed = 0) => (seconds - passed > 0 ? duration(seconds - passed) : t('windowClosed'));
+
 type Tab = 'waiting' | 'mine' | 'open' | 'closed';
 const TABS: readonly Tab[] = ['waiting', 'mine', 'open', 'closed'];
 const QUERY: Record<Tab, ConversationQuery> = {
@@ -29,6 +33,8 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
   let etag: string | null = null;
   let rows: ConversationEntry[] = [];
   let older: string | null = null;
+  /** When the list was read: the API's tag leaves the ticking seconds out, so the page counts them on. */
+  let fetchedAt = Date.now();
 
   const tabs = h(
     'div',
@@ -60,8 +66,9 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
   async function poll() {
     try {
       const r = await getIfChanged<ConversationList>(conversationsPath(QUERY[tab]), etag);
-      if (!r.changed) return;
+      if (!r.changed) return tick();
       etag = r.etag;
+      fetchedAt = Date.now();
       rows = r.data.conversations;
       older = r.data.cursor ?? null;
       render();
@@ -69,6 +76,13 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
     } catch (err) {
       list.replaceChildren(title(), h('p', { class: 'error', role: 'alert' }, errorText(err)));
     }
+  }
+
+  /** The waited and window-left cells, counted on from when the list was read (a 304 carries no new figures). */
+  function tick() {
+    const passed = Math.floor((Date.now() - fetchedAt) / 1000);
+    for (const cell of list.querySelectorAll<HTMLElement>('td[data-waited]')) cell.textContent = waited(Number(cell.dataset.waited), passed);
+    for (const cell of list.querySelectorAll<HTMLElement>('td[data-window-left]')) cell.textContent = windowLeft(Number(cell.dataset.windowLeft), passed);
   }
 
   const title = () => h('h2', { id: 'inbox-list-title' }, t(`inboxTitle_${tab}` as Key, { n: rows.length }));
@@ -172,8 +186,8 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
       h('td', {}, c.level),
       h('td', {}, c.tags.join('、') || '—'),
       h('td', { class: 'last-message' }, last ? `${last.direction === 'in' ? '' : `${t('inboxWeSaid')} `}${last.preview}` : '—'),
-      h('td', { 'data-waited': c.waitedSeconds }, c.state === 'closed' ? '—' : duration(c.waitedSeconds)),
-      h('td', { 'data-window-left': c.windowLeftSeconds }, c.windowLeftSeconds > 0 ? duration(c.windowLeftSeconds) : t('windowClosed')),
+      h('td', { 'data-waited': c.waitedSeconds }, waited(c.waitedSeconds)),
+      h('td', { 'data-window-left': c.windowLeftSeconds }, windowLeft(c.windowLeftSeconds)),
       h('td', {}, c.assignee?.name ?? '—'),
       h('td', {}, claim),
     );

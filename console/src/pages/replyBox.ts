@@ -29,7 +29,13 @@ const base64Of = (file: File) =>
     reader.readAsDataURL(file);
   });
 
-const quickReplyText = (q: QuickReply) => (typeof q.reply === 'string' ? q.reply : JSON.stringify(q.reply));
+/** What a quick reply sends, in one line (a plain string is a text). */
+function quickReplyText({ reply }: QuickReply): string {
+  if (typeof reply === 'string') return reply;
+  if (reply.type === 'text') return reply.text;
+  if (reply.type === 'news') return `${t('chatArticle')} ${reply.article.title}`;
+  return t('chatImage');
+}
 
 /**
  * What the assignee sends: a text, a saved quick reply, an image (uploaded, or an existing media id)
