@@ -11,10 +11,11 @@ import { appHandler } from '../lib/lambda/appHandler';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const found = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === name);
-  return found?.[1];
-}
+/** The headers with their names in lower case (HTTP APIs lower-case them already; other callers may not). */
+const headersOf = (event: APIGatewayProxyEventV2): Record<string, string | undefined> =>
+  Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+
+const header = (event: APIGatewayProxyEventV2, name: string): string | undefined => headersOf(event)[name];
 
 /** The body: JSON parsed (when JSON or untyped), other content types as text. */
 const bodyOf =
@@ -42,18 +43,19 @@ export const handler = appHandler(
     const path = event.rawPath ?? event.requestContext.http.path;
     const requestId = event.requestContext.requestId ?? '';
     const query = event.queryStringParameters ?? {};
+    const headers = headersOf(event);
     const readBody = bodyOf(event);
     const session = matchRoute(publicAdminRoutes(app), method, path);
     if ('route' in session) {
       const body = readBody();
-      return 'statusCode' in body ? body : session.route.run({ params: session.params, query, ...body, requestId });
+      return 'statusCode' in body ? body : session.route.run({ params: session.params, query, headers, ...body, requestId });
     }
     const caller = await authenticate(header(event, 'authorization'), { breakGlass: app.config, idTokens: identityPorts(app).idTokens });
     if (!caller.ok)
       return caller.error.kind === 'unauthenticated'
         ? json(401, { error: caller.error.message }, { 'www-authenticate': 'Bearer' })
         : failureResponse(caller.error);
-    return answerAdminCall(app, caller.value, { method, path, query, requestId, readBody });
+    return answerAdminCall(app, caller.value, { method, path, query, requestId, headers, readBody });
   },
   { boundary: errorBoundary() },
 );

@@ -11,6 +11,7 @@ import { compileRoutes, type CompiledRoute, type Endpoint, type PublicRoute } fr
 import { meRoutes } from '../identity/meRoutes';
 import { sessionRoutes } from '../identity/sessionRoutes';
 import { importRoutes } from '../import/adminRoutes';
+import { inboxRoutes } from '../handoff/adminRoutes';
 import { levelRoutes } from '../levels/adminRoutes';
 import { dynamoLevelHistory } from '../levels/levelHistory';
 import { memberRoutes, pointsPolicyRoutes } from '../members/adminRoutes';
@@ -36,6 +37,7 @@ import { approvalRoutePorts, broadcastReview, campaignReview, payoutSettingsRevi
 import { broadcastAdminPorts } from './broadcast';
 import type { App } from './createApp';
 import { identityPorts } from './identity';
+import { inboxPorts } from './inbox';
 import { crmPorts, expiryPolicyDocument, levelsDocument } from './crm';
 import { importJobStarter } from './importJobStarter';
 import { payClient, payoutOperatorPorts, payoutQueue } from './payouts';
@@ -77,6 +79,7 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...menuRoutes({ ...zoned, menus: dynamoMenuStore(table), api: async () => app.wechatApi }),
     ...auditRoutes({ ...zoned, log: dynamoAuditLog(table) }),
     ...approvalRoutes(approvalRoutePorts(app)),
+    ...inboxRoutes(inboxPorts(app)),
   ]);
 }
 

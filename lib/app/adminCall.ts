@@ -15,6 +15,8 @@ export interface AdminRequest {
   path: string;
   query: Record<string, string | undefined>;
   requestId: string;
+  /** Names in lower case; none given: no headers. */
+  headers?: Record<string, string | undefined>;
   readBody: ReadBody;
 }
 
@@ -33,6 +35,6 @@ export async function answerAdminCall(app: App, principal: Principal, req: Admin
   if (refusal) return recordAdminChange(auditPorts(app), call, async () => json(403, refusal), true);
   const read = req.readBody();
   if ('statusCode' in read) return read;
-  const run = () => route.run({ params, query: req.query, ...read, principal, requestId: req.requestId });
+  const run = () => route.run({ params, query: req.query, headers: req.headers ?? {}, ...read, principal, requestId: req.requestId });
   return recordAdminChange(auditPorts(app), { ...call, body: read.body }, run);
 }

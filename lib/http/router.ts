@@ -12,6 +12,8 @@ export interface RouteRequest {
   body: unknown;
   rawBody: string;
   contentType: string;
+  /** The request's headers, names in lower case (conditional GETs read `if-none-match`); absent: none. */
+  headers?: Record<string, string | undefined>;
   /** Who is calling (the admin handler has checked that their roles allow the route). */
   principal: Principal;
   /** API Gateway's request id, for the audit log and the logs. */
