@@ -230,43 +230,15 @@ export type { Approval, ApprovalState };
 import type { ConversationMessage, SentBy } from '../../lib/history/message';
 import type { ConversationState, Handoff } from '../../lib/handoff/handoff';
 export type { ConversationMessage, ConversationState, Handoff, SentBy };
-/** One row of GET /admin/conversations?state=&assignee=&cursor= */
-export interface ConversationEntry {
-  openid: string;
-  nickname?: string;
-  state: ConversationState;
-  via: Handoff['via'];
-  requestedAt: string;
-  waitingSince?: string;
-  waitedSeconds: number;
-  assignee?: { id: string; name: string };
-  lastMessage?: { direction: 'in' | 'out'; at: string; preview: string };
-  level: string;
-  tags: string[];
-  windowLeftSeconds: number;
-  botAnswering: boolean;
-}
-export interface ConversationList {
-  conversations: ConversationEntry[];
-  cursor?: string | null;
-}
+import type { ConversationEntry, ConversationList } from '../../lib/handoff/listConversations';
+import type { ReplyRequest } from '../../lib/handoff/replyToMember';
+import type { QuickReply } from '../../lib/handoff/quickReplies';
+/** GET /admin/conversations?state=&assignee=&cursor= (one row each); GET / PUT /admin/quick-replies */
+export type { ConversationEntry, ConversationList, QuickReply };
 export type ConversationQuery = { state: ConversationState; assignee?: 'me' | 'none' | string; cursor?: string };
 /** GET /admin/members/{openid}/conversation?cursor=&limit= (newest first) */
-export interface ConversationPage {
-  messages: ConversationMessage[];
-  cursor?: string | null;
-}
+export type { HistoryPage as ConversationPage } from '../../lib/history/historyStore';
 /** POST /admin/conversations/{openid}/replies */
-export type ReplyBody =
-  | { type: 'text'; text: string }
-  | { type: 'image'; mediaId: string }
-  | { type: 'news'; article: { title: string; description?: string; url: string; picUrl?: string } }
-  | { quickReplyId: string };
-/** GET / PUT /admin/quick-replies */
-export interface QuickReply {
-  id: string;
-  title: string;
-  reply: string | Exclude<ReplyBody, { quickReplyId: string }>;
-}
+export type ReplyBody = ReplyRequest;
 /** Why WeChat refused a reply (409), and what the agent can do instead. */
 export type RefusalReason = 'window' | 'too-many' | 'unfollowed';

@@ -31,7 +31,6 @@ const base64Of = (file: File) =>
 
 /** What a quick reply sends, in one line (a plain string is a text). */
 function quickReplyText({ reply }: QuickReply): string {
-  if (typeof reply === 'string') return reply;
   if (reply.type === 'text') return reply.text;
   if (reply.type === 'news') return `${t('chatArticle')} ${reply.article.title}`;
   return t('chatImage');
