@@ -166,28 +166,30 @@ test('an agent sees the follower waiting, claims, replies, sends a quick reply, 
   await page.close();
 });
 
-test('WeChat refuses a sixth reply since the follower last wrote: the agent is told why and what to do instead', async () => {
-  const openid = 'o_inbox_too_many';
+test('WeChat refuses a reply after the 48-hour window: the agent is told why and what to do instead, and keeps what they typed', async () => {
+  const openid = 'o_inbox_window';
   await askForPerson(openid);
   const agent = await createPerson(['agent']);
   assert.equal((await asAgent(agent, 'POST', `/admin/conversations/${openid}/claim`)).status, 200);
-  for (let i = 1; i <= 5; i++) {
-    const sent = await asAgent(agent, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: `第 ${i} 条` });
-    assert.equal(sent.status, 200, JSON.stringify(sent.body));
-  }
   const page = await agentPage(agent);
   await page.goto(`${stack.url}/console/inbox/${openid}`);
-  await bubble(page, 'out', '第 5 条').waitFor({ timeout: WAIT });
-  await page.getByLabel('回复内容').fill('第 6 条');
-  await page.getByRole('button', { name: '发送', exact: true }).click();
-  const refusal = page.locator('[data-refusal="too-many"]');
-  await refusal.waitFor({ timeout: WAIT });
-  assert.match(await refusal.innerText(), /已回复了 5 条/);
-  assert.match(await refusal.locator('[data-instead]').innerText(), /等会员回复后再发送/);
-  // What was typed is kept for when the follower writes again.
-  assert.equal(await page.getByLabel('回复内容').inputValue(), '第 6 条');
-  assert.ok(!(await followerReceived(openid)).includes('第 6 条'));
-  await assertAccessible(page, 'inbox, a refused reply');
+  await bubble(page, 'in', '人工').waitFor({ timeout: WAIT });
+  // 49 hours pass on WeChat's side (the sandbox clock) before the agent answers.
+  await postToSandbox(stack.sandbox, '/sandbox/clock', { advanceSeconds: 49 * 3600 });
+  try {
+    await page.getByLabel('回复内容').fill('抱歉久等了');
+    await page.getByRole('button', { name: '发送', exact: true }).click();
+    const refusal = page.locator('[data-refusal="window"]');
+    await refusal.waitFor({ timeout: WAIT });
+    assert.match(await refusal.innerText(), /已超过 48 小时客服窗口/);
+    assert.match(await refusal.locator('[data-instead]').innerText(), /服务通知/);
+    assert.equal(await page.getByLabel('回复内容').inputValue(), '抱歉久等了', 'what was typed is kept');
+    assert.deepEqual(await followerReceived(openid), []);
+    assert.equal(await bubble(page, 'out', '抱歉久等了').count(), 0, 'a refused reply is not in the conversation');
+    await assertAccessible(page, 'inbox, a refused reply');
+  } finally {
+    await postToSandbox(stack.sandbox, '/sandbox/clock', { advanceSeconds: -49 * 3600 });
+  }
   await page.close();
 });
 
