@@ -111,6 +111,6 @@ export function conversationPanel(account: AccountInfo, openid: string, changed:
   }
 
   void refresh();
-  const el = h('section', { class: 'card conversation', 'aria-labelledby': 'conversation-title', 'data-conversation': openid }, head, actions, status, chat.el);
+  const el = h('section', { class: 'card conversation', 'aria-labelledby': 'conversation-title', 'data-conversation': openid }, head, chat.el, status, actions);
   return { el, refresh };
 }
