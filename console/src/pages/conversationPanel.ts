@@ -80,8 +80,9 @@ export function conversationPanel(account: AccountInfo, openid: string, changed:
         : null;
     const byOther =
       hf?.state === 'open' && hf.assignee && !mine ? h('p', { class: 'hint', 'data-handled-by': '' }, t('handledBy', { name: hf.assignee.name })) : null;
+    // Anyone on the team may close (for a colleague who is away); the bot answers the follower again.
     const close =
-      mine && can('POST /admin/conversations/{openid}/close')
+      hf && hf.state !== 'closed' && can('POST /admin/conversations/{openid}/close')
         ? h('button', { type: 'button', onclick: () => void act(() => api.closeConversation(openid), 'conversationClosed') }, t('closeConversation'))
         : null;
     return [
