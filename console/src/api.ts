@@ -70,6 +70,11 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
+  return (await answerOf(res, opts.token === undefined)) as T;
+}
+
+/** The JSON of an answer, or its refusal as an ApiError; a 401 to the saved token ends the session. */
+async function answerOf(res: Response, withSavedToken: boolean): Promise<unknown> {
   const text = await res.text();
   let data: unknown;
   try {
@@ -80,10 +85,10 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
   if (!res.ok) {
     const d = (data ?? {}) as { error?: string; issues?: ApiIssue[] };
     const err = new ApiError(res.status, d.error ?? `HTTP ${res.status}`, d.issues ?? [], (data ?? {}) as Record<string, unknown>);
-    if (res.status === 401 && opts.token === undefined) onUnauthorized();
+    if (res.status === 401 && withSavedToken) onUnauthorized();
     throw err;
   }
-  return data as T;
+  return data;
 }
 
 /** What a conditional GET answers: nothing new (304), or the answer and its ETag. */
@@ -100,19 +105,7 @@ export async function getIfChanged<T>(path: string, etag: string | null): Promis
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(etag ? { 'if-none-match': etag } : {}) },
   });
   if (res.status === 304) return { changed: false };
-  const text = await res.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!res.ok) {
-    const d = (data ?? {}) as { error?: string };
-    if (res.status === 401) onUnauthorized();
-    throw new ApiError(res.status, d.error ?? `HTTP ${res.status}`);
-  }
-  return { changed: true, data: data as T, etag: res.headers.get('etag') };
+  return { changed: true, data: (await answerOf(res, true)) as T, etag: res.headers.get('etag') };
 }
 
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();

@@ -228,8 +228,8 @@ import type { Approval, ApprovalState } from '../../lib/approvals/approval';
 export type { Approval, ApprovalState };
 // — issue 14: conversations (history, inbox, handoff) —
 import type { ConversationMessage, SentBy } from '../../lib/history/message';
-import type { ConversationState, Handoff } from '../../lib/handoff/handoff';
-export type { ConversationMessage, ConversationState, Handoff, SentBy };
+import type { ConversationState } from '../../lib/handoff/handoff';
+export type { ConversationMessage, ConversationState, SentBy };
 import type { ConversationEntry, ConversationList } from '../../lib/handoff/listConversations';
 import type { ReplyRequest } from '../../lib/handoff/replyToMember';
 import type { QuickReply } from '../../lib/handoff/quickReplies';
