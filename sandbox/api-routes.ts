@@ -5,6 +5,7 @@ import type { JobEvents } from './job-events';
 import { massPreview, massSend } from './mass-send';
 import { checkMenu } from './menu-rules';
 import { customMessage, templateMessage } from './outbound-messages';
+import { AFTER_EVENT, AFTER_MESSAGE, spendAllowance } from './reply-allowance';
 import type { SendLimits } from './send-limits';
 import type { SandboxState } from './state';
 import type { TokenIssuer } from './tokens';
@@ -143,6 +144,12 @@ function customSend(_req: ApiRequest, body: Json, { state }: ApiDeps): Json {
   }
   const converted = customMessage(body);
   if (!converted.ok) return err(converted.errcode, converted.detail);
+  if (!spendAllowance(follower, state.now())) {
+    return err(
+      45047,
+      `${AFTER_MESSAGE.messages} messages per follower message (${AFTER_EVENT.messages} within a minute of a click, follow or scan) are used up`,
+    );
+  }
   state.append(follower.openid, converted.entry);
   return { ...OK };
 }

@@ -222,6 +222,30 @@ describe('customer-service messages', () => {
     assert.equal((await send('/cgi-bin/message/custom/send', text('oBob'))).errcode, 0);
   });
 
+  test('45047 past 5 messages per follower message, or 3 within a minute of a click; the follower writing starts the count again', async () => {
+    await follower('oDan', { type: 'text', content: '在吗' });
+    for (let i = 1; i <= 5; i++) assert.equal((await send('/cgi-bin/message/custom/send', text('oDan', `第${i}条`))).errcode, 0, `message ${i}`);
+    const sixth = await send('/cgi-bin/message/custom/send', text('oDan', '第6条'));
+    assert.equal(sixth.errcode, 45047);
+    assert.match(sixth.errmsg, /^out of response count limit/);
+    assert.equal(
+      (await send('/cgi-bin/message/custom/send', { touser: 'oDan', msgtype: 'telegram', telegram: {} })).errcode,
+      40008,
+      'a bad message is refused for what it is',
+    );
+    await follower('oDan', { type: 'text', content: '还在吗' });
+    assert.equal((await send('/cgi-bin/message/custom/send', text('oDan', '在的'))).errcode, 0, 'writing again allows 5 more');
+
+    await follower('oEve', { type: 'click', key: 'SIGN_IN' });
+    for (let i = 1; i <= 3; i++) assert.equal((await send('/cgi-bin/message/custom/send', text('oEve'))).errcode, 0, `message ${i} after the click`);
+    assert.equal((await send('/cgi-bin/message/custom/send', text('oEve'))).errcode, 45047);
+    await follower('oEve', { type: 'click', key: 'SIGN_IN' });
+    now += 61_000;
+    assert.equal((await send('/cgi-bin/message/custom/send', text('oEve'))).errcode, 45047, 'a click allows its 3 for a minute only');
+    const got = (await getJson(`${sandbox.url}/sandbox/followers/oEve/inbox`)).json.entries as JsonObject[];
+    assert.equal(got.filter((e) => e.channel === 'custom').length, 3);
+  });
+
   test('43004 after unfollowing; 40008 and 44004 for bad messages', async () => {
     await follower('oCarol', { type: 'text', content: 'hi' });
     assert.equal((await send('/cgi-bin/message/custom/send', { touser: 'oCarol', msgtype: 'telegram', telegram: {} })).errcode, 40008);

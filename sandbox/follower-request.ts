@@ -1,3 +1,4 @@
+import { newMediaId } from './media';
 import type { FollowerAction } from './push-xml';
 import type { PushMode } from './reply-decoder';
 
@@ -47,6 +48,10 @@ function action(body: Record<string, unknown>): FollowerAction {
   switch (body.type) {
     case 'text':
       return { type: 'text', content: requiredString(body, 'content', 4096) };
+    case 'image': {
+      const mediaId = newMediaId();
+      return { type: 'image', mediaId, picUrl: `https://mmbiz.qpic.cn/sandbox/${mediaId}/0` };
+    }
     case 'click':
       return { type: 'event', event: 'CLICK', eventKey: requiredString(body, 'key', 128) };
     case 'event': {
@@ -68,7 +73,7 @@ function action(body: Record<string, unknown>): FollowerAction {
       return out;
     }
     default:
-      throw new Refused('"type" must be "text", "event" or "click"');
+      throw new Refused('"type" must be "text", "image", "event" or "click"');
   }
 }
 

@@ -3,6 +3,8 @@ import { OPENID, parseFollowerRequest, type FollowerRequest } from './follower-r
 import { parseJson } from './http-io';
 import { deliverPush, type PushAttempt } from './push-delivery';
 import { buildPushXml, newMsgId, type FollowerAction } from './push-xml';
+import { FOLLOWER_PHOTO } from './media';
+import { grantAllowance } from './reply-allowance';
 import type { Follower, NewInboxEntry, SandboxState } from './state';
 
 /**
@@ -100,7 +102,7 @@ function changeSettings(openid: string, rawBody: string, state: SandboxState): A
 
 /** Interactions that open the 48-hour customer-service window (VIEW and LOCATION do not). */
 function opensWindow(a: FollowerAction): boolean {
-  return a.type === 'text' || a.event === 'subscribe' || a.event === 'SCAN' || a.event === 'CLICK';
+  return a.type !== 'event' || a.event === 'subscribe' || a.event === 'SCAN' || a.event === 'CLICK';
 }
 
 async function sendAsFollower(openid: string, req: FollowerRequest, deps: FollowerDeps): Promise<Answer> {
@@ -119,7 +121,10 @@ async function sendAsFollower(openid: string, req: FollowerRequest, deps: Follow
   applyToFollower(follower, action, now);
 
   const createTime = Math.floor(now / 1000);
-  const msgId = action.type === 'text' ? newMsgId(now) : undefined;
+  const msgId = action.type !== 'event' ? newMsgId(now) : undefined;
+  if (action.type === 'image') {
+    state.media.set(action.mediaId, { type: 'image', contentType: 'image/png', fileName: 'photo.png', bytes: FOLLOWER_PHOTO, createdAt: now });
+  }
   const plainXml = buildPushXml({ toUser: options.originalId, openid, createTime, msgId }, action);
   const sent = state.append(openid, outEntry(action));
 
@@ -130,7 +135,7 @@ async function sendAsFollower(openid: string, req: FollowerRequest, deps: Follow
     openid,
     plainXml,
     mode: req.mode,
-    pushKind: action.type === 'text' ? ('message' as const) : ('event' as const),
+    pushKind: action.type !== 'event' ? ('message' as const) : ('event' as const),
   };
   const attempts = await Promise.all(Array.from({ length: req.deliveries }, () => deliverPush(target)));
   const shown = pick(attempts);
@@ -176,11 +181,15 @@ function applyToFollower(f: Follower, action: FollowerAction, now: number): void
     f.qrSceneStr = scene !== undefined && !numeric ? scene : '';
   }
   if (action.type === 'event' && action.event === 'unsubscribe') f.subscribed = false;
-  if (opensWindow(action)) f.lastInteractionAt = now;
+  if (opensWindow(action)) {
+    f.lastInteractionAt = now;
+    grantAllowance(f, action.type === 'event' ? 'event' : 'message', now);
+  }
 }
 
 function outEntry(action: FollowerAction): NewInboxEntry {
   if (action.type === 'text') return { direction: 'out', channel: 'push', msgType: 'text', content: action.content };
+  if (action.type === 'image') return { direction: 'out', channel: 'push', msgType: 'image', mediaId: action.mediaId };
   return { direction: 'out', channel: 'push', msgType: 'event', event: action.event, ...(action.eventKey !== undefined ? { eventKey: action.eventKey } : {}) };
 }
 

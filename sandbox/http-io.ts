@@ -5,14 +5,24 @@ const MAX_BODY = 1024 * 1024;
 export class BodyTooLarge extends Error {}
 
 export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req, MAX_BODY)).toString('utf8');
+}
+
+/** The body as bytes (media uploads), up to `max`. */
+export async function readBodyBytes(req: IncomingMessage, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY) throw new BodyTooLarge(`body larger than ${MAX_BODY} bytes`);
+    if (size > max) throw new BodyTooLarge(`body larger than ${max} bytes`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+export function sendBytes(res: ServerResponse, status: number, contentType: string, body: Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': body.length, 'cache-control': 'no-store', ...headers });
+  res.end(body);
 }
 
 /** JSON.parse that says why instead of throwing; an empty body is `undefined`. */

@@ -7,6 +7,8 @@ import { cdata } from '../lib/wechat/xml';
  */
 export type FollowerAction =
   | { type: 'text'; content: string }
+  /** A photo: WeChat keeps it as temporary media (`MediaId`, fetched with /cgi-bin/media/get) and shows it at `PicUrl`. */
+  | { type: 'image'; mediaId: string; picUrl: string }
   | {
       type: 'event';
       event: 'subscribe' | 'unsubscribe' | 'SCAN' | 'LOCATION' | 'VIEW' | 'CLICK';
@@ -40,6 +42,9 @@ export function buildPushXml(head: PushHead, action: FollowerAction): string {
   if (action.type === 'text') {
     if (!head.msgId) throw new Error('a text push needs a MsgId');
     fields.push(['MsgType', { cdata: 'text' }], ['Content', { cdata: action.content }], ['MsgId', { bare: head.msgId }]);
+  } else if (action.type === 'image') {
+    if (!head.msgId) throw new Error('an image push needs a MsgId');
+    fields.push(['MsgType', { cdata: 'image' }], ['PicUrl', { cdata: action.picUrl }], ['MsgId', { bare: head.msgId }], ['MediaId', { cdata: action.mediaId }]);
   } else {
     fields.push(['MsgType', { cdata: 'event' }], ['Event', { cdata: action.event }]);
     if (action.eventKey !== undefined && action.eventKey !== '') fields.push(['EventKey', { cdata: action.eventKey }]);

@@ -6,7 +6,8 @@ import { handleApi, isApiPath } from './api-routes';
 import { chatPageHtml } from './chat-page';
 import { withDefaults, type SandboxOptions, type SandboxOptionsInput } from './config';
 import { handleFollowers } from './follower-routes';
-import { BodyTooLarge, readBody, sendJson, sendText } from './http-io';
+import { BodyTooLarge, readBody, readBodyBytes, sendBytes, sendJson, sendText } from './http-io';
+import { handleMediaApi, isMediaPath, MAX_IMAGE_BYTES } from './media';
 import { JobEvents } from './job-events';
 import { createSandboxPay, isPayPath, type SandboxPay } from './pay-routes';
 import { handleControls } from './sandbox-routes';
@@ -60,6 +61,7 @@ export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
     const path = parsedUrl.pathname;
     const method = req.method ?? 'GET';
     if ((path === '/' || path === '/index.html') && method === 'GET') return sendText(res, 200, 'text/html; charset=utf-8', chatPageHtml());
+    if (isMediaPath(path)) return answerMedia(req, res, method, path, parsedUrl);
     const rawBody = method === 'GET' || method === 'HEAD' ? '' : await readBody(req);
     if (isPayPath(path)) return pay.handle(req, res, parsedUrl, rawBody);
     if (isApiPath(path)) {
@@ -71,6 +73,15 @@ export function createSandbox(partial: SandboxOptionsInput = {}): Sandbox {
       (await handleControls(method, path, parsedUrl.searchParams, rawBody, deps));
     if (answer) return sendJson(res, answer.status, answer.json);
     sendJson(res, 404, { error: `no route for ${method} ${path}` });
+  }
+
+  async function answerMedia(req: IncomingMessage, res: ServerResponse, method: string, path: string, parsedUrl: URL): Promise<void> {
+    const body = method === 'POST' ? await readBodyBytes(req, MAX_IMAGE_BYTES + 64 * 1024) : Buffer.alloc(0);
+    const query = Object.fromEntries(parsedUrl.searchParams);
+    const answer = handleMediaApi({ method, path, query, contentType: req.headers['content-type'] ?? '', body }, deps);
+    if ('json' in answer) return sendJson(res, answer.status, answer.json);
+    const { media } = answer;
+    sendBytes(res, 200, media.contentType, media.bytes, { 'content-disposition': `attachment; filename="${media.fileName.replace(/["\\\r\n]/g, '_')}"` });
   }
 
   const server = createServer((req, res) => {

@@ -1,3 +1,4 @@
+import type { StoredMedia } from './media';
 /**
  * Everything the sandbox remembers, in memory: followers, what each one sent and received, the
  * published menu, and a log of every API call. One instance per sandbox; `reset()` empties it.
@@ -17,6 +18,8 @@ export interface Follower {
   unionid?: string;
   /** Sandbox ms of the last interaction that opens the customer-service window (message, click, subscribe, scan). */
   lastInteractionAt?: number;
+  /** Customer-service messages left after the last message and the last click, follow or scan (sandbox/reply-allowance.ts). */
+  allowances?: { afterMessage?: { left: number; until: number }; afterEvent?: { left: number; until: number } };
   /** The follower turned off the account's notices: template messages are not shown (TEMPLATESENDJOBFINISH says `failed:user block`). */
   blocksTemplates?: boolean;
   createdAt: number;
@@ -107,6 +110,8 @@ export class SandboxState {
   templateSends = new Map<string, { msgid: number; at: number }>();
   /** mass/send `clientmsgid` → the job's msg_id and when it was sent (WeChat refuses a reuse within 24 h). */
   massSends = new Map<string, { msgId: number; at: number }>();
+  /** Temporary media by media_id (sandbox/media.ts). */
+  media = new Map<string, StoredMedia>();
   private seq = 0;
   private nextMsgId = 2_000_000_000 + Math.floor(Math.random() * 1_000_000_000);
   /** Added to the injected clock by `POST /sandbox/clock`. */
@@ -127,6 +132,7 @@ export class SandboxState {
     this.calls = [];
     this.templateSends.clear();
     this.massSends.clear();
+    this.media.clear();
     this.offsetMs = 0;
     for (const hook of this.resetHooks) hook();
   }

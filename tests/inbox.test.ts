@@ -188,6 +188,21 @@ describe('what WeChat refuses comes back with what to do instead', () => {
     }
   });
 
+  test('a sixth reply to one follower message: 45047, reason too-many; the follower writing again allows more', async () => {
+    const openid = await follower();
+    await setConversation(stack.table, openid);
+    await as(ann, 'POST', `/admin/conversations/${openid}/claim`);
+    for (let i = 1; i <= 5; i++)
+      assert.equal((await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: `第${i}条` })).status, 200);
+    const sixth = await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '第6条' });
+    assert.equal(sixth.status, 409);
+    assert.deepEqual([sixth.body.errcode, sixth.body.reason], [45047, 'too-many']);
+    assert.match(sixth.body.instead, /Wait for the follower to write/);
+    assert.equal(phone(openid).length, 5);
+    await writes(openid, '好的');
+    assert.equal((await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '收到' })).status, 200);
+  });
+
   test('after unfollowing: 43004, reason unfollowed', async () => {
     const openid = await follower();
     await setConversation(stack.table, openid);
@@ -220,6 +235,19 @@ describe('the inbox over time', () => {
     const stillWaiting = (await waiting()).conversations.find((c: { openid: string }) => c.openid === stale);
     assert.ok(stillWaiting, 'a waiting conversation stays in the inbox');
     assert.equal(stillWaiting.botAnswering, true);
+  });
+
+  test('a conversation its agent let go idle may be claimed by a colleague; one handled within the timeout may not', async () => {
+    const openid = await follower();
+    const long = new Date(Date.now() - 45 * 60_000).toISOString();
+    await setConversation(stack.table, openid, { state: 'open', assignee: { id: ann.sub, name: ann.email }, requestedAt: long, lastTeamAt: long });
+    const taken = await as(bob, 'POST', `/admin/conversations/${openid}/claim`);
+    assert.equal(taken.status, 200, JSON.stringify(taken.body));
+    assert.equal(taken.body.handoff.assignee.id, bob.sub);
+    assert.equal(taken.body.handoff.requestedAt, long, 'the same conversation, not a new one');
+    const back = await as(ann, 'POST', `/admin/conversations/${openid}/claim`);
+    assert.equal(back.status, 409);
+    assert.equal(back.body.assignee.id, bob.sub);
   });
 
   test('waiting conversations come oldest first; the list and the conversation answer 304 to a matching If-None-Match', async () => {
@@ -307,5 +335,45 @@ describe('the inbox over time', () => {
       const r = await as({ token: await tokenFor(role) }, 'GET', '/admin/conversations');
       assert.equal(r.status, 403, role);
     }
+  });
+});
+
+describe('media', () => {
+  const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+  test('a follower’s photo is fetched through WeChat’s media API with its type; an unknown media_id is a 404', async () => {
+    const openid = `o_photo_${Date.now().toString(36)}`;
+    await postToSandbox(sandbox, `/sandbox/followers/${openid}/messages`, { type: 'image' });
+    const mediaId = sandbox.state.inboxOf(openid).find((e) => e.direction === 'out' && e.msgType === 'image')?.mediaId;
+    assert.ok(mediaId);
+    const got = await as(ann, 'GET', `/admin/media/${mediaId}`);
+    assert.equal(got.status, 200);
+    assert.equal(got.headers?.['content-type'], 'image/png');
+    assert.deepEqual(Buffer.from(String(got.body), 'base64'), sandbox.state.media.get(mediaId)?.bytes);
+    assert.equal((await as(ann, 'GET', '/admin/media/SANDBOX_MEDIA_unknown')).status, 404);
+  });
+
+  test('an agent uploads an image and sends it by its media_id; what is not the image it claims to be is a 400', async () => {
+    const up = await as(ann, 'POST', '/admin/media', { fileName: 'map.png', contentType: 'image/png', dataBase64: PNG.toString('base64') });
+    assert.equal(up.status, 200, JSON.stringify(up.body));
+    assert.deepEqual(sandbox.state.media.get(up.body.mediaId)?.bytes, PNG);
+    const openid = await follower();
+    await as(ann, 'POST', `/admin/conversations/${openid}/claim`);
+    assert.equal((await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'image', mediaId: up.body.mediaId })).status, 200);
+    assert.deepEqual(
+      phone(openid).map((e) => [e.msgType, e.mediaId]),
+      [['image', up.body.mediaId]],
+    );
+
+    const lying = await as(ann, 'POST', '/admin/media', { fileName: 'map.jpg', contentType: 'image/jpeg', dataBase64: PNG.toString('base64') });
+    assert.equal(lying.status, 400);
+    assert.match(lying.body.error, /^dataBase64: not a image\/jpeg image/);
+    const gif = await as(ann, 'POST', '/admin/media', { fileName: 'a.gif', contentType: 'image/gif', dataBase64: PNG.toString('base64') });
+    assert.equal(gif.status, 400);
+    assert.match(gif.body.error, /^contentType/);
+    const big = Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024)]);
+    const tooBig = await as(ann, 'POST', '/admin/media', { fileName: 'big.png', contentType: 'image/png', dataBase64: big.toString('base64') });
+    assert.equal(tooBig.status, 400);
+    assert.match(tooBig.body.error, /^dataBase64/);
   });
 });

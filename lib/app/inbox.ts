@@ -28,5 +28,6 @@ export function inboxPorts(app: App): InboxRoutePorts {
     },
     quickReplies: () => quickReplyDocument(app).get(),
     quickReplyDocument: quickReplyDocument(app),
+    media: { getMedia: (id) => app.wechatApi.getMedia(id), uploadImage: (image) => app.wechatApi.uploadImage(image) },
   };
 }

@@ -1,6 +1,8 @@
 import { conditionalJson } from '../http/etag';
 import { failureResponse, respond } from '../http/respond';
+import type { HttpResult } from '../http/response';
 import { withBody, type Route, type RouteRequest } from '../http/router';
+import type { MediaBytes } from '../wechat/api';
 import type { Role } from '../identity/roles';
 import type { ConfigDocument } from '../store/configDocument';
 import { invalidField } from '../result';
@@ -10,7 +12,8 @@ import { closeConversation } from './closeConversation';
 import { conversationHistory } from './conversationHistory';
 import { BadInboxCursor } from './dynamoInbox';
 import type { InboxPorts } from './inboxPorts';
-import { historyQuerySchema, listQuerySchema, noteSchema, quickRepliesSchema, replySchema } from './inboxSchemas';
+import { historyQuerySchema, listQuerySchema, noteSchema, quickRepliesSchema, replySchema, uploadSchema } from './inboxSchemas';
+import { fetchMedia, uploadImage, type MediaPorts } from './media';
 import { listConversations, type AssigneeFilter, type ConversationEntry } from './listConversations';
 import { listQuickReplies, saveQuickReplies, type QuickReply } from './quickReplies';
 import { replyToMember, type ReplyPorts } from './replyToMember';
@@ -20,7 +23,16 @@ const AGENTS: readonly Role[] = ['agent', 'operator'];
 
 export interface InboxRoutePorts extends ReplyPorts {
   quickReplyDocument: ConfigDocument<QuickReply[]>;
+  media: MediaPorts;
 }
+
+/** The bytes as API Gateway passes binary on (base64), their type kept; media_ids do not change, so browsers may keep them. */
+const mediaResponse = ({ contentType, bytes }: MediaBytes): HttpResult => ({
+  statusCode: 200,
+  headers: { 'content-type': contentType, 'cache-control': 'private, max-age=86400' },
+  body: bytes.toString('base64'),
+  isBase64Encoded: true,
+});
 
 function assigneeFilter(value: string | undefined, req: RouteRequest): AssigneeFilter {
   if (value === undefined) return { kind: 'anyone' };
@@ -82,6 +94,20 @@ export function inboxRoutes(ports: InboxRoutePorts): Route[] {
           const result = await conversationHistory(ports, openidOf(req), page);
           return result.ok ? conditionalJson(req, result.value) : failureResponse(result.error);
         }),
+    },
+    {
+      method: 'GET',
+      path: '/admin/media/{mediaId}',
+      roles: AGENTS,
+      run: async (req) => respond(await fetchMedia(ports.media, req.params.mediaId!), mediaResponse),
+    },
+    {
+      method: 'POST',
+      path: '/admin/media',
+      roles: AGENTS,
+      // The audit log keeps the upload's size, not the image.
+      audit: { outline: true },
+      run: (req) => withBody(uploadSchema, req.body, async (image) => respond(await uploadImage(ports.media, image))),
     },
     { method: 'GET', path: '/admin/quick-replies', roles: AGENTS, run: async () => respond(await listQuickReplies(ports.quickReplyDocument)) },
     {

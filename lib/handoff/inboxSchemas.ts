@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentMessage } from './agentMessage';
+import { MAX_UPLOAD_BYTES, UPLOAD_TYPES } from './media';
 import { MAX_QUICK_REPLIES, type QuickReply } from './quickReplies';
 
 const webUrl = z
@@ -62,4 +63,15 @@ export const listQuerySchema = z.object({
 export const historyQuerySchema = z.object({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
+});
+
+/** An image to upload: base64 of at most 2 MB (the decoded size is checked again). */
+export const uploadSchema = z.strictObject({
+  fileName: z.string().trim().min(1).max(128),
+  contentType: z.enum(UPLOAD_TYPES),
+  dataBase64: z
+    .string()
+    .min(1)
+    .max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4 + 4)
+    .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
 });

@@ -21,7 +21,8 @@ export async function serveHandler(
         httpEvent(req.method ?? 'GET', url.pathname, Object.fromEntries(url.searchParams), Buffer.concat(chunks).toString('utf8'), headers),
       );
       res.writeHead(out.statusCode, (out.headers ?? {}) as Record<string, string>);
-      res.end(out.body ?? '');
+      // As API Gateway does: a base64 body (an image) goes out as its bytes.
+      res.end(out.isBase64Encoded ? Buffer.from(out.body ?? '', 'base64') : (out.body ?? ''));
     } catch (err) {
       res.writeHead(500);
       res.end(String(err));

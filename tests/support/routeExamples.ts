@@ -41,6 +41,8 @@ export interface ExampleStack {
 export type RouteExample = (s: ExampleStack) => Promise<ExampleRequest>;
 
 let seq = 0;
+
+const ONE_PIXEL_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 /** A new id, lower-case letters, digits and dashes (every id schema of the API takes it). */
 export const fresh = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
@@ -370,6 +372,17 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
     };
   },
   'GET /admin/members/{openid}/conversation': async (s) => ({ path: `/admin/members/${await member(s)}/conversation` }),
+  'GET /admin/media/{mediaId}': async () => {
+    // A follower's photo, kept by the sandbox as WeChat's temporary media.
+    const openid = `o_${fresh('photo').replace(/-/g, '_')}`;
+    const sandbox = process.env.WECHAT_API_BASE!;
+    const sent = await fetch(`${sandbox}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'image' }) });
+    const xml = ((await sent.json()) as { push: { xml: string } }).push.xml;
+    const mediaId = /<MediaId><!\[CDATA\[([^\]]+)\]\]>/.exec(xml)?.[1];
+    assert.ok(mediaId, xml);
+    return { path: `/admin/media/${mediaId}` };
+  },
+  'POST /admin/media': async () => ({ path: '/admin/media', body: { fileName: 'dot.png', contentType: 'image/png', dataBase64: ONE_PIXEL_PNG } }),
   'GET /admin/quick-replies': async () => ({ path: '/admin/quick-replies' }),
   'PUT /admin/quick-replies': async () => ({
     path: '/admin/quick-replies',
