@@ -20,6 +20,8 @@ let stack: ConsoleStack;
 const shots = process.env.SCREENSHOTS === '1';
 /** The issue: new messages in an open conversation show within 3 s. */
 const NEW_MESSAGE_WITHIN_MS = 3_000;
+/** A 1×1 PNG. */
+const PNG_1PX = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 before(async () => {
   stack = await startConsoleStack(undefined, { callback: true });
@@ -190,6 +192,74 @@ test('WeChat refuses a reply after the 48-hour window: the agent is told why and
   } finally {
     await postToSandbox(stack.sandbox, '/sandbox/clock', { advanceSeconds: -49 * 3600 });
   }
+  await page.close();
+});
+
+test('WeChat refuses a sixth reply since the follower last wrote: the agent is told to wait for the follower', async () => {
+  const openid = 'o_inbox_too_many';
+  await askForPerson(openid);
+  const agent = await createPerson(['agent']);
+  assert.equal((await asAgent(agent, 'POST', `/admin/conversations/${openid}/claim`)).status, 200);
+  for (let i = 1; i <= 5; i++) {
+    const sent = await asAgent(agent, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: `第 ${i} 条` });
+    assert.equal(sent.status, 200, JSON.stringify(sent.body));
+  }
+  const page = await agentPage(agent);
+  await page.goto(`${stack.url}/console/inbox/${openid}`);
+  await bubble(page, 'out', '第 5 条').waitFor({ timeout: WAIT });
+  await page.getByLabel('回复内容').fill('第 6 条');
+  await page.getByRole('button', { name: '发送', exact: true }).click();
+  const refusal = page.locator('[data-refusal="too-many"]');
+  await refusal.waitFor({ timeout: WAIT });
+  assert.match(await refusal.innerText(), /已回复了 5 条/);
+  assert.match(await refusal.locator('[data-instead]').innerText(), /等会员回复后再发送/);
+  assert.equal((await followerReceived(openid)).length, 5);
+  // The follower writes: five more are allowed, and the kept text goes out.
+  await followerSays(openid, '好的');
+  await page.getByRole('button', { name: '发送', exact: true }).click();
+  await bubble(page, 'out', '第 6 条').waitFor({ timeout: WAIT });
+  assert.equal(await refusal.count(), 0, 'the refusal is gone once a reply went out');
+  assert.equal((await followerReceived(openid)).at(-1), '第 6 条');
+  await page.close();
+});
+
+test('images: the agent looks at the photo the follower sent, and sends one from a file', async () => {
+  const openid = 'o_inbox_images';
+  await askForPerson(openid);
+  await postToSandbox(stack.sandbox, `/sandbox/followers/${openid}/messages`, { type: 'image' });
+  const phone = async () =>
+    (
+      (await (await fetch(`${stack.sandbox.url}/sandbox/followers/${openid}/inbox`)).json()) as {
+        entries: { direction: string; msgType: string; mediaId?: string; channel: string }[];
+      }
+    ).entries;
+  const photo = (await phone()).find((e) => e.direction === 'out' && e.msgType === 'image')?.mediaId;
+  assert.ok(photo, 'the sandbox gave the photo a media id');
+  if (!(await historyHas(openid, (m) => m.kind === 'image' && m.mediaId === photo)))
+    await history().record(openid, [
+      { id: `test:${photo}`, direction: 'in', at: new Date().toISOString(), by: { kind: 'follower' }, kind: 'image', mediaId: photo },
+    ]);
+  const agent = await createPerson(['agent']);
+  assert.equal((await asAgent(agent, 'POST', `/admin/conversations/${openid}/claim`)).status, 200);
+  const page = await agentPage(agent);
+  await page.goto(`${stack.url}/console/inbox/${openid}`);
+
+  // The follower's photo, fetched through the admin API when asked for (a data: URL under the CSP).
+  await page.locator(`button[data-media="${photo}"]`).click();
+  const shown = page.getByRole('img', { name: '会员发送的图片' });
+  await shown.waitFor({ timeout: WAIT });
+  assert.match((await shown.getAttribute('src')) ?? '', /^data:image\/png;base64,/);
+  assert.ok(await shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the image decodes');
+
+  // An image from a file: uploaded, then sent by its media id; the follower's phone receives it.
+  await page.locator('summary', { hasText: '图片' }).first().click();
+  await page.getByLabel('图片文件（JPG/PNG）').setInputFiles({ name: 'map.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1PX, 'base64') });
+  await page.getByRole('button', { name: '发送图片' }).click();
+  await page.locator('.chat li[data-direction="out"] button[data-media]').waitFor({ timeout: WAIT });
+  const sent = (await phone()).filter((e) => e.direction === 'in' && e.channel === 'custom' && e.msgType === 'image');
+  assert.equal(sent.length, 1);
+  assert.equal(await page.locator('.chat li[data-direction="out"] button[data-media]').getAttribute('data-media'), sent[0]!.mediaId);
+  await assertAccessible(page, 'inbox, images');
   await page.close();
 });
 
