@@ -9,6 +9,7 @@ import { memberKey, updateExpression } from '../lib/table';
 import { assertAccessible } from './support/accessibility';
 import { signInAs, startConsoleStack, WAIT, type ConsoleStack } from './support/consoleStack';
 import { createPerson, idTokenOf } from './support/people';
+import { setConversation, subOf } from './support/conversations';
 import { postToSandbox } from './support/sandboxCalls';
 
 // The agents' inbox in headless Chromium against the real admin API, the callback handler and the
@@ -291,6 +292,37 @@ test('another agent’s inbox follows without reloading (conditional requests): 
   const late = await asAgent(second, 'POST', `/admin/conversations/${openid}/claim`);
   assert.equal(late.status, 409);
   assert.match(String(late.body.error), new RegExp(first.email));
+  await page.close();
+});
+
+test('a conversation its agent let go idle is closed when the inbox is read; a colleague claims it from “closed”', async () => {
+  const openid = 'o_inbox_idle';
+  await askForPerson(openid);
+  const away = await createPerson(['agent']);
+  const at = new Date(Date.now() - 31 * 60_000).toISOString();
+  await setConversation(stack.table, openid, {
+    state: 'open',
+    assignee: { id: subOf(await idTokenOf(away.email, away.password)), name: away.email },
+    requestedAt: at,
+    claimedAt: at,
+    lastTeamAt: at,
+  });
+  const colleague = await createPerson(['agent']);
+  const page = await agentPage(colleague);
+  await page.goto(`${stack.url}/console/inbox`);
+  await page.locator('button[data-tab="open"]').click();
+  // Reading the open conversations closes the idle ones.
+  await page.locator('[data-inbox="open"] table, [data-inbox="open"] [data-inbox-empty]').first().waitFor({ timeout: WAIT });
+  assert.equal(await row(page, openid).count(), 0, 'not among the open ones');
+  await page.locator('button[data-tab="closed"]').click();
+  const closed = row(page, openid).and(page.locator('[data-state="closed"]'));
+  await closed.waitFor({ timeout: WAIT });
+  assert.match(await closed.innerText(), new RegExp(away.email));
+  await closed.getByRole('button', { name: `接入 ${openid} 的对话` }).click();
+  const panel = page.locator(`[data-conversation="${openid}"]`);
+  await panel.locator('[data-assignee]').filter({ hasText: colleague.email }).waitFor({ timeout: WAIT });
+  assert.equal(await panel.locator('[data-conversation-state]').getAttribute('data-conversation-state'), 'open');
+  await panel.getByLabel('回复内容').waitFor({ timeout: WAIT });
   await page.close();
 });
 

@@ -14,11 +14,7 @@ export const isMine = (m: Pick<MemberProfile, 'handoff'>) => m.handoff?.state ==
  * One member's conversation in the inbox: who they are, the state and who handles it, the time left in
  * the 48-hour window, the chat; for the assignee the reply box, notes and close; for others, claim.
  */
-export function conversationPanel(
-  account: AccountInfo,
-  openid: string,
-  opts: { changed: () => void; idle: () => boolean },
-): { el: HTMLElement; refresh: () => Promise<void> } {
+export function conversationPanel(account: AccountInfo, openid: string, changed: () => void): { el: HTMLElement; refresh: () => Promise<void> } {
   let profile: MemberProfile | null = null;
   const name = () => profile?.nickname ?? openid;
   const chat = chatView(account, openid, name);
@@ -36,7 +32,7 @@ export function conversationPanel(
     }
     head.replaceChildren(...header(profile));
     // The actions are rebuilt only when who may do what changes (a reply being typed is kept).
-    const key = `${profile.handoff?.state ?? 'none'}|${profile.handoff?.assignee?.name ?? ''}|${opts.idle()}`;
+    const key = `${profile.handoff?.state ?? 'none'}|${profile.handoff?.assignee?.name ?? ''}`;
     if (key !== shownFor) {
       shownFor = key;
       actions.replaceChildren(...actionsFor(profile).filter((x) => x !== null));
@@ -68,7 +64,7 @@ export function conversationPanel(
       await what();
       status.replaceChildren(t(done, { name: name() }));
       await Promise.all([refresh(), chat.refresh()]);
-      opts.changed();
+      changed();
     } catch (err) {
       status.replaceChildren(refusalOf(err));
     }
@@ -77,17 +73,14 @@ export function conversationPanel(
   function actionsFor(m: MemberProfile): (HTMLElement | null)[] {
     const hf = m.handoff;
     const mine = isMine(m);
-    // A colleague's conversation can be taken over once they let it go idle (the bot answers again).
-    const idle = opts.idle();
-    const claimable = hf?.state !== 'open' || !hf.assignee || idle;
+    // A colleague's conversation gone idle is closed when the inbox is read; claiming it then starts a new one.
+    const claimable = hf?.state !== 'open' || !hf.assignee;
     const claim =
       !mine && claimable && can('POST /admin/conversations/{openid}/claim')
         ? h('button', { type: 'button', class: 'primary', onclick: () => void act(() => api.claim(openid), 'claimed') }, t('claimConversation'))
         : null;
     const byOther =
-      hf?.state === 'open' && hf.assignee && !mine
-        ? h('p', { class: 'hint', 'data-handled-by': '' }, t(idle ? 'handledByIdle' : 'handledBy', { name: hf.assignee.name }))
-        : null;
+      hf?.state === 'open' && hf.assignee && !mine ? h('p', { class: 'hint', 'data-handled-by': '' }, t('handledBy', { name: hf.assignee.name })) : null;
     // Anyone on the team may close (for a colleague who is away); the bot answers the follower again.
     const close =
       hf && hf.state !== 'closed' && can('POST /admin/conversations/{openid}/close')

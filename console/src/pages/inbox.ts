@@ -1,4 +1,4 @@
-import { can, signedIn } from '../access';
+import { can } from '../access';
 import { api, conversationsPath, errorText, getIfChanged } from '../api';
 import { h } from '../dom';
 import { t, type Key } from '../i18n';
@@ -30,9 +30,7 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const list = h('section', { class: 'card inbox-list', 'aria-labelledby': 'inbox-list-title', 'data-inbox': tab });
   let rows: ConversationEntry[] = [];
-  const panel = openid
-    ? conversationPanel(account, openid, { changed: () => void reload(), idle: () => rows.find((r) => r.openid === openid)?.botAnswering === true })
-    : null;
+  const panel = openid ? conversationPanel(account, openid, () => void reload()) : null;
   let etag: string | null = null;
   let older: string | null = null;
   /** When the list was read: the API's tag leaves the ticking seconds out, so the page counts them on. */
@@ -140,7 +138,7 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
     const name = c.nickname ?? c.openid;
     const last = c.lastMessage;
     const claim =
-      (c.state !== 'open' || (c.botAnswering && c.assignee?.name !== signedIn()?.username)) && can('POST /admin/conversations/{openid}/claim')
+      c.state !== 'open' && can('POST /admin/conversations/{openid}/claim')
         ? h(
             'button',
             {
