@@ -7,8 +7,10 @@ import type { AccountInfo, ConversationEntry, ConversationList, ConversationQuer
 import { conversationPanel } from './conversationPanel';
 import { duration } from './durations';
 
-/** Nobody waits for an answer (0) shows as a dash. */
-const waited = (seconds: number, passed = 0) => (seconds > 0 ? duration(seconds + passed) : '—');
+/** Someone waits for a person's answer (as the API counts it): waiting, or written to since the last reply. */
+const isWaiting = (c: ConversationEntry) => c.state !== 'closed' && (c.waitingSince !== undefined || c.state === 'waiting');
+/** Nobody waiting for an answer shows as a dash. */
+const waited = (seconds: number | null, passed = 0) => (seconds === null ? '—' : duration(seconds + passed));
 const windowLeft = (seconds: number, passed = 0) => (seconds - passed > 0 ? duration(seconds - passed) : t('windowClosed'));
 
 type Tab = 'waiting' | 'mine' | 'open' | 'closed';
@@ -81,7 +83,8 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
   /** The waited and window-left cells, counted on from when the list was read (a 304 carries no new figures). */
   function tick() {
     const passed = Math.floor((Date.now() - fetchedAt) / 1000);
-    for (const cell of list.querySelectorAll<HTMLElement>('td[data-waited]')) cell.textContent = waited(Number(cell.dataset.waited), passed);
+    for (const cell of list.querySelectorAll<HTMLElement>('td[data-waited]'))
+      cell.textContent = waited(cell.dataset.waited === '' ? null : Number(cell.dataset.waited), passed);
     for (const cell of list.querySelectorAll<HTMLElement>('td[data-window-left]')) cell.textContent = windowLeft(Number(cell.dataset.windowLeft), passed);
   }
 
@@ -186,7 +189,7 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
       h('td', {}, c.level),
       h('td', {}, c.tags.join('、') || '—'),
       h('td', { class: 'last-message' }, last ? `${last.direction === 'in' ? '' : `${t('inboxWeSaid')} `}${last.preview}` : '—'),
-      h('td', { 'data-waited': c.waitedSeconds }, waited(c.waitedSeconds)),
+      h('td', { 'data-waited': isWaiting(c) ? c.waitedSeconds : '' }, waited(isWaiting(c) ? c.waitedSeconds : null)),
       h('td', { 'data-window-left': c.windowLeftSeconds }, windowLeft(c.windowLeftSeconds)),
       h('td', {}, c.assignee?.name ?? '—'),
       h('td', {}, claim),
