@@ -366,3 +366,38 @@ test('the member page shows the conversation as a chat: the newest page, older m
   await page.locator(`[data-conversation="${openid}"] [data-conversation-state="open"]`).waitFor({ timeout: WAIT });
   await page.close();
 });
+
+test('an operator keeps the quick replies from the inbox: one added is offered to agents, one removed is gone', async () => {
+  const operator = await createPerson(['operator']);
+  const page = await agentPage(operator);
+  await page.goto(`${stack.url}/console/inbox`);
+  await page.getByText('管理快捷回复').click();
+  const editor = page.locator('.quick-replies-editor');
+  await editor.locator('[data-quick-reply="hours"]').waitFor({ timeout: WAIT });
+  await editor.getByLabel('名称').fill('停车');
+  await editor.getByLabel('快捷回复内容').fill('店门口有 20 个免费车位。');
+  await editor.getByRole('button', { name: '添加快捷回复' }).click();
+  await editor.getByRole('status').filter({ hasText: '已添加快捷回复「停车」' }).waitFor({ timeout: WAIT });
+  assert.equal(await editor.getByLabel('名称').inputValue(), '', 'the form is ready for the next one');
+  await assertAccessible(page, 'inbox, quick replies');
+  const saved = (await stack.admin('GET', '/admin/quick-replies')).body as { replies: { id: string; title: string; reply: { type: string; text?: string } }[] };
+  const parking = saved.replies.find((q) => q.title === '停车');
+  assert.deepEqual(parking?.reply, { type: 'text', text: '店门口有 20 个免费车位。' });
+  assert.deepEqual(saved.replies.map((q) => q.id).slice(0, 2), ['hours', 'menu'], 'the replies there before are kept, the article card too');
+
+  // An agent's picker offers it.
+  const agent = await createPerson(['agent']);
+  const openid = 'o_inbox_quick';
+  await askForPerson(openid);
+  assert.equal((await asAgent(agent, 'POST', `/admin/conversations/${openid}/claim`)).status, 200);
+  const agentTab = await agentPage(agent);
+  await agentTab.goto(`${stack.url}/console/inbox/${openid}`);
+  await agentTab.getByLabel('快捷回复').locator('option', { hasText: '停车' }).waitFor({ state: 'attached', timeout: WAIT });
+  assert.equal(await agentTab.locator('.quick-replies-editor').count(), 0, 'agents do not manage quick replies');
+  await agentTab.close();
+
+  await editor.getByRole('button', { name: '删除快捷回复「停车」' }).click();
+  await editor.locator(`[data-quick-reply="${parking!.id}"]`).waitFor({ state: 'detached', timeout: WAIT });
+  assert.ok(!((await stack.admin('GET', '/admin/quick-replies')).body as { replies: { title: string }[] }).replies.some((q) => q.title === '停车'));
+  await page.close();
+});

@@ -6,6 +6,7 @@ import { whileShown } from '../poll';
 import type { AccountInfo, ConversationEntry, ConversationList, ConversationQuery } from '../types';
 import { conversationPanel } from './conversationPanel';
 import { duration } from './durations';
+import { quickRepliesEditor } from './quickRepliesEditor';
 
 /** Someone waits for a person's answer (as the API counts it): waiting, or written to since the last reply. */
 const isWaiting = (c: ConversationEntry) => c.state !== 'closed' && (c.waitingSince !== undefined || c.state === 'waiting');
@@ -206,6 +207,7 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
     tabs,
     status,
     h('div', { class: panel ? 'inbox-layout with-conversation' : 'inbox-layout' }, list, panel?.el),
+    quickRepliesEditor(),
   );
   whileShown(page, poll);
   return page;

@@ -3,6 +3,7 @@ import { api, ApiError, errorText } from '../api';
 import { field, h } from '../dom';
 import { t, type Key } from '../i18n';
 import type { QuickReply, RefusalReason, ReplyBody } from '../types';
+import { quickReplyText } from './quickRepliesEditor';
 
 const REASONS: readonly RefusalReason[] = ['window', 'too-many', 'unfollowed'];
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
@@ -28,13 +29,6 @@ const base64Of = (file: File) =>
     reader.onerror = () => reject(reader.error);
     reader.readAsDataURL(file);
   });
-
-/** What a quick reply sends, in one line (a plain string is a text). */
-function quickReplyText({ reply }: QuickReply): string {
-  if (reply.type === 'text') return reply.text;
-  if (reply.type === 'news') return `${t('chatArticle')} ${reply.article.title}`;
-  return t('chatImage');
-}
 
 /**
  * What the assignee sends: a text, a saved quick reply, an image (uploaded, or an existing media id)
