@@ -203,6 +203,24 @@ describe('what WeChat refuses comes back with what to do instead', () => {
     assert.equal((await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '收到' })).status, 200);
   });
 
+  test('WeChat failing otherwise (system busy): 502 with the errcode; the conversation is as it was', async () => {
+    const openid = await follower();
+    await setConversation(stack.table, openid);
+    await as(ann, 'POST', `/admin/conversations/${openid}/claim`);
+    await postToSandbox(sandbox, '/sandbox/faults', { path: '/cgi-bin/message/custom/send', kind: 'busy', openid });
+    const r = await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '您好' });
+    assert.equal(r.status, 502);
+    assert.equal(r.body.errcode, -1);
+    assert.deepEqual(phone(openid), []);
+    const history = (await as(ann, 'GET', `/admin/members/${openid}/conversation`)).body.messages;
+    assert.ok(!history.some((m: { by: { kind: string } }) => m.by.kind === 'agent'), 'nothing recorded for a reply that did not go out');
+    assert.equal(
+      (await as(ann, 'POST', `/admin/conversations/${openid}/replies`, { type: 'text', text: '您好' })).status,
+      200,
+      'the same reply later goes out',
+    );
+  });
+
   test('after unfollowing: 43004, reason unfollowed', async () => {
     const openid = await follower();
     await setConversation(stack.table, openid);

@@ -57,6 +57,7 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...importRoutes({ table, clock, levels: () => levelsDocument(app).get(), startJob: importJobStarter(app), syncMaxRows: app.config.importSyncMaxRows }),
     ...memberSearchRoutes({ table, segments: { clock, index: segmentIndex } }),
     ...memberRoutes({ members: dynamoMemberStore(table), points: crmPorts(app) }),
+    ...inboxRoutes(inboxPorts(app)),
     ...levelRoutes({ ...zoned, levels: levelsDocument(app), history: dynamoLevelHistory(table) }),
     ...pointsPolicyRoutes({ ...zoned, policy: expiryPolicyDocument(app) }),
     ...tagRoutes({ clock, tags: dynamoTagStore(table) }),
@@ -79,7 +80,6 @@ function buildAdminRoutes(app: App): CompiledRoute[] {
     ...menuRoutes({ ...zoned, menus: dynamoMenuStore(table), api: async () => app.wechatApi }),
     ...auditRoutes({ ...zoned, log: dynamoAuditLog(table) }),
     ...approvalRoutes(approvalRoutePorts(app)),
-    ...inboxRoutes(inboxPorts(app)),
   ]);
 }
 

@@ -161,6 +161,56 @@ const today = () => businessDay(Date.now(), TEST_CONFIG.ACCOUNT_TIME_ZONE);
 export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
   'GET /admin/account': async () => ({ path: '/admin/account' }),
 
+  // Conversations (issue 14)
+  'GET /admin/conversations': async (s) => {
+    await setConversation(s.table, await member(s));
+    return { path: '/admin/conversations', query: { state: 'waiting' } };
+  },
+  'POST /admin/conversations/{openid}/claim': async (s) => {
+    const openid = await member(s);
+    await setConversation(s.table, openid);
+    return {
+      path: `/admin/conversations/${openid}/claim`,
+      effect: async (answer) => assert.equal((await ok(s, 'GET', `/admin/members/${openid}`)).body.handoff.assignee.id, answer.body.handoff.assignee.id),
+    };
+  },
+  'POST /admin/conversations/{openid}/replies': async (s) => {
+    // A follower who just wrote (WeChat's window is open), whose conversation the calling person has.
+    const openid = `o_${fresh('reply').replace(/-/g, '_')}`;
+    const sandbox = process.env.WECHAT_API_BASE!;
+    const wrote = await fetch(`${sandbox}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'text', content: '在吗' }) });
+    assert.equal(wrote.status, 200, await wrote.text());
+    const sub = subOf(await tokenFor(s.role));
+    await setConversation(s.table, openid, { state: 'open', assignee: { id: sub, name: s.role } });
+    return { path: `/admin/conversations/${openid}/replies`, body: { type: 'text', text: '您好，请问有什么可以帮您' } };
+  },
+  'POST /admin/conversations/{openid}/notes': async (s) => ({ path: `/admin/conversations/${await member(s)}/notes`, body: { text: '回访过' } }),
+  'POST /admin/conversations/{openid}/close': async (s) => {
+    const openid = await member(s);
+    await setConversation(s.table, openid);
+    return {
+      path: `/admin/conversations/${openid}/close`,
+      effect: async () => assert.equal((await ok(s, 'GET', `/admin/members/${openid}`)).body.handoff.state, 'closed'),
+    };
+  },
+  'GET /admin/members/{openid}/conversation': async (s) => ({ path: `/admin/members/${await member(s)}/conversation` }),
+  'GET /admin/media/{mediaId}': async () => {
+    // A follower's photo, kept by the sandbox as WeChat's temporary media.
+    const openid = `o_${fresh('photo').replace(/-/g, '_')}`;
+    const sandbox = process.env.WECHAT_API_BASE!;
+    const sent = await fetch(`${sandbox}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'image' }) });
+    const xml = ((await sent.json()) as { push: { xml: string } }).push.xml;
+    const mediaId = /<MediaId><!\[CDATA\[([^\]]+)\]\]>/.exec(xml)?.[1];
+    assert.ok(mediaId, xml);
+    return { path: `/admin/media/${mediaId}` };
+  },
+  'POST /admin/media': async () => ({ path: '/admin/media', body: { fileName: 'dot.png', contentType: 'image/png', dataBase64: ONE_PIXEL_PNG } }),
+  'GET /admin/quick-replies': async () => ({ path: '/admin/quick-replies' }),
+  'PUT /admin/quick-replies': async () => ({
+    path: '/admin/quick-replies',
+    body: { replies: [{ id: fresh('hours'), title: '营业时间', reply: '每天 10:00–22:00' }] },
+  }),
+
   // Members
   'POST /admin/members/import': async () => ({
     path: '/admin/members/import',
@@ -338,56 +388,6 @@ export const ROUTE_EXAMPLES: Record<string, RouteExample> = {
   'POST /admin/approvals/{id}/reject': async (s) => ({ path: `/admin/approvals/${await pendingApproval(s)}/reject`, body: { reason: '金额不对' } }),
   'GET /admin/approval-policy': async () => ({ path: '/admin/approval-policy' }),
   'PUT /admin/approval-policy': async (s) => ({ path: '/admin/approval-policy', body: (await ok(s, 'GET', '/admin/approval-policy')).body }),
-
-  // Conversations (issue 14)
-  'GET /admin/conversations': async (s) => {
-    await setConversation(s.table, await member(s));
-    return { path: '/admin/conversations', query: { state: 'waiting' } };
-  },
-  'POST /admin/conversations/{openid}/claim': async (s) => {
-    const openid = await member(s);
-    await setConversation(s.table, openid);
-    return {
-      path: `/admin/conversations/${openid}/claim`,
-      effect: async (answer) => assert.equal((await ok(s, 'GET', `/admin/members/${openid}`)).body.handoff.assignee.id, answer.body.handoff.assignee.id),
-    };
-  },
-  'POST /admin/conversations/{openid}/replies': async (s) => {
-    // A follower who just wrote (WeChat's window is open), whose conversation the calling person has.
-    const openid = `o_${fresh('reply').replace(/-/g, '_')}`;
-    const sandbox = process.env.WECHAT_API_BASE!;
-    const wrote = await fetch(`${sandbox}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'text', content: '在吗' }) });
-    assert.equal(wrote.status, 200, await wrote.text());
-    const sub = subOf(await tokenFor(s.role));
-    await setConversation(s.table, openid, { state: 'open', assignee: { id: sub, name: s.role } });
-    return { path: `/admin/conversations/${openid}/replies`, body: { type: 'text', text: '您好，请问有什么可以帮您' } };
-  },
-  'POST /admin/conversations/{openid}/notes': async (s) => ({ path: `/admin/conversations/${await member(s)}/notes`, body: { text: '回访过' } }),
-  'POST /admin/conversations/{openid}/close': async (s) => {
-    const openid = await member(s);
-    await setConversation(s.table, openid);
-    return {
-      path: `/admin/conversations/${openid}/close`,
-      effect: async () => assert.equal((await ok(s, 'GET', `/admin/members/${openid}`)).body.handoff.state, 'closed'),
-    };
-  },
-  'GET /admin/members/{openid}/conversation': async (s) => ({ path: `/admin/members/${await member(s)}/conversation` }),
-  'GET /admin/media/{mediaId}': async () => {
-    // A follower's photo, kept by the sandbox as WeChat's temporary media.
-    const openid = `o_${fresh('photo').replace(/-/g, '_')}`;
-    const sandbox = process.env.WECHAT_API_BASE!;
-    const sent = await fetch(`${sandbox}/sandbox/followers/${openid}/messages`, { method: 'POST', body: JSON.stringify({ type: 'image' }) });
-    const xml = ((await sent.json()) as { push: { xml: string } }).push.xml;
-    const mediaId = /<MediaId><!\[CDATA\[([^\]]+)\]\]>/.exec(xml)?.[1];
-    assert.ok(mediaId, xml);
-    return { path: `/admin/media/${mediaId}` };
-  },
-  'POST /admin/media': async () => ({ path: '/admin/media', body: { fileName: 'dot.png', contentType: 'image/png', dataBase64: ONE_PIXEL_PNG } }),
-  'GET /admin/quick-replies': async () => ({ path: '/admin/quick-replies' }),
-  'PUT /admin/quick-replies': async () => ({
-    path: '/admin/quick-replies',
-    body: { replies: [{ id: fresh('hours'), title: '营业时间', reply: '每天 10:00–22:00' }] },
-  }),
 };
 
 /** A person in the user pool (identity lane's `POST /admin/users`), added by the break-glass admin; their username. */
