@@ -353,6 +353,7 @@ test('the member page shows the conversation as a chat: the newest page, older m
     await chat.getByRole('button', { name: '加载更早的消息' }).click();
   await chat.locator('li[data-message-id="seed-0"]').waitFor({ timeout: WAIT });
   assert.equal(await shown(), 45);
+  assert.equal(await chat.getByRole('button', { name: '加载更早的消息' }).isVisible(), false, 'nothing older to load');
   // Oldest at the top.
   const ids = await chat.locator('li[data-message-id^="seed-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-message-id')));
   assert.deepEqual(
