@@ -187,7 +187,7 @@ test('every nav entry opens its page; at a phone width every page stays inside t
   assert.equal(widths.nav, 'row', 'the nav becomes a strip on top');
   if (process.env.SCREENSHOTS === '1') await page.screenshot({ path: 'docs/console-phone.png' });
   // Every other page at that width, once it has loaded what it shows.
-  for (const link of ['会员', '红包活动', '红包发放', '群发', '召回规则', '等级与优惠券', '自动回复与菜单']) {
+  for (const link of ['客服收件箱', '会员', '红包活动', '红包发放', '群发', '召回规则', '等级与优惠券', '自动回复与菜单']) {
     await page.getByRole('link', { name: link }).click();
     await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('加载中…'), undefined, { timeout: WAIT });
     const w = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, screen: window.innerWidth }));

@@ -122,7 +122,7 @@ test('a marketer configures campaigns and levels, reads broadcasts; an agent loo
   const agent = await createPerson(['agent']);
   const agentPage = await signedInPage(agent);
   assert.equal(await agentPage.locator('[data-roles]').innerText(), '客服');
-  assert.deepEqual(await navEntries(agentPage), ['数据概览', '会员', '自动回复与菜单']);
+  assert.deepEqual(await navEntries(agentPage), ['数据概览', '客服收件箱', '会员', '自动回复与菜单']);
   await open(agentPage, 'members/o_people_member');
   await agentPage.getByRole('heading', { name: /会员资料/ }).waitFor({ timeout: WAIT });
   // Looking a member up is theirs; changing tags or points, erasure and export are not (docs/roles.md).

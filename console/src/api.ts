@@ -36,6 +36,7 @@ import type {
 } from './types';
 
 import type { Approval, ApprovalState, AuditPage, AuditQuery, Me, Person, PersonCreateBody, PersonCreated, Role, SignedIn, SignInResponse } from './types';
+import type { ConversationList, ConversationPage, ConversationQuery, QuickReply, ReplyBody } from './types';
 import { session } from './session';
 
 export { session };
@@ -45,6 +46,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly issues: ApiIssue[] = [],
+    /** The whole JSON answer (a 409 carries who has the conversation, or why WeChat refused). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -67,6 +70,11 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
   });
+  return (await answerOf(res, opts.token === undefined)) as T;
+}
+
+/** The JSON of an answer, or its refusal as an ApiError; a 401 to the saved token ends the session. */
+async function answerOf(res: Response, withSavedToken: boolean): Promise<unknown> {
   const text = await res.text();
   let data: unknown;
   try {
@@ -76,11 +84,28 @@ async function call<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, 
   }
   if (!res.ok) {
     const d = (data ?? {}) as { error?: string; issues?: ApiIssue[] };
-    const err = new ApiError(res.status, d.error ?? `HTTP ${res.status}`, d.issues ?? []);
-    if (res.status === 401 && opts.token === undefined) onUnauthorized();
+    const err = new ApiError(res.status, d.error ?? `HTTP ${res.status}`, d.issues ?? [], (data ?? {}) as Record<string, unknown>);
+    if (res.status === 401 && withSavedToken) onUnauthorized();
     throw err;
   }
-  return data as T;
+  return data;
+}
+
+/** What a conditional GET answers: nothing new (304), or the answer and its ETag. */
+export type Fresh<T> = { changed: false } | { changed: true; data: T; etag: string | null };
+
+/**
+ * A GET with `If-None-Match` (the pages that poll): 304 means what the page shows is current. The
+ * browser's cache is left out so the 304 reaches the page and no stale copy is served.
+ */
+export async function getIfChanged<T>(path: string, etag: string | null): Promise<Fresh<T>> {
+  const token = session.token();
+  const res = await fetch(path, {
+    cache: 'no-store',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(etag ? { 'if-none-match': etag } : {}) },
+  });
+  if (res.status === 304) return { changed: false };
+  return { changed: true, data: (await answerOf(res, true)) as T, etag: res.headers.get('etag') };
 }
 
 const qs = (q: Record<string, string>) => new URLSearchParams(q).toString();
@@ -110,9 +135,46 @@ export async function download(path: string, filename: string): Promise<void> {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+/**
+ * An image the account received or sent, by its WeChat media id, as a data: URL: the media route needs
+ * the token (an <img src> cannot carry it) and the console's CSP allows images from data: only.
+ */
+export async function mediaDataUrl(mediaId: string): Promise<string> {
+  const res = await fetch(`/admin/media/${encodeURIComponent(mediaId)}`, { headers: { authorization: `Bearer ${session.token() ?? ''}` } });
+  if (!res.ok) {
+    if (res.status === 401) onUnauthorized();
+    let message = `HTTP ${res.status}`;
+    try {
+      message = ((await res.json()) as { error?: string }).error ?? message;
+    } catch {}
+    throw new ApiError(res.status, message);
+  }
+  const blob = await res.blob();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
+}
+
 const member = (openid: string) => `/admin/members/${encodeURIComponent(openid)}`;
+const conversation = (openid: string) => `/admin/conversations/${encodeURIComponent(openid)}`;
+export const conversationsPath = (q: ConversationQuery) => `/admin/conversations?${qs(definedOnly({ ...q }))}`;
+export const historyPath = (openid: string, q: { cursor?: string; limit?: number } = {}) =>
+  `${member(openid)}/conversation?${qs(definedOnly({ cursor: q.cursor, limit: q.limit === undefined ? undefined : String(q.limit) }))}`;
 
 export const api = {
+  // — conversations: inbox, history, replies (the polled GETs go through getIfChanged) —
+  conversations: (q: ConversationQuery) => call<ConversationList>('GET', conversationsPath(q)),
+  history: (openid: string, cursor?: string) => call<ConversationPage>('GET', historyPath(openid, { cursor })),
+  claim: (openid: string) => call<unknown>('POST', `${conversation(openid)}/claim`),
+  reply: (openid: string, body: ReplyBody) => call<unknown>('POST', `${conversation(openid)}/replies`, { body }),
+  note: (openid: string, text: string) => call<unknown>('POST', `${conversation(openid)}/notes`, { body: { text } }),
+  closeConversation: (openid: string) => call<unknown>('POST', `${conversation(openid)}/close`),
+  quickReplies: () => call<{ replies: QuickReply[] }>('GET', '/admin/quick-replies'),
+  saveQuickReplies: (replies: QuickReply[]) => call<{ replies: QuickReply[] }>('PUT', '/admin/quick-replies', { body: { replies } }),
+  uploadImage: (body: { fileName: string; contentType: string; dataBase64: string }) => call<{ mediaId: string }>('POST', '/admin/media', { body }),
   account: () => call<AccountInfo>('GET', '/admin/account'),
   // — sessions (no principal yet), who is signed in —
   signIn: (username: string, password: string) => call<SignInResponse>('POST', '/admin/session', { body: { username, password }, token: null }),

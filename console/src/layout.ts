@@ -6,6 +6,7 @@ import type { AccountInfo, Me } from './types';
 /** The pages, each with the GET its content starts from: a role that cannot call it does not see the page. */
 export const ROUTES = [
   { path: '', key: 'navDashboard', needs: 'GET /admin/stats/daily' },
+  { path: 'inbox', key: 'navInbox', needs: 'GET /admin/conversations' },
   { path: 'members', key: 'navMembers', needs: 'GET /admin/members/search' },
   { path: 'campaigns', key: 'navCampaigns', needs: 'GET /admin/campaigns' },
   { path: 'payouts', key: 'navPayouts', needs: 'GET /admin/payouts' },

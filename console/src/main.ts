@@ -10,6 +10,7 @@ import { broadcastsPage } from './pages/broadcasts';
 import { campaignsPage } from './pages/campaigns';
 import { dashboardPage } from './pages/dashboard';
 import { forbiddenPage } from './pages/forbidden';
+import { inboxPage } from './pages/inbox';
 import { levelsPage } from './pages/levels';
 import { membersPage } from './pages/members';
 import { payoutsPage } from './pages/payouts';
@@ -32,7 +33,7 @@ function currentRoute(): { route: PageRoute; openid: string | null } {
   const rest = location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length) : '';
   const [first = '', second] = rest.split('/');
   const route = ROUTES.find((r) => r.path === first) ?? ROUTES[0];
-  return { route, openid: route.path === 'members' && second ? decodeURIComponent(second) : null };
+  return { route, openid: (route.path === 'members' || route.path === 'inbox') && second ? decodeURIComponent(second) : null };
 }
 
 function navigate(path: string) {
@@ -56,8 +57,15 @@ function pageFor(route: PageRoute, openid: string | null, a: AccountInfo): HTMLE
   switch (route.path) {
     case '':
       return dashboardPage(a);
+    case 'inbox':
+      return inboxPage(a, openid, (id) => navigate(`inbox/${encodeURIComponent(id)}`));
     case 'members':
-      return membersPage(a, openid, (id) => navigate(`members/${encodeURIComponent(id)}`));
+      return membersPage(
+        a,
+        openid,
+        (id) => navigate(`members/${encodeURIComponent(id)}`),
+        (id) => navigate(`inbox/${encodeURIComponent(id)}`),
+      );
     case 'campaigns':
       return campaignsPage(a);
     case 'payouts':

@@ -226,3 +226,19 @@ export type AuditQuery = { [K in keyof z.input<typeof auditQuerySchema>]?: strin
 /** GET /admin/approvals?state=…, POST /admin/approvals/{id}/approve|reject */
 import type { Approval, ApprovalState } from '../../lib/approvals/approval';
 export type { Approval, ApprovalState };
+// — issue 14: conversations (history, inbox, handoff) —
+import type { ConversationMessage, SentBy } from '../../lib/history/message';
+import type { ConversationState } from '../../lib/handoff/handoff';
+export type { ConversationMessage, ConversationState, SentBy };
+import type { ConversationEntry, ConversationList } from '../../lib/handoff/listConversations';
+import type { ReplyRequest } from '../../lib/handoff/replyToMember';
+import type { QuickReply } from '../../lib/handoff/quickReplies';
+/** GET /admin/conversations?state=&assignee=&cursor= (one row each); GET / PUT /admin/quick-replies */
+export type { ConversationEntry, ConversationList, QuickReply };
+export type ConversationQuery = { state: ConversationState; assignee?: 'me' | 'none' | string; cursor?: string };
+/** GET /admin/members/{openid}/conversation?cursor=&limit= (newest first) */
+export type { HistoryPage as ConversationPage } from '../../lib/history/historyStore';
+/** POST /admin/conversations/{openid}/replies */
+export type ReplyBody = ReplyRequest;
+/** Why WeChat refused a reply (409), and what the agent can do instead. */
+export type RefusalReason = 'window' | 'too-many' | 'unfollowed';

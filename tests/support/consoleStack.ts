@@ -40,10 +40,12 @@ export interface ConsoleStack {
  * real admin API (handlers/admin.ts) on one origin, over DynamoDB Local with the demo config, and
  * the sandbox as WeChat. `seed` runs before the server starts (it may use the callback handler).
  */
-export async function startConsoleStack(seed?: (table: Table) => Promise<void>, opts: { pay?: boolean } = {}): Promise<ConsoleStack> {
+export async function startConsoleStack(seed?: (table: Table) => Promise<void>, opts: { pay?: boolean; callback?: boolean } = {}): Promise<ConsoleStack> {
   execFileSync(process.execPath, ['scripts/build-console.mjs'], { stdio: 'inherit' });
-  // The WeChat API stand-in, for sends (nothing here pushes to a callback); with `pay`, its WeChat Pay too.
-  const sandbox = createSandbox({ callbackUrl: 'http://127.0.0.1:9/wechat', accountName: '味道小馆' });
+  // With `callback`, followers on the sandbox push to our real callback handler (handlers/wechat.ts).
+  const callback = opts.callback ? await serveHandler(async () => (await import('../../handlers/wechat')).handler) : null;
+  // The WeChat API stand-in, for sends (without `callback` nothing pushes); with `pay`, its WeChat Pay too.
+  const sandbox = createSandbox({ callbackUrl: callback ? `${callback.url}/wechat` : 'http://127.0.0.1:9/wechat', accountName: '味道小馆' });
   await sandbox.listen(0);
   const pay: Record<string, string> = opts.pay ? { WECHATPAY_BASE: sandbox.url, WECHATPAY_SANDBOX_KEYS: 'true', WECHATPAY_TIMEOUT_MS: '1500' } : {};
   const table = await useTestTable({ WECHAT_API_BASE: sandbox.url, ...pay });
@@ -96,6 +98,7 @@ export async function startConsoleStack(seed?: (table: Table) => Promise<void>, 
       await browser.close();
       await server.close();
       await sandbox.close();
+      await callback?.close();
       // Every console test checks that the console works under its CSP.
       assert.deepEqual(cspViolations, [], "the browser refused something under the console's Content-Security-Policy");
     },

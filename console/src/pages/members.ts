@@ -4,6 +4,7 @@ import { timeIn } from '../dates';
 import { field, h, setError } from '../dom';
 import { isKey, t, locale } from '../i18n';
 import type { AccountInfo, MemberProfile, PointsChangeBody, PointsLedgerResponse, TagChangeBody } from '../types';
+import { conversationCard } from './memberConversation';
 import { couponsCard, levelHistoryCard, walletCard, type TimeOf } from './memberCards';
 import { segmentBuilder } from './segmentBuilder';
 
@@ -11,7 +12,7 @@ import { segmentBuilder } from './segmentBuilder';
  * Members: look one up by openid, or build a segment and open one of its members; a member's profile,
  * tags, points ledger (adjust with a reason), level history, coupons (redeem) and wallet (withdraw).
  */
-export function membersPage(account: AccountInfo, openid: string | null, go: (openid: string) => void): HTMLElement {
+export function membersPage(account: AccountInfo, openid: string | null, go: (openid: string) => void, openInbox: (openid: string) => void): HTMLElement {
   const input = h('input', { type: 'search', name: 'openid', value: openid ?? '', autocomplete: 'off', spellcheck: 'false', required: true });
   const f = field(t('searchOpenid'), input);
   const search = h('form', { class: 'toolbar search', role: 'search' }, f.wrap, h('button', { type: 'submit', class: 'primary' }, t('search')));
@@ -82,6 +83,7 @@ export function membersPage(account: AccountInfo, openid: string | null, go: (op
         ...[
           profileCard(profile, ledger),
           tagsCard(profile),
+          can('GET /admin/members/{openid}/conversation') ? conversationCard(account, profile, openInbox) : null,
           can('POST /admin/members/{openid}/points') ? adjustForm(id, message) : null,
           ledgerTable(ledger),
           levelHistoryCard(levels, timeOf),

@@ -7,8 +7,8 @@ type Article = Extract<ReplySpec, { type: 'news' }>['articles'][number];
 const REPLY_TYPES: ReplyType[] = ['text', 'news', 'image', 'action'];
 /** WeChat shows at most 8 articles in a passive news reply (replySpecSchema says the same). */
 const MAX_ARTICLES = 8;
-/** The actions the callback registers (lib/app/conversation.ts); the API takes any KEY_LIKE_THIS. */
-const KNOWN_ACTIONS = ['SIGN_IN', 'MY_ACCOUNT'];
+/** The actions the callback registers (lib/app/conversation.ts), and HANDOFF (to a person, issue 14); the API takes any KEY_LIKE_THIS. */
+const KNOWN_ACTIONS = ['SIGN_IN', 'MY_ACCOUNT', 'HANDOFF'];
 
 type Input = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
 interface Placed {
