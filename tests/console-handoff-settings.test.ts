@@ -69,7 +69,8 @@ test('an operator changes the keywords and the out-of-hours answer; a bad keywor
   await error.filter({ hasText: tooLong }).waitFor({ timeout: WAIT });
   assert.equal(await keywords.getAttribute('aria-invalid'), 'true');
   assert.ok(await keywords.evaluate((el) => el === document.activeElement), 'focus moves to the refused field');
-  assert.equal(await card.locator('#' + (await card.getByLabel('非服务时间的回复').getAttribute('id')) + '-error').innerText(), '');
+  const ackOut = card.getByLabel('非服务时间的回复');
+  assert.equal(await card.locator(`#${await ackOut.getAttribute('id')}-error`).innerText(), '', 'the other fields carry no error');
   assert.deepEqual(((await stack.admin('GET', '/admin/handoff-settings')).body as HandoffSettings).keywords, ['人工', '找真人']);
   await assertAccessible(page, 'handoff settings, a refused keyword');
 
