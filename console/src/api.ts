@@ -36,7 +36,7 @@ import type {
 } from './types';
 
 import type { Approval, ApprovalState, AuditPage, AuditQuery, Me, Person, PersonCreateBody, PersonCreated, Role, SignedIn, SignInResponse } from './types';
-import type { ConversationList, ConversationPage, ConversationQuery, QuickReply, ReplyBody } from './types';
+import type { ConversationList, ConversationPage, ConversationQuery, HandoffSettings, QuickReply, ReplyBody } from './types';
 import { session } from './session';
 
 export { session };
@@ -174,6 +174,8 @@ export const api = {
   closeConversation: (openid: string) => call<unknown>('POST', `${conversation(openid)}/close`),
   quickReplies: () => call<{ replies: QuickReply[] }>('GET', '/admin/quick-replies'),
   saveQuickReplies: (replies: QuickReply[]) => call<{ replies: QuickReply[] }>('PUT', '/admin/quick-replies', { body: { replies } }),
+  handoffSettings: () => call<HandoffSettings>('GET', '/admin/handoff-settings'),
+  saveHandoffSettings: (settings: HandoffSettings) => call<HandoffSettings>('PUT', '/admin/handoff-settings', { body: settings }),
   uploadImage: (body: { fileName: string; contentType: string; dataBase64: string }) => call<{ mediaId: string }>('POST', '/admin/media', { body }),
   account: () => call<AccountInfo>('GET', '/admin/account'),
   // — sessions (no principal yet), who is signed in —

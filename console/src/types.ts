@@ -228,8 +228,9 @@ import type { Approval, ApprovalState } from '../../lib/approvals/approval';
 export type { Approval, ApprovalState };
 // — issue 14: conversations (history, inbox, handoff) —
 import type { ConversationMessage, SentBy } from '../../lib/history/message';
-import type { ConversationState } from '../../lib/handoff/handoff';
-export type { ConversationMessage, ConversationState, SentBy };
+import type { ConversationState, HandoffSettings } from '../../lib/handoff/handoff';
+/** GET / PUT /admin/handoff-settings */
+export type { ConversationMessage, ConversationState, HandoffSettings, SentBy };
 import type { ConversationEntry, ConversationList } from '../../lib/handoff/listConversations';
 import type { ReplyRequest } from '../../lib/handoff/replyToMember';
 import type { QuickReply } from '../../lib/handoff/quickReplies';

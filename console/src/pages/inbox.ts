@@ -6,6 +6,7 @@ import { whileShown } from '../poll';
 import type { AccountInfo, ConversationEntry, ConversationList, ConversationQuery } from '../types';
 import { conversationPanel } from './conversationPanel';
 import { duration } from './durations';
+import { handoffSettingsCard } from './handoffSettings';
 import { quickRepliesEditor } from './quickRepliesEditor';
 
 /** Someone waits for a person's answer (as the API counts it): waiting, or written to since the last reply. */
@@ -208,6 +209,7 @@ export function inboxPage(account: AccountInfo, openid: string | null, select: (
     status,
     h('div', { class: panel ? 'inbox-layout with-conversation' : 'inbox-layout' }, list, panel?.el),
     quickRepliesEditor(),
+    handoffSettingsCard(account.timeZone),
   );
   whileShown(page, poll);
   return page;
